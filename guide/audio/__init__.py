@@ -1,0 +1,1 @@
+"""Audio plumbing: ffmpeg, the pipeline's PCM format, stitching."""

@@ -1,0 +1,78 @@
+"""Turning engine PCM into the pipeline's one format and stitching it with pydub.
+
+Every clip is converted to mono 16-bit 44.1 kHz (polyphase resampling, which
+does not alias like linear interpolation), edge silences are trimmed so the
+planned pauses are the pauses heard whatever the engine, and clips are joined
+end to end: no crossfade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import gcd
+from typing import Sequence
+
+import numpy as np
+
+from .ffmpeg import pydub
+
+SAMPLE_RATE = 44100
+"""The pipeline's sample rate; every output is mono at this rate."""
+
+SILENCE_THRESHOLD = 10 ** (-50 / 20) * 32768  # -50 dBFS
+EDGE_MARGIN = 0.015  # seconds of the engine's own edge kept, so no consonant is clipped
+
+
+def to_pipeline_format(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Resample mono int16 `samples` to 44.1 kHz and trim silent edges; returns int16."""
+    samples = np.asarray(samples, dtype=np.int16)
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > SILENCE_THRESHOLD)
+    if loud.size == 0:
+        return np.zeros(0, dtype=np.int16)
+    margin = int(EDGE_MARGIN * sample_rate)
+    samples = samples[max(0, loud[0] - margin) : loud[-1] + 1 + margin]
+    if sample_rate == SAMPLE_RATE:
+        return samples
+    from scipy.signal import resample_poly  # imported on first use: scipy is slow to import
+
+    g = gcd(SAMPLE_RATE, sample_rate)
+    out = resample_poly(samples.astype(np.float32), SAMPLE_RATE // g, sample_rate // g)
+    return np.clip(np.round(out), -32768, 32767).astype(np.int16)
+
+
+def segment(samples: np.ndarray):  # noqa: ANN201 - pydub.AudioSegment
+    """A pydub AudioSegment over pipeline-format samples."""
+    return pydub()(data=np.asarray(samples, dtype=np.int16).tobytes(), sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
+
+
+def silence(seconds: float):  # noqa: ANN201 - pydub.AudioSegment
+    """Silence in the pipeline format, exact to the sample."""
+    return segment(np.zeros(int(round(seconds * SAMPLE_RATE)), dtype=np.int16))
+
+
+def join(parts: Sequence):  # noqa: ANN201 - pydub.AudioSegment
+    """Join AudioSegments end to end (no crossfade) in one copy, not one per part."""
+    AudioSegment = pydub()
+    for part in parts:
+        if (part.frame_rate, part.channels, part.sample_width) != (SAMPLE_RATE, 1, 2):
+            raise ValueError("join() expects pipeline-format segments")  # a bug of ours, not user input
+    return AudioSegment(data=b"".join(p.raw_data for p in parts), sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
+
+
+def seconds(seg) -> float:  # noqa: ANN001 - pydub.AudioSegment
+    """Exact duration of a segment in seconds (pydub's len() rounds to ms)."""
+    return seg.frame_count() / seg.frame_rate
+
+
+@dataclass(frozen=True)
+class Cue:
+    """When a sentence is heard inside a track."""
+
+    text: str
+    """The sentence, as written."""
+
+    start: float
+    """Seconds from the start of the track."""
+
+    end: float
+    """Seconds from the start of the track."""

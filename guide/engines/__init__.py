@@ -1,0 +1,57 @@
+"""Speech engines behind one interface (:class:`~guide.engines.base.Engine`), and their registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ..script.model import VoiceSettings
+from .base import AudioChunk, Engine, VoiceInfo, VoiceNotFound, VoiceRef
+from .espeak import EspeakEngine
+from .gtts import GttsEngine
+from .piper import PiperEngine
+
+__all__ = ["AudioChunk", "Engine", "EngineRegistry", "VoiceInfo", "VoiceNotFound", "VoiceRef"]
+
+_FACTORIES: dict[str, Callable[["EngineRegistry"], Engine]] = {
+    "piper": lambda reg: PiperEngine(reg.voices_dirs),
+    "espeak": lambda reg: EspeakEngine(),
+    "gtts": lambda reg: GttsEngine(),
+}
+
+
+class EngineRegistry:
+    """Creates each engine once, on first use, and resolves script voices through them."""
+
+    def __init__(self, voices_dirs: Sequence[Path] = ()) -> None:
+        self.voices_dirs = tuple(Path(d) for d in voices_dirs)
+        self._engines: dict[str, Engine] = {}
+
+    @staticmethod
+    def names() -> list[str]:
+        """Engine names a script may write."""
+        return list(_FACTORIES)
+
+    def get(self, name: str) -> Engine:
+        """The engine called `name`; raises VoiceNotFound for an unknown engine."""
+        if name not in _FACTORIES:
+            raise VoiceNotFound(f"unknown engine '{name}' (available: {', '.join(_FACTORIES)})")
+        if name not in self._engines:
+            self._engines[name] = _FACTORIES[name](self)
+        return self._engines[name]
+
+    def resolve(self, lang: str, settings: VoiceSettings, base_dir: Path) -> VoiceRef:
+        """The concrete voice for a script language; raises VoiceNotFound."""
+        return self.get(settings.engine).resolve(lang, settings, base_dir)
+
+    def check_voice(self, lang: str, settings: VoiceSettings, base_dir: Path) -> str | None:
+        """None when the voice can be used, else why not (for the script validator)."""
+        try:
+            self.resolve(lang, settings, base_dir)
+        except VoiceNotFound as exc:
+            return exc.message
+        return None
+
+    def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
+        """Speak one sentence with `voice`."""
+        return self.get(voice.engine).synthesize(text, voice)

@@ -1,0 +1,105 @@
+"""The small interface every speech engine implements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from ..errors import InputError
+from ..script.model import VoiceSettings
+
+
+class VoiceNotFound(InputError):
+    """Raised when a script names a voice (or voice file) an engine does not have."""
+
+
+@dataclass(frozen=True)
+class VoiceRef:
+    """A voice ready to speak: the engine, the concrete voice, and its settings."""
+
+    engine: str
+    """Engine name in the registry."""
+
+    lang: str
+    """The script language this voice speaks."""
+
+    voice: str
+    """Concrete voice: a Piper model's absolute path, an espeak-ng voice name, a gTTS language code."""
+
+    speed: float = 1.0
+    """Speaking speed, 1.0 = normal."""
+
+    pitch: int | None = None
+    """espeak-ng pitch 0-100, None = the voice's own."""
+
+    tld: str = "com"
+    """gTTS host top-level domain (accent)."""
+
+    slow: bool = False
+    """gTTS slow reading."""
+
+    @property
+    def label(self) -> str:
+        """Short name for messages and summaries: ``piper:en_US-joe-medium``."""
+        name = Path(self.voice).stem if self.voice.endswith(".onnx") else self.voice
+        return f"{self.engine}:{name}"
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """One voice an engine offers on this machine (for ``guide voices``)."""
+
+    engine: str
+    """Engine name."""
+
+    name: str
+    """What to write as ``voice:`` in a script."""
+
+    languages: tuple[str, ...]
+    """Language codes the voice speaks."""
+
+    detail: str = ""
+    """Where it comes from (bundled package, voices folder, online)."""
+
+
+@dataclass(frozen=True)
+class AudioChunk:
+    """Speech for one sentence, as the engine produced it."""
+
+    text: str
+    """The sentence spoken."""
+
+    samples: np.ndarray
+    """Mono 16-bit PCM samples (dtype int16)."""
+
+    sample_rate: int
+    """Samples per second of `samples`."""
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+class Engine(Protocol):
+    """A speech engine: resolves voices, lists them, and speaks one sentence at a time."""
+
+    name: str
+    """Registry name, as written in scripts (``engine: piper``)."""
+
+    offline: bool
+    """True when the engine needs no network."""
+
+    def resolve(self, lang: str, settings: VoiceSettings, base_dir: Path) -> VoiceRef:
+        """Turn a script's voice settings into a concrete voice; raise VoiceNotFound if impossible."""
+        ...
+
+    def list_voices(self) -> list[VoiceInfo]:
+        """Voices this engine offers on this machine."""
+        ...
+
+    def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
+        """Speak one sentence. Raises EngineError (or NetworkError) on failure."""
+        ...

@@ -1,0 +1,187 @@
+"""espeak-ng through ctypes: the library and data shipped by ``espeakng-loader``.
+
+espeak-ng keeps global state (one voice, one callback per process), so all
+calls go through one lock and the library is initialised once, lazily.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import EngineError
+from ..script.model import VoiceSettings
+from .base import AudioChunk, VoiceInfo, VoiceNotFound, VoiceRef
+
+# espeak_AUDIO_OUTPUT, espeak_POSITION_TYPE, flags and parameters from speak_lib.h.
+_AUDIO_OUTPUT_SYNCHRONOUS = 2
+_POS_CHARACTER = 1
+_CHARS_UTF8 = 1
+_RATE = 1
+_PITCH = 3
+_EE_OK = 0
+_NORMAL_RATE = 175  # words per minute at speed 1.0 (espeak-ng's default)
+_NORMAL_PITCH = 50
+
+
+class _Event(ctypes.Structure):
+    # espeak_EVENT; only the type is read, to find the terminator of the array.
+    _fields_ = [
+        ("type", ctypes.c_int),
+        ("unique_identifier", ctypes.c_uint),
+        ("text_position", ctypes.c_int),
+        ("length", ctypes.c_int),
+        ("audio_position", ctypes.c_int),
+        ("sample", ctypes.c_int),
+        ("user_data", ctypes.c_void_p),
+        ("id", ctypes.c_void_p),
+    ]
+
+
+class _Voice(ctypes.Structure):
+    # espeak_VOICE
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("languages", ctypes.c_void_p),
+        ("identifier", ctypes.c_char_p),
+        ("gender", ctypes.c_ubyte),
+        ("age", ctypes.c_ubyte),
+        ("variant", ctypes.c_ubyte),
+        ("xx1", ctypes.c_ubyte),
+        ("score", ctypes.c_int),
+        ("spare", ctypes.c_void_p),
+    ]
+
+
+_SynthCallback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event))
+
+
+def _locate() -> tuple[str, str | None]:
+    """The library to load and its data folder: the bundled one, else a system espeak-ng."""
+    try:
+        import espeakng_loader
+    except ImportError:
+        espeakng_loader = None
+    if espeakng_loader is not None:
+        return espeakng_loader.get_library_path(), espeakng_loader.get_data_path()
+    system = ctypes.util.find_library("espeak-ng")
+    if system:
+        return system, None
+    raise EngineError("espeak-ng is not available: reinstall guide (pip install -e .) to get espeakng-loader")
+
+
+class EspeakEngine:
+    """espeak-ng: ~100 languages, offline, tiny and fast; the default Arabic voice."""
+
+    name = "espeak"
+    offline = True
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._lib: ctypes.CDLL | None = None
+        self._sample_rate = 0
+        self._buffer: list[np.ndarray] = []
+        self._callback = _SynthCallback(self._on_audio)  # kept alive as long as the engine
+        self._voices: list[VoiceInfo] | None = None
+
+    # -- library -----------------------------------------------------------
+    def _library(self) -> ctypes.CDLL:
+        if self._lib is None:
+            path, data = _locate()
+            lib = ctypes.CDLL(path)
+            lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+            lib.espeak_Initialize.restype = ctypes.c_int
+            lib.espeak_SetSynthCallback.argtypes = [_SynthCallback]
+            lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+            lib.espeak_SetVoiceByName.restype = ctypes.c_int
+            lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+            lib.espeak_SetParameter.restype = ctypes.c_int
+            lib.espeak_Synth.argtypes = [
+                ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
+                ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
+            ]
+            lib.espeak_Synth.restype = ctypes.c_int
+            lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
+            lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
+            lib.espeak_Info.argtypes = [ctypes.c_void_p]
+            lib.espeak_Info.restype = ctypes.c_char_p
+            rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data.encode() if data else None, 0)
+            if rate <= 0:
+                raise EngineError(f"espeak-ng failed to start (library {path}, data {data})")
+            lib.espeak_SetSynthCallback(self._callback)
+            self._lib, self._sample_rate = lib, rate
+        return self._lib
+
+    def _on_audio(self, wav, count, events) -> int:  # noqa: ANN001 - ctypes callback
+        if count > 0:
+            self._buffer.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
+        return 0  # 0 = continue synthesis
+
+    def version(self) -> str:
+        """The espeak-ng library version, e.g. ``1.52.0``."""
+        with self._lock:
+            return self._library().espeak_Info(None).decode()
+
+    # -- engine interface ---------------------------------------------------
+    def list_voices(self) -> list[VoiceInfo]:
+        if self._voices is None:
+            with self._lock:
+                array = self._library().espeak_ListVoices(None)
+                voices = []
+                i = 0
+                while array[i]:
+                    v = array[i].contents
+                    identifier = v.identifier.decode()
+                    voices.append(
+                        VoiceInfo(self.name, identifier.rsplit("/", 1)[-1], _languages(v.languages), v.name.decode())
+                    )
+                    i += 1
+            self._voices = sorted(voices, key=lambda v: v.name)
+        return self._voices
+
+    def resolve(self, lang: str, settings: VoiceSettings, base_dir: Path) -> VoiceRef:
+        name = settings.voice or settings.lang or lang
+        with self._lock:
+            ok = self._library().espeak_SetVoiceByName(name.encode()) == _EE_OK
+        if not ok:
+            near = [v.name for v in self.list_voices() if any(l.split("-")[0] == lang.split("-")[0] for l in v.languages)]
+            hint = f"voices for '{lang}': {', '.join(near)}" if near else "run 'guide voices' to list them"
+            raise VoiceNotFound(f"espeak-ng has no voice '{name}' ({hint})")
+        return VoiceRef(self.name, lang, name, speed=settings.speed, pitch=settings.pitch)
+
+    def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
+        data = text.encode("utf-8") + b"\0"
+        with self._lock:
+            lib = self._library()
+            if lib.espeak_SetVoiceByName(voice.voice.encode()) != _EE_OK:
+                raise EngineError(f"espeak-ng could not load voice '{voice.voice}'")
+            lib.espeak_SetParameter(_RATE, int(round(_NORMAL_RATE * voice.speed)), 0)
+            # Parameters outlive a voice change, so pitch is always set.
+            lib.espeak_SetParameter(_PITCH, _NORMAL_PITCH if voice.pitch is None else int(voice.pitch), 0)
+            self._buffer = []
+            status = lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+            chunks, self._buffer = self._buffer, []
+        if status != _EE_OK:
+            raise EngineError(f"espeak-ng failed (status {status}) on: {text[:60]}")
+        samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
+        return AudioChunk(text, samples.astype(np.int16, copy=False), self._sample_rate)
+
+
+def _languages(pointer: int | None) -> tuple[str, ...]:
+    """Decode espeak_VOICE.languages: (priority byte, NUL-terminated name)*, then a 0 byte."""
+    if not pointer:
+        return ()
+    out = []
+    offset = 0
+    while True:
+        priority = ctypes.c_ubyte.from_address(pointer + offset).value
+        if priority == 0:
+            break
+        name = ctypes.string_at(pointer + offset + 1)
+        out.append(name.decode(errors="replace"))
+        offset += 1 + len(name) + 1
+    return tuple(out)

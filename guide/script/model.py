@@ -1,0 +1,169 @@
+"""The script model: what a validated YAML script means.
+
+Objects here are built only by :mod:`guide.script.loader`, after every check
+passed, so the rest of the program can trust them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Union
+
+
+@dataclass(frozen=True)
+class Text:
+    """One piece of text in every language of the script."""
+
+    by_lang: Mapping[str, str]
+    """Language code -> the text in that language, stripped and non-empty."""
+
+    line: int
+    """Line in the script where this text starts (for messages)."""
+
+    def __getitem__(self, lang: str) -> str:
+        return self.by_lang[lang]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of a section body: read as prose."""
+
+    text: Text
+    """The paragraph's text."""
+
+
+@dataclass(frozen=True)
+class BulletList:
+    """A bullet list of a section body: read as a list, with a pause after each item."""
+
+    items: tuple[Text, ...]
+    """The bullets, in order."""
+
+    title: Text | None = None
+    """An optional lead-in spoken before the list ("Possible long-term risks")."""
+
+
+BodyBlock = Union[Paragraph, BulletList]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A chapter of the guide: a title and a body of paragraphs and bullet lists."""
+
+    id: str
+    """A safe slug, unique in the script; becomes part of the track's file name."""
+
+    title: Text
+    """Spoken first in the section's track."""
+
+    body: tuple[BodyBlock, ...]
+    """Paragraphs and bullet lists in reading order."""
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    """A question and its answer; one track each ("press to hear the answer")."""
+
+    id: str
+    """A safe slug, unique in the script."""
+
+    question: Text
+    """Spoken first, then a pause."""
+
+    answer: Text
+    """Spoken after the question."""
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """Which engine speaks a language, and how."""
+
+    engine: str
+    """Engine name from the registry: ``piper``, ``espeak`` or ``gtts``."""
+
+    voice: str | None = None
+    """Engine-specific voice: a Piper voice name or ``.onnx`` path, an espeak-ng voice."""
+
+    lang: str | None = None
+    """Language code passed to the engine when it differs from the script's (gTTS ``lang``)."""
+
+    speed: float = 1.0
+    """Speaking speed; 1.0 is the voice's normal speed, 1.2 is 20 % faster."""
+
+    pitch: int | None = None
+    """espeak-ng pitch, 0-100 (50 is normal)."""
+
+    tld: str = "com"
+    """gTTS: top-level domain of the Google host, which selects the accent (``com``, ``co.uk``)."""
+
+    slow: bool = False
+    """gTTS: ask for Google's slow reading."""
+
+    line: int | None = None
+    """Line in the script where these settings are written (None for defaults)."""
+
+    def describe(self) -> str:
+        """A short human label, e.g. ``piper:en_US-joe-medium``."""
+        return f"{self.engine}:{self.voice or self.lang or '-'}"
+
+
+@dataclass(frozen=True)
+class Pauses:
+    """Silences, in seconds, that the assembler puts between pieces of speech."""
+
+    sentence: float = 0.35
+    """Between two sentences of the same text."""
+
+    paragraph: float = 0.8
+    """Between paragraphs, and after a section title."""
+
+    bullet: float = 0.6
+    """After each bullet of a list."""
+
+    question: float = 1.0
+    """Between an FAQ question and its answer."""
+
+    announcement: float = 0.7
+    """After a spoken chapter announcement in the full guide."""
+
+    track: float = 1.5
+    """Between tracks in the full guide."""
+
+
+@dataclass(frozen=True)
+class Script:
+    """A whole, validated script."""
+
+    path: Path
+    """The YAML file it was read from."""
+
+    id: str
+    """A safe slug; names the output folder and the full-guide files."""
+
+    title: Text
+    """The guide's title (album tag, spoken at the start of the full guide)."""
+
+    languages: tuple[str, ...]
+    """Languages to build, in this order."""
+
+    voices: Mapping[str, VoiceSettings]
+    """Voice for each language in ``languages`` (defaults filled in)."""
+
+    sections: tuple[Section, ...] = ()
+    """The chapters, in order."""
+
+    faq: tuple[FaqEntry, ...] = ()
+    """The FAQ entries, in order."""
+
+    intro: Text | None = None
+    """Spoken before the first chapter (track ``00-intro``)."""
+
+    outro: Text | None = None
+    """Spoken last (the conclusion)."""
+
+    author: str | None = None
+    """Optional author or publisher (artist tag)."""
+
+    pauses: Pauses = field(default_factory=Pauses)
+    """Silences between pieces of speech."""

@@ -1,0 +1,1 @@
+"""The text front-end: pure functions from script text to what engines speak."""
