@@ -55,12 +55,30 @@ def build(scripts: tuple[Path, ...], languages: tuple[str, ...], out: Path, bitr
     """Record SCRIPTS (default: every script in scripts/) into MP3 tracks and full guides."""
     registry = _registry(voices_dir)
     for path in _scripts(scripts):
-        script = builder.load(path, registry)
-        the_plan = builder.plan(script, registry, languages)
-        count = len(the_plan.utterances())
-        with click.progressbar(length=count, label=f"Recording {script.id}", show_pos=True, file=click.get_text_stream("stderr")) as bar:
-            result = builder.build(path, out, languages, bitrate, registry, progress=lambda _u: bar.update(1))
+        with _ProgressBar(f"Recording {path.name}") as progress:
+            result = builder.build(path, out, languages, bitrate, registry, progress=progress)
         _summary(result)
+
+
+class _ProgressBar:
+    """A click progress bar on stderr, opened when the build knows how much it will record."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+
+    def __enter__(self) -> "_ProgressBar":
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, show_pos=True, file=click.get_text_stream("stderr"))
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc_info)
 
 
 def _summary(result: builder.BuildResult) -> None:

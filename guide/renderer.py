@@ -14,8 +14,8 @@ from .errors import EngineError
 from .planner import FullPlan, LanguagePlan, Pause, Plan, TrackPlan, TrackRef, Utterance
 from .text.sentences import is_silent
 
-Progress = Callable[[Utterance], None]
-"""Called after each utterance is recorded (drives the CLI's progress bar)."""
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` after each utterance is recorded (drives the CLI's progress bar)."""
 
 
 @dataclass(frozen=True)
@@ -84,10 +84,11 @@ def record(utterance: Utterance, registry: EngineRegistry, sentence_pause: float
 def record_all(plan: Plan, registry: EngineRegistry, progress: Progress | None = None) -> dict[tuple[VoiceRef, str], Take]:
     """Record every distinct utterance of the plan once."""
     takes = {}
-    for utterance in plan.utterances():
+    utterances = plan.utterances()
+    for done, utterance in enumerate(utterances, start=1):
         takes[(utterance.voice, utterance.text)] = record(utterance, registry, plan.script.pauses.sentence)
         if progress:
-            progress(utterance)
+            progress(done, len(utterances))
     return takes
 
 

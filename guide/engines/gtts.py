@@ -38,7 +38,18 @@ class GttsEngine:
     name = "gtts"
     offline = False
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        timeout: tuple[float, float] = TIMEOUT,
+        retries: int = RETRIES,
+        backoff: float = BACKOFF,
+    ) -> None:
+        self.timeout = timeout
+        """Seconds to wait for (connect, read) on each request."""
+        self.retries = retries
+        """Retries per request after a 429, a 5xx, a reset or a read timeout."""
+        self.backoff = backoff
+        """First retry delay in seconds; doubles each retry, capped at BACKOFF_MAX."""
         self._local = threading.local()  # one HTTP session per thread
 
     def _session(self):  # noqa: ANN202 - requests.Session
@@ -49,11 +60,11 @@ class GttsEngine:
             from urllib3.util.retry import Retry
 
             retry = Retry(
-                total=RETRIES,
-                connect=2,
-                read=RETRIES,
-                status=RETRIES,
-                backoff_factor=BACKOFF,
+                total=self.retries,
+                connect=min(2, self.retries),
+                read=self.retries,
+                status=self.retries,
+                backoff_factor=self.backoff,
                 backoff_max=BACKOFF_MAX,
                 status_forcelist=RETRY_STATUS,
                 allowed_methods=None,  # the batchexecute call is a POST; it is safe to repeat
@@ -98,26 +109,40 @@ class GttsEngine:
         for request in self.plan_requests(text, voice):
             host = urlsplit(request.url).netloc
             try:
-                response = self._session().send(request, timeout=TIMEOUT)
-            except requests.exceptions.Timeout:
-                raise NetworkError(
-                    f"gtts: {host} did not answer within {TIMEOUT[1]:g} s (after {RETRIES} retries). "
-                    f"Check the connection, or use an offline engine for '{voice.lang}' (piper or espeak)."
-                ) from None
+                response = self._session().send(request, timeout=self.timeout)
             except requests.exceptions.RequestException as exc:
-                raise NetworkError(
-                    f"gtts: cannot reach {host} ({_reason(exc)}). This machine seems to be offline: "
-                    f"use an offline engine for '{voice.lang}', e.g. voices: {{{voice.lang}: {{engine: espeak}}}}"
-                    + (" or piper" if voice.lang.startswith("en") else "")
-                ) from None
+                raise self._network_error(exc, host, voice) from None
             if response.status_code != 200:
                 raise NetworkError(
-                    f"gtts: {host} answered HTTP {response.status_code} after {RETRIES} retries"
+                    f"gtts: {host} answered HTTP {response.status_code} after {self.retries} retries"
                     + (" (rate limited: wait a while, or use an offline engine)" if response.status_code == 429 else "")
                 )
             parts.append(_audio_from(response.text, host))
         samples = decode_mp3(b"".join(parts), SAMPLE_RATE, tempo=voice.speed)
         return AudioChunk(text, np.asarray(samples, dtype=np.int16), SAMPLE_RATE)
+
+    def _network_error(self, exc: Exception, host: str, voice: VoiceRef) -> NetworkError:
+        """A message for a request that failed for good (after the retries)."""
+        import requests
+        from urllib3.exceptions import MaxRetryError, NewConnectionError, TimeoutError as Urllib3Timeout
+
+        # Retries exhausted on timeouts surface as ConnectionError(MaxRetryError(reason=timeout));
+        # urllib3's NewConnectionError (refused, DNS) subclasses its timeout error, so it is excluded.
+        inner = exc.args[0] if exc.args else None
+        reason = inner.reason if isinstance(inner, MaxRetryError) else None
+        timed_out = isinstance(exc, requests.exceptions.Timeout) or (
+            isinstance(reason, Urllib3Timeout) and not isinstance(reason, NewConnectionError)
+        )
+        if timed_out:
+            return NetworkError(
+                f"gtts: {host} did not answer within {self.timeout[1]:g} s (after {self.retries} retries). "
+                f"Check the connection, or use an offline engine for '{voice.lang}' (piper or espeak)."
+            )
+        return NetworkError(
+            f"gtts: cannot reach {host} ({_reason(exc)}). This machine seems to be offline: "
+            f"use an offline engine for '{voice.lang}', e.g. voices: {{{voice.lang}: {{engine: espeak}}}}"
+            + (" or piper" if voice.lang.startswith("en") else "")
+        )
 
 
 def _audio_from(body: str, host: str) -> bytes:

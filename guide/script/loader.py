@@ -34,6 +34,9 @@ MAX_NODES = 200_000
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 64
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
 LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 # Ids the planner uses for its own tracks.
@@ -125,7 +128,10 @@ class _Reader:
         self.problems.append(Problem(self.path, line, message))
 
     def visit(self, node: yaml.Node) -> None:
+        """Count a node (bounding alias bombs) and refuse tags that are not plain YAML."""
         self.visits += 1
+        if node.tag not in _PLAIN_TAGS:
+            self.problem(node, f"YAML tag '{node.tag}' is not allowed in a script (only plain text, numbers, lists and mappings)")
         if self.visits > MAX_NODES:
             # Alias bombs make the tree enormous; stop before it costs memory or time.
             raise ScriptError(

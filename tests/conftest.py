@@ -1,0 +1,69 @@
+"""Shared fixtures: one engine registry per session (voices load once), script writers."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from guide.audio.ffmpeg import decode_file
+from guide.engines import EngineRegistry
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_SCRIPT = ROOT / "scripts" / "botox_long_term_effects.yaml"
+SOURCE_ARTICLE = ROOT.parent / "shared" / "source-articles" / "botox-long-term-effects.txt"
+
+SMALL_SCRIPT = """\
+id: small-guide
+title: {en: "Small guide", ar: "دليل صغير"}
+languages: [en, ar]
+intro: {en: "Welcome. This is a short guide.", ar: "مرحبا بكم. هذا دليل قصير."}
+sections:
+  - id: care
+    title: {en: "Care", ar: "العناية"}
+    body:
+      - {en: "Rest well.", ar: "استرح جيدا."}
+      - title: {en: "Tips", ar: "نصائح"}
+        bullets:
+          - {en: "Drink water", ar: "اشرب الماء"}
+          - {en: "Sleep early", ar: "نم مبكرا"}
+faq:
+  - id: how-long
+    question: {en: "How long does it last?", ar: "كم يدوم؟"}
+    answer: {en: "About four months.", ar: "نحو أربعة أشهر."}
+outro: {en: "Thank you.", ar: "شكرا لكم."}
+"""
+
+
+@pytest.fixture(scope="session")
+def registry() -> EngineRegistry:
+    """Real engines, created once so Piper's model loads once per test session."""
+    return EngineRegistry()
+
+
+@pytest.fixture
+def write_script(tmp_path: Path):
+    """Write YAML text (dedented) to a script file and return its path."""
+
+    def write(text: str, name: str = "script.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def small_script(write_script) -> Path:
+    return write_script(SMALL_SCRIPT, "small.yaml")
+
+
+def decoded_seconds(path: Path) -> float:
+    """Duration of an audio file, measured by decoding it with ffmpeg."""
+    return len(decode_file(str(path))) / 44100
+
+
+def rms(samples: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) if len(samples) else 0.0

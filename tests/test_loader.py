@@ -1,0 +1,143 @@
+"""Script validation: every problem reported as file:line, exit status 2, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from guide.builder import load
+from guide.cli import main
+from guide.errors import ScriptError
+from guide.script.model import BulletList, Paragraph
+
+from .conftest import SAMPLE_SCRIPT, SMALL_SCRIPT
+
+GOOD_HEAD = """\
+id: t
+title: {en: "T", ar: "ت"}
+languages: [en, ar]
+"""
+
+# (name, script text, [(line, message fragment), ...])
+BROKEN = [
+    ("yaml syntax", 'id: t\ntitle: {en: "T"\n', [(3, "YAML syntax error")]),
+    ("unknown top key", GOOD_HEAD + "outro: {en: a, ar: ب}\ncolour: red\n", [(5, "unknown key 'colour'")]),
+    ("missing translation", GOOD_HEAD + "intro: {en: Hello}\n", [(4, "missing the 'ar' text")]),
+    ("empty text", GOOD_HEAD + 'intro: {en: "  ", ar: "ب"}\n', [(4, "intro.en is empty")]),
+    ("null text", GOOD_HEAD + "intro: {en: , ar: ب}\n", [(4, "intro.en is empty")]),
+    (
+        "duplicate id",
+        GOOD_HEAD
+        + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    body: [{en: x, ar: س}]\n"
+        + "faq:\n  - id: a\n    question: {en: q, ar: س}\n    answer: {en: a, ar: ج}\n",
+        [(9, "'a' is used twice (first at line 5)")],
+    ),
+    ("unsafe id", GOOD_HEAD.replace("id: t", "id: ../../x") + "outro: {en: a, ar: ب}\n", [(1, "not a safe id")]),
+    ("reserved id", GOOD_HEAD + "faq:\n  - id: intro\n    question: {en: q, ar: س}\n    answer: {en: a, ar: ج}\n", [(5, "reserved")]),
+    ("unknown engine", GOOD_HEAD + "voices:\n  ar: {engine: festival}\noutro: {en: a, ar: ب}\n", [(5, "unknown engine 'festival' (available: piper, espeak, gtts)")]),
+    ("unknown espeak voice", GOOD_HEAD + "voices:\n  ar: {engine: espeak, voice: xx-nope}\noutro: {en: a, ar: ب}\n", [(5, "espeak-ng has no voice 'xx-nope'")]),
+    ("unknown piper voice", GOOD_HEAD + "voices:\n  en: {engine: piper, voice: en_GB-nobody}\noutro: {en: a, ar: ب}\n", [(5, "available: en_US-joe-medium")]),
+    ("missing piper file", GOOD_HEAD + "voices:\n  en: {engine: piper, voice: voices/none.onnx}\noutro: {en: a, ar: ب}\n", [(5, "voice file not found")]),
+    ("piper without arabic voice", GOOD_HEAD + "voices:\n  ar: {engine: piper}\noutro: {en: a, ar: ب}\n", [(5, "no default voice for 'ar'")]),
+    ("unknown gtts language", GOOD_HEAD + "voices:\n  ar: {engine: gtts, lang: zz}\noutro: {en: a, ar: ب}\n", [(5, "gtts has no language 'zz'")]),
+    ("speed out of range", GOOD_HEAD + "voices:\n  en: {engine: piper, speed: 9}\noutro: {en: a, ar: ب}\n", [(5, "speed must be between 0.5 and 2")]),
+    ("bullets not a list", GOOD_HEAD + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    body:\n      - bullets: nope\n", [(8, "must be a list")]),
+    ("no content", GOOD_HEAD, [(1, "nothing to say")]),
+    ("missing keys", "intro: {en: a}\n", [(1, "missing required key 'id'"), (1, "missing required key 'languages'")]),
+    ("duplicate key", GOOD_HEAD + "outro: {en: a, ar: ب}\noutro: {en: b, ar: ت}\n", [(5, "duplicate key 'outro' (first at line 4)")]),
+    ("python tag", GOOD_HEAD + "outro: !!python/object:os.system {en: a}\n", [(4, "YAML tag 'tag:yaml.org,2002:python/object:os.system' is not allowed")]),
+    ("not a mapping", "- just\n- a list\n", [(1, "script must be a mapping")]),
+]
+
+
+@pytest.mark.parametrize("name, text, expected", BROKEN, ids=[case[0] for case in BROKEN])
+def test_broken_scripts_report_every_problem_with_its_line(name, text, expected, write_script, registry):
+    path = write_script(text)
+    with pytest.raises(ScriptError) as caught:
+        load(path, registry)
+    problems = [(p.line, p.message) for p in caught.value.problems]
+    for line, fragment in expected:
+        assert any(l == line and fragment in m for l, m in problems), f"expected line {line}: {fragment!r} in {problems}"
+
+
+def test_all_problems_collected_in_one_pass(write_script, registry):
+    path = write_script(
+        GOOD_HEAD
+        + "intro: {en: Hello}\n"  # line 4: missing ar
+        + "sections:\n  - id: Bad_Id\n    title: {en: A, ar: أ}\n    body: [{en: x, ar: ''}]\n"  # 6: id, 8: empty
+    )
+    with pytest.raises(ScriptError) as caught:
+        load(path, registry)
+    lines = sorted(p.line for p in caught.value.problems)
+    assert lines == [4, 6, 8]
+
+
+def test_check_cli_prints_file_line_and_exits_2(write_script):
+    path = write_script(GOOD_HEAD + "intro: {en: Hello}\ncolour: red\n")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}:4: intro: missing the 'ar' text" in result.output
+    assert f"{path}:5: script: unknown key 'colour'" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        (b"\xff\xfe not utf8", "not UTF-8"),
+        (b"", "the script is empty"),
+    ],
+)
+def test_unreadable_files(tmp_path, content, fragment):
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(content)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 2
+    assert fragment in result.output
+
+
+def test_missing_file_is_an_input_error(tmp_path):
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert "no such file" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_bom_is_accepted(write_script, registry):
+    path = write_script(SMALL_SCRIPT)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load(path, registry).id == "small-guide"
+
+
+def test_build_of_broken_script_writes_nothing(write_script, tmp_path):
+    path = write_script(GOOD_HEAD + "intro: {en: Hello}\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(path), "--out", str(out)])
+    assert result.exit_code == 2
+    assert not out.exists()
+
+
+def test_model_of_small_script(small_script, registry):
+    script = load(small_script, registry)
+    assert script.languages == ("en", "ar")
+    assert [s.id for s in script.sections] == ["care"]
+    body = script.sections[0].body
+    assert isinstance(body[0], Paragraph) and body[0].text["ar"] == "استرح جيدا."
+    assert isinstance(body[1], BulletList) and body[1].title["en"] == "Tips" and len(body[1].items) == 2
+    assert script.faq[0].answer["en"] == "About four months."
+    assert script.voices["en"].engine == "piper" and script.voices["ar"].engine == "espeak"
+
+
+def test_single_language_script_may_use_plain_strings(write_script, registry):
+    path = write_script('id: one\ntitle: "One"\nlanguages: [en]\nintro: "Hello there."\n')
+    script = load(path, registry)
+    assert script.intro["en"] == "Hello there."
+
+
+def test_sample_script_is_valid(registry):
+    script = load(SAMPLE_SCRIPT, registry)
+    assert script.id == "botox-long-term-effects"
+    assert script.languages == ("en", "ar")
+    assert [f.id for f in script.faq] == ["how-long", "permanent-damage", "stop-working", "alternatives", "natural-expressions"]
