@@ -93,3 +93,12 @@ def test_corrupt_piper_voice_is_an_engine_error(tmp_path):
 def test_unknown_engine(registry):
     with pytest.raises(VoiceNotFound, match="unknown engine 'nope'"):
         registry.get("nope")
+
+
+def test_espeak_works_from_two_registries():
+    # espeak-ng is one library per process: a second engine must not steal the first one's audio.
+    first, second = EngineRegistry(), EngineRegistry()
+    settings = VoiceSettings("espeak", "ar")
+    v1, v2 = first.resolve("ar", settings, Path(".")), second.resolve("ar", settings, Path("."))
+    assert second.synthesize("مرحبا", v2).duration > 0.2
+    assert first.synthesize("مرحبا", v1).duration > 0.2

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import threading
 from pathlib import Path
 
@@ -74,6 +75,51 @@ def _locate() -> tuple[str, str | None]:
     raise EngineError("espeak-ng is not available: reinstall guide (pip install -e .) to get espeakng-loader")
 
 
+class _Library:
+    """The process-wide espeak-ng: the library keeps one voice and one callback per process,
+    so every EspeakEngine shares this one handle and its lock."""
+
+    def __init__(self) -> None:
+        path, data = _locate()
+        lib = ctypes.CDLL(path)
+        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+        lib.espeak_Initialize.restype = ctypes.c_int
+        lib.espeak_SetSynthCallback.argtypes = [_SynthCallback]
+        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        lib.espeak_SetVoiceByName.restype = ctypes.c_int
+        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        lib.espeak_SetParameter.restype = ctypes.c_int
+        lib.espeak_Synth.argtypes = [
+            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
+            ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
+        ]
+        lib.espeak_Synth.restype = ctypes.c_int
+        lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
+        lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
+        lib.espeak_Info.argtypes = [ctypes.c_void_p]
+        lib.espeak_Info.restype = ctypes.c_char_p
+        rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data.encode() if data else None, 0)
+        if rate <= 0:
+            raise EngineError(f"espeak-ng failed to start (library {path}, data {data})")
+        self.lib = lib
+        self.sample_rate = rate
+        self.lock = threading.Lock()
+        self.buffer: list[np.ndarray] = []
+        self._callback = _SynthCallback(self._on_audio)  # must stay referenced while the library lives
+        lib.espeak_SetSynthCallback(self._callback)
+
+    def _on_audio(self, wav, count, events) -> int:  # noqa: ANN001 - ctypes callback
+        if count > 0:
+            self.buffer.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
+        return 0  # 0 = continue synthesis
+
+
+@functools.lru_cache(maxsize=1)
+def _shared() -> _Library:
+    """The one espeak-ng handle of this process, started on first use."""
+    return _Library()
+
+
 class EspeakEngine:
     """espeak-ng: ~100 languages, offline, tiny and fast; the default Arabic voice."""
 
@@ -81,56 +127,20 @@ class EspeakEngine:
     offline = True
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._lib: ctypes.CDLL | None = None
-        self._sample_rate = 0
-        self._buffer: list[np.ndarray] = []
-        self._callback = _SynthCallback(self._on_audio)  # kept alive as long as the engine
         self._voices: list[VoiceInfo] | None = None
-
-    # -- library -----------------------------------------------------------
-    def _library(self) -> ctypes.CDLL:
-        if self._lib is None:
-            path, data = _locate()
-            lib = ctypes.CDLL(path)
-            lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
-            lib.espeak_Initialize.restype = ctypes.c_int
-            lib.espeak_SetSynthCallback.argtypes = [_SynthCallback]
-            lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
-            lib.espeak_SetVoiceByName.restype = ctypes.c_int
-            lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
-            lib.espeak_SetParameter.restype = ctypes.c_int
-            lib.espeak_Synth.argtypes = [
-                ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
-                ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
-            ]
-            lib.espeak_Synth.restype = ctypes.c_int
-            lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
-            lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
-            lib.espeak_Info.argtypes = [ctypes.c_void_p]
-            lib.espeak_Info.restype = ctypes.c_char_p
-            rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data.encode() if data else None, 0)
-            if rate <= 0:
-                raise EngineError(f"espeak-ng failed to start (library {path}, data {data})")
-            lib.espeak_SetSynthCallback(self._callback)
-            self._lib, self._sample_rate = lib, rate
-        return self._lib
-
-    def _on_audio(self, wav, count, events) -> int:  # noqa: ANN001 - ctypes callback
-        if count > 0:
-            self._buffer.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
-        return 0  # 0 = continue synthesis
 
     def version(self) -> str:
         """The espeak-ng library version, e.g. ``1.52.0``."""
-        with self._lock:
-            return self._library().espeak_Info(None).decode()
+        handle = _shared()
+        with handle.lock:
+            return handle.lib.espeak_Info(None).decode()
 
     # -- engine interface ---------------------------------------------------
     def list_voices(self) -> list[VoiceInfo]:
         if self._voices is None:
-            with self._lock:
-                array = self._library().espeak_ListVoices(None)
+            handle = _shared()
+            with handle.lock:
+                array = handle.lib.espeak_ListVoices(None)
                 voices = []
                 i = 0
                 while array[i]:
@@ -145,8 +155,9 @@ class EspeakEngine:
 
     def resolve(self, lang: str, settings: VoiceSettings, base_dir: Path) -> VoiceRef:
         name = settings.voice or settings.lang or lang
-        with self._lock:
-            ok = self._library().espeak_SetVoiceByName(name.encode()) == _EE_OK
+        handle = _shared()
+        with handle.lock:
+            ok = handle.lib.espeak_SetVoiceByName(name.encode()) == _EE_OK
         if not ok:
             near = [v.name for v in self.list_voices() if any(l.split("-")[0] == lang.split("-")[0] for l in v.languages)]
             hint = f"voices for '{lang}': {', '.join(near)}" if near else "run 'guide voices' to list them"
@@ -155,20 +166,21 @@ class EspeakEngine:
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
         data = text.encode("utf-8") + b"\0"
-        with self._lock:
-            lib = self._library()
+        handle = _shared()
+        with handle.lock:
+            lib = handle.lib
             if lib.espeak_SetVoiceByName(voice.voice.encode()) != _EE_OK:
                 raise EngineError(f"espeak-ng could not load voice '{voice.voice}'")
             lib.espeak_SetParameter(_RATE, int(round(_NORMAL_RATE * voice.speed)), 0)
             # Parameters outlive a voice change, so pitch is always set.
             lib.espeak_SetParameter(_PITCH, _NORMAL_PITCH if voice.pitch is None else int(voice.pitch), 0)
-            self._buffer = []
+            handle.buffer = []
             status = lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
-            chunks, self._buffer = self._buffer, []
+            chunks, handle.buffer = handle.buffer, []
         if status != _EE_OK:
             raise EngineError(f"espeak-ng failed (status {status}) on: {text[:60]}")
         samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
-        return AudioChunk(text, samples.astype(np.int16, copy=False), self._sample_rate)
+        return AudioChunk(text, samples.astype(np.int16, copy=False), handle.sample_rate)
 
 
 def _languages(pointer: int | None) -> tuple[str, ...]:
