@@ -141,3 +141,29 @@ def test_sample_script_is_valid(registry):
     assert script.id == "botox-long-term-effects"
     assert script.languages == ("en", "ar")
     assert [f.id for f in script.faq] == ["how-long", "permanent-damage", "stop-working", "alternatives", "natural-expressions"]
+
+
+def test_sample_script_holds_every_paragraph_of_the_article(registry):
+    from .conftest import SOURCE_ARTICLE
+
+    if not SOURCE_ARTICLE.is_file():
+        pytest.skip(f"source article not found at {SOURCE_ARTICLE} (shared/ is beside the project in CI)")
+    script = load(SAMPLE_SCRIPT, registry)
+    english = [script.intro["en"], script.outro["en"]]
+    for section in script.sections:
+        english.append(section.title["en"])
+        for block in section.body:
+            if isinstance(block, Paragraph):
+                english.append(block.text["en"])
+            else:
+                english += [block.title["en"]] + [item["en"] for item in block.items]
+    for entry in script.faq:
+        english += [entry.question["en"], entry.answer["en"]]
+    paragraphs = [" ".join(p.replace("•", "").split()) for p in SOURCE_ARTICLE.read_text(encoding="utf-8").split("\n\n")]
+    headings_without_text = {"Frequently Asked Questions:", "Conclusion:"}
+    for paragraph in filter(None, paragraphs):
+        if paragraph in headings_without_text:
+            continue
+        assert paragraph.rstrip(":") in english, paragraph
+    assert all(any("\u0600" <= ch <= "\u06ff" for ch in text) for text in [script.intro["ar"], script.outro["ar"]])
+    assert "حقن البوتوكس" in script.intro["ar"]
