@@ -8,6 +8,7 @@ is renamed into place whole.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import json
 import shutil
 import tempfile
@@ -16,14 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
+
+from .cache import TakeCache, cache_dir
 from .engines import EngineRegistry, VoiceInfo, VoiceNotFound, VoiceRef
 from .errors import InputError, Problem, ScriptError
+from .lock import BuildLock
 from .planner import Plan, plan_script
-from .publish.files import write_text
-from .publish.mp3 import Tags, check_bitrate, write_mp3
-from .renderer import Progress, RenderedLanguage, record_all, render_language
+from .publish.files import sha256_of, write_text
+from .publish.mp3 import check_bitrate, write_mp3
+from .renderer import Progress, Timeline, default_jobs, record_takes, stream, track_audio
 from .script.loader import load_script
 from .script.model import Script
+from .work import FileJob, Work, old_entries, plan_work
 
 MANIFEST = "manifest.json"
 
@@ -41,12 +47,12 @@ class TrackResult:
 
 @dataclass(frozen=True)
 class LanguageResult:
-    """What a build wrote for one language."""
+    """What the output folder holds for one language after a build."""
 
     lang: str
     voice: str
     tracks: tuple[TrackResult, ...]
-    full: TrackResult
+    full: TrackResult | None
 
 
 @dataclass
@@ -59,14 +65,30 @@ class BuildResult:
     folder: Path
     """The guide's output folder (``<out>/<id>``)."""
 
+    work: Work
+    """What it planned to do, with reasons."""
+
     languages: list[LanguageResult] = field(default_factory=list)
-    """Per language, what was written."""
+    """Per language, the files now in the folder."""
 
     recorded: int = 0
-    """Utterances recorded by the engines."""
+    """Takes recorded by the engines."""
+
+    reused: int = 0
+    """Takes taken from the cache."""
+
+    encoded: list[str] = field(default_factory=list)
+    """Files encoded (relative paths)."""
+
+    manifest_changed: bool = False
+    """Whether anything in the folder changed."""
 
     seconds: float = 0.0
     """Wall time of the build."""
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.recorded and not self.encoded and not self.manifest_changed
 
     @property
     def manifest(self) -> Path:
@@ -103,6 +125,15 @@ def plan(script: Script, registry: EngineRegistry, languages: Sequence[str] | No
     return plan_script(script, resolve_voices(script, registry), langs)
 
 
+def open_cache(cache_folder: str | Path | None, out: str | Path) -> TakeCache:
+    """The take cache; refused when it would sit inside the (published) output folder."""
+    folder = cache_dir(cache_folder)
+    resolved, out_resolved = folder.resolve(), Path(out).resolve()
+    if resolved == out_resolved or out_resolved in resolved.parents:
+        raise InputError(f"the take cache {folder} is inside the output folder {out}: choose another --cache-dir")
+    return TakeCache(folder)
+
+
 def build(
     path: str | Path,
     out: str | Path = "audio_out",
@@ -110,85 +141,133 @@ def build(
     bitrate: str = "96k",
     registry: EngineRegistry | None = None,
     progress: Progress | None = None,
+    *,
+    only: Sequence[str] = (),
+    force: bool = False,
+    jobs: int | None = None,
+    cache_folder: str | Path | None = None,
 ) -> BuildResult:
-    """Build the script at `path` into ``<out>/<id>/``: tracks, full guides, manifest."""
+    """Build the script at `path` into ``<out>/<id>/``: record what the cache lacks,
+    encode what changed, and leave everything else untouched."""
     started = time.monotonic()
     bitrate = check_bitrate(bitrate)
+    jobs = jobs or default_jobs()
+    if jobs < 1:
+        raise InputError(f"--jobs must be at least 1, not {jobs}")
     registry = registry or EngineRegistry()
     script = load(path, registry)
     the_plan = plan(script, registry, languages)
+    cache = open_cache(cache_folder, out)
     folder = Path(out) / script.id
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{folder}: exists and is not a folder")
 
-    takes = record_all(the_plan, registry, progress)
-    rendered = [render_language(lang_plan, takes) for lang_plan in the_plan.languages]
-
-    result = BuildResult(script, folder, recorded=len(takes))
-    folder.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder))
-    try:
-        for lang in rendered:
-            result.languages.append(_encode_language(script, lang, staging, bitrate))
-        _publish(staging, folder, result)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    result.seconds = time.monotonic() - started
-    return result
-
-
-def _encode_language(script: Script, lang: RenderedLanguage, staging: Path, bitrate: str) -> LanguageResult:
-    code = lang.plan.lang
-    count = len(lang.tracks)
-    tracks = []
-    for position, track in enumerate(lang.tracks, start=1):
-        tags = Tags(track.plan.title, script.title[code], code, (position, count), script.author)
-        write_mp3(track.audio, staging / track.plan.file, tags, bitrate)
-        tracks.append(TrackResult(track.plan.id, track.plan.kind, track.plan.title, Path(track.plan.file), track.duration))
-    full = lang.full
-    write_mp3(full.audio, staging / full.plan.file, Tags(full.plan.title, script.title[code], code, None, script.author), bitrate)
-    return LanguageResult(
-        code, lang.plan.voice.label, tuple(tracks), TrackResult("full", "full", full.plan.title, Path(full.plan.file), full.duration)
+    with BuildLock(folder):
+        manifest = _read_manifest(folder / MANIFEST)
+        work = plan_work(the_plan, cache, folder, manifest, bitrate, only, force)
+        record_takes([job.take for job in work.record], registry, cache, jobs, progress)
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder))
+        try:
+            encoded = _encode(work, cache, staging, jobs)
+            changed = _publish(staging, folder, work, encoded, manifest)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(
+        script=script,
+        folder=folder,
+        work=work,
+        languages=_results(folder / MANIFEST, the_plan),
+        recorded=len(work.record),
+        reused=work.reused,
+        encoded=[job.file for job in work.encode],
+        manifest_changed=changed,
+        seconds=time.monotonic() - started,
     )
 
 
-def manifest_data(result: BuildResult) -> dict:
-    """The manifest: the guide's title, and per language its full guide and tracks (paths relative)."""
+def _encode(work: Work, cache: TakeCache, staging: Path, jobs: int) -> dict[str, dict]:
+    """Encode every file that must be, into `staging`; returns manifest entries by file.
+
+    Each encoding is an ffmpeg process, so threads run them side by side.
+    """
+    tracks_by_lang = {lp.lang: lp.tracks for lp in work.plan.languages}
+
+    def one(job: FileJob) -> tuple[str, dict]:
+        timeline = Timeline()
+        if job.kind == "full":
+            full = next(lp.full for lp in work.plan.languages if lp.lang == job.lang)
+            pcm = stream(full.steps, tracks_by_lang[job.lang], cache, timeline)
+        else:
+            track = next(t for t in tracks_by_lang[job.lang] if t.file == job.file)
+            audio, timeline = track_audio(track, cache)
+            pcm = [np.frombuffer(audio.raw_data, dtype=np.int16)]
+        target = staging / job.file
+        write_mp3(pcm, target, job.tags, job.recipe["bitrate"])
+        return job.file, _entry(job, timeline, sha256_of(target))
+
+    with cf.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return dict(pool.map(one, work.encode))
+
+
+def _entry(job: FileJob, timeline: Timeline, sha256: str | None) -> dict:
     return {
-        "id": result.script.id,
-        "title": dict(result.script.title.by_lang),
-        "languages": {
-            lang.lang: {
-                "full": lang.full.file.as_posix(),
-                "duration": round(lang.full.duration, 3),
-                "voice": lang.voice,
-                "tracks": [
-                    {"id": t.id, "kind": t.kind, "title": t.title, "file": t.file.as_posix(), "duration": round(t.duration, 3)}
-                    for t in lang.tracks
-                ],
-            }
-            for lang in result.languages
-        },
+        "id": job.id,
+        "kind": job.kind,
+        "title": job.title,
+        "file": job.file,
+        "duration": round(timeline.seconds, 3),
+        "sha256": sha256,
+        "recipe": job.recipe,
+        "sentences": [
+            {"text": cue.text, "key": take.key, "start": round(cue.start, 3), "end": round(cue.end, 3)}
+            for cue, take in zip(timeline.cues, job.takes)
+        ],
     }
 
 
-def _publish(staging: Path, folder: Path, result: BuildResult) -> None:
-    """Move the staged files into `folder`, write the manifest, drop files the old manifest had that are gone."""
-    old_files = _manifest_files(folder / MANIFEST)
-    new_data = manifest_data(result)
-    # A language not rebuilt this time (--lang) keeps its entry and files.
-    previous = _read_manifest(folder / MANIFEST)
-    for lang, entry in previous.get("languages", {}).items():
-        if lang not in new_data["languages"] and lang in result.script.languages:
-            new_data["languages"][lang] = entry
-    new_data["languages"] = {l: new_data["languages"][l] for l in result.script.languages if l in new_data["languages"]}
-    for staged in sorted(staging.rglob("*.mp3")):
-        target = folder / staged.relative_to(staging)
+def _publish(staging: Path, folder: Path, work: Work, encoded: dict[str, dict], manifest: dict) -> bool:
+    """Move encoded files into place and update the manifest; True when anything changed."""
+    previous = old_entries(manifest)
+    script = work.plan.script
+    data = {"id": script.id, "title": dict(script.title.by_lang), "languages": {}}
+    old_langs = manifest.get("languages") if isinstance(manifest.get("languages"), dict) else {}
+    built = {lp.lang: lp for lp in work.plan.languages}
+    for lang in script.languages:
+        if lang not in built:
+            if isinstance(old_langs.get(lang), dict):
+                data["languages"][lang] = old_langs[lang]  # not rebuilt this time (--lang): kept
+            continue
+        files = [f for f in work.files if f.lang == lang]
+        entries = []
+        for job in files:
+            entry = encoded.get(job.file) or previous.get(job.file)
+            if entry is not None:
+                entries.append({**entry, "title": job.title, "kind": job.kind, "id": job.id})
+        tracks = [e for e in entries if e["kind"] != "full"]
+        full = next((e for e in entries if e["kind"] == "full"), None)
+        block: dict = {}
+        if full is not None:
+            block.update(full=full["file"], duration=full["duration"])
+        block.update(voice=built[lang].voice.label, tracks=tracks)
+        if full is not None:
+            block["full_guide"] = full
+        data["languages"][lang] = block
+
+    for relative in encoded:
+        target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        staged.replace(target)
-    write_text(folder / MANIFEST, json.dumps(new_data, ensure_ascii=False, indent=2) + "\n")
-    for stale in old_files - _manifest_files(folder / MANIFEST):
-        (folder / stale).unlink(missing_ok=True)
+        (staging / relative).replace(target)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    old_text = (folder / MANIFEST).read_text(encoding="utf-8") if (folder / MANIFEST).is_file() else None
+    if text == old_text:
+        return bool(encoded)
+    old_files = set(previous)
+    write_text(folder / MANIFEST, text)
+    for stale in old_files - set(old_entries(data)):
+        if not Path(stale).is_absolute() and ".." not in Path(stale).parts:
+            (folder / stale).unlink(missing_ok=True)
+    return True
 
 
 def _read_manifest(path: Path) -> dict:
@@ -199,17 +278,57 @@ def _read_manifest(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _manifest_files(path: Path) -> set[str]:
-    """Relative paths of the files a manifest lists (only safe, relative ones)."""
-    files = set()
-    for entry in _read_manifest(path).get("languages", {}).values():
-        if not isinstance(entry, dict):
-            continue
-        names = [entry.get("full")] + [t.get("file") for t in entry.get("tracks", []) if isinstance(t, dict)]
-        for name in names:
-            if isinstance(name, str) and not Path(name).is_absolute() and ".." not in Path(name).parts:
-                files.add(name)
+def _results(manifest_path: Path, the_plan: Plan) -> list[LanguageResult]:
+    data = _read_manifest(manifest_path).get("languages", {})
+    out = []
+    for lp in the_plan.languages:
+        entry = data.get(lp.lang) or {}
+        tracks = tuple(
+            TrackResult(t["id"], t["kind"], t["title"], Path(t["file"]), t["duration"]) for t in entry.get("tracks", [])
+        )
+        full = entry.get("full_guide")
+        full_result = TrackResult("full", "full", full["title"], Path(full["file"]), full["duration"]) if full else None
+        out.append(LanguageResult(lp.lang, lp.voice.label, tracks, full_result))
+    return out
+
+
+def plan_build(
+    path: str | Path,
+    out: str | Path = "audio_out",
+    languages: Sequence[str] | None = None,
+    bitrate: str = "96k",
+    registry: EngineRegistry | None = None,
+    *,
+    only: Sequence[str] = (),
+    force: bool = False,
+    cache_folder: str | Path | None = None,
+) -> Work:
+    """What `build` with the same arguments would record and encode, and why (``guide plan``)."""
+    bitrate = check_bitrate(bitrate)
+    registry = registry or EngineRegistry()
+    script = load(path, registry)
+    the_plan = plan(script, registry, languages)
+    cache = open_cache(cache_folder, out)
+    folder = Path(out) / script.id
+    return plan_work(the_plan, cache, folder, _read_manifest(folder / MANIFEST), bitrate, only, force)
+
+
+def named_files(path: str | Path, registry: EngineRegistry) -> list[Path]:
+    """Files a script names besides itself (Piper voice models and configs), for --watch."""
+    script = load(path, registry)
+    files = []
+    for lang, voice in resolve_voices(script, registry).items():
+        if voice.engine == "piper":
+            files += [Path(voice.voice), Path(f"{voice.voice}.json")]
     return files
+
+
+def all_take_keys(paths: Sequence[Path], registry: EngineRegistry) -> set[str]:
+    """Keys of every take the scripts at `paths` use, in all their languages."""
+    keys: set[str] = set()
+    for path in paths:
+        keys |= {take.key for take in plan(load(path, registry), registry).takes()}
+    return keys
 
 
 def list_voices(registry: EngineRegistry | None = None) -> dict[str, list[VoiceInfo]]:

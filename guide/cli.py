@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -45,19 +47,63 @@ def main() -> None:
     """Build narrated Arabic and English audio guides from a YAML script, offline."""
 
 
+cache_dir_option = click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Take cache folder (default: GUIDE_CACHE_DIR, else .guide-cache/ here).",
+)
+only_option = click.option("--only", multiple=True, metavar="ITEM_ID", help="Only this item's tracks (repeatable); full guides are left as they are.")
+force_option = click.option("--force", is_flag=True, help="Record and encode again even what is up to date.")
+
+
 @main.command()
 @click.argument("scripts", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--lang", "languages", multiple=True, help="Build only this language (repeatable). Default: all the script declares.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("audio_out"), show_default=True, help="Output folder.")
 @click.option("--bitrate", default="96k", show_default=True, help="MP3 bitrate.")
+@only_option
+@force_option
+@click.option("--jobs", "-j", type=int, default=None, help="Recording worker processes (default: the number of cores).")
+@cache_dir_option
+@click.option("--watch", is_flag=True, help="Stay running; rebuild whenever a script or a voice file it uses is saved.")
 @voices_dir_option
-def build(scripts: tuple[Path, ...], languages: tuple[str, ...], out: Path, bitrate: str, voices_dir: tuple[Path, ...]) -> None:
-    """Record SCRIPTS (default: every script in scripts/) into MP3 tracks and full guides."""
+def build(
+    scripts: tuple[Path, ...],
+    languages: tuple[str, ...],
+    out: Path,
+    bitrate: str,
+    only: tuple[str, ...],
+    force: bool,
+    jobs: int | None,
+    cache_dir: Path | None,
+    watch: bool,
+    voices_dir: tuple[Path, ...],
+) -> None:
+    """Record SCRIPTS (default: every script in scripts/) into MP3 tracks and full guides.
+
+    Only what changed since the last build is recorded and encoded again.
+    """
     registry = _registry(voices_dir)
-    for path in _scripts(scripts):
+    paths = _scripts(scripts)
+
+    def one(path: Path) -> None:
         with _ProgressBar(f"Recording {path.name}") as progress:
-            result = builder.build(path, out, languages, bitrate, registry, progress=progress)
+            result = builder.build(
+                path, out, languages, bitrate, registry, progress,
+                only=only, force=force, jobs=jobs, cache_folder=cache_dir,
+            )
         _summary(result)
+
+    if not watch:
+        for path in paths:
+            one(path)
+        return
+    from .watch import watch as watch_loop
+
+    try:
+        watch_loop(paths, one, click.echo, named=lambda p: builder.named_files(p, registry))
+    except KeyboardInterrupt:
+        click.echo("Stopped watching.")
 
 
 class _ProgressBar:
@@ -82,13 +128,70 @@ class _ProgressBar:
 
 
 def _summary(result: builder.BuildResult) -> None:
-    click.echo(f"\n{result.script.id}: {result.recorded} texts recorded in {result.seconds:.1f} s -> {result.folder}/")
+    if result.nothing_to_do:
+        click.echo(f"{result.script.id}: nothing to do, everything is up to date ({result.seconds:.1f} s)")
+        return
+    click.echo(
+        f"\n{result.script.id}: {result.recorded} takes recorded, {result.reused} reused; "
+        f"{len(result.encoded)} files encoded in {result.seconds:.1f} s -> {result.folder}/"
+    )
+    encoded = set(result.encoded)
     for lang in result.languages:
         click.echo(f"\n  {lang.lang} ({lang.voice})")
-        for track in lang.tracks:
-            click.echo(f"    {track.file.name:<40} {_minutes(track.duration):>6}  {track.title}")
-        click.echo(f"    {lang.full.file.name:<40} {_minutes(lang.full.duration):>6}  full guide")
-    click.echo(f"\n  manifest: {result.manifest}")
+        rows = [(t.file, t.duration, t.title) for t in lang.tracks]
+        if lang.full:
+            rows.append((lang.full.file, lang.full.duration, "full guide"))
+        for file, duration, title in rows:
+            mark = "*" if file.as_posix() in encoded else " "
+            click.echo(f"  {mark} {file.name:<40} {_minutes(duration):>6}  {title}")
+    click.echo(f"\n  * encoded by this build; manifest: {result.manifest}")
+
+
+@main.command("plan")
+@click.argument("script", type=click.Path(path_type=Path))
+@click.option("--lang", "languages", multiple=True, help="Only this language (repeatable).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("audio_out"), show_default=True, help="Output folder.")
+@click.option("--bitrate", default="96k", show_default=True, help="MP3 bitrate.")
+@only_option
+@force_option
+@cache_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON, for programs.")
+@voices_dir_option
+def plan_command(
+    script: Path,
+    languages: tuple[str, ...],
+    out: Path,
+    bitrate: str,
+    only: tuple[str, ...],
+    force: bool,
+    cache_dir: Path | None,
+    as_json: bool,
+    voices_dir: tuple[Path, ...],
+) -> None:
+    """Show what `guide build SCRIPT` would record and encode, and why, without doing it."""
+    work = builder.plan_build(
+        script, out, languages, bitrate, _registry(voices_dir), only=only, force=force, cache_folder=cache_dir
+    )
+    if as_json:
+        click.echo(json.dumps(work.as_json(), ensure_ascii=False, indent=2))
+        return
+    if work.nothing_to_do:
+        click.echo(f"{script}: nothing to do, everything is up to date")
+        return
+    click.echo(f"{script}: {len(work.record)} takes to record, {work.reused} reused from the cache")
+    reasons = Counter(job.reason for job in work.record)
+    for reason, count in reasons.most_common():
+        click.echo(f"  {count:>4} {reason}")
+    for job in work.record[:20]:
+        click.echo(f"    {job.take.voice.lang}: {job.take.text[:70]}  ({job.reason})")
+    if len(work.record) > 20:
+        click.echo(f"    … and {len(work.record) - 20} more")
+    click.echo(f"{len(work.encode)} files to encode:")
+    for job in work.encode:
+        click.echo(f"  {job.file:<48} {', '.join(job.reasons)}")
+    skipped = [f.file for f in work.files if f.skipped]
+    if skipped:
+        click.echo(f"{len(skipped)} files left as they are (--only)")
 
 
 @main.command()
@@ -127,3 +230,31 @@ def voices(engine: str | None, lang: str | None, voices_dir: tuple[Path, ...]) -
         click.echo(f"{name} ({where}): {len(found)} voice(s)")
         for voice in found:
             click.echo(f"  {voice.name:<28} {','.join(voice.languages):<16} {voice.detail}")
+
+
+@main.group()
+def cache() -> None:
+    """Inspect or prune the take cache."""
+
+
+@cache.command("info")
+@cache_dir_option
+def cache_info(cache_dir: Path | None) -> None:
+    """Where the take cache is, and how big."""
+    from .cache import TakeCache, cache_dir as default_cache_dir
+
+    info = TakeCache(default_cache_dir(cache_dir)).info()
+    click.echo(f"{info.folder}: {info.takes} takes, {info.bytes / 1e6:.1f} MB, {_minutes(info.seconds)} of audio")
+
+
+@cache.command("prune")
+@click.argument("scripts", nargs=-1, type=click.Path(path_type=Path))
+@cache_dir_option
+@voices_dir_option
+def cache_prune(scripts: tuple[Path, ...], cache_dir: Path | None, voices_dir: tuple[Path, ...]) -> None:
+    """Drop takes that no script in SCRIPTS (default: scripts/) uses."""
+    from .cache import TakeCache, cache_dir as default_cache_dir
+
+    keep = builder.all_take_keys(_scripts(scripts), _registry(voices_dir))
+    removed, freed = TakeCache(default_cache_dir(cache_dir)).prune(keep)
+    click.echo(f"removed {removed} takes ({freed / 1e6:.1f} MB); kept {len(keep)} that the scripts use")

@@ -6,13 +6,56 @@ with which pauses; the renderer only carries it out.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import unicodedata
 from dataclasses import dataclass
-from typing import Mapping, Union
+from typing import Iterator, Mapping, Union
 
 from .engines.base import VoiceRef
 from .script.model import BulletList, Paragraph, Pauses, Script, Text
 from .text import announce
-from .text.sentences import split_sentences
+from .text.sentences import is_silent, split_sentences
+
+TAKE_FORMAT = "pcm_s16le 44100 Hz mono; edges trimmed below -50 dBFS keeping 15 ms; polyphase resampling; v1"
+"""The form every take is stored in; part of each take key, so changing it re-records."""
+
+
+def normalize(text: str) -> str:
+    """The text as the engine receives it: NFC, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def take_key(voice: VoiceRef, sentence: str) -> str:
+    """Cache key of one take: a hash of everything that changes its sound, and nothing else."""
+    ingredients = {
+        "format": TAKE_FORMAT,
+        "engine": voice.engine,
+        "identity": voice.identity,
+        # A Piper voice is identified by its model's hash (in identity), not where the file lies.
+        "voice": "" if voice.engine == "piper" else voice.voice,
+        "lang": voice.lang,
+        "speed": voice.speed,
+        "pitch": voice.pitch,
+        "tld": voice.tld,
+        "slow": voice.slow,
+        "text": normalize(sentence),
+    }
+    return hashlib.sha256(json.dumps(ingredients, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class TakeSpec:
+    """One sentence to be recorded by one voice: the unit of recording and of caching."""
+
+    key: str
+    """Cache key (see :func:`take_key`)."""
+
+    text: str
+    """The sentence, normalised."""
+
+    voice: VoiceRef
+    """Who speaks it."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +73,12 @@ class Utterance:
 
     role: str
     """What it is: title, paragraph, bullet, question, answer, announcement."""
+
+    pause: float
+    """Silence between two of its sentences."""
+
+    takes: tuple[TakeSpec, ...]
+    """One take per speakable sentence, in order."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +98,19 @@ class TrackRef:
 
 
 Step = Union[Utterance, Pause]
+Piece = Union[TakeSpec, Pause]
+
+
+def pieces(steps) -> Iterator[Union[TakeSpec, Pause, "TrackRef"]]:  # noqa: ANN001 - steps of a track or full guide
+    """Flatten steps into what is heard: takes and pauses (track references kept as they are)."""
+    for step in steps:
+        if isinstance(step, Utterance):
+            for i, take in enumerate(step.takes):
+                if i:
+                    yield Pause(step.pause)
+                yield take
+        else:
+            yield step
 
 
 @dataclass(frozen=True)
@@ -115,17 +177,14 @@ class Plan:
     languages: tuple[LanguagePlan, ...]
     """One plan per language built, in the script's order."""
 
-    def utterances(self) -> list[Utterance]:
-        """Every distinct utterance, in first-heard order (what must be recorded)."""
-        seen: dict[tuple[VoiceRef, str], Utterance] = {}
+    def takes(self) -> list[TakeSpec]:
+        """Every distinct take, in first-heard order (what must be recorded)."""
+        seen: dict[str, TakeSpec] = {}
         for lang_plan in self.languages:
-            for track in lang_plan.tracks:
-                for step in track.steps:
-                    if isinstance(step, Utterance):
-                        seen.setdefault((step.voice, step.text), step)
-            for step in lang_plan.full.steps:
-                if isinstance(step, Utterance):
-                    seen.setdefault((step.voice, step.text), step)
+            for steps in [*(t.steps for t in lang_plan.tracks), lang_plan.full.steps]:
+                for piece in pieces(steps):
+                    if isinstance(piece, TakeSpec):
+                        seen.setdefault(piece.key, piece)
         return list(seen.values())
 
 
@@ -135,8 +194,9 @@ def plan_script(script: Script, voices: Mapping[str, VoiceRef], languages: tuple
     return Plan(script, tuple(_plan_language(script, lang, voices[lang]) for lang in langs))
 
 
-def _say(text: str, voice: VoiceRef, role: str) -> Utterance:
-    return Utterance(text, voice, tuple(split_sentences(text, voice.lang)), role)
+def _say(text: str, voice: VoiceRef, role: str, pause: float) -> Utterance:
+    sentences = tuple(normalize(s) for s in split_sentences(text, voice.lang) if not is_silent(s))
+    return Utterance(text, voice, sentences, role, pause, tuple(TakeSpec(take_key(voice, s), s, voice) for s in sentences))
 
 
 def _joined(parts: list[Step], gap: float) -> list[Step]:
@@ -150,15 +210,15 @@ def _joined(parts: list[Step], gap: float) -> list[Step]:
 
 
 def _section_steps(title: Text, body, lang: str, voice: VoiceRef, pauses: Pauses) -> list[Step]:
-    steps: list[Step] = [_say(title[lang], voice, "title")]
+    steps: list[Step] = [_say(title[lang], voice, "title", pauses.sentence)]
     for block in body:
         steps.append(Pause(pauses.paragraph))
         if isinstance(block, Paragraph):
-            steps.append(_say(block.text[lang], voice, "paragraph"))
+            steps.append(_say(block.text[lang], voice, "paragraph", pauses.sentence))
         elif isinstance(block, BulletList):
             if block.title is not None:
-                steps += [_say(block.title[lang], voice, "title"), Pause(pauses.bullet)]
-            steps += _joined([_say(item[lang], voice, "bullet") for item in block.items], pauses.bullet)
+                steps += [_say(block.title[lang], voice, "title", pauses.sentence), Pause(pauses.bullet)]
+            steps += _joined([_say(item[lang], voice, "bullet", pauses.sentence) for item in block.items], pauses.bullet)
     return steps
 
 
@@ -174,18 +234,18 @@ def _plan_language(script: Script, lang: str, voice: VoiceRef) -> LanguagePlan:
         number += 1
 
     if script.intro:
-        add("intro", "intro", announce.intro_title(lang), [_say(script.intro[lang], voice, "paragraph")])
+        add("intro", "intro", announce.intro_title(lang), [_say(script.intro[lang], voice, "paragraph", pauses.sentence)])
     for section in script.sections:
         add(section.id, "section", section.title[lang], _section_steps(section.title, section.body, lang, voice, pauses))
     for entry in script.faq:
         steps: list[Step] = [
-            _say(entry.question[lang], voice, "question"),
+            _say(entry.question[lang], voice, "question", pauses.sentence),
             Pause(pauses.question),
-            _say(entry.answer[lang], voice, "answer"),
+            _say(entry.answer[lang], voice, "answer", pauses.sentence),
         ]
         add(entry.id, "faq", entry.question[lang], steps)
     if script.outro:
-        add("outro", "outro", announce.outro_title(lang), [_say(script.outro[lang], voice, "paragraph")])
+        add("outro", "outro", announce.outro_title(lang), [_say(script.outro[lang], voice, "paragraph", pauses.sentence)])
 
     return LanguagePlan(lang, voice, tuple(tracks), _plan_full(script, lang, voice, tracks))
 
@@ -193,7 +253,7 @@ def _plan_language(script: Script, lang: str, voice: VoiceRef) -> LanguagePlan:
 def _plan_full(script: Script, lang: str, voice: VoiceRef, tracks: list[TrackPlan]) -> FullPlan:
     """The full guide: the title, then each track after its spoken announcement."""
     pauses = script.pauses
-    steps: list[Union[Utterance, Pause, TrackRef]] = [_say(script.title[lang], voice, "announcement"), Pause(pauses.announcement)]
+    steps: list[Union[Utterance, Pause, TrackRef]] = [_say(script.title[lang], voice, "announcement", pauses.sentence), Pause(pauses.announcement)]
     chapter = question = 0
     for index, track in enumerate(tracks):
         if index > 0:
@@ -213,6 +273,6 @@ def _plan_full(script: Script, lang: str, voice: VoiceRef, tracks: list[TrackPla
             if heading:
                 spoken.append(heading)
         for i, words in enumerate(spoken):
-            steps += [_say(words, voice, "announcement"), Pause(pauses.announcement if i == len(spoken) - 1 else pauses.paragraph)]
+            steps += [_say(words, voice, "announcement", pauses.sentence), Pause(pauses.announcement if i == len(spoken) - 1 else pauses.paragraph)]
         steps.append(TrackRef(index))
     return FullPlan(f"{lang}/{script.id}.{lang}.mp3", script.title[lang], tuple(steps))

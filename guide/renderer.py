@@ -1,120 +1,164 @@
-"""Rendering: carry out a :class:`~guide.planner.Plan` with the engines, into audio in memory.
+"""Rendering: record the takes a plan needs (in parallel, into the cache), then turn
+tracks and full guides into audio from the cached takes.
 
-Nothing here writes files; :mod:`guide.builder` publishes what this returns.
+Nothing here writes into the output folder; :mod:`guide.builder` publishes.
 """
 
 from __future__ import annotations
 
+import concurrent.futures as cf
+import concurrent.futures.process
+import multiprocessing
+import os
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
 
-from .audio.assemble import Cue, join, seconds, segment, silence, to_pipeline_format
-from .engines import EngineRegistry, VoiceRef
-from .errors import EngineError
-from .planner import FullPlan, LanguagePlan, Pause, Plan, TrackPlan, TrackRef, Utterance
-from .text.sentences import is_silent
+import numpy as np
+
+from .audio.assemble import SAMPLE_RATE, Cue, join, segment, silence, to_pipeline_format
+from .cache import TakeCache
+from .engines import EngineRegistry
+from .errors import EngineError, GuideError
+from .planner import Pause, TakeSpec, TrackPlan, TrackRef, pieces
 
 Progress = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` after each utterance is recorded (drives the CLI's progress bar)."""
+"""Called as ``progress(done, total)`` after each take is recorded (drives the CLI's progress bar)."""
+
+GTTS_CONCURRENCY = 4
+"""At most this many gTTS requests at once, whatever --jobs says: more invites 429s."""
+
+MIN_POOL_TAKES = 12
+"""Below this many Piper takes, starting worker processes (each loads the voice) costs more than it saves."""
 
 
-@dataclass(frozen=True)
-class Take:
-    """The recording of one utterance: its audio and when each sentence is heard in it."""
-
-    audio: object
-    """pydub.AudioSegment in the pipeline format."""
-
-    cues: tuple[Cue, ...]
-    """Sentence times relative to the start of the take."""
+def default_jobs() -> int:
+    """Worker processes by default: the cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-@dataclass(frozen=True)
-class RenderedTrack:
-    """A track's audio, ready to publish."""
+def record_one(spec: TakeSpec, registry: EngineRegistry, cache: TakeCache) -> str:
+    """Speak one take and store it in the cache; returns its key."""
+    try:
+        chunk = registry.synthesize(spec.text, spec.voice)
+    except EngineError as exc:
+        raise EngineError(f"{spec.voice.label} ({spec.voice.lang}): {exc.message}") from None
+    cache.store(spec.key, to_pipeline_format(chunk.samples, chunk.sample_rate))
+    return spec.key
 
-    plan: TrackPlan
-    """What it was made from."""
 
-    audio: object
-    """pydub.AudioSegment in the pipeline format."""
+# -- worker processes ----------------------------------------------------------
+_WORKER: dict = {}
 
-    cues: tuple[Cue, ...]
-    """Every sentence heard, with its time in the track."""
+
+def _worker_start(voices_dirs: tuple[Path, ...], threads: int, cache_folder: str) -> None:
+    _WORKER["registry"] = EngineRegistry(voices_dirs, piper_threads=threads)
+    _WORKER["cache"] = TakeCache(cache_folder)
+
+
+def _worker_record(spec: TakeSpec) -> str:
+    return record_one(spec, _WORKER["registry"], _WORKER["cache"])
+
+
+def record_takes(
+    specs: Sequence[TakeSpec],
+    registry: EngineRegistry,
+    cache: TakeCache,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> None:
+    """Record `specs` into `cache`: Piper in `jobs` worker processes (each loads its voice
+    once), gTTS in a few threads, espeak-ng in this process (it is faster than a worker
+    starts). A take finished before a failure stays in the cache."""
+    total, done = len(specs), 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
+    online = [s for s in specs if not registry.get(s.voice.engine).offline]
+    piper = [s for s in specs if s.voice.engine == "piper"]
+    use_pool = jobs > 1 and len(piper) >= MIN_POOL_TAKES
+    elsewhere = {s.key for s in online} | ({s.key for s in piper} if use_pool else set())
+    local = [s for s in specs if s.key not in elsewhere]
+
+    executors: list[cf.Executor] = []
+    futures: list[cf.Future] = []
+    try:
+        if online:
+            threads = cf.ThreadPoolExecutor(max_workers=max(1, min(jobs, GTTS_CONCURRENCY)))
+            executors.append(threads)
+            futures += [threads.submit(record_one, s, registry, cache) for s in online]
+        if use_pool:
+            workers = min(jobs, len(piper))
+            pool = cf.ProcessPoolExecutor(
+                max_workers=workers,
+                # spawn, not fork: onnxruntime's threads and espeak-ng's state do not survive a fork
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_start,
+                initargs=(registry.voices_dirs, max(1, default_jobs() // workers), str(cache.folder)),
+            )
+            executors.append(pool)
+            futures += [pool.submit(_worker_record, s) for s in piper]
+        for spec in local:
+            record_one(spec, registry, cache)
+            tick()
+        for future in cf.as_completed(futures):
+            try:
+                future.result()
+            except GuideError:
+                raise
+            except cf.process.BrokenProcessPool:
+                raise EngineError("a recording worker process died (out of memory?); takes finished so far are kept") from None
+            tick()
+    finally:
+        for executor in executors:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+# -- assembly ------------------------------------------------------------------
+@dataclass
+class Timeline:
+    """Audio being laid end to end: where each sentence falls, and the length so far."""
+
+    frames: int = 0
+    """Samples laid so far."""
+
+    cues: list[Cue] | None = None
+    """Each take's sentence with its start and end (seconds)."""
+
+    def __post_init__(self) -> None:
+        if self.cues is None:
+            self.cues = []
 
     @property
-    def duration(self) -> float:
-        return seconds(self.audio)
+    def seconds(self) -> float:
+        return self.frames / SAMPLE_RATE
 
 
-@dataclass(frozen=True)
-class RenderedLanguage:
-    """One language's tracks and full guide, rendered."""
+def stream(steps, tracks: Sequence[TrackPlan], cache: TakeCache, timeline: Timeline) -> Iterator[np.ndarray]:  # noqa: ANN001
+    """The PCM of `steps` piece by piece (track references expanded), noting cues on `timeline`.
 
-    plan: LanguagePlan
-    """What they were made from."""
-
-    tracks: tuple[RenderedTrack, ...]
-    """The tracks in order."""
-
-    full: RenderedTrack
-    """The full guide (its ``plan`` is a TrackPlan-like view of the FullPlan)."""
-
-
-def record(utterance: Utterance, registry: EngineRegistry, sentence_pause: float) -> Take:
-    """Speak every sentence of `utterance` and join them with `sentence_pause`."""
-    parts, cues, at = [], [], 0.0
-    for sentence in utterance.sentences:
-        if is_silent(sentence):
-            continue  # a lone symbol: nothing for an engine to say
-        try:
-            chunk = registry.synthesize(sentence, utterance.voice)
-        except EngineError as exc:
-            raise EngineError(f"{utterance.voice.label} ({utterance.voice.lang}): {exc.message}") from exc
-        clip = segment(to_pipeline_format(chunk.samples, chunk.sample_rate))
-        if parts:
-            parts.append(silence(sentence_pause))
-            at += seconds(parts[-1])
-        parts.append(clip)
-        cues.append(Cue(sentence, at, at + seconds(clip)))
-        at += seconds(clip)
-    return Take(join(parts), tuple(cues))
-
-
-def record_all(plan: Plan, registry: EngineRegistry, progress: Progress | None = None) -> dict[tuple[VoiceRef, str], Take]:
-    """Record every distinct utterance of the plan once."""
-    takes = {}
-    utterances = plan.utterances()
-    for done, utterance in enumerate(utterances, start=1):
-        takes[(utterance.voice, utterance.text)] = record(utterance, registry, plan.script.pauses.sentence)
-        if progress:
-            progress(done, len(utterances))
-    return takes
-
-
-def _assemble(steps: Iterable, takes: dict, tracks: tuple[RenderedTrack, ...] = ()) -> tuple[object, tuple[Cue, ...]]:
-    parts, cues, at = [], [], 0.0
-    for step in steps:
-        if isinstance(step, Pause):
-            piece, piece_cues = silence(step.seconds), ()
-        elif isinstance(step, TrackRef):
-            track = tracks[step.index]
-            piece, piece_cues = track.audio, track.cues
+    Yielding pieces instead of one array keeps a long full guide out of memory.
+    """
+    for piece in pieces(steps):
+        if isinstance(piece, TrackRef):
+            yield from stream(tracks[piece.index].steps, tracks, cache, timeline)
+            continue
+        if isinstance(piece, Pause):
+            samples = np.zeros(int(round(piece.seconds * SAMPLE_RATE)), dtype=np.int16)
         else:
-            take = takes[(step.voice, step.text)]
-            piece, piece_cues = take.audio, take.cues
-        cues += [Cue(c.text, c.start + at, c.end + at) for c in piece_cues]
-        parts.append(piece)
-        at += seconds(piece)
-    return join(parts), tuple(cues)
+            samples = cache.load(piece.key)
+            start = timeline.frames / SAMPLE_RATE
+            timeline.cues.append(Cue(piece.text, start, start + len(samples) / SAMPLE_RATE))
+        timeline.frames += len(samples)
+        yield samples
 
 
-def render_language(lang_plan: LanguagePlan, takes: dict) -> RenderedLanguage:
-    """Assemble one language's tracks and its full guide from recorded takes."""
-    tracks = tuple(RenderedTrack(t, *_assemble(t.steps, takes)) for t in lang_plan.tracks)
-    full_audio, full_cues = _assemble(lang_plan.full.steps, takes, tracks)
-    return RenderedLanguage(lang_plan, tracks, RenderedTrack(_full_as_track(lang_plan.full), full_audio, full_cues))
-
-
-def _full_as_track(full: FullPlan) -> TrackPlan:
-    return TrackPlan("full", "full", 0, full.title, full.file, ())
+def track_audio(track: TrackPlan, cache: TakeCache):  # noqa: ANN201 - (pydub.AudioSegment, Timeline)
+    """One track's audio, stitched with pydub, and its timeline."""
+    timeline = Timeline()
+    audio = join([segment(samples) for samples in stream(track.steps, (), cache, timeline)] or [silence(0)])
+    return audio, timeline

@@ -37,6 +37,14 @@ outro: {en: "Thank you.", ar: "شكرا لكم."}
 """
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch) -> Path:
+    """Every test gets its own take cache, never the project's .guide-cache/."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("GUIDE_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def registry() -> EngineRegistry:
     """Real engines, created once so Piper's model loads once per test session."""

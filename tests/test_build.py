@@ -15,8 +15,8 @@ from guide import __version__
 from guide.builder import load, plan
 from guide.cli import main
 from guide.engines.piper import BUNDLED_VOICE, bundled_voices
-from guide.planner import Pause, Utterance
-from guide.renderer import record
+from guide.cache import TakeCache
+from guide.planner import Pause, TakeSpec, TrackRef, pieces
 
 from .conftest import SAMPLE_SCRIPT, SMALL_SCRIPT, decoded_seconds
 
@@ -42,7 +42,7 @@ def built(tmp_path_factory):
     script = root / "small.yaml"
     script.write_text(SMALL_SCRIPT, encoding="utf-8")
     out = root / "out"
-    result = run("build", str(script), "--out", str(out))
+    result = run("build", str(script), "--out", str(out), "--cache-dir", str(root / "cache"))
     assert result.exit_code == 0, result.output
     return script, out / "small-guide", result.output
 
@@ -85,25 +85,24 @@ def test_section_is_longer_than_its_parts(built):
 
 def test_full_guide_is_tracks_plus_announcements_and_pauses(built, registry):
     script_path, folder, _ = built
-    script = load(script_path, registry)
-    # Arabic is spoken by espeak-ng, which is deterministic, so its announcements can be
-    # recorded again here and measured; Piper samples noise and differs run to run.
-    for lp in plan(script, registry, ["ar"]).languages:
+    cache = TakeCache(folder.parent.parent / "cache")
+    for lp in plan(load(script_path, registry), registry).languages:
         expected = 0.0
-        for step in lp.full.steps:
-            if isinstance(step, Pause):
-                expected += step.seconds
-            elif isinstance(step, Utterance):
-                expected += record(step, registry, script.pauses.sentence).audio.frame_count() / 44100
+        for piece in pieces(lp.full.steps):
+            if isinstance(piece, Pause):
+                expected += piece.seconds
+            elif isinstance(piece, TakeSpec):  # an announcement, measured from its cached take
+                expected += cache.frames(piece.key) / 44100
             else:
-                expected += decoded_seconds(folder / lp.tracks[step.index].file)
+                assert isinstance(piece, TrackRef)
+                expected += decoded_seconds(folder / lp.tracks[piece.index].file)
         assert abs(decoded_seconds(folder / lp.full.file) - expected) < 0.1
 
 
 def test_summary_names_tracks_and_durations(built):
     _, _, output = built
     assert "02-how-long.mp3" in output and "small-guide.ar.mp3" in output
-    assert "texts recorded in" in output and "manifest:" in output
+    assert "30 takes recorded, 0 reused; 10 files encoded" in output and "manifest:" in output
 
 
 def test_rebuild_after_renaming_an_item_removes_its_old_file(tmp_path, small_script):

@@ -78,7 +78,7 @@ def test_identical_texts_are_recorded_once(write_script, registry):
         'id: twice\ntitle: {en: "Same"}\nlanguages: [en]\nintro: {en: "Same"}\noutro: {en: "Same"}\n'
     )
     the_plan = plan(load(path, registry), registry)
-    assert [u.text for u in the_plan.utterances()] == ["Same", "Conclusion."]
+    assert [t.text for t in the_plan.takes()] == ["Same", "Conclusion."]
 
 
 def test_language_subset(small_script, registry):

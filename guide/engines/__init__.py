@@ -14,7 +14,7 @@ from .piper import PiperEngine
 __all__ = ["AudioChunk", "Engine", "EngineRegistry", "VoiceInfo", "VoiceNotFound", "VoiceRef"]
 
 _FACTORIES: dict[str, Callable[["EngineRegistry"], Engine]] = {
-    "piper": lambda reg: PiperEngine(reg.voices_dirs),
+    "piper": lambda reg: PiperEngine(reg.voices_dirs, threads=reg.piper_threads),
     "espeak": lambda reg: EspeakEngine(),
     "gtts": lambda reg: GttsEngine(),
 }
@@ -23,9 +23,13 @@ _FACTORIES: dict[str, Callable[["EngineRegistry"], Engine]] = {
 class EngineRegistry:
     """Creates each engine once, on first use, and resolves script voices through them."""
 
-    def __init__(self, voices_dirs: Sequence[Path] = ()) -> None:
+    def __init__(self, voices_dirs: Sequence[Path] = (), piper_threads: int | None = None) -> None:
         self.voices_dirs = tuple(Path(d) for d in voices_dirs)
+        """Extra folders of Piper voices."""
+        self.piper_threads = piper_threads
+        """Threads each Piper voice may use (None: onnxruntime's default, all cores)."""
         self._engines: dict[str, Engine] = {}
+        self._resolved: dict[tuple, VoiceRef] = {}
 
     @staticmethod
     def names() -> list[str]:
@@ -41,8 +45,11 @@ class EngineRegistry:
         return self._engines[name]
 
     def resolve(self, lang: str, settings: VoiceSettings, base_dir: Path) -> VoiceRef:
-        """The concrete voice for a script language; raises VoiceNotFound."""
-        return self.get(settings.engine).resolve(lang, settings, base_dir)
+        """The concrete voice for a script language; raises VoiceNotFound. Remembered per build."""
+        memo = (lang, settings, Path(base_dir).resolve())
+        if memo not in self._resolved:
+            self._resolved[memo] = self.get(settings.engine).resolve(lang, settings, base_dir)
+        return self._resolved[memo]
 
     def check_voice(self, lang: str, settings: VoiceSettings, base_dir: Path) -> str | None:
         """None when the voice can be used, else why not (for the script validator)."""

@@ -41,6 +41,10 @@ class VoiceRef:
     slow: bool = False
     """gTTS slow reading."""
 
+    identity: str = ""
+    """What makes this voice sound as it does, beyond the settings above: engine and package
+    versions, the voice model's hash. Part of every take's cache key."""
+
     @property
     def label(self) -> str:
         """Short name for messages and summaries: ``piper:en_US-joe-medium``."""
@@ -103,3 +107,13 @@ class Engine(Protocol):
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
         """Speak one sentence. Raises EngineError (or NetworkError) on failure."""
         ...
+
+
+def package_version(name: str) -> str:
+    """Installed version of a distribution, or 'unknown'."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"

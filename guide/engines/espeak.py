@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import EngineError
 from ..script.model import VoiceSettings
-from .base import AudioChunk, VoiceInfo, VoiceNotFound, VoiceRef
+from .base import AudioChunk, VoiceInfo, VoiceNotFound, VoiceRef, package_version
 
 # espeak_AUDIO_OUTPUT, espeak_POSITION_TYPE, flags and parameters from speak_lib.h.
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -162,7 +162,8 @@ class EspeakEngine:
             near = [v.name for v in self.list_voices() if any(l.split("-")[0] == lang.split("-")[0] for l in v.languages)]
             hint = f"voices for '{lang}': {', '.join(near)}" if near else "run 'guide voices' to list them"
             raise VoiceNotFound(f"espeak-ng has no voice '{name}' ({hint})")
-        return VoiceRef(self.name, lang, name, speed=settings.speed, pitch=settings.pitch)
+        identity = f"espeak-ng {self.version()} espeakng-loader=={package_version('espeakng-loader')}"
+        return VoiceRef(self.name, lang, name, speed=settings.speed, pitch=settings.pitch, identity=identity)
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
         data = text.encode("utf-8") + b"\0"

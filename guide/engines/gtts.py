@@ -19,7 +19,7 @@ import numpy as np
 from ..audio.ffmpeg import decode_mp3
 from ..errors import NetworkError
 from ..script.model import VoiceSettings
-from .base import AudioChunk, VoiceInfo, VoiceNotFound, VoiceRef
+from .base import AudioChunk, VoiceInfo, VoiceNotFound, VoiceRef, package_version
 
 SAMPLE_RATE = 24000  # gTTS serves 24 kHz mono MP3
 TIMEOUT = (5.0, 20.0)  # seconds: connect, read
@@ -93,7 +93,8 @@ class GttsEngine:
             raise VoiceNotFound(
                 f"gtts has no language '{code}'" + (f" (did you mean {', '.join(near)}?)" if near else " (run 'guide voices')")
             )
-        return VoiceRef(self.name, lang, code, speed=settings.speed, tld=settings.tld, slow=settings.slow)
+        identity = f"gtts=={package_version('gtts')}"
+        return VoiceRef(self.name, lang, code, speed=settings.speed, tld=settings.tld, slow=settings.slow, identity=identity)
 
     def plan_requests(self, text: str, voice: VoiceRef) -> list:
         """The web requests gTTS would send for `text` (requests.PreparedRequest), none sent."""

@@ -7,6 +7,7 @@ or ``GUIDE_VOICES_DIR``), or a path to a ``.onnx`` file (relative to the script)
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from pathlib import Path
@@ -16,12 +17,28 @@ import numpy as np
 
 from ..errors import EngineError
 from ..script.model import VoiceSettings
-from .base import AudioChunk, VoiceInfo, VoiceNotFound, VoiceRef
+from .base import AudioChunk, VoiceInfo, VoiceNotFound, VoiceRef, package_version
 
 BUNDLED_VOICE = "en_US-joe-medium"
 VOICES_DIR_ENV = "GUIDE_VOICES_DIR"
 # Piper's own default voice per language, when a script names none.
 _DEFAULT_FOR_LANG = {"en": BUNDLED_VOICE}
+
+
+_HASHES: dict[tuple[str, int, int], str] = {}
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, remembered per (path, size, mtime) for the life of the process."""
+    stat = path.stat()
+    memo = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if memo not in _HASHES:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        _HASHES[memo] = digest.hexdigest()
+    return _HASHES[memo]
 
 
 def bundled_voices() -> dict[str, Path]:
@@ -39,7 +56,8 @@ class PiperEngine:
     name = "piper"
     offline = True
 
-    def __init__(self, voices_dirs: Sequence[Path] = ()) -> None:
+    def __init__(self, voices_dirs: Sequence[Path] = (), threads: int | None = None) -> None:
+        self.threads = threads
         env = os.environ.get(VOICES_DIR_ENV)
         self.voices_dirs = [Path(d) for d in voices_dirs] + ([Path(env)] if env else [])
         self._loaded: dict[str, object] = {}
@@ -89,17 +107,16 @@ class PiperEngine:
         config = Path(f"{model}.json")
         if not config.is_file():
             raise VoiceNotFound(f"piper voice {model.name} has no config file {config.name} beside it")
-        return VoiceRef(self.name, lang, str(model.resolve()), speed=settings.speed)
+        identity = f"piper-tts=={package_version('piper-tts')} model={file_sha256(model)} config={file_sha256(config)}"
+        return VoiceRef(self.name, lang, str(model.resolve()), speed=settings.speed, identity=identity)
 
     # -- synthesis -----------------------------------------------------------
     def _voice(self, model: str):  # noqa: ANN202 - piper.PiperVoice, imported lazily
         with self._lock:
             voice = self._loaded.get(model)
             if voice is None:
-                from piper import PiperVoice  # heavy (onnxruntime): loaded on first use only
-
                 try:
-                    voice = PiperVoice.load(model)
+                    voice = _load_voice(model, self.threads)
                 except Exception as exc:  # onnxruntime raises its own types for corrupt models
                     raise EngineError(f"piper could not load voice {model}: {exc}") from exc
                 self._loaded[model] = voice
@@ -119,3 +136,23 @@ class PiperEngine:
             raise EngineError(f"piper failed on: {text[:60]}: {exc}") from exc
         samples = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
         return AudioChunk(text, samples, piper_voice.config.sample_rate)
+
+
+def _load_voice(model: str, threads: int | None):  # noqa: ANN202 - piper.PiperVoice
+    """Load a Piper voice; with `threads`, cap onnxruntime's threads (parallel workers share the cores)."""
+    from piper import PiperVoice  # heavy (onnxruntime): imported on first use only
+
+    if threads is None:
+        return PiperVoice.load(model)
+    import json
+
+    import onnxruntime
+    from piper.config import PiperConfig
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    with open(f"{model}.json", encoding="utf-8") as handle:
+        config = PiperConfig.from_dict(json.load(handle))
+    session = onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+    return PiperVoice(config=config, session=session)

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
+import numpy as np
+
+from ..audio.assemble import SAMPLE_RATE
+from ..audio.ffmpeg import ffmpeg_exe
 from ..errors import AudioError, InputError
 from .files import atomic_path
 
@@ -48,15 +54,34 @@ def check_bitrate(bitrate: str) -> str:
     return f"{match.group(1)}k"
 
 
-def write_mp3(audio, target: Path, tags: Tags, bitrate: str = "96k") -> None:  # noqa: ANN001 - pydub.AudioSegment
-    """Encode `audio` to `target` with `tags`, atomically."""
+def write_mp3(pcm: Iterable[np.ndarray], target: Path, tags: Tags, bitrate: str = "96k") -> None:
+    """Encode mono 44.1 kHz int16 `pcm` pieces to `target` with `tags`, atomically.
+
+    The pieces are streamed into ffmpeg's LAME encoder, so a long full guide is
+    never held in memory whole.
+    """
     from mutagen.id3 import ID3, TALB, TIT2, TLAN, TPE1, TRCK
 
     with atomic_path(target) as tmp:
+        cmd = [
+            ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+            "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
+            "-codec:a", "libmp3lame", "-b:a", bitrate, "-f", "mp3", str(tmp),
+        ]
+        process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
-            audio.export(str(tmp), format="mp3", bitrate=bitrate).close()
-        except Exception as exc:  # pydub raises CouldntEncodeError or OSError from ffmpeg
-            raise AudioError(f"could not encode {target.name}: {exc}") from exc
+            for piece in pcm:
+                process.stdin.write(np.asarray(piece, dtype="<i2").tobytes())
+            process.stdin.close()
+        except BrokenPipeError:
+            pass  # ffmpeg stopped early: its exit status and message say why
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+        error = process.stderr.read().decode(errors="replace").strip()
+        if process.wait() != 0:
+            raise AudioError(f"could not encode {target.name}: {error.splitlines()[-1] if error else 'ffmpeg failed'}")
         id3 = ID3()
         id3.add(TIT2(encoding=3, text=tags.title))
         id3.add(TALB(encoding=3, text=tags.album))

@@ -1,0 +1,248 @@
+"""What a build must do, and why: takes to record, files to encode, files left alone.
+
+Computed from the plan, the take cache and the previous manifest, before any
+recording; ``guide plan`` prints it and ``guide build`` carries it out, so the
+two always agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .cache import TakeCache
+from .planner import LanguagePlan, Pause, Plan, TakeSpec, TrackPlan, TrackRef, pieces
+from .publish.mp3 import Tags
+
+
+@dataclass(frozen=True)
+class TakeJob:
+    """A take to record."""
+
+    take: TakeSpec
+    """The sentence and voice."""
+
+    reason: str
+    """Why: new text, new voice or settings, forced, not in the cache."""
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """A track or full guide, and whether it must be encoded."""
+
+    lang: str
+    """Its language."""
+
+    id: str
+    """Item id, or ``full`` for the full guide."""
+
+    kind: str
+    """intro, section, faq, outro or full."""
+
+    file: str
+    """Path relative to the guide folder."""
+
+    title: str
+    """Its title."""
+
+    tags: Tags
+    """The ID3 tags it gets."""
+
+    recipe: dict
+    """Everything that decides its bytes: take keys in order, the layout (pauses), tags, bitrate."""
+
+    takes: tuple[TakeSpec, ...]
+    """Its takes in order (the full guide's include its tracks')."""
+
+    reasons: tuple[str, ...] = ()
+    """Why it must be encoded; empty when it is up to date."""
+
+    skipped: bool = False
+    """Left as it is because the build was limited (--only)."""
+
+    @property
+    def encode(self) -> bool:
+        return bool(self.reasons) and not self.skipped
+
+
+@dataclass
+class Work:
+    """Everything a build will record and encode."""
+
+    plan: Plan
+    """The plan it carries out."""
+
+    record: list[TakeJob] = field(default_factory=list)
+    """Takes to record, each once."""
+
+    reused: int = 0
+    """Takes the build needs that are already in the cache."""
+
+    files: list[FileJob] = field(default_factory=list)
+    """Every track and full guide of the languages built, in order."""
+
+    @property
+    def encode(self) -> list[FileJob]:
+        return [f for f in self.files if f.encode]
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.record and not self.encode
+
+    def as_json(self) -> dict:
+        """A summary for programs (``guide plan --json``)."""
+        return {
+            "script": str(self.plan.script.path),
+            "id": self.plan.script.id,
+            "record": [
+                {"key": j.take.key, "lang": j.take.voice.lang, "voice": j.take.voice.label, "text": j.take.text, "reason": j.reason}
+                for j in self.record
+            ],
+            "reused": self.reused,
+            "encode": [{"file": f.file, "lang": f.lang, "id": f.id, "reasons": list(f.reasons)} for f in self.encode],
+            "unchanged": [f.file for f in self.files if not f.encode and not f.skipped],
+            "skipped": [f.file for f in self.files if f.skipped],
+            "nothing_to_do": self.nothing_to_do,
+        }
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _layout(steps, tracks: Sequence[TrackPlan]) -> list:  # noqa: ANN001
+    """The sequence heard: take keys and pause lengths, track references expanded."""
+    out: list = []
+    for piece in pieces(steps):
+        if isinstance(piece, TrackRef):
+            out += _layout(tracks[piece.index].steps, tracks)
+        elif isinstance(piece, Pause):
+            out.append(round(piece.seconds, 4))
+        else:
+            out.append(piece.key)
+    return out
+
+
+def _takes(layout: list, index: dict[str, TakeSpec]) -> tuple[TakeSpec, ...]:
+    return tuple(index[k] for k in layout if isinstance(k, str))
+
+
+def recipe(layout: list, tags: Tags, bitrate: str) -> dict:
+    """What decides a file's bytes, in parts so a change can be named."""
+    return {
+        "takes": _digest([k for k in layout if isinstance(k, str)]),
+        "layout": _digest(layout),
+        "tags": _digest(asdict(tags)),
+        "bitrate": bitrate,
+    }
+
+
+_CHANGE_NAMES = {"takes": "takes changed", "layout": "pauses or order changed", "tags": "tags changed", "bitrate": "bitrate changed"}
+
+
+def file_jobs(lang_plan: LanguagePlan, plan: Plan, bitrate: str) -> list[FileJob]:
+    """Every file of one language with its tags and recipe (nothing compared yet)."""
+    script = plan.script
+    lang = lang_plan.lang
+    index = {t.key: t for t in plan.takes()}
+    count = len(lang_plan.tracks)
+    jobs = []
+    for position, track in enumerate(lang_plan.tracks, start=1):
+        tags = Tags(track.title, script.title[lang], lang, (position, count), script.author)
+        layout = _layout(track.steps, lang_plan.tracks)
+        jobs.append(FileJob(lang, track.id, track.kind, track.file, track.title, tags, recipe(layout, tags, bitrate), _takes(layout, index)))
+    full = lang_plan.full
+    tags = Tags(full.title, script.title[lang], lang, None, script.author)
+    layout = _layout(full.steps, lang_plan.tracks)
+    jobs.append(FileJob(lang, "full", "full", full.file, full.title, tags, recipe(layout, tags, bitrate), _takes(layout, index)))
+    return jobs
+
+
+def old_entries(manifest: dict) -> dict[str, dict]:
+    """Previous manifest entries by file path (tracks and full guides)."""
+    out: dict[str, dict] = {}
+    for entry in (manifest.get("languages") or {}).values():
+        if not isinstance(entry, dict):
+            continue
+        for track in entry.get("tracks") or []:
+            if isinstance(track, dict) and isinstance(track.get("file"), str):
+                out[track["file"]] = track
+        full = entry.get("full_guide")
+        if isinstance(full, dict) and isinstance(full.get("file"), str):
+            out[full["file"]] = full
+    return out
+
+
+def plan_work(
+    plan: Plan,
+    cache: TakeCache,
+    folder: Path,
+    manifest: dict,
+    bitrate: str,
+    only: Sequence[str] = (),
+    force: bool = False,
+    file_hash: Callable[[Path], str | None] | None = None,
+) -> Work:
+    """Compare the plan with the cache and the previous build; say what must be done and why."""
+    from .publish.files import sha256_of
+
+    file_hash = file_hash or sha256_of
+    unknown = sorted(set(only) - {t.id for lp in plan.languages for t in lp.tracks})
+    if unknown:
+        from .errors import InputError
+
+        known = ", ".join(t.id for t in plan.languages[0].tracks) if plan.languages else ""
+        raise InputError(f"--only {', '.join(unknown)}: no such item in {plan.script.path} (items: {known})")
+    work = Work(plan)
+    previous = old_entries(manifest)
+    old_sentences = [t for e in previous.values() for t in e.get("sentences", []) if isinstance(t, dict)]
+    old_texts = {t.get("text") for t in old_sentences}
+    old_keys = {t.get("key") for t in old_sentences}
+    selected = set(only)
+    needed: dict[str, TakeJob | None] = {}
+
+    for lang_plan in plan.languages:
+        for job in file_jobs(lang_plan, plan, bitrate):
+            in_scope = not selected or job.id in selected
+            reasons: list[str] = []
+            old = previous.get(job.file)
+            if force and in_scope:
+                reasons.append("forced")
+            elif old is None:
+                reasons.append("new file")
+            else:
+                old_recipe = old.get("recipe") or {}
+                reasons += [name for part, name in _CHANGE_NAMES.items() if old_recipe.get(part) != job.recipe[part]]
+                if not reasons:
+                    actual = file_hash(folder / job.file)
+                    if actual is None:
+                        reasons.append("missing file")
+                    elif actual != old.get("sha256"):
+                        reasons.append("file changed on disk")
+            skipped = bool(selected) and not in_scope
+            work.files.append(FileJob(**{**job.__dict__, "reasons": tuple(reasons), "skipped": skipped}))
+            if skipped or not reasons:
+                continue
+            for take in job.takes:
+                if take.key in needed:
+                    continue
+                if force and in_scope:
+                    needed[take.key] = TakeJob(take, "forced")
+                elif cache.has(take.key):
+                    needed[take.key] = None
+                else:
+                    if not previous:
+                        why = "first build"
+                    elif take.key in old_keys:
+                        why = "not in the cache"
+                    elif take.text in old_texts:
+                        why = "new voice or settings"
+                    else:
+                        why = "new text"
+                    needed[take.key] = TakeJob(take, why)
+    work.record = [job for job in needed.values() if job is not None]
+    work.reused = sum(1 for job in needed.values() if job is None)
+    return work
