@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -24,7 +25,7 @@ from .engines import EngineRegistry, VoiceInfo, VoiceNotFound, VoiceRef
 from .errors import InputError, Problem, ScriptError
 from .lock import BuildLock
 from .planner import Plan, plan_script
-from .publish.files import sha256_of, write_text
+from .publish.files import remove_leftovers, sha256_of, write_text
 from .publish.mp3 import check_bitrate, write_mp3
 from .renderer import Progress, Timeline, default_jobs, record_takes, stream, track_audio
 from .script.loader import load_script
@@ -163,11 +164,14 @@ def build(
         raise InputError(f"{folder}: exists and is not a folder")
 
     with BuildLock(folder):
+        cache.remove_leftovers()
+        if folder.is_dir():
+            remove_leftovers(folder)
         manifest = _read_manifest(folder / MANIFEST)
         work = plan_work(the_plan, cache, folder, manifest, bitrate, only, force)
         record_takes([job.take for job in work.record], registry, cache, jobs, progress)
         folder.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder))
+        staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=folder))
         try:
             encoded = _encode(work, cache, staging, jobs)
             changed = _publish(staging, folder, work, encoded, manifest)

@@ -17,6 +17,7 @@ import numpy as np
 
 from .audio.assemble import SAMPLE_RATE
 from .errors import InputError
+from .publish.files import remove_leftovers, temp_prefix
 
 CACHE_ENV = "GUIDE_CACHE_DIR"
 DEFAULT_CACHE = Path(".guide-cache")
@@ -75,7 +76,7 @@ class TakeCache:
         target = self.path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}.", suffix=".part", dir=target.parent)
+            fd, tmp = tempfile.mkstemp(prefix=temp_prefix(key[:12]), suffix=".part", dir=target.parent)
         except OSError as exc:
             raise InputError(f"cannot write to the take cache {self.folder}: {exc.strerror}") from None
         try:
@@ -112,6 +113,9 @@ class TakeCache:
                 path.unlink(missing_ok=True)
                 removed += 1
         if self.takes.is_dir():
-            for part in self.takes.glob("*/.*.part"):
-                part.unlink(missing_ok=True)
+            remove_leftovers(self.takes, ("*/.*.part",))
         return removed, freed
+
+    def remove_leftovers(self) -> int:
+        """Delete half-written takes of builds that died."""
+        return remove_leftovers(self.takes, ("*/.*.part",)) if self.takes.is_dir() else 0

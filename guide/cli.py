@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__, builder
-from .engines import EngineRegistry
+from .engines import ENGINE_NAMES, EngineRegistry
 from .errors import GuideError, InputError
 
 SCRIPTS_DIR = Path("scripts")
@@ -216,7 +216,7 @@ def check(scripts: tuple[Path, ...], voices_dir: tuple[Path, ...]) -> None:
 
 
 @main.command()
-@click.option("--engine", type=click.Choice(EngineRegistry.names()), help="Only this engine.")
+@click.option("--engine", type=click.Choice(ENGINE_NAMES), help="Only this engine.")
 @click.option("--lang", help="Only voices for this language (e.g. ar).")
 @voices_dir_option
 def voices(engine: str | None, lang: str | None, voices_dir: tuple[Path, ...]) -> None:

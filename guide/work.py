@@ -216,6 +216,8 @@ def plan_work(
             else:
                 old_recipe = old.get("recipe") or {}
                 reasons += [name for part, name in _CHANGE_NAMES.items() if old_recipe.get(part) != job.recipe[part]]
+                if "takes changed" in reasons:
+                    reasons.remove("pauses or order changed")  # new takes always change the layout too
                 if not reasons:
                     actual = file_hash(folder / job.file)
                     if actual is None:

@@ -11,13 +11,16 @@ from .espeak import EspeakEngine
 from .gtts import GttsEngine
 from .piper import PiperEngine
 
-__all__ = ["AudioChunk", "Engine", "EngineRegistry", "VoiceInfo", "VoiceNotFound", "VoiceRef"]
+__all__ = ["ENGINE_NAMES", "AudioChunk", "Engine", "EngineRegistry", "VoiceInfo", "VoiceNotFound", "VoiceRef"]
 
 _FACTORIES: dict[str, Callable[["EngineRegistry"], Engine]] = {
     "piper": lambda reg: PiperEngine(reg.voices_dirs, threads=reg.piper_threads),
     "espeak": lambda reg: EspeakEngine(),
     "gtts": lambda reg: GttsEngine(),
 }
+
+ENGINE_NAMES = tuple(_FACTORIES)
+"""The engines built in."""
 
 
 class EngineRegistry:
@@ -31,18 +34,23 @@ class EngineRegistry:
         self._engines: dict[str, Engine] = {}
         self._resolved: dict[tuple, VoiceRef] = {}
 
-    @staticmethod
-    def names() -> list[str]:
+    def names(self) -> list[str]:
         """Engine names a script may write."""
-        return list(_FACTORIES)
+        return list(dict.fromkeys([*_FACTORIES, *self._engines]))
 
     def get(self, name: str) -> Engine:
         """The engine called `name`; raises VoiceNotFound for an unknown engine."""
+        if name in self._engines:
+            return self._engines[name]
         if name not in _FACTORIES:
-            raise VoiceNotFound(f"unknown engine '{name}' (available: {', '.join(_FACTORIES)})")
+            raise VoiceNotFound(f"unknown engine '{name}' (available: {', '.join(self.names())})")
         if name not in self._engines:
             self._engines[name] = _FACTORIES[name](self)
         return self._engines[name]
+
+    def use(self, engine: Engine) -> None:
+        """Use this engine instance under its name (a configured one, or a new engine)."""
+        self._engines[engine.name] = engine
 
     def resolve(self, lang: str, settings: VoiceSettings, base_dir: Path) -> VoiceRef:
         """The concrete voice for a script language; raises VoiceNotFound. Remembered per build."""

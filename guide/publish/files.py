@@ -7,17 +7,63 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 
+def temp_prefix(name: str) -> str:
+    """Prefix of a temporary file for `name`, naming this process so leftovers can be told apart."""
+    return f".{name}.{os.getpid()}."
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _owner(path: Path) -> int | None:
+    """The pid in a temporary name (``.NAME.PID.RANDOM.part`` or ``.staging-PID-RANDOM``)."""
+    name = path.name
+    try:
+        if name.startswith(".staging-"):
+            return int(name.split("-")[1])
+        return int(name[: -len(".part")].rsplit(".", 2)[1])
+    except (IndexError, ValueError):
+        return None
+
+
+def remove_leftovers(folder: Path, patterns: tuple[str, ...] = (".*.part", ".staging-*", "*/.*.part")) -> int:
+    """Delete temporary files and staging folders left by builds that died (SIGKILL, power cut).
+
+    Files of processes still running are left alone. Returns how many were removed.
+    """
+    removed = 0
+    for pattern in patterns:
+        for path in folder.glob(pattern):
+            pid = _owner(path)
+            if pid is None or _pid_alive(pid):
+                continue
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; rename it onto `target` if the block succeeds."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=".part", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
