@@ -42,7 +42,7 @@ def record_one(spec: TakeSpec, registry: EngineRegistry, cache: TakeCache) -> st
     try:
         chunk = registry.synthesize(spec.text, spec.voice)
     except EngineError as exc:
-        raise EngineError(f"{spec.voice.label} ({spec.voice.lang}): {exc.message}") from None
+        raise type(exc)(f"{spec.voice.label} ({spec.voice.lang}): {exc.message}") from None
     cache.store(spec.key, to_pipeline_format(chunk.samples, chunk.sample_rate))
     return spec.key
 

@@ -75,3 +75,16 @@ def decoded_seconds(path: Path) -> float:
 
 def rms(samples: np.ndarray) -> float:
     return float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) if len(samples) else 0.0
+
+
+@pytest.fixture(scope="session")
+def mp3_bytes(registry) -> bytes:
+    """A real MP3 (24 kHz mono, like Google's) of espeak-ng speaking, for the gTTS stand-in."""
+    from guide.audio.ffmpeg import run_ffmpeg
+    from guide.script.model import VoiceSettings
+
+    chunk = registry.synthesize("Hello from the stand in.", registry.resolve("en", VoiceSettings("espeak", "en"), Path(".")))
+    return run_ffmpeg(
+        ["-f", "s16le", "-ar", str(chunk.sample_rate), "-ac", "1", "-i", "pipe:0", "-ar", "24000", "-b:a", "32k", "-f", "mp3", "pipe:1"],
+        stdin=chunk.samples.tobytes(),
+    )

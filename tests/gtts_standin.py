@@ -3,7 +3,7 @@
 It is a real HTTP server on 127.0.0.1: it parses gTTS's form-encoded RPC,
 checks it asks for the jQ1olc (speech) call, and answers in the same framing
 Google uses, with a real MP3 as the audio. Each request takes the next
-scripted behaviour: "ok", an HTTP status (429, 503), "hang" (answer after the
+scripted behaviour (else the one set for its text in `fail_texts`, else "ok"): "ok", an HTTP status (429, 503), "hang" (answer after the
 client's timeout) or "garbage" (200 with no audio).
 """
 
@@ -24,6 +24,7 @@ class StandIn:
         self.requests: list[dict] = []
         self.hang_seconds = 2.0
         self.tlds: list[str] = []
+        self.fail_texts: dict[str, object] = {}  # text -> behaviour, for every request of that text
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -36,7 +37,7 @@ class StandIn:
                 rpc = json.loads(form["f.req"][0])
                 rpc_id, params = rpc[0][0][0], json.loads(rpc[0][0][1])
                 server.requests.append({"path": self.path, "rpc": rpc_id, "text": params[0], "lang": params[1], "speed": params[2]})
-                action = server.script.pop(0) if server.script else "ok"
+                action = server.script.pop(0) if server.script else server.fail_texts.get(params[0], "ok")
                 if action == "hang":
                     time.sleep(server.hang_seconds)
                     action = "ok"

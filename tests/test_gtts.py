@@ -9,7 +9,6 @@ import gtts.tts
 import numpy as np
 import pytest
 
-from guide.audio.ffmpeg import run_ffmpeg
 from guide.engines.gtts import GttsEngine
 from guide.errors import NetworkError
 from guide.script.model import VoiceSettings
@@ -17,27 +16,9 @@ from guide.script.model import VoiceSettings
 from .gtts_standin import StandIn
 
 
-@pytest.fixture(scope="module")
-def mp3(registry_module) -> bytes:
-    """A real MP3 (24 kHz mono, like Google's) of espeak-ng saying a short sentence."""
-    reg = registry_module
-    chunk = reg.synthesize("Hello from the stand in.", reg.resolve("en", VoiceSettings("espeak", "en"), Path(".")))
-    return run_ffmpeg(
-        ["-f", "s16le", "-ar", str(chunk.sample_rate), "-ac", "1", "-i", "pipe:0", "-ar", "24000", "-b:a", "32k", "-f", "mp3", "pipe:1"],
-        stdin=chunk.samples.tobytes(),
-    )
-
-
-@pytest.fixture(scope="module")
-def registry_module():
-    from guide.engines import EngineRegistry
-
-    return EngineRegistry()
-
-
 @pytest.fixture
-def standin(mp3, monkeypatch):
-    with StandIn(mp3) as server:
+def standin(mp3_bytes, monkeypatch):
+    with StandIn(mp3_bytes) as server:
         # Point gtts's URL builder at the stand-in: every request gtts plans goes to loopback.
         monkeypatch.setattr(gtts.tts, "_translate_url", server.url)
         yield server
