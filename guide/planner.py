@@ -17,7 +17,7 @@ from .script.model import BulletList, Paragraph, Pauses, Script, Text
 from .text import announce
 from .text.sentences import is_silent, split_sentences
 
-TAKE_FORMAT = "pcm_s16le 44100 Hz mono; edges trimmed below -50 dBFS keeping 15 ms; polyphase resampling; v1"
+TAKE_FORMAT = "pcm_s16le 44100 Hz mono; edges trimmed below -50 dBFS keeping 15 ms; soxr VHQ resampling; v1"
 """The form every take is stored in; part of each take key, so changing it re-records."""
 
 

@@ -1,7 +1,7 @@
 """Turning engine PCM into the pipeline's one format and stitching it with pydub.
 
-Every clip is converted to mono 16-bit 44.1 kHz (polyphase resampling, which
-does not alias like linear interpolation), edge silences are trimmed so the
+Every clip is converted to mono 16-bit 44.1 kHz (libsoxr's very-high-quality
+resampler, which does not alias like pydub's linear interpolation), edge silences are trimmed so the
 planned pauses are the pauses heard whatever the engine, and clips are joined
 end to end: no crossfade.
 """
@@ -9,7 +9,6 @@ end to end: no crossfade.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import gcd
 from typing import Sequence
 
 import numpy as np
@@ -33,11 +32,9 @@ def to_pipeline_format(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     samples = samples[max(0, loud[0] - margin) : loud[-1] + 1 + margin]
     if sample_rate == SAMPLE_RATE:
         return samples
-    from scipy.signal import resample_poly  # imported on first use: scipy is slow to import
+    import soxr
 
-    g = gcd(SAMPLE_RATE, sample_rate)
-    out = resample_poly(samples.astype(np.float32), SAMPLE_RATE // g, sample_rate // g)
-    return np.clip(np.round(out), -32768, 32767).astype(np.int16)
+    return soxr.resample(samples, sample_rate, SAMPLE_RATE, quality="VHQ").astype(np.int16, copy=False)
 
 
 def segment(samples: np.ndarray):  # noqa: ANN201 - pydub.AudioSegment

