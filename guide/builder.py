@@ -169,11 +169,10 @@ def build(
             remove_leftovers(folder)
         manifest = _read_manifest(folder / MANIFEST)
         work = plan_work(the_plan, cache, folder, manifest, bitrate, only, force)
-        record_takes([job.take for job in work.record], registry, cache, jobs, progress)
         folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=folder))
         try:
-            encoded = _encode(work, cache, staging, jobs)
+            encoded = _record_and_encode(work, registry, cache, staging, jobs, progress)
             changed = _publish(staging, folder, work, encoded, manifest)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -190,18 +189,21 @@ def build(
     )
 
 
-def _encode(work: Work, cache: TakeCache, staging: Path, jobs: int) -> dict[str, dict]:
-    """Encode every file that must be, into `staging`; returns manifest entries by file.
+def _record_and_encode(
+    work: Work, registry: EngineRegistry, cache: TakeCache, staging: Path, jobs: int, progress: Progress | None
+) -> dict[str, dict]:
+    """Record the missing takes and encode every file that must be, into `staging`.
 
-    Each encoding is an ffmpeg process, so threads run them side by side.
+    A file is handed to an encoder thread (each runs an ffmpeg process) as soon as its
+    last take is recorded, so encoding overlaps recording. Returns manifest entries by file.
     """
     tracks_by_lang = {lp.lang: lp.tracks for lp in work.plan.languages}
+    fulls = {lp.lang: lp.full for lp in work.plan.languages}
 
-    def one(job: FileJob) -> tuple[str, dict]:
+    def encode(job: FileJob) -> tuple[str, dict]:
         timeline = Timeline()
         if job.kind == "full":
-            full = next(lp.full for lp in work.plan.languages if lp.lang == job.lang)
-            pcm = stream(full.steps, tracks_by_lang[job.lang], cache, timeline)
+            pcm = stream(fulls[job.lang].steps, tracks_by_lang[job.lang], cache, timeline)
         else:
             track = next(t for t in tracks_by_lang[job.lang] if t.file == job.file)
             audio, timeline = track_audio(track, cache)
@@ -210,8 +212,35 @@ def _encode(work: Work, cache: TakeCache, staging: Path, jobs: int) -> dict[str,
         write_mp3(pcm, target, job.tags, job.recipe["bitrate"])
         return job.file, _entry(job, timeline, sha256_of(target))
 
-    with cf.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return dict(pool.map(one, work.encode))
+    to_record = {job.take.key for job in work.record}
+    missing = {job.file: {t.key for t in job.takes} & to_record for job in work.encode}
+    waiting_on: dict[str, list[str]] = {}
+    for file, keys in missing.items():
+        for key in keys:
+            waiting_on.setdefault(key, []).append(file)
+    jobs_by_file = {job.file: job for job in work.encode}
+    futures: list[cf.Future] = []
+
+    with cf.ThreadPoolExecutor(max_workers=max(1, jobs)) as encoder:
+        def start(file: str) -> None:
+            futures.append(encoder.submit(encode, jobs_by_file[file]))
+
+        def take_done(key: str) -> None:
+            for file in waiting_on.pop(key, ()):
+                missing[file].discard(key)
+                if not missing[file]:
+                    start(file)
+
+        for file, keys in missing.items():
+            if not keys:
+                start(file)
+        try:
+            record_takes([job.take for job in work.record], registry, cache, jobs, progress, on_done=take_done)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+        return dict(future.result() for future in futures)
 
 
 def _entry(job: FileJob, timeline: Timeline, sha256: str | None) -> dict:

@@ -66,15 +66,22 @@ def record_takes(
     cache: TakeCache,
     jobs: int = 1,
     progress: Progress | None = None,
+    on_done: Callable[[str], None] | None = None,
 ) -> None:
     """Record `specs` into `cache`: Piper in `jobs` worker processes (each loads its voice
     once), gTTS in a few threads, espeak-ng in this process (it is faster than a worker
-    starts). A take finished before a failure stays in the cache."""
+    starts). A take finished before a failure stays in the cache.
+
+    `on_done(key)` is called in this thread as each take is stored, so the caller can
+    start encoding a track as soon as its last take is in.
+    """
     total, done = len(specs), 0
 
-    def tick() -> None:
+    def tick(key: str) -> None:
         nonlocal done
         done += 1
+        if on_done:
+            on_done(key)
         if progress:
             progress(done, total)
 
@@ -103,16 +110,15 @@ def record_takes(
             executors.append(pool)
             futures += [pool.submit(_worker_record, s) for s in piper]
         for spec in local:
-            record_one(spec, registry, cache)
-            tick()
+            tick(record_one(spec, registry, cache))
         for future in cf.as_completed(futures):
             try:
-                future.result()
+                key = future.result()
             except GuideError:
                 raise
             except cf.process.BrokenProcessPool:
                 raise EngineError("a recording worker process died (out of memory?); takes finished so far are kept") from None
-            tick()
+            tick(key)
     finally:
         for executor in executors:
             executor.shutdown(wait=True, cancel_futures=True)

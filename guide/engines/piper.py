@@ -139,19 +139,22 @@ class PiperEngine:
 
 
 def _load_voice(model: str, threads: int | None):  # noqa: ANN202 - piper.PiperVoice
-    """Load a Piper voice; with `threads`, cap onnxruntime's threads (parallel workers share the cores)."""
-    from piper import PiperVoice  # heavy (onnxruntime): imported on first use only
+    """Load a Piper voice with our onnxruntime session options.
 
-    if threads is None:
-        return PiperVoice.load(model)
+    Idle onnxruntime threads stop spinning, so the MP3 encoders running beside
+    them get the cores; with `threads`, parallel workers share the cores.
+    """
     import json
 
     import onnxruntime
+    from piper import PiperVoice  # heavy (onnxruntime): imported on first use only
     from piper.config import PiperConfig
 
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    if threads is not None:
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
     with open(f"{model}.json", encoding="utf-8") as handle:
         config = PiperConfig.from_dict(json.load(handle))
     session = onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
