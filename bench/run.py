@@ -78,14 +78,18 @@ def texts_by_language(path: Path) -> dict[str, str]:
 
 # -- measuring -----------------------------------------------------------------
 def _tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, from /proc."""
+    """Memory (bytes) of a process and all its descendants, from /proc.
+
+    PSS, not RSS: pages shared between processes (a child between fork and exec
+    shows all its parent's pages) are counted once, split between the sharers.
+    """
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            with open(f"/proc/{current}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith("Pss:"):
                         total += int(line.split()[1]) * 1024
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
@@ -126,6 +130,10 @@ def run_build(args: list[str]) -> Run:
     return Run(elapsed, peak, output)
 
 
+def script_id(path: Path) -> str:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["id"]
+
+
 def raw_engine_seconds(texts: dict[str, str]) -> tuple[float, float]:
     """Piper (English) and espeak-ng (Arabic) on the concatenated text, model loaded once.
 
@@ -151,6 +159,30 @@ def raw_engine_seconds(texts: dict[str, str]) -> tuple[float, float]:
         chunk = engine.synthesize(texts["ar"], VoiceRef("espeak", "ar", "ar"))
         seconds += time.perf_counter() - start
         audio += chunk.duration
+    return seconds, audio
+
+
+def encode_seconds(folder: Path) -> tuple[float, float]:
+    """Time for ffmpeg's LAME alone to encode what the build encoded (every track and full
+    guide, decoded from the build's own MP3s), one file at a time on one core.
+
+    Returns (seconds, audio seconds encoded)."""
+    import json
+
+    from guide.audio.ffmpeg import decode_file, ffmpeg_exe
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    files = [folder / t["file"] for entry in manifest["languages"].values() for t in [*entry["tracks"], entry["full_guide"]]]
+    seconds = audio = 0.0
+    for path in files:
+        pcm = decode_file(str(path)).tobytes()
+        audio += len(pcm) / 2 / 44100
+        start = time.perf_counter()
+        subprocess.run(
+            [ffmpeg_exe(), "-v", "error", "-f", "s16le", "-ar", "44100", "-ac", "1", "-i", "pipe:0", "-codec:a", "libmp3lame", "-b:a", "96k", "-f", "mp3", "-y", os.devnull],
+            input=pcm, check=True,
+        )
+        seconds += time.perf_counter() - start
     return seconds, audio
 
 
@@ -191,6 +223,7 @@ def main() -> None:
             cold = run_build(args)
             result[f"cold{jobs}"] = cold
             if jobs == options.jobs:
+                result["encode"], result["encoded_audio"] = encode_seconds(out / script_id(script))
                 result["noop"] = run_build(args)
                 assert "nothing to do" in result["noop"].output, result["noop"].output
                 edited = script.with_name(script.stem + "-edited.yaml")
@@ -215,13 +248,13 @@ def render(rows: list[dict], jobs: int) -> str:
         "",
         f"Machine: {machine()}. Measured {time.strftime('%Y-%m-%d')} by `python bench/run.py` in one run.",
         "",
-        f"| script | audio | raw engines | cold `--jobs 1` | ratio | cold `--jobs {jobs}` | ratio | no-op | edit one answer | edit / cold | peak RSS `--jobs 1` | peak RSS `--jobs {jobs}` |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        f"| script | speech | raw engines | MP3 encoding alone | cold `--jobs 1` | ratio | cold `--jobs {jobs}` | ratio | no-op | edit one answer | edit / cold | peak memory `--jobs 1` | peak memory `--jobs {jobs}` |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         c1, cn = r["cold1"], r[f"cold{jobs}"]
         lines.append(
-            f"| {r['label']} | {r['audio'] / 60:.1f} min | {r['raw']:.1f} s | {c1.seconds:.1f} s | {c1.seconds / r['raw']:.2f}× "
+            f"| {r['label']} | {r['audio'] / 60:.1f} min | {r['raw']:.1f} s | {r['encode']:.1f} s ({r['encoded_audio'] / 60:.0f} min) | {c1.seconds:.1f} s | {c1.seconds / r['raw']:.2f}× "
             f"| {cn.seconds:.1f} s | {cn.seconds / r['raw']:.2f}× | {r['noop'].seconds:.2f} s | {r['edit'].seconds:.1f} s "
             f"| {100 * r['edit'].seconds / cn.seconds:.0f} % | {c1.peak_rss / 2**20:.0f} MB | {cn.peak_rss / 2**20:.0f} MB |"
         )
@@ -232,7 +265,10 @@ def render(rows: list[dict], jobs: int) -> str:
         "- cold: a `guide build` in a fresh process with an empty cache and output folder (Python start-up, validation, recording, "
         "assembly, MP3 encoding of every track and both full guides, manifest). ratio = cold / raw engines.",
         "- no-op: the same build again. edit one answer: the last FAQ answer's English text changed, then built.",
-        "- peak RSS: the build process and its worker processes together, sampled every 50 ms from /proc.",
+        "- MP3 encoding alone: ffmpeg's LAME encoding, one file after another on one core, the audio the build encoded "
+        "(every track and both full guides, pauses included; its length in brackets).",
+        "- peak memory: proportional set size (PSS) of the build process and its worker and ffmpeg processes together, "
+        "sampled every 50 ms from /proc/PID/smaps_rollup.",
         "",
     ]
     return "\n".join(lines)

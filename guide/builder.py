@@ -135,6 +135,25 @@ def open_cache(cache_folder: str | Path | None, out: str | Path) -> TakeCache:
     return TakeCache(folder)
 
 
+def _gather(
+    path: str | Path,
+    out: str | Path,
+    languages: Sequence[str] | None,
+    bitrate: str,
+    registry: EngineRegistry,
+    cache_folder: str | Path | None,
+) -> tuple[str, Script, Plan, TakeCache, Path]:
+    """Check every input of a build before anything is recorded or written."""
+    bitrate = check_bitrate(bitrate)
+    script = load(path, registry)
+    the_plan = plan(script, registry, languages)
+    cache = open_cache(cache_folder, out)
+    folder = Path(out) / script.id
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder}: exists and is not a folder")
+    return bitrate, script, the_plan, cache, folder
+
+
 def build(
     path: str | Path,
     out: str | Path = "audio_out",
@@ -151,17 +170,11 @@ def build(
     """Build the script at `path` into ``<out>/<id>/``: record what the cache lacks,
     encode what changed, and leave everything else untouched."""
     started = time.monotonic()
-    bitrate = check_bitrate(bitrate)
     jobs = jobs or default_jobs()
     if jobs < 1:
         raise InputError(f"--jobs must be at least 1, not {jobs}")
     registry = registry or EngineRegistry()
-    script = load(path, registry)
-    the_plan = plan(script, registry, languages)
-    cache = open_cache(cache_folder, out)
-    folder = Path(out) / script.id
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"{folder}: exists and is not a folder")
+    bitrate, script, the_plan, cache, folder = _gather(path, out, languages, bitrate, registry, cache_folder)
 
     with BuildLock(folder):
         cache.remove_leftovers()
@@ -221,7 +234,9 @@ def _record_and_encode(
     jobs_by_file = {job.file: job for job in work.encode}
     futures: list[cf.Future] = []
 
-    with cf.ThreadPoolExecutor(max_workers=max(1, jobs)) as encoder:
+    # Encoders are ffmpeg processes; every core may run one whatever --jobs says
+    # (--jobs counts recording processes, each of which loads a voice).
+    with cf.ThreadPoolExecutor(max_workers=default_jobs()) as encoder:
         def start(file: str) -> None:
             futures.append(encoder.submit(encode, jobs_by_file[file]))
 
@@ -337,12 +352,7 @@ def plan_build(
     cache_folder: str | Path | None = None,
 ) -> Work:
     """What `build` with the same arguments would record and encode, and why (``guide plan``)."""
-    bitrate = check_bitrate(bitrate)
-    registry = registry or EngineRegistry()
-    script = load(path, registry)
-    the_plan = plan(script, registry, languages)
-    cache = open_cache(cache_folder, out)
-    folder = Path(out) / script.id
+    bitrate, script, the_plan, cache, folder = _gather(path, out, languages, bitrate, registry or EngineRegistry(), cache_folder)
     return plan_work(the_plan, cache, folder, _read_manifest(folder / MANIFEST), bitrate, only, force)
 
 
