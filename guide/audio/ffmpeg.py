@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
+import tempfile
 import warnings
+from typing import Iterable
 
 import numpy as np
 
@@ -44,9 +46,10 @@ def pydub():  # noqa: ANN201 - the pydub.AudioSegment class
     return AudioSegment
 
 
-def run_ffmpeg(args: list[str], stdin: bytes | None = None) -> bytes:
-    """Run ffmpeg quietly; returns stdout; raises AudioError with ffmpeg's last words."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", *args]
+def run_ffmpeg(args: list[str], stdin: bytes | None = None, want_stderr: bool = False):  # noqa: ANN201
+    """Run ffmpeg; returns stdout (bytes), or its log (str) with `want_stderr`; AudioError with ffmpeg's last words."""
+    level = "info" if want_stderr else "error"  # measurements (loudnorm, ebur128) are logged at info
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", level, "-nostdin", *args]
     try:
         done = subprocess.run(cmd, input=stdin, capture_output=True, check=False)
     except OSError as exc:
@@ -54,7 +57,41 @@ def run_ffmpeg(args: list[str], stdin: bytes | None = None) -> bytes:
     if done.returncode != 0:
         tail = done.stderr.decode(errors="replace").strip().splitlines()[-3:]
         raise AudioError(f"ffmpeg failed: {' '.join(tail) or 'exit status ' + str(done.returncode)}")
-    return done.stdout
+    return done.stderr.decode(errors="replace") if want_stderr else done.stdout
+
+
+def pipe_pcm(args: list[str], pcm: Iterable[np.ndarray], sample_rate: int, log: bool = False) -> str:
+    """Stream mono int16 `pcm` pieces into ffmpeg (``-i pipe:0`` is added); returns its log with `log`.
+
+    Streaming keeps an hour-long full guide out of memory.
+    """
+    level = "info" if log else "error"
+    cmd = [
+        ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", level, "-y",
+        "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", *args,
+    ]
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a chatty ffmpeg cannot block
+        try:
+            process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
+        except OSError as exc:
+            raise AudioError(f"could not run ffmpeg ({cmd[0]}): {exc}") from exc
+        try:
+            for piece in pcm:
+                process.stdin.write(np.asarray(piece, dtype="<i2").tobytes())
+            process.stdin.close()
+        except BrokenPipeError:
+            pass  # ffmpeg stopped early: its exit status and log say why
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+        status = process.wait()
+        errors.seek(0)
+        text = errors.read().decode(errors="replace")
+    if status != 0:
+        tail = text.strip().splitlines()[-2:]
+        raise AudioError(f"ffmpeg failed: {' '.join(tail) or 'exit status ' + str(status)}")
+    return text
 
 
 def decode_mp3(data: bytes, sample_rate: int, tempo: float = 1.0) -> np.ndarray:

@@ -1,0 +1,144 @@
+"""Podcast publishing: one RSS 2.0 feed per language (feedgen, with the iTunes and
+Podcasting 2.0 namespaces), JSON chapters, and M3U8 playlists.
+
+Each feed has one episode: the language's full guide, with its chapters and
+transcripts (a guide is listened to as one programme; the kiosk and the
+playlist use the separate tracks).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Sequence
+
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter of a full guide."""
+
+    title: str
+    """Its title, in the guide's language."""
+
+    start: float
+    """Seconds from the start."""
+
+    end: float
+    """Seconds from the start."""
+
+
+@dataclass(frozen=True)
+class Episode:
+    """What a feed needs to know about the full guide of one language."""
+
+    lang: str
+    title: str
+    description: str
+    author: str | None
+    file: str
+    """Path relative to the guide folder."""
+    bytes: int
+    duration: float
+    sha256: str
+    published: datetime
+    chapters_file: str
+    vtt_file: str
+    srt_file: str
+    cover_file: str | None
+    category: str
+
+
+def chapters_json(chapters: Sequence[Chapter], title: str) -> str:
+    """Podcasting 2.0 JSON chapters (version 1.2.0)."""
+    data = {
+        "version": "1.2.0",
+        "title": title,
+        "chapters": [{"startTime": round(c.start, 3), "endTime": round(c.end, 3), "title": c.title} for c in chapters],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def playlist(entries: Sequence[tuple[str, float, str]]) -> str:
+    """An extended M3U playlist (UTF-8) of (file name, seconds, title) entries, relative paths."""
+    lines = ["#EXTM3U"]
+    for name, seconds, title in entries:
+        lines += [f"#EXTINF:{int(round(seconds))},{title}", name]
+    return "\n".join(lines) + "\n"
+
+
+def _duration(seconds: float) -> str:
+    total = int(round(seconds))
+    return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+def feed_xml(episode: Episode, base_url: str) -> str:
+    """The RSS feed of one language: channel metadata and the full guide as its episode."""
+    from feedgen.ext.base import BaseEntryExtension, BaseExtension
+    from feedgen.feed import FeedGenerator
+    from lxml import etree
+
+    base = base_url.rstrip("/")
+
+    def url(relative: str) -> str:
+        return f"{base}/{relative}"
+
+    class Podcast2(BaseExtension):
+        def extend_ns(self) -> dict:
+            return {"podcast": PODCAST_NS}
+
+        def extend_rss(self, feed):  # noqa: ANN001, ANN201 - lxml element
+            channel = feed[0]
+            etree.SubElement(channel, f"{{{ITUNES_NS}}}explicit").text = "false"
+            etree.SubElement(channel, f"{{{PODCAST_NS}}}locked").text = "no"
+            return feed
+
+    class Podcast2Entry(BaseEntryExtension):
+        def extend_rss(self, item):  # noqa: ANN001, ANN201 - lxml element
+            chapters = etree.SubElement(item, f"{{{PODCAST_NS}}}chapters")
+            chapters.set("url", url(episode.chapters_file))
+            chapters.set("type", "application/json+chapters")
+            for relative, mime in ((episode.vtt_file, "text/vtt"), (episode.srt_file, "application/x-subrip")):
+                transcript = etree.SubElement(item, f"{{{PODCAST_NS}}}transcript")
+                transcript.set("url", url(relative))
+                transcript.set("type", mime)
+                transcript.set("language", episode.lang)
+                transcript.set("rel", "captions")
+            etree.SubElement(item, f"{{{ITUNES_NS}}}explicit").text = "false"
+            return item
+
+    feed = FeedGenerator()
+    feed.load_extension("podcast")
+    feed.register_extension("podcast2", Podcast2, Podcast2Entry, atom=False, rss=True)
+    feed.title(episode.title)
+    feed.description(episode.description)
+    feed.link(href=url(""), rel="alternate")
+    feed.language(episode.lang)
+    feed.generator("guide")
+    feed.podcast.itunes_category(episode.category)
+    feed.podcast.itunes_summary(episode.description)
+    if episode.author:
+        feed.podcast.itunes_author(episode.author)
+        feed.author({"name": episode.author})
+    if episode.cover_file:
+        feed.podcast.itunes_image(url(episode.cover_file))
+        feed.image(url=url(episode.cover_file), title=episode.title, link=url(""))
+    feed.lastBuildDate(episode.published)
+
+    entry = feed.add_entry()
+    entry.id(f"urn:guide:{episode.file}:{episode.sha256[:16]}")
+    entry.guid(f"urn:guide:{episode.file}:{episode.sha256[:16]}", permalink=False)
+    entry.title(episode.title)
+    entry.description(episode.description)
+    entry.enclosure(url(episode.file), str(episode.bytes), "audio/mpeg")
+    entry.published(episode.published)
+    entry.podcast.itunes_duration(_duration(episode.duration))
+    return feed.rss_str(pretty=True).decode("utf-8")
+
+
+def now() -> datetime:
+    """The time stamp of a newly encoded full guide."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
