@@ -37,15 +37,27 @@ def _pairs(sample: dict) -> list[dict]:
     return texts
 
 
+def _numbered(text: str, lang: str, n: int) -> str:
+    """Every sentence of `text` with the item number before its final mark, so no two
+    items share a sentence (a shared sentence is recorded once and would flatter the build)."""
+    from guide.text.sentences import split_sentences
+
+    out = []
+    for sentence in split_sentences(text, lang):
+        body, mark = (sentence[:-1], sentence[-1]) if sentence[-1] in ".?!؟؛" else (sentence, ".")
+        out.append(f"{body} {n}{mark}")
+    return " ".join(out)
+
+
 def generated_script(items: int, folder: Path) -> Path:
     """A script of `items` tracks (half sections, half FAQ entries) with texts from the
-    sample, each made unique so no take is shared between items."""
+    sample, every sentence made unique so no take is shared between items."""
     sample = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
     pairs = _pairs(sample)
     sections, faq = [], []
     for n in range(1, items + 1):
         text = pairs[n % len(pairs)]
-        body = {"en": f"Point {n}. {text['en']}", "ar": f"النقطة {n}. {text['ar']}"}
+        body = {"en": _numbered(text["en"], "en", n), "ar": _numbered(text["ar"], "ar", n)}
         if n % 2:
             sections.append({"id": f"s{n}", "title": {"en": f"Part {n}", "ar": f"الجزء {n}"}, "body": [body]})
         else:
@@ -260,7 +272,7 @@ def render(rows: list[dict], jobs: int) -> str:
         )
     lines += [
         "",
-        "- audio: speech of both languages as the raw engines produce it (no pauses).",
+        "- speech: what the raw engines produce for both languages (their own sentence silences, none of the build's pauses).",
         "- raw engines: Piper (English) and espeak-ng (Arabic) synthesising the concatenated text, model loaded once and not timed.",
         "- cold: a `guide build` in a fresh process with an empty cache and output folder (Python start-up, validation, recording, "
         "assembly, MP3 encoding of every track and both full guides, manifest). ratio = cold / raw engines.",

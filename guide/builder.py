@@ -18,16 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
-
 from .cache import TakeCache, cache_dir
 from .engines import EngineRegistry, VoiceInfo, VoiceNotFound, VoiceRef
 from .errors import InputError, Problem, ScriptError
 from .lock import BuildLock
 from .planner import Plan, plan_script
 from .publish.files import remove_leftovers, sha256_of, write_text
-from .publish.mp3 import check_bitrate, write_mp3
-from .renderer import Progress, Timeline, default_jobs, record_takes, stream, track_audio
+from .publish.companions import transcript_files, write_companions
+from .publish.feed import now
+from .publish.mp3 import Frames, check_bitrate, write_mp3
+from .renderer import Progress, Timeline, default_jobs, record_takes, stream, track_pcm
 from .script.loader import load_script
 from .script.model import Script
 from .work import FileJob, Work, old_entries, plan_work
@@ -82,14 +82,20 @@ class BuildResult:
     """Files encoded (relative paths)."""
 
     manifest_changed: bool = False
-    """Whether anything in the folder changed."""
+    """Whether the manifest or any MP3 changed."""
+
+    published: list[str] = field(default_factory=list)
+    """Companion files written (transcripts, playlists, feeds, player), relative paths."""
+
+    feed_skipped: bool = False
+    """Feeds were asked for but no base URL was given."""
 
     seconds: float = 0.0
     """Wall time of the build."""
 
     @property
     def nothing_to_do(self) -> bool:
-        return not self.recorded and not self.encoded and not self.manifest_changed
+        return not self.recorded and not self.encoded and not self.manifest_changed and not self.published
 
     @property
     def manifest(self) -> Path:
@@ -166,6 +172,7 @@ def build(
     force: bool = False,
     jobs: int | None = None,
     cache_folder: str | Path | None = None,
+    base_url: str | None = None,
 ) -> BuildResult:
     """Build the script at `path` into ``<out>/<id>/``: record what the cache lacks,
     encode what changed, and leave everything else untouched."""
@@ -189,6 +196,7 @@ def build(
             changed = _publish(staging, folder, work, encoded, manifest)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+        published = write_companions(folder, script, _read_manifest(folder / MANIFEST), base_url or script.base_url)
     return BuildResult(
         script=script,
         folder=folder,
@@ -198,6 +206,8 @@ def build(
         reused=work.reused,
         encoded=[job.file for job in work.encode],
         manifest_changed=changed,
+        published=published,
+        feed_skipped=script.publish.feed and not (base_url or script.base_url),
         seconds=time.monotonic() - started,
     )
 
@@ -207,23 +217,40 @@ def _record_and_encode(
 ) -> dict[str, dict]:
     """Record the missing takes and encode every file that must be, into `staging`.
 
-    A file is handed to an encoder thread (each runs an ffmpeg process) as soon as its
+    A file is handed to an encoder thread (each runs ffmpeg processes) as soon as its
     last take is recorded, so encoding overlaps recording. Returns manifest entries by file.
     """
+    script = work.plan.script
     tracks_by_lang = {lp.lang: lp.tracks for lp in work.plan.languages}
     fulls = {lp.lang: lp.full for lp in work.plan.languages}
 
     def encode(job: FileJob) -> tuple[str, dict]:
-        timeline = Timeline()
+        timelines: list[Timeline] = []
+        tracks = tracks_by_lang[job.lang]
         if job.kind == "full":
-            pcm = stream(fulls[job.lang].steps, tracks_by_lang[job.lang], cache, timeline)
+            def pcm():  # noqa: ANN202 - a fresh stream per pass (loudness measures, then encodes)
+                timelines.append(Timeline())
+                return stream(fulls[job.lang].steps, tracks, cache, timelines[-1])
         else:
-            track = next(t for t in tracks_by_lang[job.lang] if t.file == job.file)
-            audio, timeline = track_audio(track, cache)
-            pcm = [np.frombuffer(audio.raw_data, dtype=np.int16)]
+            timelines.append(Timeline())
+            samples = track_pcm(next(t for t in tracks if t.file == job.file), cache, timelines[-1])
+
+            def pcm():  # noqa: ANN202
+                return [samples]
+
+        def frames() -> Frames:
+            timeline = timelines[-1]
+            transcript = " ".join(c.text for c in timeline.cues) if script.publish.transcripts else None
+            chapters = _chapters(timeline, tracks) if job.kind == "full" and script.publish.chapters else ()
+            return Frames(chapters=chapters, transcript=transcript, cover=script.cover)
+
         target = staging / job.file
-        write_mp3(pcm, target, job.tags, job.recipe["bitrate"])
-        return job.file, _entry(job, timeline, sha256_of(target))
+        write_mp3(pcm, target, job.tags, job.recipe["bitrate"], script.loudness, frames)
+        entry = _entry(job, timelines[-1], sha256_of(target), target.stat().st_size)
+        if job.kind == "full":
+            entry["chapters"] = [{"title": t, "start": round(a, 3), "end": round(b, 3)} for t, a, b in _chapters(timelines[-1], tracks)]
+            entry["published"] = now().isoformat()
+        return job.file, entry
 
     to_record = {job.take.key for job in work.record}
     missing = {job.file: {t.key for t in job.takes} & to_record for job in work.encode}
@@ -258,7 +285,14 @@ def _record_and_encode(
         return dict(future.result() for future in futures)
 
 
-def _entry(job: FileJob, timeline: Timeline, sha256: str | None) -> dict:
+def _chapters(timeline: Timeline, tracks) -> tuple[tuple[str, float, float], ...]:  # noqa: ANN001
+    """(title, start, end) of each chapter of a full guide, from where its marks fell."""
+    starts = [timeline.marks[i] for i in range(len(tracks))]
+    ends = starts[1:] + [timeline.seconds]
+    return tuple((track.title, start, end) for track, start, end in zip(tracks, starts, ends))
+
+
+def _entry(job: FileJob, timeline: Timeline, sha256: str | None, size: int) -> dict:
     return {
         "id": job.id,
         "kind": job.kind,
@@ -266,6 +300,7 @@ def _entry(job: FileJob, timeline: Timeline, sha256: str | None) -> dict:
         "file": job.file,
         "duration": round(timeline.seconds, 3),
         "sha256": sha256,
+        "bytes": size,
         "recipe": job.recipe,
         "sentences": [
             {"text": cue.text, "key": take.key, "start": round(cue.start, 3), "end": round(cue.end, 3)}
@@ -314,7 +349,8 @@ def _publish(staging: Path, folder: Path, work: Work, encoded: dict[str, dict], 
     write_text(folder / MANIFEST, text)
     for stale in old_files - set(old_entries(data)):
         if not Path(stale).is_absolute() and ".." not in Path(stale).parts:
-            (folder / stale).unlink(missing_ok=True)
+            for name in [stale, *transcript_files(stale)]:
+                (folder / name).unlink(missing_ok=True)
     return True
 
 

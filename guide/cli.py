@@ -66,6 +66,7 @@ force_option = click.option("--force", is_flag=True, help="Record and encode aga
 @click.option("--jobs", "-j", type=int, default=None, help="Recording worker processes (default: the number of cores).")
 @cache_dir_option
 @click.option("--watch", is_flag=True, help="Stay running; rebuild whenever a script or a voice file it uses is saved.")
+@click.option("--base-url", help="Where the guide folder will be published (podcast feed URLs); overrides the script's base_url.")
 @voices_dir_option
 def build(
     scripts: tuple[Path, ...],
@@ -77,6 +78,7 @@ def build(
     jobs: int | None,
     cache_dir: Path | None,
     watch: bool,
+    base_url: str | None,
     voices_dir: tuple[Path, ...],
 ) -> None:
     """Record SCRIPTS (default: every script in scripts/) into MP3 tracks and full guides.
@@ -90,7 +92,7 @@ def build(
         with _ProgressBar(f"Recording {path.name}") as progress:
             result = builder.build(
                 path, out, languages, bitrate, registry, progress,
-                only=only, force=force, jobs=jobs, cache_folder=cache_dir,
+                only=only, force=force, jobs=jobs, cache_folder=cache_dir, base_url=base_url,
             )
         _summary(result)
 
@@ -145,6 +147,10 @@ def _summary(result: builder.BuildResult) -> None:
             mark = "*" if file.as_posix() in encoded else " "
             click.echo(f"  {mark} {file.name:<40} {_minutes(duration):>6}  {title}")
     click.echo(f"\n  * encoded by this build; manifest: {result.manifest}")
+    if result.published:
+        click.echo(f"  {len(result.published)} transcripts, playlists, feeds and pages updated; web player: {result.folder / 'index.html'}")
+    if result.feed_skipped:
+        click.echo("  podcast feeds: skipped, give --base-url (or base_url: in the script) to publish them")
 
 
 @main.command("plan")

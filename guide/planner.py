@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Iterator, Mapping, Union
 
 from .engines.base import VoiceRef
-from .script.model import BulletList, Paragraph, Pauses, Script, Text
+from .script.model import BulletList, Music, Paragraph, Pauses, Script, Text
 from .text import announce
 from .text.sentences import is_silent, split_sentences
 
@@ -90,6 +90,14 @@ class Pause:
 
 
 @dataclass(frozen=True)
+class ChapterMark:
+    """In a full guide: chapter `index` (the track of that index) starts here, with its announcement."""
+
+    index: int
+    """Position of the track in its language's track list."""
+
+
+@dataclass(frozen=True)
 class TrackRef:
     """In a full guide: the whole audio of one track of the same language."""
 
@@ -101,8 +109,8 @@ Step = Union[Utterance, Pause]
 Piece = Union[TakeSpec, Pause]
 
 
-def pieces(steps) -> Iterator[Union[TakeSpec, Pause, "TrackRef"]]:  # noqa: ANN001 - steps of a track or full guide
-    """Flatten steps into what is heard: takes and pauses (track references kept as they are)."""
+def pieces(steps) -> Iterator[Union[TakeSpec, Pause, "TrackRef", "ChapterMark"]]:  # noqa: ANN001 - steps of a track or full guide
+    """Flatten steps into what is heard: takes and pauses (track references and chapter marks kept as they are)."""
     for step in steps:
         if isinstance(step, Utterance):
             for i, take in enumerate(step.takes):
@@ -135,6 +143,9 @@ class TrackPlan:
     steps: tuple[Step, ...]
     """What is heard, in order."""
 
+    music: Music | None = None
+    """A jingle mixed under this track (the intro's, when the script has one)."""
+
 
 @dataclass(frozen=True)
 class FullPlan:
@@ -146,8 +157,8 @@ class FullPlan:
     title: str
     """The guide's title in this language."""
 
-    steps: tuple[Union[Utterance, Pause, TrackRef], ...]
-    """What is heard, in order."""
+    steps: tuple[Union[Utterance, Pause, TrackRef, ChapterMark], ...]
+    """What is heard, in order, with a mark where each chapter starts."""
 
 
 @dataclass(frozen=True)
@@ -230,7 +241,8 @@ def _plan_language(script: Script, lang: str, voice: VoiceRef) -> LanguagePlan:
     def add(item_id: str, kind: str, title: str, steps: list[Step]) -> None:
         nonlocal number
         file = f"{lang}/{number:02d}-{item_id}.mp3"
-        tracks.append(TrackPlan(item_id, kind, number, title, file, tuple(steps)))
+        music = script.music if kind == "intro" else None
+        tracks.append(TrackPlan(item_id, kind, number, title, file, tuple(steps), music))
         number += 1
 
     if script.intro:
@@ -253,11 +265,13 @@ def _plan_language(script: Script, lang: str, voice: VoiceRef) -> LanguagePlan:
 def _plan_full(script: Script, lang: str, voice: VoiceRef, tracks: list[TrackPlan]) -> FullPlan:
     """The full guide: the title, then each track after its spoken announcement."""
     pauses = script.pauses
-    steps: list[Union[Utterance, Pause, TrackRef]] = [_say(script.title[lang], voice, "announcement", pauses.sentence), Pause(pauses.announcement)]
+    steps: list[Union[Utterance, Pause, TrackRef, ChapterMark]] = [
+        ChapterMark(0), _say(script.title[lang], voice, "announcement", pauses.sentence), Pause(pauses.announcement)
+    ]
     chapter = question = 0
     for index, track in enumerate(tracks):
         if index > 0:
-            steps.append(Pause(pauses.track))
+            steps += [Pause(pauses.track), ChapterMark(index)]
         spoken: list[str] = []
         if track.kind == "section":
             chapter += 1

@@ -10,7 +10,7 @@ import concurrent.futures as cf
 import concurrent.futures.process
 import multiprocessing
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -20,7 +20,7 @@ from .audio.assemble import SAMPLE_RATE, Cue, join, segment, silence, to_pipelin
 from .cache import TakeCache
 from .engines import EngineRegistry
 from .errors import EngineError, GuideError
-from .planner import Pause, TakeSpec, TrackPlan, TrackRef, pieces
+from .planner import ChapterMark, Pause, TakeSpec, TrackPlan, TrackRef, pieces
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each take is recorded (drives the CLI's progress bar)."""
@@ -127,17 +127,16 @@ def record_takes(
 # -- assembly ------------------------------------------------------------------
 @dataclass
 class Timeline:
-    """Audio being laid end to end: where each sentence falls, and the length so far."""
+    """Audio being laid end to end: where each sentence falls, where each chapter starts."""
 
     frames: int = 0
     """Samples laid so far."""
 
-    cues: list[Cue] | None = None
+    cues: list[Cue] = field(default_factory=list)
     """Each take's sentence with its start and end (seconds)."""
 
-    def __post_init__(self) -> None:
-        if self.cues is None:
-            self.cues = []
+    marks: dict[int, float] = field(default_factory=dict)
+    """Chapter index -> start (seconds), for full guides."""
 
     @property
     def seconds(self) -> float:
@@ -145,26 +144,38 @@ class Timeline:
 
 
 def stream(steps, tracks: Sequence[TrackPlan], cache: TakeCache, timeline: Timeline) -> Iterator[np.ndarray]:  # noqa: ANN001
-    """The PCM of `steps` piece by piece (track references expanded), noting cues on `timeline`.
+    """The PCM of `steps` piece by piece (tracks included whole), noting cues and chapters on `timeline`.
 
     Yielding pieces instead of one array keeps a long full guide out of memory.
     """
     for piece in pieces(steps):
-        if isinstance(piece, TrackRef):
-            yield from stream(tracks[piece.index].steps, tracks, cache, timeline)
+        if isinstance(piece, ChapterMark):
+            timeline.marks[piece.index] = timeline.seconds
             continue
-        if isinstance(piece, Pause):
+        if isinstance(piece, TrackRef):
+            inner = Timeline()
+            samples = track_pcm(tracks[piece.index], cache, inner)
+            offset = timeline.seconds
+            timeline.cues += [Cue(c.text, c.start + offset, c.end + offset) for c in inner.cues]
+        elif isinstance(piece, Pause):
             samples = np.zeros(int(round(piece.seconds * SAMPLE_RATE)), dtype=np.int16)
         else:
             samples = cache.load(piece.key)
-            start = timeline.frames / SAMPLE_RATE
+            start = timeline.seconds
             timeline.cues.append(Cue(piece.text, start, start + len(samples) / SAMPLE_RATE))
         timeline.frames += len(samples)
         yield samples
 
 
-def track_audio(track: TrackPlan, cache: TakeCache):  # noqa: ANN201 - (pydub.AudioSegment, Timeline)
-    """One track's audio, stitched with pydub, and its timeline."""
-    timeline = Timeline()
+def track_pcm(track: TrackPlan, cache: TakeCache, timeline: Timeline) -> np.ndarray:
+    """One track's samples: its takes and pauses stitched with pydub, its music mixed under them."""
     audio = join([segment(samples) for samples in stream(track.steps, (), cache, timeline)] or [silence(0)])
-    return audio, timeline
+    speech = np.frombuffer(audio.raw_data, dtype=np.int16)
+    if track.music is None:
+        return speech
+    from .audio.music import mix_under
+
+    mixed, lead = mix_under(speech, timeline.cues, track.music)
+    timeline.cues[:] = [Cue(c.text, c.start + lead, c.end + lead) for c in timeline.cues]
+    timeline.frames = len(mixed)
+    return mixed

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .cache import TakeCache
-from .planner import LanguagePlan, Pause, Plan, TakeSpec, TrackPlan, TrackRef, pieces
+from .planner import ChapterMark, LanguagePlan, Pause, Plan, TakeSpec, TrackPlan, TrackRef, pieces
 from .publish.mp3 import Tags
 
 
@@ -117,7 +117,9 @@ def _layout(steps, tracks: Sequence[TrackPlan]) -> list:  # noqa: ANN001
     """The sequence heard: take keys and pause lengths, track references expanded."""
     out: list = []
     for piece in pieces(steps):
-        if isinstance(piece, TrackRef):
+        if isinstance(piece, ChapterMark):
+            out.append(f"chapter {piece.index}")
+        elif isinstance(piece, TrackRef):
             out += _layout(tracks[piece.index].steps, tracks)
         elif isinstance(piece, Pause):
             out.append(round(piece.seconds, 4))
@@ -126,21 +128,59 @@ def _layout(steps, tracks: Sequence[TrackPlan]) -> list:  # noqa: ANN001
     return out
 
 
+def _is_key(item: object) -> bool:
+    return isinstance(item, str) and not item.startswith("chapter ")
+
+
 def _takes(layout: list, index: dict[str, TakeSpec]) -> tuple[TakeSpec, ...]:
-    return tuple(index[k] for k in layout if isinstance(k, str))
+    return tuple(index[k] for k in layout if _is_key(k))
 
 
-def recipe(layout: list, tags: Tags, bitrate: str) -> dict:
-    """What decides a file's bytes, in parts so a change can be named."""
+def recipe(layout: list, tags: Tags, bitrate: str, audio: dict, frames: dict) -> dict:
+    """What decides a file's bytes, in parts so a change can be named.
+
+    `audio` holds what changes the sound besides the takes (loudness target, music);
+    `frames` what changes the ID3 frames besides the tags (cover, chapters, transcript).
+    """
     return {
-        "takes": _digest([k for k in layout if isinstance(k, str)]),
+        "takes": _digest([k for k in layout if _is_key(k)]),
         "layout": _digest(layout),
-        "tags": _digest(asdict(tags)),
+        "tags": _digest({"tags": asdict(tags), "frames": frames}),
         "bitrate": bitrate,
+        "audio": _digest(audio),
     }
 
 
-_CHANGE_NAMES = {"takes": "takes changed", "layout": "pauses or order changed", "tags": "tags changed", "bitrate": "bitrate changed"}
+_CHANGE_NAMES = {
+    "takes": "takes changed",
+    "layout": "pauses or order changed",
+    "tags": "tags changed",
+    "bitrate": "bitrate changed",
+    "audio": "loudness or music changed",
+}
+
+
+def _script_inputs(script) -> tuple[dict, dict]:  # noqa: ANN001 - Script
+    """The audio and ID3 ingredients that come from the script's settings and files."""
+    from dataclasses import asdict as fields_of
+
+    from .publish.files import file_sha256
+
+    music = None
+    if script.music is not None:
+        music = {**fields_of(script.music), "file": file_sha256(script.music.file)}
+    audio = {"loudness": fields_of(script.loudness) if script.loudness else None, "music": music}
+    frames = {
+        "cover": file_sha256(script.cover) if script.cover else None,
+        "transcripts": script.publish.transcripts,
+        "chapters": script.publish.chapters,
+        "format": FRAMES_VERSION,
+    }
+    return audio, frames
+
+
+FRAMES_VERSION = 1
+"""Bump when the ID3 frames written change shape, so every file is rewritten once."""
 
 
 def file_jobs(lang_plan: LanguagePlan, plan: Plan, bitrate: str) -> list[FileJob]:
@@ -149,15 +189,20 @@ def file_jobs(lang_plan: LanguagePlan, plan: Plan, bitrate: str) -> list[FileJob
     lang = lang_plan.lang
     index = {t.key: t for t in plan.takes()}
     count = len(lang_plan.tracks)
+    audio, frames = _script_inputs(script)
     jobs = []
     for position, track in enumerate(lang_plan.tracks, start=1):
         tags = Tags(track.title, script.title[lang], lang, (position, count), script.author)
         layout = _layout(track.steps, lang_plan.tracks)
-        jobs.append(FileJob(lang, track.id, track.kind, track.file, track.title, tags, recipe(layout, tags, bitrate), _takes(layout, index)))
+        track_audio = {**audio, "music": audio["music"] if track.music else None}
+        job_recipe = recipe(layout, tags, bitrate, track_audio, frames)
+        jobs.append(FileJob(lang, track.id, track.kind, track.file, track.title, tags, job_recipe, _takes(layout, index)))
     full = lang_plan.full
     tags = Tags(full.title, script.title[lang], lang, None, script.author)
     layout = _layout(full.steps, lang_plan.tracks)
-    jobs.append(FileJob(lang, "full", "full", full.file, full.title, tags, recipe(layout, tags, bitrate), _takes(layout, index)))
+    chapters = {**frames, "chapter_titles": [t.title for t in lang_plan.tracks]}
+    job_recipe = recipe(layout, tags, bitrate, audio, chapters)
+    jobs.append(FileJob(lang, "full", "full", full.file, full.title, tags, job_recipe, _takes(layout, index)))
     return jobs
 
 

@@ -200,3 +200,36 @@ def test_rebuild_is_still_a_noop_with_everything_published(published):
     )
     assert result.exit_code == 0 and "nothing to do" in result.output
     assert {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_intro_music_fades_and_ducks_under_the_voice(tmp_path):
+    music = tmp_path / "jingle.mp3"
+    run_ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=30", "-ac", "1", "-y", str(music)])
+    script = tmp_path / "m.yaml"
+    script.write_text(
+        'id: m\ntitle: "M"\nlanguages: [ar]\nintro: "مرحبا بكم في هذا الدليل. نتمنى لكم الصحة."\n'
+        "music: {file: jingle.mp3, lead: 2, fade_in: 0.5, fade_out: 2, duck_db: -20, volume_db: -6}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["build", str(script), "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "out" / "m"
+    intro = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["languages"]["ar"]["tracks"][0]
+    first, last = intro["sentences"][0], intro["sentences"][-1]
+    assert abs(first["start"] - 2.0) < 0.01  # the voice starts after the music's lead
+    assert abs(intro["duration"] - (last["end"] + 2.0)) < 0.01  # and the music fades out after it
+    audio = decode_file(str(folder / "ar" / "00-intro.mp3")).astype(np.float64)
+    rate = 44100
+
+    def tone_level(a: float, b: float) -> float:
+        """Amplitude of the 440 Hz jingle between a and b seconds (the voice barely has energy there)."""
+        part = audio[int(a * rate) : int(b * rate)]
+        spectrum = np.abs(np.fft.rfft(part * np.hanning(len(part))))
+        freqs = np.fft.rfftfreq(len(part), 1 / rate)
+        return float(spectrum[(freqs > 430) & (freqs < 450)].max() / len(part))
+
+    before_voice = tone_level(0.8, 1.6)
+    under_voice = tone_level(first["start"] + 0.5, first["end"] - 0.2)
+    assert before_voice > 0
+    assert 20 * np.log10(under_voice / before_voice) < -12  # ducked by about duck_db
+    assert tone_level(0.0, 0.1) < before_voice / 4  # faded in

@@ -105,6 +105,6 @@ def decode_mp3(data: bytes, sample_rate: int, tempo: float = 1.0) -> np.ndarray:
 
 def decode_file(path: str, sample_rate: int = 44100) -> np.ndarray:
     """Decode an audio file (MP3 or WAV) to mono int16 samples; used by tests and checks."""
-    fmt = ["-f", "mp3"] if str(path).lower().endswith(".mp3") else []
+    fmt = ["-f", "mp3"] if str(path).lower().endswith(".mp3") else []  # else ffmpeg recognises the format itself
     out = run_ffmpeg([*fmt, "-i", str(path), "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(sample_rate), "pipe:1"])
     return np.frombuffer(out, dtype=np.int16)

@@ -18,40 +18,28 @@ from typing import Iterable
 
 import numpy as np
 
+from ..script.model import Loudness
 from .ffmpeg import pipe_pcm, run_ffmpeg
 
 MP3_MARGIN_DB = 0.5
 """Decoded MP3 peaks overshoot the PCM they were encoded from; normalise this much below the ceiling."""
 
 
-@dataclass(frozen=True)
-class Loudness:
-    """A loudness target."""
-
-    integrated: float = -16.0
-    """Integrated loudness in LUFS: -16 for stereo podcasts, -19 mono, -23 EBU R128 broadcast."""
-
-    true_peak: float = -1.0
-    """Ceiling for the true peak of the published MP3, in dBTP."""
-
-    range: float = 20.0
-    """Loudness range allowed before loudnorm compresses (LU); speech rarely needs less."""
-
-    def filter(self, measured: dict | None = None) -> str:
-        """The loudnorm filter for a measuring pass (no `measured`) or the applying pass."""
-        args = f"I={self.integrated:g}:TP={self.true_peak - MP3_MARGIN_DB:g}:LRA={self.range:g}"
-        if measured is None:
-            return f"loudnorm={args}:print_format=json"
-        return (
-            f"loudnorm={args}:measured_I={measured['input_i']}:measured_TP={measured['input_tp']}"
-            f":measured_LRA={measured['input_lra']}:measured_thresh={measured['input_thresh']}"
-            f":offset={measured['target_offset']}:linear=true:print_format=none"
-        )
+def loudnorm_filter(target: Loudness, measured: dict | None = None) -> str:
+    """The loudnorm filter for a measuring pass (no `measured`) or the applying pass."""
+    args = f"I={target.integrated:g}:TP={target.true_peak - MP3_MARGIN_DB:g}:LRA={target.range:g}"
+    if measured is None:
+        return f"loudnorm={args}:print_format=json"
+    return (
+        f"loudnorm={args}:measured_I={measured['input_i']}:measured_TP={measured['input_tp']}"
+        f":measured_LRA={measured['input_lra']}:measured_thresh={measured['input_thresh']}"
+        f":offset={measured['target_offset']}:linear=true:print_format=none"
+    )
 
 
 def measure(pcm: Iterable[np.ndarray], sample_rate: int, target: Loudness) -> dict | None:
     """loudnorm's measurement of mono int16 `pcm` pieces; None when silent (nothing to normalise)."""
-    out = pipe_pcm(["-af", target.filter(), "-f", "null", "-"], pcm, sample_rate, log=True)
+    out = pipe_pcm(["-af", loudnorm_filter(target), "-f", "null", "-"], pcm, sample_rate, log=True)
     match = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", out)
     if not match:
         return None

@@ -7,7 +7,6 @@ or ``GUIDE_VOICES_DIR``), or a path to a ``.onnx`` file (relative to the script)
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from pathlib import Path
@@ -17,28 +16,13 @@ import numpy as np
 
 from ..errors import EngineError
 from ..script.model import VoiceSettings
+from ..publish.files import file_sha256
 from .base import AudioChunk, VoiceInfo, VoiceNotFound, VoiceRef, package_version
 
 BUNDLED_VOICE = "en_US-joe-medium"
 VOICES_DIR_ENV = "GUIDE_VOICES_DIR"
 # Piper's own default voice per language, when a script names none.
 _DEFAULT_FOR_LANG = {"en": BUNDLED_VOICE}
-
-
-_HASHES: dict[tuple[str, int, int], str] = {}
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, remembered per (path, size, mtime) for the life of the process."""
-    stat = path.stat()
-    memo = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    if memo not in _HASHES:
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        _HASHES[memo] = digest.hexdigest()
-    return _HASHES[memo]
 
 
 def bundled_voices() -> dict[str, Path]:

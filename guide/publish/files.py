@@ -91,3 +91,19 @@ def sha256_of(path: Path) -> str | None:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+_HASHES: dict[tuple[str, int, int], str] = {}
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of an input file (voice model, cover, music), remembered per (path, size, mtime)
+    for the life of the process: a 60 MB voice is hashed once per build, not per check."""
+    stat = path.stat()
+    memo = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if memo not in _HASHES:
+        digest = sha256_of(path)
+        if digest is None:
+            raise FileNotFoundError(path)
+        _HASHES[memo] = digest
+    return _HASHES[memo]

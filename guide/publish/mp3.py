@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 
 from ..audio.assemble import SAMPLE_RATE
-from ..audio.ffmpeg import ffmpeg_exe
+from ..audio.ffmpeg import pipe_pcm
+from ..audio.loudness import loudnorm_filter, measure
 from ..errors import AudioError, InputError
+from ..script.model import Loudness
 from .files import atomic_path
 
 BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
@@ -54,42 +55,73 @@ def check_bitrate(bitrate: str) -> str:
     return f"{match.group(1)}k"
 
 
-def write_mp3(pcm: Iterable[np.ndarray], target: Path, tags: Tags, bitrate: str = "96k") -> None:
-    """Encode mono 44.1 kHz int16 `pcm` pieces to `target` with `tags`, atomically.
+@dataclass(frozen=True)
+class Frames:
+    """ID3 frames beyond the plain tags."""
 
-    The pieces are streamed into ffmpeg's LAME encoder, so a long full guide is
-    never held in memory whole.
+    chapters: tuple[tuple[str, float, float], ...] = ()
+    """(title, start s, end s) per chapter: CHAP frames under one top-level, ordered CTOC."""
+
+    transcript: str | None = None
+    """The whole text heard, as an USLT frame."""
+
+    cover: Path | None = None
+    """PNG or JPEG cover art, as an APIC frame."""
+
+
+def write_mp3(
+    pcm: Callable[[], Iterable[np.ndarray]],
+    target: Path,
+    tags: Tags,
+    bitrate: str = "96k",
+    loudness: Loudness | None = None,
+    frames: Callable[[], Frames] = Frames,
+) -> None:
+    """Encode mono 44.1 kHz int16 audio to `target`, normalised to `loudness`, with tags and frames, atomically.
+
+    `pcm` makes a fresh iterator of the audio's pieces: loudness takes one pass to
+    measure and one to encode, and streaming keeps a long full guide out of memory.
+    `frames` is called after encoding, when a streamed file's chapters are known.
     """
-    from mutagen.id3 import ID3, TALB, TIT2, TLAN, TPE1, TRCK
-
+    filters: list[str] = []
+    if loudness is not None:
+        measured = measure(pcm(), SAMPLE_RATE, loudness)
+        if measured is not None:
+            # loudnorm works at 192 kHz internally; resample back to the pipeline's rate.
+            filters = ["-af", f"{loudnorm_filter(loudness, measured)},aresample={SAMPLE_RATE}"]
     with atomic_path(target) as tmp:
-        cmd = [
-            ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-            "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
-            "-codec:a", "libmp3lame", "-b:a", bitrate, "-f", "mp3", str(tmp),
-        ]
-        process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
-            for piece in pcm:
-                process.stdin.write(np.asarray(piece, dtype="<i2").tobytes())
-            process.stdin.close()
-        except BrokenPipeError:
-            pass  # ffmpeg stopped early: its exit status and message say why
-        except BaseException:
-            process.kill()
-            process.wait()
-            raise
-        error = process.stderr.read().decode(errors="replace").strip()
-        if process.wait() != 0:
-            raise AudioError(f"could not encode {target.name}: {error.splitlines()[-1] if error else 'ffmpeg failed'}")
-        id3 = ID3()
-        id3.add(TIT2(encoding=3, text=tags.title))
-        id3.add(TALB(encoding=3, text=tags.album))
-        if tags.track:
-            id3.add(TRCK(encoding=3, text=f"{tags.track[0]}/{tags.track[1]}"))
-        code = ISO639_2.get(tags.lang.split("-")[0])
-        if code:
-            id3.add(TLAN(encoding=3, text=code))
-        if tags.artist:
-            id3.add(TPE1(encoding=3, text=tags.artist))
-        id3.save(str(tmp), v2_version=4)
+            pipe_pcm([*filters, "-codec:a", "libmp3lame", "-b:a", bitrate, "-ar", str(SAMPLE_RATE), "-f", "mp3", str(tmp)], pcm(), SAMPLE_RATE)
+        except AudioError as exc:
+            raise AudioError(f"could not encode {target.name}: {exc.message}") from None
+        _tag(tmp, tags, frames())
+
+
+def _tag(path: Path, tags: Tags, frames: Frames) -> None:
+    from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TIT2, TLAN, TPE1, TRCK, USLT, CTOCFlags
+
+    id3 = ID3()
+    id3.add(TIT2(encoding=3, text=tags.title))
+    id3.add(TALB(encoding=3, text=tags.album))
+    if tags.track:
+        id3.add(TRCK(encoding=3, text=f"{tags.track[0]}/{tags.track[1]}"))
+    code = ISO639_2.get(tags.lang.split("-")[0])
+    if code:
+        id3.add(TLAN(encoding=3, text=code))
+    if tags.artist:
+        id3.add(TPE1(encoding=3, text=tags.artist))
+    if frames.cover is not None:
+        data = frames.cover.read_bytes()
+        mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+        id3.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=data))
+    if frames.transcript:
+        id3.add(USLT(encoding=3, lang=code or "und", desc="", text=frames.transcript))
+    if frames.chapters:
+        ids = [f"chp{i}" for i in range(len(frames.chapters))]
+        # Players ignore CHAP frames that no top-level table of contents lists.
+        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
+                     sub_frames=[TIT2(encoding=3, text=tags.title)]))
+        for element_id, (title, start, end) in zip(ids, frames.chapters):
+            id3.add(CHAP(element_id=element_id, start_time=int(round(start * 1000)), end_time=int(round(end * 1000)),
+                         sub_frames=[TIT2(encoding=3, text=title)]))
+    id3.save(str(path), v2_version=4)

@@ -18,6 +18,9 @@ from .model import (
     BodyBlock,
     BulletList,
     FaqEntry,
+    Loudness,
+    Music,
+    Publish,
     Paragraph,
     Pauses,
     Script,
@@ -42,7 +45,14 @@ LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 # Ids the planner uses for its own tracks.
 RESERVED_IDS = frozenset({"intro", "outro"})
 
-TOP_KEYS = ("id", "title", "languages", "voices", "intro", "sections", "faq", "outro", "author", "pauses")
+TOP_KEYS = (
+    "id", "title", "languages", "voices", "intro", "sections", "faq", "outro", "author", "pauses",
+    "description", "cover", "category", "base_url", "loudness", "music", "publish",
+)
+LOUDNESS_KEYS = ("target", "true_peak", "range")
+MUSIC_KEYS = ("file", "fade_in", "fade_out", "duck_db", "volume_db", "lead")
+PUBLISH_KEYS = tuple(Publish.__dataclass_fields__)
+IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
 SECTION_KEYS = ("id", "title", "body")
 FAQ_KEYS = ("id", "question", "answer")
 BULLETS_KEYS = ("bullets", "title")
@@ -257,6 +267,13 @@ class _Reader:
         outro = self.text(top["outro"][1], "outro", languages) if "outro" in top else None
         author = self.scalar(top["author"][1], "author") if "author" in top else None
         pauses = self.pauses(top["pauses"][1]) if "pauses" in top else Pauses()
+        description = self.text(top["description"][1], "description", languages) if "description" in top else None
+        cover = self.cover(top["cover"][1]) if "cover" in top else None
+        category = self.scalar(top["category"][1], "category") if "category" in top else None
+        base_url = self.url(top["base_url"][1]) if "base_url" in top else None
+        loudness = self.loudness(top["loudness"][1]) if "loudness" in top else Loudness()
+        music = self.music(top["music"][1]) if "music" in top else None
+        publish = self.publish(top["publish"][1]) if "publish" in top else Publish()
 
         seen_ids: dict[str, int] = {}
         sections = tuple(
@@ -280,7 +297,87 @@ class _Reader:
             outro=outro,
             author=author,
             pauses=pauses,
+            description=description,
+            cover=cover,
+            category=category or "Health & Fitness",
+            base_url=base_url,
+            loudness=loudness,
+            music=music,
+            publish=publish,
         )
+
+    def existing_file(self, node: yaml.Node, what: str) -> Path | None:
+        """A file named in the script, relative to the script's folder, that must exist and be readable."""
+        raw = self.scalar(node, what)
+        if raw is None:
+            return None
+        path = (self.path.parent / raw).expanduser()
+        if not path.is_file():
+            self.problem(node, f"{what}: no such file: {path}")
+            return None
+        try:
+            with path.open("rb"):
+                pass
+        except OSError as exc:
+            self.problem(node, f"{what}: cannot read {path}: {exc.strerror}")
+            return None
+        return path
+
+    def cover(self, node: yaml.Node) -> Path | None:
+        path = self.existing_file(node, "cover")
+        if path is None:
+            return None
+        head = path.read_bytes()[:8]
+        if not any(head.startswith(magic) for magic in IMAGE_TYPES):
+            self.problem(node, f"cover: {path.name} is not a PNG or JPEG image")
+            return None
+        return path
+
+    def url(self, node: yaml.Node) -> str | None:
+        raw = self.scalar(node, "base_url")
+        if raw is not None and not re.match(r"^https?://[^\s/]+", raw):
+            self.problem(node, f"base_url '{raw}' must be an http:// or https:// address")
+            return None
+        return raw
+
+    def loudness(self, node: yaml.Node) -> Loudness | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool" and node.value.lower() in ("off", "false", "no"):
+            return None  # loudness: off
+        fields = self.mapping(node, "loudness", LOUDNESS_KEYS)
+        if fields is None:
+            return None
+        values = {}
+        for key, attr, low, high in (("target", "integrated", -40.0, -5.0), ("true_peak", "true_peak", -9.0, 0.0), ("range", "range", 1.0, 50.0)):
+            if key in fields:
+                value = self.number(fields[key][1], f"loudness.{key}", low, high)
+                if value is not None:
+                    values[attr] = value
+        return Loudness(**values)
+
+    def music(self, node: yaml.Node) -> Music | None:
+        fields = self.mapping(node, "music", MUSIC_KEYS)
+        if fields is None:
+            return None
+        if "file" not in fields:
+            self.problem(node, "music: missing 'file'")
+            return None
+        path = self.existing_file(fields["file"][1], "music.file")
+        values = {}
+        for key, low, high in (("fade_in", 0, 30), ("fade_out", 0, 30), ("duck_db", -60, 0), ("volume_db", -60, 0), ("lead", 0, 30)):
+            if key in fields:
+                value = self.number(fields[key][1], f"music.{key}", low, high)
+                if value is not None:
+                    values[key] = value
+        return Music(path, **values) if path else None
+
+    def publish(self, node: yaml.Node) -> Publish:
+        fields = self.mapping(node, "publish", PUBLISH_KEYS) or {}
+        values = {}
+        for key, (_, value_node) in fields.items():
+            value = self.boolean(value_node, f"publish.{key}")
+            if value is not None:
+                values[key] = value
+        return Publish(**values)
 
     def languages(self, node: yaml.Node) -> tuple[str, ...]:
         langs: list[str] = []

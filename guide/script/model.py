@@ -132,6 +132,63 @@ class Pauses:
 
 
 @dataclass(frozen=True)
+class Loudness:
+    """A loudness target (EBU R128 / ITU-R BS.1770 measurement)."""
+
+    integrated: float = -16.0
+    """Integrated loudness in LUFS: -16 for podcasts, -19 for mono, -23 for EBU R128 broadcast."""
+
+    true_peak: float = -1.0
+    """Ceiling for the true peak of the published MP3, in dBTP."""
+
+    range: float = 20.0
+    """Loudness range (LU) allowed before loudnorm compresses; speech rarely needs less."""
+
+
+@dataclass(frozen=True)
+class Music:
+    """A jingle under the intro: it fades in, ducks under the voice, and fades out."""
+
+    file: Path
+    """The music file (any format ffmpeg reads), resolved against the script's folder."""
+
+    fade_in: float = 1.0
+    """Seconds of fade-in at the start."""
+
+    fade_out: float = 2.0
+    """Seconds of fade-out after the intro's last word."""
+
+    duck_db: float = -18.0
+    """Music level while the voice speaks, in dB relative to its own level."""
+
+    volume_db: float = -6.0
+    """Music level when the voice is silent, in dB."""
+
+    lead: float = 2.0
+    """Seconds of music before the voice starts."""
+
+
+@dataclass(frozen=True)
+class Publish:
+    """Which publishers run (all by default)."""
+
+    transcripts: bool = True
+    """SRT and WebVTT beside every MP3, a text transcript per language, USLT frames."""
+
+    chapters: bool = True
+    """ID3 chapters (CTOC + CHAP) in the full guides, and JSON chapters."""
+
+    playlists: bool = True
+    """``<lang>/playlist.m3u8``."""
+
+    feed: bool = True
+    """``<lang>/feed.xml`` podcast feeds (need a base URL)."""
+
+    player: bool = True
+    """``index.html``, the bilingual web player."""
+
+
+@dataclass(frozen=True)
 class Script:
     """A whole, validated script."""
 
@@ -167,3 +224,24 @@ class Script:
 
     pauses: Pauses = field(default_factory=Pauses)
     """Silences between pieces of speech."""
+
+    description: Text | None = None
+    """What the guide is about (podcast feed description)."""
+
+    cover: Path | None = None
+    """Cover art (PNG or JPEG), resolved against the script's folder: ID3 APIC, feed image, player."""
+
+    category: str = "Health & Fitness"
+    """The podcast category (Apple's list)."""
+
+    base_url: str | None = None
+    """Where the guide folder is published (feed URLs); ``--base-url`` overrides it."""
+
+    loudness: Loudness | None = field(default_factory=lambda: Loudness())
+    """Loudness target of every track and full guide; None when normalisation is off."""
+
+    music: Music | None = None
+    """Optional jingle under the intro."""
+
+    publish: Publish = field(default_factory=Publish)
+    """Which publishers run."""

@@ -1,0 +1,118 @@
+"""Everything published around the MP3s, made from the manifest alone: transcripts,
+playlists, JSON chapters, podcast feeds, the cover, the web player.
+
+Each file is rewritten only when its content changes, so a build with nothing
+new leaves the folder untouched.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from ..audio.assemble import Cue
+from ..script.model import Script
+from . import feed as feeds
+from .files import atomic_path, write_text
+from .player import player_html
+from .transcripts import plain, srt, vtt
+
+
+def _put(folder: Path, relative: str, text: str, written: list[str]) -> None:
+    target = folder / relative
+    try:
+        if target.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_text(target, text)
+    written.append(relative)
+
+
+def cover_name(script: Script) -> str | None:
+    """The cover's file name in the guide folder."""
+    if script.cover is None:
+        return None
+    return "cover" + (".png" if script.cover.read_bytes()[:4] == b"\x89PNG" else ".jpg")
+
+
+def transcript_files(mp3: str) -> list[str]:
+    """The SRT and VTT files published beside an MP3 (relative paths)."""
+    stem = mp3[: -len(".mp3")]
+    return [f"{stem}.srt", f"{stem}.vtt"]
+
+
+def write_companions(folder: Path, script: Script, manifest: dict, base_url: str | None) -> list[str]:
+    """Write every companion file the script asks for; returns those written (relative paths)."""
+    written: list[str] = []
+    publish = script.publish
+    languages = {lang: entry for lang, entry in manifest.get("languages", {}).items() if entry.get("full_guide")}
+    cover = cover_name(script)
+    if cover:
+        target = folder / cover
+        if not target.is_file() or target.read_bytes() != script.cover.read_bytes():
+            with atomic_path(target) as tmp:
+                shutil.copyfile(script.cover, tmp)
+            written.append(cover)
+
+    for lang, entry in languages.items():
+        if publish.transcripts:
+            for item in [*entry["tracks"], entry["full_guide"]]:
+                cues = [Cue(s["text"], s["start"], s["end"]) for s in item["sentences"]]
+                srt_file, vtt_file = transcript_files(item["file"])
+                _put(folder, srt_file, srt(cues, lang), written)
+                _put(folder, vtt_file, vtt(cues, lang), written)
+            sections = [(t["title"], [s["text"] for s in t["sentences"]]) for t in entry["tracks"]]
+            _put(folder, f"{lang}/{script.id}.{lang}.txt", plain(script.title[lang], sections), written)
+        if publish.playlists:
+            rows = [(Path(t["file"]).name, t["duration"], t["title"]) for t in entry["tracks"]]
+            _put(folder, f"{lang}/playlist.m3u8", feeds.playlist(rows), written)
+        full = entry["full_guide"]
+        chapters_file = f"{lang}/{script.id}.{lang}.chapters.json"
+        if publish.chapters:
+            chapters = [feeds.Chapter(c["title"], c["start"], c["end"]) for c in full.get("chapters", [])]
+            _put(folder, chapters_file, feeds.chapters_json(chapters, script.title[lang]), written)
+        if publish.feed and base_url and publish.chapters and publish.transcripts:
+            srt_file, vtt_file = transcript_files(full["file"])
+            episode = feeds.Episode(
+                lang=lang,
+                title=script.title[lang],
+                description=script.description[lang] if script.description else script.title[lang],
+                author=script.author,
+                file=full["file"],
+                bytes=full["bytes"],
+                duration=full["duration"],
+                sha256=full["sha256"],
+                published=datetime.fromisoformat(full["published"]),
+                chapters_file=chapters_file,
+                vtt_file=vtt_file,
+                srt_file=srt_file,
+                cover_file=cover,
+                category=script.category,
+            )
+            _put(folder, f"{lang}/feed.xml", feeds.feed_xml(episode, base_url), written)
+
+    if publish.player and languages:
+        page = player_html([_player_language(lang, entry, script) for lang, entry in languages.items()])
+        _put(folder, "index.html", page, written)
+    return written
+
+
+def _player_language(lang: str, entry: dict, script: Script) -> dict:
+    def item(data: dict, track: int | None = None) -> dict:
+        return {
+            "title": data["title"],
+            "file": data["file"],
+            "duration": data["duration"],
+            "cues": [[s["start"], s["end"], s["text"], track] for s in data["sentences"]],
+        }
+
+    full = item(entry["full_guide"])
+    full["title"] = script.title[lang]
+    full["chapters"] = [{"title": c["title"], "start": c["start"]} for c in entry["full_guide"].get("chapters", [])]
+    # In the full guide's transcript, one paragraph per chapter.
+    starts = [c["start"] for c in full["chapters"]]
+    for cue in full["cues"]:
+        cue[3] = sum(1 for s in starts if s <= cue[0] + 1e-6) - 1
+    return {"lang": lang, "title": script.title[lang], "tracks": [item(t, i) for i, t in enumerate(entry["tracks"])], "full": full}
