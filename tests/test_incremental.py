@@ -111,7 +111,13 @@ def test_editing_one_answer_records_only_its_takes(setup, registry):
     assert sorted(result.encoded) == ["en/02-how-long.mp3", "en/small-guide.en.mp3"]
     after = snapshot(out)
     changed = {name for name in after if after[name] != before.get(name)}
-    assert changed == {"small-guide/en/02-how-long.mp3", "small-guide/en/small-guide.en.mp3", "small-guide/manifest.json"}
+    g = "small-guide/en"
+    assert changed == {
+        f"{g}/02-how-long.mp3", f"{g}/02-how-long.srt", f"{g}/02-how-long.vtt",  # the edited track
+        f"{g}/small-guide.en.mp3", f"{g}/small-guide.en.srt", f"{g}/small-guide.en.vtt",  # the full guide
+        f"{g}/small-guide.en.txt", f"{g}/small-guide.en.chapters.json", f"{g}/playlist.m3u8",  # new text, times
+        "small-guide/manifest.json", "small-guide/index.html",
+    }
     manifest = json.loads((out / "small-guide" / "manifest.json").read_text(encoding="utf-8"))
     track = manifest["languages"]["en"]["tracks"][2]
     assert [s["text"] for s in track["sentences"]] == ["How long does it last?", "About four months.", "Sometimes six."]

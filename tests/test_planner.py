@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from guide.builder import load, plan
-from guide.planner import Pause, TrackRef, Utterance
+from guide.planner import ChapterMark, Pause, TrackRef, Utterance
 
 from .conftest import SAMPLE_SCRIPT
 
@@ -48,11 +48,22 @@ def test_faq_track_is_question_pause_answer(small_script, registry):
 def test_full_guide_announces_chapters_in_its_language(small_script, registry):
     the_plan = plan(load(small_script, registry), registry)
     spoken = {
-        lp.lang: [s.text if isinstance(s, Utterance) else f"<{s.index}>" for s in lp.full.steps if not isinstance(s, Pause)]
+        lp.lang: [
+            s.text if isinstance(s, Utterance) else f"<{s.index}>" if isinstance(s, TrackRef) else f"#{s.index}"
+            for s in lp.full.steps
+            if not isinstance(s, Pause)
+        ]
         for lp in the_plan.languages
     }
-    assert spoken["en"] == ["Small guide", "<0>", "Chapter one.", "<1>", "Frequently asked questions.", "Question one.", "<2>", "Conclusion.", "<3>"]
-    assert spoken["ar"] == ["دليل صغير", "<0>", "الفصل الأول.", "<1>", "الأسئلة الشائعة.", "السؤال الأول.", "<2>", "الخاتمة.", "<3>"]
+    # "#n": chapter n starts (with its announcement); "<n>": track n plays.
+    assert spoken["en"] == [
+        "#0", "Small guide", "<0>", "#1", "Chapter one.", "<1>",
+        "#2", "Frequently asked questions.", "Question one.", "<2>", "#3", "Conclusion.", "<3>",
+    ]
+    assert spoken["ar"] == [
+        "#0", "دليل صغير", "<0>", "#1", "الفصل الأول.", "<1>",
+        "#2", "الأسئلة الشائعة.", "السؤال الأول.", "<2>", "#3", "الخاتمة.", "<3>",
+    ]
 
 
 def test_every_track_is_in_the_full_guide_once(registry):

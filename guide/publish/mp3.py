@@ -11,7 +11,7 @@ import numpy as np
 
 from ..audio.assemble import SAMPLE_RATE
 from ..audio.ffmpeg import pipe_pcm
-from ..audio.loudness import loudnorm_filter, measure
+from ..audio.loudness import normalising_chain
 from ..errors import AudioError, InputError
 from ..script.model import Loudness
 from .files import atomic_path
@@ -83,12 +83,8 @@ def write_mp3(
     measure and one to encode, and streaming keeps a long full guide out of memory.
     `frames` is called after encoding, when a streamed file's chapters are known.
     """
-    filters: list[str] = []
-    if loudness is not None:
-        measured = measure(pcm(), SAMPLE_RATE, loudness)
-        if measured is not None:
-            # loudnorm works at 192 kHz internally; resample back to the pipeline's rate.
-            filters = ["-af", f"{loudnorm_filter(loudness, measured)},aresample={SAMPLE_RATE}"]
+    chain = normalising_chain(pcm, SAMPLE_RATE, loudness) if loudness is not None else None
+    filters = ["-af", chain] if chain else []
     with atomic_path(target) as tmp:
         try:
             pipe_pcm([*filters, "-codec:a", "libmp3lame", "-b:a", bitrate, "-ar", str(SAMPLE_RATE), "-f", "mp3", str(tmp)], pcm(), SAMPLE_RATE)

@@ -49,7 +49,7 @@ TOP_KEYS = (
     "id", "title", "languages", "voices", "intro", "sections", "faq", "outro", "author", "pauses",
     "description", "cover", "category", "base_url", "loudness", "music", "publish",
 )
-LOUDNESS_KEYS = ("target", "true_peak", "range")
+LOUDNESS_KEYS = ("target", "true_peak")
 MUSIC_KEYS = ("file", "fade_in", "fade_out", "duck_db", "volume_db", "lead")
 PUBLISH_KEYS = tuple(Publish.__dataclass_fields__)
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
@@ -347,7 +347,7 @@ class _Reader:
         if fields is None:
             return None
         values = {}
-        for key, attr, low, high in (("target", "integrated", -40.0, -5.0), ("true_peak", "true_peak", -9.0, 0.0), ("range", "range", 1.0, 50.0)):
+        for key, attr, low, high in (("target", "integrated", -40.0, -5.0), ("true_peak", "true_peak", -9.0, 0.0)):
             if key in fields:
                 value = self.number(fields[key][1], f"loudness.{key}", low, high)
                 if value is not None:

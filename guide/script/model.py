@@ -141,9 +141,6 @@ class Loudness:
     true_peak: float = -1.0
     """Ceiling for the true peak of the published MP3, in dBTP."""
 
-    range: float = 20.0
-    """Loudness range (LU) allowed before loudnorm compresses; speech rarely needs less."""
-
 
 @dataclass(frozen=True)
 class Music:
