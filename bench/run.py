@@ -79,7 +79,6 @@ def texts_by_language(path: Path) -> dict[str, str]:
     """Everything the build speaks per language, concatenated (for the raw engine run)."""
     from guide.builder import load, plan
     from guide.engines import EngineRegistry
-    from guide.planner import pieces, TakeSpec
 
     registry = EngineRegistry()
     out: dict[str, list[str]] = {}

@@ -7,9 +7,9 @@ Nothing here writes into the output folder; :mod:`guide.builder` publishes.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import concurrent.futures.process
 import multiprocessing
 import os
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -116,7 +116,7 @@ def record_takes(
                 key = future.result()
             except GuideError:
                 raise
-            except cf.process.BrokenProcessPool:
+            except BrokenProcessPool:
                 raise EngineError("a recording worker process died (out of memory?); takes finished so far are kept") from None
             tick(key)
     finally:

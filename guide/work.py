@@ -14,8 +14,11 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .cache import TakeCache
+from .errors import InputError
+from .publish.files import file_sha256, sha256_of
 from .planner import ChapterMark, LanguagePlan, Pause, Plan, TakeSpec, TrackPlan, TrackRef, pieces
 from .publish.mp3 import Tags
+from .script.model import Script
 
 
 @dataclass(frozen=True)
@@ -160,16 +163,12 @@ _CHANGE_NAMES = {
 }
 
 
-def _script_inputs(script) -> tuple[dict, dict]:  # noqa: ANN001 - Script
+def _script_inputs(script: Script) -> tuple[dict, dict]:
     """The audio and ID3 ingredients that come from the script's settings and files."""
-    from dataclasses import asdict as fields_of
-
-    from .publish.files import file_sha256
-
     music = None
     if script.music is not None:
-        music = {**fields_of(script.music), "file": file_sha256(script.music.file)}
-    audio = {"loudness": fields_of(script.loudness) if script.loudness else None, "music": music}
+        music = {**asdict(script.music), "file": file_sha256(script.music.file)}
+    audio = {"loudness": asdict(script.loudness) if script.loudness else None, "music": music}
     frames = {
         "cover": file_sha256(script.cover) if script.cover else None,
         "transcripts": script.publish.transcripts,
@@ -232,13 +231,9 @@ def plan_work(
     file_hash: Callable[[Path], str | None] | None = None,
 ) -> Work:
     """Compare the plan with the cache and the previous build; say what must be done and why."""
-    from .publish.files import sha256_of
-
     file_hash = file_hash or sha256_of
     unknown = sorted(set(only) - {t.id for lp in plan.languages for t in lp.tracks})
     if unknown:
-        from .errors import InputError
-
         known = ", ".join(t.id for t in plan.languages[0].tracks) if plan.languages else ""
         raise InputError(f"--only {', '.join(unknown)}: no such item in {plan.script.path} (items: {known})")
     work = Work(plan)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from guide.builder import load, plan
-from guide.planner import ChapterMark, Pause, TrackRef, Utterance
+from guide.planner import Pause, TrackRef, Utterance
 
 from .conftest import SAMPLE_SCRIPT
 

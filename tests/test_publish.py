@@ -233,3 +233,57 @@ def test_intro_music_fades_and_ducks_under_the_voice(tmp_path):
     assert before_voice > 0
     assert 20 * np.log10(under_voice / before_voice) < -12  # ducked by about duck_db
     assert tone_level(0.0, 0.1) < before_voice / 4  # faded in
+
+
+def test_each_publisher_can_be_switched_off(tmp_path):
+    script = tmp_path / "s.yaml"
+    script.write_text(
+        'id: s\ntitle: "S"\nlanguages: [ar]\nintro: "مرحبا بكم."\nfaq:\n  - id: q\n    question: "ما هذا؟"\n    answer: "دليل."\n'
+        "loudness: off\npublish: {transcripts: false, chapters: false, playlists: false, feed: false, player: false}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["build", str(script), "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c"), "--base-url", BASE_URL]
+    )
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "out" / "s"
+    assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == ["00-intro.mp3", "01-q.mp3", "manifest.json", "s.ar.mp3"]
+    full = ID3(folder / "ar" / "s.ar.mp3")
+    assert not full.getall("CTOC") and not full.getall("CHAP") and not full.getall("USLT")
+    integrated, _ = ebur128(str(folder / "ar" / "00-intro.mp3"))
+    assert integrated < -18  # espeak-ng's own level, not raised to -16 LUFS
+
+
+@pytest.mark.parametrize(
+    "line, fragment",
+    [
+        ("cover: missing.png", "cover: no such file"),
+        ("cover: s.yaml", "is not a PNG or JPEG image"),
+        ("loudness: {target: 3}", "loudness.target must be between -40 and -5"),
+        ("base_url: ftp://x", "must be an http:// or https:// address"),
+        ("music: {fade_in: 2}", "music: missing 'file'"),
+        ("publish: {feed: maybe}", "publish.feed must be true or false"),
+    ],
+)
+def test_publishing_settings_are_checked(tmp_path, line, fragment):
+    script = tmp_path / "s.yaml"
+    script.write_text(f'id: s\ntitle: "S"\nlanguages: [en]\nintro: "Hello."\n{line}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(script)])
+    assert result.exit_code == 2
+    assert f"{script}:5:" in result.output and fragment in result.output
+
+
+def test_more_chapters_than_one_table_of_contents_holds(tmp_path):
+    from mutagen.id3 import CTOCFlags
+
+    from guide.publish.mp3 import Frames, Tags, write_mp3
+
+    chapters = tuple((f"Chapter {n}", n * 0.01, (n + 1) * 0.01) for n in range(600))
+    target = tmp_path / "long.mp3"
+    write_mp3(lambda: [np.zeros(44100 * 6, dtype=np.int16)], target, Tags("Long", "Long", "en"), frames=lambda: Frames(chapters=chapters))
+    tags = ID3(target)
+    top = [t for t in tags.getall("CTOC") if t.flags & CTOCFlags.TOP_LEVEL]
+    assert len(top) == 1 and list(top[0].child_element_ids) == ["toc0", "toc1", "toc2"]
+    listed = [c for sub in top[0].child_element_ids for c in tags[f"CTOC:{sub}"].child_element_ids]
+    assert listed == [f"chp{n}" for n in range(600)]
+    assert [str(tags[f"CHAP:{c}"].sub_frames["TIT2"]) for c in listed[:2]] == ["Chapter 0", "Chapter 1"]

@@ -16,6 +16,8 @@ from ..errors import AudioError, InputError
 from ..script.model import Loudness
 from .files import atomic_path
 
+CTOC_MAX = 255  # entries in one ID3 table of contents (its count is one byte)
+
 BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 
 # ISO 639-1 -> ISO 639-2/B, for the TLAN frame; other languages get no TLAN.
@@ -114,10 +116,20 @@ def _tag(path: Path, tags: Tags, frames: Frames) -> None:
         id3.add(USLT(encoding=3, lang=code or "und", desc="", text=frames.transcript))
     if frames.chapters:
         ids = [f"chp{i}" for i in range(len(frames.chapters))]
-        # Players ignore CHAP frames that no top-level table of contents lists.
-        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
-                     sub_frames=[TIT2(encoding=3, text=tags.title)]))
         for element_id, (title, start, end) in zip(ids, frames.chapters):
             id3.add(CHAP(element_id=element_id, start_time=int(round(start * 1000)), end_time=int(round(end * 1000)),
                          sub_frames=[TIT2(encoding=3, text=title)]))
+        # Players ignore CHAP frames that no top-level table of contents lists. A CTOC holds
+        # at most 255 entries, so longer guides get ordered sub-tables of 255 chapters each.
+        ordered = CTOCFlags.ORDERED
+        if len(ids) <= CTOC_MAX:
+            children = ids
+        else:
+            children = []
+            for n, first in enumerate(range(0, len(ids), CTOC_MAX)):
+                children.append(f"toc{n}")
+                id3.add(CTOC(element_id=f"toc{n}", flags=ordered, child_element_ids=ids[first : first + CTOC_MAX],
+                             sub_frames=[TIT2(encoding=3, text=frames.chapters[first][0])]))
+        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | ordered, child_element_ids=children,
+                     sub_frames=[TIT2(encoding=3, text=tags.title)]))
     id3.save(str(path), v2_version=4)
