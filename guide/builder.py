@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import json
+from contextlib import contextmanager
 import os
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from .cache import TakeCache, cache_dir
 from .engines import EngineRegistry, VoiceInfo, VoiceNotFound, VoiceRef
-from .errors import InputError, Problem, ScriptError
+from .errors import InputError, OutputError, Problem, ScriptError
 from .lock import BuildLock
 from .planner import Plan, plan_script
 from .publish.files import remove_leftovers, sha256_of, write_text
@@ -141,6 +142,19 @@ def open_cache(cache_folder: str | Path | None, out: str | Path) -> TakeCache:
     return TakeCache(folder)
 
 
+@contextmanager
+def _disk_errors() -> Iterator[None]:
+    """A file that cannot be written (disk full, read-only folder) is the user's to fix: say which, no traceback.
+
+    Every file is renamed into place whole, so what was there before is intact.
+    """
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or "the output or cache folder"
+        raise OutputError(f"cannot write {where}: {exc.strerror or exc}; files already published are unchanged") from None
+
+
 def _gather(
     path: str | Path,
     out: str | Path,
@@ -183,7 +197,7 @@ def build(
     registry = registry or EngineRegistry()
     bitrate, script, the_plan, cache, folder = _gather(path, out, languages, bitrate, registry, cache_folder)
 
-    with BuildLock(folder):
+    with _disk_errors(), BuildLock(folder):
         cache.remove_leftovers()
         if folder.is_dir():
             remove_leftovers(folder)

@@ -69,3 +69,7 @@ class NetworkError(EngineError):
 
 class AudioError(GuideError):
     """Raised when decoding, encoding or writing audio fails (ffmpeg, disk)."""
+
+
+class OutputError(GuideError):
+    """Raised when a file cannot be written (disk full, read-only folder, permissions)."""

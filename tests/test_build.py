@@ -197,3 +197,18 @@ def test_sample_script_builds_both_languages(tmp_path):
         assert len(entry["tracks"]) == 10
         assert entry["duration"] > sum(t["duration"] for t in entry["tracks"])
         assert entry["duration"] > 120
+
+
+def test_read_only_output_folder_is_a_clear_error(tmp_path, small_script):
+    import os
+
+    if os.geteuid() == 0:
+        # root ignores permission bits; a file where the folder should be fails for everyone
+        (tmp_path / "out").write_text("not a folder")
+        result = run("build", str(small_script), "--out", str(tmp_path / "out" / "sub"))
+    else:
+        (tmp_path / "out").mkdir()
+        (tmp_path / "out").chmod(0o500)
+        result = run("build", str(small_script), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "cannot write" in result.output and "Traceback" not in result.output
