@@ -93,12 +93,12 @@ class TakeCache:
         return self.takes.glob("*/*.wav") if self.takes.is_dir() else ()
 
     def info(self) -> CacheInfo:
-        count = size = 0
-        frames = 0
+        count = size = frames = 0
         for path in self._files():
+            length = path.stat().st_size
             count += 1
-            size += path.stat().st_size
-            frames += (path.stat().st_size - 44) // 2  # 16-bit mono after the 44-byte header
+            size += length
+            frames += (length - 44) // 2  # 16-bit mono after the 44-byte header
         return CacheInfo(self.folder, count, size, frames / SAMPLE_RATE)
 
     def prune(self, keep: set[str]) -> tuple[int, int]:

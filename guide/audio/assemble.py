@@ -56,11 +56,6 @@ def join(parts: Sequence):  # noqa: ANN201 - pydub.AudioSegment
     return AudioSegment(data=b"".join(p.raw_data for p in parts), sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
 
 
-def seconds(seg) -> float:  # noqa: ANN001 - pydub.AudioSegment
-    """Exact duration of a segment in seconds (pydub's len() rounds to ms)."""
-    return seg.frame_count() / seg.frame_rate
-
-
 @dataclass(frozen=True)
 class Cue:
     """When a sentence is heard inside a track."""
