@@ -182,13 +182,14 @@ FRAMES_VERSION = 1
 """Bump when the ID3 frames written change shape, so every file is rewritten once."""
 
 
-def file_jobs(lang_plan: LanguagePlan, plan: Plan, bitrate: str) -> list[FileJob]:
+def file_jobs(
+    lang_plan: LanguagePlan, plan: Plan, bitrate: str, index: dict[str, TakeSpec], inputs: tuple[dict, dict]
+) -> list[FileJob]:
     """Every file of one language with its tags and recipe (nothing compared yet)."""
     script = plan.script
     lang = lang_plan.lang
-    index = {t.key: t for t in plan.takes()}
     count = len(lang_plan.tracks)
-    audio, frames = _script_inputs(script)
+    audio, frames = inputs
     jobs = []
     for position, track in enumerate(lang_plan.tracks, start=1):
         tags = Tags(track.title, script.title[lang], lang, (position, count), script.author)
@@ -244,8 +245,10 @@ def plan_work(
     selected = set(only)
     needed: dict[str, TakeJob | None] = {}
 
+    index = {t.key: t for t in plan.takes()}  # once per build, not per language
+    inputs = _script_inputs(plan.script)
     for lang_plan in plan.languages:
-        for job in file_jobs(lang_plan, plan, bitrate):
+        for job in file_jobs(lang_plan, plan, bitrate, index, inputs):
             in_scope = not selected or job.id in selected
             reasons: list[str] = []
             old = previous.get(job.file)

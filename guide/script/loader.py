@@ -178,6 +178,13 @@ class _Reader:
             return []
         return list(node.value)
 
+    def items(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        """A list that must have at least one entry."""
+        found = self.sequence(node, what)
+        if not found and isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"{what} is empty")
+        return found
+
     def scalar(self, node: yaml.Node, what: str) -> str | None:
         """A non-null scalar's text as written."""
         self.visit(node)
@@ -493,10 +500,7 @@ class _Reader:
         if "body" not in fields:
             self.problem(node, f"{what}: missing 'body' (its paragraphs and bullet lists)")
         else:
-            blocks = self.sequence(fields["body"][1], f"{what}.body")
-            if not blocks and isinstance(fields["body"][1], yaml.SequenceNode):
-                self.problem(fields["body"][1], f"{what}.body is empty")
-            for j, block in enumerate(blocks):
+            for j, block in enumerate(self.items(fields["body"][1], f"{what}.body")):
                 parsed = self.block(block, f"{what}.body[{j + 1}]", languages)
                 if parsed is not None:
                     body.append(parsed)
@@ -516,9 +520,7 @@ class _Reader:
             return None
         title = self.text(fields["title"][1], f"{what}.title", languages) if "title" in fields else None
         items = []
-        bullet_nodes = self.sequence(fields["bullets"][1], f"{what}.bullets")
-        if not bullet_nodes and isinstance(fields["bullets"][1], yaml.SequenceNode):
-            self.problem(fields["bullets"][1], f"{what}.bullets is empty")
+        bullet_nodes = self.items(fields["bullets"][1], f"{what}.bullets")
         for k, item in enumerate(bullet_nodes):
             text = self.text(item, f"{what}.bullets[{k + 1}]", languages)
             if text is not None:
