@@ -19,18 +19,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
 
+import numpy as np
+
 from .cache import TakeCache, cache_dir
 from .engines import EngineRegistry, VoiceInfo, VoiceNotFound, VoiceRef
 from .errors import InputError, OutputError, Problem, ScriptError
 from .lock import BuildLock
-from .planner import Plan, plan_script
+from .authoring.review import MAX_WORDS, Review, review
+from .planner import Plan, Sentence, Utterance, plan_script, plan_sentences
+from .text import markup
+from .text.frontend import FrontEnd, languages_spoken
 from .publish.files import remove_leftovers, sha256_of, write_text
 from .publish.companions import transcript_files, write_companions
 from .publish.feed import now
-from .publish.mp3 import Frames, check_bitrate, write_mp3
+from .publish.mp3 import Frames, Tags, check_bitrate, write_mp3
+from .publish.files import write_wav
 from .renderer import Progress, Timeline, default_jobs, record_takes, stream, track_pcm
-from .script.loader import load_script
-from .script.model import Script
+from .script.loader import default_voice, load_script
+from .script.model import Loudness, Script, VoiceSettings
 from .work import FileJob, Work, old_entries, plan_work
 
 MANIFEST = "manifest.json"
@@ -103,10 +109,83 @@ class BuildResult:
         return self.folder / MANIFEST
 
 
-def load(path: str | Path, registry: EngineRegistry | None = None) -> Script:
-    """Read and fully validate a script, voices included (``guide check``)."""
+def load(path: str | Path, registry: EngineRegistry | None = None, *, allow_missing: bool = False) -> Script:
+    """Read and fully validate a script, voices included (``guide check``).
+
+    With `allow_missing`, texts not translated yet are accepted and listed in ``Script.missing``.
+    """
     registry = registry or EngineRegistry()
-    return load_script(path, check_voice=registry.check_voice)
+    return load_script(path, check_voice=registry.check_voice, allow_missing=allow_missing)
+
+
+def check(
+    path: str | Path, registry: EngineRegistry | None = None, *, allow_missing: bool = False, max_words: int = MAX_WORDS
+) -> tuple[Script, Review]:
+    """Validate a script and review it: warnings (long sentences, unsayable characters) and estimates per language."""
+    registry = registry or EngineRegistry()
+    script = load(path, registry, allow_missing=allow_missing)
+    the_plan = plan(script, registry)
+
+    def gtts_requests(text: str, voice: VoiceRef) -> int:
+        return len(registry.get("gtts").plan_requests(text, voice))  # type: ignore[attr-defined]
+
+    return script, review(script, the_plan, max_words, gtts_requests)
+
+
+def say(
+    text: str,
+    lang: str,
+    out: str | Path,
+    registry: EngineRegistry | None = None,
+    *,
+    voice: VoiceSettings | None = None,
+    script_path: str | Path | None = None,
+    cache_folder: str | Path | None = None,
+    loudness: Loudness | None = None,
+) -> tuple[tuple[Sentence, ...], float]:
+    """Speak one text through the same front-end and engines as a build, into `out` (MP3, or WAV by suffix).
+
+    `script_path` lends a script's voices, lexicon and code switching; `voice` overrides
+    the voice of `lang`. Returns what was spoken (sentences of takes) and the duration.
+    """
+    registry = registry or EngineRegistry()
+    lexicon: dict = {}
+    code_switch = True
+    settings: dict[str, VoiceSettings] = {}
+    base = Path.cwd()
+    if script_path is not None:
+        script = load(script_path, registry)
+        lexicon, code_switch, settings, base = dict(script.lexicon), script.code_switch, dict(script.voices), script.path.parent
+    if voice is not None:
+        settings[lang] = voice
+    try:
+        markup.parse(text)
+    except markup.MarkupError as exc:
+        raise InputError(f"TEXT: {exc.message}") from None
+    frontend = FrontEnd(code_switch=code_switch, lexicon=lexicon)
+    wanted = {lang, *languages_spoken(text, lang, frontend)}
+    voices: dict[str, VoiceRef] = {}
+    for code in wanted:
+        try:
+            voices[code] = registry.resolve(code, settings.get(code) or default_voice(code), base)
+        except VoiceNotFound as exc:
+            raise InputError(f"voice for '{code}': {exc.message}") from None
+    spoken = plan_sentences(text, lang, voices, frontend)
+    if not spoken:
+        raise InputError("TEXT: nothing to say (only punctuation or symbols)")
+    out = Path(out)
+    cache = TakeCache(cache_dir(cache_folder))
+    takes = [t for s in spoken for t in s.takes if not cache.has(t.key)]
+    with _disk_errors():
+        record_takes(list({t.key: t for t in takes}.values()), registry, cache, 1, None)
+        timeline = Timeline()
+        steps = (Utterance(text, voices[lang], spoken, "paragraph", 0.35),)
+        samples = np.concatenate(list(stream(steps, (), cache, timeline)) or [np.zeros(0, dtype=np.int16)])
+        if out.suffix.lower() == ".wav":
+            write_wav(out, samples)
+        else:
+            write_mp3(lambda: [samples], out, Tags(" ".join(s.text for s in spoken)[:120], "guide say", lang, None, None), "128k", loudness)
+    return spoken, timeline.seconds
 
 
 def resolve_voices(script: Script, registry: EngineRegistry) -> dict[str, VoiceRef]:
@@ -317,8 +396,13 @@ def _entry(job: FileJob, timeline: Timeline, sha256: str | None, size: int) -> d
         "bytes": size,
         "recipe": job.recipe,
         "sentences": [
-            {"text": cue.text, "key": take.key, "start": round(cue.start, 3), "end": round(cue.end, 3)}
-            for cue, take in zip(timeline.cues, job.takes)
+            {
+                "text": cue.text,
+                "start": round(cue.start, 3),
+                "end": round(cue.end, 3),
+                "takes": [{"key": key, "text": text, "start": round(start, 3)} for key, text, start in cue.takes],
+            }
+            for cue in timeline.cues
         ],
     }
 
@@ -327,7 +411,7 @@ def _publish(staging: Path, folder: Path, work: Work, encoded: dict[str, dict], 
     """Move encoded files into place and update the manifest; True when anything changed."""
     previous = old_entries(manifest)
     script = work.plan.script
-    data = {"id": script.id, "title": dict(script.title.by_lang), "languages": {}}
+    data = {"id": script.id, "title": {lang: script.title[lang] for lang in script.title.by_lang}, "languages": {}}
     old_langs = manifest.get("languages") if isinstance(manifest.get("languages"), dict) else {}
     built = {lp.lang: lp for lp in work.plan.languages}
     for lang in script.languages:

@@ -11,6 +11,8 @@ import click
 from . import __version__, builder
 from .engines import ENGINE_NAMES, EngineRegistry
 from .errors import GuideError, InputError
+from .planner import Pause
+from .script.model import Loudness, VoiceSettings
 
 SCRIPTS_DIR = Path("scripts")
 
@@ -202,14 +204,16 @@ def plan_command(
 
 @main.command()
 @click.argument("scripts", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--allow-missing", is_flag=True, help="Accept texts not translated yet (left empty) and list them.")
+@click.option("--max-words", type=click.IntRange(5, 500), default=builder.MAX_WORDS, show_default=True, help="Warn about sentences longer than this (hard to follow by ear).")
 @voices_dir_option
-def check(scripts: tuple[Path, ...], voices_dir: tuple[Path, ...]) -> None:
-    """Validate SCRIPTS without recording anything."""
+def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, voices_dir: tuple[Path, ...]) -> None:
+    """Validate SCRIPTS without recording anything; warn about what may not sound right; estimate each language."""
     registry = _registry(voices_dir)
     failures: list[GuideError] = []
     for path in scripts:
         try:
-            script = builder.load(path, registry)
+            script, advice = builder.check(path, registry, allow_missing=allow_missing, max_words=max_words)
         except GuideError as exc:
             failures.append(exc)
             click.echo(exc.format_message(), err=True)
@@ -217,8 +221,88 @@ def check(scripts: tuple[Path, ...], voices_dir: tuple[Path, ...]) -> None:
         items = len(script.sections) + len(script.faq) + bool(script.intro) + bool(script.outro)
         voices = ", ".join(f"{lang}: {v.describe()}" for lang, v in script.voices.items())
         click.echo(f"{path}: ok ({items} tracks per language; {voices})")
+        for estimate in advice.estimates:
+            by_voice = ", ".join(f"{n} by {label}" for label, n in estimate.voices.items())
+            web = f"; {estimate.web_requests} gTTS web requests" if estimate.web_requests else ""
+            partial = f" ({estimate.untranslated} texts not translated yet, not counted)" if estimate.untranslated else ""
+            click.echo(f"  {estimate.lang}: about {_minutes(estimate.seconds)} for the full guide{partial}; {estimate.takes} takes ({by_voice}){web}")
+        for warning in advice.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        if script.missing:
+            click.echo(f"{len(script.missing)} text(s) not translated yet:", err=True)
+            for problem in script.missing:
+                click.echo(f"  {problem}", err=True)
     if failures:
         raise InputError(f"{len(failures)} of {len(scripts)} script(s) have problems")
+
+
+def _voice_option(value: str | None) -> VoiceSettings | None:
+    """``engine`` or ``engine:voice`` (``espeak:ar``, ``piper:en_US-joe-medium``, ``gtts:ar``)."""
+    if not value:
+        return None
+    engine, _, name = value.partition(":")
+    if engine not in ENGINE_NAMES:
+        raise InputError(f"--voice {value}: the engine must be one of {', '.join(ENGINE_NAMES)} (as in piper:en_US-joe-medium)")
+    if engine == "gtts":
+        return VoiceSettings(engine=engine, lang=name or None)
+    return VoiceSettings(engine=engine, voice=name or None)
+
+
+@main.command()
+@click.argument("text")
+@click.option("--lang", required=True, help="Language of TEXT (en, ar, …).")
+@click.option("--voice", "voice_name", metavar="ENGINE[:VOICE]", help="Voice for --lang, e.g. espeak:ar, piper:en_US-joe-medium, gtts:ar.")
+@click.option("--script", "script_path", type=click.Path(path_type=Path), help="Use this script's voices, lexicon and code switching.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("say.mp3"), show_default=True, help="Output file (.mp3, or .wav).")
+@cache_dir_option
+@voices_dir_option
+def say(text: str, lang: str, voice_name: str | None, script_path: Path | None, out: Path, cache_dir: Path | None, voices_dir: tuple[Path, ...]) -> None:
+    """Speak TEXT through the same front-end and voices as a build, to try a pronunciation."""
+    from .text.diacritize import diacritize
+
+    spoken, seconds = builder.say(
+        text, lang, out, _registry(voices_dir), voice=_voice_option(voice_name), script_path=script_path, cache_folder=cache_dir, loudness=Loudness()
+    )
+    for sentence in spoken:
+        click.echo(f"{sentence.text}")
+        for piece in sentence.pieces:
+            if isinstance(piece, Pause):
+                click.echo(f"  [pause {piece.seconds:g}s]")
+            else:
+                given = diacritize(piece.text) if piece.voice.diacritize else piece.text
+                click.echo(f"  {piece.voice.label:<28} {given}")
+    click.echo(f"{out} ({seconds:.1f} s)")
+
+
+@main.command()
+@click.argument("article", type=click.Path(path_type=Path))
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Script to write (default: scripts/<id>.yaml).")
+@click.option("--languages", default="en,ar", show_default=True, help="Languages, comma-separated; the first is the article's.")
+@click.option("--id", "script_id", help="The guide's id (default: from the article's file name).")
+@click.option("--force", is_flag=True, help="Overwrite an existing script.")
+def init(article: Path, out: Path | None, languages: str, script_id: str | None, force: bool) -> None:
+    """Write a script skeleton from ARTICLE (plain text or Markdown); other languages are left to translate."""
+    from .authoring import init_script
+
+    langs = tuple(code.strip() for code in languages.split(",") if code.strip())
+    written = init_script(article, out, langs, script_id, force)
+    click.echo(f"wrote {written}")
+    if len(langs) > 1:
+        click.echo(f"next: translate the empty {', '.join(langs[1:])} texts; `guide check --allow-missing {written}` lists them")
+
+
+@main.command()
+@click.option("--path", "show_path", is_flag=True, help="Print where the schema file is instead of its content.")
+def schema(show_path: bool) -> None:
+    """Print the JSON Schema of the script format (for editors: see docs/script-format.md)."""
+    from importlib.resources import as_file, files
+
+    resource = files("guide.script") / "schema.json"
+    if show_path:
+        with as_file(resource) as path:
+            click.echo(str(path))
+    else:
+        click.echo(resource.read_text(encoding="utf-8"), nl=False)
 
 
 @main.command()

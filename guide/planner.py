@@ -15,7 +15,11 @@ from typing import Iterator, Mapping, Union
 from .engines.base import VoiceRef
 from .script.model import BulletList, Music, Paragraph, Pauses, Script, Text
 from .text import announce
-from .text.sentences import is_silent, split_sentences
+from .text.frontend import FrontEnd, sentences as spoken_sentences
+from .text.markup import Silence
+
+RUN_GAP = 0.06
+"""Silence between two runs of one sentence spoken by different voices: a word break, no more."""
 
 TAKE_FORMAT = "pcm_s16le 44100 Hz mono; edges trimmed below -50 dBFS keeping 15 ms; soxr VHQ resampling; v1"
 """The form every take is stored in; part of each take key, so changing it re-records."""
@@ -41,6 +45,8 @@ def take_key(voice: VoiceRef, sentence: str) -> str:
         "slow": voice.slow,
         "text": normalize(sentence),
     }
+    if voice.diacritize:  # only when on, so keys of every other voice stay as they were
+        ingredients["diacritize"] = voice.diacritize
     return hashlib.sha256(json.dumps(ingredients, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -59,17 +65,32 @@ class TakeSpec:
 
 
 @dataclass(frozen=True)
+class Sentence:
+    """One sentence as heard: its takes (one per language run) with short silences between them."""
+
+    text: str
+    """The sentence as the transcript shows it (the script's text, markup removed)."""
+
+    pieces: tuple[Union[TakeSpec, "Pause"], ...]
+    """Takes and silences, in order."""
+
+    @property
+    def takes(self) -> tuple[TakeSpec, ...]:
+        return tuple(p for p in self.pieces if isinstance(p, TakeSpec))
+
+
+@dataclass(frozen=True)
 class Utterance:
     """A text spoken by one voice: a paragraph, a bullet, a title, an announcement."""
 
     text: str
-    """The text as written in the script (or the announcement)."""
+    """The text as written in the script (or the announcement), markup included."""
 
     voice: VoiceRef
-    """Who speaks it."""
+    """Who speaks it (runs in another language inside it are spoken by that language's voice)."""
 
-    sentences: tuple[str, ...]
-    """`text` split into sentences; each is one engine call, joined by the sentence pause."""
+    sentences: tuple[Sentence, ...]
+    """What is heard, sentence by sentence; consecutive sentences are joined by `pause`."""
 
     role: str
     """What it is: title, paragraph, bullet, question, answer, announcement."""
@@ -77,8 +98,10 @@ class Utterance:
     pause: float
     """Silence between two of its sentences."""
 
-    takes: tuple[TakeSpec, ...]
-    """One take per speakable sentence, in order."""
+    @property
+    def takes(self) -> tuple[TakeSpec, ...]:
+        """Every take, in order."""
+        return tuple(t for s in self.sentences for t in s.takes)
 
 
 @dataclass(frozen=True)
@@ -106,19 +129,27 @@ class TrackRef:
 
 
 Step = Union[Utterance, Pause]
-Piece = Union[TakeSpec, Pause]
 
 
-def pieces(steps) -> Iterator[Union[TakeSpec, Pause, "TrackRef", "ChapterMark"]]:  # noqa: ANN001 - steps of a track or full guide
-    """Flatten steps into what is heard: takes and pauses (track references and chapter marks kept as they are)."""
+def units(steps) -> Iterator[Union[Sentence, Pause, "TrackRef", "ChapterMark"]]:  # noqa: ANN001 - steps of a track or full guide
+    """Sentences and pauses in the order heard (track references and chapter marks kept as they are)."""
     for step in steps:
         if isinstance(step, Utterance):
-            for i, take in enumerate(step.takes):
+            for i, sentence in enumerate(step.sentences):
                 if i:
                     yield Pause(step.pause)
-                yield take
+                yield sentence
         else:
             yield step
+
+
+def pieces(steps) -> Iterator[Union[TakeSpec, Pause, "TrackRef", "ChapterMark"]]:  # noqa: ANN001
+    """Flatten steps into what is heard: takes and pauses (track references and chapter marks kept as they are)."""
+    for unit in units(steps):
+        if isinstance(unit, Sentence):
+            yield from unit.pieces
+        else:
+            yield unit
 
 
 @dataclass(frozen=True)
@@ -200,14 +231,33 @@ class Plan:
 
 
 def plan_script(script: Script, voices: Mapping[str, VoiceRef], languages: tuple[str, ...] | None = None) -> Plan:
-    """Plan the build of `script` for `languages` (default: all of the script's), with resolved `voices`."""
+    """Plan the build of `script` for `languages` (default: all of the script's), with resolved `voices`.
+
+    `voices` has a voice for every language spoken, including languages only spoken
+    inside texts (code switching, ``[lang xx]``).
+    """
     langs = languages or script.languages
-    return Plan(script, tuple(_plan_language(script, lang, voices[lang]) for lang in langs))
+    frontend = FrontEnd(code_switch=script.code_switch, lexicon=script.lexicon)
+    return Plan(script, tuple(_Planner(script, lang, voices, frontend).language() for lang in langs))
 
 
-def _say(text: str, voice: VoiceRef, role: str, pause: float) -> Utterance:
-    sentences = tuple(normalize(s) for s in split_sentences(text, voice.lang) if not is_silent(s))
-    return Utterance(text, voice, sentences, role, pause, tuple(TakeSpec(take_key(voice, s), s, voice) for s in sentences))
+def plan_sentences(text: str, lang: str, voices: Mapping[str, VoiceRef], frontend: FrontEnd, run_gap: float = RUN_GAP) -> tuple[Sentence, ...]:
+    """`text` (language `lang`, markup allowed) as sentences of takes, each run voiced by its language's voice."""
+    out: list[Sentence] = []
+    for sentence in spoken_sentences(text, lang, frontend):
+        parts: list[Union[TakeSpec, Pause]] = []
+        for part in sentence.parts:
+            if isinstance(part, Silence):
+                parts.append(Pause(part.seconds))
+                continue
+            voice = voices.get(part.lang) or voices[lang]
+            if parts and isinstance(parts[-1], TakeSpec):
+                parts.append(Pause(run_gap))
+            text_ = normalize(part.text)
+            parts.append(TakeSpec(take_key(voice, text_), text_, voice))
+        if parts:
+            out.append(Sentence(sentence.shown, tuple(parts)))
+    return tuple(out)
 
 
 def _joined(parts: list[Step], gap: float) -> list[Step]:
@@ -220,73 +270,87 @@ def _joined(parts: list[Step], gap: float) -> list[Step]:
     return out
 
 
-def _section_steps(title: Text, body, lang: str, voice: VoiceRef, pauses: Pauses) -> list[Step]:
-    steps: list[Step] = [_say(title[lang], voice, "title", pauses.sentence)]
-    for block in body:
-        steps.append(Pause(pauses.paragraph))
-        if isinstance(block, Paragraph):
-            steps.append(_say(block.text[lang], voice, "paragraph", pauses.sentence))
-        elif isinstance(block, BulletList):
-            if block.title is not None:
-                steps += [_say(block.title[lang], voice, "title", pauses.sentence), Pause(pauses.bullet)]
-            steps += _joined([_say(item[lang], voice, "bullet", pauses.sentence) for item in block.items], pauses.bullet)
-    return steps
+class _Planner:
+    """Plans one language of one script."""
 
+    def __init__(self, script: Script, lang: str, voices: Mapping[str, VoiceRef], frontend: FrontEnd) -> None:
+        self.script = script
+        self.lang = lang
+        self.voices = voices
+        self.voice = voices[lang]
+        self.frontend = frontend
+        self.pauses = script.pauses
 
-def _plan_language(script: Script, lang: str, voice: VoiceRef) -> LanguagePlan:
-    pauses = script.pauses
-    tracks: list[TrackPlan] = []
-    number = 0 if script.intro else 1
+    def say(self, text: str, role: str) -> Utterance:
+        sentences = plan_sentences(text, self.lang, self.voices, self.frontend)
+        return Utterance(text, self.voice, sentences, role, self.pauses.sentence)
 
-    def add(item_id: str, kind: str, title: str, steps: list[Step]) -> None:
-        nonlocal number
-        file = f"{lang}/{number:02d}-{item_id}.mp3"
-        music = script.music if kind == "intro" else None
-        tracks.append(TrackPlan(item_id, kind, number, title, file, tuple(steps), music))
-        number += 1
+    def section_steps(self, title: Text, body) -> list[Step]:  # noqa: ANN001 - a section's blocks
+        pauses = self.pauses
+        steps: list[Step] = [self.say(title.source(self.lang), "title")]
+        for block in body:
+            steps.append(Pause(pauses.paragraph))
+            if isinstance(block, Paragraph):
+                steps.append(self.say(block.text.source(self.lang), "paragraph"))
+            elif isinstance(block, BulletList):
+                if block.title is not None:
+                    steps += [self.say(block.title.source(self.lang), "title"), Pause(pauses.bullet)]
+                steps += _joined([self.say(item.source(self.lang), "bullet") for item in block.items], pauses.bullet)
+        return steps
 
-    if script.intro:
-        add("intro", "intro", announce.intro_title(lang), [_say(script.intro[lang], voice, "paragraph", pauses.sentence)])
-    for section in script.sections:
-        add(section.id, "section", section.title[lang], _section_steps(section.title, section.body, lang, voice, pauses))
-    for entry in script.faq:
-        steps: list[Step] = [
-            _say(entry.question[lang], voice, "question", pauses.sentence),
-            Pause(pauses.question),
-            _say(entry.answer[lang], voice, "answer", pauses.sentence),
+    def language(self) -> LanguagePlan:
+        script, lang, pauses = self.script, self.lang, self.pauses
+        tracks: list[TrackPlan] = []
+        number = 0 if script.intro else 1
+
+        def add(item_id: str, kind: str, title: str, steps: list[Step]) -> None:
+            nonlocal number
+            file = f"{lang}/{number:02d}-{item_id}.mp3"
+            music = script.music if kind == "intro" else None
+            tracks.append(TrackPlan(item_id, kind, number, title, file, tuple(steps), music))
+            number += 1
+
+        if script.intro:
+            add("intro", "intro", announce.intro_title(lang), [self.say(script.intro.source(lang), "paragraph")])
+        for section in script.sections:
+            add(section.id, "section", section.title[lang], self.section_steps(section.title, section.body))
+        for entry in script.faq:
+            steps: list[Step] = [
+                self.say(entry.question.source(lang), "question"),
+                Pause(pauses.question),
+                self.say(entry.answer.source(lang), "answer"),
+            ]
+            add(entry.id, "faq", entry.question[lang], steps)
+        if script.outro:
+            add("outro", "outro", announce.outro_title(lang), [self.say(script.outro.source(lang), "paragraph")])
+
+        return LanguagePlan(lang, self.voice, tuple(tracks), self.full(tracks))
+
+    def full(self, tracks: list[TrackPlan]) -> FullPlan:
+        """The full guide: the title, then each track after its spoken announcement."""
+        script, lang, pauses = self.script, self.lang, self.pauses
+        steps: list[Union[Utterance, Pause, TrackRef, ChapterMark]] = [
+            ChapterMark(0), self.say(script.title.source(lang), "announcement"), Pause(pauses.announcement)
         ]
-        add(entry.id, "faq", entry.question[lang], steps)
-    if script.outro:
-        add("outro", "outro", announce.outro_title(lang), [_say(script.outro[lang], voice, "paragraph", pauses.sentence)])
-
-    return LanguagePlan(lang, voice, tuple(tracks), _plan_full(script, lang, voice, tracks))
-
-
-def _plan_full(script: Script, lang: str, voice: VoiceRef, tracks: list[TrackPlan]) -> FullPlan:
-    """The full guide: the title, then each track after its spoken announcement."""
-    pauses = script.pauses
-    steps: list[Union[Utterance, Pause, TrackRef, ChapterMark]] = [
-        ChapterMark(0), _say(script.title[lang], voice, "announcement", pauses.sentence), Pause(pauses.announcement)
-    ]
-    chapter = question = 0
-    for index, track in enumerate(tracks):
-        if index > 0:
-            steps += [Pause(pauses.track), ChapterMark(index)]
-        spoken: list[str] = []
-        if track.kind == "section":
-            chapter += 1
-            spoken.append(announce.chapter(chapter, lang))
-        elif track.kind == "faq":
-            question += 1
-            heading = announce.faq_heading(lang)
-            if question == 1 and heading:
-                spoken.append(heading)
-            spoken.append(announce.question(question, lang))
-        elif track.kind == "outro":
-            heading = announce.conclusion(lang)
-            if heading:
-                spoken.append(heading)
-        for i, words in enumerate(spoken):
-            steps += [_say(words, voice, "announcement", pauses.sentence), Pause(pauses.announcement if i == len(spoken) - 1 else pauses.paragraph)]
-        steps.append(TrackRef(index))
-    return FullPlan(f"{lang}/{script.id}.{lang}.mp3", script.title[lang], tuple(steps))
+        chapter = question = 0
+        for index, track in enumerate(tracks):
+            if index > 0:
+                steps += [Pause(pauses.track), ChapterMark(index)]
+            spoken: list[str] = []
+            if track.kind == "section":
+                chapter += 1
+                spoken.append(announce.chapter(chapter, lang))
+            elif track.kind == "faq":
+                question += 1
+                heading = announce.faq_heading(lang)
+                if question == 1 and heading:
+                    spoken.append(heading)
+                spoken.append(announce.question(question, lang))
+            elif track.kind == "outro":
+                heading = announce.conclusion(lang)
+                if heading:
+                    spoken.append(heading)
+            for i, words in enumerate(spoken):
+                steps += [self.say(words, "announcement"), Pause(pauses.announcement if i == len(spoken) - 1 else pauses.paragraph)]
+            steps.append(TrackRef(index))
+        return FullPlan(f"{lang}/{script.id}.{lang}.mp3", script.title[lang], tuple(steps))

@@ -20,7 +20,7 @@ from .audio.assemble import SAMPLE_RATE, Cue, join, segment, silence, to_pipelin
 from .cache import TakeCache
 from .engines import EngineRegistry
 from .errors import EngineError, GuideError
-from .planner import ChapterMark, Pause, TakeSpec, TrackPlan, TrackRef, pieces
+from .planner import ChapterMark, Pause, TakeSpec, TrackPlan, TrackRef, units
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each take is recorded (drives the CLI's progress bar)."""
@@ -148,23 +148,36 @@ def stream(steps, tracks: Sequence[TrackPlan], cache: TakeCache, timeline: Timel
 
     Yielding pieces instead of one array keeps a long full guide out of memory.
     """
-    for piece in pieces(steps):
-        if isinstance(piece, ChapterMark):
-            timeline.marks[piece.index] = timeline.seconds
-            continue
-        if isinstance(piece, TrackRef):
+    for unit in units(steps):
+        if isinstance(unit, ChapterMark):
+            timeline.marks[unit.index] = timeline.seconds
+        elif isinstance(unit, TrackRef):
             inner = Timeline()
-            samples = track_pcm(tracks[piece.index], cache, inner)
-            offset = timeline.seconds
-            timeline.cues += [Cue(c.text, c.start + offset, c.end + offset) for c in inner.cues]
-        elif isinstance(piece, Pause):
-            samples = np.zeros(int(round(piece.seconds * SAMPLE_RATE)), dtype=np.int16)
+            samples = track_pcm(tracks[unit.index], cache, inner)
+            timeline.cues += [c.shifted(timeline.seconds) for c in inner.cues]
+            timeline.frames += len(samples)
+            yield samples
+        elif isinstance(unit, Pause):
+            yield _silence(unit.seconds, timeline)
         else:
-            samples = cache.load(piece.key)
             start = timeline.seconds
-            timeline.cues.append(Cue(piece.text, start, start + len(samples) / SAMPLE_RATE))
-        timeline.frames += len(samples)
-        yield samples
+            takes: list[tuple[str, str, float]] = []
+            for piece in unit.pieces:
+                if isinstance(piece, Pause):
+                    yield _silence(piece.seconds, timeline)
+                    continue
+                samples = cache.load(piece.key)
+                takes.append((piece.key, piece.text, timeline.seconds))
+                timeline.frames += len(samples)
+                yield samples
+            if takes:
+                timeline.cues.append(Cue(unit.text, start, timeline.seconds, tuple(takes)))
+
+
+def _silence(seconds: float, timeline: Timeline) -> np.ndarray:
+    samples = np.zeros(int(round(seconds * SAMPLE_RATE)), dtype=np.int16)
+    timeline.frames += len(samples)
+    return samples
 
 
 def track_pcm(track: TrackPlan, cache: TakeCache, timeline: Timeline) -> np.ndarray:
@@ -176,6 +189,6 @@ def track_pcm(track: TrackPlan, cache: TakeCache, timeline: Timeline) -> np.ndar
     from .audio.music import mix_under
 
     mixed, lead = mix_under(speech, timeline.cues, track.music)
-    timeline.cues[:] = [Cue(c.text, c.start + lead, c.end + lead) for c in timeline.cues]
+    timeline.cues[:] = [c.shifted(lead) for c in timeline.cues]
     timeline.frames = len(mixed)
     return mixed

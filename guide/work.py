@@ -221,6 +221,14 @@ def old_entries(manifest: dict) -> dict[str, dict]:
     return out
 
 
+def _takes_of(sentence: dict) -> list[dict]:
+    """The takes of one manifest sentence (manifests before 0.2 had one take per sentence)."""
+    takes = sentence.get("takes")
+    if isinstance(takes, list):
+        return [t for t in takes if isinstance(t, dict)]
+    return [sentence]
+
+
 def plan_work(
     plan: Plan,
     cache: TakeCache,
@@ -239,9 +247,9 @@ def plan_work(
         raise InputError(f"--only {', '.join(unknown)}: no such item in {plan.script.path} (items: {known})")
     work = Work(plan)
     previous = old_entries(manifest)
-    old_sentences = [t for e in previous.values() for t in e.get("sentences", []) if isinstance(t, dict)]
-    old_texts = {t.get("text") for t in old_sentences}
-    old_keys = {t.get("key") for t in old_sentences}
+    old_takes = [t for e in previous.values() for s in e.get("sentences", []) if isinstance(s, dict) for t in _takes_of(s)]
+    old_texts = {t.get("text") for t in old_takes}
+    old_keys = {t.get("key") for t in old_takes}
     selected = set(only)
     needed: dict[str, TakeJob | None] = {}
 

@@ -48,6 +48,18 @@ BROKEN = [
     ("duplicate key", GOOD_HEAD + "outro: {en: a, ar: ب}\noutro: {en: b, ar: ت}\n", [(5, "duplicate key 'outro' (first at line 4)")]),
     ("python tag", GOOD_HEAD + "outro: !!python/object:os.system {en: a}\n", [(4, "YAML tag 'tag:yaml.org,2002:python/object:os.system' is not allowed")]),
     ("not a mapping", "- just\n- a list\n", [(1, "script must be a mapping")]),
+    # the text front-end's settings and inline markup
+    ("unknown markup", GOOD_HEAD + "outro: {en: 'Rest [sigh] now', ar: ب}\n", [(4, "outro.en: unknown markup '[sigh]'")]),
+    ("bad pause", GOOD_HEAD + "intro:\n  en: ok\n  ar: 'استرح [pause 20s] ثم'\n", [(6, "intro.ar: '[pause 20s]': a pause must be")]),
+    ("lone brace", GOOD_HEAD + "outro: {en: 'a } b', ar: ب}\n", [(4, "unmatched '}'")]),
+    ("code_switch word", GOOD_HEAD + "code_switch: maybe\noutro: {en: a, ar: ب}\n", [(4, "code_switch must be one of auto, off")]),
+    ("diacritize word", GOOD_HEAD + "voices:\n  ar: {engine: espeak, diacritize: yes}\noutro: {en: a, ar: ب}\n", [(5, "diacritize must be one of auto, off")]),
+    ("pitch on piper", GOOD_HEAD + "voices:\n  en: {engine: piper, pitch: 60}\noutro: {en: a, ar: ب}\n", [(5, "only the espeak engine can change pitch")]),
+    ("pitch out of range", GOOD_HEAD + "voices:\n  ar: {engine: espeak, pitch: 120}\noutro: {en: a, ar: ب}\n", [(5, "pitch must be between 0 and 100")]),
+    ("lexicon not text", GOOD_HEAD + "lexicon:\n  en:\n    Botox: [a, b]\noutro: {en: a, ar: ب}\n", [(6, "lexicon.en.Botox must be a single value")]),
+    ("lexicon bad language", GOOD_HEAD + "lexicon:\n  English: {a: b}\noutro: {en: a, ar: ب}\n", [(5, "'English' is not a language code")]),
+    ("lexicon file missing", GOOD_HEAD + "lexicon_file: nowhere.yaml\noutro: {en: a, ar: ب}\n", [(4, "lexicon_file: no such file")]),
+    ("voice for a forced language that does not exist", GOOD_HEAD + "outro: {en: 'say [lang zz]x[/lang]', ar: ب}\n", [(4, "text in 'zz' (no voice for it)")]),
 ]
 
 
@@ -166,3 +178,55 @@ def test_sample_script_holds_every_paragraph_of_the_article(registry):
         assert paragraph.rstrip(":") in english, paragraph
     assert all(any("\u0600" <= ch <= "\u06ff" for ch in text) for text in [script.intro["ar"], script.outro["ar"]])
     assert "حقن البوتوكس" in script.intro["ar"]
+
+
+def test_texts_keep_their_markup_and_show_without_it(write_script, registry):
+    path = write_script(GOOD_HEAD + "outro: {en: 'Wear {SPF|S P F}. [pause 1s] Done.', ar: 'ضع واقي {SPF|إس بي إف}.'}\n")
+    script = load(path, registry)
+    assert script.outro.source("en") == "Wear {SPF|S P F}. [pause 1s] Done."
+    assert script.outro["en"] == "Wear SPF. Done."
+    assert script.outro["ar"] == "ضع واقي SPF."
+
+
+def test_languages_spoken_inside_texts_get_voices(write_script, registry):
+    path = write_script("id: t\ntitle: T\nlanguages: [en]\noutro: 'Botox Injections(حقن البوتوكس) work.'\n")
+    script = load(path, registry)
+    assert list(script.voices) == ["en", "ar"] and script.voices["ar"].engine == "espeak"
+    off = write_script("id: t\ntitle: T\nlanguages: [en]\ncode_switch: off\noutro: 'Botox Injections(حقن البوتوكس) work.'\n", "off.yaml")
+    assert list(load(off, registry).voices) == ["en"]
+
+
+def test_a_voice_may_be_given_for_a_language_only_spoken_inside_texts(write_script, registry):
+    path = write_script(
+        "id: t\ntitle: T\nlanguages: [en]\nvoices:\n  ar: {engine: espeak, voice: ar, speed: 0.9}\noutro: 'Say [lang ar]مرحبا[/lang].'\n"
+    )
+    assert load(path, registry).voices["ar"].speed == 0.9
+
+
+def test_lexicon_file_merges_under_the_scripts_lexicon(write_script, registry):
+    write_script("en:\n  Botox: FILE\n  SPF: S P F\nar:\n  البوتوكس: البُوتُوكْس\n", "words.yaml")
+    path = write_script(GOOD_HEAD + "lexicon_file: words.yaml\nlexicon:\n  en: {Botox: BOH-tocks}\noutro: {en: a, ar: ب}\n")
+    lexicon = load(path, registry).lexicon
+    assert lexicon == {"en": {"Botox": "BOH-tocks", "SPF": "S P F"}, "ar": {"البوتوكس": "البُوتُوكْس"}}
+
+
+def test_lexicon_file_problems_name_that_file(write_script, registry):
+    words = write_script("en:\n  Botox: [x]\n", "words.yaml")
+    path = write_script(GOOD_HEAD + "lexicon_file: words.yaml\noutro: {en: a, ar: ب}\n")
+    with pytest.raises(ScriptError) as caught:
+        load(path, registry)
+    assert [(p.path, p.line) for p in caught.value.problems] == [(words, 2)]
+
+
+def test_missing_translations_are_errors_unless_allowed(write_script, registry):
+    text = GOOD_HEAD + "intro: {en: Hello, ar: ''}\noutro: {en: Bye, ar: ''}\n"
+    path = write_script(text)
+    with pytest.raises(ScriptError) as caught:
+        load(path, registry)
+    assert [(p.line, "not translated yet?" in p.message) for p in caught.value.problems] == [(4, True), (5, True)]
+    script = load(path, registry, allow_missing=True)
+    assert [(p.line, p.message) for p in script.missing] == [(4, "intro.ar: not translated yet"), (5, "outro.ar: not translated yet")]
+    result = CliRunner().invoke(main, ["check", "--allow-missing", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "2 text(s) not translated yet" in result.output and f"{path}:4: intro.ar: not translated yet" in result.output
+    assert CliRunner().invoke(main, ["check", str(path)]).exit_code == 2

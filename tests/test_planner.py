@@ -80,8 +80,8 @@ def test_sentences_are_split_per_language(small_script, registry):
     the_plan = plan(load(small_script, registry), registry)
     intro_en = the_plan.languages[0].tracks[0].steps[0]
     intro_ar = the_plan.languages[1].tracks[0].steps[0]
-    assert intro_en.sentences == ("Welcome.", "This is a short guide.")
-    assert intro_ar.sentences == ("مرحبا بكم.", "هذا دليل قصير.")
+    assert [s.text for s in intro_en.sentences] == ["Welcome.", "This is a short guide."]
+    assert [s.text for s in intro_ar.sentences] == ["مرحبا بكم.", "هذا دليل قصير."]
 
 
 def test_identical_texts_are_recorded_once(write_script, registry):

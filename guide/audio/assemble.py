@@ -68,3 +68,10 @@ class Cue:
 
     end: float
     """Seconds from the start of the track."""
+
+    takes: tuple[tuple[str, str, float], ...] = ()
+    """(take key, text the voice was given, start in seconds) of each take heard in the sentence."""
+
+    def shifted(self, seconds: float) -> "Cue":
+        """The same cue `seconds` later."""
+        return Cue(self.text, self.start + seconds, self.end + seconds, tuple((k, t, s + seconds) for k, t, s in self.takes))

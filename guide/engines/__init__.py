@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -56,7 +57,12 @@ class EngineRegistry:
         """The concrete voice for a script language; raises VoiceNotFound. Remembered per build."""
         memo = (lang, settings, Path(base_dir).resolve())
         if memo not in self._resolved:
-            self._resolved[memo] = self.get(settings.engine).resolve(lang, settings, base_dir)
+            voice = self.get(settings.engine).resolve(lang, settings, base_dir)
+            if settings.diacritize == "auto" and _needs_tashkeel(voice):
+                from ..text.diacritize import model_id
+
+                voice = replace(voice, diacritize=model_id())
+            self._resolved[memo] = voice
         return self._resolved[memo]
 
     def check_voice(self, lang: str, settings: VoiceSettings, base_dir: Path) -> str | None:
@@ -68,5 +74,14 @@ class EngineRegistry:
         return None
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
-        """Speak one sentence with `voice`."""
+        """Speak one sentence with `voice` (diacritized first when the voice asks for it)."""
+        if voice.diacritize:
+            from ..text.diacritize import diacritize
+
+            text = diacritize(text)
         return self.get(voice.engine).synthesize(text, voice)
+
+
+def _needs_tashkeel(voice: VoiceRef) -> bool:
+    """espeak-ng guesses Arabic vowels badly; Piper's Arabic voices diacritize by themselves, Google needs none."""
+    return voice.engine == "espeak" and voice.lang.split("-")[0] == "ar"

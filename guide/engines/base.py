@@ -45,6 +45,9 @@ class VoiceRef:
     """What makes this voice sound as it does, beyond the settings above: engine and package
     versions, the voice model's hash. Part of every take's cache key."""
 
+    diacritize: str = ""
+    """Arabic text is diacritized before this voice speaks it: the tashkeel model's id, or "" (never)."""
+
     @property
     def label(self) -> str:
         """Short name for messages and summaries: ``piper:en_US-joe-medium``."""

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
+
 
 def temp_prefix(name: str) -> str:
     """Prefix of a temporary file for `name`, naming this process so leftovers can be told apart."""
@@ -72,6 +74,17 @@ def atomic_path(target: Path) -> Iterator[Path]:
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+def write_wav(target: Path, samples: np.ndarray, sample_rate: int = 44100) -> None:
+    """Write mono int16 samples to `target` as a WAV file, atomically."""
+    import wave
+
+    with atomic_path(target) as tmp, wave.open(str(tmp), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(sample_rate)
+        wav.writeframes(np.asarray(samples, dtype="<i2").tobytes())
 
 
 def write_text(target: Path, text: str) -> None:

@@ -14,6 +14,8 @@ from typing import Callable, Sequence, cast
 import yaml
 
 from ..errors import InputError, Problem, ScriptError
+from ..text import markup
+from ..text.codeswitch import has_foreign
 from .model import (
     BodyBlock,
     BulletList,
@@ -48,6 +50,7 @@ RESERVED_IDS = frozenset({"intro", "outro"})
 TOP_KEYS = (
     "id", "title", "languages", "voices", "intro", "sections", "faq", "outro", "author", "pauses",
     "description", "cover", "category", "base_url", "loudness", "music", "publish",
+    "code_switch", "lexicon", "lexicon_file",
 )
 LOUDNESS_KEYS = ("target", "true_peak")
 MUSIC_KEYS = ("file", "fade_in", "fade_out", "duck_db", "volume_db", "lead")
@@ -56,7 +59,14 @@ IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
 SECTION_KEYS = ("id", "title", "body")
 FAQ_KEYS = ("id", "question", "answer")
 BULLETS_KEYS = ("bullets", "title")
-VOICE_KEYS = ("engine", "voice", "lang", "speed", "pitch", "tld", "slow")
+VOICE_KEYS = ("engine", "voice", "lang", "speed", "pitch", "tld", "slow", "diacritize")
+ON_OFF = ("auto", "off")
+
+MAX_TEXT_CHARS = 20_000
+"""Longest single text (a paragraph, a bullet, an answer); longer is almost surely a paste error."""
+
+MAX_LEXICON_ENTRIES = 5_000
+"""Entries allowed in one language of a lexicon."""
 PAUSE_KEYS = tuple(Pauses.__dataclass_fields__)
 
 DEFAULT_VOICES = {
@@ -97,12 +107,14 @@ def read_text_file(path: Path) -> str:
 def load_script(
     path: str | Path,
     check_voice: VoiceChecker | None = None,
+    allow_missing: bool = False,
 ) -> Script:
     """Read and validate the script at `path`.
 
     `check_voice` validates each language's voice against the engines on this
     machine (the builder passes the engine registry's check); without it only
-    the structure is checked.
+    the structure is checked. With `allow_missing`, texts left empty (not
+    translated yet) are accepted and listed in ``Script.missing``.
 
     Raises:
         InputError: the file cannot be read.
@@ -120,17 +132,22 @@ def load_script(
         raise ScriptError([Problem(path, line, f"YAML syntax error: {what}", col)]) from None
     except yaml.YAMLError as exc:
         raise ScriptError([Problem(path, None, f"YAML error: {exc}")]) from None
-    return _Reader(path, check_voice).script(root)
+    return _Reader(path, check_voice, allow_missing).script(root)
 
 
 class _Reader:
     """Walks the composed YAML nodes, collecting problems and building the model."""
 
-    def __init__(self, path: Path, check_voice: VoiceChecker | None) -> None:
+    def __init__(self, path: Path, check_voice: VoiceChecker | None, allow_missing: bool = False) -> None:
         self.path = path
         self.check_voice = check_voice
+        self.allow_missing = allow_missing
         self.problems: list[Problem] = []
+        self.missing: list[Problem] = []
         self.visits = 0
+        self.code_switch = True
+        self.spoken: dict[str, int] = {}
+        """Languages spoken inside texts ([lang xx], or another script) -> first line, for their voices."""
 
     # -- reporting ---------------------------------------------------------
     def problem(self, node: yaml.Node | None, message: str) -> None:
@@ -149,8 +166,11 @@ class _Reader:
             )
 
     # -- node helpers ------------------------------------------------------
-    def mapping(self, node: yaml.Node, what: str, allowed: Sequence[str]) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
-        """Keys of a mapping node -> (key node, value node); reports wrong types, unknown and duplicate keys."""
+    def mapping(self, node: yaml.Node, what: str, allowed: Sequence[str] | None) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+        """Keys of a mapping node -> (key node, value node); reports wrong types, unknown and duplicate keys.
+
+        `allowed` None accepts any key (languages, lexicon words: the caller checks them).
+        """
         self.visit(node)
         if not isinstance(node, yaml.MappingNode):
             self.problem(node, f"{what} must be a mapping (key: value lines), not {_kind(node)}")
@@ -165,7 +185,7 @@ class _Reader:
             if key in out:
                 self.problem(key_node, f"{what}: duplicate key '{key}' (first at line {out[key][0].start_mark.line + 1})")
                 continue
-            if key not in allowed:
+            if allowed is not None and key not in allowed:
                 self.problem(key_node, f"{what}: unknown key '{key}' (allowed: {', '.join(allowed)})")
                 continue
             out[key] = (key_node, value_node)
@@ -214,7 +234,7 @@ class _Reader:
         raw = self.scalar(node, what)
         if raw is None:
             return None
-        if not SLUG_RE.match(raw) or len(raw) > SLUG_MAX:
+        if not SLUG_RE.fullmatch(raw) or len(raw) > SLUG_MAX:
             self.problem(
                 node,
                 f"{what} '{raw}' is not a safe id: use lowercase letters, digits and single hyphens "
@@ -227,14 +247,12 @@ class _Reader:
         """A bilingual text: a mapping with a non-empty text for every declared language.
 
         A script with a single language may write its texts as plain strings.
+        Inline markup is checked here, so a mistake is reported with its line.
         """
         if isinstance(node, yaml.ScalarNode) and len(languages) == 1 and node.tag != "tag:yaml.org,2002:null":
             self.visit(node)
-            cleaned = " ".join(node.value.split())
-            if not cleaned:
-                self.problem(node, f"{what} is empty")
-                return None
-            return Text({languages[0]: cleaned}, node.start_mark.line + 1)
+            cleaned = self.checked_text(node, what, languages[0], node.value)
+            return Text({languages[0]: cleaned}, node.start_mark.line + 1) if cleaned else None
         fields = self.mapping(node, what, allowed=tuple(languages) or ("en", "ar"))
         if fields is None:
             return None
@@ -243,17 +261,47 @@ class _Reader:
             if lang not in fields:
                 self.problem(node, f"{what}: missing the '{lang}' text (the script declares languages: {', '.join(languages)})")
                 continue
-            raw = self.scalar(fields[lang][1], f"{what}.{lang}")
+            value_node = fields[lang][1]
+            if self.allow_missing and isinstance(value_node, yaml.ScalarNode) and not value_node.value.strip():
+                self.missing.append(Problem(self.path, value_node.start_mark.line + 1, f"{what}.{lang}: not translated yet"))
+                values[lang] = ""
+                continue
+            raw = self.scalar(value_node, f"{what}.{lang}")
             if raw is None:
                 continue
-            cleaned = " ".join(raw.split())
-            if not cleaned:
-                self.problem(fields[lang][1], f"{what}.{lang} is empty")
-                continue
-            values[lang] = cleaned
+            cleaned = self.checked_text(value_node, f"{what}.{lang}", lang, raw)
+            if cleaned:
+                values[lang] = cleaned
         if len(values) != len(languages):
             return None
         return Text(values, node.start_mark.line + 1)
+
+    def checked_text(self, node: yaml.Node, what: str, lang: str, raw: str) -> str | None:
+        """One language's text, whitespace-normalised, with its markup checked; None (reported) when bad."""
+        cleaned = " ".join(raw.split())
+        if not cleaned:
+            hint = " (not translated yet? `guide check --allow-missing` lists these)" if what.endswith(f".{lang}") else ""
+            self.problem(node, f"{what} is empty{hint}")
+            return None
+        if len(cleaned) > MAX_TEXT_CHARS:
+            self.problem(node, f"{what} is {len(cleaned):,} characters; a text is limited to {MAX_TEXT_CHARS:,} (split it into paragraphs)")
+            return None
+        try:
+            tokens = markup.parse(cleaned)
+        except markup.MarkupError as exc:
+            near = cleaned[max(0, exc.offset - 15) : exc.offset + 25]
+            self.problem(node, f"{what}: {exc.message} (near \"{near}\")")
+            return None
+        line = node.start_mark.line + 1
+        for token in tokens:
+            if isinstance(token, markup.Span):
+                if token.lang and token.lang != lang:
+                    self.spoken.setdefault(token.lang, line)
+                elif token.lang is None and self.code_switch:
+                    other = has_foreign(token.spoken, lang)
+                    if other and other != lang:
+                        self.spoken.setdefault(other, line)
+        return cleaned
 
     # -- the script --------------------------------------------------------
     def script(self, root: yaml.Node | None) -> Script:
@@ -268,8 +316,9 @@ class _Reader:
 
         script_id = self.slug(top["id"][1], "id") if "id" in top else None
         languages = self.languages(top["languages"][1]) if "languages" in top else ()
+        if "code_switch" in top:
+            self.code_switch = self.choice(top["code_switch"][1], "code_switch", ON_OFF) != "off"
         title = self.text(top["title"][1], "title", languages) if "title" in top else None
-        voices = self.voices(top.get("voices"), languages)
         intro = self.text(top["intro"][1], "intro", languages) if "intro" in top else None
         outro = self.text(top["outro"][1], "outro", languages) if "outro" in top else None
         author = self.scalar(top["author"][1], "author") if "author" in top else None
@@ -289,6 +338,9 @@ class _Reader:
         faq = tuple(f for f in (self.faq(n, i, languages, seen_ids) for i, n in enumerate(self.sequence(top["faq"][1], "faq") if "faq" in top else ())) if f)
         if not self.problems and not (intro or sections or faq or outro):
             self.problem(root, "script: nothing to say; add an intro, sections, faq or an outro")
+        # Voices last: texts tell which other languages are spoken inside them.
+        voices = self.voices(top.get("voices"), languages)
+        lexicon = self.lexicon(top.get("lexicon"), top.get("lexicon_file"))
 
         if self.problems:
             raise ScriptError(self.problems)
@@ -311,6 +363,9 @@ class _Reader:
             loudness=loudness,
             music=music,
             publish=publish,
+            code_switch=self.code_switch,
+            lexicon=lexicon,
+            missing=tuple(self.missing),
         )
 
     def existing_file(self, node: yaml.Node, what: str) -> Path | None:
@@ -395,7 +450,7 @@ class _Reader:
             lang = self.scalar(item, "languages entry")
             if lang is None:
                 continue
-            if not LANG_RE.match(lang):
+            if not LANG_RE.fullmatch(lang):
                 self.problem(item, f"languages: '{lang}' is not a language code (like 'en', 'ar' or 'pt-BR')")
             elif lang in langs:
                 self.problem(item, f"languages: '{lang}' is listed twice")
@@ -404,20 +459,27 @@ class _Reader:
         return tuple(langs)
 
     def voices(self, entry: tuple[yaml.Node, yaml.Node] | None, languages: Sequence[str]) -> dict[str, VoiceSettings]:
+        """A voice for each declared language and each language spoken inside texts (given, or the default)."""
         given: dict[str, VoiceSettings] = {}
         if entry is not None:
-            fields = self.mapping(entry[1], "voices", allowed=tuple(languages))
-            for lang, (_, node) in (fields or {}).items():
+            # Any language may have a voice: one not declared still speaks runs in texts ([lang xx], code switching).
+            fields = self.mapping(entry[1], "voices", allowed=None)
+            for lang, (key_node, node) in (fields or {}).items():
+                if not LANG_RE.fullmatch(lang):
+                    self.problem(key_node, f"voices: '{lang}' is not a language code like 'en', 'ar' or 'en-GB'")
+                    continue
                 settings = self.voice(node, lang)
                 if settings is not None:
                     given[lang] = settings
-        voices = {lang: given.get(lang) or default_voice(lang) for lang in languages}
+        wanted = [*languages, *(lang for lang in self.spoken if lang not in languages)]
+        voices = {lang: given.get(lang) or default_voice(lang) for lang in wanted}
         if self.check_voice is not None:
             for lang, settings in voices.items():
                 message = self.check_voice(lang, settings, self.path.parent)
                 if message:
-                    line = settings.line if settings.line is not None else (entry[0].start_mark.line + 1 if entry else None)
-                    self.problems.append(Problem(self.path, line, f"voices.{lang}: {message}"))
+                    line = settings.line if settings.line is not None else (entry[0].start_mark.line + 1 if entry else self.spoken.get(lang))
+                    where = f"voices.{lang}" if lang in given or lang in languages else f"text in '{lang}' (no voice for it)"
+                    self.problems.append(Problem(self.path, line, f"{where}: {message}"))
         return voices
 
     def voice(self, node: yaml.Node, lang: str) -> VoiceSettings | None:
@@ -435,7 +497,12 @@ class _Reader:
         pitch = self.number(fields["pitch"][1], f"{what}.pitch", 0, 100) if "pitch" in fields else None
         tld = self.scalar(fields["tld"][1], f"{what}.tld") if "tld" in fields else "com"
         slow = self.boolean(fields["slow"][1], f"{what}.slow") if "slow" in fields else False
-        if tld is not None and not re.match(r"^[a-z]{2,3}(\.[a-z]{2,3})?$", tld):
+        diacritize = self.choice(fields["diacritize"][1], f"{what}.diacritize", ON_OFF) if "diacritize" in fields else "auto"
+        if pitch is not None and engine not in (None, "espeak"):
+            self.problem(fields["pitch"][1], f"{what}.pitch: only the espeak engine can change pitch ({engine} cannot)")
+        if slow and engine not in (None, "gtts"):
+            self.problem(fields["slow"][1], f"{what}.slow: only the gtts engine has a slow reading ({engine} has not; use speed)")
+        if tld is not None and not re.fullmatch(r"[a-z]{2,3}(\.[a-z]{2,3})?", tld):
             self.problem(fields["tld"][1], f"{what}.tld '{tld}' is not a top-level domain like 'com' or 'co.uk'")
         if len(self.problems) > before or engine is None:
             return None
@@ -447,8 +514,67 @@ class _Reader:
             pitch=int(pitch) if pitch is not None else None,
             tld=tld or "com",
             slow=bool(slow),
+            diacritize=diacritize or "auto",
             line=node.start_mark.line + 1,
         )
+
+    def choice(self, node: yaml.Node, what: str, allowed: Sequence[str]) -> str | None:
+        """One of a few words; YAML's `off` (a boolean) is read as the word."""
+        raw = self.scalar(node, what)
+        if raw is None:
+            return None
+        if raw.lower() not in allowed:
+            self.problem(node, f"{what} must be one of {', '.join(allowed)}, not '{raw}'")
+            return None
+        return raw.lower()
+
+    def lexicon(
+        self, entry: tuple[yaml.Node, yaml.Node] | None, file_entry: tuple[yaml.Node, yaml.Node] | None
+    ) -> dict[str, dict[str, str]]:
+        """The pronunciation lexicon: `lexicon_file`'s entries, then the script's own (which win)."""
+        merged: dict[str, dict[str, str]] = {}
+        if file_entry is not None:
+            path = self.existing_file(file_entry[1], "lexicon_file")
+            if path is not None:
+                sub = _Reader(path, None)
+                try:
+                    root = yaml.compose(read_text_file(path), Loader=yaml.SafeLoader)
+                except InputError as exc:
+                    self.problem(file_entry[1], f"lexicon_file: {exc.message}")
+                    root = None
+                except yaml.MarkedYAMLError as exc:
+                    mark = exc.problem_mark or exc.context_mark
+                    self.problems.append(Problem(path, mark.line + 1 if mark else None, f"YAML syntax error: {exc.problem or exc.context}"))
+                    root = None
+                if root is not None:
+                    merged = sub.lexicon_entries(root, "lexicon")
+                    self.problems += sub.problems
+        if entry is not None:
+            for lang, words in self.lexicon_entries(entry[1], "lexicon").items():
+                merged.setdefault(lang, {}).update(words)
+        return merged
+
+    def lexicon_entries(self, node: yaml.Node, what: str) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for lang, (key_node, words_node) in (self.mapping(node, what, None) or {}).items():
+            if not LANG_RE.fullmatch(lang):
+                self.problem(key_node, f"{what}: '{lang}' is not a language code like 'en' or 'ar'")
+                continue
+            words = self.mapping(words_node, f"{what}.{lang}", None) or {}
+            if len(words) > MAX_LEXICON_ENTRIES:
+                self.problem(words_node, f"{what}.{lang} has {len(words):,} entries; at most {MAX_LEXICON_ENTRIES:,}")
+                continue
+            for word, (word_node, spoken_node) in words.items():
+                spoken = self.scalar(spoken_node, f"{what}.{lang}.{word}")
+                if spoken is None:
+                    continue
+                if not word.strip() or any(c in word for c in "[]{}"):
+                    self.problem(word_node, f"{what}.{lang}: '{word}' is not a word to replace")
+                elif not spoken.strip():
+                    self.problem(spoken_node, f"{what}.{lang}.{word} is empty")
+                else:
+                    out.setdefault(lang, {})[" ".join(word.split())] = " ".join(spoken.split())
+        return out
 
     def boolean(self, node: yaml.Node, what: str) -> bool | None:
         raw = self.scalar(node, what)

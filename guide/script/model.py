@@ -10,18 +10,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Union
 
+from ..errors import Problem
+from ..text.markup import shown_text
+
 
 @dataclass(frozen=True)
 class Text:
     """One piece of text in every language of the script."""
 
     by_lang: Mapping[str, str]
-    """Language code -> the text in that language, stripped and non-empty."""
+    """Language code -> the text as written, inline markup included; stripped, and non-empty
+    unless the script was loaded with ``allow_missing`` (then "" = not translated yet)."""
 
     line: int
     """Line in the script where this text starts (for messages)."""
 
     def __getitem__(self, lang: str) -> str:
+        """The text as shown (titles, tags, transcripts): inline markup removed."""
+        return shown_text(self.by_lang[lang])
+
+    def source(self, lang: str) -> str:
+        """The text as written, markup included: what the front-end speaks."""
         return self.by_lang[lang]
 
 
@@ -99,6 +108,9 @@ class VoiceSettings:
 
     slow: bool = False
     """gTTS: ask for Google's slow reading."""
+
+    diacritize: str = "auto"
+    """Arabic: ``auto`` adds diacritics (tashkeel) before engines that need them (espeak-ng); ``off`` never."""
 
     line: int | None = None
     """Line in the script where these settings are written (None for defaults)."""
@@ -242,3 +254,12 @@ class Script:
 
     publish: Publish = field(default_factory=Publish)
     """Which publishers run."""
+
+    code_switch: bool = True
+    """Speak runs written in another script (Arabic inside English, Latin inside Arabic) with that language's voice."""
+
+    lexicon: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Language -> written word -> what the voice says (``lexicon_file`` merged under ``lexicon``)."""
+
+    missing: tuple[Problem, ...] = ()
+    """Texts not translated yet (only when loaded with ``allow_missing``): where, and which language."""
