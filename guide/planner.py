@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Iterator, Mapping, Union
 
 from .engines.base import VoiceRef
-from .script.model import BulletList, Music, Paragraph, Pauses, Script, Text
+from .script.model import BulletList, Music, Paragraph, Script, Text
 from .text import announce
 from .text.frontend import FrontEnd, sentences as spoken_sentences
 from .text.markup import Silence

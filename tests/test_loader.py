@@ -97,7 +97,8 @@ def test_check_cli_prints_file_line_and_exits_2(write_script):
 @pytest.mark.parametrize(
     "content, fragment",
     [
-        (b"\xff\xfe not utf8", "not UTF-8"),
+        (b"\xff\xfe not utf8", "is UTF-16 text; save it as UTF-8"),
+        (b"ok: \xe9t\xe9\n", "not UTF-8 text (byte 4)"),
         (b"", "the script is empty"),
     ],
 )

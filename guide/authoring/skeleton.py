@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, OutputError
-from ..script.loader import LANG_RE, RESERVED_IDS, SLUG_MAX, SLUG_RE
+from ..script.loader import LANG_RE, RESERVED_IDS, SLUG_MAX, SLUG_RE, read_text_file
 from .article import Article, ArticleList, parse_article
 
 ID_MAX = 40
@@ -274,26 +274,7 @@ def read_article(path: Path) -> str:
     Raises:
         InputError: missing, a folder, unreadable, too large, or not UTF-8.
     """
-    try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            raise InputError(f"{path}: file is {size:,} bytes; articles are limited to {MAX_ARTICLE_BYTES:,}")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not an article") from None
-    except PermissionError:
-        raise InputError(f"{path}: not readable (permission denied)") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the article: {exc.strerror}") from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{path}:1: the article is UTF-16 text; save it as UTF-8")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not UTF-8 text (byte {exc.start}); save the article as UTF-8") from None
+    return read_text_file(path, "article", MAX_ARTICLE_BYTES)
 
 
 def write_atomically(path: Path, text: str) -> None:

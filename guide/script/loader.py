@@ -84,24 +84,34 @@ def default_voice(lang: str) -> VoiceSettings:
     return DEFAULT_VOICES.get(lang, VoiceSettings(engine="espeak", voice=lang))
 
 
-def read_text_file(path: Path) -> str:
-    """Read a UTF-8 script (a BOM is allowed), with clear errors for the user's mistakes."""
+def read_text_file(path: Path, what: str = "script", limit: int = MAX_FILE_BYTES) -> str:
+    """Read a UTF-8 text file (a BOM is allowed), with clear errors for the user's mistakes.
+
+    `what` names the file in messages ("script", "article"); files over `limit` bytes are refused.
+
+    Raises:
+        InputError: missing, a folder, unreadable, too large, or not UTF-8.
+    """
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"{path}: file is {size:,} bytes; scripts are limited to {MAX_FILE_BYTES:,}")
+        if size > limit:
+            raise InputError(f"{path}: file is {size:,} bytes; {what}s are limited to {limit:,}")
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a script file") from None
+        raise InputError(f"{path}: is a folder, not a {what} file") from None
     except PermissionError:
         raise InputError(f"{path}: not readable (permission denied)") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the {what}: {exc.strerror}") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{path}:1: the {what} is UTF-16 text; save it as UTF-8")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not UTF-8 text (byte {exc.start}); save the script as UTF-8") from None
+        raise InputError(f"{path}:{line}: not UTF-8 text (byte {exc.start}); save the {what} as UTF-8") from None
 
 
 def load_script(
