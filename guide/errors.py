@@ -53,7 +53,8 @@ class ScriptError(InputError):
     """Raised when a script has one or more problems; lists them all, one per line."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = list(problems)
+        # In file order, whatever order the checks ran in (a script's problems first, then other files').
+        self.problems = sorted(problems, key=lambda p: (str(p.path), p.line is None, p.line or 0))
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} found:"
         super().__init__("\n".join([head, *map(str, self.problems)]))
