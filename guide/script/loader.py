@@ -59,7 +59,7 @@ IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
 SECTION_KEYS = ("id", "title", "body")
 FAQ_KEYS = ("id", "question", "answer")
 BULLETS_KEYS = ("bullets", "title")
-VOICE_KEYS = ("engine", "voice", "lang", "speed", "pitch", "tld", "slow", "diacritize")
+VOICE_KEYS = ("engine", "voice", "lang", "speed", "pitch", "tld", "slow", "diacritize", "fallback")
 ON_OFF = ("auto", "off")
 
 MAX_TEXT_CHARS = 20_000
@@ -490,10 +490,14 @@ class _Reader:
                     line = settings.line if settings.line is not None else (entry[0].start_mark.line + 1 if entry else self.spoken.get(lang))
                     where = f"voices.{lang}" if lang in given or lang in languages else f"text in '{lang}' (no voice for it)"
                     self.problems.append(Problem(self.path, line, f"{where}: {message}"))
+                if settings.fallback is not None:
+                    message = self.check_voice(lang, settings.fallback, self.path.parent)
+                    if message:
+                        self.problems.append(Problem(self.path, settings.fallback.line, f"voices.{lang}.fallback: {message}"))
         return voices
 
-    def voice(self, node: yaml.Node, lang: str) -> VoiceSettings | None:
-        what = f"voices.{lang}"
+    def voice(self, node: yaml.Node, lang: str, what: str | None = None) -> VoiceSettings | None:
+        what = what or f"voices.{lang}"
         fields = self.mapping(node, what, VOICE_KEYS)
         if fields is None:
             return None
@@ -508,6 +512,12 @@ class _Reader:
         tld = self.scalar(fields["tld"][1], f"{what}.tld") if "tld" in fields else "com"
         slow = self.boolean(fields["slow"][1], f"{what}.slow") if "slow" in fields else False
         diacritize = self.choice(fields["diacritize"][1], f"{what}.diacritize", ON_OFF) if "diacritize" in fields else "auto"
+        fallback = None
+        if "fallback" in fields:
+            if what.endswith(".fallback"):
+                self.problem(fields["fallback"][0], f"{what}: a fallback voice cannot have a fallback of its own")
+            else:
+                fallback = self.voice(fields["fallback"][1], lang, f"{what}.fallback")
         if pitch is not None and engine not in (None, "espeak"):
             self.problem(fields["pitch"][1], f"{what}.pitch: only the espeak engine can change pitch ({engine} cannot)")
         if slow and engine not in (None, "gtts"):
@@ -525,6 +535,7 @@ class _Reader:
             tld=tld or "com",
             slow=bool(slow),
             diacritize=diacritize or "auto",
+            fallback=fallback,
             line=node.start_mark.line + 1,
         )
 

@@ -112,6 +112,9 @@ class VoiceSettings:
     diacritize: str = "auto"
     """Arabic: ``auto`` adds diacritics (tashkeel) before engines that need them (espeak-ng); ``off`` never."""
 
+    fallback: "VoiceSettings | None" = None
+    """Opt-in voice for takes this voice fails to record (gTTS offline or rate-limited); reported, never silent."""
+
     line: int | None = None
     """Line in the script where these settings are written (None for defaults)."""
 
