@@ -17,13 +17,13 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 
 from .cache import TakeCache, cache_dir
 from .engines import EngineRegistry, VoiceInfo, VoiceNotFound, VoiceRef
-from .errors import InputError, OutputError, Problem, ScriptError
+from .errors import EngineError, InputError, OutputError, Problem, ScriptError
 from .lock import BuildLock
 from .authoring.review import MAX_WORDS, Review, review
 from .planner import Plan, Sentence, Utterance, plan_script, plan_sentences
@@ -34,7 +34,7 @@ from .publish.companions import transcript_files, write_companions
 from .publish.feed import now
 from .publish.mp3 import Frames, Tags, check_bitrate, write_mp3
 from .publish.files import write_wav
-from .renderer import Progress, Timeline, default_jobs, record_takes, stream, track_pcm
+from .renderer import Progress, Substitution, Timeline, default_jobs, record_takes, stream, track_pcm
 from .script.loader import default_voice, load_script
 from .script.model import Loudness, Script, VoiceSettings
 from .work import FileJob, Work, old_entries, plan_work
@@ -99,6 +99,9 @@ class BuildResult:
 
     seconds: float = 0.0
     """Wall time of the build."""
+
+    fallbacks: list[Substitution] = field(default_factory=list)
+    """Takes spoken by a fallback voice because their own voice failed (reported, never silent)."""
 
     @property
     def nothing_to_do(self) -> bool:
@@ -177,10 +180,11 @@ def say(
     cache = TakeCache(cache_dir(cache_folder))
     takes = [t for s in spoken for t in s.takes if not cache.has(t.key)]
     with _disk_errors():
-        record_takes(list({t.key: t for t in takes}.values()), registry, cache, 1, None)
+        substitutions = record_takes(list({t.key: t for t in takes}.values()), registry, cache, 1, None)
         timeline = Timeline()
         steps = (Utterance(text, voices[lang], spoken, "paragraph", 0.35),)
-        samples = np.concatenate(list(stream(steps, (), cache, timeline)) or [np.zeros(0, dtype=np.int16)])
+        substitutes = {s.key: s.used for s in substitutions}
+        samples = np.concatenate(list(stream(steps, (), cache, timeline, substitutes)) or [np.zeros(0, dtype=np.int16)])
         if out.suffix.lower() == ".wav":
             write_wav(out, samples)
         else:
@@ -285,7 +289,7 @@ def build(
         folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=folder))
         try:
-            encoded = _record_and_encode(work, registry, cache, staging, jobs, progress)
+            encoded, fallbacks = _record_and_encode(work, registry, cache, staging, jobs, progress)
             changed = _publish(staging, folder, work, encoded, manifest)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -301,17 +305,19 @@ def build(
         manifest_changed=changed,
         published=published,
         feed_skipped=script.publish.feed and not (base_url or script.base_url),
+        fallbacks=fallbacks,
         seconds=time.monotonic() - started,
     )
 
 
 def _record_and_encode(
     work: Work, registry: EngineRegistry, cache: TakeCache, staging: Path, jobs: int, progress: Progress | None
-) -> dict[str, dict]:
+) -> tuple[dict[str, dict], list[Substitution]]:
     """Record the missing takes and encode every file that must be, into `staging`.
 
     A file is handed to an encoder thread (each runs ffmpeg processes) as soon as its
-    last take is recorded, so encoding overlaps recording. Returns manifest entries by file.
+    last take is recorded, so encoding overlaps recording. Returns manifest entries by file,
+    and the takes a fallback voice spoke.
     """
     script = work.plan.script
     tracks_by_lang = {lp.lang: lp.tracks for lp in work.plan.languages}
@@ -323,10 +329,10 @@ def _record_and_encode(
         if job.kind == "full":
             def pcm():  # noqa: ANN202 - a fresh stream per pass (loudness measures, then encodes)
                 timelines.append(Timeline())
-                return stream(fulls[job.lang].steps, tracks, cache, timelines[-1])
+                return stream(fulls[job.lang].steps, tracks, cache, timelines[-1], substitutes)
         else:
             timelines.append(Timeline())
-            samples = track_pcm(next(t for t in tracks if t.file == job.file), cache, timelines[-1])
+            samples = track_pcm(next(t for t in tracks if t.file == job.file), cache, timelines[-1], substitutes)
 
             def pcm():  # noqa: ANN202
                 return [samples]
@@ -339,12 +345,15 @@ def _record_and_encode(
 
         target = staging / job.file
         write_mp3(pcm, target, job.tags, job.recipe["bitrate"], script.loudness, frames)
-        entry = _entry(job, timelines[-1], sha256_of(target), target.stat().st_size)
+        entry = _entry(job, timelines[-1], sha256_of(target), target.stat().st_size, substitutes)
         if job.kind == "full":
             entry["chapters"] = [{"title": t, "start": round(a, 3), "end": round(b, 3)} for t, a, b in _chapters(timelines[-1], tracks)]
             entry["published"] = now().isoformat()
         return job.file, entry
 
+    substitutes: dict[str, str] = {}  # planned take -> the fallback's take played instead
+    fallbacks: list[Substitution] = []
+    recorded: list[str] = []
     to_record = {job.take.key for job in work.record}
     missing = {job.file: {t.key for t in job.takes} & to_record for job in work.encode}
     waiting_on: dict[str, list[str]] = {}
@@ -360,7 +369,11 @@ def _record_and_encode(
         def start(file: str) -> None:
             futures.append(encoder.submit(encode, jobs_by_file[file]))
 
-        def take_done(key: str) -> None:
+        def take_done(key: str, substitution: Substitution | None) -> None:
+            recorded.append(key)
+            if substitution is not None:
+                substitutes[key] = substitution.used
+                fallbacks.append(substitution)
             for file in waiting_on.pop(key, ()):
                 missing[file].discard(key)
                 if not missing[file]:
@@ -371,11 +384,27 @@ def _record_and_encode(
                 start(file)
         try:
             record_takes([job.take for job in work.record], registry, cache, jobs, progress, on_done=take_done)
+        except EngineError as exc:
+            for future in futures:
+                future.cancel()
+            raise _where(exc, work, len(recorded)) from None
         except BaseException:
             for future in futures:
                 future.cancel()
             raise
-        return dict(future.result() for future in futures)
+        return {file: entry for file, entry in (future.result() for future in futures)}, fallbacks
+
+
+def _where(exc: EngineError, work: Work, recorded: int) -> EngineError:
+    """`exc` naming the script, the item and the language of the take that failed."""
+    key = getattr(exc, "take_key", None)
+    job = next((j for j in work.files if j.kind != "full" and any(t.key == key for t in j.takes)), None)
+    job = job or next((j for j in work.files if any(t.key == key for t in j.takes)), None)
+    take = next((t for t in job.takes if t.key == key), None) if job else None
+    where = f"{work.plan.script.path}: item '{job.id}' ({job.lang})" if job else str(work.plan.script.path)
+    said = f' while recording "{take.text[:60]}"' if take else ""
+    kept = f"; the {recorded} takes recorded before it are kept in the cache" if recorded > 0 else ""
+    return type(exc)(f"{where}{said}: {exc.message}{kept}; nothing published was changed")
 
 
 def _chapters(timeline: Timeline, tracks) -> tuple[tuple[str, float, float], ...]:  # noqa: ANN001
@@ -385,7 +414,13 @@ def _chapters(timeline: Timeline, tracks) -> tuple[tuple[str, float, float], ...
     return tuple((track.title, start, end) for track, start, end in zip(tracks, starts, ends))
 
 
-def _entry(job: FileJob, timeline: Timeline, sha256: str | None, size: int) -> dict:
+def _entry(job: FileJob, timeline: Timeline, sha256: str | None, size: int, substitutes: Mapping[str, str]) -> dict:
+    fallback = [t.key for t in job.takes if t.key in substitutes]
+    planned = {used: key for key, used in substitutes.items()}  # the manifest says what each fallback take stands for
+    recipe = job.recipe
+    if fallback:
+        # Not what the plan asked for: the next build must try the planned voice again and re-encode.
+        recipe = {**recipe, "takes": f"fallback {recipe['takes']}"}
     return {
         "id": job.id,
         "kind": job.kind,
@@ -394,13 +429,17 @@ def _entry(job: FileJob, timeline: Timeline, sha256: str | None, size: int) -> d
         "duration": round(timeline.seconds, 3),
         "sha256": sha256,
         "bytes": size,
-        "recipe": job.recipe,
+        "recipe": recipe,
+        "fallback_takes": len(fallback),
         "sentences": [
             {
                 "text": cue.text,
                 "start": round(cue.start, 3),
                 "end": round(cue.end, 3),
-                "takes": [{"key": key, "text": text, "start": round(start, 3)} for key, text, start in cue.takes],
+                "takes": [
+                    {"key": key, "text": text, "start": round(start, 3), **({"planned": planned[key]} if key in planned else {})}
+                    for key, text, start in cue.takes
+                ],
             }
             for cue in timeline.cues
         ],

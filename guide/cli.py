@@ -153,6 +153,13 @@ def _summary(result: builder.BuildResult) -> None:
         click.echo(f"  {len(result.published)} transcripts, playlists, feeds and pages updated; web player: {result.folder / 'index.html'}")
     if result.feed_skipped:
         click.echo("  podcast feeds: skipped, give --base-url (or base_url: in the script) to publish them")
+    if result.fallbacks:
+        first = result.fallbacks[0]
+        click.echo(
+            f"warning: {len(result.fallbacks)} take(s) were spoken by the fallback voice {first.fallback} because "
+            f"{first.voice} failed: {first.reason}. The next build tries {first.voice} again.",
+            err=True,
+        )
 
 
 @main.command("plan")

@@ -12,15 +12,15 @@ import os
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
 from .audio.assemble import SAMPLE_RATE, Cue, join, segment, silence, to_pipeline_format
 from .cache import TakeCache
-from .engines import EngineRegistry
+from .engines import EngineRegistry, VoiceRef
 from .errors import EngineError, GuideError
-from .planner import ChapterMark, Pause, TakeSpec, TrackPlan, TrackRef, units
+from .planner import ChapterMark, Pause, TakeSpec, TrackPlan, TrackRef, take_key, units
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each take is recorded (drives the CLI's progress bar)."""
@@ -37,14 +37,54 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def record_one(spec: TakeSpec, registry: EngineRegistry, cache: TakeCache) -> str:
-    """Speak one take and store it in the cache; returns its key."""
+@dataclass(frozen=True)
+class Substitution:
+    """A take spoken by its voice's fallback because the voice itself failed."""
+
+    key: str
+    """The planned take's key (not in the cache)."""
+
+    used: str
+    """The fallback take's key (in the cache): what the tracks play instead."""
+
+    text: str
+    """What was spoken."""
+
+    voice: str
+    """The planned voice's label."""
+
+    fallback: str
+    """The fallback voice's label."""
+
+    reason: str
+    """Why the planned voice failed."""
+
+
+def record_one(spec: TakeSpec, registry: EngineRegistry, cache: TakeCache) -> tuple[str, Substitution | None]:
+    """Speak one take and store it in the cache; returns its key, and the substitution if the fallback spoke."""
     try:
         chunk = registry.synthesize(spec.text, spec.voice)
     except EngineError as exc:
-        raise type(exc)(f"{spec.voice.label} ({spec.voice.lang}): {exc.message}") from None
+        fallback = spec.voice.fallback
+        if fallback is None:
+            raise _failed(exc, spec, spec.voice) from None
+        used = take_key(fallback, spec.text)
+        if not cache.has(used):
+            try:
+                chunk = registry.synthesize(spec.text, fallback)
+            except EngineError as second:
+                raise _failed(second, spec, fallback) from None
+            cache.store(used, to_pipeline_format(chunk.samples, chunk.sample_rate))
+        return spec.key, Substitution(spec.key, used, spec.text, spec.voice.label, fallback.label, exc.message)
     cache.store(spec.key, to_pipeline_format(chunk.samples, chunk.sample_rate))
-    return spec.key
+    return spec.key, None
+
+
+def _failed(exc: EngineError, spec: TakeSpec, voice: VoiceRef) -> EngineError:
+    """`exc` with the voice in its message and the take's key attached (the builder names the item)."""
+    failed = type(exc)(f"{voice.label} ({voice.lang}): {exc.message}")
+    failed.take_key = spec.key  # type: ignore[attr-defined]
+    return failed
 
 
 # -- worker processes ----------------------------------------------------------
@@ -56,7 +96,7 @@ def _worker_start(voices_dirs: tuple[Path, ...], threads: int, cache_folder: str
     _WORKER["cache"] = TakeCache(cache_folder)
 
 
-def _worker_record(spec: TakeSpec) -> str:
+def _worker_record(spec: TakeSpec) -> tuple[str, Substitution | None]:
     return record_one(spec, _WORKER["registry"], _WORKER["cache"])
 
 
@@ -66,22 +106,27 @@ def record_takes(
     cache: TakeCache,
     jobs: int = 1,
     progress: Progress | None = None,
-    on_done: Callable[[str], None] | None = None,
-) -> None:
+    on_done: Callable[[str, "Substitution | None"], None] | None = None,
+) -> list[Substitution]:
     """Record `specs` into `cache`: Piper in `jobs` worker processes (each loads its voice
     once), gTTS in a few threads, espeak-ng in this process (it is faster than a worker
     starts). A take finished before a failure stays in the cache.
 
-    `on_done(key)` is called in this thread as each take is stored, so the caller can
-    start encoding a track as soon as its last take is in.
+    `on_done(key, substitution)` is called in this thread as each take is stored, so the
+    caller can start encoding a track as soon as its last take is in. Returns the takes
+    their voice's fallback spoke.
     """
     total, done = len(specs), 0
+    substitutions: list[Substitution] = []
 
-    def tick(key: str) -> None:
+    def tick(result: tuple[str, Substitution | None]) -> None:
         nonlocal done
+        key, substitution = result
+        if substitution is not None:
+            substitutions.append(substitution)
         done += 1
         if on_done:
-            on_done(key)
+            on_done(key, substitution)
         if progress:
             progress(done, total)
 
@@ -113,15 +158,16 @@ def record_takes(
             tick(record_one(spec, registry, cache))
         for future in cf.as_completed(futures):
             try:
-                key = future.result()
+                result = future.result()
             except GuideError:
                 raise
             except BrokenProcessPool:
                 raise EngineError("a recording worker process died (out of memory?); takes finished so far are kept") from None
-            tick(key)
+            tick(result)
     finally:
         for executor in executors:
             executor.shutdown(wait=True, cancel_futures=True)
+    return substitutions
 
 
 # -- assembly ------------------------------------------------------------------
@@ -143,17 +189,25 @@ class Timeline:
         return self.frames / SAMPLE_RATE
 
 
-def stream(steps, tracks: Sequence[TrackPlan], cache: TakeCache, timeline: Timeline) -> Iterator[np.ndarray]:  # noqa: ANN001
+def stream(
+    steps,  # noqa: ANN001 - a track's or a full guide's steps
+    tracks: Sequence[TrackPlan],
+    cache: TakeCache,
+    timeline: Timeline,
+    substitutes: Mapping[str, str] | None = None,
+) -> Iterator[np.ndarray]:
     """The PCM of `steps` piece by piece (tracks included whole), noting cues and chapters on `timeline`.
 
     Yielding pieces instead of one array keeps a long full guide out of memory.
+    `substitutes` maps a planned take's key to the take played instead (a fallback voice's).
     """
+    substitutes = substitutes or {}
     for unit in units(steps):
         if isinstance(unit, ChapterMark):
             timeline.marks[unit.index] = timeline.seconds
         elif isinstance(unit, TrackRef):
             inner = Timeline()
-            samples = track_pcm(tracks[unit.index], cache, inner)
+            samples = track_pcm(tracks[unit.index], cache, inner, substitutes)
             timeline.cues += [c.shifted(timeline.seconds) for c in inner.cues]
             timeline.frames += len(samples)
             yield samples
@@ -166,8 +220,9 @@ def stream(steps, tracks: Sequence[TrackPlan], cache: TakeCache, timeline: Timel
                 if isinstance(piece, Pause):
                     yield _silence(piece.seconds, timeline)
                     continue
-                samples = cache.load(piece.key)
-                takes.append((piece.key, piece.text, timeline.seconds))
+                key = substitutes.get(piece.key, piece.key)
+                samples = cache.load(key)
+                takes.append((key, piece.text, timeline.seconds))
                 timeline.frames += len(samples)
                 yield samples
             if takes:
@@ -180,9 +235,9 @@ def _silence(seconds: float, timeline: Timeline) -> np.ndarray:
     return samples
 
 
-def track_pcm(track: TrackPlan, cache: TakeCache, timeline: Timeline) -> np.ndarray:
+def track_pcm(track: TrackPlan, cache: TakeCache, timeline: Timeline, substitutes: Mapping[str, str] | None = None) -> np.ndarray:
     """One track's samples: its takes and pauses stitched with pydub, its music mixed under them."""
-    audio = join([segment(samples) for samples in stream(track.steps, (), cache, timeline)] or [silence(0)])
+    audio = join([segment(samples) for samples in stream(track.steps, (), cache, timeline, substitutes)] or [silence(0)])
     speech = np.frombuffer(audio.raw_data, dtype=np.int16)
     if track.music is None:
         return speech

@@ -249,7 +249,7 @@ def plan_work(
     previous = old_entries(manifest)
     old_takes = [t for e in previous.values() for s in e.get("sentences", []) if isinstance(s, dict) for t in _takes_of(s)]
     old_texts = {t.get("text") for t in old_takes}
-    old_keys = {t.get("key") for t in old_takes}
+    old_keys = {t.get("key") for t in old_takes} | {t.get("planned") for t in old_takes}
     selected = set(only)
     needed: dict[str, TakeJob | None] = {}
 
@@ -267,7 +267,7 @@ def plan_work(
             else:
                 old_recipe = old.get("recipe") or {}
                 reasons += [name for part, name in _CHANGE_NAMES.items() if old_recipe.get(part) != job.recipe[part]]
-                if "takes changed" in reasons:
+                if "takes changed" in reasons and "pauses or order changed" in reasons:
                     reasons.remove("pauses or order changed")  # new takes always change the layout too
                 if not reasons:
                     actual = file_hash(folder / job.file)

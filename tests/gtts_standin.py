@@ -4,7 +4,8 @@ It is a real HTTP server on 127.0.0.1: it parses gTTS's form-encoded RPC,
 checks it asks for the jQ1olc (speech) call, and answers in the same framing
 Google uses, with a real MP3 as the audio. Each request takes the next
 scripted behaviour (else the one set for its text in `fail_texts`, else "ok"): "ok", an HTTP status (429, 503), "hang" (answer after the
-client's timeout) or "garbage" (200 with no audio).
+client's timeout), "garbage" (200 with no audio), "empty" (200 with an empty body),
+"truncated" (200 cut in the middle of the audio) or "reset" (the connection closed with no answer).
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ class StandIn:
                 if action == "hang":
                     time.sleep(server.hang_seconds)
                     action = "ok"
+                if action == "reset":
+                    self.close_connection = True
+                    self.connection.shutdown(2)  # no status line at all: the client sees a dropped connection
+                    return
                 if isinstance(action, int):
                     self.send_response(action)
                     self.end_headers()
@@ -53,6 +58,11 @@ class StandIn:
                 compact = {"separators": (",", ":")}  # Google's framing has no spaces
                 payload = json.dumps([["wrb.fr", "jQ1olc", json.dumps([audio], **compact), None, None, None, "generic"]], **compact)
                 text = f")]}}'\n\n{len(payload)}\n{payload}\n" if action == "ok" else ")]}'\n\n2\n[]\n"
+                if action == "empty":
+                    text = ""
+                elif action == "truncated":
+                    full = f")]}}'\n\n{len(payload)}\n{payload}\n"
+                    text = full[: len(full) // 2]
                 data = text.encode()
                 try:
                     self.send_response(200)

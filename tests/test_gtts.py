@@ -82,19 +82,90 @@ def test_timeout_then_success(standin):
     assert engine(retries=2).synthesize("hello", voice("en")).duration > 0.5
 
 
-def test_answer_without_audio_is_reported(standin):
-    standin.script = ["garbage"]
+@pytest.mark.parametrize("answer", ["garbage", "empty", "truncated", "reset", 500, 502, 504])
+def test_a_bad_answer_is_retried(standin, answer):
+    standin.script = [answer]
+    assert engine().synthesize("hello", voice("en")).duration > 0.5
+    assert len(standin.requests) == 2
+
+
+@pytest.mark.parametrize("answer", ["garbage", "empty", "truncated"])
+def test_answers_without_audio_every_time_are_reported(standin, answer):
+    standin.script = [answer] * 10
     with pytest.raises(NetworkError, match="without audio"):
         engine().synthesize("hello", voice("en"))
+    assert len(standin.requests) == 4
 
 
-def test_connection_refused_says_to_use_an_offline_engine(monkeypatch):
+def test_client_errors_are_not_retried(standin):
+    standin.script = [403]
+    with pytest.raises(NetworkError, match=r"refused the request \(HTTP 403\)"):
+        engine().synthesize("hello", voice("en"))
+    assert len(standin.requests) == 1
+
+
+def test_retry_delays_are_jittered_and_bounded(standin, monkeypatch):
+    import guide.engines.gtts as module
+
+    delays: list[float] = []
+    real_sleep = module.time.sleep
+    monkeypatch.setattr(module.time, "sleep", lambda s: (delays.append(s), real_sleep(s)))
+    for _ in range(4):
+        standin.script = [503, 503, 503]
+        engine(backoff=0.02).synthesize("hello", voice("en"))
+    assert len(delays) == 12
+    for attempt in range(3):
+        mine = delays[attempt::3]
+        assert all(0 <= d <= 0.02 * 2**attempt for d in mine)
+    assert len(set(delays)) > 6  # drawn at random, so parallel takes do not retry in step
+
+
+def test_a_429_storm_ends_within_the_budget_then_fails_fast(standin):
+    standin.fail_texts = {"one": 429, "two": 429}
+    gtts_engine = engine(backoff=0.2, retries=50, budget=0.5)
+    with pytest.raises(NetworkError, match=r"gave up on 127\.0\.0\.1:\d+ after 0\.5 s of failed requests.*fallback"):
+        gtts_engine.synthesize("one", voice("en"))
+    asked = len(standin.requests)
+    assert 2 <= asked < 50
+    with pytest.raises(NetworkError, match="gave up"):
+        gtts_engine.synthesize("two", voice("en"))
+    assert len(standin.requests) == asked  # the budget is spent: no more requests in this build
+
+
+def test_connection_refused_says_to_use_an_offline_engine_then_fails_fast(monkeypatch):
+    import requests
+
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     monkeypatch.setattr(gtts.tts, "_translate_url", lambda tld="com", path="": f"http://127.0.0.1:{port}/{path}")
+    sent: list[str] = []
+    real_send = requests.Session.send
+    monkeypatch.setattr(requests.Session, "send", lambda self, request, **kw: (sent.append(request.url), real_send(self, request, **kw))[1])
+    gtts_engine = engine()
     with pytest.raises(NetworkError, match=r"cannot reach 127\.0\.0\.1:\d+ \(connection refused\).*offline.*engine: espeak"):
-        engine().synthesize("مرحبا", voice("ar"))
+        gtts_engine.synthesize("مرحبا", voice("ar"))
+    assert len(sent) == 3  # the first try and two connection retries
+    with pytest.raises(NetworkError, match="connection refused"):
+        gtts_engine.synthesize("أهلا", voice("ar"))
+    assert len(sent) == 3  # known unreachable: the next take does not try again
+
+
+def test_name_lookup_failure_is_reported(monkeypatch):
+    # .invalid never resolves (RFC 6761), online or not.
+    monkeypatch.setattr(gtts.tts, "_translate_url", lambda tld="com", path="": f"http://translate.google.invalid/{path}")
+    with pytest.raises(NetworkError, match=r"cannot reach translate\.google\.invalid \(name lookup failed\)"):
+        engine().synthesize("hello", voice("en"))
+
+
+def test_budget_from_the_environment():
+    from guide.engines.gtts import BUDGET, budget_from_env
+    from guide.errors import InputError
+
+    assert budget_from_env({}) == BUDGET and budget_from_env({"GUIDE_GTTS_BUDGET": "30"}) == 30
+    for bad in ("soon", "-1", "1e9"):
+        with pytest.raises(InputError, match="GUIDE_GTTS_BUDGET"):
+            budget_from_env({"GUIDE_GTTS_BUDGET": bad})
 
 
 def test_speed_uses_tempo_without_changing_rate(standin):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Sequence
@@ -9,7 +10,7 @@ from typing import Callable, Sequence
 from ..script.model import VoiceSettings
 from .base import AudioChunk, Engine, VoiceInfo, VoiceNotFound, VoiceRef
 from .espeak import EspeakEngine
-from .gtts import GttsEngine
+from .gtts import GttsEngine, budget_from_env
 from .piper import PiperEngine
 
 __all__ = ["ENGINE_NAMES", "AudioChunk", "Engine", "EngineRegistry", "VoiceInfo", "VoiceNotFound", "VoiceRef"]
@@ -17,7 +18,7 @@ __all__ = ["ENGINE_NAMES", "AudioChunk", "Engine", "EngineRegistry", "VoiceInfo"
 _FACTORIES: dict[str, Callable[["EngineRegistry"], Engine]] = {
     "piper": lambda reg: PiperEngine(reg.voices_dirs, threads=reg.piper_threads),
     "espeak": lambda reg: EspeakEngine(),
-    "gtts": lambda reg: GttsEngine(),
+    "gtts": lambda reg: GttsEngine(budget=budget_from_env(os.environ)),
 }
 
 ENGINE_NAMES = tuple(_FACTORIES)
@@ -62,6 +63,8 @@ class EngineRegistry:
                 from ..text.diacritize import model_id
 
                 voice = replace(voice, diacritize=model_id())
+            if settings.fallback is not None:
+                voice = replace(voice, fallback=self.resolve(lang, settings.fallback, base_dir))
             self._resolved[memo] = voice
         return self._resolved[memo]
 

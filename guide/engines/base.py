@@ -48,6 +48,9 @@ class VoiceRef:
     diacritize: str = ""
     """Arabic text is diacritized before this voice speaks it: the tashkeel model's id, or "" (never)."""
 
+    fallback: "VoiceRef | None" = None
+    """Opt-in voice that records a take this voice fails to (``voices.<lang>.fallback``)."""
+
     @property
     def label(self) -> str:
         """Short name for messages and summaries: ``piper:en_US-joe-medium``."""
