@@ -175,3 +175,14 @@ def test_authored_diacritics_are_detected(text, authored):
 def test_author_diacritics_are_kept_as_written():
     text = "حَقْنُ الْبُوتُوكْسِ آمِنٌ"
     assert diacritize(text) == text
+
+
+def test_private_use_characters_in_the_text_are_not_taken_for_markup():
+    text = "Icon \U000f0000 and \ue000 here {a|b}. Next."
+    first, second = sentences(text, "en", FrontEnd())
+    assert first.shown == "Icon \U000f0000 and \ue000 here a." and second.shown == "Next."
+
+
+def test_too_many_markup_units_is_an_error_not_a_truncation():
+    with pytest.raises(markup.MarkupError, match="more than 6,000 pauses"):
+        markup.parse("[pause 1ms]" * 6001)

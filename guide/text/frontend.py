@@ -25,8 +25,7 @@ from .lexicon import apply_lexicon, entries_for
 from .numbers import speakable
 from .sentences import is_silent, split_sentences
 
-_PRIVATE = 0xE000  # placeholders for markup units while splitting sentences (Private Use Area)
-_PRIVATE_LIMIT = 0xF8FF - _PRIVATE
+_PRIVATE = range(0xF0000, 0xFFFFE)  # placeholders for markup units while splitting: Supplementary Private Use Area-A
 
 
 @dataclass(frozen=True)
@@ -66,16 +65,16 @@ class SpokenSentence:
 
 
 def _sentences_of(tokens: list[markup.Token], lang: str) -> list[list[markup.Token]]:
-    """Split tokens into sentences; markup units and silences are never split."""
-    if len(tokens) > _PRIVATE_LIMIT:
-        tokens = tokens[:_PRIVATE_LIMIT]  # absurdly marked-up text; the loader bounds text length anyway
+    """Split tokens into sentences; markup units and silences are never split (markup.MAX_UNITS bounds them)."""
     units: dict[str, markup.Token] = {}
     joined: list[str] = []
+    used = {c for t in tokens if isinstance(t, markup.Span) and t.plain for c in t.spoken}
+    free = (chr(c) for c in _PRIVATE if chr(c) not in used)  # never a character the text itself has
     for token in tokens:
         if isinstance(token, markup.Span) and token.plain:
             joined.append(token.spoken.replace("\n", " "))
         else:
-            placeholder = chr(_PRIVATE + len(units))
+            placeholder = next(free)
             units[placeholder] = token
             # Spaces around a placeholder keep words apart; split_sentences collapses extras.
             joined.append(f" {placeholder} " if isinstance(token, markup.Silence) else placeholder)

@@ -22,6 +22,9 @@ from typing import Union
 MAX_PAUSE = 10.0
 """Longest inline pause, in seconds."""
 
+MAX_UNITS = 6000
+"""Most pauses and {shown|spoken} units in one text (the front-end holds each as one placeholder character)."""
+
 _LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _PAUSE_RE = re.compile(r"^pause\s+(\d+(?:\.\d+)?)\s*(ms|s)$")
 _LANG_OPEN_RE = re.compile(r"^lang\s+(\S+)$")
@@ -118,6 +121,8 @@ def parse(text: str) -> list[Token]:
     flush()
     if forced is not None:
         raise MarkupError(f"'[lang {forced[0]}]' is never closed with '[/lang]'", forced[1])
+    if sum(1 for t in tokens if isinstance(t, Silence) or not t.plain) > MAX_UNITS:
+        raise MarkupError(f"more than {MAX_UNITS:,} pauses and {{shown|spoken}} units in one text; split it", 0)
     return tokens
 
 
