@@ -78,8 +78,12 @@ class PiperEngine:
                 f"(available: {', '.join(available) or 'none'})"
             )
         if name.endswith(".onnx") or "/" in name or os.sep in name:
-            model = (base_dir / name).expanduser()
-            if not model.is_file():
+            try:
+                model = (base_dir / name).expanduser()
+                found = model.is_file()
+            except (OSError, RuntimeError) as exc:  # a name too long, "~nobody/…" with no such user
+                raise VoiceNotFound(f"piper voice file {name[:80]!r} cannot be used: {getattr(exc, 'strerror', None) or exc}") from None
+            if not found:
                 raise VoiceNotFound(f"piper voice file not found: {model}")
         elif name in available:
             model = available[name]

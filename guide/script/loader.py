@@ -3,39 +3,64 @@
 The YAML is composed into nodes (safe loader only), so every problem keeps
 its line; every problem is collected before one :class:`ScriptError` is
 raised, so the author fixes them all in one pass.
+
+Any file at all is either accepted or refused with a :class:`~guide.errors.GuideError`,
+in bounded time and memory: the bounds are :class:`~guide.script.limits.Limits`
+(``docs/limits.md``), checked before the work they bound.
 """
 
 from __future__ import annotations
 
 import re
+import stat
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Callable, Sequence, cast
+from typing import cast
 
 import yaml
 
 from ..errors import InputError, Problem, ScriptError
 from ..text import markup
 from ..text.codeswitch import has_foreign
+from ..text.lexicon import apply_lexicon, entries_for
+from .limits import ENVIRONMENT, Limits
 from .model import (
     BodyBlock,
     BulletList,
     FaqEntry,
     Loudness,
     Music,
-    Publish,
     Paragraph,
     Pauses,
+    Publish,
     Script,
     Section,
     Text,
     VoiceSettings,
 )
 
-MAX_FILE_BYTES = 5_000_000
-"""Scripts larger than this are refused before parsing (a script is text, not data)."""
+_DEFAULT_LIMITS = Limits()
 
-MAX_NODES = 200_000
-"""Node visits allowed while reading one script; stops alias-expansion bombs."""
+MAX_FILE_BYTES = _DEFAULT_LIMITS.script_bytes
+"""Default for scripts: larger files are refused before reading (see :attr:`Limits.script_bytes`)."""
+
+MAX_NODES = _DEFAULT_LIMITS.yaml_nodes
+"""Default count of YAML values and node visits; stops alias-expansion bombs (see :attr:`Limits.yaml_nodes`)."""
+
+# libyaml's parser and composer are C: ten times faster than PyYAML's Python ones on a
+# large script, with the same nodes and marks. The pure-Python loader remains the fallback.
+_YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Characters YAML does not allow in a file (PyYAML's and libyaml's reader refuse them
+# too), and that a script may not smuggle in through escapes ("\0", "\ud800") either:
+# control characters other than tab and line breaks, and unpaired surrogates, which
+# cannot be spoken, nor written to any UTF-8 file.
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What YAML counts as a line break, so lines computed here agree with its marks.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_LIBYAML_MAX_DEPTH = 1000
+"""libyaml refuses deeper nesting itself (YAML_MAX_NESTING_LEVEL)."""
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 64
@@ -62,11 +87,11 @@ BULLETS_KEYS = ("bullets", "title")
 VOICE_KEYS = ("engine", "voice", "lang", "speed", "pitch", "tld", "slow", "diacritize", "fallback")
 ON_OFF = ("auto", "off")
 
-MAX_TEXT_CHARS = 20_000
-"""Longest single text (a paragraph, a bullet, an answer); longer is almost surely a paste error."""
+MAX_TEXT_CHARS = _DEFAULT_LIMITS.text_chars
+"""Default longest single text (see :attr:`Limits.text_chars`)."""
 
-MAX_LEXICON_ENTRIES = 5_000
-"""Entries allowed in one language of a lexicon."""
+MAX_LEXICON_ENTRIES = _DEFAULT_LIMITS.lexicon_entries
+"""Default entries allowed in one language of a lexicon (see :attr:`Limits.lexicon_entries`)."""
 PAUSE_KEYS = tuple(Pauses.__dataclass_fields__)
 
 DEFAULT_VOICES = {
@@ -84,27 +109,41 @@ def default_voice(lang: str) -> VoiceSettings:
     return DEFAULT_VOICES.get(lang, VoiceSettings(engine="espeak", voice=lang))
 
 
-def read_text_file(path: Path, what: str = "script", limit: int = MAX_FILE_BYTES) -> str:
+def read_text_file(path: Path, what: str = "script", limit: int = MAX_FILE_BYTES, setting: str | None = None) -> str:
     """Read a UTF-8 text file (a BOM is allowed), with clear errors for the user's mistakes.
 
-    `what` names the file in messages ("script", "article"); files over `limit` bytes are refused.
+    `what` names the file in messages ("script", "article"); files over `limit` bytes are
+    refused before anything is read, and `setting` (an environment variable) is named as
+    the way to raise the limit. Only regular files are read: a device or a pipe could
+    block or never end.
 
     Raises:
-        InputError: missing, a folder, unreadable, too large, or not UTF-8.
+        InputError: missing, a folder, not a regular file, unreadable, too large, or not UTF-8.
     """
+    hint = f" ({setting} raises the limit)" if setting else ""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(f"{path}: file is {size:,} bytes; {what}s are limited to {limit:,}")
-        data = path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(f"{path}: is a folder, not a {what} file")
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{path}: not a regular file (a device, pipe or socket); the {what} must be a file")
+        if info.st_size > limit:
+            raise InputError(f"{path}: file is {info.st_size:,} bytes; {what}s are limited to {limit:,}{hint}")
+        with path.open("rb") as file:
+            # Never more than the limit, even if the file grew since stat().
+            data = file.read(limit + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a folder, not a {what} file") from None
     except PermissionError:
         raise InputError(f"{path}: not readable (permission denied)") from None
+    except ValueError:  # a NUL in the path, from a script or the command line
+        raise InputError(f"{_shown(str(path))}: not a usable file name") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read the {what}: {exc.strerror}") from None
+    if len(data) > limit:
+        raise InputError(f"{path}: file is more than {limit:,} bytes; {what}s are limited to {limit:,}{hint}")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{path}:1: the {what} is UTF-16 text; save it as UTF-8")
     try:
@@ -114,66 +153,187 @@ def read_text_file(path: Path, what: str = "script", limit: int = MAX_FILE_BYTES
         raise InputError(f"{path}:{line}: not UTF-8 text (byte {exc.start}); save the {what} as UTF-8") from None
 
 
+def compose_yaml(source: str, path: Path, limits: Limits) -> yaml.Node | None:
+    """Compose YAML text into nodes (None for an empty stream), refusing what could exhaust time or memory.
+
+    Before composing, one cheap pass over the parser's events bounds the nesting depth
+    (the composer is recursive) and the number of values (each costs memory), and
+    refuses a second document; unprintable characters are refused before parsing.
+
+    Raises:
+        ScriptError: a YAML syntax error, a refused character, or a bound exceeded; with its line.
+    """
+    bad = _UNPRINTABLE.search(source)
+    if bad:
+        line, column = _position(source, bad.start())
+        hint = "; is the file UTF-16? save it as UTF-8" if bad.group() == "\0" else "; remove it"
+        raise ScriptError([Problem(path, line, f"character {_codepoint(bad.group())} is not allowed in a YAML file{hint}", column)])
+    try:
+        _check_events(source, path, limits)
+        return yaml.compose(source, Loader=_YAML_LOADER)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = f"YAML syntax error: {exc.problem or exc.context or 'invalid YAML'}"
+        if "maximum nesting depth" in what:
+            # libyaml's own bound (1000 levels), met first when it scans ahead on one long line.
+            what = _too_deep(min(limits.yaml_depth, _LIBYAML_MAX_DEPTH))
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        raise ScriptError([Problem(path, line, _shown(what), col)]) from None
+    except yaml.reader.ReaderError as exc:
+        # Unprintable characters are refused above, so this is a safety net only.
+        line, column = _position(source, exc.position)
+        raise ScriptError([Problem(path, line, f"YAML error: {exc.reason}", column)]) from None
+    except yaml.YAMLError as exc:
+        raise ScriptError([Problem(path, None, f"YAML error: {_shown(str(exc))}")]) from None
+    except RecursionError:
+        # Unreachable with the depth bound checked above; the last resort should a composer still recurse too deep.
+        raise ScriptError([Problem(path, None, _too_deep(limits.yaml_depth))]) from None
+
+
+def _check_events(source: str, path: Path, limits: Limits) -> None:
+    """Walk the parser's events without composing: bound depth and values, refuse a second document."""
+    depth = values = documents = 0
+    for event in yaml.parse(source, Loader=_YAML_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            values += 1
+            depth += 1
+            if depth > limits.yaml_depth:
+                raise ScriptError([_at(path, event, _too_deep(limits.yaml_depth))])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+            values += 1
+        elif isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise ScriptError([_at(path, event, "a second YAML document starts here ('---'); a script is one document")])
+        if values > limits.yaml_nodes:
+            message = f"the script holds more than {limits.yaml_nodes:,} YAML values ({ENVIRONMENT['yaml_nodes']} raises the limit)"
+            raise ScriptError([_at(path, event, message)])
+
+
+def _too_deep(depth: int) -> str:
+    return f"lists and mappings nested more than {depth:,} levels deep (a script needs about 8; {ENVIRONMENT['yaml_depth']} raises the limit)"
+
+
+def _at(path: Path, event: yaml.Event, message: str) -> Problem:
+    """A problem at an event's start."""
+    mark = event.start_mark
+    return Problem(path, mark.line + 1 if mark else None, message, mark.column + 1 if mark else None)
+
+
+def _position(source: str, index: int) -> tuple[int, int]:
+    """1-based line and column of `index` in `source`, counting line breaks as YAML does."""
+    line, start = 1, 0
+    for match in _LINE_BREAK.finditer(source, 0, index):
+        line, start = line + 1, match.end()
+    return line, index - start + 1
+
+
+def _codepoint(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def _shown(text: str) -> str:
+    """`text` with characters a terminal should not receive (controls, lone surrogates) written as escapes."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
+
+
 def load_script(
     path: str | Path,
     check_voice: VoiceChecker | None = None,
     allow_missing: bool = False,
+    limits: Limits | None = None,
 ) -> Script:
     """Read and validate the script at `path`.
 
     `check_voice` validates each language's voice against the engines on this
     machine (the builder passes the engine registry's check); without it only
     the structure is checked. With `allow_missing`, texts left empty (not
-    translated yet) are accepted and listed in ``Script.missing``.
+    translated yet) are accepted and listed in ``Script.missing``. `limits`
+    bound the file (default: :meth:`Limits.from_env`, the defaults with
+    environment overrides).
 
     Raises:
-        InputError: the file cannot be read.
+        InputError: the file cannot be read, is too large, or a limit's environment variable is wrong.
         ScriptError: the script has problems (all of them, with lines).
     """
+    limits = limits or Limits.from_env()
     path = Path(path)
-    source = read_text_file(path)
-    try:
-        root = yaml.compose(source, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or exc.context or "invalid YAML"
-        line = mark.line + 1 if mark else None
-        col = mark.column + 1 if mark else None
-        raise ScriptError([Problem(path, line, f"YAML syntax error: {what}", col)]) from None
-    except yaml.YAMLError as exc:
-        raise ScriptError([Problem(path, None, f"YAML error: {exc}")]) from None
-    return _Reader(path, check_voice, allow_missing).script(root)
+    source = read_text_file(path, "script", limits.script_bytes, ENVIRONMENT["script_bytes"])
+    root = compose_yaml(source, path, limits)
+    return _Reader(path, check_voice, allow_missing, limits).script(root)
 
 
 class _Reader:
     """Walks the composed YAML nodes, collecting problems and building the model."""
 
-    def __init__(self, path: Path, check_voice: VoiceChecker | None, allow_missing: bool = False) -> None:
+    def __init__(
+        self, path: Path, check_voice: VoiceChecker | None, allow_missing: bool = False, limits: Limits | None = None
+    ) -> None:
         self.path = path
         self.check_voice = check_voice
         self.allow_missing = allow_missing
+        self.limits = limits or _DEFAULT_LIMITS
         self.problems: list[Problem] = []
         self.missing: list[Problem] = []
         self.visits = 0
+        self.text_chars = 0
+        """Characters of text read so far, an aliased text counted each time it is used."""
+        self.refused: set[int] = set()
+        """Ids of nodes already reported for their tag or characters: an alias repeats a node, not its problems."""
+        self.checked: dict[tuple[int, str], tuple[str | None, frozenset[str]]] = {}
+        """(node id, language) -> the checked text and the languages it is spoken in: an aliased text is
+        checked once, however often it is used."""
+        self.uses: list[tuple[str, frozenset[str], int]] = []
+        """Every use of a good text (aliases repeat it): the text, the languages it is spoken in, its line."""
         self.code_switch = True
+        self.declared: dict[str, int] = {}
+        """Languages of `languages` -> the line of their entry."""
         self.spoken: dict[str, int] = {}
         """Languages spoken inside texts ([lang xx], or another script) -> first line, for their voices."""
 
     # -- reporting ---------------------------------------------------------
     def problem(self, node: yaml.Node | None, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else None
-        self.problems.append(Problem(self.path, line, message))
+        # Messages quote the script's values; never send control characters to the terminal.
+        self.problems.append(Problem(self.path, line, _shown(message)))
 
     def visit(self, node: yaml.Node) -> None:
-        """Count a node (bounding alias bombs) and refuse tags that are not plain YAML."""
+        """Count a node (bounding alias bombs); refuse tags that are not plain YAML and unprintable characters."""
         self.visits += 1
-        if node.tag not in _PLAIN_TAGS:
-            self.problem(node, f"YAML tag '{node.tag}' is not allowed in a script (only plain text, numbers, lists and mappings)")
-        if self.visits > MAX_NODES:
+        if self.visits > self.limits.yaml_nodes:
             # Alias bombs make the tree enormous; stop before it costs memory or time.
             raise ScriptError(
-                [*self.problems, Problem(self.path, node.start_mark.line + 1, f"script too large or too deeply aliased (more than {MAX_NODES:,} values)")]
+                [
+                    *self.problems,
+                    Problem(
+                        self.path,
+                        node.start_mark.line + 1,
+                        f"script too large or too deeply aliased (more than {self.limits.yaml_nodes:,} values; "
+                        f"{ENVIRONMENT['yaml_nodes']} raises the limit)",
+                    ),
+                ]
             )
+        if id(node) in self.refused:
+            return
+        if node.tag not in _PLAIN_TAGS:
+            self.refused.add(id(node))
+            self.problem(node, f"YAML tag '{node.tag}' is not allowed in a script (only plain text, numbers, lists and mappings)")
+        elif isinstance(node, yaml.ScalarNode):
+            bad = _UNPRINTABLE.search(node.value)
+            if bad:
+                self.refused.add(id(node))
+                self.problem(
+                    node,
+                    f"the value contains character {_codepoint(bad.group())} (written with an escape); "
+                    "control characters and unpaired surrogates are not allowed in a script",
+                )
+
+    def usable(self, node: yaml.Node) -> bool:
+        """Whether a visited scalar may be used (not refused for its tag or characters)."""
+        return id(node) not in self.refused
 
     # -- node helpers ------------------------------------------------------
     def mapping(self, node: yaml.Node, what: str, allowed: Sequence[str] | None) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
@@ -187,7 +347,13 @@ class _Reader:
             return None
         out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                # YAML 1.2 (editors, the JSON schema) has no merge keys: '<<' would mean two different things.
+                self.problem(key_node, f"{what}: merge keys ('<<') are not supported; write the keys out (an alias like *name may stand for a whole value)")
+                continue
             self.visit(key_node)
+            if not self.usable(key_node):
+                continue
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str):
                 self.problem(key_node, f"{what}: keys must be plain words")
@@ -220,6 +386,8 @@ class _Reader:
         self.visit(node)
         if not isinstance(node, yaml.ScalarNode):
             self.problem(node, f"{what} must be a single value, not {_kind(node)}")
+            return None
+        if not self.usable(node):
             return None
         if node.tag == "tag:yaml.org,2002:null":
             self.problem(node, f"{what} is empty")
@@ -261,6 +429,8 @@ class _Reader:
         """
         if isinstance(node, yaml.ScalarNode) and len(languages) == 1 and node.tag != "tag:yaml.org,2002:null":
             self.visit(node)
+            if not self.usable(node):
+                return None
             cleaned = self.checked_text(node, what, languages[0], node.value)
             return Text({languages[0]: cleaned}, node.start_mark.line + 1) if cleaned else None
         fields = self.mapping(node, what, allowed=tuple(languages) or ("en", "ar"))
@@ -287,31 +457,103 @@ class _Reader:
         return Text(values, node.start_mark.line + 1)
 
     def checked_text(self, node: yaml.Node, what: str, lang: str, raw: str) -> str | None:
-        """One language's text, whitespace-normalised, with its markup checked; None (reported) when bad."""
+        """One language's text, whitespace-normalised, with its markup checked; None (reported) when bad.
+
+        A text an alias repeats is checked once (its problems reported once), but counts
+        toward the script's total every time.
+        """
+        key = (id(node), lang)
+        if key not in self.checked:
+            self.checked[key] = self._checked_text(node, what, lang, raw)
+        cleaned, langs = self.checked[key]
+        if cleaned:
+            self.uses.append((cleaned, langs, node.start_mark.line + 1))
+            self.text_chars += len(cleaned)
+            if self.text_chars > self.limits.total_text_chars:
+                limit = self.limits.total_text_chars
+                raise ScriptError(
+                    [
+                        *self.problems,
+                        Problem(
+                            self.path,
+                            node.start_mark.line + 1,
+                            f"the script's texts add up to more than {limit:,} characters, each alias counted every time "
+                            f"it is used ({ENVIRONMENT['total_text_chars']} raises the limit)",
+                        ),
+                    ]
+                )
+        return cleaned
+
+    def _checked_text(self, node: yaml.Node, what: str, lang: str, raw: str) -> tuple[str | None, frozenset[str]]:
+        """The text checked once: (cleaned text or None when reported, the languages it is spoken in)."""
         cleaned = " ".join(raw.split())
         if not cleaned:
             hint = " (not translated yet? `guide check --allow-missing` lists these)" if what.endswith(f".{lang}") else ""
             self.problem(node, f"{what} is empty{hint}")
-            return None
-        if len(cleaned) > MAX_TEXT_CHARS:
-            self.problem(node, f"{what} is {len(cleaned):,} characters; a text is limited to {MAX_TEXT_CHARS:,} (split it into paragraphs)")
-            return None
+            return None, frozenset()
+        limit = self.limits.text_chars
+        if len(cleaned) > limit:
+            self.problem(
+                node,
+                f"{what} is {len(cleaned):,} characters; a text is limited to {limit:,} "
+                f"(split it into paragraphs; {ENVIRONMENT['text_chars']} changes the limit)",
+            )
+            return None, frozenset()
         try:
             tokens = markup.parse(cleaned)
         except markup.MarkupError as exc:
             near = cleaned[max(0, exc.offset - 15) : exc.offset + 25]
             self.problem(node, f"{what}: {exc.message} (near \"{near}\")")
-            return None
+            return None, frozenset()
         line = node.start_mark.line + 1
+        langs = {lang}
         for token in tokens:
             if isinstance(token, markup.Span):
                 if token.lang and token.lang != lang:
                     self.spoken.setdefault(token.lang, line)
+                    langs.add(token.lang)
                 elif token.lang is None and self.code_switch:
                     other = has_foreign(token.spoken, lang)
                     if other and other != lang:
                         self.spoken.setdefault(other, line)
-        return cleaned
+                        langs.add(other)
+        return cleaned, frozenset(langs)
+
+    def lexicon_growth(self, lexicon: Mapping[str, Mapping[str, str]]) -> None:
+        """Count what the lexicon adds to the texts toward the total bound.
+
+        A lexicon may replace a short word with a long phrase, so a small script could
+        ask the front-end for gigabytes of speech ("a a a …" with ``a: <10,000 characters>``).
+        Each text is measured with the lexicon of every language it is spoken in (an upper
+        bound: a run in one language uses one lexicon), once per text however often aliases
+        repeat it.
+
+        Raises:
+            ScriptError: the texts, with the lexicon applied, exceed ``Limits.total_text_chars``.
+        """
+        if not lexicon:
+            return
+        limit = self.limits.total_text_chars
+        total = self.text_chars
+        growth: dict[tuple[int, str], int] = {}
+        for text, langs, line in self.uses:
+            for lang in langs:
+                key = (id(text), lang)
+                if key not in growth:
+                    entries = entries_for(lexicon, lang)
+                    growth[key] = max(0, len(apply_lexicon(text, entries)) - len(text)) if entries else 0
+                total += growth[key]
+            if total > limit:
+                raise ScriptError(
+                    [
+                        Problem(
+                            self.path,
+                            line,
+                            f"the script's texts add up to more than {limit:,} characters once the lexicon replaces "
+                            f"their words ({ENVIRONMENT['total_text_chars']} raises the limit)",
+                        )
+                    ]
+                )
 
     # -- the script --------------------------------------------------------
     def script(self, root: yaml.Node | None) -> Script:
@@ -342,10 +584,19 @@ class _Reader:
         publish = self.publish(top["publish"][1]) if "publish" in top else Publish()
 
         seen_ids: dict[str, int] = {}
-        sections = tuple(
-            s for s in (self.section(n, i, languages, seen_ids) for i, n in enumerate(self.sequence(top["sections"][1], "sections") if "sections" in top else ())) if s
-        )
-        faq = tuple(f for f in (self.faq(n, i, languages, seen_ids) for i, n in enumerate(self.sequence(top["faq"][1], "faq") if "faq" in top else ())) if f)
+        section_nodes = self.sequence(top["sections"][1], "sections") if "sections" in top else []
+        faq_nodes = self.sequence(top["faq"][1], "faq") if "faq" in top else []
+        if len(section_nodes) + len(faq_nodes) > self.limits.items:
+            # Counted before any item is read: each is a track and a file per language.
+            where = top["sections"][1] if len(section_nodes) > self.limits.items else top["faq"][1]
+            self.problem(
+                where,
+                f"the script has {len(section_nodes) + len(faq_nodes):,} items ({len(section_nodes):,} sections, "
+                f"{len(faq_nodes):,} faq entries); at most {self.limits.items:,} ({ENVIRONMENT['items']} raises the limit)",
+            )
+            section_nodes, faq_nodes = [], []
+        sections = tuple(s for s in (self.section(n, i, languages, seen_ids) for i, n in enumerate(section_nodes)) if s)
+        faq = tuple(f for f in (self.faq(n, i, languages, seen_ids) for i, n in enumerate(faq_nodes)) if f)
         if not self.problems and not (intro or sections or faq or outro):
             self.problem(root, "script: nothing to say; add an intro, sections, faq or an outro")
         # Voices last: texts tell which other languages are spoken inside them.
@@ -354,6 +605,7 @@ class _Reader:
 
         if self.problems:
             raise ScriptError(self.problems)
+        self.lexicon_growth(lexicon)
         return Script(
             path=self.path,
             id=cast(str, script_id),  # both set: a missing one was reported above
@@ -383,8 +635,16 @@ class _Reader:
         raw = self.scalar(node, what)
         if raw is None:
             return None
-        path = (self.path.parent / raw).expanduser()
-        if not path.is_file():
+        try:
+            path = (self.path.parent / raw).expanduser()
+            found = path.is_file()
+        except RuntimeError:  # '~someone/…' for a user this machine does not know
+            self.problem(node, f"{what}: cannot find the home folder in '{raw[:60]}'")
+            return None
+        except OSError as exc:  # a name too long for the file system, a loop of links
+            self.problem(node, f"{what}: cannot use '{raw[:60]}…': {exc.strerror}")
+            return None
+        if not found:
             self.problem(node, f"{what}: no such file: {path}")
             return None
         try:
@@ -399,7 +659,12 @@ class _Reader:
         path = self.existing_file(node, "cover")
         if path is None:
             return None
-        head = path.read_bytes()[:8]
+        try:
+            with path.open("rb") as file:
+                head = file.read(8)  # the magic number only: a cover may be large
+        except OSError as exc:
+            self.problem(node, f"cover: cannot read {path}: {exc.strerror}")
+            return None
         if not any(head.startswith(magic) for magic in IMAGE_TYPES):
             self.problem(node, f"cover: {path.name} is not a PNG or JPEG image")
             return None
@@ -466,6 +731,7 @@ class _Reader:
                 self.problem(item, f"languages: '{lang}' is listed twice")
             else:
                 langs.append(lang)
+                self.declared[lang] = item.start_mark.line + 1
         return tuple(langs)
 
     def voices(self, entry: tuple[yaml.Node, yaml.Node] | None, languages: Sequence[str]) -> dict[str, VoiceSettings]:
@@ -487,7 +753,10 @@ class _Reader:
             for lang, settings in voices.items():
                 message = self.check_voice(lang, settings, self.path.parent)
                 if message:
-                    line = settings.line if settings.line is not None else (entry[0].start_mark.line + 1 if entry else self.spoken.get(lang))
+                    # Where the voice is named, else where the language is (declared, or first spoken), else 'voices:'.
+                    line = settings.line or self.declared.get(lang) or self.spoken.get(lang)
+                    if line is None and entry is not None:
+                        line = entry[0].start_mark.line + 1
                     where = f"voices.{lang}" if lang in given or lang in languages else f"text in '{lang}' (no voice for it)"
                     self.problems.append(Problem(self.path, line, f"{where}: {message}"))
                 if settings.fallback is not None:
@@ -557,15 +826,15 @@ class _Reader:
         if file_entry is not None:
             path = self.existing_file(file_entry[1], "lexicon_file")
             if path is not None:
-                sub = _Reader(path, None)
+                sub = _Reader(path, None, limits=self.limits)
                 try:
-                    root = yaml.compose(read_text_file(path), Loader=yaml.SafeLoader)
+                    source = read_text_file(path, "lexicon file", self.limits.lexicon_bytes, ENVIRONMENT["lexicon_bytes"])
+                    root = compose_yaml(source, path, self.limits)
+                except ScriptError as exc:  # the lexicon file's own problems, with its name and lines
+                    self.problems += exc.problems
+                    root = None
                 except InputError as exc:
                     self.problem(file_entry[1], f"lexicon_file: {exc.message}")
-                    root = None
-                except yaml.MarkedYAMLError as exc:
-                    mark = exc.problem_mark or exc.context_mark
-                    self.problems.append(Problem(path, mark.line + 1 if mark else None, f"YAML syntax error: {exc.problem or exc.context}"))
                     root = None
                 if root is not None:
                     merged = sub.lexicon_entries(root, "lexicon")
@@ -582,8 +851,12 @@ class _Reader:
                 self.problem(key_node, f"{what}: '{lang}' is not a language code like 'en' or 'ar'")
                 continue
             words = self.mapping(words_node, f"{what}.{lang}", None) or {}
-            if len(words) > MAX_LEXICON_ENTRIES:
-                self.problem(words_node, f"{what}.{lang} has {len(words):,} entries; at most {MAX_LEXICON_ENTRIES:,}")
+            if len(words) > self.limits.lexicon_entries:
+                self.problem(
+                    words_node,
+                    f"{what}.{lang} has {len(words):,} entries; at most {self.limits.lexicon_entries:,} "
+                    f"({ENVIRONMENT['lexicon_entries']} raises the limit)",
+                )
                 continue
             for word, (word_node, spoken_node) in words.items():
                 spoken = self.scalar(spoken_node, f"{what}.{lang}.{word}")

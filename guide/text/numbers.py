@@ -124,6 +124,7 @@ def speakable(text: str, lang: str) -> str:
     """
     base, _, region = lang.replace("_", "-").lower().partition("-")
     spoken = _drop_decorations(_expand_ligatures(text) if base == "ar" else text)
+    spoken = _long_numbers(spoken, base)
     if base == "en":
         spoken = _english(_fold(spoken), day_first=region not in ("", "us"))
     elif base == "ar":
@@ -133,6 +134,29 @@ def speakable(text: str, lang: str) -> str:
     if spoken == text:
         return text
     return _SPACES.sub(" ", spoken).strip()
+
+
+MAX_NUMBER_DIGITS = 15
+"""Longer digit strings (card or phone numbers, pasted ids) are read digit by digit; no rule sees them whole."""
+
+_DIGIT = "0-9\u0660-\u0669\u06f0-\u06f9"
+_LONG_NUMBER = re.compile(rf"[{_DIGIT}](?:[{_DIGIT},\u066c.\u066b]*[{_DIGIT}])?")
+
+
+def _long_numbers(text: str, base: str) -> str:
+    """Digit runs longer than MAX_NUMBER_DIGITS as digits, one word each (Python's int() refuses 4,300 digits;
+    num2words overflows on ordinals past 10**306; nobody says such numbers as one number anyway)."""
+
+    def read(m: re.Match[str]) -> str:
+        digits = "".join(c for c in m.group() if c.isdigit())
+        if len(digits) <= MAX_NUMBER_DIGITS:
+            return m.group()
+        folded = digits.translate(_DIGIT_FOLD)
+        if base == "ar":
+            return _ar_digits(folded)
+        return _en_digits(folded) if base == "en" else " ".join(folded)
+
+    return _LONG_NUMBER.sub(read, text)
 
 
 def _fold(text: str) -> str:
