@@ -11,9 +11,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import json
 from contextlib import contextmanager
-import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +27,7 @@ from .authoring.review import MAX_WORDS, Review, review
 from .planner import Plan, Sentence, Utterance, plan_script, plan_sentences
 from .text import markup
 from .text.frontend import FrontEnd, languages_spoken
-from .publish.files import remove_leftovers, sha256_of, write_text
+from .publish.files import place, read_own_text, remove_leftovers, safe_child, sha256_of, staging_folder, write_text
 from .publish.companions import transcript_files, write_companions
 from .publish.feed import now
 from .publish.mp3 import Frames, Tags, check_bitrate, write_mp3
@@ -287,7 +285,7 @@ def build(
         manifest = _read_manifest(folder / MANIFEST)
         work = plan_work(the_plan, cache, folder, manifest, bitrate, only, force)
         folder.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=folder))
+        staging = staging_folder(folder)
         try:
             encoded, fallbacks = _record_and_encode(work, registry, cache, staging, jobs, progress)
             changed = _publish(staging, folder, work, encoded, manifest)
@@ -475,11 +473,9 @@ def _publish(staging: Path, folder: Path, work: Work, encoded: dict[str, dict], 
         data["languages"][lang] = block
 
     for relative in encoded:
-        target = folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        (staging / relative).replace(target)
+        place(staging / relative, folder, relative)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    old_text = (folder / MANIFEST).read_text(encoding="utf-8") if (folder / MANIFEST).is_file() else None
+    old_text = read_own_text(folder / MANIFEST)
     if text == old_text:
         return bool(encoded)
     old_files = set(previous)
@@ -487,7 +483,7 @@ def _publish(staging: Path, folder: Path, work: Work, encoded: dict[str, dict], 
     for stale in old_files - set(old_entries(data)):
         if not Path(stale).is_absolute() and ".." not in Path(stale).parts:
             for name in [stale, *transcript_files(stale)]:
-                (folder / name).unlink(missing_ok=True)
+                safe_child(folder, name).unlink(missing_ok=True)
     return True
 
 

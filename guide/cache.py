@@ -2,26 +2,43 @@
 
 Takes are written to a temporary name and renamed into place, so a build
 killed at any moment leaves only whole takes, which the next build reuses.
+
+The cache folder is the user's (it may be a symbolic link); below it, guide follows
+no link: ``takes/`` and ``takes/ab/`` must be real folders (a link there is an
+error), and a link in place of a take is not a take: it is recorded again and
+replaced, never read (a planted link cannot slip foreign audio into a guide).
 """
 
 from __future__ import annotations
 
 import os
+import re
+import stat
 import tempfile
 import wave
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import BinaryIO
 
 import numpy as np
 
 from .audio.assemble import SAMPLE_RATE
-from .errors import InputError
-from .publish.files import remove_leftovers, temp_prefix
+from .errors import InputError, OutputError
+from .publish.files import (
+    DISK_ERRNOS,
+    link_refused,
+    remove_leftovers,
+    safe_child,
+    temp_prefix,
+)
 
 CACHE_ENV = "GUIDE_CACHE_DIR"
 DEFAULT_CACHE = Path(".guide-cache")
 """Relative to the folder `guide` runs in (the project root), git-ignored."""
+
+KEY_RE = re.compile(r"[0-9A-Za-z_-]{2,128}")
+"""A take key is a file name: no separator, no dot (keys are SHA-256 hex digests)."""
 
 
 def cache_dir(given: str | Path | None = None) -> Path:
@@ -53,32 +70,57 @@ class TakeCache:
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
         self.takes = self.folder / "takes"
+        _check_folder(self.folder)
 
     def path(self, key: str) -> Path:
-        """Where the take `key` is (or would be) stored."""
-        return self.takes / key[:2] / f"{key}.wav"
+        """Where the take `key` is (or would be) stored.
+
+        Raises:
+            OutputError: ``takes/`` or ``takes/<k[:2]>/`` is a symbolic link.
+        """
+        return safe_child(self.folder, _relative(key))
 
     def has(self, key: str) -> bool:
-        return self.path(key).is_file()
+        """Whether the take is stored: a real file, not a link to one."""
+        try:
+            return stat.S_ISREG(os.lstat(self.path(key)).st_mode)
+        except OSError:
+            return False
 
     def load(self, key: str) -> np.ndarray:
-        """The take's samples (int16)."""
-        with wave.open(str(self.path(key)), "rb") as wav:
+        """The take's samples (int16); never read through a symbolic link."""
+        with self._open(key) as handle, wave.open(handle, "rb") as wav:
             return np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(np.int16)
 
     def frames(self, key: str) -> int:
         """The take's length in samples, read from its header only."""
-        with wave.open(str(self.path(key)), "rb") as wav:
+        with self._open(key) as handle, wave.open(handle, "rb") as wav:
             return wav.getnframes()
 
-    def store(self, key: str, samples: np.ndarray) -> None:
-        """Store a take atomically (a reader never sees half a take)."""
-        target = self.path(key)
+    def _open(self, key: str) -> BinaryIO:
+        path = self.path(key)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            if os.path.islink(path):
+                raise link_refused(path, self.folder) from None
+            raise
+        return os.fdopen(fd, "rb")
+
+    def store(self, key: str, samples: np.ndarray) -> None:
+        """Store a take atomically (a reader never sees half a take); a link in its place is replaced.
+
+        Raises:
+            OutputError: the take cannot be written (read-only folder, disk full, file
+                size limit), or a folder of the cache is a symbolic link. Nothing half
+                written is left.
+        """
+        target = self.folder / _relative(key)
+        try:
+            target = safe_child(self.folder, _relative(key), mkdir=True)
             fd, tmp = tempfile.mkstemp(prefix=temp_prefix(key[:12]), suffix=".part", dir=target.parent)
         except OSError as exc:
-            raise InputError(f"cannot write to the take cache {self.folder}: {exc.strerror}") from None
+            raise self._cannot_write(target, exc) from None
         try:
             with os.fdopen(fd, "wb") as handle, wave.open(handle, "wb") as wav:
                 wav.setnchannels(1)
@@ -86,16 +128,41 @@ class TakeCache:
                 wav.setframerate(SAMPLE_RATE)
                 wav.writeframes(np.asarray(samples, dtype="<i2").tobytes())
             os.replace(tmp, target)
+        except OSError as exc:
+            raise self._cannot_write(target, exc) from None
         finally:
             Path(tmp).unlink(missing_ok=True)
 
+    def _cannot_write(self, target: Path, exc: OSError) -> OutputError:
+        why = exc.strerror or str(exc)
+        if exc.errno in DISK_ERRNOS:
+            why += " (the disk is full, or a file size limit or quota was reached)"
+        return OutputError(f"cannot write {target}: {why}; the take cache {self.folder} keeps only whole takes")
+
     def _files(self) -> Iterable[Path]:
-        return self.takes.glob("*/*.wav") if self.takes.is_dir() else ()
+        """Every stored take, following no link (a link to a folder in ``takes/`` is refused)."""
+        takes = safe_child(self.folder, "takes", folder=True)
+        try:
+            shards = list(os.scandir(takes))
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        found = []
+        for shard in shards:
+            if shard.is_symlink():
+                if os.path.isdir(shard.path):
+                    raise link_refused(Path(shard.path), self.folder)
+                continue
+            if not shard.is_dir(follow_symlinks=False):
+                continue
+            for entry in os.scandir(shard.path):
+                if entry.name.endswith(".wav") and not entry.name.startswith(".") and entry.is_file(follow_symlinks=False):
+                    found.append(Path(entry.path))
+        return found
 
     def info(self) -> CacheInfo:
         count = size = frames = 0
         for path in self._files():
-            length = path.stat().st_size
+            length = path.lstat().st_size
             count += 1
             size += length
             frames += (length - 44) // 2  # 16-bit mono after the 44-byte header
@@ -109,13 +176,38 @@ class TakeCache:
         removed = freed = 0
         for path in list(self._files()):
             if path.stem not in keep:
-                freed += path.stat().st_size
+                freed += path.lstat().st_size
                 path.unlink(missing_ok=True)
                 removed += 1
-        if self.takes.is_dir():
-            remove_leftovers(self.takes, ("*/.*.part",))
+        self.remove_leftovers()
         return removed, freed
 
     def remove_leftovers(self) -> int:
-        """Delete half-written takes of builds that died."""
-        return remove_leftovers(self.takes, ("*/.*.part",)) if self.takes.is_dir() else 0
+        """Delete half-written takes of builds that died.
+
+        Raises:
+            OutputError: ``takes/`` or a folder in it is a symbolic link (before anything is recorded).
+        """
+        return remove_leftovers(safe_child(self.folder, "takes", folder=True), ("*/.*.part",))
+
+
+def _relative(key: str) -> str:
+    """The take's path inside the cache folder."""
+    if not KEY_RE.fullmatch(key):
+        raise ValueError(f"not a take key: {key!r}")
+    return f"takes/{key[:2]}/{key}.wav"
+
+
+def _check_folder(folder: Path) -> None:
+    """InputError when `folder` cannot be a folder: it is a file, or lies under one."""
+    for place in (folder, *folder.parents):
+        try:
+            info = place.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError:
+            return  # unreadable parents: writing will say so
+        if not stat.S_ISDIR(info.st_mode):
+            what = "is a file" if place == folder else f"lies under {place}, which is a file"
+            raise InputError(f"the take cache {folder} {what}: choose a folder with --cache-dir or GUIDE_CACHE_DIR")
+        return

@@ -37,7 +37,7 @@ def _minutes(seconds: float) -> str:
 
 voices_dir_option = click.option(
     "--voices-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     multiple=True,
     help="Folder of extra Piper voices (NAME.onnx + NAME.onnx.json); also GUIDE_VOICES_DIR.",
 )

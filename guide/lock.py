@@ -3,6 +3,10 @@
 The lock is ``fcntl.flock`` on the guide's folder itself: nothing is written for
 it, and the kernel drops it when the holder exits however it exits (SIGKILL
 included), so the lock of a build that died is simply taken over.
+
+The guide folder may be a symbolic link the user made (to keep a guide on another
+disk); a link to nowhere (the disk not mounted) is named in the error, and what it
+points to is not created.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from .errors import GuideError
+from .errors import GuideError, OutputError
 
 
 class BuildLocked(GuideError):
@@ -26,7 +30,16 @@ class BuildLock:
         self._fd: int | None = None
 
     def __enter__(self) -> "BuildLock":
-        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            dangling = _dangling_link(self.folder)
+            if dangling is None:
+                raise
+            raise OutputError(
+                f"{dangling}: is a symbolic link to {os.readlink(dangling)}, which does not exist "
+                "(a disk not mounted?); mount or create it, or remove the link"
+            ) from None
         fd = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -43,3 +56,11 @@ class BuildLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+def _dangling_link(folder: Path) -> Path | None:
+    """The symbolic link to nowhere on the way to `folder`, if that is why it cannot be made."""
+    for place in (folder, *folder.parents):
+        if place.is_symlink() and not place.exists():
+            return place
+    return None

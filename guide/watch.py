@@ -52,10 +52,11 @@ def watch(
         except GuideError as exc:
             report(f"Error: {exc.format_message()}")
 
-    for path in script_paths:
-        run(path)
+    # Stamps are taken before each build, so a save made while a build runs is seen next time round.
     files = watched_files(script_paths, named)
     stamps = _stamps(files)
+    for path in script_paths:
+        run(path)
     report(f"Watching {len(files)} file(s); press Ctrl-C to stop.")
     while not should_stop():
         time.sleep(interval)
@@ -69,4 +70,5 @@ def watch(
             if path in changed or any(p not in script_paths for p in changed):
                 run(path)
         files = watched_files(script_paths, named)
-        stamps = _stamps(files)
+        # Files the scripts name now but did not before start from their stamp after the build.
+        stamps = {**_stamps([p for p in files if p not in stamps]), **{p: stamps[p] for p in files if p in stamps}}

@@ -63,6 +63,21 @@ def write_script(tmp_path: Path):
     return write
 
 
+@pytest.fixture(scope="session")
+def small_build(tmp_path_factory, registry) -> Path:
+    """The small script built once per session: ``small.yaml``, ``out/`` and ``cache/`` in one folder.
+
+    Tests copy it and never change it.
+    """
+    from guide import builder
+
+    root = tmp_path_factory.mktemp("small-build")
+    script = root / "small.yaml"
+    script.write_text(SMALL_SCRIPT, encoding="utf-8")
+    builder.build(script, root / "out", registry=registry, cache_folder=root / "cache", jobs=1)
+    return root
+
+
 @pytest.fixture
 def small_script(write_script) -> Path:
     return write_script(SMALL_SCRIPT, "small.yaml")

@@ -98,7 +98,7 @@ def test_fallback_voice_speaks_what_gtts_cannot_and_is_reported(tmp_path, write_
     # Back online: the next build asks gTTS again, and the track no longer holds a fallback take.
     standin.fail_texts.clear()
     again = CliRunner().invoke(main, ["build", str(script), "--out", str(out), "--jobs", "1"])
-    assert again.exit_code == 0 and "fallback" not in again.output
+    assert again.exit_code == 0 and "spoken by the fallback voice" not in again.output
     manifest = json.loads((out / "online" / "manifest.json").read_text(encoding="utf-8"))
     track = next(t for t in manifest["languages"]["ar"]["tracks"] if t["id"] == "how-long")
     assert track["fallback_takes"] == 0

@@ -2,7 +2,9 @@
 playlists, JSON chapters, podcast feeds, the cover, the web player.
 
 Each file is rewritten only when its content changes, so a build with nothing
-new leaves the folder untouched.
+new leaves the folder untouched. Every file is written inside the guide folder and
+through no symbolic link (:func:`guide.publish.files.safe_child`): a link planted in
+place of a companion is replaced by the file, whatever it points to.
 """
 
 from __future__ import annotations
@@ -14,19 +16,16 @@ from pathlib import Path
 from ..audio.assemble import Cue
 from ..script.model import Script
 from . import feed as feeds
-from .files import atomic_path, write_text
+from .files import atomic_path, read_own, safe_child, write_text
 from .player import player_html
 from .transcripts import plain, srt, vtt
 
 
 def _put(folder: Path, relative: str, text: str, written: list[str]) -> None:
-    target = folder / relative
-    try:
-        if target.read_text(encoding="utf-8") == text:
-            return
-    except (OSError, UnicodeDecodeError):
-        pass
-    write_text(target, text)
+    target = safe_child(folder, relative)
+    if read_own(target) == text.encode("utf-8"):
+        return
+    write_text(target, text, root=folder)
     written.append(relative)
 
 
@@ -50,9 +49,9 @@ def write_companions(folder: Path, script: Script, manifest: dict, base_url: str
     languages = {lang: entry for lang, entry in manifest.get("languages", {}).items() if entry.get("full_guide")}
     cover = cover_name(script)
     if cover:
-        target = folder / cover
-        if not target.is_file() or target.read_bytes() != script.cover.read_bytes():
-            with atomic_path(target) as tmp:
+        target = safe_child(folder, cover)
+        if read_own(target) != script.cover.read_bytes():
+            with atomic_path(target, root=folder) as tmp:
                 shutil.copyfile(script.cover, tmp)
             written.append(cover)
 
