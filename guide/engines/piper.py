@@ -88,7 +88,7 @@ class PiperEngine:
         elif name in available:
             model = available[name]
         else:
-            where = ", ".join(str(d) for d in self.voices_dirs) or f"none given (--voices-dir or {VOICES_DIR_ENV})"
+            where = ", ".join(f"{d}{'' if d.is_dir() else ' (not a folder)'}" for d in self.voices_dirs) or f"none given (--voices-dir or {VOICES_DIR_ENV})"
             raise VoiceNotFound(
                 f"piper has no voice '{name}' (available: {', '.join(available) or 'none'}; voices folders: {where})"
             )
