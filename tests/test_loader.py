@@ -231,3 +231,17 @@ def test_missing_translations_are_errors_unless_allowed(write_script, registry):
     assert result.exit_code == 0, result.output
     assert "2 text(s) not translated yet" in result.output and f"{path}:4: intro.ar: not translated yet" in result.output
     assert CliRunner().invoke(main, ["check", str(path)]).exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        (GOOD_HEAD + "voices:\n  en: {engine: piper, sped: 1.2}\noutro: {en: a, ar: ب}\n", "unknown key 'sped' (did you mean 'speed'?"),
+        (GOOD_HEAD + "outro: {en: a, ar: ب}\nlexicom: {}\n", "unknown key 'lexicom' (did you mean 'lexicon'?"),
+        (GOOD_HEAD + "outro: {en: a, ar: ب}\ncolour: red\n", "unknown key 'colour' (allowed:"),
+    ],
+)
+def test_unknown_keys_suggest_the_nearest(text, hint, write_script, registry):
+    with pytest.raises(ScriptError) as caught:
+        load(write_script(text), registry)
+    assert hint in str(caught.value)

@@ -11,6 +11,7 @@ in bounded time and memory: the bounds are :class:`~guide.script.limits.Limits`
 
 from __future__ import annotations
 
+import difflib
 import re
 import stat
 from collections.abc import Callable, Mapping, Sequence
@@ -362,7 +363,9 @@ class _Reader:
                 self.problem(key_node, f"{what}: duplicate key '{key}' (first at line {out[key][0].start_mark.line + 1})")
                 continue
             if allowed is not None and key not in allowed:
-                self.problem(key_node, f"{what}: unknown key '{key}' (allowed: {', '.join(allowed)})")
+                near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
+                hint = f"did you mean '{near[0]}'? " if near else ""
+                self.problem(key_node, f"{what}: unknown key '{key}' ({hint}allowed: {', '.join(allowed)})")
                 continue
             out[key] = (key_node, value_node)
         return out
