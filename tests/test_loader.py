@@ -245,3 +245,13 @@ def test_unknown_keys_suggest_the_nearest(text, hint, write_script, registry):
     with pytest.raises(ScriptError) as caught:
         load(write_script(text), registry)
     assert hint in str(caught.value)
+
+
+def test_a_lexicon_replacement_in_another_script_gets_that_languages_voice(write_script, registry):
+    from guide.builder import plan
+
+    path = write_script('id: t\ntitle: T\nlanguages: [en]\nlexicon:\n  en: {Botox: "بوتوكس"}\nintro: "Botox works."\n')
+    script = load(path, registry)
+    assert list(script.voices) == ["en", "ar"]
+    takes = plan(script, registry).takes()
+    assert [(t.voice.engine, t.voice.lang, t.text) for t in takes[:2]] == [("espeak", "ar", "بوتوكس"), ("piper", "en", "works.")]

@@ -602,9 +602,10 @@ class _Reader:
         faq = tuple(f for f in (self.faq(n, i, languages, seen_ids) for i, n in enumerate(faq_nodes)) if f)
         if not self.problems and not (intro or sections or faq or outro):
             self.problem(root, "script: nothing to say; add an intro, sections, faq or an outro")
-        # Voices last: texts tell which other languages are spoken inside them.
-        voices = self.voices(top.get("voices"), languages)
         lexicon = self.lexicon(top.get("lexicon"), top.get("lexicon_file"))
+        self.lexicon_languages(lexicon, top.get("lexicon") or top.get("lexicon_file"))
+        # Voices last: texts and the lexicon tell which other languages are spoken inside them.
+        voices = self.voices(top.get("voices"), languages)
 
         if self.problems:
             raise ScriptError(self.problems)
@@ -846,6 +847,16 @@ class _Reader:
             for lang, words in self.lexicon_entries(entry[1], "lexicon").items():
                 merged.setdefault(lang, {}).update(words)
         return merged
+
+    def lexicon_languages(self, lexicon: Mapping[str, Mapping[str, str]], entry: tuple[yaml.Node, yaml.Node] | None) -> None:
+        """Note the languages a lexicon's replacements are written in ("Botox: بوتوكس" is spoken by the ar voice)."""
+        if not self.code_switch or entry is None:
+            return
+        for lang, words in lexicon.items():
+            for spoken in words.values():
+                other = has_foreign(spoken, lang)
+                if other:
+                    self.spoken.setdefault(other, entry[0].start_mark.line + 1)
 
     def lexicon_entries(self, node: yaml.Node, what: str) -> dict[str, dict[str, str]]:
         out: dict[str, dict[str, str]] = {}
