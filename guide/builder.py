@@ -34,7 +34,7 @@ from .publish.mp3 import Frames, Tags, check_bitrate, write_mp3
 from .publish.files import write_wav
 from .renderer import Progress, Substitution, Timeline, default_jobs, record_takes, stream, track_pcm
 from .script.loader import default_voice, load_script
-from .script.model import Loudness, Script, VoiceSettings
+from .script.model import Loudness, Pauses, Script, VoiceSettings
 from .work import FileJob, Work, old_entries, plan_work
 
 MANIFEST = "manifest.json"
@@ -146,7 +146,7 @@ def say(
 ) -> tuple[tuple[Sentence, ...], float]:
     """Speak one text through the same front-end and engines as a build, into `out` (MP3, or WAV by suffix).
 
-    `script_path` lends a script's voices, lexicon and code switching; `voice` overrides
+    `script_path` lends a script's voices, lexicon, code switching and pauses; `voice` overrides
     the voice of `lang`. Returns what was spoken (sentences of takes) and the duration.
     """
     registry = registry or EngineRegistry()
@@ -154,9 +154,11 @@ def say(
     code_switch = True
     settings: dict[str, VoiceSettings] = {}
     base = Path.cwd()
+    pauses = Pauses()
     if script_path is not None:
         script = load(script_path, registry)
         lexicon, code_switch, settings, base = dict(script.lexicon), script.code_switch, dict(script.voices), script.path.parent
+        pauses = script.pauses
     if voice is not None:
         settings[lang] = voice
     try:
@@ -180,7 +182,7 @@ def say(
     with _disk_errors():
         substitutions = record_takes(list({t.key: t for t in takes}.values()), registry, cache, 1, None)
         timeline = Timeline()
-        steps = (Utterance(text, voices[lang], spoken, "paragraph", 0.35),)
+        steps = (Utterance(text, voices[lang], spoken, "paragraph", pauses.sentence),)
         substitutes = {s.key: s.used for s in substitutions}
         samples = np.concatenate(list(stream(steps, (), cache, timeline, substitutes)) or [np.zeros(0, dtype=np.int16)])
         if out.suffix.lower() == ".wav":

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tempfile
 import wave
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from .publish.files import (
     link_refused,
     remove_leftovers,
     safe_child,
-    temp_prefix,
+    write_wav,
 )
 
 CACHE_ENV = "GUIDE_CACHE_DIR"
@@ -117,21 +116,9 @@ class TakeCache:
         """
         target = self.folder / _relative(key)
         try:
-            target = safe_child(self.folder, _relative(key), mkdir=True)
-            fd, tmp = tempfile.mkstemp(prefix=temp_prefix(key[:12]), suffix=".part", dir=target.parent)
+            write_wav(target, samples, SAMPLE_RATE, root=self.folder)
         except OSError as exc:
             raise self._cannot_write(target, exc) from None
-        try:
-            with os.fdopen(fd, "wb") as handle, wave.open(handle, "wb") as wav:
-                wav.setnchannels(1)
-                wav.setsampwidth(2)
-                wav.setframerate(SAMPLE_RATE)
-                wav.writeframes(np.asarray(samples, dtype="<i2").tobytes())
-            os.replace(tmp, target)
-        except OSError as exc:
-            raise self._cannot_write(target, exc) from None
-        finally:
-            Path(tmp).unlink(missing_ok=True)
 
     def _cannot_write(self, target: Path, exc: OSError) -> OutputError:
         why = exc.strerror or str(exc)

@@ -10,7 +10,7 @@ import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterator, Mapping, Union
+from typing import Iterator, Mapping, Sequence, Union
 
 from .engines.base import VoiceRef
 from .script.model import BulletList, Music, Paragraph, Script, Text
@@ -150,6 +150,15 @@ def pieces(steps) -> Iterator[Union[TakeSpec, Pause, "TrackRef", "ChapterMark"]]
             yield from unit.pieces
         else:
             yield unit
+
+
+def heard(steps, tracks: Sequence["TrackPlan"]) -> Iterator[Union[TakeSpec, Pause, "ChapterMark"]]:  # noqa: ANN001
+    """Takes, pauses and chapter marks in the order heard, each track reference replaced by that track's."""
+    for piece in pieces(steps):
+        if isinstance(piece, TrackRef):
+            yield from heard(tracks[piece.index].steps, tracks)
+        else:
+            yield piece
 
 
 @dataclass(frozen=True)

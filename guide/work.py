@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 from .cache import TakeCache
 from .errors import InputError
 from .publish.files import file_sha256, sha256_of
-from .planner import ChapterMark, LanguagePlan, Pause, Plan, TakeSpec, TrackPlan, TrackRef, pieces
+from .planner import ChapterMark, LanguagePlan, Pause, Plan, TakeSpec, TrackPlan, heard
 from .publish.mp3 import Tags
 from .script.model import Script
 
@@ -119,11 +119,9 @@ def _digest(value: object) -> str:
 def _layout(steps, tracks: Sequence[TrackPlan]) -> list:  # noqa: ANN001
     """The sequence heard: take keys and pause lengths, track references expanded."""
     out: list = []
-    for piece in pieces(steps):
+    for piece in heard(steps, tracks):
         if isinstance(piece, ChapterMark):
             out.append(f"chapter {piece.index}")
-        elif isinstance(piece, TrackRef):
-            out += _layout(tracks[piece.index].steps, tracks)
         elif isinstance(piece, Pause):
             out.append(round(piece.seconds, 4))
         else:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..errors import Problem
-from ..planner import Pause, Plan, TakeSpec, pieces
+from ..planner import Pause, Plan, TakeSpec, heard
 from ..script.model import BulletList, Paragraph, Script, Text
 from ..text.codeswitch import script_of
 from ..text.frontend import FrontEnd, Run, sentences
@@ -128,7 +128,7 @@ def review(script: Script, plan: Plan, max_words: int = MAX_WORDS, gtts_requests
         estimate = LanguageEstimate(lang_plan.lang)
         estimate.untranslated = sum(1 for _, text in texts(script) if not text.source(lang_plan.lang))
         seen: set[str] = set()
-        for piece in _heard(lang_plan):
+        for piece in heard(lang_plan.full.steps, lang_plan.tracks):
             if isinstance(piece, Pause):
                 estimate.seconds += piece.seconds
             elif isinstance(piece, TakeSpec):
@@ -142,14 +142,3 @@ def review(script: Script, plan: Plan, max_words: int = MAX_WORDS, gtts_requests
                         estimate.web_requests += gtts_requests(piece.text, piece.voice) if gtts_requests else 1
         result.estimates.append(estimate)
     return result
-
-
-def _heard(lang_plan) -> Iterator:  # noqa: ANN001 - a LanguagePlan
-    """Every take and pause of the full guide, tracks expanded."""
-    from ..planner import TrackRef
-
-    for piece in pieces(lang_plan.full.steps):
-        if isinstance(piece, TrackRef):
-            yield from pieces(lang_plan.tracks[piece.index].steps)
-        else:
-            yield piece

@@ -23,6 +23,7 @@ import os
 import shutil
 import stat
 import tempfile
+import wave
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePath
@@ -293,11 +294,9 @@ def atomic_path(target: Path, root: Path | None = None) -> Iterator[Path]:
         tmp_path.unlink(missing_ok=True)
 
 
-def write_wav(target: Path, samples: np.ndarray, sample_rate: int = 44100) -> None:
-    """Write mono int16 samples to `target` as a WAV file, atomically."""
-    import wave
-
-    with atomic_path(target) as tmp, wave.open(str(tmp), "wb") as wav:
+def write_wav(target: Path, samples: np.ndarray, sample_rate: int = 44100, root: Path | None = None) -> None:
+    """Write mono int16 samples to `target` as a WAV file, atomically (`root` as for :func:`atomic_path`)."""
+    with atomic_path(target, root) as tmp, wave.open(str(tmp), "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(sample_rate)
