@@ -19,6 +19,7 @@ from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 
+from .audio.ffmpeg import Ffmpeg, require_capable
 from .cache import TakeCache, cache_dir
 from .engines import EngineRegistry, VoiceInfo, VoiceNotFound, VoiceRef
 from .errors import EngineError, InputError, OutputError, Problem, ScriptError
@@ -150,6 +151,7 @@ def say(
     the voice of `lang`. Returns what was spoken (sentences of takes) and the duration.
     """
     registry = registry or EngineRegistry()
+    require_capable()
     lexicon: dict = {}
     code_switch = True
     settings: dict[str, VoiceSettings] = {}
@@ -245,16 +247,17 @@ def _gather(
     bitrate: str,
     registry: EngineRegistry,
     cache_folder: str | Path | None,
-) -> tuple[str, Script, Plan, TakeCache, Path]:
-    """Check every input of a build before anything is recorded or written."""
+) -> tuple[str, Script, Plan, TakeCache, Path, Ffmpeg]:
+    """Check every input of a build, and the ffmpeg it will use, before anything is recorded or written."""
     bitrate = check_bitrate(bitrate)
+    tool = require_capable()
     script = load(path, registry)
     the_plan = plan(script, registry, languages)
     cache = open_cache(cache_folder, out)
     folder = Path(out) / script.id
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{folder}: exists and is not a folder")
-    return bitrate, script, the_plan, cache, folder
+    return bitrate, script, the_plan, cache, folder, tool
 
 
 def build(
@@ -278,19 +281,19 @@ def build(
     if jobs < 1:
         raise InputError(f"--jobs must be at least 1, not {jobs}")
     registry = registry or EngineRegistry()
-    bitrate, script, the_plan, cache, folder = _gather(path, out, languages, bitrate, registry, cache_folder)
+    bitrate, script, the_plan, cache, folder, tool = _gather(path, out, languages, bitrate, registry, cache_folder)
 
     with _disk_errors(), BuildLock(folder):
         cache.remove_leftovers()
         if folder.is_dir():
             remove_leftovers(folder)
         manifest = _read_manifest(folder / MANIFEST)
-        work = plan_work(the_plan, cache, folder, manifest, bitrate, only, force)
+        work = plan_work(the_plan, cache, folder, manifest, bitrate, only, force, encoder=tool.version)
         folder.mkdir(parents=True, exist_ok=True)
         staging = staging_folder(folder)
         try:
             encoded, fallbacks = _record_and_encode(work, registry, cache, staging, jobs, progress)
-            changed = _publish(staging, folder, work, encoded, manifest)
+            changed = _publish(staging, folder, work, encoded, manifest, tool)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         published = write_companions(folder, script, _read_manifest(folder / MANIFEST), base_url or script.base_url)
@@ -344,7 +347,8 @@ def _record_and_encode(
             return Frames(chapters=chapters, transcript=transcript, cover=script.cover)
 
         target = staging / job.file
-        write_mp3(pcm, target, job.tags, job.recipe["bitrate"], script.loudness, frames)
+        shown = f"the full guide {job.file}" if job.kind == "full" else job.file
+        write_mp3(pcm, target, job.tags, job.recipe["bitrate"], script.loudness, frames, shown)
         entry = _entry(job, timelines[-1], sha256_of(target), target.stat().st_size, substitutes)
         if job.kind == "full":
             entry["chapters"] = [{"title": t, "start": round(a, 3), "end": round(b, 3)} for t, a, b in _chapters(timelines[-1], tracks)]
@@ -446,11 +450,17 @@ def _entry(job: FileJob, timeline: Timeline, sha256: str | None, size: int, subs
     }
 
 
-def _publish(staging: Path, folder: Path, work: Work, encoded: dict[str, dict], manifest: dict) -> bool:
+def _publish(staging: Path, folder: Path, work: Work, encoded: dict[str, dict], manifest: dict, tool: Ffmpeg) -> bool:
     """Move encoded files into place and update the manifest; True when anything changed."""
     previous = old_entries(manifest)
     script = work.plan.script
-    data = {"id": script.id, "title": {lang: script.title[lang] for lang in script.title.by_lang}, "languages": {}}
+    data = {
+        "id": script.id,
+        "title": {lang: script.title[lang] for lang in script.title.by_lang},
+        # Which ffmpeg measured and encoded (each file's recipe holds its version too).
+        "ffmpeg": {"version": tool.version, "bundled": tool.bundled},
+        "languages": {},
+    }
     old_langs = manifest.get("languages") if isinstance(manifest.get("languages"), dict) else {}
     built = {lp.lang: lp for lp in work.plan.languages}
     for lang in script.languages:
@@ -523,8 +533,8 @@ def plan_build(
     cache_folder: str | Path | None = None,
 ) -> Work:
     """What `build` with the same arguments would record and encode, and why (``guide plan``)."""
-    bitrate, script, the_plan, cache, folder = _gather(path, out, languages, bitrate, registry or EngineRegistry(), cache_folder)
-    return plan_work(the_plan, cache, folder, _read_manifest(folder / MANIFEST), bitrate, only, force)
+    bitrate, script, the_plan, cache, folder, tool = _gather(path, out, languages, bitrate, registry or EngineRegistry(), cache_folder)
+    return plan_work(the_plan, cache, folder, _read_manifest(folder / MANIFEST), bitrate, only, force, encoder=tool.version)
 
 
 def named_files(path: str | Path, registry: EngineRegistry) -> list[Path]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__, builder
+from .audio.ffmpeg import use_ffmpeg
 from .engines import ENGINE_NAMES, EngineRegistry
 from .errors import GuideError, InputError
 from .planner import Pause
@@ -45,8 +46,16 @@ voices_dir_option = click.option(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="guide")
-def main() -> None:
+@click.option(
+    "--ffmpeg",
+    "ffmpeg_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Use this ffmpeg instead of the bundled one (also GUIDE_FFMPEG); checked before anything is recorded.",
+)
+def main(ffmpeg_path: Path | None) -> None:
     """Build narrated Arabic and English audio guides from a YAML script, offline."""
+    if ffmpeg_path is not None:
+        use_ffmpeg(str(ffmpeg_path))
 
 
 cache_dir_option = click.option(
@@ -355,3 +364,24 @@ def cache_prune(scripts: tuple[Path, ...], cache_dir: Path | None, voices_dir: t
     keep = builder.all_take_keys(_scripts(scripts), _registry(voices_dir))
     removed, freed = TakeCache(default_cache_dir(cache_dir)).prune(keep)
     click.echo(f"removed {removed} takes ({freed / 1e6:.1f} MB); kept {len(keep)} that the scripts use")
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("audio_out"), show_default=True, help="Output folder to check.")
+@cache_dir_option
+@voices_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def doctor(out: Path, cache_dir: Path | None, voices_dir: tuple[Path, ...], as_json: bool) -> None:
+    """Check that this machine can build a guide: Python, ffmpeg, voices, cache, disk, network.
+
+    Exit status 0 when a build can run, 1 otherwise; each ✗ comes with a fix.
+    """
+    from . import doctor as doc
+
+    report = doc.diagnose(out=out, cache_folder=cache_dir, scripts_dir=SCRIPTS_DIR, voices_dirs=voices_dir)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for line in doc.lines(report):
+            click.echo(line)
+    raise SystemExit(doc.exit_status(report))

@@ -68,6 +68,10 @@ class NetworkError(EngineError):
     """Raised when an online engine (gTTS) cannot be reached or keeps failing."""
 
 
+class ToolError(InputError):
+    """Raised when a tool the user chose instead of the bundled one (``GUIDE_FFMPEG``) cannot do what guide needs."""
+
+
 class AudioError(GuideError):
     """Raised when decoding, encoding or writing audio fails (ffmpeg, disk)."""
 

@@ -137,11 +137,12 @@ def _takes(layout: list, index: dict[str, TakeSpec]) -> tuple[TakeSpec, ...]:
     return tuple(index[k] for k in layout if _is_key(k))
 
 
-def recipe(layout: list, tags: Tags, bitrate: str, audio: dict, frames: dict) -> dict:
+def recipe(layout: list, tags: Tags, bitrate: str, audio: dict, frames: dict, encoder: str) -> dict:
     """What decides a file's bytes, in parts so a change can be named.
 
     `audio` holds what changes the sound besides the takes (loudness target, music);
-    `frames` what changes the ID3 frames besides the tags (cover, chapters, transcript).
+    `frames` what changes the ID3 frames besides the tags (cover, chapters, transcript);
+    `encoder` the ffmpeg version that measures, limits and encodes.
     """
     return {
         "takes": _digest([k for k in layout if _is_key(k)]),
@@ -149,6 +150,7 @@ def recipe(layout: list, tags: Tags, bitrate: str, audio: dict, frames: dict) ->
         "tags": _digest({"tags": asdict(tags), "frames": frames}),
         "bitrate": bitrate,
         "audio": _digest(audio),
+        "encoder": encoder,
     }
 
 
@@ -158,6 +160,7 @@ _CHANGE_NAMES = {
     "tags": "tags changed",
     "bitrate": "bitrate changed",
     "audio": "loudness or music changed",
+    "encoder": "ffmpeg changed",
 }
 
 
@@ -181,7 +184,7 @@ FRAMES_VERSION = 1
 
 
 def file_jobs(
-    lang_plan: LanguagePlan, plan: Plan, bitrate: str, index: dict[str, TakeSpec], inputs: tuple[dict, dict]
+    lang_plan: LanguagePlan, plan: Plan, bitrate: str, index: dict[str, TakeSpec], inputs: tuple[dict, dict], encoder: str
 ) -> list[FileJob]:
     """Every file of one language with its tags and recipe (nothing compared yet)."""
     script = plan.script
@@ -193,13 +196,13 @@ def file_jobs(
         tags = Tags(track.title, script.title[lang], lang, (position, count), script.author)
         layout = _layout(track.steps, lang_plan.tracks)
         track_audio = {**audio, "music": audio["music"] if track.music else None}
-        job_recipe = recipe(layout, tags, bitrate, track_audio, frames)
+        job_recipe = recipe(layout, tags, bitrate, track_audio, frames, encoder)
         jobs.append(FileJob(lang, track.id, track.kind, track.file, track.title, tags, job_recipe, _takes(layout, index)))
     full = lang_plan.full
     tags = Tags(full.title, script.title[lang], lang, None, script.author)
     layout = _layout(full.steps, lang_plan.tracks)
     chapters = {**frames, "chapter_titles": [t.title for t in lang_plan.tracks]}
-    job_recipe = recipe(layout, tags, bitrate, audio, chapters)
+    job_recipe = recipe(layout, tags, bitrate, audio, chapters, encoder)
     jobs.append(FileJob(lang, "full", "full", full.file, full.title, tags, job_recipe, _takes(layout, index)))
     return jobs
 
@@ -236,8 +239,13 @@ def plan_work(
     only: Sequence[str] = (),
     force: bool = False,
     file_hash: Callable[[Path], str | None] | None = None,
+    *,
+    encoder: str,
 ) -> Work:
-    """Compare the plan with the cache and the previous build; say what must be done and why."""
+    """Compare the plan with the cache and the previous build; say what must be done and why.
+
+    `encoder` is the version of the ffmpeg that will encode (part of every file's recipe).
+    """
     file_hash = file_hash or sha256_of
     unknown = sorted(set(only) - {t.id for lp in plan.languages for t in lp.tracks})
     if unknown:
@@ -254,7 +262,7 @@ def plan_work(
     index = {t.key: t for t in plan.takes()}  # once per build, not per language
     inputs = _script_inputs(plan.script)
     for lang_plan in plan.languages:
-        for job in file_jobs(lang_plan, plan, bitrate, index, inputs):
+        for job in file_jobs(lang_plan, plan, bitrate, index, inputs, encoder):
             in_scope = not selected or job.id in selected
             reasons: list[str] = []
             old = previous.get(job.file)

@@ -23,16 +23,28 @@ MP3_MARGIN_DB = 1.0
 
 OVERSAMPLE = 4
 
+METER = "ebur128=framelog=verbose"
+"""The integrated-loudness meter. Its per-frame lines go to the verbose log, which we do not
+read; ``framelog=quiet`` would say the same but ffmpeg before 6.0 (Debian 12's 5.1) refuses it."""
 
-def measure(pcm: Iterable[np.ndarray], sample_rate: int, chain: str | None = None) -> float | None:
-    """Integrated loudness (LUFS) of mono int16 `pcm` pieces, after the filter `chain` if given; None when silent."""
-    meter = f"{chain},ebur128=framelog=quiet" if chain else "ebur128=framelog=quiet"
-    out = pipe_pcm(["-af", meter, "-f", "null", "-"], pcm, sample_rate, log=True)
+PEAK_METER = "ebur128=peak=true"
+"""The meter of integrated loudness and true peak, for checking a finished file."""
+
+
+def measure(pcm: Iterable[np.ndarray], sample_rate: int, chain: str | None = None, name: str = "the audio") -> float | None:
+    """Integrated loudness (LUFS) of mono int16 `pcm` pieces, after the filter `chain` if given; None when silent.
+
+    `name` is the file the audio becomes, for errors.
+    """
+    meter = f"{chain},{METER}" if chain else METER
+    out = pipe_pcm(["-af", meter, "-f", "null", "-"], pcm, sample_rate, log=True, step=f"while measuring the loudness of {name}")
     return _integrated(out)
 
 
-def normalising_chain(pcm, sample_rate: int, target: Loudness) -> str | None:  # noqa: ANN001 - () -> pieces
+def normalising_chain(pcm, sample_rate: int, target: Loudness, name: str = "the audio") -> str | None:  # noqa: ANN001 - () -> pieces
     """The filter chain that brings the audio made by `pcm()` to `target`; None for silence.
+
+    `name` is the file the audio becomes, for errors.
 
     Compression and limiting take loudness off the peaks they catch (Piper's speech
     has a 20 dB peak-to-loudness ratio, 5 dB more than -16 LUFS under -2 dBTP
@@ -40,13 +52,13 @@ def normalising_chain(pcm, sample_rate: int, target: Loudness) -> str | None:  #
     with the secant method until within TOLERANCE: two to four passes of a meter,
     each a fraction of the MP3 encoder's cost.
     """
-    measured = measure(pcm(), sample_rate)
+    measured = measure(pcm(), sample_rate, name=name)
     if measured is None:
         return None
     gain, previous = target.integrated - measured, None
     for _ in range(MAX_PASSES):
         # Measured through the chain without oversampling: the same loudness at a quarter of the cost.
-        after = measure(pcm(), sample_rate, gain_filter(target, gain, sample_rate, oversample=False))
+        after = measure(pcm(), sample_rate, gain_filter(target, gain, sample_rate, oversample=False), name)
         if after is None or abs(target.integrated - after) <= TOLERANCE:
             break
         slope = 1.0
@@ -83,7 +95,7 @@ def gain_filter(target: Loudness, gain: float, sample_rate: int, oversample: boo
 
 def ebur128(path: str) -> tuple[float, float]:
     """(integrated LUFS, true peak dBTP) of an audio file, by ffmpeg's ebur128 meter."""
-    out = run_ffmpeg(["-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"], want_stderr=True)
+    out = run_ffmpeg(["-i", str(path), "-af", PEAK_METER, "-f", "null", "-"], want_stderr=True, step=f"while measuring the loudness of {path}")
     summary = out[out.rfind("Summary:") :]
     integrated = float(re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary).group(1))
     peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))

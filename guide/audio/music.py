@@ -22,7 +22,7 @@ def mix_under(speech: np.ndarray, cues: Sequence[Cue], music: Music) -> tuple[np
     lead = music.lead
     start = int(round(lead * SAMPLE_RATE))
     total = start + len(speech) + int(round(music.fade_out * SAMPLE_RATE))
-    bed = decode_file(str(music.file)).astype(np.float32)[:total]
+    bed = decode_file(str(music.file), step=f"while decoding the music file {music.file}").astype(np.float32)[:total]
     bed = np.pad(bed, (0, total - len(bed)))
 
     # Duck while the voice speaks: a 0/1 mask of the cues, smoothed into ramps.

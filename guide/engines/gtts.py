@@ -129,7 +129,7 @@ class GttsEngine:
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
         parts = [self._send(request, voice) for request in self.plan_requests(text, voice)]
-        samples = decode_mp3(b"".join(parts), SAMPLE_RATE, tempo=voice.speed)
+        samples = decode_mp3(b"".join(parts), SAMPLE_RATE, tempo=voice.speed, step="while decoding the audio gTTS sent")
         return AudioChunk(text, np.asarray(samples, dtype=np.int16), SAMPLE_RATE)
 
     def _send(self, request, voice: VoiceRef) -> bytes:  # noqa: ANN001 - requests.PreparedRequest

@@ -12,7 +12,7 @@ import numpy as np
 from ..audio.assemble import SAMPLE_RATE
 from ..audio.ffmpeg import pipe_pcm
 from ..audio.loudness import normalising_chain
-from ..errors import AudioError, InputError
+from ..errors import InputError
 from ..script.model import Loudness
 from .files import atomic_path
 
@@ -78,20 +78,21 @@ def write_mp3(
     bitrate: str = "96k",
     loudness: Loudness | None = None,
     frames: Callable[[], Frames] = Frames,
+    name: str | None = None,
 ) -> None:
     """Encode mono 44.1 kHz int16 audio to `target`, normalised to `loudness`, with tags and frames, atomically.
 
     `pcm` makes a fresh iterator of the audio's pieces: loudness takes one pass to
     measure and one to encode, and streaming keeps a long full guide out of memory.
     `frames` is called after encoding, when a streamed file's chapters are known.
+    `name` is how errors name the file (``en/03-benefits.mp3``; default: its file name).
     """
-    chain = normalising_chain(pcm, SAMPLE_RATE, loudness) if loudness is not None else None
+    name = name or target.name
+    chain = normalising_chain(pcm, SAMPLE_RATE, loudness, name) if loudness is not None else None
     filters = ["-af", chain] if chain else []
     with atomic_path(target) as tmp:
-        try:
-            pipe_pcm([*filters, "-codec:a", "libmp3lame", "-b:a", bitrate, "-ar", str(SAMPLE_RATE), "-f", "mp3", str(tmp)], pcm(), SAMPLE_RATE)
-        except AudioError as exc:
-            raise AudioError(f"could not encode {target.name}: {exc.message}") from None
+        pipe_pcm([*filters, "-codec:a", "libmp3lame", "-b:a", bitrate, "-ar", str(SAMPLE_RATE), "-f", "mp3", str(tmp)], pcm(), SAMPLE_RATE,
+                 step=f"while encoding {name}")
         _tag(tmp, tags, frames())
 
 
