@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import subprocess
 import tempfile
 import warnings
@@ -142,15 +143,18 @@ def pydub():  # noqa: ANN201 - the pydub.AudioSegment class
 
 
 def _last_lines(log: str, count: int = 2) -> str:
-    """ffmpeg's own last words: its last `count` distinct non-empty lines, oldest first."""
-    lines: list[str] = []
-    for line in reversed(log.strip().splitlines()):
-        line = line.strip()
-        if line and line not in lines:
-            lines.insert(0, line)
-        if len(lines) == count:
-            break
-    return " / ".join(lines)
+    """ffmpeg's own words on a failure: the first complaint of a component (its cause,
+    ``[AVFilterGraph] No such filter: 'x'``) and its last line (``Conversion failed!``)."""
+    lines = [line.strip() for line in log.strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    tagged = [_TAG.sub(r"[\1]", line) for line in lines if _TAG.match(line)]
+    words = [*tagged[:1], lines[-1]] if tagged else lines[-count:]
+    return " / ".join(dict.fromkeys(w[:300] for w in words))
+
+
+_TAG = re.compile(r"^\[(\w+) @ 0x[0-9a-f]+\]")
+"""ffmpeg's prefix of a component's message; the address is noise to a reader."""
 
 
 def _failed(step: str, status: int, log: str) -> AudioError:
