@@ -555,6 +555,20 @@ def all_take_keys(paths: Sequence[Path], registry: EngineRegistry) -> set[str]:
     return keys
 
 
+def check_piper_model(model: Path) -> None:
+    """Load the Piper voice at `model` and speak a word, so a broken file is refused before it is added."""
+    from .engines.piper import PiperEngine
+
+    engine = PiperEngine(threads=1)
+    ref = VoiceRef("piper", "xx", str(Path(model).resolve()))
+    try:
+        chunk = engine.synthesize("a.", ref)
+    except EngineError as exc:
+        raise InputError(f"{model}: Piper cannot use this voice: {exc.message}") from None
+    if chunk.duration <= 0:
+        raise InputError(f"{model}: Piper loaded this voice but it spoke nothing")
+
+
 def list_voices(registry: EngineRegistry | None = None) -> dict[str, list[VoiceInfo]]:
     """Engine name -> the voices it offers on this machine."""
     registry = registry or EngineRegistry()

@@ -321,12 +321,15 @@ def schema(show_path: bool) -> None:
         click.echo(resource.read_text(encoding="utf-8"), nl=False)
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.option("--engine", type=click.Choice(ENGINE_NAMES), help="Only this engine.")
 @click.option("--lang", help="Only voices for this language (e.g. ar).")
 @voices_dir_option
-def voices(engine: str | None, lang: str | None, voices_dir: tuple[Path, ...]) -> None:
-    """List the voices each engine offers on this machine."""
+@click.pass_context
+def voices(ctx: click.Context, engine: str | None, lang: str | None, voices_dir: tuple[Path, ...]) -> None:
+    """List the voices each engine offers on this machine; add or remove your own Piper voices."""
+    if ctx.invoked_subcommand is not None:
+        return
     registry = _registry(voices_dir)
     for name in [engine] if engine else registry.names():
         found = registry.get(name).list_voices()
@@ -336,6 +339,28 @@ def voices(engine: str | None, lang: str | None, voices_dir: tuple[Path, ...]) -
         click.echo(f"{name} ({where}): {len(found)} voice(s)")
         for voice in found:
             click.echo(f"  {voice.name:<28} {','.join(voice.languages):<16} {voice.detail}")
+
+
+@voices.command("add")
+@click.argument("model", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a voice of the same name.")
+def voices_add(model: Path, force: bool) -> None:
+    """Copy a Piper voice (MODEL.onnx and MODEL.onnx.json) into your voices folder, which every build searches."""
+    from .engines.user_voices import add_voice
+
+    voice = add_voice(model, force=force, check=builder.check_piper_model)
+    click.echo(f"added {voice.name} ({voice.language}, {voice.quality or 'quality not given'}, {voice.sample_rate} Hz) to {voice.model.parent}")
+    click.echo(f"use it in a script: voices: {{{voice.lang}: {{engine: piper, voice: {voice.name}}}}}")
+
+
+@voices.command("remove")
+@click.argument("name")
+def voices_remove(name: str) -> None:
+    """Remove one of your Piper voices by NAME (as `guide voices` lists it)."""
+    from .engines.user_voices import remove_voice
+
+    folder = remove_voice(name)
+    click.echo(f"removed {name} from {folder}")
 
 
 @main.group()

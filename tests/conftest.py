@@ -45,6 +45,14 @@ def private_cache(tmp_path_factory, monkeypatch) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def private_user_voices(tmp_path_factory, monkeypatch) -> Path:
+    """Every test gets its own (empty) folder of the user's Piper voices, never the real one."""
+    folder = tmp_path_factory.mktemp("user-voices")
+    monkeypatch.setenv("GUIDE_USER_VOICES_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def registry() -> EngineRegistry:
     """Real engines, created once so Piper's model loads once per test session."""

@@ -1,8 +1,9 @@
 """Piper, the offline neural engine (``piper-tts``), with the bundled CC0 voice en_US-joe-medium.
 
 A voice is a ``NAME.onnx`` model with its ``NAME.onnx.json`` config. Scripts
-name one of: the bundled voice, a voice in a voices folder (``--voices-dir``
-or ``GUIDE_VOICES_DIR``), or a path to a ``.onnx`` file (relative to the script).
+name one of: the bundled voice, a voice in a voices folder (``--voices-dir``,
+``GUIDE_VOICES_DIR``, then the user's own added with ``guide voices add``), or a
+path to a ``.onnx`` file (relative to the script).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import EngineError
+from ..errors import EngineError, InputError
 from ..script.model import VoiceSettings
 from ..publish.files import file_sha256
 from .base import AudioChunk, VoiceInfo, VoiceNotFound, VoiceRef, package_version
+from .user_voices import read_voice, user_voices_dir
 
 BUNDLED_VOICE = "en_US-joe-medium"
 VOICES_DIR_ENV = "GUIDE_VOICES_DIR"
@@ -43,7 +45,7 @@ class PiperEngine:
     def __init__(self, voices_dirs: Sequence[Path] = (), threads: int | None = None) -> None:
         self.threads = threads
         env = os.environ.get(VOICES_DIR_ENV)
-        self.voices_dirs = [Path(d) for d in voices_dirs] + ([Path(env)] if env else [])
+        self.voices_dirs = [Path(d) for d in voices_dirs] + ([Path(env)] if env else []) + [user_voices_dir()]
         self._loaded: dict[str, object] = {}
         self._lock = threading.Lock()
 
@@ -62,11 +64,17 @@ class PiperEngine:
 
     def list_voices(self) -> list[VoiceInfo]:
         bundled = bundled_voices()
+        mine = user_voices_dir()
         out = []
         for name, path in self.available().items():
-            lang = name.split("-")[0].replace("_", "-")
-            where = "bundled" if name in bundled else str(path.parent)
-            out.append(VoiceInfo(self.name, name, (lang, lang.split("-")[0]), where))
+            try:
+                about = read_voice(path)
+                lang, quality = about.language.replace("_", "-"), about.quality
+            except InputError:
+                lang, quality = name.split("-")[0].replace("_", "-"), ""
+            where = "bundled" if name in bundled else ("yours (guide voices add)" if path.parent == mine else str(path.parent))
+            detail = f"{quality}, {where}" if quality else where
+            out.append(VoiceInfo(self.name, name, (lang, lang.split("-")[0]), detail))
         return out
 
     def resolve(self, lang: str, settings: VoiceSettings, base_dir: Path) -> VoiceRef:
@@ -90,7 +98,8 @@ class PiperEngine:
         else:
             where = ", ".join(f"{d}{'' if d.is_dir() else ' (not a folder)'}" for d in self.voices_dirs) or f"none given (--voices-dir or {VOICES_DIR_ENV})"
             raise VoiceNotFound(
-                f"piper has no voice '{name}' (available: {', '.join(available) or 'none'}; voices folders: {where})"
+                f"piper has no voice '{name}' (available: {', '.join(available) or 'none'}; voices folders: {where}); "
+                f"add one with: guide voices add PATH/TO/{name}.onnx"
             )
         config = Path(f"{model}.json")
         if not config.is_file():
