@@ -102,6 +102,9 @@ class BuildResult:
     fallbacks: list[Substitution] = field(default_factory=list)
     """Takes spoken by a fallback voice because their own voice failed (reported, never silent)."""
 
+    voices: list[VoiceChoice] = field(default_factory=list)
+    """Which voice spoke each language built, and why."""
+
     @property
     def nothing_to_do(self) -> bool:
         return not self.recorded and not self.encoded and not self.manifest_changed and not self.published
@@ -192,6 +195,53 @@ def say(
         else:
             write_mp3(lambda: [samples], out, Tags(" ".join(s.text for s in spoken)[:120], "guide say", lang, None, None), "128k", loudness)
     return spoken, timeline.seconds
+
+
+ARABIC_BY_ESPEAK = (
+    "Arabic will be spoken by espeak-ng, a robotic voice that listeners understand poorly "
+    "(a speech recogniser misses about half of its characters, against 6 % of natural speech): "
+    "build online for Google's voice, or add a Piper Arabic voice (guide voices add)"
+)
+
+
+@dataclass(frozen=True)
+class VoiceChoice:
+    """Which voice will speak a language, and why (``guide check``, the build summary)."""
+
+    lang: str
+    """The script language."""
+
+    voice: str
+    """The voice that will speak it, e.g. ``gtts:ar`` or ``espeak:ar``."""
+
+    why: str
+    """In words: online or offline, the default or the script's, the fallback."""
+
+    warning: str | None = None
+    """Said when the choice will be hard to understand (Arabic by espeak-ng)."""
+
+    def __str__(self) -> str:
+        return f"{self.lang}: {self.voice} ({self.why})"
+
+
+def voice_choices(script: Script, registry: EngineRegistry, languages: Sequence[str] | None = None) -> list[VoiceChoice]:
+    """The voice of each language a build makes, and why; the script must be loaded (voices checked)."""
+    choices = []
+    for lang in languages or script.languages:
+        settings = script.voices[lang]
+        origin = "the default" if settings.line is None else "the script's"
+        voice = registry.resolve(lang, settings, script.path.parent)
+        if settings.engine == "gtts" and registry.offline:
+            why = f"offline build, gTTS not asked; {origin} is gTTS"
+        elif voice.engine == "gtts":
+            fallback = f"offline fallback: {voice.fallback.label}" if voice.fallback else "no offline fallback: the build stops when Google cannot be reached"
+            why = f"online, {origin}; {fallback}"
+        else:
+            why = f"offline, {origin}"
+        arabic = lang.split("-")[0] == "ar"
+        warning = ARABIC_BY_ESPEAK if arabic and voice.engine == "espeak" else None
+        choices.append(VoiceChoice(lang, voice.label, why, warning))
+    return choices
 
 
 def resolve_voices(script: Script, registry: EngineRegistry) -> dict[str, VoiceRef]:
@@ -292,7 +342,7 @@ def build(
         folder.mkdir(parents=True, exist_ok=True)
         staging = staging_folder(folder)
         try:
-            encoded, fallbacks = _record_and_encode(work, registry, cache, staging, jobs, progress)
+            encoded, fallbacks = _record_and_encode(work, registry, cache, staging, jobs, progress, old_entries(manifest), folder)
             changed = _publish(staging, folder, work, encoded, manifest, tool)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -302,31 +352,43 @@ def build(
         folder=folder,
         work=work,
         languages=_results(folder / MANIFEST, the_plan),
-        recorded=len(work.record),
+        recorded=len(work.record) - sum(1 for f in fallbacks if not f.recorded),
         reused=work.reused,
-        encoded=[job.file for job in work.encode],
+        encoded=[job.file for job in work.encode if job.file in encoded],
         manifest_changed=changed,
         published=published,
         feed_skipped=script.publish.feed and not (base_url or script.base_url),
         fallbacks=fallbacks,
+        voices=voice_choices(script, registry, [lp.lang for lp in the_plan.languages]),
         seconds=time.monotonic() - started,
     )
 
 
 def _record_and_encode(
-    work: Work, registry: EngineRegistry, cache: TakeCache, staging: Path, jobs: int, progress: Progress | None
+    work: Work,
+    registry: EngineRegistry,
+    cache: TakeCache,
+    staging: Path,
+    jobs: int,
+    progress: Progress | None,
+    previous: Mapping[str, dict],
+    folder: Path,
 ) -> tuple[dict[str, dict], list[Substitution]]:
     """Record the missing takes and encode every file that must be, into `staging`.
 
     A file is handed to an encoder thread (each runs ffmpeg processes) as soon as its
-    last take is recorded, so encoding overlaps recording. Returns manifest entries by file,
-    and the takes a fallback voice spoke.
+    last take is recorded, so encoding overlaps recording. A file whose planned voice
+    failed again exactly as in the last build (`previous`: the same fallback takes, the
+    same recipe, the file untouched in `folder`) is left as it is. Returns manifest
+    entries by file encoded, and the takes a fallback voice spoke.
     """
     script = work.plan.script
     tracks_by_lang = {lp.lang: lp.tracks for lp in work.plan.languages}
     fulls = {lp.lang: lp.full for lp in work.plan.languages}
 
-    def encode(job: FileJob) -> tuple[str, dict]:
+    def encode(job: FileJob) -> tuple[str, dict | None]:
+        if _same_fallback(job, substitutes, previous.get(job.file), folder):
+            return job.file, None
         timelines: list[Timeline] = []
         tracks = tracks_by_lang[job.lang]
         if job.kind == "full":
@@ -396,7 +458,24 @@ def _record_and_encode(
             for future in futures:
                 future.cancel()
             raise
-        return {file: entry for file, entry in (future.result() for future in futures)}, fallbacks
+        done = (future.result() for future in futures)
+        return {file: entry for file, entry in done if entry is not None}, fallbacks
+
+
+def _same_fallback(job: FileJob, substitutes: Mapping[str, str], old: dict | None, folder: Path) -> bool:
+    """Whether `job` would make again, byte for byte, the file the last build made with fallback takes.
+
+    That is the case when its planned voice failed again (still offline) and the fallback
+    takes played are the ones played last time, the recipe is the same and the file is as
+    that build left it: encoding it again would change nothing, so it is not rewritten.
+    """
+    if old is None or not any(t.key in substitutes for t in job.takes):
+        return False
+    if old.get("recipe") != {**job.recipe, "takes": f"fallback {job.recipe['takes']}"}:
+        return False
+    played = {substitutes.get(t.key, t.key) for t in job.takes}
+    before = {t.get("key") for s in old.get("sentences") or [] if isinstance(s, dict) for t in s.get("takes") or [] if isinstance(t, dict)}
+    return played == before and sha256_of(folder / job.file) == old.get("sha256")
 
 
 def _where(exc: EngineError, work: Work, recorded: int) -> EngineError:

@@ -10,7 +10,8 @@ import click
 
 from . import __version__, builder
 from .audio.ffmpeg import use_ffmpeg
-from .engines import ENGINE_NAMES, EngineRegistry
+from .engines import ENGINE_NAMES, EngineRegistry, go_offline
+from .builder import ARABIC_BY_ESPEAK
 from .errors import GuideError, InputError
 from .planner import Pause
 from .script.model import Loudness, VoiceSettings
@@ -63,11 +64,25 @@ cache_dir_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="Take cache folder (default: GUIDE_CACHE_DIR, else .guide-cache/ here).",
 )
+def _go_offline(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        go_offline()
+    return value
+
+
+offline_option = click.option(
+    "--offline",
+    is_flag=True,
+    expose_value=False,
+    callback=_go_offline,
+    help="Never touch the network: gTTS voices speak through their offline fallback (also GUIDE_OFFLINE=1).",
+)
 only_option = click.option("--only", multiple=True, metavar="ITEM_ID", help="Only this item's tracks (repeatable); full guides are left as they are.")
 force_option = click.option("--force", is_flag=True, help="Record and encode again even what is up to date.")
 
 
 @main.command()
+@offline_option
 @click.argument("scripts", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--lang", "languages", multiple=True, help="Build only this language (repeatable). Default: all the script declares.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("audio_out"), show_default=True, help="Output folder.")
@@ -143,6 +158,7 @@ class _ProgressBar:
 def _summary(result: builder.BuildResult) -> None:
     if result.nothing_to_do:
         click.echo(f"{result.script.id}: nothing to do, everything is up to date ({result.seconds:.1f} s)")
+        _warnings(result)
         return
     click.echo(
         f"\n{result.script.id}: {result.recorded} takes recorded, {result.reused} reused; "
@@ -162,16 +178,31 @@ def _summary(result: builder.BuildResult) -> None:
         click.echo(f"  {len(result.published)} transcripts, playlists, feeds and pages updated; web player: {result.folder / 'index.html'}")
     if result.feed_skipped:
         click.echo("  podcast feeds: skipped, give --base-url (or base_url: in the script) to publish them")
+    for choice in result.voices:
+        click.echo(f"  voice {choice}")
+    _warnings(result)
+
+
+def _warnings(result: builder.BuildResult) -> None:
+    """What a listener would notice: a hard-to-understand voice, takes spoken by a fallback."""
+    warned = {c.warning for c in result.voices if c.warning}
+    for warning in warned:
+        click.echo(f"warning: {warning}", err=True)
     if result.fallbacks:
         first = result.fallbacks[0]
+        shown = "; ".join(f'"{s.text[:50]}"' for s in result.fallbacks[:3])
+        more = f" and {len(result.fallbacks) - 3} more" if len(result.fallbacks) > 3 else ""
         click.echo(
             f"warning: {len(result.fallbacks)} take(s) were spoken by the fallback voice {first.fallback} because "
-            f"{first.voice} failed: {first.reason}. The next build tries {first.voice} again.",
+            f"{first.voice} failed: {first.reason.split('. ')[0]}. The takes: {shown}{more}. The next build tries {first.voice} again.",
             err=True,
         )
+        if first.fallback.startswith("espeak:ar") and ARABIC_BY_ESPEAK not in warned:
+            click.echo(f"warning: {ARABIC_BY_ESPEAK}", err=True)
 
 
 @main.command("plan")
+@offline_option
 @click.argument("script", type=click.Path(path_type=Path))
 @click.option("--lang", "languages", multiple=True, help="Only this language (repeatable).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("audio_out"), show_default=True, help="Output folder.")
@@ -219,6 +250,7 @@ def plan_command(
 
 
 @main.command()
+@offline_option
 @click.argument("scripts", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--allow-missing", is_flag=True, help="Accept texts not translated yet (left empty) and list them.")
 @click.option("--max-words", type=click.IntRange(5, 500), default=builder.MAX_WORDS, show_default=True, help="Warn about sentences longer than this (hard to follow by ear).")
@@ -235,14 +267,16 @@ def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, voices
             click.echo(exc.format_message(), err=True)
             continue
         items = len(script.sections) + len(script.faq) + bool(script.intro) + bool(script.outro)
-        voices = ", ".join(f"{lang}: {v.describe()}" for lang, v in script.voices.items())
-        click.echo(f"{path}: ok ({items} tracks per language; {voices})")
+        click.echo(f"{path}: ok ({items} tracks per language)")
+        choices = builder.voice_choices(script, registry)
+        for choice in choices:
+            click.echo(f"  voice {choice}")
         for estimate in advice.estimates:
             by_voice = ", ".join(f"{n} by {label}" for label, n in estimate.voices.items())
             web = f"; {estimate.web_requests} gTTS web requests" if estimate.web_requests else ""
             partial = f" ({estimate.untranslated} texts not translated yet, not counted)" if estimate.untranslated else ""
             click.echo(f"  {estimate.lang}: about {_minutes(estimate.seconds)} for the full guide{partial}; {estimate.takes} takes ({by_voice}){web}")
-        for warning in advice.warnings:
+        for warning in [*dict.fromkeys(c.warning for c in choices if c.warning), *advice.warnings]:
             click.echo(f"warning: {warning}", err=True)
         if script.missing:
             click.echo(f"{len(script.missing)} text(s) not translated yet:", err=True)
@@ -265,6 +299,7 @@ def _voice_option(value: str | None) -> VoiceSettings | None:
 
 
 @main.command()
+@offline_option
 @click.argument("text")
 @click.option("--lang", required=True, help="Language of TEXT (en, ar, …).")
 @click.option("--voice", "voice_name", metavar="ENGINE[:VOICE]", help="Voice for --lang, e.g. espeak:ar, piper:en_US-joe-medium, gtts:ar.")

@@ -59,6 +59,9 @@ class Substitution:
     reason: str
     """Why the planned voice failed."""
 
+    recorded: bool = True
+    """Whether the fallback recorded the take now (False: it was in the cache from an earlier build)."""
+
 
 def record_one(spec: TakeSpec, registry: EngineRegistry, cache: TakeCache) -> tuple[str, Substitution | None]:
     """Speak one take and store it in the cache; returns its key, and the substitution if the fallback spoke."""
@@ -69,13 +72,14 @@ def record_one(spec: TakeSpec, registry: EngineRegistry, cache: TakeCache) -> tu
         if fallback is None:
             raise _failed(exc, spec, spec.voice) from None
         used = take_key(fallback, spec.text)
-        if not cache.has(used):
+        cached = cache.has(used)
+        if not cached:
             try:
                 chunk = registry.synthesize(spec.text, fallback)
             except EngineError as second:
                 raise _failed(second, spec, fallback) from None
             cache.store(used, to_pipeline_format(chunk.samples, chunk.sample_rate))
-        return spec.key, Substitution(spec.key, used, spec.text, spec.voice.label, fallback.label, exc.message)
+        return spec.key, Substitution(spec.key, used, spec.text, spec.voice.label, fallback.label, exc.message, not cached)
     cache.store(spec.key, to_pipeline_format(chunk.samples, chunk.sample_rate))
     return spec.key, None
 

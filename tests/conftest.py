@@ -53,6 +53,27 @@ def private_user_voices(tmp_path_factory, monkeypatch) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def offline_by_default(monkeypatch) -> None:
+    """Tests never reach Google: builds are offline (gTTS voices speak through their fallback)
+    unless a test asks for `allow_online`, which points gTTS at the loopback stand-in or a closed port."""
+    monkeypatch.setenv("GUIDE_OFFLINE", "1")
+
+
+@pytest.fixture
+def allow_online(monkeypatch) -> None:
+    """gTTS may be asked: its host is a closed loopback port until the test starts the stand-in."""
+    import socket
+
+    import gtts.tts
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.delenv("GUIDE_OFFLINE", raising=False)
+    monkeypatch.setattr(gtts.tts, "_translate_url", lambda tld="com", path="": f"http://127.0.0.1:{port}/{path}")
+
+
 @pytest.fixture(scope="session")
 def registry() -> EngineRegistry:
     """Real engines, created once so Piper's model loads once per test session."""

@@ -18,6 +18,8 @@ from guide.cli import main
 from .gtts_standin import StandIn
 from .test_ffmpeg import wrapper
 
+pytestmark = pytest.mark.usefixtures("allow_online")  # these tests ask gTTS (a loopback stand-in)
+
 
 @pytest.fixture(autouse=True)
 def fresh_ffmpeg(monkeypatch):

@@ -21,6 +21,8 @@ from guide.errors import EngineError, NetworkError
 
 from .gtts_standin import StandIn
 
+pytestmark = pytest.mark.usefixtures("allow_online")  # these tests ask gTTS (a loopback stand-in)
+
 ONLINE = """\
 id: online
 title: {en: "Online", ar: "عبر الإنترنت"}

@@ -24,6 +24,8 @@ from guide.errors import GuideError, ScriptError
 from guide.script.loader import PAUSE_KEYS, TOP_KEYS, VOICE_KEYS, load_script
 from guide.script.model import Script
 
+pytestmark = pytest.mark.usefixtures("allow_online")  # these tests ask gTTS (a loopback stand-in)
+
 FUZZ = settings(
     deadline=None,
     derandomize=True,

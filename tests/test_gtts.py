@@ -15,6 +15,8 @@ from guide.script.model import VoiceSettings
 
 from .gtts_standin import StandIn
 
+pytestmark = pytest.mark.usefixtures("allow_online")  # these tests ask gTTS (a loopback stand-in)
+
 
 @pytest.fixture
 def standin(mp3_bytes, monkeypatch):

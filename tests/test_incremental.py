@@ -259,7 +259,7 @@ def test_cache_info_and_prune(setup):
     assert "nothing to do" in cli("build", str(script), *args).output
 
 
-def test_finished_takes_survive_a_failure(tmp_path, write_script, mp3_bytes, monkeypatch):
+def test_finished_takes_survive_a_failure(tmp_path, write_script, mp3_bytes, monkeypatch, allow_online):
     script = write_script(
         'id: online\ntitle: "Online"\nlanguages: [en]\nvoices:\n  en: {engine: gtts}\n'
         'intro: "One. Two. Three. Four."\n'

@@ -9,9 +9,10 @@ from click.testing import CliRunner
 from guide.builder import load
 from guide.cli import main
 from guide.errors import ScriptError
-from guide.script.model import BulletList, Paragraph
+from guide.script.model import BulletList, Paragraph, VoiceSettings
 
 from .conftest import SAMPLE_SCRIPT, SMALL_SCRIPT
+
 
 GOOD_HEAD = """\
 id: t
@@ -139,7 +140,9 @@ def test_model_of_small_script(small_script, registry):
     assert isinstance(body[0], Paragraph) and body[0].text["ar"] == "استرح جيدا."
     assert isinstance(body[1], BulletList) and body[1].title["en"] == "Tips" and len(body[1].items) == 2
     assert script.faq[0].answer["en"] == "About four months."
-    assert script.voices["en"].engine == "piper" and script.voices["ar"].engine == "espeak"
+    # The defaults: Piper for English; for Arabic, gTTS when reachable, else espeak-ng.
+    assert script.voices["en"].engine == "piper"
+    assert script.voices["ar"].engine == "gtts" and script.voices["ar"].fallback == VoiceSettings(engine="espeak", voice="ar")
 
 
 def test_single_language_script_may_use_plain_strings(write_script, registry):
@@ -192,7 +195,9 @@ def test_texts_keep_their_markup_and_show_without_it(write_script, registry):
 def test_languages_spoken_inside_texts_get_voices(write_script, registry):
     path = write_script("id: t\ntitle: T\nlanguages: [en]\noutro: 'Botox Injections(حقن البوتوكس) work.'\n")
     script = load(path, registry)
-    assert list(script.voices) == ["en", "ar"] and script.voices["ar"].engine == "espeak"
+    assert list(script.voices) == ["en", "ar"] and script.voices["ar"] == VoiceSettings(
+        engine="gtts", fallback=VoiceSettings(engine="espeak", voice="ar")
+    )
     off = write_script("id: t\ntitle: T\nlanguages: [en]\ncode_switch: off\noutro: 'Botox Injections(حقن البوتوكس) work.'\n", "off.yaml")
     assert list(load(off, registry).voices) == ["en"]
 

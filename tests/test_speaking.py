@@ -114,11 +114,11 @@ def test_check_warns_about_long_sentences_and_unsayable_characters(write_script,
     assert result.exit_code == 0 and "40 words" not in result.output and "warning:" in result.output
 
 
-def test_check_estimates_each_language_and_counts_gtts_requests(write_script, registry):
+def test_check_estimates_each_language_and_counts_gtts_requests(write_script, registry, allow_online):
     answer = "This answer is long enough that Google's endpoint needs more than one request to say it all, " * 3
     path = write_script(
         "id: t\ntitle: {en: T, ar: ت}\nlanguages: [en, ar]\n"
-        "voices:\n  en: {engine: gtts}\n"
+        "voices:\n  en: {engine: gtts}\n  ar: {engine: espeak, voice: ar}\n"
         f"outro: {{en: \"{answer}\", ar: 'شكرا.'}}\n"
     )
     _, advice = check(path, registry)

@@ -19,7 +19,8 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, OutputError
-from ..script.loader import LANG_RE, RESERVED_IDS, SLUG_MAX, SLUG_RE, read_text_file
+from ..script.loader import LANG_RE, RESERVED_IDS, SLUG_MAX, SLUG_RE, default_voice, read_text_file
+from ..script.model import VoiceSettings
 from .article import Article, ArticleList, parse_article
 
 ID_MAX = 40
@@ -134,6 +135,7 @@ def script_data(article: Article, languages: Sequence[str], script_id: str) -> d
         return {lang: escape_markup(value) if lang == first else "" for lang in languages}
 
     data: dict[str, Any] = {"id": script_id, "title": text(article.title), "languages": list(languages)}
+    data["voices"] = {lang: _voice_data(default_voice(lang)) for lang in languages}
     if article.intro:
         data["intro"] = text(" ".join(article.intro))
     taken: set[str] = set()
@@ -206,10 +208,38 @@ def _body_lines(block: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _voice_data(settings: VoiceSettings) -> dict[str, Any]:
+    """A voice as a script writes it: only what differs from the engine's own defaults."""
+    data: dict[str, Any] = {"engine": settings.engine}
+    if settings.voice:
+        data["voice"] = settings.voice
+    if settings.fallback is not None:
+        data["fallback"] = _voice_data(settings.fallback)
+    return data
+
+
+def _flow(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_plain(k)}: {_flow(v)}" for k, v in value.items()) + "}"
+    return _plain(str(value))
+
+
+VOICES_COMMENT = (
+    "# Who speaks each language: guide's defaults, written out so you can see and change them.",
+    "# Piper is a natural offline voice (English). gTTS is Google's natural online voice: it speaks",
+    "# when this machine reaches Google, else the offline fallback does (espeak-ng: robotic, but",
+    "# always there). Build with --offline to never use the network. Your own Piper voice: guide voices add.",
+)
+
+
 def emit_yaml(data: dict[str, Any]) -> str:
     """The YAML text of :func:`script_data`'s result, in the hand-written scripts' layout."""
     lines = [f"id: {_plain(data['id'])}", f"title: {_flow_text(data['title'])}"]
     lines.append("languages: [" + ", ".join(_plain(lang) for lang in data["languages"]) + "]")
+    if "voices" in data:
+        lines.extend(VOICES_COMMENT)
+        lines.append("voices:")
+        lines.extend(f"  {_plain(lang)}: {_flow(voice)}" for lang, voice in data["voices"].items())
     if "intro" in data:
         lines.append("intro:")
         lines.extend(_block_text(data["intro"], "  ", ""))

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ..script.model import VoiceSettings
-from .base import AudioChunk, Engine, VoiceInfo, VoiceNotFound, VoiceRef
+from .base import OFFLINE_ENV, AudioChunk, Engine, VoiceInfo, VoiceNotFound, VoiceRef, go_offline, offline_from_env
 from .espeak import EspeakEngine
 from .gtts import GttsEngine, budget_from_env
 from .piper import PiperEngine
 
-__all__ = ["ENGINE_NAMES", "AudioChunk", "Engine", "EngineRegistry", "VoiceInfo", "VoiceNotFound", "VoiceRef"]
+__all__ = ["ENGINE_NAMES", "OFFLINE_ENV", "go_offline", "offline_from_env", "AudioChunk", "Engine", "EngineRegistry", "VoiceInfo", "VoiceNotFound", "VoiceRef"]
 
 _FACTORIES: dict[str, Callable[["EngineRegistry"], Engine]] = {
     "piper": lambda reg: PiperEngine(reg.voices_dirs, threads=reg.piper_threads),
@@ -25,16 +25,23 @@ ENGINE_NAMES = tuple(_FACTORIES)
 """The engines built in."""
 
 
+
 class EngineRegistry:
     """Creates each engine once, on first use, and resolves script voices through them."""
 
-    def __init__(self, voices_dirs: Sequence[Path] = (), piper_threads: int | None = None) -> None:
+    def __init__(self, voices_dirs: Sequence[Path] = (), piper_threads: int | None = None, offline: bool | None = None) -> None:
         self.voices_dirs = tuple(Path(d) for d in voices_dirs)
         """Extra folders of Piper voices."""
+        self._offline = offline
         self.piper_threads = piper_threads
         """Threads each Piper voice may use (None: onnxruntime's default, all cores)."""
         self._engines: dict[str, Engine] = {}
         self._resolved: dict[tuple, VoiceRef] = {}
+
+    @property
+    def offline(self) -> bool:
+        """Never touch the network: online voices resolve to their offline fallback (as given, else GUIDE_OFFLINE)."""
+        return offline_from_env() if self._offline is None else self._offline
 
     def names(self) -> list[str]:
         """Engine names a script may write."""
@@ -56,8 +63,19 @@ class EngineRegistry:
 
     def resolve(self, lang: str, settings: VoiceSettings, base_dir: Path) -> VoiceRef:
         """The concrete voice for a script language; raises VoiceNotFound. Remembered per build."""
-        memo = (lang, settings, Path(base_dir).resolve())
+        offline = self.offline
+        memo = (lang, settings, Path(base_dir).resolve(), offline)
         if memo not in self._resolved:
+            engine = self.get(settings.engine)
+            if offline and not engine.offline:
+                engine.resolve(lang, settings, base_dir)  # its own checks need no network: a wrong voice is still named
+                if settings.fallback is None:
+                    raise VoiceNotFound(
+                        f"{settings.engine} needs the network and this build is offline ({OFFLINE_ENV}=1 or --offline): "
+                        f"give it an offline fallback, e.g. {{engine: {settings.engine}, fallback: {{engine: espeak, voice: {lang}}}}}"
+                    )
+                self._resolved[memo] = self.resolve(lang, settings.fallback, base_dir)
+                return self._resolved[memo]
             voice = self.get(settings.engine).resolve(lang, settings, base_dir)
             if settings.diacritize == "auto" and _needs_tashkeel(voice):
                 from ..text.diacritize import model_id

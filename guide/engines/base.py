@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -10,6 +11,21 @@ import numpy as np
 
 from ..errors import InputError
 from ..script.model import VoiceSettings
+
+
+OFFLINE_ENV = "GUIDE_OFFLINE"
+"""Set to 1 (or ``guide build --offline``) and guide never touches the network: gTTS voices
+speak through their offline fallback voice."""
+
+
+def offline_from_env() -> bool:
+    """Whether GUIDE_OFFLINE asks for an offline build."""
+    return os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def go_offline() -> None:
+    """Make this process and its children build offline (``--offline``)."""
+    os.environ[OFFLINE_ENV] = "1"
 
 
 class VoiceNotFound(InputError):

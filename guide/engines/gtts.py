@@ -32,7 +32,7 @@ from ..audio.assemble import SAMPLE_RATE
 from ..audio.ffmpeg import decode_mp3
 from ..errors import InputError, NetworkError
 from ..script.model import VoiceSettings
-from .base import AudioChunk, VoiceInfo, VoiceNotFound, VoiceRef, package_version
+from .base import OFFLINE_ENV, AudioChunk, VoiceInfo, VoiceNotFound, VoiceRef, offline_from_env, package_version
 
 # gTTS serves 24 kHz mono MP3; ffmpeg decodes it straight to the pipeline's rate (SAMPLE_RATE).
 TIMEOUT = (5.0, 20.0)  # seconds: connect, read
@@ -128,6 +128,8 @@ class GttsEngine:
         return tts._prepare_requests()  # gtts's public API only sends; planning is what we need
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
+        if offline_from_env():  # a safety net: offline builds resolve gTTS voices to their fallback
+            raise NetworkError(f"gtts: not asked, this build is offline ({OFFLINE_ENV}=1 or --offline)")
         parts = [self._send(request, voice) for request in self.plan_requests(text, voice)]
         samples = decode_mp3(b"".join(parts), SAMPLE_RATE, tempo=voice.speed, step="while decoding the audio gTTS sent")
         return AudioChunk(text, np.asarray(samples, dtype=np.int16), SAMPLE_RATE)
