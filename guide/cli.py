@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from .engines import ENGINE_NAMES, EngineRegistry, go_offline
 from .builder import ARABIC_BY_ESPEAK
 from .errors import GuideError, InputError
 from .planner import Pause
+from .proof.command import proof as proof_command
 from .script.model import Loudness, VoiceSettings
 
 SCRIPTS_DIR = Path("scripts")
@@ -93,8 +95,11 @@ force_option = click.option("--force", is_flag=True, help="Record and encode aga
 @cache_dir_option
 @click.option("--watch", is_flag=True, help="Stay running; rebuild whenever a script or a voice file it uses is saved.")
 @click.option("--base-url", help="Where the guide folder will be published (podcast feed URLs); overrides the script's base_url.")
+@click.option("--proof", "then_proof", is_flag=True, help="Then listen to what was built (guide proof; needs the proof extra).")
 @voices_dir_option
+@click.pass_context
 def build(
+    ctx: click.Context,
     scripts: tuple[Path, ...],
     languages: tuple[str, ...],
     out: Path,
@@ -105,6 +110,7 @@ def build(
     cache_dir: Path | None,
     watch: bool,
     base_url: str | None,
+    then_proof: bool,
     voices_dir: tuple[Path, ...],
 ) -> None:
     """Record SCRIPTS (default: every script in scripts/) into MP3 tracks and full guides.
@@ -121,6 +127,9 @@ def build(
                 only=only, force=force, jobs=jobs, cache_folder=cache_dir, base_url=base_url,
             )
         _summary(result)
+        if then_proof:
+            click.echo("")
+            ctx.invoke(proof_command, script=path, out=out, languages=languages, only=only, cache_dir=cache_dir, voices_dir=voices_dir)
 
     if not watch:
         for path in paths:
@@ -146,7 +155,7 @@ class _ProgressBar:
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label=self.label, show_pos=True, file=click.get_text_stream("stderr"))
+            self.bar = click.progressbar(length=total, label=self.label, show_pos=True, file=sys.stderr)
             self.bar.__enter__()
         self.bar.update(done - self.bar.pos)
 
@@ -445,3 +454,6 @@ def doctor(out: Path, cache_dir: Path | None, voices_dir: tuple[Path, ...], as_j
         for line in doc.lines(report):
             click.echo(line)
     raise SystemExit(doc.exit_status(report))
+
+
+main.add_command(proof_command)

@@ -53,25 +53,36 @@ def private_user_voices(tmp_path_factory, monkeypatch) -> Path:
     return folder
 
 
-@pytest.fixture(autouse=True)
-def offline_by_default(monkeypatch) -> None:
-    """Tests never reach Google: builds are offline (gTTS voices speak through their fallback)
-    unless a test asks for `allow_online`, which points gTTS at the loopback stand-in or a closed port."""
-    monkeypatch.setenv("GUIDE_OFFLINE", "1")
-
-
-@pytest.fixture
-def allow_online(monkeypatch) -> None:
-    """gTTS may be asked: its host is a closed loopback port until the test starts the stand-in."""
+def _closed_port_url():  # noqa: ANN202 - a stand-in for gtts.tts._translate_url
+    """Google's host as a loopback port nothing listens on: a connection is refused at once."""
     import socket
-
-    import gtts.tts
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    return lambda tld="com", path="": f"http://127.0.0.1:{port}/{path}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def never_google():
+    """Tests never reach Google, in this process or in the ones they start: builds are offline
+    (GUIDE_OFFLINE=1: gTTS voices speak through their fallback), and gTTS's host is a closed
+    loopback port. Session-wide, so session fixtures (the small build) are made offline too."""
+    import gtts.tts
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GUIDE_OFFLINE", "1")
+        patch.setattr(gtts.tts, "_translate_url", _closed_port_url())
+        yield
+
+
+@pytest.fixture
+def allow_online(monkeypatch) -> None:
+    """gTTS may be asked, in this process: its host stays a closed loopback port until the test starts the stand-in."""
+    import gtts.tts
+
     monkeypatch.delenv("GUIDE_OFFLINE", raising=False)
-    monkeypatch.setattr(gtts.tts, "_translate_url", lambda tld="com", path="": f"http://127.0.0.1:{port}/{path}")
+    monkeypatch.setattr(gtts.tts, "_translate_url", _closed_port_url())
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,97 @@
+"""The ``guide proof`` click command; ``guide/cli.py`` registers it with ``main.add_command(proof)``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import InputError
+
+# Options are declared here rather than imported from guide.cli: cli imports this module.
+_voices_dir = click.option(
+    "--voices-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    multiple=True,
+    help="Folder of extra Piper voices the script uses (as for guide build).",
+)
+
+
+@click.command("proof")
+@click.argument("script", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("audio_out"), show_default=True, help="Output folder the guide was built into.")
+@click.option("--lang", "languages", multiple=True, help="Only this language (repeatable). Default: every language built.")
+@click.option("--only", multiple=True, metavar="ITEM_ID", help="Only this item's track (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object, for programs and CI.")
+@click.option("--html", "as_html", is_flag=True, help="Also write proof.html beside index.html: click a sentence to hear it.")
+@click.option("--max-miss", type=float, default=None, metavar="X", help="Exit with status 1 when a language misses more than X (0-1) of its words (Arabic: characters).")
+@click.option("--model", type=click.Path(path_type=Path), default=None, metavar="FOLDER", help="A faster-whisper model folder instead of the bundled Whisper base.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Cache folder (default: GUIDE_CACHE_DIR, else .guide-cache/ here).")
+@_voices_dir
+def proof(
+    script: Path,
+    out: Path,
+    languages: tuple[str, ...],
+    only: tuple[str, ...],
+    as_json: bool,
+    as_html: bool,
+    max_miss: float | None,
+    model: Path | None,
+    cache_dir: Path | None,
+    voices_dir: tuple[Path, ...],
+) -> None:
+    """Listen to the built tracks of SCRIPT with an offline recogniser and flag sentences heard wrong.
+
+    Every sentence is transcribed blind (the recogniser is never told the text) and
+    compared with the script's words: numbers as words, no lexicon respellings.
+    Results are cached: after an edit only the changed sentences are heard again.
+    Needs the proof extra: pip install -e '.[proof]'.
+    """
+    from . import ProofOptions, proof as run_proof, write_html
+    from .report import as_json as to_json, summary
+    from ..engines import EngineRegistry
+
+    if max_miss is not None and not 0 <= max_miss <= 1:
+        raise InputError(f"--max-miss {max_miss:g}: give a share between 0 and 1 (0.1 is 10%)")
+    options = ProofOptions(out=out, languages=languages, only=only, model=model, cache_folder=cache_dir)
+    bar = _Bar()
+    try:
+        report = run_proof(script, options, EngineRegistry(voices_dirs=voices_dir), progress=bar)
+    finally:
+        bar.close()
+    if as_html:
+        title = report.script
+        page = write_html(report, title)
+        if not as_json:
+            click.echo(f"wrote {page}")
+    if as_json:
+        click.echo(to_json(report))
+    else:
+        click.echo("\n".join(summary(report)))
+    if max_miss is not None:
+        worse = report.worse_than(max_miss)
+        if worse:
+            if not as_json:
+                click.echo(
+                    f"\n{', '.join(worse)}: more than {max_miss:.0%} missed (--max-miss)",
+                    err=True,
+                )
+            raise SystemExit(1)
+
+
+class _Bar:
+    """A progress bar on stderr, opened when the first sentence is transcribed."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Listening", show_pos=True, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
