@@ -101,6 +101,7 @@ def write_companions(folder: Path, script: Script, manifest: dict, base_url: str
 def _player_language(lang: str, entry: dict, script: Script) -> dict:
     def item(data: dict, track: int | None = None) -> dict:
         return {
+            "id": data.get("id", "full"),
             "title": data["title"],
             "file": data["file"],
             "duration": data["duration"],
@@ -108,6 +109,7 @@ def _player_language(lang: str, entry: dict, script: Script) -> dict:
         }
 
     full = item(entry["full_guide"])
+    full["id"] = "full"
     full["title"] = script.title[lang]
     full["chapters"] = [{"title": c["title"], "start": c["start"]} for c in entry["full_guide"].get("chapters", [])]
     # In the full guide's transcript, one paragraph per chapter.

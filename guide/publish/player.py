@@ -16,8 +16,10 @@ UI = {
 
 def player_html(languages: list[dict]) -> str:
     """The page for `languages`: each ``{"lang", "title", "tracks": [...], "full": {...}}`` where a track or
-    the full guide is ``{"title", "file", "duration", "cues": [[start, end, text, track], ...]}`` and the full
-    guide also has ``"chapters": [{"title", "start"}]``. Files are relative to the page."""
+    the full guide is ``{"id", "title", "file", "duration", "cues": [[start, end, text, track], ...]}`` and the
+    full guide (id ``full``) also has ``"chapters": [{"title", "start"}]``. Files are relative to the page.
+
+    The page opens at the language and track its address names: ``index.html#ar``, ``index.html#ar/how-long``."""
     data = {
         "languages": [
             {**lang, "dir": "rtl" if is_rtl(lang["lang"]) else "ltr", "name": _ui(lang["lang"])["name"], "ui": _ui(lang["lang"])}
