@@ -601,10 +601,12 @@ def print_guide(
             f"{script.path}: no base_url: in the script and no --base-url given; the QR codes must point to "
             "where the guide folder is published, e.g. --base-url https://clinic.example/guides/" + script.id
         )
-    if base_url and not re.match(r"^https?://[^\s/]+\S*$", base_url):
-        raise InputError(f"--base-url '{base_url}' must be an http:// or https:// address")
+    if base_url and not re.match(r"^https?://[^\s/?#]+[^\s?#]*$", base_url):
+        raise InputError(f"--base-url '{base_url}' must be an http:// or https:// address of a folder (no ?query or #fragment)")
+    if not base_url and re.search(r"[?#]", url):
+        raise InputError(f"{_where_key(script.path, 'base_url')}: base_url '{url}' must be the address of a folder (no ?query or #fragment)")
     if not script.publish.player:
-        raise InputError(f"{script.path}: publish: player is off, but the printed QR codes lead to the web player")
+        raise InputError(f"{_where_key(script.path, 'publish')}: publish: player is off, but the printed QR codes lead to the web player")
     folder = Path(out) / script.id
     manifest = _read_manifest(folder / MANIFEST)
     built = [lang for lang, entry in manifest.get("languages", {}).items() if isinstance(entry, dict) and entry.get("full_guide")]
@@ -625,3 +627,15 @@ def print_guide(
     with _disk_errors(), atomic_path(target) as tmp:
         tmp.write_bytes(data)
     return PrintResult(target, pages, doc)
+
+
+def _where_key(path: Path, key: str) -> str:
+    """``file:line`` of the top-level `key` in the script at `path` (``file`` alone if not found)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return str(path)
+    for number, line in enumerate(lines, 1):
+        if re.match(rf"{re.escape(key)}\s*:", line):
+            return f"{path}:{number}"
+    return str(path)

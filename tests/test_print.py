@@ -278,3 +278,15 @@ def test_printed_addresses_open_the_right_track_in_the_real_player(small_build, 
             tab.wait_for_function(f"document.getElementById('audio').src.endsWith({json.dumps(file)})")
             assert tab.evaluate("document.documentElement.lang") == lang
         browser.close()
+
+
+def test_script_problems_name_the_line(built, tmp_path):
+    script, out, _ = built
+    script.write_text(SCRIPT + "publish: {player: false}\n", encoding="utf-8")
+    result = run_print(str(script), "--out", str(out), "--base-url", BASE_URL)
+    assert result.exit_code == 2
+    assert f"{script}:5: publish: player is off" in result.output
+    script.write_text(SCRIPT + "base_url: https://clinic.example/g?a=1\n", encoding="utf-8")
+    result = run_print(str(script), "--out", str(out))
+    assert result.exit_code == 2
+    assert f"{script}:5: base_url 'https://clinic.example/g?a=1' must be the address of a folder" in result.output

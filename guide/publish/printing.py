@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import segno
 from fpdf import FPDF
@@ -146,6 +146,7 @@ class Layout:
 
     @property
     def per_page(self) -> int:
+        """Cards on a full page."""
         return self.columns * self.rows
 
 
@@ -268,7 +269,7 @@ class _Pdf(FPDF):
         self.set_text_shaping(True, direction="rtl" if rtl else "ltr")
         return "R" if rtl else "L"
 
-    def output(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201 - fpdf2's signature
+    def output(self, *args: Any, **kwargs: Any) -> Any:  # fpdf2's signature
         """Write the document; a ligature of right-to-left letters (lam-alef, ...) maps back to its
         letters in visual order, like every other glyph of a right-to-left run, so that text
         extraction (PDFium, Poppler), which reverses such runs, gives the letters in logical order."""
