@@ -42,8 +42,8 @@ def main() -> int:
         pdf = Path(tmp) / "print.pdf"
         builder.print_guide(SCRIPT, ROOT / "audio_out", base_url="https://example.org/guides/botox-long-term-effects", output=pdf)
         doc = pypdfium2.PdfDocument(str(pdf))
-        small_png(doc[1].render(scale=150 / 72).to_pil(), DOCS / "print-poster.png", 420)
-        small_png(doc[3].render(scale=150 / 72).to_pil(), DOCS / "print-cards.png", 420)
+        small_png(doc[1].render(scale=150 / 72).to_pil(), DOCS / "print-poster.png", 480)
+        small_png(doc[3].render(scale=150 / 72).to_pil(), DOCS / "print-cards.png", 560)
         doc.close()
 
     from playwright.sync_api import sync_playwright
@@ -56,7 +56,7 @@ def main() -> int:
         shot = Path(tmp) / "kiosk.png"
         tab.screenshot(path=str(shot))
         browser.close()
-        small_png(Image.open(shot), DOCS / "kiosk-home.png", 512)
+        small_png(Image.open(shot), DOCS / "kiosk-home.png", 640)
     return 0
 
 

@@ -375,34 +375,39 @@ def _poster(pdf: _Pdf, poster: Poster, cover: Path | None) -> None:
     size, lines = _fit(pdf, poster.title, inner, 3 * _leading(30 * scale), 30 * scale, 18 * scale)
     y = _lines(pdf, lines, margin, y, inner, size, "C") + 6 * scale
 
-    # The foot: the instruction, the full guide's length, and the address for those without a camera.
-    foot_h = 48 * scale
+    # The foot, set at the bottom: the instruction, the full guide's length, and the address
+    # (always left to right) for those without a camera.
+    scan_size, scan_lines = _fit(pdf, said["scan"], inner, 2 * _leading(20 * scale), 20 * scale, 14 * scale)
+    pdf.set_text_shaping(True, direction="ltr")
+    pdf.set_font("plex", "", 9 * scale)
+    url_lines = pdf.multi_cell(inner, _leading(9 * scale), poster.url, dry_run=True, output="LINES", wrapmode="CHAR")
+    pdf.direction(poster.lang)
+    foot_h = (len(scan_lines) * _leading(scan_size) + 2 * scale + _leading(13 * scale) + 2 * scale
+              + len(url_lines) * _leading(9 * scale))
     foot = page_h - margin - foot_h
+
     if cover is not None:
-        box = min(55 * scale, (foot - y) * 0.3)
         width, height = _image_size(cover)
-        h = box
+        h = min(55 * scale, (foot - y) * 0.3)
         w = min(inner, h * width / height)
         h = w * height / width
         pdf.image(str(cover), x=(page_w - w) / 2, y=y, w=w, h=h)
         y += h + 6 * scale
-    room = foot - y - 4 * scale
+    room = foot - y - 6 * scale
     qr = min(inner * 0.85, room)
     _qr(pdf, poster.url, (page_w - qr) / 2, y + (room - qr) / 2, qr)
 
     pdf.set_text_color(*INK)
-    size, lines = _fit(pdf, said["scan"], inner, 2 * _leading(20 * scale), 20 * scale, 14 * scale)
-    y = _lines(pdf, lines, margin, foot, inner, size, "C") + 2 * scale
+    pdf.set_font("plex", "B", scan_size)
+    y = _lines(pdf, scan_lines, margin, foot, inner, scan_size, "C") + 2 * scale
     pdf.set_text_color(*MUTED)
     pdf.set_font("plex", "", 13 * scale)
     pdf.set_xy(margin, y)
     pdf.cell(inner, _leading(13 * scale), f"{said['full']} · {clock(poster.duration)}", align="C")
     y += _leading(13 * scale) + 2 * scale
-    # The address is always left to right, whatever the language around it.
     pdf.set_text_shaping(True, direction="ltr")
     pdf.set_font("plex", "", 9 * scale)
-    pdf.set_xy(margin, y)
-    pdf.multi_cell(inner, _leading(9 * scale), poster.url, align="C", wrapmode="CHAR")
+    _lines(pdf, url_lines, margin, y, inner, 9 * scale, "C")
 
 
 def _image_size(path: Path) -> tuple[int, int]:
