@@ -258,6 +258,25 @@ def plan_command(
         click.echo(f"{len(skipped)} files left as they are (--only)")
 
 
+@main.command("print")
+@click.argument("script", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("audio_out"), show_default=True, help="Output folder of the build to print from.")
+@click.option("--lang", "languages", multiple=True, help="Only this language (repeatable). Default: every language built.")
+@click.option("--base-url", help="Where the guide folder is published (the QR codes' addresses); overrides the script's base_url.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="PDF to write (default: OUT/<id>/<id>.print.pdf).")
+@click.option("--paper", type=click.Choice(["a4", "a5", "letter"], case_sensitive=False), default="a4", show_default=True, help="Paper size.")
+def print_command(script: Path, out: Path, languages: tuple[str, ...], base_url: str | None, output: Path | None, paper: str) -> None:
+    """Write a printable PDF for SCRIPT's build: a QR poster per language and an answer card
+    (with its own QR code) per section and FAQ entry, several to a page with cut marks."""
+    result = builder.print_guide(script, out, languages, base_url=base_url, output=output, paper=paper.lower())
+    doc = result.printout
+    click.echo(
+        f"Wrote {result.pdf}: {len(doc.posters)} poster{'s' if len(doc.posters) != 1 else ''} and "
+        f"{len(doc.cards)} answer card{'s' if len(doc.cards) != 1 else ''} on {result.pages} {paper.upper()} page{'s' if result.pages != 1 else ''}"
+    )
+    click.echo(f"  QR codes lead to {doc.posters[0].url.rsplit('#', 1)[0]}" if doc.posters else "")
+
+
 @main.command()
 @offline_option
 @click.argument("scripts", nargs=-1, required=True, type=click.Path(path_type=Path))

@@ -60,7 +60,7 @@ def test_manifest_lists_every_file_and_they_decode(built):
         for item in [*entry["tracks"], {"file": entry["full"], "duration": entry["duration"]}]:
             measured = decoded_seconds(folder / item["file"])
             assert abs(measured - item["duration"]) < 0.06, item
-    assert {p.name for p in folder.iterdir()} == {"manifest.json", "index.html", "en", "ar"}  # no staging left behind
+    assert {p.name for p in folder.iterdir()} == {"manifest.json", "index.html", "kiosk.html", "en", "ar"}  # no staging left behind
 
 
 def test_tags(built):

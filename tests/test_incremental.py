@@ -116,7 +116,7 @@ def test_editing_one_answer_records_only_its_takes(setup, registry):
         f"{g}/02-how-long.mp3", f"{g}/02-how-long.srt", f"{g}/02-how-long.vtt",  # the edited track
         f"{g}/small-guide.en.mp3", f"{g}/small-guide.en.srt", f"{g}/small-guide.en.vtt",  # the full guide
         f"{g}/small-guide.en.txt", f"{g}/small-guide.en.chapters.json", f"{g}/playlist.m3u8",  # new text, times
-        "small-guide/manifest.json", "small-guide/index.html",
+        "small-guide/manifest.json", "small-guide/index.html", "small-guide/kiosk.html",
     }
     manifest = json.loads((out / "small-guide" / "manifest.json").read_text(encoding="utf-8"))
     track = manifest["languages"]["en"]["tracks"][2]

@@ -78,3 +78,21 @@ def test_arabic_view_is_right_to_left(page):
     box = page.locator("#transcript").bounding_box()
     first = page.locator("#transcript .cue").first.bounding_box()
     assert first["x"] + first["width"] > box["x"] + box["width"] * 0.5  # Arabic text starts on the right
+
+
+def test_address_opens_a_language_and_a_track(page, page_url):
+    """index.html#ar/how-long opens the Arabic view at that track (what a printed card's QR code points to)."""
+    page.goto(page_url + "#ar/how-long")
+    page.wait_for_function("document.getElementById('audio').src.endsWith('ar/02-how-long.mp3')")
+    assert page.evaluate("document.documentElement.lang") == "ar"
+    assert page.locator("#tracks button[aria-current=true]").inner_text().startswith("كم يدوم؟")
+    assert page.locator("#transcript .cue").first.inner_text() == "كم يدوم؟"
+    # A language alone opens its full guide; an unknown track falls back to it; the address can change in place.
+    page.evaluate("location.hash = 'en'")
+    page.wait_for_function("document.getElementById('audio').src.endsWith('en/small-guide.en.mp3')")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.evaluate("location.hash = 'ar/no-such-track'")
+    page.wait_for_function("document.getElementById('audio').src.endsWith('ar/small-guide.ar.mp3')")
+    page.goto("about:blank")
+    page.goto(page_url + "#xx/how-long")  # an unknown language: the first language's full guide, as without an address
+    page.wait_for_function("document.getElementById('audio').src.endsWith('en/small-guide.en.mp3')")

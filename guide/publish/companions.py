@@ -1,5 +1,5 @@
 """Everything published around the MP3s, made from the manifest alone: transcripts,
-playlists, JSON chapters, podcast feeds, the cover, the web player.
+playlists, JSON chapters, podcast feeds, the cover, the web player and its kiosk page.
 
 Each file is rewritten only when its content changes, so a build with nothing
 new leaves the folder untouched. Every file is written inside the guide folder and
@@ -17,7 +17,7 @@ from ..audio.assemble import Cue
 from ..script.model import Script
 from . import feed as feeds
 from .files import atomic_path, read_own, safe_child, write_text
-from .player import player_html
+from .player import kiosk_html, player_html
 from .transcripts import plain, srt, vtt
 
 
@@ -93,14 +93,16 @@ def write_companions(folder: Path, script: Script, manifest: dict, base_url: str
             _put(folder, f"{lang}/feed.xml", feeds.feed_xml(episode, base_url), written)
 
     if publish.player and languages:
-        page = player_html([_player_language(lang, entry, script) for lang, entry in languages.items()])
-        _put(folder, "index.html", page, written)
+        pages = [_player_language(lang, entry, script) for lang, entry in languages.items()]
+        _put(folder, "index.html", player_html(pages), written)
+        _put(folder, "kiosk.html", kiosk_html(pages), written)
     return written
 
 
 def _player_language(lang: str, entry: dict, script: Script) -> dict:
     def item(data: dict, track: int | None = None) -> dict:
         return {
+            "id": data.get("id", "full"),
             "title": data["title"],
             "file": data["file"],
             "duration": data["duration"],
@@ -108,6 +110,7 @@ def _player_language(lang: str, entry: dict, script: Script) -> dict:
         }
 
     full = item(entry["full_guide"])
+    full["id"] = "full"
     full["title"] = script.title[lang]
     full["chapters"] = [{"title": c["title"], "start": c["start"]} for c in entry["full_guide"].get("chapters", [])]
     # In the full guide's transcript, one paragraph per chapter.

@@ -9,15 +9,35 @@ from importlib.resources import files
 from .transcripts import is_rtl
 
 UI = {
-    "en": {"name": "English", "tracks": "Tracks", "chapters": "Chapters", "transcript": "Transcript", "full": "Full guide", "language": "Language"},
-    "ar": {"name": "العربية", "tracks": "المقاطع", "chapters": "الفصول", "transcript": "النص المكتوب", "full": "الدليل كاملا", "language": "اللغة"},
+    "en": {
+        "name": "English", "tracks": "Tracks", "chapters": "Chapters", "transcript": "Transcript", "full": "Full guide", "language": "Language",
+        "pick": "Tap your language", "home": "Languages", "topics": "Topics", "play": "Play", "pause": "Pause",
+    },
+    "ar": {
+        "name": "العربية", "tracks": "المقاطع", "chapters": "الفصول", "transcript": "النص المكتوب", "full": "الدليل كاملا", "language": "اللغة",
+        "pick": "اختر لغتك", "home": "اللغات", "topics": "المواضيع", "play": "تشغيل", "pause": "إيقاف مؤقت",
+    },
 }
 
 
 def player_html(languages: list[dict]) -> str:
     """The page for `languages`: each ``{"lang", "title", "tracks": [...], "full": {...}}`` where a track or
-    the full guide is ``{"title", "file", "duration", "cues": [[start, end, text, track], ...]}`` and the full
-    guide also has ``"chapters": [{"title", "start"}]``. Files are relative to the page."""
+    the full guide is ``{"id", "title", "file", "duration", "cues": [[start, end, text, track], ...]}`` and the
+    full guide (id ``full``) also has ``"chapters": [{"title", "start"}]``. Files are relative to the page.
+
+    The page opens at the language and track its address names: ``index.html#ar``, ``index.html#ar/how-long``."""
+    return _page("player.html", languages)
+
+
+def kiosk_html(languages: list[dict]) -> str:
+    """The waiting-room kiosk page (``kiosk.html``) for the same `languages` as :func:`player_html`:
+    a language picker as the home screen, the tracks as big tiles, the line being spoken shown
+    large, the screen kept awake while playing, and back home after ``kiosk.html?idle=SECONDS``
+    (default 90) without a touch while nothing plays."""
+    return _page("kiosk.html", languages)
+
+
+def _page(template_name: str, languages: list[dict]) -> str:
     data = {
         "languages": [
             {**lang, "dir": "rtl" if is_rtl(lang["lang"]) else "ltr", "name": _ui(lang["lang"])["name"], "ui": _ui(lang["lang"])}
@@ -27,7 +47,7 @@ def player_html(languages: list[dict]) -> str:
     first = data["languages"][0]
     # "</" cannot appear inside the JSON script element, or the page's parser would end it there.
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
-    template = files("guide.publish").joinpath("player.html").read_text(encoding="utf-8")
+    template = files("guide.publish").joinpath(template_name).read_text(encoding="utf-8")
     return (
         template.replace("__LANG__", first["lang"])
         .replace("__DIR__", first["dir"])

@@ -197,7 +197,7 @@ class Publish:
     """``<lang>/feed.xml`` podcast feeds (need a base URL)."""
 
     player: bool = True
-    """``index.html``, the bilingual web player."""
+    """``index.html``, the bilingual web player, and ``kiosk.html``, its waiting-room kiosk mode."""
 
 
 @dataclass(frozen=True)
