@@ -174,3 +174,12 @@ def test_weighted_miss_by_reference_length():
     assert weighted_miss([]) == 0.0
     a, b = score(reference("Take 50 units.", "en"), "take units"), score(reference("Rest well.", "en"), "rest well")
     assert group_miss([("t1", a), ("t1", b), ("t2", b)]) == {"t1": pytest.approx(1 / 5), "t2": 0.0}
+
+
+def test_a_word_of_one_syllable_gets_no_respelling_that_is_the_word_itself():
+    from guide.proof.compare import Mishearing
+
+    assert Mishearing("long", "one", 2, suggest_respelling("long", "en")).entry("en") == (
+        'a respelling of your own in the lexicon (try it first: guide say "long" --lang en)'
+    )
+    assert Mishearing("botox", "buttocks", 3, suggest_respelling("botox", "en")).entry("en") == 'lexicon: {en: {"botox": "bo-tox"}}'

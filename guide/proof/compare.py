@@ -384,6 +384,9 @@ class Mishearing:
     """A respelling to try in the lexicon (try it with ``guide say`` first)."""
 
     def entry(self, lang: str) -> str:
+        """The lexicon entry to try; a word of one syllable has no respelling to suggest, so none is."""
+        if self.suggestion.casefold() == self.written.casefold():
+            return f'a respelling of your own in the lexicon (try it first: guide say "{self.written}" --lang {lang})'
         return f'lexicon: {{{lang}: {{"{self.written}": "{self.suggestion}"}}}}'
 
 
