@@ -146,7 +146,8 @@ def _summary(result: builder.BuildResult) -> None:
         return
     click.echo(
         f"\n{result.script.id}: {result.recorded} takes recorded, {result.reused} reused; "
-        f"{len(result.encoded)} files encoded in {result.seconds:.1f} s -> {result.folder}/"
+        f"{len(result.encoded) - len(result.joined)} files encoded, {len(result.joined)} full guides joined "
+        f"in {result.seconds:.1f} s -> {result.folder}/"
     )
     encoded = set(result.encoded)
     for lang in result.languages:
@@ -157,7 +158,7 @@ def _summary(result: builder.BuildResult) -> None:
         for file, duration, title in rows:
             mark = "*" if file.as_posix() in encoded else " "
             click.echo(f"  {mark} {file.name:<40} {_minutes(duration):>6}  {title}")
-    click.echo(f"\n  * encoded by this build; manifest: {result.manifest}")
+    click.echo(f"\n  * written by this build (full guides joined from their tracks' frames); manifest: {result.manifest}")
     if result.published:
         click.echo(f"  {len(result.published)} transcripts, playlists, feeds and pages updated; web player: {result.folder / 'index.html'}")
     if result.feed_skipped:
