@@ -254,7 +254,8 @@ def main() -> None:
                 result["edit"] = run_build([str(edited), *args[1:]])
                 edited.unlink()
         rows.append(result)
-        print(f"  done: cold {result[f'cold{options.jobs}'].seconds:.1f} s", file=sys.stderr, flush=True)
+        print(f"  done: cold {result[f'cold{options.jobs}'].seconds:.1f} s; load {os.getloadavg()}", file=sys.stderr, flush=True)
+        print(render([result], options.jobs).splitlines()[6], file=sys.stderr, flush=True)  # the row, in case the run is cut short
 
     report = render(rows, options.jobs, (load_before, os.getloadavg()))
     print(report)
