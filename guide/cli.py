@@ -211,9 +211,10 @@ def plan_command(
         click.echo(f"    {job.take.voice.lang}: {job.take.text[:70]}  ({job.reason})")
     if len(work.record) > 20:
         click.echo(f"    … and {len(work.record) - 20} more")
-    click.echo(f"{len(work.encode)} files to encode:")
+    click.echo(f"{len(work.encode)} files to write (tracks encoded, full guides joined from their pieces' frames):")
     for job in work.encode:
-        click.echo(f"  {job.file:<48} {', '.join(job.reasons)}")
+        how = " (joined)" if job.kind == "full" else ""
+        click.echo(f"  {job.file:<48} {', '.join(job.reasons)}{how}")
     skipped = [f.file for f in work.files if f.skipped]
     if skipped:
         click.echo(f"{len(skipped)} files left as they are (--only)")
