@@ -91,20 +91,27 @@ def texts_by_language(path: Path) -> dict[str, str]:
 def _tree_rss(pid: int) -> int:
     """Memory (bytes) of a process and all its descendants, from /proc.
 
-    PSS, not RSS: pages shared between processes (a child between fork and exec
-    shows all its parent's pages) are counted once, split between the sharers.
+    PSS, not RSS: pages shared between processes are counted once, split between
+    the sharers. A child that has not yet exec'd (the same command line as its
+    parent) is skipped: Python starts ffmpeg with vfork, and a vforked child
+    *is* its parent's memory until exec, so /proc shows the parent's whole PSS a
+    second time (earlier runs counted it, and caught such a window at times).
     """
-    total, stack = 0, [pid]
+    total, stack = 0, [(pid, None)]
     while stack:
-        current = stack.pop()
+        current, parent_cmdline = stack.pop()
         try:
+            with open(f"/proc/{current}/cmdline", "rb") as handle:
+                cmdline = handle.read()
+            if cmdline == parent_cmdline:
+                continue  # between (v)fork and exec: the parent's pages, already counted
             with open(f"/proc/{current}/smaps_rollup") as rollup:
                 for line in rollup:
                     if line.startswith("Pss:"):
                         total += int(line.split()[1]) * 1024
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
-                    stack += [int(c) for c in children.read().split()]
+                    stack += [(int(c), cmdline) for c in children.read().split()]
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return total
@@ -118,7 +125,7 @@ class Run:
 
 
 def run_build(args: list[str]) -> Run:
-    """Run `guide build` in a child process; wall time and peak RSS of its whole process tree."""
+    """Run `guide build` in a child process; wall time and peak PSS of its whole process tree."""
     start = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-m", "guide", "build", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = 0
@@ -173,9 +180,10 @@ def raw_engine_seconds(texts: dict[str, str]) -> tuple[float, float]:
     return seconds, audio
 
 
-def encode_seconds(folder: Path) -> tuple[float, float]:
-    """Time for ffmpeg's LAME alone to encode what the build encoded (every track and full
-    guide, decoded from the build's own MP3s), one file at a time on one core.
+def encode_seconds(folder: Path, cache: Path) -> tuple[float, float]:
+    """Time for ffmpeg's LAME alone to encode what the build encoded (every track and every
+    piece of the full guides in the cache, decoded from the build's own MP3s; full guides
+    are joined from those, not encoded), one file at a time on one core.
 
     Returns (seconds, audio seconds encoded)."""
     import json
@@ -183,7 +191,8 @@ def encode_seconds(folder: Path) -> tuple[float, float]:
     from guide.audio.ffmpeg import decode_file, ffmpeg_exe
 
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    files = [folder / t["file"] for entry in manifest["languages"].values() for t in [*entry["tracks"], entry["full_guide"]]]
+    files = [folder / t["file"] for entry in manifest["languages"].values() for t in entry["tracks"]]
+    files += sorted(cache.glob("pieces/*/*.mp3"))
     seconds = audio = 0.0
     for path in files:
         pcm = decode_file(str(path)).tobytes()
@@ -223,6 +232,7 @@ def main() -> None:
     for size in [int(s) for s in options.sizes.split(",") if s]:
         scripts.append((f"generated, {size} items", generated_script(size, work)))
 
+    load_before = os.getloadavg()
     rows = []
     for label, script in scripts:
         print(f"# {label}", file=sys.stderr, flush=True)
@@ -234,7 +244,7 @@ def main() -> None:
             cold = run_build(args)
             result[f"cold{jobs}"] = cold
             if jobs == options.jobs:
-                result["encode"], result["encoded_audio"] = encode_seconds(out / script_id(script))
+                result["encode"], result["encoded_audio"] = encode_seconds(out / script_id(script), cache)
                 result["noop"] = run_build(args)
                 assert "nothing to do" in result["noop"].output, result["noop"].output
                 edited = script.with_name(script.stem + "-edited.yaml")
@@ -244,20 +254,24 @@ def main() -> None:
                 result["edit"] = run_build([str(edited), *args[1:]])
                 edited.unlink()
         rows.append(result)
-        print(f"  done: cold {result[f'cold{options.jobs}'].seconds:.1f} s", file=sys.stderr, flush=True)
+        print(f"  done: cold {result[f'cold{options.jobs}'].seconds:.1f} s; load {os.getloadavg()}", file=sys.stderr, flush=True)
+        print(render([result], options.jobs).splitlines()[6], file=sys.stderr, flush=True)  # the row, in case the run is cut short
 
-    report = render(rows, options.jobs)
+    report = render(rows, options.jobs, (load_before, os.getloadavg()))
     print(report)
     if options.write:
         options.write.write_text(report, encoding="utf-8")
     shutil.rmtree(work, ignore_errors=True)
 
 
-def render(rows: list[dict], jobs: int) -> str:
+def render(rows: list[dict], jobs: int, load: tuple[tuple[float, ...], tuple[float, ...]] | None = None) -> str:
+    shown = ""
+    if load is not None:
+        shown = " Load average (1, 5, 15 min) before: {}; after: {}.".format(*(", ".join(f"{x:.2f}" for x in a) for a in load))
     lines = [
         "## Results",
         "",
-        f"Machine: {machine()}. Measured {time.strftime('%Y-%m-%d')} by `python bench/run.py` in one run.",
+        f"Machine: {machine()}. Measured {time.strftime('%Y-%m-%d')} by `python bench/run.py` in one run.{shown}",
         "",
         f"| script | speech | raw engines | MP3 encoding alone | cold `--jobs 1` | ratio | cold `--jobs {jobs}` | ratio | no-op | edit one answer | edit / cold | peak memory `--jobs 1` | peak memory `--jobs {jobs}` |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
@@ -274,12 +288,13 @@ def render(rows: list[dict], jobs: int) -> str:
         "- speech: what the raw engines produce for both languages (their own sentence silences, none of the build's pauses).",
         "- raw engines: Piper (English) and espeak-ng (Arabic) synthesising the concatenated text, model loaded once and not timed.",
         "- cold: a `guide build` in a fresh process with an empty cache and output folder (Python start-up, validation, recording, "
-        "assembly, MP3 encoding of every track and both full guides, manifest). ratio = cold / raw engines.",
+        "assembly, MP3 encoding of every track and of the full guides' announcement pieces, the full guides joined from "
+        "frames, manifest). ratio = cold / raw engines.",
         "- no-op: the same build again. edit one answer: the last FAQ answer's English text changed, then built.",
         "- MP3 encoding alone: ffmpeg's LAME encoding, one file after another on one core, the audio the build encoded "
-        "(every track and both full guides, pauses included; its length in brackets).",
+        "(every track and every announcement and pause piece of the full guides; its length in brackets).",
         "- peak memory: proportional set size (PSS) of the build process and its worker and ffmpeg processes together, "
-        "sampled every 50 ms from /proc/PID/smaps_rollup.",
+        "sampled every 50 ms from /proc/PID/smaps_rollup (a child not yet exec'd is its parent's memory and is not counted twice).",
         "",
     ]
     return "\n".join(lines)

@@ -14,7 +14,7 @@ import re
 from contextlib import contextmanager
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
@@ -26,19 +26,21 @@ from .engines import EngineRegistry, VoiceInfo, VoiceNotFound, VoiceRef
 from .errors import EngineError, InputError, OutputError, Problem, ScriptError
 from .lock import BuildLock
 from .authoring.review import MAX_WORDS, Review, review
-from .planner import Plan, Sentence, Utterance, plan_script, plan_sentences
+from .audio.assemble import SAMPLE_RATE, Cue
+from .planner import Bridge, LanguagePlan, Pause, Plan, Sentence, TakeSpec, Utterance, full_pieces, pieces, plan_script, plan_sentences
 from .text import markup
 from .text.frontend import FrontEnd, languages_spoken
 from .publish.files import atomic_path, place, read_own_text, remove_leftovers, safe_child, sha256_of, staging_folder, write_text
+from .publish.frames import NotJoinable, Piece, Settings, join, read_piece, starts, total_samples
 from .publish.companions import transcript_files, write_companions
 from .publish.feed import now
-from .publish.mp3 import Frames, Tags, check_bitrate, write_mp3
+from .publish.mp3 import Frames, Tags, check_bitrate, id3_bytes, write_mp3
 from .publish.printing import FONT_FAMILY, PAPERS, Printout, missing_glyphs, printout, render
 from .publish.files import write_wav
 from .renderer import Progress, Substitution, Timeline, default_jobs, record_takes, stream, track_pcm
 from .script.loader import default_voice, load_script
 from .script.model import Loudness, Pauses, Script, VoiceSettings
-from .work import FileJob, Work, old_entries, plan_work
+from .work import FileJob, Work, old_entries, piece_key, plan_work
 
 MANIFEST = "manifest.json"
 
@@ -87,7 +89,13 @@ class BuildResult:
     """Takes taken from the cache."""
 
     encoded: list[str] = field(default_factory=list)
-    """Files encoded (relative paths)."""
+    """Files written (relative paths): tracks encoded and full guides joined."""
+
+    joined: list[str] = field(default_factory=list)
+    """Full guides written by joining their pieces' frames (relative paths; also in `encoded`)."""
+
+    pieces_encoded: int = 0
+    """Bridge pieces of full guides (announcements and pauses) encoded into the cache."""
 
     manifest_changed: bool = False
     """Whether the manifest or any MP3 changed."""
@@ -344,7 +352,7 @@ def build(
         folder.mkdir(parents=True, exist_ok=True)
         staging = staging_folder(folder)
         try:
-            encoded, fallbacks = _record_and_encode(work, registry, cache, staging, jobs, progress, old_entries(manifest), folder)
+            encoded, fallbacks, pieces_made = _record_and_encode(work, registry, cache, staging, jobs, progress, folder, old_entries(manifest))
             changed = _publish(staging, folder, work, encoded, manifest, tool)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -357,6 +365,8 @@ def build(
         recorded=len(work.record) - sum(1 for f in fallbacks if not f.recorded),
         reused=work.reused,
         encoded=[job.file for job in work.encode if job.file in encoded],
+        joined=[job.file for job in work.encode if job.kind == "full" and job.file in encoded],
+        pieces_encoded=pieces_made,
         manifest_changed=changed,
         published=published,
         feed_skipped=script.publish.feed and not (base_url or script.base_url),
@@ -366,6 +376,44 @@ def build(
     )
 
 
+@dataclass(frozen=True)
+class _BridgeJob:
+    """A bridge piece of a full guide to make sure of (in the cache, joinable) before joining."""
+
+    full: FileJob
+    """The full guide it belongs to."""
+
+    index: int
+    """Its position among the full guide's pieces."""
+
+    bridge: Bridge
+    """What is heard in it."""
+
+    @property
+    def name(self) -> str:
+        return f"{self.full.file}#{self.index}"
+
+    @property
+    def takes(self) -> tuple[TakeSpec, ...]:
+        return tuple(p for p in pieces(self.bridge.steps) if isinstance(p, TakeSpec))
+
+
+def _settings(bitrate: str) -> Settings:
+    """What every frame of a full guide's pieces must be: the pipeline's format at `bitrate`."""
+    return Settings(SAMPLE_RATE, 1, int(bitrate.rstrip("k")))
+
+
+def _bridge_layout(bridge: Bridge, substitutes: Mapping[str, str]) -> list:
+    """What is heard in a bridge: take keys as played (fallbacks included) and pause lengths."""
+    out: list = []
+    for piece in pieces(bridge.steps):
+        if isinstance(piece, Pause):
+            out.append(round(piece.seconds, 4))
+        elif isinstance(piece, TakeSpec):
+            out.append(substitutes.get(piece.key, piece.key))
+    return out
+
+
 def _record_and_encode(
     work: Work,
     registry: EngineRegistry,
@@ -373,83 +421,98 @@ def _record_and_encode(
     staging: Path,
     jobs: int,
     progress: Progress | None,
-    previous: Mapping[str, dict],
     folder: Path,
-) -> tuple[dict[str, dict], list[Substitution]]:
-    """Record the missing takes and encode every file that must be, into `staging`.
+    previous: Mapping[str, dict],
+) -> tuple[dict[str, dict], list[Substitution], int]:
+    """Record the missing takes, encode every track that must be and every bridge piece the
+    cache lacks, then join each full guide that must be from its pieces' frames, into `staging`.
 
-    A file is handed to an encoder thread (each runs ffmpeg processes) as soon as its
-    last take is recorded, so encoding overlaps recording. A file whose planned voice
-    failed again exactly as in the last build (`previous`: the same fallback takes, the
-    same recipe, the file untouched in `folder`) is left as it is. Returns manifest
-    entries by file encoded, and the takes a fallback voice spoke.
+    A track or piece is handed to an encoder thread as soon as its last take is recorded,
+    so encoding overlaps recording; a full guide is joined once all its pieces are there
+    (a file copy: no decoding, no encoding). A track or full guide whose planned voice
+    failed again exactly as in the last build (`previous`: the same fallback takes, the same
+    recipe, the file untouched in `folder`) is left as it is. Returns manifest entries by
+    file written, the takes a fallback voice spoke, and how many bridge pieces were encoded.
     """
     script = work.plan.script
-    tracks_by_lang = {lp.lang: lp.tracks for lp in work.plan.languages}
-    fulls = {lp.lang: lp.full for lp in work.plan.languages}
+    plans = {lp.lang: lp for lp in work.plan.languages}
+    substitutes: dict[str, str] = {}  # planned take -> the fallback's take played instead
+    bridge_keys: dict[str, str] = {}  # bridge job name -> its piece key
+    made: list[str] = []  # bridge pieces encoded
 
     def encode(job: FileJob) -> tuple[str, dict | None]:
         if _same_fallback(job, substitutes, previous.get(job.file), folder):
             return job.file, None
-        timelines: list[Timeline] = []
-        tracks = tracks_by_lang[job.lang]
-        if job.kind == "full":
-            def pcm():  # noqa: ANN202 - a fresh stream per pass (loudness measures, then encodes)
-                timelines.append(Timeline())
-                return stream(fulls[job.lang].steps, tracks, cache, timelines[-1], substitutes)
-        else:
-            timelines.append(Timeline())
-            samples = track_pcm(next(t for t in tracks if t.file == job.file), cache, timelines[-1], substitutes)
-
-            def pcm():  # noqa: ANN202
-                return [samples]
+        timeline = Timeline()
+        track = next(t for t in plans[job.lang].tracks if t.file == job.file)
+        samples = track_pcm(track, cache, timeline, substitutes)
 
         def frames() -> Frames:
-            timeline = timelines[-1]
             transcript = " ".join(c.text for c in timeline.cues) if script.publish.transcripts else None
-            chapters = _chapters(timeline, tracks) if job.kind == "full" and script.publish.chapters else ()
-            return Frames(chapters=chapters, transcript=transcript, cover=script.cover)
+            return Frames(transcript=transcript, cover=script.cover)
 
         target = staging / job.file
-        shown = f"the full guide {job.file}" if job.kind == "full" else job.file
-        write_mp3(pcm, target, job.tags, job.recipe["bitrate"], script.loudness, frames, shown)
-        entry = _entry(job, timelines[-1], sha256_of(target), target.stat().st_size, substitutes)
-        if job.kind == "full":
-            entry["chapters"] = [{"title": t, "start": round(a, 3), "end": round(b, 3)} for t, a, b in _chapters(timelines[-1], tracks)]
-            entry["published"] = now().isoformat()
+        write_mp3(lambda: [samples], target, job.tags, job.recipe["bitrate"], script.loudness, frames, job.file)
+        entry = _entry(job, timeline.seconds, _sentences(timeline.cues, substitutes), sha256_of(target), target.stat().st_size, substitutes)
         return job.file, entry
 
-    substitutes: dict[str, str] = {}  # planned take -> the fallback's take played instead
+    def make_bridge(job: _BridgeJob) -> tuple[str, dict]:
+        bitrate = job.full.recipe["bitrate"]
+        audio = {"loudness": asdict(script.loudness) if script.loudness else None}
+        key = piece_key(_bridge_layout(job.bridge, substitutes), bitrate, audio, job.full.recipe["encoder"])
+        bridge_keys[job.name] = key
+        path = cache.piece_path(key)
+        if cache.has_piece(key):
+            try:
+                read_piece(path, _settings(bitrate))
+                return job.name, {}
+            except NotJoinable:
+                pass  # not what the others are: encoded again, in its place
+        timeline = Timeline()
+        samples = np.concatenate([np.zeros(0, dtype=np.int16), *stream(job.bridge.steps, (), cache, timeline, substitutes)])
+        write_mp3(lambda: [samples], path, None, bitrate, script.loudness, name=f"a piece of the full guide {job.full.file}", root=cache.folder)
+        made.append(key)
+        return job.name, {}
+
+    fulls = [job for job in work.encode if job.kind == "full"]
+    bridges = [
+        _BridgeJob(full, index, part)
+        for full in fulls
+        for index, part in enumerate(full_pieces(plans[full.lang].full))
+        if isinstance(part, Bridge)
+    ]
+    tasks: dict[str, tuple] = {job.file: (encode, job) for job in work.encode if job.kind != "full"}
+    tasks.update({b.name: (make_bridge, b) for b in bridges})
     fallbacks: list[Substitution] = []
     recorded: list[str] = []
     to_record = {job.take.key for job in work.record}
-    missing = {job.file: {t.key for t in job.takes} & to_record for job in work.encode}
+    missing = {name: {t.key for t in task[1].takes} & to_record for name, task in tasks.items()}
     waiting_on: dict[str, list[str]] = {}
-    for file, keys in missing.items():
+    for name, keys in missing.items():
         for key in keys:
-            waiting_on.setdefault(key, []).append(file)
-    jobs_by_file = {job.file: job for job in work.encode}
+            waiting_on.setdefault(key, []).append(name)
     futures: list[cf.Future] = []
 
-    # Encoders are ffmpeg processes; every core may run one whatever --jobs says
-    # (--jobs counts recording processes, each of which loads a voice).
+    # Encoders are ffmpeg processes, no more at once than cores (--jobs counts recording
+    # processes, each of which loads a voice).
     with cf.ThreadPoolExecutor(max_workers=default_jobs()) as encoder:
-        def start(file: str) -> None:
-            futures.append(encoder.submit(encode, jobs_by_file[file]))
+        def start(name: str) -> None:
+            function, job = tasks[name]
+            futures.append(encoder.submit(function, job))
 
         def take_done(key: str, substitution: Substitution | None) -> None:
             recorded.append(key)
             if substitution is not None:
                 substitutes[key] = substitution.used
                 fallbacks.append(substitution)
-            for file in waiting_on.pop(key, ()):
-                missing[file].discard(key)
-                if not missing[file]:
-                    start(file)
+            for name in waiting_on.pop(key, ()):
+                missing[name].discard(key)
+                if not missing[name]:
+                    start(name)
 
-        for file, keys in missing.items():
+        for name, keys in missing.items():
             if not keys:
-                start(file)
+                start(name)
         try:
             record_takes([job.take for job in work.record], registry, cache, jobs, progress, on_done=take_done)
         except EngineError as exc:
@@ -460,8 +523,87 @@ def _record_and_encode(
             for future in futures:
                 future.cancel()
             raise
-        done = (future.result() for future in futures)
-        return {file: entry for file, entry in done if entry is not None}, fallbacks
+        results = [future.result() for future in futures]
+    # A track left as it is (the same fallback as last time) has no entry: the manifest keeps the old one.
+    entries = {name: entry for name, entry in results if name in tasks and tasks[name][0] is encode and entry is not None}
+    for full in fulls:
+        if _same_fallback(full, substitutes, previous.get(full.file), folder):
+            continue
+        entries[full.file] = _join_full(full, plans[full.lang], bridge_keys, entries, previous, encode, work, cache, staging, folder, substitutes)
+    return entries, fallbacks, len(made)
+
+
+def _join_full(
+    job: FileJob,
+    lang_plan: LanguagePlan,
+    bridge_keys: Mapping[str, str],
+    entries: dict[str, dict],
+    previous: Mapping[str, dict],
+    encode,  # noqa: ANN001 - FileJob -> (file, entry): encodes a track into staging
+    work: Work,
+    cache: TakeCache,
+    staging: Path,
+    folder: Path,
+    substitutes: Mapping[str, str],
+) -> dict:
+    """Write the full guide of `job` into `staging` from its pieces' frames; its manifest entry.
+
+    A published track whose frames cannot be joined (other settings) is encoded again
+    first, into `staging`, and its entry added to `entries`.
+    """
+    script = work.plan.script
+    settings = _settings(job.recipe["bitrate"])
+    parts: list[tuple[Piece, list[dict], dict[int, float]]] = []
+    sources: list[dict] = []
+    for index, part in enumerate(full_pieces(lang_plan.full)):
+        if isinstance(part, Bridge):
+            key = bridge_keys[f"{job.file}#{index}"]
+            sources.append({"piece": key})
+            piece = read_piece(cache.piece_path(key), settings)
+            timeline = Timeline()
+            for _ in stream(part.steps, (), cache, timeline, substitutes):
+                pass  # only where its sentences and chapter marks fall
+            parts.append((piece, _sentences(timeline.cues, substitutes), dict(timeline.marks)))
+            continue
+        track = lang_plan.tracks[part.index]
+        sources.append({"file": track.file})
+        try:
+            where = staging if track.file in entries else folder
+            piece = read_piece(where / track.file, settings, track.file)
+        except NotJoinable:
+            entries[track.file] = encode(next(f for f in work.files if f.file == track.file))[1]
+            piece = read_piece(staging / track.file, settings, track.file)
+        entry = entries.get(track.file) or previous[track.file]
+        parts.append((piece, entry.get("sentences", []), {}))
+
+    offsets = [s / SAMPLE_RATE for s in starts([p for p, _, _ in parts])]
+    duration = total_samples([p for p, _, _ in parts]) / SAMPLE_RATE
+    sentences = [_shifted(s, offset) for (_, said, _), offset in zip(parts, offsets) for s in said]
+    marks = {i: at + offset for (_, _, found), offset in zip(parts, offsets) for i, at in found.items()}
+    tracks = lang_plan.tracks
+    begins = [marks[i] for i in range(len(tracks))]
+    chapters = tuple((t.title, a, b) for t, a, b in zip(tracks, begins, [*begins[1:], duration]))
+    frames = Frames(
+        chapters=chapters if script.publish.chapters else (),
+        transcript=" ".join(s["text"] for s in sentences) if script.publish.transcripts else None,
+        cover=script.cover,
+    )
+    target = staging / job.file
+    with atomic_path(target) as tmp, open(tmp, "wb") as out:
+        join([p for p, _, _ in parts], out, id3_bytes(job.tags, frames))
+    entry = _entry(job, duration, sentences, sha256_of(target), target.stat().st_size, substitutes)
+    entry["chapters"] = [{"title": t, "start": round(a, 3), "end": round(b, 3)} for t, a, b in chapters]
+    entry["pieces"] = [
+        {**source, "start": round(offset, 6), "samples": piece.samples} for source, offset, (piece, _, _) in zip(sources, offsets, parts)
+    ]
+    entry["published"] = now().isoformat()
+    return entry
+
+
+def _shifted(sentence: dict, seconds: float) -> dict:
+    """A manifest sentence `seconds` later (its takes too)."""
+    takes = [{**t, "start": round(t["start"] + seconds, 3)} for t in sentence.get("takes", [])]
+    return {**sentence, "start": round(sentence["start"] + seconds, 3), "end": round(sentence["end"] + seconds, 3), "takes": takes}
 
 
 def _same_fallback(job: FileJob, substitutes: Mapping[str, str], old: dict | None, folder: Path) -> bool:
@@ -492,16 +634,25 @@ def _where(exc: EngineError, work: Work, recorded: int) -> EngineError:
     return type(exc)(f"{where}{said}: {exc.message}{kept}; nothing published was changed")
 
 
-def _chapters(timeline: Timeline, tracks) -> tuple[tuple[str, float, float], ...]:  # noqa: ANN001
-    """(title, start, end) of each chapter of a full guide, from where its marks fell."""
-    starts = [timeline.marks[i] for i in range(len(tracks))]
-    ends = starts[1:] + [timeline.seconds]
-    return tuple((track.title, start, end) for track, start, end in zip(tracks, starts, ends))
-
-
-def _entry(job: FileJob, timeline: Timeline, sha256: str | None, size: int, substitutes: Mapping[str, str]) -> dict:
-    fallback = [t.key for t in job.takes if t.key in substitutes]
+def _sentences(cues: Sequence[Cue], substitutes: Mapping[str, str]) -> list[dict]:
+    """Cues as the manifest lists sentences, each take with what it stands for when a fallback spoke it."""
     planned = {used: key for key, used in substitutes.items()}  # the manifest says what each fallback take stands for
+    return [
+        {
+            "text": cue.text,
+            "start": round(cue.start, 3),
+            "end": round(cue.end, 3),
+            "takes": [
+                {"key": key, "text": text, "start": round(start, 3), **({"planned": planned[key]} if key in planned else {})}
+                for key, text, start in cue.takes
+            ],
+        }
+        for cue in cues
+    ]
+
+
+def _entry(job: FileJob, duration: float, sentences: list[dict], sha256: str | None, size: int, substitutes: Mapping[str, str]) -> dict:
+    fallback = [t.key for t in job.takes if t.key in substitutes]
     recipe = job.recipe
     if fallback:
         # Not what the plan asked for: the next build must try the planned voice again and re-encode.
@@ -511,23 +662,12 @@ def _entry(job: FileJob, timeline: Timeline, sha256: str | None, size: int, subs
         "kind": job.kind,
         "title": job.title,
         "file": job.file,
-        "duration": round(timeline.seconds, 3),
+        "duration": round(duration, 3),
         "sha256": sha256,
         "bytes": size,
         "recipe": recipe,
         "fallback_takes": len(fallback),
-        "sentences": [
-            {
-                "text": cue.text,
-                "start": round(cue.start, 3),
-                "end": round(cue.end, 3),
-                "takes": [
-                    {"key": key, "text": text, "start": round(start, 3), **({"planned": planned[key]} if key in planned else {})}
-                    for key, text, start in cue.takes
-                ],
-            }
-            for cue in timeline.cues
-        ],
+        "sentences": sentences,
     }
 
 

@@ -64,7 +64,8 @@ class CacheInfo:
 
 
 class TakeCache:
-    """Takes by key, as mono 16-bit 44.1 kHz WAV files in ``<folder>/takes/<k[:2]>/<key>.wav``."""
+    """Takes by key, as mono 16-bit 44.1 kHz WAV files in ``<folder>/takes/<k[:2]>/<key>.wav``;
+    and the full guides' bridge pieces (announcements and pauses, encoded) in ``<folder>/pieces/``."""
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
@@ -95,6 +96,23 @@ class TakeCache:
         """The take's length in samples, read from its header only."""
         with self._open(key) as handle, wave.open(handle, "rb") as wav:
             return wav.getnframes()
+
+    def piece_path(self, key: str) -> Path:
+        """Where the encoded full-guide piece `key` is (or would be) stored: ``pieces/<k[:2]>/<key>.mp3``.
+
+        Pieces are written like takes: under a temporary name, then renamed into place
+        (``atomic_path(cache.piece_path(key), root=cache.folder)``).
+        """
+        if not KEY_RE.fullmatch(key):
+            raise ValueError(f"not a piece key: {key!r}")
+        return safe_child(self.folder, f"pieces/{key[:2]}/{key}.mp3")
+
+    def has_piece(self, key: str) -> bool:
+        """Whether the piece is stored: a real file, not a link to one."""
+        try:
+            return stat.S_ISREG(os.lstat(self.piece_path(key)).st_mode)
+        except OSError:
+            return False
 
     def _open(self, key: str) -> BinaryIO:
         path = self.path(key)
@@ -175,7 +193,8 @@ class TakeCache:
         Raises:
             OutputError: ``takes/`` or a folder in it is a symbolic link (before anything is recorded).
         """
-        return remove_leftovers(safe_child(self.folder, "takes", folder=True), ("*/.*.part",))
+        removed = remove_leftovers(safe_child(self.folder, "takes", folder=True), ("*/.*.part",))
+        return removed + remove_leftovers(safe_child(self.folder, "pieces", folder=True), ("*/.*.part",))
 
 
 def _relative(key: str) -> str:

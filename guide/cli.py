@@ -171,7 +171,8 @@ def _summary(result: builder.BuildResult) -> None:
         return
     click.echo(
         f"\n{result.script.id}: {result.recorded} takes recorded, {result.reused} reused; "
-        f"{len(result.encoded)} files encoded in {result.seconds:.1f} s -> {result.folder}/"
+        f"{len(result.encoded) - len(result.joined)} files encoded, {len(result.joined)} full guides joined "
+        f"in {result.seconds:.1f} s -> {result.folder}/"
     )
     encoded = set(result.encoded)
     for lang in result.languages:
@@ -182,7 +183,7 @@ def _summary(result: builder.BuildResult) -> None:
         for file, duration, title in rows:
             mark = "*" if file.as_posix() in encoded else " "
             click.echo(f"  {mark} {file.name:<40} {_minutes(duration):>6}  {title}")
-    click.echo(f"\n  * encoded by this build; manifest: {result.manifest}")
+    click.echo(f"\n  * written by this build (full guides joined from their tracks' frames); manifest: {result.manifest}")
     if result.published:
         click.echo(f"  {len(result.published)} transcripts, playlists, feeds and pages updated; web player: {result.folder / 'index.html'}")
     if result.feed_skipped:
@@ -250,9 +251,10 @@ def plan_command(
         click.echo(f"    {job.take.voice.lang}: {job.take.text[:70]}  ({job.reason})")
     if len(work.record) > 20:
         click.echo(f"    … and {len(work.record) - 20} more")
-    click.echo(f"{len(work.encode)} files to encode:")
+    click.echo(f"{len(work.encode)} files to write (tracks encoded, full guides joined from their pieces' frames):")
     for job in work.encode:
-        click.echo(f"  {job.file:<48} {', '.join(job.reasons)}")
+        how = " (joined)" if job.kind == "full" else ""
+        click.echo(f"  {job.file:<48} {', '.join(job.reasons)}{how}")
     skipped = [f.file for f in work.files if f.skipped]
     if skipped:
         click.echo(f"{len(skipped)} files left as they are (--only)")

@@ -202,6 +202,32 @@ class FullPlan:
 
 
 @dataclass(frozen=True)
+class Bridge:
+    """In a full guide: what is heard before a track and after the one before it (the pause,
+    the chapter mark, the announcements), encoded once as a piece of its own."""
+
+    steps: tuple[Union[Utterance, Pause, ChapterMark], ...]
+    """What is heard, in order."""
+
+
+def full_pieces(full: FullPlan) -> tuple[Union[Bridge, TrackRef], ...]:
+    """The full guide as the pieces joined to make it: bridges and whole tracks, in order."""
+    out: list[Union[Bridge, TrackRef]] = []
+    steps: list = []
+    for step in full.steps:
+        if isinstance(step, TrackRef):
+            if steps:
+                out.append(Bridge(tuple(steps)))
+                steps = []
+            out.append(step)
+        else:
+            steps.append(step)
+    if steps:
+        out.append(Bridge(tuple(steps)))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class LanguagePlan:
     """Everything built for one language."""
 

@@ -55,7 +55,8 @@ class FileJob:
     """The ID3 tags it gets."""
 
     recipe: dict
-    """Everything that decides its bytes: take keys in order, the layout (pauses), tags, bitrate."""
+    """Everything that decides its bytes: take keys in order, the layout (pauses), tags, bitrate,
+    ffmpeg's version; for a full guide also how it is assembled."""
 
     takes: tuple[TakeSpec, ...]
     """Its takes in order (the full guide's include its tracks')."""
@@ -154,6 +155,23 @@ def recipe(layout: list, tags: Tags, bitrate: str, audio: dict, frames: dict, en
     }
 
 
+ASSEMBLY = "the frames of its pieces joined (tracks, bridges); v1"
+"""How a full guide is made from its audio: part of its recipe, so changing it joins every full guide again."""
+
+PIECE_FORMAT = "mp3 44100 Hz mono CBR, LAME tag, no ID3; normalised alone; v1"
+"""The form of a bridge piece in the cache; part of each piece key."""
+
+
+def piece_key(layout: list, bitrate: str, audio: dict, encoder: str) -> str:
+    """Cache key of one bridge piece (the announcements and pauses between two tracks of a
+    full guide): everything that decides its bytes and nothing else.
+
+    `layout` is what is heard (take keys as played, fallbacks included, and pause
+    lengths); `audio` the loudness settings; `encoder` the ffmpeg version.
+    """
+    return _digest({"format": PIECE_FORMAT, "layout": layout, "bitrate": bitrate, "audio": audio, "encoder": encoder})
+
+
 _CHANGE_NAMES = {
     "takes": "takes changed",
     "layout": "pauses or order changed",
@@ -161,6 +179,7 @@ _CHANGE_NAMES = {
     "bitrate": "bitrate changed",
     "audio": "loudness or music changed",
     "encoder": "ffmpeg changed",
+    "assembly": "assembled another way",
 }
 
 
@@ -202,7 +221,7 @@ def file_jobs(
     tags = Tags(full.title, script.title[lang], lang, None, script.author)
     layout = _layout(full.steps, lang_plan.tracks)
     chapters = {**frames, "chapter_titles": [t.title for t in lang_plan.tracks]}
-    job_recipe = recipe(layout, tags, bitrate, audio, chapters, encoder)
+    job_recipe = {**recipe(layout, tags, bitrate, audio, chapters, encoder), "assembly": ASSEMBLY}
     jobs.append(FileJob(lang, "full", "full", full.file, full.title, tags, job_recipe, _takes(layout, index)))
     return jobs
 
@@ -272,7 +291,9 @@ def plan_work(
                 reasons.append("new file")
             else:
                 old_recipe = old.get("recipe") or {}
-                reasons += [name for part, name in _CHANGE_NAMES.items() if old_recipe.get(part) != job.recipe[part]]
+                reasons += [
+                    name for part, name in _CHANGE_NAMES.items() if part in job.recipe and old_recipe.get(part) != job.recipe[part]
+                ]
                 if "takes changed" in reasons and "pauses or order changed" in reasons:
                     reasons.remove("pauses or order changed")  # new takes always change the layout too
                 if not reasons:

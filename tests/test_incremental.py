@@ -103,12 +103,15 @@ def test_noop_rebuild_rewrites_nothing(setup):
 @pytest.mark.slow
 def test_editing_one_answer_records_only_its_takes(setup, registry):
     script, out, cache, args = setup
-    before = snapshot(out)
+    before, before_pieces = snapshot(out), snapshot(cache / "pieces")
     script.write_text(SMALL_SCRIPT.replace("About four months.", "About four months. Sometimes six."), encoding="utf-8")
     result = builder.build(script, out, registry=registry, cache_folder=cache)
     assert result.recorded == 1 and result.work.record[0].take.text == "Sometimes six."
     assert result.work.record[0].reason == "new text"
     assert sorted(result.encoded) == ["en/02-how-long.mp3", "en/small-guide.en.mp3"]
+    # The full guide is joined again from frames: no announcement or pause is encoded again.
+    assert result.joined == ["en/small-guide.en.mp3"] and result.pieces_encoded == 0
+    assert snapshot(cache / "pieces") == before_pieces
     after = snapshot(out)
     changed = {name for name in after if after[name] != before.get(name)}
     g = "small-guide/en"
@@ -174,7 +177,7 @@ def test_only_and_force(setup):
     result = cli("build", str(script), *args, "--only", "how-long", "--force")
     assert result.exit_code == 0, result.output
     assert "4 takes recorded" in result.output  # question and answer, in both languages
-    assert "2 files encoded" in result.output
+    assert "2 files encoded, 0 full guides joined" in result.output
     bad = cli("build", str(script), *args, "--only", "nope")
     assert bad.exit_code == 2 and "no such item" in bad.output
 

@@ -96,3 +96,32 @@ def test_address_opens_a_language_and_a_track(page, page_url):
     page.goto("about:blank")
     page.goto(page_url + "#xx/how-long")  # an unknown language: the first language's full guide, as without an address
     page.wait_for_function("document.getElementById('audio').src.endsWith('en/small-guide.en.mp3')")
+
+
+def test_full_guides_play_to_their_end_with_the_reported_duration(page, page_url):
+    """Each full guide (joined from frames) loads in Chromium's <audio> with the duration its Info
+    header and the manifest give, and plays through to its last frame."""
+    import json
+    from pathlib import Path
+    from urllib.parse import urlparse
+
+    folder = Path(urlparse(page_url).path).parent
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for lang, entry in manifest["languages"].items():
+        url = (folder / entry["full"]).as_uri()
+        played = page.evaluate(
+            """async (url) => {
+                const audio = new Audio(url);
+                await new Promise((ok, fail) => { audio.onloadedmetadata = ok; audio.onerror = () => fail(audio.error && audio.error.message); });
+                const duration = audio.duration;
+                audio.playbackRate = 16;
+                const ended = new Promise((ok) => { audio.onended = ok; });
+                await audio.play();
+                await ended;
+                return {duration, at: audio.currentTime, ended: audio.ended};
+            }""",
+            url,
+        )
+        assert played["ended"], (lang, played)
+        assert abs(played["duration"] - entry["duration"]) < 0.03, (lang, played, entry["duration"])
+        assert abs(played["at"] - entry["duration"]) < 0.03, (lang, played)

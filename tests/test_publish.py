@@ -73,7 +73,7 @@ def test_full_guide_has_a_table_of_contents_and_a_chapter_per_track(published):
         starts_ms = [s["start"] * 1000 for s in entry["full_guide"]["sentences"]]
         for chapter in ordered:
             first = min(t for t in starts_ms if t >= chapter.start_time - 1)
-            assert first - chapter.start_time < 50
+            assert first - chapter.start_time < 30
 
 
 def test_tags_cover_and_transcript_frame(published):
@@ -125,7 +125,7 @@ def test_transcripts_parse_and_are_in_sync_with_the_audio(published):
             assert sentence["takes"] and sentence["takes"][0]["start"] == sentence["start"]
             for take in sentence["takes"]:
                 measured = _take_offset(audio, cache.load(take["key"]), take["start"])
-                assert abs(measured - take["start"]) < 0.05, (item["file"], take["text"], measured, take["start"])
+                assert abs(measured - take["start"]) < 0.03, (item["file"], take["text"], measured, take["start"])
 
 
 def _vtt_seconds(stamp: str) -> float:

@@ -71,32 +71,54 @@ class Frames:
     """PNG or JPEG cover art, as an APIC frame."""
 
 
+def encoder_args(bitrate: str) -> list[str]:
+    """ffmpeg's output options for every MP3 guide writes: LAME, constant `bitrate`, 44.1 kHz mono.
+
+    Every track and bridge piece is encoded with exactly these, so their frames can be
+    joined into a full guide (:mod:`guide.publish.frames` checks it)."""
+    return ["-codec:a", "libmp3lame", "-b:a", bitrate, "-ar", str(SAMPLE_RATE), "-ac", "1", "-f", "mp3"]
+
+
 def write_mp3(
     pcm: Callable[[], Iterable[np.ndarray]],
     target: Path,
-    tags: Tags,
+    tags: Tags | None,
     bitrate: str = "96k",
     loudness: Loudness | None = None,
     frames: Callable[[], Frames] = Frames,
     name: str | None = None,
+    root: Path | None = None,
 ) -> None:
     """Encode mono 44.1 kHz int16 audio to `target`, normalised to `loudness`, with tags and frames, atomically.
 
-    `pcm` makes a fresh iterator of the audio's pieces: loudness takes one pass to
-    measure and one to encode, and streaming keeps a long full guide out of memory.
-    `frames` is called after encoding, when a streamed file's chapters are known.
-    `name` is how errors name the file (``en/03-benefits.mp3``; default: its file name).
+    `pcm` makes a fresh iterator of the audio's pieces: loudness takes passes to
+    measure and one to encode, and streaming keeps long audio out of memory.
+    `frames` is called after encoding. `tags` None writes no ID3 tag at all (a piece
+    to be joined). `name` is how errors name the file (``en/03-benefits.mp3``;
+    default: its file name). `root` is as for :func:`~guide.publish.files.atomic_path`.
     """
     name = name or target.name
     chain = normalising_chain(pcm, SAMPLE_RATE, loudness, name) if loudness is not None else None
     filters = ["-af", chain] if chain else []
-    with atomic_path(target) as tmp:
-        pipe_pcm([*filters, "-codec:a", "libmp3lame", "-b:a", bitrate, "-ar", str(SAMPLE_RATE), "-f", "mp3", str(tmp)], pcm(), SAMPLE_RATE,
-                 step=f"while encoding {name}")
-        _tag(tmp, tags, frames())
+    no_tag = ["-id3v2_version", "0"] if tags is None else []
+    with atomic_path(target, root) as tmp:
+        pipe_pcm([*filters, *encoder_args(bitrate), *no_tag, str(tmp)], pcm(), SAMPLE_RATE, step=f"while encoding {name}")
+        if tags is not None:
+            id3_tag(tags, frames()).save(str(tmp), v2_version=4)
 
 
-def _tag(path: Path, tags: Tags, frames: Frames) -> None:
+def id3_bytes(tags: Tags, frames: Frames) -> bytes:
+    """The ID3v2.4 tag of `tags` and `frames`, as the bytes that start an MP3 file."""
+    import io
+
+    out = io.BytesIO()
+    id3_tag(tags, frames).save(out, v2_version=4)
+    return out.getvalue()
+
+
+def id3_tag(tags: Tags, frames: Frames):  # noqa: ANN201 - mutagen.id3.ID3
+    """The ID3 tag of a track or full guide: title, album, track number, language, artist,
+    cover, transcript, and chapters under a table of contents."""
     from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TIT2, TLAN, TPE1, TRCK, USLT, CTOCFlags
 
     id3 = ID3()
@@ -133,4 +155,4 @@ def _tag(path: Path, tags: Tags, frames: Frames) -> None:
                              sub_frames=[TIT2(encoding=3, text=frames.chapters[first][0])]))
         id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | ordered, child_element_ids=children,
                      sub_frames=[TIT2(encoding=3, text=tags.title)]))
-    id3.save(str(path), v2_version=4)
+    return id3
