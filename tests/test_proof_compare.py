@@ -183,3 +183,14 @@ def test_a_word_of_one_syllable_gets_no_respelling_that_is_the_word_itself():
         'a respelling of your own in the lexicon (try it first: guide say "long" --lang en)'
     )
     assert Mishearing("botox", "buttocks", 3, suggest_respelling("botox", "en")).entry("en") == 'lexicon: {en: {"botox": "bo-tox"}}'
+
+
+@pytest.mark.parametrize(
+    "written, heard, counted",
+    [("reduced", "reduce", False), ("improved", "improve", False), ("helps", "help", False),
+     ("botox", "buttocks", True), ("atrophy", "agrarphe", True)],
+)
+def test_a_dropped_ending_is_no_mishearing_to_respell(written, heard, counted):
+    from guide.proof.compare import _inflected
+
+    assert _inflected(written, heard) is not counted

@@ -419,9 +419,17 @@ def mishearings_in(result: Score) -> list[tuple[str, str]]:
         written, heard = " ".join(ref_words), " ".join(heard_words)
         if any(c.isdigit() for c in written) or written.replace(" ", "") == heard.replace(" ", ""):
             continue
+        if _inflected(written, heard):
+            continue  # "reduced" heard as "reduce": an ending the recogniser dropped, which no respelling fixes
         if len(written.replace(" ", "")) >= 4:
             out.append((written, heard))
     return out
+
+
+def _inflected(written: str, heard: str) -> bool:
+    """Whether one word is the other with an ending of at most two letters ("reduced" / "reduce", "helps" / "help")."""
+    short, long = sorted((written, heard), key=len)
+    return " " not in long and long.startswith(short) and 0 < len(long) - len(short) <= 2
 
 
 _VOWELS = "aeiouy"
