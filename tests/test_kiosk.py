@@ -86,7 +86,7 @@ def test_pick_arabic_tap_a_tile_it_plays_the_line_shows_large_then_back_home_whe
 
     tab.locator("#toggle").tap()  # pause, and walk away
     tab.wait_for_function("window.guideKiosk.audio.paused")
-    assert tab.evaluate("window.guideKiosk.state.wakeLock") == "off"
+    tab.wait_for_function("window.guideKiosk.state.wakeLock === 'off'")  # released (asynchronously) once paused
     tab.wait_for_timeout(IDLE * 1000 * 0.5)
     assert visible_screen(tab) == "playing"  # not before the idle time
     tab.wait_for_function("document.getElementById('home').hidden === false", timeout=(IDLE + 3) * 1000)
