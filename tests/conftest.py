@@ -85,6 +85,20 @@ def allow_online(monkeypatch) -> None:
     monkeypatch.setattr(gtts.tts, "_translate_url", _closed_port_url())
 
 
+@pytest.fixture
+def fresh_ffmpeg(monkeypatch):
+    """The test chooses its ffmpeg from a clean slate (no GUIDE_FFMPEG, nothing cached) and leaves the bundled one in use."""
+    from guide.audio import ffmpeg as ff
+
+    monkeypatch.delenv(ff.FFMPEG_ENV, raising=False)
+    caches = (ff.ffmpeg, ff.pydub, ff._checked)
+    for cached in caches:
+        cached.cache_clear()
+    yield
+    for cached in caches:
+        cached.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def registry() -> EngineRegistry:
     """Real engines, created once so Piper's model loads once per test session."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 from pathlib import Path
 
 import gtts.tts
@@ -18,17 +17,7 @@ from guide.cli import main
 from .gtts_standin import StandIn
 from .test_ffmpeg import wrapper
 
-pytestmark = pytest.mark.usefixtures("allow_online")  # these tests ask gTTS (a loopback stand-in)
-
-
-@pytest.fixture(autouse=True)
-def fresh_ffmpeg(monkeypatch):
-    monkeypatch.delenv(ff.FFMPEG_ENV, raising=False)
-    for cached in (ff.ffmpeg, ff.pydub, ff._checked):
-        cached.cache_clear()
-    yield
-    for cached in (ff.ffmpeg, ff.pydub, ff._checked):
-        cached.cache_clear()
+pytestmark = pytest.mark.usefixtures("allow_online", "fresh_ffmpeg")  # gTTS is a loopback stand-in; ffmpeg as each test chooses
 
 
 @pytest.fixture
@@ -39,12 +28,8 @@ def online(monkeypatch, mp3_bytes):
 
 
 @pytest.fixture
-def offline(monkeypatch):
-    """Google's host as a loopback port nothing listens on: connections are refused at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    monkeypatch.setattr(gtts.tts, "_translate_url", lambda tld="com", path="": f"http://127.0.0.1:{port}/{path}")
+def offline(allow_online):
+    """Google's host as a loopback port nothing listens on (what allow_online leaves it as)."""
 
 
 def doctor(tmp_path: Path, *args: str):

@@ -31,15 +31,7 @@ outro: {en: "Thank you for listening."}
 DEBIAN_FFMPEG = Path("/usr/bin/ffmpeg")
 
 
-@pytest.fixture(autouse=True)
-def fresh_ffmpeg(monkeypatch):
-    """Each test chooses its ffmpeg from a clean slate, and leaves the bundled one in use."""
-    monkeypatch.delenv(ff.FFMPEG_ENV, raising=False)
-    for cached in (ff.ffmpeg, ff.pydub, ff._checked):
-        cached.cache_clear()
-    yield
-    for cached in (ff.ffmpeg, ff.pydub, ff._checked):
-        cached.cache_clear()
+pytestmark = pytest.mark.usefixtures("fresh_ffmpeg")
 
 
 def wrapper(folder: Path, name: str, refuse: str, said: str) -> Path:
