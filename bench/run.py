@@ -226,6 +226,7 @@ def main() -> None:
     parser.add_argument("--write", type=Path, help="also write the Markdown report to this file")
     options = parser.parse_args()
 
+    os.environ["GUIDE_OFFLINE"] = "1"  # the builds' Arabic is espeak-ng's, and nothing waits on the network
     work = Path(tempfile.mkdtemp(prefix="guide-bench-"))
     scripts = [("sample (10 tracks)", work / "sample.yaml")]
     shutil.copy(SAMPLE, scripts[0][1])
@@ -293,7 +294,7 @@ def render(rows: list[dict], jobs: int, load: tuple[tuple[float, ...], tuple[flo
         "- no-op: the same build again. edit one answer: the last FAQ answer's English text changed, then built.",
         "- MP3 encoding alone: ffmpeg's LAME encoding, one file after another on one core, the audio the build encoded "
         "(every track and every announcement and pause piece of the full guides; its length in brackets).",
-        "- peak memory: proportional set size (PSS) of the build process and its worker and ffmpeg processes together, "
+        "- peak memory: proportional set size (PSS) of the build process and its ffmpeg processes together, "
         "sampled every 50 ms from /proc/PID/smaps_rollup (a child not yet exec'd is its parent's memory and is not counted twice).",
         "",
     ]

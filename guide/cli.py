@@ -91,7 +91,7 @@ force_option = click.option("--force", is_flag=True, help="Record and encode aga
 @click.option("--bitrate", default="96k", show_default=True, help="MP3 bitrate.")
 @only_option
 @force_option
-@click.option("--jobs", "-j", type=int, default=None, help="Recording worker processes (default: the number of cores).")
+@click.option("--jobs", "-j", type=int, default=None, help="Piper voices recording at once, in threads sharing one loaded voice (default: the number of cores).")
 @cache_dir_option
 @click.option("--watch", is_flag=True, help="Stay running; rebuild whenever a script or a voice file it uses is saved.")
 @click.option("--base-url", help="Where the guide folder will be published (podcast feed URLs); overrides the script's base_url.")

@@ -181,7 +181,7 @@ def _test_voices(registry) -> list[Finding]:  # noqa: ANN001 - EngineRegistry
         try:
             voice = registry.resolve(lang, settings, Path.cwd())
             started = time.monotonic()
-            chunk = registry.get(voice.engine).synthesize(TEST_TEXT[lang], voice)
+            chunk = registry.synthesize(TEST_TEXT[lang], voice)  # as a build does: Arabic diacritized first
             took = time.monotonic() - started
         except (GuideError, OSError, RuntimeError) as exc:
             findings.append(Finding(name, FAIL, f"failed: {exc}", "reinstall: pip install -e . (then guide doctor again)"))
@@ -189,7 +189,8 @@ def _test_voices(registry) -> list[Finding]:  # noqa: ANN001 - EngineRegistry
         if chunk.duration < 0.1:
             findings.append(Finding(name, FAIL, f"spoke only {chunk.duration:.2f} s for {TEST_TEXT[lang]!r}", "reinstall: pip install -e ."))
         else:
-            findings.append(Finding(name, OK, f"{chunk.duration:.2f} s of speech in {took * 1000:.0f} ms"))
+            how = f" (diacritized by {voice.diacritize.split('+')[0]})" if voice.diacritize else ""
+            findings.append(Finding(name, OK, f"{chunk.duration:.2f} s of speech in {took * 1000:.0f} ms{how}"))
     return findings
 
 

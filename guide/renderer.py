@@ -7,9 +7,7 @@ Nothing here writes into the output folder; :mod:`guide.builder` publishes.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import multiprocessing
 import os
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
@@ -19,7 +17,7 @@ import numpy as np
 from .audio.assemble import SAMPLE_RATE, Cue, join, segment, silence, to_pipeline_format
 from .cache import TakeCache
 from .engines import EngineRegistry, VoiceRef
-from .errors import EngineError, GuideError
+from .errors import EngineError
 from .planner import ChapterMark, Pause, TakeSpec, TrackPlan, TrackRef, take_key, units
 
 Progress = Callable[[int, int], None]
@@ -28,12 +26,12 @@ Progress = Callable[[int, int], None]
 GTTS_CONCURRENCY = 4
 """At most this many gTTS requests at once, whatever --jobs says: more invites 429s."""
 
-MIN_POOL_TAKES = 12
-"""Below this many Piper takes, starting worker processes (each loads the voice) costs more than it saves."""
+MIN_PARALLEL_TAKES = 4
+"""Below this many Piper takes, recording them in parallel threads is not worth starting them."""
 
 
 def default_jobs() -> int:
-    """Worker processes by default: the cores this process may use."""
+    """Recording threads by default: the cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
@@ -91,19 +89,6 @@ def _failed(exc: EngineError, spec: TakeSpec, voice: VoiceRef) -> EngineError:
     return failed
 
 
-# -- worker processes ----------------------------------------------------------
-_WORKER: dict = {}
-
-
-def _worker_start(voices_dirs: tuple[Path, ...], threads: int, cache_folder: str) -> None:
-    _WORKER["registry"] = EngineRegistry(voices_dirs, piper_threads=threads)
-    _WORKER["cache"] = TakeCache(cache_folder)
-
-
-def _worker_record(spec: TakeSpec) -> tuple[str, Substitution | None]:
-    return record_one(spec, _WORKER["registry"], _WORKER["cache"])
-
-
 def record_takes(
     specs: Sequence[TakeSpec],
     registry: EngineRegistry,
@@ -112,10 +97,11 @@ def record_takes(
     progress: Progress | None = None,
     on_done: Callable[[str, "Substitution | None"], None] | None = None,
 ) -> list[Substitution]:
-    """Record `specs` into `cache`: Piper in `jobs` worker processes (each loads its voice
-    once), gTTS in a few threads, espeak-ng in this process (it is faster than a worker
-    starts). A take finished before a failure stays in the cache.
+    """Record `specs` into `cache`: Piper in `jobs` threads sharing one loaded voice, gTTS in
+    a few threads, espeak-ng in this thread. A take finished before a failure stays in the cache.
 
+    Piper's threads share one model (onnxruntime sessions may run concurrently, and piper
+    serialises its espeak-ng phonemizer), so `jobs` costs no second copy of the voice in memory.
     `on_done(key, substitution)` is called in this thread as each take is stored, so the
     caller can start encoding a track as soon as its last take is in. Returns the takes
     their voice's fallback spoke.
@@ -136,8 +122,8 @@ def record_takes(
 
     online = [s for s in specs if not registry.get(s.voice.engine).offline]
     piper = [s for s in specs if s.voice.engine == "piper"]
-    use_pool = jobs > 1 and len(piper) >= MIN_POOL_TAKES
-    elsewhere = {s.key for s in online} | ({s.key for s in piper} if use_pool else set())
+    parallel = jobs > 1 and len(piper) >= MIN_PARALLEL_TAKES
+    elsewhere = {s.key for s in online} | ({s.key for s in piper} if parallel else set())
     local = [s for s in specs if s.key not in elsewhere]
 
     executors: list[cf.Executor] = []
@@ -147,27 +133,14 @@ def record_takes(
             threads = cf.ThreadPoolExecutor(max_workers=max(1, min(jobs, GTTS_CONCURRENCY)))
             executors.append(threads)
             futures += [threads.submit(record_one, s, registry, cache) for s in online]
-        if use_pool:
-            workers = min(jobs, len(piper))
-            pool = cf.ProcessPoolExecutor(
-                max_workers=workers,
-                # spawn, not fork: onnxruntime's threads and espeak-ng's state do not survive a fork
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_worker_start,
-                initargs=(registry.voices_dirs, max(1, default_jobs() // workers), str(cache.folder)),
-            )
-            executors.append(pool)
-            futures += [pool.submit(_worker_record, s) for s in piper]
+        if parallel:
+            voices = cf.ThreadPoolExecutor(max_workers=min(jobs, len(piper)), thread_name_prefix="piper")
+            executors.append(voices)
+            futures += [voices.submit(record_one, s, registry, cache) for s in piper]
         for spec in local:
             tick(record_one(spec, registry, cache))
         for future in cf.as_completed(futures):
-            try:
-                result = future.result()
-            except GuideError:
-                raise
-            except BrokenProcessPool:
-                raise EngineError("a recording worker process died (out of memory?); takes finished so far are kept") from None
-            tick(result)
+            tick(future.result())
     finally:
         for executor in executors:
             executor.shutdown(wait=True, cancel_futures=True)

@@ -102,3 +102,16 @@ def test_espeak_works_from_two_registries():
     v1, v2 = first.resolve("ar", settings, Path(".")), second.resolve("ar", settings, Path("."))
     assert second.synthesize("مرحبا", v2).duration > 0.2
     assert first.synthesize("مرحبا", v1).duration > 0.2
+
+
+def test_espeak_speaks_arabic_at_its_own_pace(registry):
+    """Arabic speed 1.0 is 85 % of espeak-ng's default rate (understood better); other languages keep the default."""
+    from guide.engines.espeak import LANGUAGE_PACE
+
+    text = "يساعد الثلج على تخفيف التورم في الأيام الأولى بعد الحقن."
+    arabic = registry.resolve("ar", VoiceSettings("espeak", "ar", diacritize="off"), Path("."))
+    as_other = registry.resolve("fa", VoiceSettings("espeak", "ar", diacritize="off"), Path("."))  # same voice, default pace
+    assert "pace=0.85" in arabic.identity and "pace" not in as_other.identity  # the pace is part of the take key
+    slow = registry.synthesize(text, arabic).duration
+    default = registry.synthesize(text, as_other).duration
+    assert slow / default == pytest.approx(1 / LANGUAGE_PACE["ar"], rel=0.06)

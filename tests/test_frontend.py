@@ -6,7 +6,7 @@ import pytest
 
 from guide.text import markup
 from guide.text.codeswitch import foreign_runs
-from guide.text.diacritize import diacritize, is_diacritized
+from guide.text.diacritize import diacritize, is_diacritized, keep_letters, pausal_endings
 from guide.text.frontend import FrontEnd, Run, languages_spoken, sentences
 from guide.text.lexicon import apply_lexicon, entries_for
 
@@ -150,13 +150,66 @@ def test_symbol_only_text_says_nothing():
     assert sentences("• ★ —", "en", FrontEnd()) == []
 
 
-# -- diacritization (the tashkeel model bundled with piper-tts, for real) ------
-def test_diacritize_adds_vowels_and_keeps_letters():
-    text = "تستمر النتائج عادة من ثلاثة إلى ستة أشهر."
+# -- diacritization (text2tashkeel's bundled model, for real) ----------------
+_MARKS = {ord(chr(c)): None for c in range(0x064B, 0x0653)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "تستمر النتائج عادة من ثلاثة إلى ستة أشهر.",
+        "مع أن البوتوكس آمن بوجه عام، فإن استخدامه طويل المدى له مخاطر.",  # the model writes أَمْن for آمن
+        "ابتداء من اليوم الثاني، اشطف فمك بماء دافئ وملح بعد كل وجبة.",  # and دَافِي for دافئ
+        "Botox 20 حقنة في العام",
+    ],
+)
+def test_diacritize_adds_vowels_and_keeps_the_authors_letters(text):
     result = diacritize(text)
     assert result != text and is_diacritized(result)
-    marks = "".join(chr(c) for c in range(0x064B, 0x0653))
-    assert result.translate({ord(m): None for m in marks}) == text
+    assert result.translate(_MARKS) == text
+
+
+def test_diacritized_words_end_in_their_pausal_form():
+    """No word ends in a short vowel or tanween (a final shadda or sukun may stay)."""
+    result = diacritize("يعمل البوتوكس بشكل مؤقت على العضلات، ثم يزول أثره تدريجيا.")
+    for word in result.replace("،", " ").replace(".", " ").split():
+        assert word[-1] not in "\u064b\u064c\u064d\u064e\u064f\u0650", word
+
+
+@pytest.mark.parametrize(
+    ("where", "text", "expected"),
+    [
+        ("every", "يَعْمَلُ البُوتُوكْسُ بِشَكْلٍ مُؤَقَّتٍ، ثُمَّ يَزُولُ.", "يَعْمَل البُوتُوكْس بِشَكْل مُؤَقَّت، ثُمّ يَزُول."),
+        ("pause", "يَعْمَلُ البُوتُوكْسُ بِشَكْلٍ مُؤَقَّتٍ، ثُمَّ يَزُولُ.", "يَعْمَلُ البُوتُوكْسُ بِشَكْلٍ مُؤَقَّت، ثُمَّ يَزُول."),
+        ("every", "تَجْعَلُهُ خِيَارًا شَائِعًا", "تَجْعَلُه خِيَارَا شَائِعَا"),  # -an before alif: a long a
+        ("every", "عَدُوٌّ", "عَدُوّ"),  # a final shadda is kept
+        ("every", "كَانَتْ فِي", "كَانَتْ فِي"),  # a sukun and a long vowel letter are kept
+        ("pause", "ضُمُورُ العَضَلَاتِ: قَدْ يُؤَدِّي", "ضُمُورُ العَضَلَات: قَدْ يُؤَدِّي"),  # a colon is a pause
+        ("pause", "هَلْ هُوَ آمِنٌ؟", "هَلْ هُوَ آمِن؟"),  # Arabic question mark
+        ("every", "Botox 20 حُقْنَةً", "Botox 20 حُقْنَة"),  # Latin and digits untouched
+        ("every", "حقن البوتوكس", "حقن البوتوكس"),  # nothing to drop without diacritics
+    ],
+)
+def test_pausal_endings(where, text, expected):
+    assert pausal_endings(text, where) == expected
+
+
+def test_pausal_endings_rejects_an_unknown_rule():
+    with pytest.raises(ValueError):
+        pausal_endings("نَصٌّ", "sometimes")
+
+
+@pytest.mark.parametrize(
+    ("original", "diacritized", "expected"),
+    [
+        ("آمن بوجه عام", "أَمْنٌ بِوَجْهٍ عَامٍّ", "آمن بِوَجْهٍ عَامٍّ"),  # a letter changed: the word as written
+        ("اضغط بلطف.", "أَضْغَطُ بِلُطْفٍ.", "اضغط بِلُطْفٍ."),
+        ("بماء دافئ", "بِمَاءٍ دَافِي", "بِمَاءٍ دافئ"),
+        ("a b", "a", "a b"),  # words that do not line up: the text as written
+    ],
+)
+def test_keep_letters(original, diacritized, expected):
+    assert keep_letters(original, diacritized) == expected
 
 
 @pytest.mark.parametrize(

@@ -147,7 +147,7 @@ def test_sample_script_english_track_has_the_arabic_run(registry):
     the_plan = plan(load(SAMPLE_SCRIPT, registry), registry, ["en"])
     takes = [t for t in the_plan.takes() if t.voice.lang == "ar"]
     assert [t.text for t in takes] == ["حقن البوتوكس", "علاج حقن البوتوكس"]
-    assert all(t.voice.engine == "espeak" and t.voice.diacritize.startswith("tashkeel-") for t in takes)
+    assert all(t.voice.engine == "espeak" and t.voice.diacritize.startswith("text2tashkeel-") for t in takes)
 
 
 def test_schema_command_prints_the_shipped_schema():

@@ -62,7 +62,7 @@ class VoiceRef:
     versions, the voice model's hash. Part of every take's cache key."""
 
     diacritize: str = ""
-    """Arabic text is diacritized before this voice speaks it: the tashkeel model's id, or "" (never)."""
+    """Arabic text is diacritized before this voice speaks it: the diacritizer's id (model and rules), or "" (never)."""
 
     fallback: "VoiceRef | None" = None
     """Opt-in voice that records a take this voice fails to (``voices.<lang>.fallback``)."""

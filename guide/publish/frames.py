@@ -183,15 +183,27 @@ def read_piece(path: Path, settings: Settings, name: str | None = None) -> Piece
     frames, position, end = 0, start, len(data)
     if end - 128 >= start and data[end - 128 : end - 125] == b"TAG":
         end -= 128  # an ID3v1 tag
+    expected: tuple[int, int, int] | None = None  # the first audio frame's header bytes that must not change
     while position < end:
+        if expected is not None and position + 4 <= end:
+            # Fast path: a frame like the first (only its padding bit may differ) needs no full decoding.
+            b1, b2, b3 = data[position + 1], data[position + 2], data[position + 3]
+            if data[position] == 0xFF and b1 == expected[0] and b2 & 0xFD == expected[1] and b3 & 0xC0 == expected[2]:
+                frames += 1
+                position += lengths[(b2 >> 1) & 1]
+                continue
         header = _header(data, position)
         if header is None:
             raise refuse(f"no frame header at byte {position}")
         found = Settings(header.sample_rate, header.channels, header.bitrate)
         if found != settings:
             raise refuse(f"encoded as {_said(found)}, the others as {_said(settings)}")
-        if frames == 0 and _reservoir(data, position, header):
-            raise refuse("its first audio frame reaches back into a bit reservoir")
+        if frames == 0:
+            if _reservoir(data, position, header):
+                raise refuse("its first audio frame reaches back into a bit reservoir")
+            expected = (data[position + 1], data[position + 2] & 0xFD, data[position + 3] & 0xC0)
+            unpadded = header.length - ((data[position + 2] >> 1) & 1)
+            lengths = (unpadded, unpadded + 1)
         frames += 1
         position += header.length
     if position != end:
