@@ -34,8 +34,8 @@ def run_guide(code: Path, args: list[str], env: dict[str, str]) -> subprocess.Co
     return subprocess.run([sys.executable, "-m", "guide", *args], env=env, capture_output=True, text=True, cwd=code)
 
 
-def one_run(code: Path, script: Path, work: Path, proof_cache: Path) -> dict:
-    """Build the script's Arabic offline from nothing, proof it, return the figures."""
+def one_run(code: Path, script: Path, work: Path, model: Path) -> dict:
+    """Build the script's Arabic offline from nothing, proof it from nothing (`model`: the recogniser), return the figures."""
     env = {**os.environ, "GUIDE_OFFLINE": "1", "GUIDE_CACHE_DIR": str(work / "cache")}
     out, cache = work / "out", work / "cache"
     started = time.monotonic()
@@ -43,7 +43,8 @@ def one_run(code: Path, script: Path, work: Path, proof_cache: Path) -> dict:
     if built.returncode != 0:
         raise SystemExit(f"build failed ({code}, {script}):\n{built.stdout}\n{built.stderr}")
     build_s = time.monotonic() - started
-    proof = run_guide(code, ["proof", "--lang", "ar", "--json", "--out", str(out), "--cache-dir", str(proof_cache), str(script)], env)
+    # A fresh proof cache too: proof keeps transcripts by take, and every run's takes are new recordings.
+    proof = run_guide(code, ["proof", "--lang", "ar", "--json", "--out", str(out), "--cache-dir", str(cache), "--model", str(model), str(script)], env)
     if proof.returncode not in (0, 1):
         raise SystemExit(f"proof failed ({code}, {script}):\n{proof.stdout}\n{proof.stderr}")
     report = json.loads(proof.stdout)["languages"]["ar"]
@@ -61,11 +62,13 @@ def main() -> None:
     codes = [c.resolve() for c in opts.code] if opts.code else [Path(__file__).resolve().parent.parent]
     results: dict[str, dict[str, list[dict]]] = {str(c): {str(s): [] for s in opts.scripts} for c in codes}
     with tempfile.TemporaryDirectory(prefix="arabic-proof-") as tmp:
-        proof_cache = Path(tmp) / "proof-cache"  # the recogniser model, joined once; transcripts keyed by audio
+        from guide.proof.model import bundled_model
+
+        model = bundled_model(Path(tmp) / "model").path  # the bundled Whisper base, joined once for every run
         for run in range(opts.runs):
             for script in opts.scripts:
                 for i, code in enumerate(codes):
-                    figure = one_run(code, script, Path(tmp) / f"r{run}-{script.stem}-{i}", proof_cache)
+                    figure = one_run(code, script, Path(tmp) / f"r{run}-{script.stem}-{i}", model)
                     results[str(code)][str(script)].append(figure)
                     print(
                         f"run {run + 1}: {code} {script.name}: {figure['miss']:.1%} missed ({figure['voice']}, {figure['speech_s']} s)",

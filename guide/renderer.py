@@ -134,7 +134,13 @@ def record_takes(
             executors.append(threads)
             futures += [threads.submit(record_one, s, registry, cache) for s in online]
         if parallel:
-            voices = cf.ThreadPoolExecutor(max_workers=min(jobs, len(piper)), thread_name_prefix="piper")
+            workers = min(jobs, len(piper))
+            # Each thread computes its own sentence: one onnxruntime thread per recording thread
+            # was fastest (12.1 s against 15.8 s with the default pool, for 24 sentences on 2 cores).
+            prefer = getattr(registry.get("piper"), "prefer_threads", None)  # an engine put in by `use` may lack it
+            if prefer is not None:
+                prefer(max(1, default_jobs() // workers))
+            voices = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="piper")
             executors.append(voices)
             futures += [voices.submit(record_one, s, registry, cache) for s in piper]
         for spec in local:

@@ -44,6 +44,7 @@ class PiperEngine:
 
     def __init__(self, voices_dirs: Sequence[Path] = (), threads: int | None = None) -> None:
         self.threads = threads
+        self._fixed_threads = threads is not None
         env = os.environ.get(VOICES_DIR_ENV)
         self.voices_dirs = [Path(d) for d in voices_dirs] + ([Path(env)] if env else []) + [user_voices_dir()]
         self._loaded: dict[str, object] = {}
@@ -106,6 +107,11 @@ class PiperEngine:
             raise VoiceNotFound(f"piper voice {model.name} has no config file {config.name} beside it")
         identity = f"piper-tts=={package_version('piper-tts')} model={file_sha256(model)} config={file_sha256(config)}"
         return VoiceRef(self.name, lang, str(model.resolve()), speed=settings.speed, identity=identity)
+
+    def prefer_threads(self, threads: int) -> None:
+        """onnxruntime threads for each voice loaded from now on (unless the registry fixed them)."""
+        if not self._fixed_threads:
+            self.threads = threads
 
     # -- synthesis -----------------------------------------------------------
     def _voice(self, model: str):  # noqa: ANN202 - piper.PiperVoice, imported lazily
