@@ -16,7 +16,7 @@ import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -35,12 +35,14 @@ from .publish.frames import NotJoinable, Piece, Settings, join, read_piece, star
 from .publish.companions import transcript_files, write_companions
 from .publish.feed import now
 from .publish.mp3 import Frames, Tags, check_bitrate, id3_bytes, write_mp3
-from .publish.printing import FONT_FAMILY, PAPERS, Printout, missing_glyphs, printout, render
 from .publish.files import write_wav
 from .renderer import Progress, Substitution, Timeline, default_jobs, record_takes, stream, track_pcm
 from .script.loader import default_voice, load_script
 from .script.model import Loudness, Pauses, Script, VoiceSettings
 from .work import FileJob, Work, old_entries, piece_key, plan_work
+
+if TYPE_CHECKING:
+    from .publish.printing import Printout
 
 MANIFEST = "manifest.json"
 
@@ -825,6 +827,9 @@ def print_guide(
     The QR codes lead to the web player published at `base_url` (default: the script's
     ``base_url:``); the PDF goes to `output` (default: ``<out>/<id>/<id>.print.pdf``).
     """
+    # fpdf and fontTools take a third of a second to import: only guide print pays for them.
+    from .publish.printing import FONT_FAMILY, PAPERS, missing_glyphs, printout, render
+
     script = load_script(path)
     if paper not in PAPERS:
         raise InputError(f"--paper must be one of {', '.join(PAPERS)}, not {paper!r}")

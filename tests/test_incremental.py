@@ -23,6 +23,7 @@ from guide.cli import main
 from guide.engines import EngineRegistry
 from guide.engines.base import VoiceRef
 from guide.engines.gtts import GttsEngine
+from guide.script.model import VoiceSettings
 from guide.errors import NetworkError
 from guide.lock import BuildLock
 from guide.planner import take_key
@@ -45,6 +46,7 @@ BASE = VoiceRef("espeak", "ar", "ar", speed=1.0, pitch=None, tld="com", slow=Fal
         {"pitch": 40},
         {"tld": "com.eg"},
         {"slow": True},
+        {"diacritize": "text2tashkeel-0.2.0-rawi-ensemble-0123456789ab+keep-letters+pausal-every.1"},
     ],
     ids=lambda c: next(iter(c)),
 )
@@ -59,6 +61,18 @@ def test_take_key_changes_with_text_and_format_only(monkeypatch):
     assert take_key(BASE, "نص طويل.") != key
     monkeypatch.setattr(planner, "TAKE_FORMAT", planner.TAKE_FORMAT + " v2")
     assert take_key(BASE, "نص قصير.") != key
+
+
+def test_the_offline_arabic_front_end_is_in_the_keys_of_espeak_arabic_takes_only(registry):
+    """Changing the diacritizer or the Arabic pace re-records espeak-ng's Arabic, and nothing else."""
+    from guide.text.diacritize import model_id
+
+    arabic = registry.resolve("ar", VoiceSettings("espeak", "ar"), Path("."))
+    assert arabic.diacritize == model_id() and "pace=0.85" in arabic.identity
+    for settings in (VoiceSettings("piper"), VoiceSettings("espeak", "en-us")):
+        english = registry.resolve("en", settings, Path("."))
+        assert not english.diacritize and "pace" not in english.identity, settings
+    assert not registry.resolve("ar", VoiceSettings("espeak", "ar", diacritize="off"), Path(".")).diacritize
 
 
 def test_piper_take_key_follows_the_model_not_its_path():

@@ -19,6 +19,8 @@ from typing import Any
 
 MODEL = "rawi-ensemble"
 """The text2tashkeel model: the package's default, the best of its bundled models on its benchmark."""
+MODEL_FILE = "rawi_ensemble.int8.onnx"
+"""The file in text2tashkeel's ``models/`` folder that `MODEL` runs (hashed into `model_id`)."""
 PAUSAL = "every"
 """Where words take their pausal form: at every word (measured best with espeak-ng), or only before a "pause"."""
 RULES = 1
@@ -43,10 +45,6 @@ def _model() -> Any:
     from text2tashkeel import Diacritizer  # heavy (onnxruntime): only when Arabic is spoken offline
 
     return Diacritizer(MODEL)
-
-
-MODEL_FILE = "rawi_ensemble.int8.onnx"
-"""The file in text2tashkeel's ``models/`` folder that `MODEL` runs (hashed into `model_id`)."""
 
 
 @lru_cache(maxsize=1)
