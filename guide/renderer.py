@@ -133,13 +133,14 @@ def record_takes(
             threads = cf.ThreadPoolExecutor(max_workers=max(1, min(jobs, GTTS_CONCURRENCY)))
             executors.append(threads)
             futures += [threads.submit(record_one, s, registry, cache) for s in online]
+        workers = min(jobs, len(piper)) if parallel else 1
+        if piper:
+            # One onnxruntime thread per recording thread was fastest (12.1 s against 15.8 s with
+            # the default pool, for 24 sentences on 2 cores). An engine put in by `use` may lack prepare.
+            prepare = getattr(registry.get("piper"), "prepare", None)
+            if prepare is not None:
+                prepare(len(piper), workers, default_jobs())
         if parallel:
-            workers = min(jobs, len(piper))
-            # Each thread computes its own sentence: one onnxruntime thread per recording thread
-            # was fastest (12.1 s against 15.8 s with the default pool, for 24 sentences on 2 cores).
-            prefer = getattr(registry.get("piper"), "prefer_threads", None)  # an engine put in by `use` may lack it
-            if prefer is not None:
-                prefer(max(1, default_jobs() // workers))
             voices = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="piper")
             executors.append(voices)
             futures += [voices.submit(record_one, s, registry, cache) for s in piper]
