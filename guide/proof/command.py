@@ -48,7 +48,7 @@ def proof(
     Results are cached: after an edit only the changed sentences are heard again.
     Needs the proof extra: pip install -e '.[proof]'.
     """
-    from . import ProofOptions, proof as run_proof, write_html
+    from .run import ProofOptions, proof as run_proof, write_html
     from .report import as_json as to_json, summary
     from ..engines import EngineRegistry
 

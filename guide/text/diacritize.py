@@ -50,9 +50,13 @@ def _model() -> Any:
 @lru_cache(maxsize=1)
 def model_id() -> str:
     """What decides the diacritized text: the model's bytes and the rules after it. Part of every diacritized take's key."""
-    import text2tashkeel
+    from importlib.util import find_spec
 
-    model = Path(text2tashkeel.__file__).parent / "models" / MODEL_FILE
+    # Found, not imported: importing text2tashkeel loads onnxruntime, which a rebuild with nothing to record never needs.
+    spec = find_spec("text2tashkeel")
+    if spec is None or spec.origin is None:
+        raise ImportError("text2tashkeel is not installed: reinstall guide (pip install -e .)")
+    model = Path(spec.origin).parent / "models" / MODEL_FILE
     digest = hashlib.sha256(model.read_bytes()).hexdigest()[:12]
     return f"text2tashkeel-{metadata.version('text2tashkeel')}-{MODEL}-{digest}+keep-letters+pausal-{PAUSAL}.{RULES}"
 

@@ -1,0 +1,238 @@
+"""``guide proof``, the run: an offline listener that transcribes every built sentence and flags those heard wrong.
+
+It works on what ``guide build`` made: the manifest gives each track's sentences
+with their start, end, takes and text. Every sentence's span is transcribed,
+blind, by faster-whisper (:mod:`.listen`), then compared with the script's own
+words (:mod:`.compare`); :mod:`.report` prints, serialises and renders the result.
+The recogniser is the optional ``proof`` extra (:mod:`.model`).
+
+Nothing is imported from faster-whisper until a proof runs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..builder import MANIFEST, load
+from ..cache import cache_dir
+from ..engines import EngineRegistry
+from ..errors import GuideError, InputError
+from ..publish.files import read_own_text, safe_child, write_text
+from ..text.lexicon import entries_for
+from .compare import (
+    lexicon_warnings,
+    max_miss_for,
+    reference,
+    mishearings_in,
+    repeated_mishearings,
+    score,
+    flags as sentence_flags,
+)
+from .listen import Listening, Progress, ResultStore, Settings, Span, listen
+from .model import Model, bundled_model, check_installed, given_model
+from .report import ARABIC_NOTE, LanguageReport, ProofReport, SentenceResult, TrackFigure, html_page
+
+__all__ = ["ProofOptions", "proof", "write_html", "HTML_NAME"]
+
+HTML_NAME = "proof.html"
+"""The HTML report, beside the web player's ``index.html``."""
+
+
+@dataclass(frozen=True)
+class ProofOptions:
+    """What to proof and how."""
+
+    out: Path = Path("audio_out")
+    """The output folder given to ``guide build`` (the guide is in ``<out>/<id>/``)."""
+
+    languages: tuple[str, ...] = ()
+    """Only these languages (default: every language built)."""
+
+    only: tuple[str, ...] = ()
+    """Only these items' tracks (default: every track)."""
+
+    model: Path | None = None
+    """A faster-whisper model folder instead of the bundled Whisper base."""
+
+    cache_folder: Path | None = None
+    """The cache folder (default: GUIDE_CACHE_DIR, else ``.guide-cache/``)."""
+
+    settings: Settings = Settings()
+    """How the recogniser listens."""
+
+
+def _read_manifest(folder: Path, script_path: Path, out: Path) -> dict:
+    text = read_own_text(folder / MANIFEST)
+    if text is None:
+        raise InputError(f"{folder / MANIFEST}: no build to proof; run  guide build {script_path} --out {out}  first")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise InputError(f"{folder / MANIFEST}: not a manifest guide wrote; run  guide build {script_path} --out {out}  again") from None
+    if not isinstance(data, dict) or not isinstance(data.get("languages"), dict):
+        raise InputError(f"{folder / MANIFEST}: not a manifest guide wrote; run  guide build {script_path} --out {out}  again")
+    return data
+
+
+def spans_of(manifest: dict, folder: Path, languages: Sequence[str], only: Sequence[str]) -> list[Span]:
+    """Every sentence of the per-track files (not the full guides) of `languages`, limited to `only` items."""
+    spans: list[Span] = []
+    for lang in languages:
+        block = manifest["languages"].get(lang) or {}
+        for track in block.get("tracks") or []:
+            if not isinstance(track, dict) or track.get("kind") == "full" or (only and track.get("id") not in only):
+                continue
+            file = str(track.get("file", ""))
+            path = safe_child(folder, file)
+            if not path.is_file():
+                raise InputError(f"{path}: listed in the manifest but missing; run guide build again")
+            for sentence in track.get("sentences") or []:
+                takes = sentence.get("takes") or []
+                spans.append(
+                    Span(
+                        lang=lang,
+                        track=str(track.get("id", "")),
+                        title=str(track.get("title", "")),
+                        file=file,
+                        start=float(sentence["start"]),
+                        end=float(sentence["end"]),
+                        text=str(sentence.get("text", "")),
+                        takes=tuple(str(t.get("key", "")) for t in takes),
+                        spoken=tuple(str(t.get("text", "")) for t in takes),
+                    )
+                )
+    return spans
+
+
+def _languages(manifest: dict, script_languages: Sequence[str], wanted: Sequence[str], path: Path) -> list[str]:
+    built = [lang for lang in script_languages if lang in manifest["languages"]]
+    unknown = [lang for lang in wanted if lang not in script_languages]
+    if unknown:
+        raise InputError(f"--lang {', '.join(unknown)}: not in {path} (it declares: {', '.join(script_languages)})")
+    missing = [lang for lang in wanted if lang not in built]
+    if missing:
+        raise InputError(f"--lang {', '.join(missing)}: not built yet; run  guide build {path} --lang {missing[0]}  first")
+    return list(wanted) or built
+
+
+def _check_only(manifest: dict, only: Sequence[str], languages: Sequence[str]) -> None:
+    known = {t.get("id") for lang in languages for t in (manifest["languages"].get(lang) or {}).get("tracks") or [] if isinstance(t, dict)}
+    unknown = [item for item in only if item not in known]
+    if unknown:
+        raise InputError(f"--only {', '.join(unknown)}: no such item (items: {', '.join(sorted(str(k) for k in known))})")
+
+
+def _fixes(found: list[str], span: Span, script_path: Path, voice: str) -> list[str]:
+    fixes = []
+    text = " ".join(found)
+    if "number" in text:
+        fixes.append(
+            "listen to it; if the number is said wrong, check the lexicon for it, or write it as words with "
+            "{written|spoken} markup, then guide build"
+        )
+    if "lexicon word" in text:
+        fixes.append(f'the lexicon respelling is not heard as written: try others with  guide say "..." --lang {span.lang} --script {script_path}')
+    if "times in this guide" in text:
+        fixes.append("add the suggested lexicon entry (try it with guide say first), then guide build")
+    if "heard wrong" in text:
+        again = f"; a {voice} take can be recorded again with  guide build --only {span.track} --force" if voice.startswith("piper") else ""
+        fixes.append("listen to it; respell an unclear word in the lexicon or with {written|spoken}" + again)
+    return fixes
+
+
+def proof(
+    path: str | Path, options: ProofOptions = ProofOptions(), registry: EngineRegistry | None = None, progress: Progress | None = None
+) -> ProofReport:
+    """Transcribe the built sentences of the script at `path` and compare them with what it writes.
+
+    Raises:
+        MissingRecogniser: the ``proof`` extra is not installed.
+        InputError: no build, an unknown language or item, a bad --model folder.
+    """
+    check_installed()
+    script = load(path, registry or EngineRegistry())
+    folder = Path(options.out) / script.id
+    manifest = _read_manifest(folder, Path(path), Path(options.out))
+    languages = _languages(manifest, script.languages, options.languages, Path(path))
+    _check_only(manifest, options.only, languages)
+    spans = spans_of(manifest, folder, languages, options.only)
+    cache = cache_dir(options.cache_folder)
+    model: Model = given_model(Path(options.model), cache) if options.model else bundled_model(cache)
+    listening = listen(spans, folder, model, ResultStore(cache), options.settings, progress)
+    return _report(script, folder, manifest, languages, listening, model, options.settings, Path(path))
+
+
+def _report(script, folder: Path, manifest: dict, languages: list[str], listening: Listening, model: Model, settings: Settings, path: Path) -> ProofReport:  # noqa: ANN001 - Script
+    reports: dict[str, LanguageReport] = {}
+    for lang in languages:
+        block = manifest["languages"].get(lang) or {}
+        voice = str(block.get("voice", ""))
+        lr = LanguageReport(lang, voice, max_miss_for(lang), warnings=lexicon_warnings(script.lexicon, lang))
+        if lang.split("-")[0] == "ar" and model.bundled:
+            lr.note = ARABIC_NOTE
+        heard = [h for h in listening.heard if h.span.lang == lang]
+        scored = []
+        for item in heard:
+            ref = reference(item.span.text, lang, script.lexicon, script.code_switch)
+            result = score(ref, item.text)
+            scored.append((item, ref, result))
+        respelt = {key.casefold(): said for key, said in entries_for(script.lexicon, lang)}
+        for m in repeated_mishearings((r for _, _, r in scored), lang):
+            if m.written in respelt:  # already respelt: the lexicon flags say where; suggesting it again would not help
+                lr.warnings.append(
+                    f"the lexicon's '{respelt[m.written]}' for '{m.written}' is still misheard {m.count} times "
+                    f"(as '{m.heard}'): try another respelling with guide say"
+                )
+            else:
+                lr.mishearings.append(m)
+        by_word = {m.written: m for m in lr.mishearings}
+        missed = total = 0
+        per_track: dict[str, list[int]] = {}
+        for item, ref, result in scored:
+            found = sentence_flags(ref, result, lr.max_miss)
+            for written, heard_words in mishearings_in(result):
+                m = by_word.get(written)
+                if m is not None:
+                    found.append(f"'{written}' heard as '{heard_words}' (misheard {m.count} times in this guide): try {m.entry(lang)}")
+            span = item.span
+            sentence = SentenceResult(
+                lang=lang, track=span.track, file=span.file, start=span.start, end=span.end, text=span.text,
+                expected=ref.text, heard=item.text, miss=result.miss,
+                missed=result.substitutions + result.deletions, length=result.length,
+                flags=found, fixes=_fixes(found, span, path, voice), spoken=list(span.spoken), reused=item.reused,
+            )
+            lr.sentences.append(sentence)
+            figure = lr.tracks.setdefault(span.track, TrackFigure(span.track, span.file, span.title))
+            counts = per_track.setdefault(span.track, [0, 0])
+            counts[0] += sentence.missed
+            counts[1] += sentence.length
+            figure.flagged += bool(found)
+            missed += sentence.missed
+            total += sentence.length
+        for tid, (m, n) in per_track.items():
+            lr.tracks[tid].miss = m / n if n else 0.0
+        lr.miss = missed / total if total else 0.0
+        reports[lang] = lr
+    return ProofReport(
+        script=script.id,
+        folder=folder,
+        languages=reports,
+        transcribed=listening.transcribed,
+        reused=listening.reused,
+        model={**model.as_json(), "settings": settings.key_fields()},
+        audio_seconds=listening.audio_seconds,
+        seconds=listening.seconds,
+    )
+
+
+def write_html(report: ProofReport, title: str) -> Path:
+    """Write ``proof.html`` into the guide folder, atomically; returns its path."""
+    target = report.folder / HTML_NAME
+    try:
+        write_text(target, html_page(report, title), root=report.folder)
+    except OSError as exc:
+        raise GuideError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return target
