@@ -36,7 +36,7 @@ def run_guide(code: Path, args: list[str], env: dict[str, str]) -> subprocess.Co
 
 def one_run(code: Path, script: Path, work: Path, model: Path) -> dict:
     """Build the script's Arabic offline from nothing, proof it from nothing (`model`: the recogniser), return the figures."""
-    env = {**os.environ, "GUIDE_OFFLINE": "1", "GUIDE_CACHE_DIR": str(work / "cache")}
+    env = {**os.environ, "GUIDE_OFFLINE": "1"}
     out, cache = work / "out", work / "cache"
     started = time.monotonic()
     built = run_guide(code, ["build", "--offline", "--lang", "ar", "--out", str(out), "--cache-dir", str(cache), str(script)], env)

@@ -115,3 +115,24 @@ def test_espeak_speaks_arabic_at_its_own_pace(registry):
     slow = registry.synthesize(text, arabic).duration
     default = registry.synthesize(text, as_other).duration
     assert slow / default == pytest.approx(1 / LANGUAGE_PACE["ar"], rel=0.06)
+
+
+def test_piper_loads_unoptimised_for_a_few_sentences_and_optimised_again_for_many():
+    """An edit's few sentences load the voice quickly; a long recording later in the same process reloads it optimised."""
+    import onnxruntime
+
+    from guide.engines.piper import QUICK_LOAD_TAKES, PiperEngine
+
+    engine = PiperEngine()
+    voice = engine.resolve("en", VoiceSettings("piper", BUNDLED_VOICE), Path("."))
+    level = onnxruntime.GraphOptimizationLevel
+
+    def loaded_level():  # noqa: ANN202
+        return engine._voice(voice.voice).session.get_session_options().graph_optimization_level
+
+    engine.prepare(2, 1, 2)
+    assert engine.synthesize("Hello.", voice).duration > 0.2
+    assert loaded_level() == level.ORT_DISABLE_ALL
+    engine.prepare(QUICK_LOAD_TAKES + 1, 2, 2)
+    assert loaded_level() == level.ORT_ENABLE_EXTENDED and engine.threads == 1
+    assert engine.synthesize("Hello.", voice).duration > 0.2

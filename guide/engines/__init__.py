@@ -16,7 +16,7 @@ from .piper import PiperEngine
 __all__ = ["ENGINE_NAMES", "OFFLINE_ENV", "go_offline", "offline_from_env", "AudioChunk", "Engine", "EngineRegistry", "VoiceInfo", "VoiceNotFound", "VoiceRef"]
 
 _FACTORIES: dict[str, Callable[["EngineRegistry"], Engine]] = {
-    "piper": lambda reg: PiperEngine(reg.voices_dirs, threads=reg.piper_threads),
+    "piper": lambda reg: PiperEngine(reg.voices_dirs),
     "espeak": lambda reg: EspeakEngine(),
     "gtts": lambda reg: GttsEngine(budget=budget_from_env(os.environ)),
 }
@@ -29,12 +29,10 @@ ENGINE_NAMES = tuple(_FACTORIES)
 class EngineRegistry:
     """Creates each engine once, on first use, and resolves script voices through them."""
 
-    def __init__(self, voices_dirs: Sequence[Path] = (), piper_threads: int | None = None, offline: bool | None = None) -> None:
+    def __init__(self, voices_dirs: Sequence[Path] = (), offline: bool | None = None) -> None:
         self.voices_dirs = tuple(Path(d) for d in voices_dirs)
         """Extra folders of Piper voices."""
         self._offline = offline
-        self.piper_threads = piper_threads
-        """Threads each Piper voice may use (None: onnxruntime's default, all cores)."""
         self._engines: dict[str, Engine] = {}
         self._resolved: dict[tuple, VoiceRef] = {}
 

@@ -48,6 +48,7 @@ class PiperEngine:
         self.threads = threads
         self._fixed_threads = threads is not None
         self._quick_load = False
+        self._quick_loaded: set[str] = set()  # voices loaded unoptimised
         env = os.environ.get(VOICES_DIR_ENV)
         self.voices_dirs = [Path(d) for d in voices_dirs] + ([Path(env)] if env else []) + [user_voices_dir()]
         self._loaded: dict[str, object] = {}
@@ -115,11 +116,16 @@ class PiperEngine:
         """A recording of `takes` Piper sentences in `workers` threads is about to start: how to load voices for it.
 
         Each thread computes its own sentence, so a voice gets ``cores // workers`` onnxruntime
-        threads (unless the registry fixed them); a few sentences load the voice unoptimised.
+        threads (unless the constructor was given them); a few sentences load the voice unoptimised.
         """
         if not self._fixed_threads:
             self.threads = max(1, cores // max(1, workers))
         self._quick_load = takes <= QUICK_LOAD_TAKES
+        if not self._quick_load:
+            with self._lock:  # a long-lived process (--watch) that first recorded a few sentences: load it optimised now
+                for model in self._quick_loaded:
+                    self._loaded.pop(model, None)
+                self._quick_loaded.clear()
 
     # -- synthesis -----------------------------------------------------------
     def _voice(self, model: str):  # noqa: ANN202 - piper.PiperVoice, imported lazily
@@ -131,6 +137,8 @@ class PiperEngine:
                 except Exception as exc:  # onnxruntime raises its own types for corrupt models
                     raise EngineError(f"piper could not load voice {model}: {exc}") from exc
                 self._loaded[model] = voice
+                if self._quick_load:
+                    self._quick_loaded.add(model)
             return voice
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:

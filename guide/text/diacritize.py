@@ -17,6 +17,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ..errors import EngineError
+
 MODEL = "rawi-ensemble"
 """The text2tashkeel model: the package's default, the best of its bundled models on its benchmark."""
 MODEL_FILE = "rawi_ensemble.int8.onnx"
@@ -55,7 +57,7 @@ def model_id() -> str:
     # Found, not imported: importing text2tashkeel loads onnxruntime, which a rebuild with nothing to record never needs.
     spec = find_spec("text2tashkeel")
     if spec is None or spec.origin is None:
-        raise ImportError("text2tashkeel is not installed: reinstall guide (pip install -e .)")
+        raise EngineError("text2tashkeel (the Arabic diacritizer) is not installed: reinstall guide (pip install -e .)")
     model = Path(spec.origin).parent / "models" / MODEL_FILE
     digest = hashlib.sha256(model.read_bytes()).hexdigest()[:12]
     return f"text2tashkeel-{metadata.version('text2tashkeel')}-{MODEL}-{digest}+keep-letters+pausal-{PAUSAL}.{RULES}"
