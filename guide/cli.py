@@ -16,7 +16,7 @@ from .builder import ARABIC_BY_ESPEAK
 from .errors import GuideError, InputError
 from .planner import Pause
 from .proof.command import proof as proof_command
-from .script.model import Loudness, VoiceSettings
+from .script.model import Loudness, Script, VoiceSettings
 
 SCRIPTS_DIR = Path("scripts")
 
@@ -209,6 +209,15 @@ def _warnings(result: builder.BuildResult) -> None:
         )
         if first.fallback.startswith("espeak:ar") and ARABIC_BY_ESPEAK not in warned:
             click.echo(f"warning: {ARABIC_BY_ESPEAK}", err=True)
+    exceptions = result.script.number_exceptions
+    changing = [e for e in exceptions if e.sentences]
+    if changing:
+        where = ", ".join(f"{e.path.name}:{e.line}" for e in changing[:3]) + (" …" if len(changing) > 3 else "")
+        click.echo(
+            f"warning: {sum(len(e.sentences) for e in changing)} sentence(s) are said with other numbers than are written, "
+            f"allowed by 'numbers differ' at {where}; guide check lists them, guide proof flags them",
+            err=True,
+        )
 
 
 @main.command("plan")
@@ -308,12 +317,31 @@ def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, voices
             click.echo(f"  {estimate.lang}: about {_minutes(estimate.seconds)} for the full guide{partial}; {estimate.takes} takes ({by_voice}){web}")
         for warning in [*dict.fromkeys(c.warning for c in choices if c.warning), *advice.warnings]:
             click.echo(f"warning: {warning}", err=True)
+        _echo_number_exceptions(script)
         if script.missing:
             click.echo(f"{len(script.missing)} text(s) not translated yet:", err=True)
             for problem in script.missing:
                 click.echo(f"  {problem}", err=True)
     if failures:
         raise InputError(f"{len(failures)} of {len(scripts)} script(s) have problems")
+
+
+def _echo_number_exceptions(script: Script) -> None:
+    """List every ``numbers differ`` marker, and what each lets the voice say, for a reviewer (each run)."""
+    if not script.number_exceptions:
+        return
+    count = len(script.number_exceptions)
+    click.echo(
+        f"{count} deliberate number difference{'s' if count != 1 else ''} (marked 'numbers differ'): "
+        "the voice says other numbers than are written; check each with the text's author:",
+        err=True,
+    )
+    for exception in script.number_exceptions:
+        click.echo(f"  {exception}", err=True)
+        for shown, said, change in exception.sentences:
+            click.echo(f'      "{shown}" is said "{said}": the voice will {change}', err=True)
+        if not exception.sentences:
+            click.echo("      changes no number in the script: the marker can go", err=True)
 
 
 def _voice_option(value: str | None) -> VoiceSettings | None:

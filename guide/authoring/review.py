@@ -60,25 +60,8 @@ class Review:
 
 
 def texts(script: Script) -> Iterator[tuple[str, Text]]:
-    """Every text of the script with a name for messages (``sections[2].body[0]``)."""
-    yield "title", script.title
-    if script.intro:
-        yield "intro", script.intro
-    for i, section in enumerate(script.sections):
-        yield f"sections[{i}].title", section.title
-        for j, block in enumerate(section.body):
-            if isinstance(block, Paragraph):
-                yield f"sections[{i}].body[{j}]", block.text
-            elif isinstance(block, BulletList):
-                if block.title is not None:
-                    yield f"sections[{i}].body[{j}].title", block.title
-                for k, item in enumerate(block.items):
-                    yield f"sections[{i}].body[{j}].bullets[{k}]", item
-    for i, entry in enumerate(script.faq):
-        yield f"faq[{i}].question", entry.question
-        yield f"faq[{i}].answer", entry.answer
-    if script.outro:
-        yield "outro", script.outro
+    """Every spoken text of the script with a name for messages (``sections[2].body[0]``)."""
+    return script.texts()
 
 
 def unsayable(run: Run) -> str:

@@ -11,6 +11,7 @@ in bounded time and memory: the bounds are :class:`~guide.script.limits.Limits`
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import stat
@@ -25,8 +26,10 @@ from ..text import markup
 from ..text.codeswitch import has_foreign
 from ..text.lexicon import apply_lexicon, entries_for
 from .limits import ENVIRONMENT, Limits
+from .number_check import check_numbers
 from .model import (
     BodyBlock,
+    LexiconSource,
     BulletList,
     FaqEntry,
     Loudness,
@@ -79,6 +82,7 @@ TOP_KEYS = (
     "code_switch", "lexicon", "lexicon_file",
 )
 LOUDNESS_KEYS = ("target", "true_peak")
+LEXICON_ENTRY_KEYS = ("say", "numbers_differ")
 MUSIC_KEYS = ("file", "fade_in", "fade_out", "duck_db", "volume_db", "lead")
 PUBLISH_KEYS = tuple(Publish.__dataclass_fields__)
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
@@ -304,6 +308,8 @@ class _Reader:
         self.declared: dict[str, int] = {}
         """Languages of `languages` -> the line of their entry."""
         self.spoken: dict[str, int] = {}
+        self.lexicon_sources: dict[tuple[str, str], LexiconSource] = {}
+        """(language, word) -> where each lexicon entry read is written, and whether it is marked numbers_differ."""
         """Languages spoken inside texts ([lang xx], or another script) -> first line, for their voices."""
 
     # -- reporting ---------------------------------------------------------
@@ -446,16 +452,19 @@ class _Reader:
             if not self.usable(node):
                 return None
             cleaned = self.checked_text(node, what, languages[0], node.value)
-            return Text({languages[0]: cleaned}, node.start_mark.line + 1) if cleaned else None
+            line = node.start_mark.line + 1
+            return Text({languages[0]: cleaned}, line, {languages[0]: line}) if cleaned else None
         fields = self.mapping(node, what, allowed=tuple(languages) or ("en", "ar"))
         if fields is None:
             return None
         values: dict[str, str] = {}
+        lines: dict[str, int] = {}
         for lang in languages:
             if lang not in fields:
                 self.problem(node, f"{what}: missing the '{lang}' text (the script declares languages: {', '.join(languages)})")
                 continue
             value_node = fields[lang][1]
+            lines[lang] = value_node.start_mark.line + 1
             if self.allow_missing and isinstance(value_node, yaml.ScalarNode) and not value_node.value.strip():
                 self.missing.append(Problem(self.path, value_node.start_mark.line + 1, f"{what}.{lang}: not translated yet"))
                 values[lang] = ""
@@ -468,7 +477,7 @@ class _Reader:
                 values[lang] = cleaned
         if len(values) != len(languages):
             return None
-        return Text(values, node.start_mark.line + 1)
+        return Text(values, node.start_mark.line + 1, lines)
 
     def checked_text(self, node: yaml.Node, what: str, lang: str, raw: str) -> str | None:
         """One language's text, whitespace-normalised, with its markup checked; None (reported) when bad.
@@ -621,7 +630,7 @@ class _Reader:
         if self.problems:
             raise ScriptError(self.problems)
         self.lexicon_growth(lexicon)
-        return Script(
+        script = Script(
             path=self.path,
             id=cast(str, script_id),  # both set: a missing one was reported above
             title=cast(Text, title),
@@ -643,7 +652,13 @@ class _Reader:
             code_switch=self.code_switch,
             lexicon=lexicon,
             missing=tuple(self.missing),
+            lexicon_sources=dict(self.lexicon_sources),
         )
+        # Last, on a script otherwise valid: what the voice says must carry the numbers written.
+        numbers = check_numbers(script)
+        if numbers.problems:
+            raise ScriptError(list(numbers.problems))
+        return dataclasses.replace(script, number_exceptions=numbers.exceptions)
 
     def existing_file(self, node: yaml.Node, what: str) -> Path | None:
         """A file named in the script, relative to the script's folder, that must exist and be readable."""
@@ -854,6 +869,7 @@ class _Reader:
                 if root is not None:
                     merged = sub.lexicon_entries(root, "lexicon")
                     self.problems += sub.problems
+                    self.lexicon_sources.update(sub.lexicon_sources)
         if entry is not None:
             for lang, words in self.lexicon_entries(entry[1], "lexicon").items():
                 merged.setdefault(lang, {}).update(words)
@@ -884,7 +900,7 @@ class _Reader:
                 )
                 continue
             for word, (word_node, spoken_node) in words.items():
-                spoken = self.scalar(spoken_node, f"{what}.{lang}.{word}")
+                spoken, marked = self.lexicon_value(spoken_node, f"{what}.{lang}.{word}")
                 if spoken is None:
                     continue
                 if not word.strip() or any(c in word for c in "[]{}"):
@@ -892,8 +908,30 @@ class _Reader:
                 elif not spoken.strip():
                     self.problem(spoken_node, f"{what}.{lang}.{word} is empty")
                 else:
-                    out.setdefault(lang, {})[" ".join(word.split())] = " ".join(spoken.split())
+                    key = " ".join(word.split())
+                    out.setdefault(lang, {})[key] = " ".join(spoken.split())
+                    self.lexicon_sources[(lang, key)] = LexiconSource(self.path, word_node.start_mark.line + 1, marked)
         return out
+
+    def lexicon_value(self, node: yaml.Node, what: str) -> tuple[str | None, bool]:
+        """A lexicon entry's spoken form, and whether it is marked ``numbers_differ``.
+
+        Written either as the spoken form alone (``Botox: Bow-tox``) or as a mapping
+        ``{say: "13", numbers_differ: true}``, the deliberate exception to the number guard.
+        """
+        if not isinstance(node, yaml.MappingNode):
+            return self.scalar(node, what), False
+        fields = self.mapping(node, what, LEXICON_ENTRY_KEYS)
+        if fields is None:
+            return None, False
+        if "say" not in fields:
+            self.problem(node, f"{what}: missing 'say' (what the voice says instead)")
+            return None, False
+        spoken = self.scalar(fields["say"][1], f"{what}.say")
+        marked = False
+        if "numbers_differ" in fields:
+            marked = bool(self.boolean(fields["numbers_differ"][1], f"{what}.numbers_differ"))
+        return spoken, marked
 
     def boolean(self, node: yaml.Node, what: str) -> bool | None:
         raw = self.scalar(node, what)

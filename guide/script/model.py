@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Union
+from typing import Iterator, Mapping, Union
 
 from ..errors import Problem
 from ..text.markup import shown_text
@@ -24,6 +24,13 @@ class Text:
 
     line: int
     """Line in the script where this text starts (for messages)."""
+
+    lines: Mapping[str, int] = field(default_factory=dict)
+    """Language code -> the line where that language's text starts (``line`` when not known)."""
+
+    def line_of(self, lang: str) -> int:
+        """The line where the text in `lang` starts."""
+        return self.lines.get(lang, self.line)
 
     def __getitem__(self, lang: str) -> str:
         """The text as shown (titles, tags, transcripts): inline markup removed."""
@@ -201,6 +208,43 @@ class Publish:
 
 
 @dataclass(frozen=True)
+class LexiconSource:
+    """Where a lexicon entry is written, and whether it may change the numbers a text says."""
+
+    path: Path
+    """The script or the ``lexicon_file`` the entry is in."""
+
+    line: int
+    """Line of the entry."""
+
+    numbers_differ: bool = False
+    """Written ``{say: …, numbers_differ: true}``: a deliberate exception to the number guard."""
+
+
+@dataclass(frozen=True)
+class NumberException:
+    """A place where the voice says other numbers than are written, allowed by a ``numbers differ`` marker."""
+
+    path: Path
+    """The file the marker is written in."""
+
+    line: int
+    """Line of the marker: the lexicon entry, or the text holding ``{shown|spoken|numbers differ}``."""
+
+    marker: str
+    """The marker as a reviewer finds it: ``lexicon en "30": "13"`` or ``{30|13|numbers differ}``."""
+
+    lang: str
+    """Language of the texts it changes."""
+
+    sentences: tuple[tuple[str, str, str], ...] = ()
+    """Each sentence it changes: (as written, as the voice is given it, what changes: "say 13 where 30 is written")."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.marker}"
+
+
+@dataclass(frozen=True)
 class Script:
     """A whole, validated script."""
 
@@ -266,3 +310,30 @@ class Script:
 
     missing: tuple[Problem, ...] = ()
     """Texts not translated yet (only when loaded with ``allow_missing``): where, and which language."""
+
+    lexicon_sources: Mapping[tuple[str, str], LexiconSource] = field(default_factory=dict)
+    """(language, written word) -> where the lexicon entry is written, and whether it is marked ``numbers_differ``."""
+
+    number_exceptions: tuple[NumberException, ...] = ()
+    """Every ``numbers differ`` marker, with the sentences whose numbers it lets the voice change."""
+
+    def texts(self) -> Iterator[tuple[str, Text]]:
+        """Every spoken text of the script with a name for messages (``sections[2].body[0]``), in reading order."""
+        yield "title", self.title
+        if self.intro:
+            yield "intro", self.intro
+        for i, section in enumerate(self.sections):
+            yield f"sections[{i}].title", section.title
+            for j, block in enumerate(section.body):
+                if isinstance(block, Paragraph):
+                    yield f"sections[{i}].body[{j}]", block.text
+                else:
+                    if block.title is not None:
+                        yield f"sections[{i}].body[{j}].title", block.title
+                    for k, item in enumerate(block.items):
+                        yield f"sections[{i}].body[{j}].bullets[{k}]", item
+        for i, entry in enumerate(self.faq):
+            yield f"faq[{i}].question", entry.question
+            yield f"faq[{i}].answer", entry.answer
+        if self.outro:
+            yield "outro", self.outro

@@ -4,6 +4,9 @@ Syntax (documented in docs/script-format.md):
 
 - ``[pause 800ms]``, ``[pause 1.5s]``: a silence of that length.
 - ``{SPF|S P F}``: the transcript shows ``SPF``, the voice says ``S P F``.
+- ``{24/7|around the clock|numbers differ}``: the same, and the voice may say other
+  numbers than the text shows (the number guard, :mod:`guide.text.guard`, refuses a
+  substitution that changes a number unless it is marked so; ``guide check`` lists each).
 - ``[lang ar]حقن البوتوكس[/lang]``: spoken by the voice of that language,
   whatever automatic code switching would decide.
 - ``[[``, ``]]``, ``{{``, ``}}``: a literal bracket or brace.
@@ -29,6 +32,10 @@ _LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _PAUSE_RE = re.compile(r"^pause\s+(\d+(?:\.\d+)?)\s*(ms|s)$")
 _LANG_OPEN_RE = re.compile(r"^lang\s+(\S+)$")
 _ESCAPES = {"[[": "[", "]]": "]", "{{": "{", "}}": "}"}
+
+NUMBERS_DIFFER = "numbers differ"
+"""The marker, as a third part of ``{shown|spoken|numbers differ}`` (and a lexicon entry's ``numbers_differ: true``),
+that lets a substitution say other numbers than are written."""
 
 
 class MarkupError(ValueError):
@@ -56,6 +63,9 @@ class Span:
 
     plain: bool = True
     """True for ordinary text (sentences may break inside it); False for a markup unit kept whole."""
+
+    numbers_differ: bool = False
+    """Marked ``{shown|spoken|numbers differ}``: the spoken form may say other numbers than the shown one."""
 
 
 @dataclass(frozen=True)
@@ -107,11 +117,18 @@ def parse(text: str) -> list[Token]:
             body = text[i + 1 : end]
             if "|" not in body or any(c in body for c in "[{"):
                 raise MarkupError(f"'{{{body}}}' is not markup: write {{shown|spoken}}, or '{{{{' for a literal brace", i)
-            shown, spoken = body.split("|", 1)
-            if "|" in spoken:
-                raise MarkupError(f"'{{{body}}}' has more than one '|'", i)
+            shown, spoken, *marks = body.split("|")
+            if len(marks) > 1:
+                raise MarkupError(f"'{{{body}}}' has more than two '|'", i)
+            marked = bool(marks)
+            if marked and " ".join(marks[0].split()).lower() != NUMBERS_DIFFER:
+                raise MarkupError(
+                    f"'{{{body}}}': the third part can only be '{NUMBERS_DIFFER}' "
+                    f"(to let the voice say other numbers than are written), not '{marks[0].strip()}'",
+                    i,
+                )
             flush()
-            tokens.append(Span(shown.strip(), spoken.strip(), forced[0] if forced else None, False))
+            tokens.append(Span(shown.strip(), spoken.strip(), forced[0] if forced else None, False, marked))
             i = end + 1
         elif char in "]}":
             raise MarkupError(f"unmatched '{char}'; write '{char}{char}' for a literal one", i)

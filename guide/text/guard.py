@@ -1,0 +1,198 @@
+"""The number guard: what the voice says must carry the numbers the script writes.
+
+For every sentence of every text, the quantities (numbers, units, doses, times,
+dates, phone numbers: :mod:`guide.text.quantities`) of what the voice will be
+given are compared with those of the written sentence. What the voice is given
+is the whole front-end's result: the lexicon (``lexicon_file`` included), the
+``{shown|spoken}`` substitutions, code-switched runs and the number front-end.
+The written sentence is read by the same front-end with no lexicon and every
+substitution shown as written, so "30" and "thirty", "5 mg" and "five
+milligrams", "٣٠" and "30" are the same quantity, and "30" -> "13" or "mg" ->
+"grams" is not.
+
+A difference is an input error unless every lexicon entry or substitution that
+causes it is marked as deliberate: ``{24/7|around the clock|numbers differ}``
+inline, or ``"30": {say: "13", numbers_differ: true}`` in the lexicon. Marked
+differences are kept (:class:`~guide.script.model.NumberException`) so that
+``guide check`` lists them each time and ``guide proof`` flags their sentences.
+
+Pure functions over the front-end: no audio, no files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Mapping
+
+from . import markup
+from .frontend import FrontEnd, Run, _runs, _sentences_of
+from .lexicon import _compiled, entries_for
+from .numbers import speakable
+from .quantities import Quantity, describe, difference, quantities
+
+__all__ = ["Cause", "Difference", "differences", "said_quantities"]
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A lexicon entry or a substitution that changes what a sentence says."""
+
+    kind: str
+    """``lexicon`` or ``markup``."""
+
+    lang: str
+    """The language whose voice it applies to."""
+
+    written: str
+    """The lexicon key, or the substitution's shown part."""
+
+    said: str
+    """What the voice is told to say instead."""
+
+    marked: bool
+    """Marked ``numbers differ``: a deliberate exception."""
+
+    changes: bool
+    """It changes the quantities by itself (not only together with others)."""
+
+    def __str__(self) -> str:
+        if self.kind == "lexicon":
+            return f'lexicon {self.lang} "{self.written}": "{self.said}"'
+        return "{" + f"{self.written}|{self.said}" + ("|numbers differ}" if self.marked else "}")
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A sentence whose voice would say other quantities than its written text."""
+
+    lang: str
+    """The text's language."""
+
+    shown: str
+    """The sentence as written (markup removed): what the transcript shows."""
+
+    said: str
+    """What the voice is given, runs joined."""
+
+    written: tuple[Quantity, ...]
+    """The quantities of the written sentence."""
+
+    spoken: tuple[Quantity, ...]
+    """The quantities of what the voice would say."""
+
+    causes: tuple[Cause, ...]
+    """The entries and substitutions that change them (those that change them alone, else every candidate)."""
+
+    @property
+    def allowed(self) -> bool:
+        """Every cause is marked ``numbers differ``."""
+        return bool(self.causes) and all(c.marked for c in self.causes)
+
+    def change(self) -> str:
+        """What changes, in words: "say 13 where 30 is written"."""
+        lost, added = difference(list(self.written), list(self.spoken))
+        if lost and added:
+            return f"say {describe(added)} where {describe(lost)} is written"
+        if lost:
+            return f"not say {describe(lost)}, which is written"
+        return f"say {describe(added)}, which is not written"
+
+
+def said_quantities(parts: tuple[object, ...] | list[object]) -> list[Quantity]:
+    """The quantities the runs of a spoken sentence say, each run read in its own language."""
+    found: list[Quantity] = []
+    for part in parts:
+        if isinstance(part, Run):
+            found.extend(quantities(part.text, part.lang))
+    return found
+
+
+def _as_written(token: markup.Token) -> markup.Token:
+    """A token as the script writes it: a substitution says its shown part."""
+    if isinstance(token, markup.Span) and not token.plain:
+        return replace(token, spoken=token.shown)
+    return token
+
+
+def _lexicon_hits(text: str, lexicon: Mapping[str, Mapping[str, str]], langs: set[str]) -> list[tuple[str, str, str]]:
+    """(language, key, said) of the lexicon entries of `langs` whose key occurs in `text` as the lexicon matches it."""
+    hits = []
+    for lang in sorted(langs):
+        entries = entries_for(lexicon, lang)
+        if not entries:
+            continue
+        pattern, exact, folded = _compiled(entries)
+        for match in pattern.finditer(text):
+            word = match.group(0)
+            key = word if word in exact else word.lower()
+            said = exact.get(word) or folded.get(word.lower())
+            if said is not None and (lang, key, said) not in hits:
+                hits.append((lang, key, said))
+    return hits
+
+
+def _changes(written: str, said: str, lang: str) -> bool:
+    """Whether saying `said` for `written`, alone, in `lang`, says other quantities."""
+    return sorted(quantities(speakable(written, lang), lang)) != sorted(quantities(speakable(said, lang), lang))
+
+
+def differences(
+    text: str,
+    lang: str,
+    frontend: FrontEnd,
+    marked_entries: frozenset[tuple[str, str]] = frozenset(),
+) -> list[Difference]:
+    """The sentences of `text` (a script text in `lang`, markup allowed) whose voice says other quantities.
+
+    `marked_entries` are the (language, key) lexicon entries marked ``numbers_differ``.
+    Sentences with no substitution and no lexicon word are the written text itself and
+    are not read twice.
+    """
+    tokens = markup.parse(text)
+    plain_frontend = FrontEnd(code_switch=frontend.code_switch)
+    languages = {lang, *frontend.lexicon}
+    out: list[Difference] = []
+    for sentence in _sentences_of(tokens, lang):
+        substitutions = [t for t in sentence if isinstance(t, markup.Span) and not t.plain and t.spoken != t.shown]
+        spoken_text = "".join(t.spoken for t in sentence if isinstance(t, markup.Span))
+        hits = _lexicon_hits(spoken_text, frontend.lexicon, languages) if frontend.lexicon else []
+        if not substitutions and not hits:
+            continue
+        actual = _runs(sentence, lang, frontend)
+        spoken = said_quantities(actual)
+        written = said_quantities(_runs([_as_written(t) for t in sentence], lang, plain_frontend))
+        if sorted(spoken) == sorted(written):
+            continue
+        candidates = [
+            Cause("markup", t.lang or lang, t.shown, t.spoken, t.numbers_differ, _changes(t.shown, t.spoken, t.lang or lang))
+            for t in substitutions
+        ] + [
+            Cause("lexicon", hit_lang, key, said, (hit_lang, key) in marked_entries, _changes(key, said, hit_lang))
+            for hit_lang, key, said in hits
+        ]
+        causes = tuple(c for c in candidates if c.changes) or tuple(candidates)
+        shown = " ".join("".join(t.shown if isinstance(t, markup.Span) else " " for t in sentence).split())
+        said = " ".join(p.text for p in actual if isinstance(p, Run))
+        out.append(Difference(lang, shown, said, tuple(written), tuple(spoken), causes))
+    return out
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def sentence_key(lang: str, shown: str) -> tuple[str, str]:
+    """How a sentence is matched between the guard and a build's manifest: its language and shown text."""
+    return lang, _SPACES.sub(" ", shown).strip()
+
+
+def marker_of(cause: Cause) -> str:
+    """The marker as a reviewer reads it in the script."""
+    if cause.kind == "lexicon":
+        return f'"{cause.written}": {{say: "{cause.said}", numbers_differ: true}} under lexicon: {cause.lang}:'
+    return "{" + f"{cause.written}|{cause.said}|numbers differ" + "}"
+
+
+def where(path: Path, line: int) -> str:
+    return f"{path}:{line}"
