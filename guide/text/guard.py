@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
@@ -116,9 +117,9 @@ def _as_written(token: markup.Token) -> markup.Token:
     return token
 
 
-def _lexicon_hits(text: str, lexicon: Mapping[str, Mapping[str, str]], langs: set[str]) -> list[tuple[str, str, str]]:
-    """(language, key, said) of the lexicon entries of `langs` whose key occurs in `text` as the lexicon matches it."""
-    hits = []
+def _lexicon_hits(text: str, lexicon: Mapping[str, Mapping[str, str]], langs: set[str]) -> list[tuple[str, str, str, bool]]:
+    """(language, key, said, near a number) of the lexicon entries of `langs` whose key occurs in `text`."""
+    hits: dict[tuple[str, str, str], bool] = {}
     for lang in sorted(langs):
         entries = entries_for(lexicon, lang)
         if not entries:
@@ -128,9 +129,30 @@ def _lexicon_hits(text: str, lexicon: Mapping[str, Mapping[str, str]], langs: se
             word = match.group(0)
             key = word if word in exact else word.lower()
             said = exact.get(word) or folded.get(word.lower())
-            if said is not None and (lang, key, said) not in hits:
-                hits.append((lang, key, said))
-    return hits
+            if said is not None:
+                around = text[max(0, match.start() - NEAR) : match.end() + NEAR]
+                hits[(lang, key, said)] = hits.get((lang, key, said), False) or _DIGIT.search(around) is not None
+    return [(*hit, near) for hit, near in hits.items()]
+
+
+NEAR = 24
+"""Characters around a lexicon word within which a digit may be read by a rule that looks at the word
+("in 1990" is a year, "الساعة 9" a clock hour, "between 3 and 6" a range): the front-end's context rules
+look at the next word or two."""
+
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=4096)
+def _neutral(lang: str, key: str, said: str) -> bool:
+    """Whether a lexicon entry says no quantity either way and is left alone by the number front-end."""
+    return (
+        not _DIGIT.search(key + said)
+        and speakable(key, lang) == key
+        and speakable(said, lang) == said
+        and not quantities(key, lang)
+        and not quantities(said, lang)
+    )
 
 
 def _changes(written: str, said: str, lang: str) -> bool:
@@ -150,15 +172,20 @@ def differences(
     Sentences with no substitution and no lexicon word are the written text itself and
     are not read twice.
     """
+    languages = {lang, *frontend.lexicon}
+    if "{" not in text and all(
+        not near and _neutral(*hit) for *hit, near in _lexicon_hits(text, frontend.lexicon, languages)
+    ):
+        return []  # the usual text: nothing in it can change a number
     tokens = markup.parse(text)
     plain_frontend = FrontEnd(code_switch=frontend.code_switch)
-    languages = {lang, *frontend.lexicon}
     out: list[Difference] = []
     for sentence in _sentences_of(tokens, lang):
         substitutions = [t for t in sentence if isinstance(t, markup.Span) and not t.plain and t.spoken != t.shown]
         spoken_text = "".join(t.spoken for t in sentence if isinstance(t, markup.Span))
         hits = _lexicon_hits(spoken_text, frontend.lexicon, languages) if frontend.lexicon else []
-        if not substitutions and not hits:
+        # A respelling with no quantity, far from any digit, cannot change a number: not read twice.
+        if not substitutions and all(not near and _neutral(*hit) for *hit, near in hits):
             continue
         actual = _runs(sentence, lang, frontend)
         spoken = said_quantities(actual)
@@ -170,7 +197,7 @@ def differences(
             for t in substitutions
         ] + [
             Cause("lexicon", hit_lang, key, said, (hit_lang, key) in marked_entries, _changes(key, said, hit_lang))
-            for hit_lang, key, said in hits
+            for hit_lang, key, said, _near in hits
         ]
         causes = tuple(c for c in candidates if c.changes) or tuple(candidates)
         shown = " ".join("".join(t.shown if isinstance(t, markup.Span) else " " for t in sentence).split())

@@ -57,15 +57,21 @@ class Quantity:
 def _number(value: Fraction) -> Quantity:
     if value.denominator == 1:
         return Quantity("number", str(value.numerator))
-    # A decimal when it is one (2.5, 0.05), else the fraction (1/3).
+    # A decimal when it is one (2.5, 0.05), else the fraction (1/3); exact, however long.
+    twos = fives = 0
     denominator = value.denominator
     while denominator % 2 == 0:
         denominator //= 2
+        twos += 1
     while denominator % 5 == 0:
         denominator //= 5
+        fives += 1
     if denominator == 1:
-        text = f"{float(value):.12f}".rstrip("0").rstrip(".")
-        return Quantity("number", text)
+        places = max(twos, fives)
+        scaled = abs(value.numerator) * 10**places // value.denominator
+        whole, fraction = divmod(scaled, 10**places)
+        sign = "-" if value < 0 else ""
+        return Quantity("number", f"{sign}{whole}.{fraction:0{places}d}".rstrip("0"))
     return Quantity("number", f"{value.numerator}/{value.denominator}")
 
 
@@ -448,7 +454,7 @@ def _ar_units() -> tuple[dict[str, tuple[str, int]], dict[str, str]]:
 
 def _ar_quantities(text: str) -> list[Quantity]:
     units, months = _ar_units()
-    tokens = [_ar_fold(t) for t in _AR_TOKEN.findall(text.translate(_DIGITS))]
+    tokens = [t for t in map(_ar_fold, _AR_TOKEN.findall(text.translate(_DIGITS))) if t]  # a lone mark folds to nothing
     out: list[Quantity] = []
     total = current = 0
     active = False
