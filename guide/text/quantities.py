@@ -119,6 +119,14 @@ def _en_units() -> dict[str, str]:
         words.setdefault(cents, f"{symbol}/100")
     words.update({"percent": "%", "per cent": "%", "day": "day", "days": "day", "week": "week", "weeks": "week",
                   "month": "month", "months": "month", "year": "year", "years": "year"})
+    words.update({"milligramme": "mg", "milligrammes": "mg", "gramme": "g", "grammes": "g", "cc": "ml", "cc's": "ml",
+                  "mls": "ml", "mgs": "mg", "hrs": "h", "mins": "min", "secs": "s"})
+    # Abbreviations a voice may be left with ("thirty mg" when a respelling took the number): the unit still.
+    from .numbers import _UNIT_SPELLINGS
+
+    for spelling, key in _UNIT_SPELLINGS.items():
+        if len(spelling) > 1 and spelling.isalpha() and spelling not in ("min", "sec", "units", "unit"):
+            words.setdefault(spelling.lower(), key)
     words["pounds"] = words["pound"] = "lb"  # £ and lb are both "pounds": one meaning, so a respelling never changes it
     return words
 
@@ -149,8 +157,8 @@ def _en_quantities(text: str) -> list[Quantity]:
             reader.at = i
             reader.ones(_EN_ONES[following])
             reader.oh = True
-        elif token in _EN_ONES:
-            reader.ones(_EN_ONES[token])
+        elif token in _EN_ONES or token == "oh" and reader.active:  # "five oh": digits read one by one
+            reader.ones(_EN_ONES.get(token, 0))
         elif token in _EN_TEENS:
             reader.small(_EN_TEENS[token], "teen")
         elif token in _EN_TENS:
@@ -420,6 +428,18 @@ _AR_AMPM = {_ar_fold(w): v for w, v in (("صباحًا", "am"), ("صباحا", "
 _AR_WEEKDAYS = _ar_table({"الاثنين": 1, "الثلاثاء": 2, "الأربعاء": 3, "الخميس": 4, "الجمعة": 5, "السبت": 6, "الأحد": 7})
 
 
+_AR_UNIT_ALIASES = {
+    "mg": ("مليغرام", "مليغرامات", "ملغرام", "ملليجرام", "ملليجرامات", "مليجرام", "مليجرامات", "ملجم", "ملغم", "ملغ", "مغ"),
+    "mcg": ("ميكروجرام", "ميكروجرامات", "مكغ"),
+    "g": ("جرام", "جرامات", "جم", "غم"),
+    "kg": ("كيلوجرام", "كيلوجرامات", "كيلو", "كغ", "كجم"),
+    "ml": ("ملليلتر", "ملليلترات", "ميليلتر", "مليليتر", "مل"),
+    "l": ("ليتر", "ليترات"),
+    "cm": ("سنتمتر", "سنتمترات", "سم"),
+    "mm": ("ملليمتر", "ملليمترات", "ملم"),
+}
+
+
 @lru_cache(maxsize=1)
 def _ar_units() -> tuple[dict[str, tuple[str, int]], dict[str, str]]:
     """Arabic unit words -> (unit key, the number a dual form says, else 0); month names -> number."""
@@ -448,6 +468,10 @@ def _ar_units() -> tuple[dict[str, tuple[str, int]], dict[str, str]]:
         for form in forms:
             dual = 2 if _ar_fold(form).endswith(("ان", "ين", "تان", "تين")) and form not in ("يومين",) and not form.startswith("ال") else 0
             units.setdefault(_ar_fold(form), (key, 2 if form in ("يومين", "شهرين", "سنتين", "عامين", "أسبوعين", "ساعتين", "دقيقتين", "ثانيتين", "وحدتين", "مرتين") else dual))
+    # Other spellings in use (Egypt's ج for غ, one ل or two): a respelling between them keeps the unit.
+    for key, forms in _AR_UNIT_ALIASES.items():
+        for form in forms:
+            units.setdefault(_ar_fold(form), (key, 0))
     months = {_ar_fold(name): str(number) for number, name in MONTHS.items()}
     return units, months
 
@@ -561,13 +585,17 @@ def _ar_quantities(text: str) -> list[Quantity]:
         elif token == _AR_MINUS:
             finish()
             negative = True
-        elif word in _AR_ORDINALS:
+        elif last == "ordinal" and token.startswith("وال") and token[3:] in _AR_TENS:
+            current += _AR_TENS[token[3:]]  # "السابع والعشرون"
+            last = "tens"
+        elif word in _AR_ORDINALS or token.startswith("و") and token[1:] in _AR_ORDINALS:
             finish()
-            value = _AR_ORDINALS[word]
+            value = _AR_ORDINALS[word if word in _AR_ORDINALS else token[1:]]
             if following in _AR_TEN:  # "الحادية عشرة"
                 value += 10
                 i += 1
-            out.append(_number(Fraction(value)))
+            # Kept open: "السابع والعشرون" is the 27th.
+            current, active, last = value, True, "ordinal"
         else:
             finish()
             pair = f"{token} {following}"
