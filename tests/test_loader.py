@@ -58,6 +58,21 @@ BROKEN = [
     ("pitch on piper", GOOD_HEAD + "voices:\n  en: {engine: piper, pitch: 60}\noutro: {en: a, ar: ب}\n", [(5, "only the espeak engine can change pitch")]),
     ("pitch out of range", GOOD_HEAD + "voices:\n  ar: {engine: espeak, pitch: 120}\noutro: {en: a, ar: ب}\n", [(5, "pitch must be between 0 and 100")]),
     ("lexicon not text", GOOD_HEAD + "lexicon:\n  en:\n    Botox: [a, b]\noutro: {en: a, ar: ب}\n", [(6, "lexicon.en.Botox must be a single value")]),
+    # the number guard and its marker
+    (
+        "a lexicon entry changes a number",
+        GOOD_HEAD + "lexicon:\n  en: {'30': '13'}\noutro: {en: 'Wait 30 minutes.', ar: ب}\n",
+        [(6, 'the voice would say 13 where 30 is written: "Wait 30 minutes." would be said "Wait thirteen minutes."')],
+    ),
+    (
+        "a substitution changes a unit",
+        GOOD_HEAD + "outro: {en: 'Take {5 mg|five grams}.', ar: ب}\n",
+        [(4, "the voice would say g where mg is written")],
+    ),
+    ("numbers_differ not a boolean", GOOD_HEAD + "lexicon:\n  en:\n    '30': {say: '13', numbers_differ: maybe}\noutro: {en: a, ar: ب}\n", [(6, "numbers_differ must be true or false")]),
+    ("lexicon entry without say", GOOD_HEAD + "lexicon:\n  en:\n    '30': {numbers_differ: true}\noutro: {en: a, ar: ب}\n", [(6, "missing 'say'")]),
+    ("lexicon entry unknown key", GOOD_HEAD + "lexicon:\n  en:\n    '30': {say: '13', because: x}\noutro: {en: a, ar: ب}\n", [(6, "unknown key 'because'")]),
+    ("bad inline marker", GOOD_HEAD + "outro: {en: 'Open {24/7|around the clock|ok}', ar: ب}\n", [(4, "the third part can only be 'numbers differ'")]),
     ("lexicon bad language", GOOD_HEAD + "lexicon:\n  English: {a: b}\noutro: {en: a, ar: ب}\n", [(5, "'English' is not a language code")]),
     ("lexicon file missing", GOOD_HEAD + "lexicon_file: nowhere.yaml\noutro: {en: a, ar: ب}\n", [(4, "lexicon_file: no such file")]),
     ("voice for a forced language that does not exist", GOOD_HEAD + "outro: {en: 'say [lang zz]x[/lang]', ar: ب}\n", [(4, "text in 'zz' (no voice for it)")]),
