@@ -338,8 +338,8 @@ def _echo_number_exceptions(script: Script) -> None:
     )
     for exception in script.number_exceptions:
         click.echo(f"  {exception}", err=True)
-        for shown, said, change in exception.sentences:
-            click.echo(f'      "{shown}" is said "{said}": the voice will {change}', err=True)
+        for sentence in exception.sentences:
+            click.echo(f'      "{sentence.written}" is said "{sentence.said}": the voice will {sentence.change}', err=True)
         if not exception.sentences:
             click.echo("      changes no number in the script: the marker can go", err=True)
 

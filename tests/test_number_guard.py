@@ -108,3 +108,45 @@ def test_json_schema_accepts_the_marked_entry():
     Draft202012Validator(schema).validate(yaml.safe_load(MARKED))
     bad = yaml.safe_load(MARKED.replace("numbers_differ: true", "numbers_differ: 'yes'"))
     assert list(Draft202012Validator(schema).iter_errors(bad))
+
+
+@pytest.mark.slow
+def test_proof_flags_a_marked_sentence_first_and_exits_1(tmp_path):
+    """The {"30": "13"} case end to end: marked, it builds; proof flags that sentence first and exits 1."""
+    from .test_proof import needs_recogniser  # noqa: F401 - the same skip reason
+
+    pytest.importorskip("faster_whisper", reason="guide proof needs the proof extra: pip install -e '.[proof]'")
+    script = tmp_path / "sun.yaml"
+    script.write_text(MARKED, encoding="utf-8")
+    where = ["--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache")]
+    built = run("build", str(script), "--lang", "en", *where)
+    assert built.exit_code == 0, built.output
+    assert "sentence(s) are said with other numbers than are written, allowed by 'numbers differ'" in built.output
+
+    result = run("proof", str(script), "--lang", "en", *where, "--json", "--html")
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.output[result.output.index("{") :])
+    sentences = {s["text"]: s for s in data["languages"]["en"]["sentences"]}
+    sun = sentences["Apply sunscreen 30 minutes before going out."]
+    assert sun["numbers_differ"]["marker"] == 'lexicon en "30": "13" (numbers_differ: true)'
+    assert sun["numbers_differ"]["said"] == "Apply sunscreen thirteen minutes before going out."
+    assert sun["flags"][0].startswith("said with other numbers than written, on purpose")
+    # Which text was heard is said, whatever the recogniser made of "thirteen".
+    assert sun["numbers_differ"]["heard_as"].startswith(("heard as written (30)", "heard as the voice was given (13)", "heard neither"))
+    call = sentences["You can call us 24/7."]
+    assert call["numbers_differ"]["marker"] == "{24/7|at any time|numbers differ}"
+    # Sentences said as written carry no such flag.
+    assert all(not s["numbers_differ"] for text, s in sentences.items() if text not in (sun["text"], call["text"]))
+
+    summary = run("proof", str(script), "--lang", "en", *where)
+    assert summary.exit_code == 1
+    assert "2 sentence(s) said with other numbers than written, on purpose" in summary.output
+    assert "2 sentence(s) flagged for a number" in summary.output
+    flag_lines = [line for line in summary.output.splitlines() if line.startswith("    - ")]
+    assert flag_lines[0].startswith("    - said with other numbers than written, on purpose")
+    assert flag_lines[1].startswith("    - said with other numbers than written, on purpose")
+
+    page = (tmp_path / "out" / "sun" / "proof.html").read_text(encoding="utf-8")
+    flagged_list = page[page.index('<ol class="flagged">') : page.index("</ol>")]
+    first = flagged_list.index("<li>")
+    assert "said with other numbers than written, on purpose" in flagged_list[first : flagged_list.index("</li>")]

@@ -11,7 +11,7 @@ from guide.proof.compare import (  # noqa: E402 - after the skip
     flags,
     fold_arabic,
     group_miss,
-    lexicon_warnings,
+    heard_numbers,
     max_miss_for,
     reference,
     repeated_mishearings,
@@ -140,11 +140,20 @@ def test_thresholds_per_language():
     assert max_miss_for("ar", 0.1) == 0.1
 
 
-def test_lexicon_entry_that_changes_a_number_is_warned_about():
-    assert lexicon_warnings({"en": {"15": "fifty", "botox": "BOH-tocks", "5": "five"}}, "en") == [
-        "lexicon entry '15' -> 'fifty' makes the voice say another number"
-    ]
-    assert lexicon_warnings({"ar": {"15": "خمسون"}}, "ar") and not lexicon_warnings({"ar": {"15": "خمسة عشر"}}, "ar")
+@pytest.mark.parametrize(
+    ("written", "given", "heard", "starts"),
+    [
+        (["30", "min"], ["13", "min"], ["30", "min"], "heard as written (30), not as the voice was given (13)"),
+        (["30", "min"], ["13", "min"], ["13", "min"], "heard as the voice was given (13), not as written (30)"),
+        (["30", "min"], ["13", "min"], ["14", "min"], "heard neither as written (30) nor as the voice was given (13): heard 14, min"),
+        (["24", "7"], [], [], "heard as the voice was given (no number), not as written (24, 7)"),
+        (["24", "7"], [], ["24", "7"], "heard as written (24, 7), not as the voice was given (no number)"),
+        (["٣٠".translate(str.maketrans("٣٠", "30"))], ["13"], ["13"], "heard as the voice was given (13)"),
+        (["5", "mg"], ["5", "g"], ["5", "g"], "heard as the voice was given (g), not as written (mg)"),
+    ],
+)
+def test_heard_numbers_says_which_text_was_heard(written, given, heard, starts):
+    assert heard_numbers(written, given, heard).startswith(starts)
 
 
 def test_repeated_mishearings_suggest_a_lexicon_entry():

@@ -47,6 +47,10 @@ def proof(
     compared with the script's words: numbers as words, no lexicon respellings.
     Results are cached: after an edit only the changed sentences are heard again.
     Needs the proof extra: pip install -e '.[proof]'.
+
+    Exits 1 when a sentence is flagged for a number (said other than written by a
+    'numbers differ' marker, or not heard as written) or a language is over
+    --max-miss; 0 otherwise.
     """
     from .run import ProofOptions, proof as run_proof, write_html
     from .report import as_json as to_json, summary
@@ -69,15 +73,25 @@ def proof(
         click.echo(to_json(report))
     else:
         click.echo("\n".join(summary(report)))
+    # Exit status 1: a sentence flagged for a number (said other than written, or not heard as written),
+    # or a language over --max-miss; 0 otherwise.
+    failed = False
+    numbered = report.number_flagged()
+    if numbered:
+        failed = True
+        if not as_json:
+            click.echo(f"\n{len(numbered)} sentence(s) flagged for a number: listen to each (they are listed first)", err=True)
     if max_miss is not None:
         worse = report.worse_than(max_miss)
         if worse:
+            failed = True
             if not as_json:
                 click.echo(
                     f"\n{', '.join(worse)}: more than {max_miss:.0%} missed (--max-miss)",
                     err=True,
                 )
-            raise SystemExit(1)
+    if failed:
+        raise SystemExit(1)
 
 
 class _Bar:

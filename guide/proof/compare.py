@@ -331,7 +331,7 @@ def _unit_range(ref: Reference, words: tuple[int, int]) -> range:
 # --------------------------------------------------------------------------- #
 
 
-def flags(ref: Reference, result: Score, max_miss: float) -> list[str]:
+def flags(ref: Reference, result: Score, max_miss: float, said_otherwise: Iterable[Watched] = ()) -> list[str]:
     """Short reasons this sentence needs a listen; empty when it was heard right.
 
     A number or lexicon word not heard as written is always flagged. The sentence
@@ -341,11 +341,14 @@ def flags(ref: Reference, result: Score, max_miss: float) -> list[str]:
     """
     out = []
     explained: set[int] = set()
+    quiet = set(said_otherwise)
     for item in ref.watched:
         units = _unit_range(ref, item.words)
         if not any(i in result.missed for i in units):
             continue
         explained.update(units)
+        if item in quiet:
+            continue
         heard = heard_for(result, item.words) or "nothing"
         expected = " ".join(ref.words[item.words[0] : item.words[1]])
         if item.kind == "number":
@@ -358,13 +361,29 @@ def flags(ref: Reference, result: Score, max_miss: float) -> list[str]:
     return out
 
 
-def lexicon_warnings(lexicon: Mapping[str, Mapping[str, str]], lang: str) -> list[str]:
-    """Lexicon entries that change a number (a respelling must never say another quantity)."""
-    out = []
-    for key, said in entries_for(lexicon, lang):
-        if any(c.isdigit() for c in key) and words_of(expand(said, lang), lang) != words_of(expand(key, lang), lang):
-            out.append(f"lexicon entry '{key}' -> '{said}' makes the voice say another number")
-    return out
+def heard_numbers(written: Sequence[str], given: Sequence[str], heard: Sequence[str]) -> str:
+    """Which text the numbers heard match, when the voice was given other numbers than are written.
+
+    Each argument is the quantities of a text (:func:`guide.text.quantities.quantities`, as strings):
+    the written sentence, what the voice was given, what the recogniser heard. Only the quantities
+    that differ between written and given decide.
+
+    >>> heard_numbers(["30", "min"], ["13", "min"], ["30", "min"])
+    'heard as written (30), not as the voice was given (13): the recogniser may have guessed; listen to it'
+    """
+    lost = Counter(written) - Counter(given)
+    added = Counter(given) - Counter(written)
+    found = Counter(heard)
+    as_written = bool(lost) and not lost - found
+    as_given = (not added - found) if added else not (lost & found)
+    said = ", ".join(sorted(added.elements())) or "no number"
+    wrote = ", ".join(sorted(lost.elements())) or "no number"
+    if as_given and not as_written:
+        return f"heard as the voice was given ({said}), not as written ({wrote})"
+    if as_written and not as_given:
+        return f"heard as written ({wrote}), not as the voice was given ({said}): the recogniser may have guessed; listen to it"
+    heard_text = ", ".join(heard) or "no number"
+    return f"heard neither as written ({wrote}) nor as the voice was given ({said}): heard {heard_text}"
 
 
 @dataclass(frozen=True)

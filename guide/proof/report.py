@@ -16,6 +16,10 @@ ARABIC_NOTE = (
 )
 
 
+NUMBER_NOT_HEARD = "number not heard as written"
+"""How the flag of a number the recogniser did not hear as written starts (:func:`.compare.flags`)."""
+
+
 @dataclass
 class SentenceResult:
     """One sentence: what was written, what was heard, how much was missed and why it is flagged."""
@@ -65,6 +69,15 @@ class SentenceResult:
     reused: bool = False
     """Its transcript came from the cache."""
 
+    numbers_differ: dict[str, Any] = field(default_factory=dict)
+    """When a ``numbers differ`` marker lets its voice say other numbers than written: the marker and where,
+    what the voice was given, what changes, and which text was heard. Empty otherwise."""
+
+    @property
+    def about_numbers(self) -> bool:
+        """Flagged for a number: said other than written on purpose, or not heard as written."""
+        return bool(self.numbers_differ) or any(flag.startswith(NUMBER_NOT_HEARD) for flag in self.flags)
+
     def as_json(self) -> dict[str, Any]:
         return {
             "track": self.track,
@@ -78,6 +91,7 @@ class SentenceResult:
             "flags": list(self.flags),
             "fixes": list(self.fixes),
             "reused": self.reused,
+            "numbers_differ": dict(self.numbers_differ) or None,
         }
 
 
@@ -161,7 +175,10 @@ class LanguageReport:
 
 
 def _severity(sentence: SentenceResult) -> int:
-    """Numbers first (a wrong dose is a harm), then lexicon words, then the rest."""
+    """Numbers said other than written first, then numbers not heard as written (a wrong dose is a harm),
+    then lexicon words, then the rest."""
+    if sentence.numbers_differ:
+        return 3
     text = " ".join(sentence.flags)
     return 2 if "number" in text else 1 if "lexicon" in text or "heard as" in text else 0
 
@@ -209,6 +226,10 @@ class ProofReport:
         """Languages whose miss rate is above `limit`."""
         return [lang for lang, report in self.languages.items() if report.miss > limit]
 
+    def number_flagged(self) -> list[SentenceResult]:
+        """Sentences flagged for a number, in every language: these make ``guide proof`` exit 1."""
+        return [s for report in self.languages.values() for s in report.flagged if s.about_numbers]
+
 
 def clock(seconds: float) -> str:
     minutes, secs = divmod(seconds, 60)
@@ -227,6 +248,12 @@ def summary(report: ProofReport, worst: int = 10) -> list[str]:
             f"{lang} ({lr.voice}): {lr.miss:.1%} of the {lr.unit} missed over {len(lr.sentences)} sentences; "
             f"{len(flagged)} flagged (a sentence is flagged above {lr.max_miss:.0%}, and for any number not heard as written)"
         )
+        on_purpose = [s for s in flagged if s.numbers_differ]
+        if on_purpose:
+            lines.append(
+                f"  {len(on_purpose)} sentence(s) said with other numbers than written, on purpose ('numbers differ'): "
+                "listed first below; confirm each with the text's author"
+            )
         if lr.note:
             lines.append(f"  note: {lr.note}")
         for tid, track in lr.tracks.items():
@@ -291,6 +318,19 @@ audio.addEventListener('timeupdate', () => {
 """
 
 
+def _sentence_button(sentence: SentenceResult, max_miss: float) -> str:
+    """A sentence as a button that plays its span: its time, text, what was heard and its flags."""
+    e = html.escape
+    flags = "".join(f'<span class="flags" dir="ltr" lang="en">{e(f)}</span>' for f in sentence.flags)
+    return (
+        f'<button class="s {_colour(sentence, max_miss)}" type="button" data-file="{e(sentence.file)}" '
+        f'data-start="{sentence.start:.3f}" data-end="{sentence.end:.3f}">'
+        f'<span class="t" dir="ltr">{clock(sentence.start)}–{clock(sentence.end)} · {sentence.miss:.0%} missed</span>'
+        f"{e(sentence.text)}"
+        f'<span class="heard">heard: {e(sentence.heard or "(nothing)")}</span>{flags}</button>'
+    )
+
+
 def html_page(report: ProofReport, title: str) -> str:
     """``proof.html``: each sentence coloured by how well it was heard; a click plays its span of the track."""
     e = html.escape
@@ -317,6 +357,12 @@ def html_page(report: ProofReport, title: str) -> str:
             for warning in lr.warnings:
                 parts.append(f"<li>{e(warning)}</li>")
             parts.append("</ul>")
+        flagged = lr.flagged
+        if flagged:
+            # Worst first, numbers said other than written before all: what to listen to before publishing.
+            parts.append(f'<h3 dir="ltr" lang="en">Flagged: {len(flagged)} sentence(s), numbers first</h3><ol class="flagged">')
+            parts.extend(f"<li>{_sentence_button(sentence, lr.max_miss)}</li>" for sentence in flagged)
+            parts.append("</ol>")
         track = None
         for sentence in lr.sentences:
             if sentence.track != track:
@@ -325,14 +371,7 @@ def html_page(report: ProofReport, title: str) -> str:
                 name = figure.title if figure else track
                 miss = f" ({figure.miss:.0%} missed)" if figure else ""
                 parts.append(f"<h3>{e(name)}<span dir=\"ltr\">{e(miss)}</span></h3>")
-            flags = "".join(f'<span class="flags" dir="ltr" lang="en">{e(f)}</span>' for f in sentence.flags)
-            parts.append(
-                f'<button class="s {_colour(sentence, lr.max_miss)}" type="button" data-file="{e(sentence.file)}" '
-                f'data-start="{sentence.start:.3f}" data-end="{sentence.end:.3f}">'
-                f'<span class="t" dir="ltr">{clock(sentence.start)}–{clock(sentence.end)} · {sentence.miss:.0%} missed</span>'
-                f"{e(sentence.text)}"
-                f'<span class="heard">heard: {e(sentence.heard or "(nothing)")}</span>{flags}</button>'
-            )
+            parts.append(_sentence_button(sentence, lr.max_miss))
         parts.append("</section>")
     parts.append(f"<script>{_SCRIPT}</script></body></html>")
     return "\n".join(parts) + "\n"

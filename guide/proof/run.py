@@ -22,8 +22,11 @@ from ..engines import EngineRegistry
 from ..errors import GuideError, InputError
 from ..publish.files import read_own_text, safe_child, write_text
 from ..text.lexicon import entries_for
+from ..text.guard import sentence_key
+from ..text.quantities import quantities
 from .compare import (
-    lexicon_warnings,
+    expand,
+    heard_numbers,
     max_miss_for,
     reference,
     mishearings_in,
@@ -128,6 +131,12 @@ def _check_only(manifest: dict, only: Sequence[str], languages: Sequence[str]) -
 def _fixes(found: list[str], span: Span, script_path: Path, voice: str) -> list[str]:
     fixes = []
     text = " ".join(found)
+    if "on purpose ('numbers differ'" in text:
+        fixes.append(
+            "listen to it and confirm with the text's author that the voice should say this; if not, remove the "
+            "'numbers differ' marker and correct the respelling (guide check shows where), then guide build"
+        )
+        text = " ".join(found[1:])
     if "number" in text:
         fixes.append(
             "listen to it; if the number is said wrong, check the lexicon for it, or write it as words with "
@@ -165,12 +174,50 @@ def proof(
     return _report(script, folder, manifest, languages, listening, model, options.settings, Path(path))
 
 
+def _changed_sentences(script) -> dict[tuple[str, str], list[dict[str, object]]]:  # noqa: ANN001 - Script
+    """(language, sentence as written) -> the ``numbers differ`` markers that let its voice say other numbers."""
+    changed: dict[tuple[str, str], list[dict[str, object]]] = {}
+    for exception in script.number_exceptions:
+        for sentence in exception.sentences:
+            changed.setdefault(sentence_key(sentence.lang, sentence.written), []).append(
+                {
+                    "marker": exception.marker,
+                    "where": f"{exception.path}:{exception.line}",
+                    "said": sentence.said,
+                    "change": sentence.change,
+                    "written_quantities": list(sentence.lost),
+                    "said_quantities": list(sentence.added),
+                }
+            )
+    return changed
+
+
+def _numbers_flag(marks: list[dict[str, object]], ref_text: str, heard: str, lang: str) -> tuple[str, dict[str, object]]:
+    """The flag of a sentence said with other numbers on purpose, and its JSON, with which text was heard."""
+    first = marks[0]
+    heard_quantities = [str(q) for q in quantities(expand(heard, lang), lang)]
+    written = [str(q) for q in quantities(ref_text, lang)]
+    given = list(written)
+    for item in first["written_quantities"]:  # type: ignore[union-attr]
+        if item in given:
+            given.remove(item)
+    given += list(first["said_quantities"])  # type: ignore[arg-type]
+    heard_as = heard_numbers(written, given, heard_quantities)
+    markers = "; ".join(f"{m['marker']} at {m['where']}" for m in marks)
+    flag = (
+        f"said with other numbers than written, on purpose ('numbers differ': {markers}): "
+        f"the voice was given \"{first['said']}\", so it will {first['change']}; {heard_as}"
+    )
+    return flag, {**first, "markers": [f"{m['marker']} at {m['where']}" for m in marks], "heard_as": heard_as}
+
+
 def _report(script, folder: Path, manifest: dict, languages: list[str], listening: Listening, model: Model, settings: Settings, path: Path) -> ProofReport:  # noqa: ANN001 - Script
     reports: dict[str, LanguageReport] = {}
+    changed = _changed_sentences(script)
     for lang in languages:
         block = manifest["languages"].get(lang) or {}
         voice = str(block.get("voice", ""))
-        lr = LanguageReport(lang, voice, max_miss_for(lang), warnings=lexicon_warnings(script.lexicon, lang))
+        lr = LanguageReport(lang, voice, max_miss_for(lang))
         if lang.split("-")[0] == "ar" and model.bundled:
             lr.note = ARABIC_NOTE
         heard = [h for h in listening.heard if h.span.lang == lang]
@@ -192,17 +239,31 @@ def _report(script, folder: Path, manifest: dict, languages: list[str], listenin
         missed = total = 0
         per_track: dict[str, list[int]] = {}
         for item, ref, result in scored:
-            found = sentence_flags(ref, result, lr.max_miss)
+            marks = changed.get(sentence_key(lang, item.span.text))
+            said_otherwise = []
+            if marks:
+                # The numbers the marker changes are flagged once, by it, with which text was heard.
+                lost = {q for m in marks for q in m["written_quantities"]}  # type: ignore[union-attr]
+                said_otherwise = [
+                    w for w in ref.watched
+                    if w.kind == "number" and lost & {str(q) for q in quantities(expand(w.written, lang), lang)}
+                ]
+            found = sentence_flags(ref, result, lr.max_miss, said_otherwise)
             for written, heard_words in mishearings_in(result):
                 m = by_word.get(written)
                 if m is not None:
                     found.append(f"'{written}' heard as '{heard_words}' (misheard {m.count} times in this guide): try {m.entry(lang)}")
             span = item.span
+            numbers: dict[str, object] = {}
+            if marks:
+                flag, numbers = _numbers_flag(marks, ref.text, item.text, lang)
+                found.insert(0, flag)
             sentence = SentenceResult(
                 lang=lang, track=span.track, file=span.file, start=span.start, end=span.end, text=span.text,
                 expected=ref.text, heard=item.text, miss=result.miss,
                 missed=result.substitutions + result.deletions, length=result.length,
                 flags=found, fixes=_fixes(found, span, path, voice), spoken=list(span.spoken), reused=item.reused,
+                numbers_differ=numbers,
             )
             lr.sentences.append(sentence)
             figure = lr.tracks.setdefault(span.track, TrackFigure(span.track, span.file, span.title))

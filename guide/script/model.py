@@ -222,6 +222,29 @@ class LexiconSource:
 
 
 @dataclass(frozen=True)
+class ChangedSentence:
+    """A sentence whose voice says other quantities than are written."""
+
+    lang: str
+    """The language of the text it is in."""
+
+    written: str
+    """The sentence as written (markup removed): the transcript's cue."""
+
+    said: str
+    """What the voice is given."""
+
+    change: str
+    """What changes, in words: "say 13 where 30 is written"."""
+
+    lost: tuple[str, ...] = ()
+    """Quantities written but not said ("30")."""
+
+    added: tuple[str, ...] = ()
+    """Quantities said but not written ("13")."""
+
+
+@dataclass(frozen=True)
 class NumberException:
     """A place where the voice says other numbers than are written, allowed by a ``numbers differ`` marker."""
 
@@ -237,8 +260,8 @@ class NumberException:
     lang: str
     """Language of the texts it changes."""
 
-    sentences: tuple[tuple[str, str, str], ...] = ()
-    """Each sentence it changes: (as written, as the voice is given it, what changes: "say 13 where 30 is written")."""
+    sentences: tuple[ChangedSentence, ...] = ()
+    """Each sentence it changes."""
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.marker}"

@@ -16,7 +16,8 @@ from ..errors import Problem
 from ..text import markup
 from ..text.frontend import FrontEnd
 from ..text.guard import Cause, Difference, differences, marker_of
-from .model import NumberException, Script
+from ..text.quantities import difference
+from .model import ChangedSentence, NumberException, Script
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def check_numbers(script: Script) -> NumberCheck:
     marked = frozenset(key for key, source in script.lexicon_sources.items() if source.numbers_differ)
     problems: list[Problem] = []
     # marker -> (file, line, lang, sentences)
-    uses: dict[tuple[str, int, str, str], list[tuple[str, str, str]]] = {}
+    uses: dict[tuple[str, int, str, str], list[ChangedSentence]] = {}
     for key, source in script.lexicon_sources.items():
         if source.numbers_differ:
             lang, word = key
@@ -79,7 +80,8 @@ def check_numbers(script: Script) -> NumberCheck:
                 if not found.allowed:
                     problems.append(_problem(script, line, found))
                     continue
-                record = (found.shown, found.said, found.change())
+                lost, added = difference(list(found.written), list(found.spoken))
+                record = ChangedSentence(lang, found.shown, found.said, found.change(), tuple(map(str, lost)), tuple(map(str, added)))
                 for cause in found.causes:
                     path, at = _where(script, cause, line)
                     name = (
