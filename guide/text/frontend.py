@@ -166,6 +166,16 @@ def sentences(text: str, lang: str, frontend: FrontEnd) -> list[SpokenSentence]:
     return out
 
 
+def sentence_tokens(text: str, lang: str) -> list[list[markup.Token]]:
+    """`text`'s markup tokens, sentence by sentence, as :func:`sentences` splits them (markup units kept whole)."""
+    return _sentences_of(markup.parse(text), lang)
+
+
+def spoken_parts(tokens: list[markup.Token], lang: str, frontend: FrontEnd) -> list[Part]:
+    """What is heard for one sentence's tokens (from :func:`sentence_tokens`) in a text of language `lang`."""
+    return _runs(tokens, lang, frontend)
+
+
 def languages_spoken(text: str, lang: str, frontend: FrontEnd) -> set[str]:
     """Every language whose voice `text` needs (its own included when anything is left for it)."""
     return {p.lang for s in sentences(text, lang, frontend) for p in s.parts if isinstance(p, Run)}

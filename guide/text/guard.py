@@ -24,12 +24,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import Mapping
 
 from . import markup
-from .frontend import FrontEnd, Run, _runs, _sentences_of
-from .lexicon import _compiled, entries_for
+from .frontend import FrontEnd, Run, sentence_tokens, spoken_parts
+from .lexicon import entries_for, matches
 from .numbers import speakable
 from .quantities import Quantity, describe, difference, quantities
 
@@ -121,17 +120,9 @@ def _lexicon_hits(text: str, lexicon: Mapping[str, Mapping[str, str]], langs: se
     """(language, key, said, near a number) of the lexicon entries of `langs` whose key occurs in `text`."""
     hits: dict[tuple[str, str, str], bool] = {}
     for lang in sorted(langs):
-        entries = entries_for(lexicon, lang)
-        if not entries:
-            continue
-        pattern, exact, folded = _compiled(entries)
-        for match in pattern.finditer(text):
-            word = match.group(0)
-            key = word if word in exact else word.lower()
-            said = exact.get(word) or folded.get(word.lower())
-            if said is not None:
-                around = text[max(0, match.start() - NEAR) : match.end() + NEAR]
-                hits[(lang, key, said)] = hits.get((lang, key, said), False) or _DIGIT.search(around) is not None
+        for key, said, start, end in matches(text, entries_for(lexicon, lang)):
+            around = text[max(0, start - NEAR) : end + NEAR]
+            hits[(lang, key, said)] = hits.get((lang, key, said), False) or _DIGIT.search(around) is not None
     return [(*hit, near) for hit, near in hits.items()]
 
 
@@ -177,19 +168,18 @@ def differences(
         not near and _neutral(*hit) for *hit, near in _lexicon_hits(text, frontend.lexicon, languages)
     ):
         return []  # the usual text: nothing in it can change a number
-    tokens = markup.parse(text)
     plain_frontend = FrontEnd(code_switch=frontend.code_switch)
     out: list[Difference] = []
-    for sentence in _sentences_of(tokens, lang):
+    for sentence in sentence_tokens(text, lang):
         substitutions = [t for t in sentence if isinstance(t, markup.Span) and not t.plain and t.spoken != t.shown]
         spoken_text = "".join(t.spoken for t in sentence if isinstance(t, markup.Span))
         hits = _lexicon_hits(spoken_text, frontend.lexicon, languages) if frontend.lexicon else []
         # A respelling with no quantity, far from any digit, cannot change a number: not read twice.
         if not substitutions and all(not near and _neutral(*hit) for *hit, near in hits):
             continue
-        actual = _runs(sentence, lang, frontend)
+        actual = spoken_parts(sentence, lang, frontend)
         spoken = said_quantities(actual)
-        written = said_quantities(_runs([_as_written(t) for t in sentence], lang, plain_frontend))
+        written = said_quantities(spoken_parts([_as_written(t) for t in sentence], lang, plain_frontend))
         if sorted(spoken) == sorted(written):
             continue
         candidates = [
@@ -219,7 +209,3 @@ def marker_of(cause: Cause) -> str:
     if cause.kind == "lexicon":
         return f'"{cause.written}": {{say: "{cause.said}", numbers_differ: true}} under lexicon: {cause.lang}:'
     return "{" + f"{cause.written}|{cause.said}|numbers differ" + "}"
-
-
-def where(path: Path, line: int) -> str:
-    return f"{path}:{line}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Mapping
+from typing import Iterator, Mapping
 
 Lexicon = Mapping[str, Mapping[str, str]]
 """Language code -> written word -> what the voice should say."""
@@ -45,3 +45,17 @@ def apply_lexicon(text: str, entries: tuple[tuple[str, str], ...]) -> str:
         return exact.get(word) or folded.get(word.lower(), word)
 
     return pattern.sub(replace, text)
+
+
+def matches(text: str, entries: tuple[tuple[str, str], ...]) -> Iterator[tuple[str, str, int, int]]:
+    """Every whole-word occurrence of a lexicon key in `text`, as :func:`apply_lexicon` finds them:
+    (the key as written in the lexicon, its spoken form, start, end)."""
+    if not entries or not text:
+        return
+    pattern, exact, folded = _compiled(entries)
+    for match in pattern.finditer(text):
+        word = match.group(0)
+        if word in exact:
+            yield word, exact[word], match.start(), match.end()
+        elif word.lower() in folded:
+            yield word.lower(), folded[word.lower()], match.start(), match.end()
