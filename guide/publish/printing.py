@@ -19,6 +19,7 @@ from typing import Any, Sequence
 
 import segno
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from ..errors import InputError
 from .player import UI as PLAYER_UI
@@ -262,6 +263,8 @@ class _Pdf(FPDF):
         self.add_font("plex", "", fontpkg.path(FONT_FAMILY, 400))
         self.add_font("plex", "B", fontpkg.path(FONT_FAMILY, 700))
         self.set_text_shaping(True)
+        for font in self.fonts.values():
+            font.__class__ = _OneLetterFont
 
     def direction(self, lang: str) -> str:
         """Set the base direction of the paragraphs that follow to `lang`'s; returns the alignment to use."""
@@ -269,19 +272,49 @@ class _Pdf(FPDF):
         self.set_text_shaping(True, direction="rtl" if rtl else "ltr")
         return "R" if rtl else "L"
 
-    def output(self, *args: Any, **kwargs: Any) -> Any:  # fpdf2's signature
-        """Write the document; a ligature of right-to-left letters (lam-alef, ...) maps back to its
-        letters in visual order, like every other glyph of a right-to-left run, so that text
-        extraction (PDFium, Poppler), which reverses such runs, gives the letters in logical order."""
-        for font in self.fonts.values():
-            subset = getattr(font, "subset", None)
-            if subset is None:
+
+class _OneLetterFont(TTFFont):
+    """fpdf2's TrueType font, shaped the same, where every code drawn stands for one letter: a
+    ligature (lam-alef, yeh-reh, fi...) is drawn as its glyph, coded as one of its letters, followed
+    by a code of no width and no outline for each other letter, in the order that gives the
+    letters in reading order once a reader has put the run in reading order.
+
+    Why: fpdf2 gives a ligature one code whose ToUnicode entry holds its letters in logical order.
+    Readers that reverse a right-to-left run letter by letter (PDFium, Poppler) then swap them
+    (لا comes out ال), and pypdf, which keeps such an entry whole but places it as if it were
+    punctuation, puts it on the wrong side of the word when it comes first in a line. With one
+    letter per code every reader sees plain letters, in the order of any other word."""
+
+    __slots__ = ()  # the same layout as TTFFont, so that a font fpdf2 made can become one
+
+    def shape_text(self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None) -> list[dict[str, Any]]:
+        """fpdf2's shaped glyphs of `text`, each ligature followed by blank codes for its other letters."""
+        shaped = super().shape_text(text, font_size_pt, text_shaping_params)
+        subset = self.subset
+        glyphs = {code: glyph for glyph, code in subset.items() if glyph is not None}  # after shaping: its new glyphs too
+        blank_id = self.ttfont.getGlyphID(".null")
+        out: list[dict[str, Any]] = []
+        for info in shaped:
+            glyph = glyphs.get(info["mapped_char"])
+            codes = glyph.unicode if glyph is not None else ()
+            if glyph is None or not isinstance(codes, tuple) or len(codes) < 2:
+                out.append(info)
                 continue
-            for glyph, _ in subset.items():
-                codes = getattr(glyph, "unicode", None)
-                if isinstance(codes, tuple) and len(codes) > 1 and all(_rtl_char(c) for c in codes):
-                    glyph.unicode = codes[::-1]
-        return super().output(*args, **kwargs)
+            # Left to right in the content stream: the glyph, then the other letters at its right
+            # edge. A right-to-left run is read from the right: the letters after the glyph's
+            # come first, so they are given last letter first, and the glyph the last letter.
+            letters = codes[::-1] if all(_rtl_char(c) for c in codes) else codes
+            drawn = subset.get_glyph(glyph=glyph.glyph_id, unicode=(letters[0],), glyph_name=glyph.glyph_name,
+                                     glyph_width=glyph.glyph_width)
+            # fpdf2 ends a text-showing operator after a glyph that must be placed; the blank codes
+            # go with the glyph in its operator (PDFium skips an operator that draws nothing), and
+            # the move that follows the glyph comes after them.
+            out.append({**info, "mapped_char": subset.pick_glyph(drawn), "force_positioning": False})
+            for n, letter in enumerate(letters[1:], 2):
+                blank = subset.get_glyph(glyph=blank_id, unicode=(letter,), glyph_name=".null", glyph_width=0)
+                out.append({"mapped_char": subset.pick_glyph(blank), "x_advance": 0, "y_advance": 0, "x_offset": 0,
+                            "y_offset": 0, "force_positioning": info["force_positioning"] and n == len(letters)})
+        return out
 
 
 def _rtl_char(code: int) -> bool:
