@@ -12,14 +12,16 @@ SIL Open Font License 1.1); no font of the machine is ever used.
 from __future__ import annotations
 
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import segno
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
+from fpdf.prefs import ViewerPreferences
 
 from ..errors import InputError
 from .player import UI as PLAYER_UI
@@ -214,7 +216,8 @@ def render(doc: Printout) -> tuple[bytes, int]:
         pdf.set_creation_date(doc.created)
     first = doc.posters[0].lang if doc.posters else "en"
     pdf.set_title(doc.guide_title.get(first, ""))
-    pdf.set_lang(first)
+    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)  # a viewer's title bar shows the title, not the file name
+    pdf.set_lang(first)  # the main language: the first printed; text in others is marked (see _Pdf.language)
     pdf.set_creator("guide")
     for poster in doc.posters:
         _poster(pdf, poster, doc.cover)
@@ -252,7 +255,8 @@ def clock(seconds: float) -> str:
 
 
 class _Pdf(FPDF):
-    """fpdf2's document with the print font, text shaping, and RTL ligatures that copy out right."""
+    """fpdf2's document with the print font, text shaping, letters that copy out in reading order
+    (see :class:`_OneLetterFont`) and text marked with its language."""
 
     def __init__(self, paper: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format=PAPERS[paper])
@@ -271,6 +275,21 @@ class _Pdf(FPDF):
         rtl = is_rtl(lang)
         self.set_text_shaping(True, direction="rtl" if rtl else "ltr")
         return "R" if rtl else "L"
+
+    @contextmanager
+    def language(self, lang: str | None) -> Iterator[None]:
+        """Mark the text drawn inside as being in `lang`: a marked-content span with /Lang, which
+        screen readers and text-to-speech use to pick a voice (the catalog's /Lang holds for text
+        outside any span). Without `lang` (an address, a time), nothing is marked."""
+        if not lang:
+            yield
+            return
+        self._set_min_pdf_version("1.5")  # /Lang in a marked-content property list is PDF 1.5
+        self._out(f"/Span <</Lang {_pdf_string(lang)}>> BDC")
+        try:
+            yield
+        finally:
+            self._out("EMC")
 
 
 class _OneLetterFont(TTFFont):
@@ -315,6 +334,11 @@ class _OneLetterFont(TTFFont):
                 out.append({"mapped_char": subset.pick_glyph(blank), "x_advance": 0, "y_advance": 0, "x_offset": 0,
                             "y_offset": 0, "force_positioning": info["force_positioning"] and n == len(letters)})
         return out
+
+
+def _pdf_string(text: str) -> str:
+    """`text` as a PDF literal string (ASCII: a language tag)."""
+    return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
 
 
 def _rtl_char(code: int) -> bool:
@@ -376,12 +400,14 @@ def _leading(size_pt: float) -> float:
     return size_pt * 0.3528 * 1.45
 
 
-def _lines(pdf: _Pdf, lines: list[str], x: float, y: float, width: float, size: float, align: str) -> float:
-    """Draw `lines` (already broken) from `y`; returns the y below them."""
-    for line in lines:
-        pdf.set_xy(x, y)
-        pdf.cell(width, _leading(size), line, align=align)
-        y += _leading(size)
+def _lines(pdf: _Pdf, lines: list[str], x: float, y: float, width: float, size: float, align: str,
+           lang: str | None) -> float:
+    """Draw `lines` (already broken) from `y`, marked as text in `lang`; returns the y below them."""
+    with pdf.language(lang):
+        for line in lines:
+            pdf.set_xy(x, y)
+            pdf.cell(width, _leading(size), line, align=align)
+            y += _leading(size)
     return y
 
 
@@ -401,12 +427,13 @@ def _poster(pdf: _Pdf, poster: Poster, cover: Path | None) -> None:
     pdf.set_text_color(255, 255, 255)
     pdf.set_font("plex", "B", 30 * scale)
     pdf.set_xy(margin, margin * 0.6)
-    pdf.cell(inner, band, language_name(poster.lang), align="C")
+    with pdf.language(poster.lang):
+        pdf.cell(inner, band, language_name(poster.lang), align="C")
     y = margin + band + 10 * scale
 
     pdf.set_text_color(*INK)
     size, lines = _fit(pdf, poster.title, inner, 3 * _leading(30 * scale), 30 * scale, 18 * scale)
-    y = _lines(pdf, lines, margin, y, inner, size, "C") + 6 * scale
+    y = _lines(pdf, lines, margin, y, inner, size, "C", poster.lang) + 6 * scale
 
     # The foot, set at the bottom: the instruction, the full guide's length, and the address
     # (always left to right) for those without a camera.
@@ -432,15 +459,16 @@ def _poster(pdf: _Pdf, poster: Poster, cover: Path | None) -> None:
 
     pdf.set_text_color(*INK)
     pdf.set_font("plex", "B", scan_size)
-    y = _lines(pdf, scan_lines, margin, foot, inner, scan_size, "C") + 2 * scale
+    y = _lines(pdf, scan_lines, margin, foot, inner, scan_size, "C", poster.lang) + 2 * scale
     pdf.set_text_color(*MUTED)
     pdf.set_font("plex", "", 13 * scale)
     pdf.set_xy(margin, y)
-    pdf.cell(inner, _leading(13 * scale), f"{said['full']} · {clock(poster.duration)}", align="C")
+    with pdf.language(poster.lang):
+        pdf.cell(inner, _leading(13 * scale), f"{said['full']} · {clock(poster.duration)}", align="C")
     y += _leading(13 * scale) + 2 * scale
     pdf.set_text_shaping(True, direction="ltr")
     pdf.set_font("plex", "", 9 * scale)
-    _lines(pdf, url_lines, margin, y, inner, 9 * scale, "C")
+    _lines(pdf, url_lines, margin, y, inner, 9 * scale, "C", None)
 
 
 def _image_size(path: Path) -> tuple[int, int]:
@@ -464,23 +492,25 @@ def _card(pdf: _Pdf, card: Card, guide_title: str, x: float, y: float, w: float,
     pdf.set_text_color(*INK)
     pdf.set_font("plex", "B", 10)
     pdf.set_xy(qr_x, y + pad + qr)
-    pdf.cell(qr, 6, f"{said['listen']} · {clock(card.duration)}", align="C")
+    with pdf.language(card.lang):
+        pdf.cell(qr, 6, f"{said['listen']} · {clock(card.duration)}", align="C")
 
     top = y + pad
     pdf.set_text_color(*ACCENT)
     pdf.set_font("plex", "B", 9)
     pdf.set_xy(text_x, top)
-    pdf.cell(text_w, _leading(9), f"{said[card.kind]} · {language_name(card.lang)}", align=align)
+    with pdf.language(card.lang):
+        pdf.cell(text_w, _leading(9), f"{said[card.kind]} · {language_name(card.lang)}", align=align)
     top += _leading(9) + 1.5
 
     bottom_h = 2 * _leading(7.5)
     pdf.set_text_color(*INK)
     size, lines = _fit(pdf, card.title, text_w, y + h - pad - bottom_h - top - 2, 14, 8.5)
-    _lines(pdf, lines, text_x, top, text_w, size, align)
+    _lines(pdf, lines, text_x, top, text_w, size, align, card.lang)
 
     pdf.set_text_color(*MUTED)
     size, lines = _fit(pdf, guide_title, text_w, bottom_h, 7.5, 7.5, style="")
-    _lines(pdf, lines, text_x, y + h - pad - len(lines) * _leading(7.5), text_w, size, align)
+    _lines(pdf, lines, text_x, y + h - pad - len(lines) * _leading(7.5), text_w, size, align, card.lang)
 
 
 def _cut_marks(pdf: _Pdf, layout: Layout, count: int) -> None:
