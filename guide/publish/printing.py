@@ -56,6 +56,10 @@ PRINT_UI: dict[str, dict[str, str]] = {
     },
 }
 
+BLANK_GLYPH = ".null"
+"""The font's glyph with no outline and no width (glyph 1 of a TrueType font), drawn for the other
+letters of a ligature (see :class:`_OneLetterFont`)."""
+
 INK = (27, 36, 48)
 MUTED = (91, 102, 117)
 ACCENT = (11, 92, 173)
@@ -311,7 +315,7 @@ class _OneLetterFont(TTFFont):
         shaped = super().shape_text(text, font_size_pt, text_shaping_params)
         subset = self.subset
         glyphs = {code: glyph for glyph, code in subset.items() if glyph is not None}  # after shaping: its new glyphs too
-        blank_id = self.ttfont.getGlyphID(".null")
+        blank_id = self.ttfont.getGlyphID(BLANK_GLYPH)
         out: list[dict[str, Any]] = []
         for info in shaped:
             glyph = glyphs.get(info["mapped_char"])
@@ -322,15 +326,17 @@ class _OneLetterFont(TTFFont):
             # Left to right in the content stream: the glyph, then the other letters at its right
             # edge. A right-to-left run is read from the right: the letters after the glyph's
             # come first, so they are given last letter first, and the glyph the last letter.
-            letters = codes[::-1] if all(_rtl_char(c) for c in codes) else codes
+            letters = codes[::-1] if any(_rtl_char(c) for c in codes) else codes
             drawn = subset.get_glyph(glyph=glyph.glyph_id, unicode=(letters[0],), glyph_name=glyph.glyph_name,
                                      glyph_width=glyph.glyph_width)
             # fpdf2 ends a text-showing operator after a glyph that must be placed; the blank codes
             # go with the glyph in its operator (PDFium skips an operator that draws nothing), and
             # the move that follows the glyph comes after them.
             out.append({**info, "mapped_char": subset.pick_glyph(drawn), "force_positioning": False})
+            # The ligature's own code is drawn nowhere now: out of the font's ToUnicode map and widths.
+            subset._char_id_per_glyph.pop(glyph, None)
             for n, letter in enumerate(letters[1:], 2):
-                blank = subset.get_glyph(glyph=blank_id, unicode=(letter,), glyph_name=".null", glyph_width=0)
+                blank = subset.get_glyph(glyph=blank_id, unicode=(letter,), glyph_name=BLANK_GLYPH, glyph_width=0)
                 out.append({"mapped_char": subset.pick_glyph(blank), "x_advance": 0, "y_advance": 0, "x_offset": 0,
                             "y_offset": 0, "force_positioning": info["force_positioning"] and n == len(letters)})
         return out
@@ -342,7 +348,8 @@ def _pdf_string(text: str) -> str:
 
 
 def _rtl_char(code: int) -> bool:
-    return unicodedata.bidirectional(chr(code)) in ("AL", "R", "NSM")
+    """Whether the character is a letter written from the right (Arabic, Hebrew...)."""
+    return unicodedata.bidirectional(chr(code)) in ("AL", "R")
 
 
 def _font_cmap() -> set[int]:
