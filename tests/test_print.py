@@ -1,5 +1,6 @@
 """`guide print`: the PDF's pages rendered with PDFium, every QR code read back with ZXing and
-checked against the manifest, the text extracted and the embedded font looked into.
+checked against the manifest, the text extracted by four PDF readers (PDFium, pdftotext, pypdf,
+pdfminer.six), the languages and title it declares, and the embedded font looked into.
 
 Most tests print from a build folder made by hand (a manifest and an index.html: all that
 printing reads); the last one prints a real build and opens every address in Chromium."""

@@ -7,6 +7,10 @@ QR code opens the web player at a language (``index.html#ar``) or at one track i
 ``uharfbuzz`` shaping Arabic (joined letters, right to left), in IBM Plex Sans Arabic, a font
 with both Arabic and Latin letters that is installed with guide (``fontpkg-ibm-plex-sans-arabic``,
 SIL Open Font License 1.1); no font of the machine is ever used.
+
+Every code drawn stands for one letter (a ligature is followed by blank codes for its other
+letters, see :class:`_OneLetterFont`), so that PDF readers (PDFium, Poppler, pypdf) give Arabic in
+reading order; the text is marked with its language, and the document with its title.
 """
 
 from __future__ import annotations
@@ -304,9 +308,10 @@ class _OneLetterFont(TTFFont):
 
     Why: fpdf2 gives a ligature one code whose ToUnicode entry holds its letters in logical order.
     Readers that reverse a right-to-left run letter by letter (PDFium, Poppler) then swap them
-    (لا comes out ال), and pypdf, which keeps such an entry whole but places it as if it were
-    punctuation, puts it on the wrong side of the word when it comes first in a line. With one
-    letter per code every reader sees plain letters, in the order of any other word."""
+    (الآثار comes out اآلثار); with the entry reversed they read right, but pypdf, which keeps an
+    entry of several letters whole, then swaps them, and where such an entry opens a run (كاملا
+    after "8:04 · ") it treats it as punctuation and puts it on the wrong side of the word. With
+    one letter per code every reader sees plain letters, in the order of any other word."""
 
     __slots__ = ()  # the same layout as TTFFont, so that a font fpdf2 made can become one
 
@@ -323,9 +328,10 @@ class _OneLetterFont(TTFFont):
             if glyph is None or not isinstance(codes, tuple) or len(codes) < 2:
                 out.append(info)
                 continue
-            # Left to right in the content stream: the glyph, then the other letters at its right
-            # edge. A right-to-left run is read from the right: the letters after the glyph's
-            # come first, so they are given last letter first, and the glyph the last letter.
+            # A run goes left to right in the content stream: the glyph, then its blank codes (at
+            # its right edge). Readers put a right-to-left run in reading order by reversing it, so
+            # there the glyph is coded as the ligature's last letter and the blanks as the others,
+            # last first (لآ: آ, then ل); left to right, the glyph is the first letter (fi: f, then i).
             letters = codes[::-1] if any(_rtl_char(c) for c in codes) else codes
             drawn = subset.get_glyph(glyph=glyph.glyph_id, unicode=(letters[0],), glyph_name=glyph.glyph_name,
                                      glyph_width=glyph.glyph_width)
