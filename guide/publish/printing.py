@@ -24,6 +24,7 @@ from typing import Any, Iterator, Sequence
 
 import segno
 from fpdf import FPDF
+from fpdf.enums import TextDirection
 from fpdf.fonts import TTFFont
 from fpdf.prefs import ViewerPreferences
 
@@ -321,6 +322,10 @@ class _OneLetterFont(TTFFont):
         subset = self.subset
         glyphs = {code: glyph for glyph, code in subset.items() if glyph is not None}  # after shaping: its new glyphs too
         blank_id = self.ttfont.getGlyphID(BLANK_GLYPH)
+        # The run's direction, as HarfBuzz laid its glyphs out: fpdf2's for this run of its bidi
+        # split, or else HarfBuzz's own guess (right to left if any letter is).
+        direction = (text_shaping_params or {}).get("fragment_direction")
+        rtl = direction == TextDirection.RTL if direction is not None else any(_rtl_char(ord(ch)) for ch in text)
         out: list[dict[str, Any]] = []
         for info in shaped:
             glyph = glyphs.get(info["mapped_char"])
@@ -332,7 +337,7 @@ class _OneLetterFont(TTFFont):
             # its right edge). Readers put a right-to-left run in reading order by reversing it, so
             # there the glyph is coded as the ligature's last letter and the blanks as the others,
             # last first (لآ: آ, then ل); left to right, the glyph is the first letter (fi: f, then i).
-            letters = codes[::-1] if any(_rtl_char(c) for c in codes) else codes
+            letters = codes[::-1] if rtl else codes
             drawn = subset.get_glyph(glyph=glyph.glyph_id, unicode=(letters[0],), glyph_name=glyph.glyph_name,
                                      glyph_width=glyph.glyph_width)
             # fpdf2 ends a text-showing operator after a glyph that must be placed; the blank codes
