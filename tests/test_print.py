@@ -154,6 +154,7 @@ LAM_ALEF = re.compile("\u0644[\u0622\u0623\u0625\u0627]")
 
 
 def read_pdfium(pdf: Path) -> str:
+    """The PDF's text as PDFium (pypdfium2) extracts it, page after page."""
     doc = pdfium.PdfDocument(str(pdf))
     try:
         return "\n".join(page.get_textpage().get_text_range() for page in doc)
@@ -162,17 +163,20 @@ def read_pdfium(pdf: Path) -> str:
 
 
 def read_poppler(pdf: Path) -> str:
+    """The PDF's text as Poppler's pdftotext extracts it (its default, reading-order mode)."""
     if not shutil.which("pdftotext"):
         pytest.skip("no pdftotext on this machine (Debian: apt-get install poppler-utils)")
     return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def read_pypdf(pdf: Path) -> str:
+    """The PDF's text as pypdf extracts it (``extract_text()``), page after page."""
     pypdf = pytest.importorskip("pypdf", reason="pypdf is in the [test] extra")
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
 
 
 def read_pdfminer(pdf: Path) -> str:
+    """The PDF's text as pdfminer.six extracts it (``extract_text``, default layout analysis)."""
     high_level = pytest.importorskip("pdfminer.high_level", reason="pdfminer.six is in the [test] extra")
     return high_level.extract_text(str(pdf))
 
