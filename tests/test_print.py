@@ -1,11 +1,13 @@
 """`guide print`: the PDF's pages rendered with PDFium, every QR code read back with ZXing and
-checked against the manifest, the text extracted and the embedded font looked into.
+checked against the manifest, the text extracted by four PDF readers (PDFium, pdftotext, pypdf,
+pdfminer.six), the languages and title it declares, and the embedded font looked into.
 
 Most tests print from a build folder made by hand (a manifest and an index.html: all that
 printing reads); the last one prints a real build and opens every address in Chromium."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
@@ -141,22 +143,274 @@ def test_every_qr_code_leads_to_the_player_at_a_track_of_the_manifest(built, tmp
     assert sorted(found) == sorted(expected_urls(manifest))
 
 
-def test_arabic_text_comes_out_in_logical_order_with_its_letters(built, tmp_path):
-    script, out, manifest = built
-    pdf = tmp_path / "print.pdf"
-    assert run_print(str(script), "--out", str(out), "--base-url", BASE_URL, "-o", str(pdf)).exit_code == 0
-    texts = [text for _, text in pages_of(pdf, dpi=20)]
-    poster_ar = bare(texts[1])
-    assert AR_TITLE in poster_ar  # lam-alef and every other letter, in reading order
-    assert "العربية" in poster_ar and "امسح الرمز بكاميرا هاتفك للاستماع" in poster_ar
-    assert "The Long-Term Effects of Botox" in bare(texts[0])
-    cards_ar = bare("".join(texts[2:]))
-    for _, kind, title in TRACKS["ar"]:
-        if kind in ("section", "faq"):
-            assert " ".join(title.split()[:2]) in cards_ar, title
-    if shutil.which("pdftotext"):  # Poppler reads it the same way
-        poppler = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True, check=True)
-        assert AR_TITLE in bare(poppler.stdout)
+# -- What PDF readers extract ------------------------------------------------------------------
+# Each reader's text of the whole print: PDFium (Chromium's reader), Poppler's pdftotext, pypdf and
+# pdfminer.six. The first three must give every printed text whole and in reading order; pdfminer.six
+# gives each line as drawn, left to right (see README, "Print and kiosk").
+
+SAMPLE_BASE_URL = "https://example.org/guides/botox-long-term-effects"
+ARABIC = re.compile("[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
+LAM_ALEF = re.compile("\u0644[\u0622\u0623\u0625\u0627]")
+
+
+def read_pdfium(pdf: Path) -> str:
+    """The PDF's text as PDFium (pypdfium2) extracts it, page after page."""
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in doc)
+    finally:
+        doc.close()
+
+
+def read_poppler(pdf: Path) -> str:
+    """The PDF's text as Poppler's pdftotext extracts it (its default, reading-order mode)."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("no pdftotext on this machine (Debian: apt-get install poppler-utils)")
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def read_pypdf(pdf: Path) -> str:
+    """The PDF's text as pypdf extracts it (``extract_text()``), page after page."""
+    pypdf = pytest.importorskip("pypdf", reason="pypdf is in the [test] extra")
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
+
+
+def read_pdfminer(pdf: Path) -> str:
+    """The PDF's text as pdfminer.six extracts it (``extract_text``, default layout analysis)."""
+    high_level = pytest.importorskip("pdfminer.high_level", reason="pdfminer.six is in the [test] extra")
+    return high_level.extract_text(str(pdf))
+
+
+READERS = {"PDFium": read_pdfium, "pdftotext": read_poppler, "pypdf": read_pypdf}
+
+
+def flat(text: str) -> str:
+    """`text` without bidi controls, every run of spaces and line breaks one space: a title broken
+    over lines reads as one line."""
+    return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Cf").split())
+
+
+def printed_texts(manifest: dict) -> dict[str, list[str]]:
+    """Per language, every text the print sets (titles, the scan instruction, card titles, their
+    labels), from the manifest and guide's printed words."""
+    from guide.publish.printing import CARD_KINDS, language_name, words
+
+    texts: dict[str, list[str]] = {}
+    for lang, entry in manifest["languages"].items():
+        said = words(lang)
+        found = [language_name(lang), entry["full_guide"]["title"], said["scan"], said["full"], said["listen"]]
+        for track in entry["tracks"]:
+            if track["kind"] in CARD_KINDS:
+                found += [track["title"], said[track["kind"]]]
+        texts[lang] = list(dict.fromkeys(found))
+    return texts
+
+
+def printed_lines(manifest: dict) -> list[str]:
+    """The lines that join a printed word and a length or a language name with a middle dot."""
+    from guide.publish.printing import CARD_KINDS, clock, language_name, words
+
+    lines = []
+    for lang, entry in manifest["languages"].items():
+        said = words(lang)
+        lines.append(f"{said['full']} · {clock(entry['full_guide']['duration'])}")
+        for track in entry["tracks"]:
+            if track["kind"] in CARD_KINDS:
+                lines += [f"{said['listen']} · {clock(track['duration'])}", f"{said[track['kind']]} · {language_name(lang)}"]
+    return lines
+
+
+def ligature_words(texts: list[str]) -> dict[str, str]:
+    """The words of `texts` that the print font sets with a ligature (one glyph for two letters or
+    more), as HarfBuzz shapes them in the regular or the bold weight: {word: the ligature's letters}."""
+    import fontpkg
+    import uharfbuzz as hb
+
+    from guide.publish.printing import FONT_FAMILY
+
+    fonts = [hb.Font(hb.Face(hb.Blob.from_file_path(fontpkg.path(FONT_FAMILY, weight)))) for weight in (400, 700)]
+    found: dict[str, str] = {}
+    for word in {w for text in texts for w in text.split()}:
+        for font in fonts:
+            buf = hb.Buffer()
+            buf.add_str(word)
+            buf.guess_segment_properties()
+            buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
+            hb.shape(font, buf)
+            starts = sorted({info.cluster for info in buf.glyph_infos}) + [len(word)]
+            for a, b in zip(starts, starts[1:]):
+                if b - a > 1 and not word[a + 1 : b].isspace():
+                    found.setdefault(word, word[a:b])
+    return found
+
+
+@pytest.fixture(
+    scope="module",
+    params=["hand-made", pytest.param("sample", marks=pytest.mark.slow)],
+)
+def printed(request, tmp_path_factory, registry) -> tuple[Path, dict, str]:
+    """(PDF, manifest, base address): the hand-made build's print, and the sample script's (built
+    for real once, then printed with ``guide print``)."""
+    root = tmp_path_factory.mktemp(f"print-{request.param}")
+    if request.param == "hand-made":
+        script = root / "botox.yaml"
+        script.write_text(SCRIPT, encoding="utf-8")
+        out, base = root / "out", BASE_URL
+        (out / "botox").mkdir(parents=True)
+        (out / "botox" / "manifest.json").write_text(json.dumps(fake_manifest(), ensure_ascii=False), encoding="utf-8")
+        (out / "botox" / "index.html").write_text("<!DOCTYPE html>", encoding="utf-8")
+    else:
+        from guide import builder
+
+        from .conftest import SAMPLE_SCRIPT
+
+        script, out, base = SAMPLE_SCRIPT, root / "out", SAMPLE_BASE_URL
+        with pytest.MonkeyPatch.context() as patch:  # the module's build keeps off the user's cache and voices
+            patch.setenv("GUIDE_CACHE_DIR", str(root / "cache"))
+            patch.setenv("GUIDE_USER_VOICES_DIR", str(root / "voices"))
+            builder.build(script, out, registry=registry, cache_folder=root / "cache", jobs=2)
+    pdf = root / "print.pdf"
+    result = run_print(str(script), "--out", str(out), "--base-url", base, "-o", str(pdf))
+    assert result.exit_code == 0, result.output
+    manifest_file = next(out.glob("*/manifest.json"))
+    return pdf, json.loads(manifest_file.read_text(encoding="utf-8")), base
+
+
+def test_the_print_has_lam_alef_and_other_ligatures(printed):
+    """The texts checked below hold words set with lam-alef (الآثار, للاستماع) and other ligatures,
+    so that the reader tests test them."""
+    _, manifest, _ = printed
+    arabic = ligature_words(printed_texts(manifest)["ar"])
+    assert "الآثار" in arabic and "للاستماع" in arabic, arabic
+    assert any(not LAM_ALEF.fullmatch(letters) for letters in arabic.values()), arabic  # not only lam-alef
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_every_reader_gets_every_printed_text_whole_in_reading_order(printed, reader):
+    """PDFium, Poppler and pypdf extract every text of the posters and cards, Arabic and English,
+    whole and in reading order: each ligature's letters in their place."""
+    pdf, manifest, base = printed
+    text = flat(READERS[reader](pdf))
+    texts = printed_texts(manifest)
+    for lang in manifest["languages"]:
+        for expected in texts[lang]:
+            assert flat(expected) in text, f"{reader}, {lang}: {expected!r} not found whole"
+        for word in ligature_words(texts[lang]):
+            assert word in text, f"{reader}: {word!r} (set with a ligature) not found"
+    for url in expected_urls(manifest, base)[: len(manifest["languages"])]:  # the posters' addresses
+        assert url in text, f"{reader}: {url} not found whole"
+
+
+@pytest.mark.parametrize("reader", ["PDFium", "pdftotext"])
+def test_pdfium_and_poppler_give_whole_lines_in_reading_order(printed, reader):
+    """A line that joins Arabic and a length ("الدليل كاملا · 8:04") or two words with a middle dot
+    comes out in reading order too. (pypdf gives such a line's runs from left to right as drawn:
+    "8:04 · الدليل كاملا", each run whole; see the README.)"""
+    pdf, manifest, _ = printed
+    text = flat(READERS[reader](pdf))
+    for line in printed_lines(manifest):
+        assert flat(line) in text, f"{reader}: {line!r} not found"
+
+
+def test_pdfminer_gives_each_line_as_drawn_from_left_to_right(printed):
+    """pdfminer.six does not reorder right-to-left text: it gives each line's letters in the order
+    they are drawn, left to right. So an Arabic text comes out exactly reversed, letter by letter,
+    ligatures included (one code per letter), and reversing each line gives it back; English
+    comes out as it is."""
+    pdf, manifest, _ = printed
+    raw = read_pdfminer(pdf)
+    text = flat(raw)
+    mirrored = flat("\n".join(line[::-1] for line in raw.splitlines()))
+    texts = printed_texts(manifest)
+    for lang in manifest["languages"]:
+        for expected in texts[lang]:
+            if ARABIC.search(expected):
+                assert flat(expected) in mirrored, f"{expected!r} not found in pdfminer.six's lines reversed"
+                if expected != expected[::-1]:
+                    assert flat(expected) not in text, f"pdfminer.six now gives {expected!r} in reading order"
+            else:
+                assert flat(expected) in text, expected
+
+
+def test_the_pdf_declares_its_languages_and_title(printed):
+    """The catalog's /Lang is the first printed language and /Title (in Info) the guide's title in
+    it, shown by viewers (DisplayDocTitle); every text object with Arabic letters is marked as
+    Arabic, every one with Latin letters as English (in a /Lang span, or by the catalog)."""
+    pypdf = pytest.importorskip("pypdf", reason="pypdf is in the [test] extra")
+    pdf, manifest, _ = printed
+    first = next(iter(manifest["languages"]))
+    reader = pypdf.PdfReader(pdf)
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == first
+    assert reader.metadata.title == manifest["languages"][first]["full_guide"]["title"]
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    marked: dict[str, int] = {}
+    for text, lang in text_objects_and_languages(pdf):
+        lang = lang or catalog["/Lang"]
+        if ARABIC.search(text):
+            assert lang == "ar", (text, lang)
+        elif re.search("[A-Za-z]", text):
+            assert lang == "en", (text, lang)
+        else:
+            continue
+        marked[lang] = marked.get(lang, 0) + 1
+    assert set(marked) == set(manifest["languages"]), marked
+
+
+def text_objects_and_languages(pdf: Path) -> list[tuple[str, str | None]]:
+    """(text, language of the innermost marked-content span with /Lang, or None) of every text
+    object of the PDF, as PDFium reads them."""
+    import ctypes
+
+    raw = pdfium.raw
+
+    def wide(function, *args) -> str | None:
+        size = ctypes.c_ulong()
+        buffer = (ctypes.c_ushort * 256)()
+        if not function(*args, buffer, ctypes.sizeof(buffer), ctypes.byref(size)):
+            return None
+        return bytes(buffer)[: size.value].decode("utf-16-le").rstrip("\x00")
+
+    found = []
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        for page in doc:
+            textpage = page.get_textpage()
+            for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT]):
+                lang = None
+                for i in range(raw.FPDFPageObj_CountMarks(obj)):
+                    lang = wide(raw.FPDFPageObjMark_GetParamStringValue, raw.FPDFPageObj_GetMark(obj, i), b"Lang") or lang
+                length = raw.FPDFTextObj_GetText(obj, textpage, None, 0)
+                buffer = (ctypes.c_ushort * length)()
+                raw.FPDFTextObj_GetText(obj, textpage, buffer, length * 2)
+                found.append((bytes(buffer).decode("utf-16-le").rstrip("\x00"), lang))
+    finally:
+        doc.close()
+    return found
+
+
+def test_the_codes_change_but_not_the_look(built, tmp_path, monkeypatch):
+    """The same pages printed with fpdf2's own coding of ligatures and no language spans look the
+    same to the pixel (PDFium, 100 dpi): only what readers extract changed, not the shaping."""
+    from fpdf.fonts import TTFFont
+
+    from guide.publish import printing
+
+    script, out, _ = built
+    ours, theirs = tmp_path / "ours.pdf", tmp_path / "theirs.pdf"
+    assert run_print(str(script), "--out", str(out), "--base-url", BASE_URL, "-o", str(ours)).exit_code == 0
+    monkeypatch.setattr(printing._OneLetterFont, "shape_text", TTFFont.shape_text)
+    monkeypatch.setattr(printing._Pdf, "language", lambda self, lang: contextlib.nullcontext())
+    assert run_print(str(script), "--out", str(out), "--base-url", BASE_URL, "-o", str(theirs)).exit_code == 0
+    assert ours.read_bytes() != theirs.read_bytes()
+    from PIL import ImageChops
+
+    pages = list(zip(pages_of(ours, dpi=100), pages_of(theirs, dpi=100)))
+    assert len(pages) == 4
+    for number, ((image, _), (same, _)) in enumerate(pages, 1):
+        assert ImageChops.difference(image.convert("RGB"), same.convert("RGB")).getbbox() is None, f"page {number}"
+
+
 
 
 def test_arabic_is_shaped_with_joined_letters_in_a_font_shipped_with_guide(built, tmp_path):

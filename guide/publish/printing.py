@@ -7,18 +7,26 @@ QR code opens the web player at a language (``index.html#ar``) or at one track i
 ``uharfbuzz`` shaping Arabic (joined letters, right to left), in IBM Plex Sans Arabic, a font
 with both Arabic and Latin letters that is installed with guide (``fontpkg-ibm-plex-sans-arabic``,
 SIL Open Font License 1.1); no font of the machine is ever used.
+
+Every code drawn stands for one letter (a ligature is followed by blank codes for its other
+letters, see :class:`_OneLetterFont`), so that PDF readers (PDFium, Poppler, pypdf) give Arabic in
+reading order; the text is marked with its language, and the document with its title.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import segno
 from fpdf import FPDF
+from fpdf.enums import TextDirection
+from fpdf.fonts import TTFFont
+from fpdf.prefs import ViewerPreferences
 
 from ..errors import InputError
 from .player import UI as PLAYER_UI
@@ -52,6 +60,10 @@ PRINT_UI: dict[str, dict[str, str]] = {
         "open": "أو افتح",
     },
 }
+
+BLANK_GLYPH = ".null"
+"""The font's glyph with no outline and no width (glyph 1 of a TrueType font), drawn for the other
+letters of a ligature (see :class:`_OneLetterFont`)."""
 
 INK = (27, 36, 48)
 MUTED = (91, 102, 117)
@@ -213,7 +225,8 @@ def render(doc: Printout) -> tuple[bytes, int]:
         pdf.set_creation_date(doc.created)
     first = doc.posters[0].lang if doc.posters else "en"
     pdf.set_title(doc.guide_title.get(first, ""))
-    pdf.set_lang(first)
+    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)  # a viewer's title bar shows the title, not the file name
+    pdf.set_lang(first)  # the main language: the first printed; text in others is marked (see _Pdf.language)
     pdf.set_creator("guide")
     for poster in doc.posters:
         _poster(pdf, poster, doc.cover)
@@ -251,7 +264,8 @@ def clock(seconds: float) -> str:
 
 
 class _Pdf(FPDF):
-    """fpdf2's document with the print font, text shaping, and RTL ligatures that copy out right."""
+    """fpdf2's document with the print font, text shaping, letters that copy out in reading order
+    (see :class:`_OneLetterFont`) and text marked with its language."""
 
     def __init__(self, paper: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format=PAPERS[paper])
@@ -262,6 +276,8 @@ class _Pdf(FPDF):
         self.add_font("plex", "", fontpkg.path(FONT_FAMILY, 400))
         self.add_font("plex", "B", fontpkg.path(FONT_FAMILY, 700))
         self.set_text_shaping(True)
+        for font in self.fonts.values():
+            font.__class__ = _OneLetterFont
 
     def direction(self, lang: str) -> str:
         """Set the base direction of the paragraphs that follow to `lang`'s; returns the alignment to use."""
@@ -269,23 +285,82 @@ class _Pdf(FPDF):
         self.set_text_shaping(True, direction="rtl" if rtl else "ltr")
         return "R" if rtl else "L"
 
-    def output(self, *args: Any, **kwargs: Any) -> Any:  # fpdf2's signature
-        """Write the document; a ligature of right-to-left letters (lam-alef, ...) maps back to its
-        letters in visual order, like every other glyph of a right-to-left run, so that text
-        extraction (PDFium, Poppler), which reverses such runs, gives the letters in logical order."""
-        for font in self.fonts.values():
-            subset = getattr(font, "subset", None)
-            if subset is None:
+    @contextmanager
+    def language(self, lang: str | None) -> Iterator[None]:
+        """Mark the text drawn inside as being in `lang`: a marked-content span with /Lang, which
+        screen readers and text-to-speech use to pick a voice (the catalog's /Lang holds for text
+        outside any span). Without `lang` (an address, a time), nothing is marked."""
+        if not lang:
+            yield
+            return
+        self._set_min_pdf_version("1.5")  # /Lang in a marked-content property list is PDF 1.5
+        self._out(f"/Span <</Lang {_pdf_string(lang)}>> BDC")
+        try:
+            yield
+        finally:
+            self._out("EMC")
+
+
+class _OneLetterFont(TTFFont):
+    """fpdf2's TrueType font, shaped the same, where every code drawn stands for one letter: a
+    ligature (lam-alef, yeh-reh, fi...) is drawn as its glyph, coded as one of its letters, followed
+    by a code of no width and no outline for each other letter, in the order that gives the
+    letters in reading order once a reader has put the run in reading order.
+
+    Why: fpdf2 gives a ligature one code whose ToUnicode entry holds its letters in logical order.
+    Readers that reverse a right-to-left run letter by letter (PDFium, Poppler) then swap them
+    (الآثار comes out اآلثار); with the entry reversed they read right, but pypdf, which keeps an
+    entry of several letters whole, then swaps them, and where such an entry opens a run (كاملا
+    after "8:04 · ") it treats it as punctuation and puts it on the wrong side of the word. With
+    one letter per code every reader sees plain letters, in the order of any other word."""
+
+    __slots__ = ()  # the same layout as TTFFont, so that a font fpdf2 made can become one
+
+    def shape_text(self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None) -> list[dict[str, Any]]:
+        """fpdf2's shaped glyphs of `text`, each ligature followed by blank codes for its other letters."""
+        shaped = super().shape_text(text, font_size_pt, text_shaping_params)
+        subset = self.subset
+        glyphs = {code: glyph for glyph, code in subset.items() if glyph is not None}  # after shaping: its new glyphs too
+        blank_id = self.ttfont.getGlyphID(BLANK_GLYPH)
+        # The run's direction, as HarfBuzz laid its glyphs out: fpdf2's for this run of its bidi
+        # split, or else HarfBuzz's own guess (right to left if any letter is).
+        direction = (text_shaping_params or {}).get("fragment_direction")
+        rtl = direction == TextDirection.RTL if direction is not None else any(_rtl_char(ord(ch)) for ch in text)
+        out: list[dict[str, Any]] = []
+        for info in shaped:
+            glyph = glyphs.get(info["mapped_char"])
+            codes = glyph.unicode if glyph is not None else ()
+            if glyph is None or not isinstance(codes, tuple) or len(codes) < 2:
+                out.append(info)
                 continue
-            for glyph, _ in subset.items():
-                codes = getattr(glyph, "unicode", None)
-                if isinstance(codes, tuple) and len(codes) > 1 and all(_rtl_char(c) for c in codes):
-                    glyph.unicode = codes[::-1]
-        return super().output(*args, **kwargs)
+            # A run goes left to right in the content stream: the glyph, then its blank codes (at
+            # its right edge). Readers put a right-to-left run in reading order by reversing it, so
+            # there the glyph is coded as the ligature's last letter and the blanks as the others,
+            # last first (لآ: آ, then ل); left to right, the glyph is the first letter (fi: f, then i).
+            letters = codes[::-1] if rtl else codes
+            drawn = subset.get_glyph(glyph=glyph.glyph_id, unicode=(letters[0],), glyph_name=glyph.glyph_name,
+                                     glyph_width=glyph.glyph_width)
+            # fpdf2 ends a text-showing operator after a glyph that must be placed; the blank codes
+            # go with the glyph in its operator (PDFium skips an operator that draws nothing), and
+            # the move that follows the glyph comes after them.
+            out.append({**info, "mapped_char": subset.pick_glyph(drawn), "force_positioning": False})
+            # The ligature's own code is drawn nowhere now: out of the font's ToUnicode map and widths.
+            subset._char_id_per_glyph.pop(glyph, None)
+            for n, letter in enumerate(letters[1:], 2):
+                blank = subset.get_glyph(glyph=blank_id, unicode=(letter,), glyph_name=BLANK_GLYPH, glyph_width=0)
+                out.append({"mapped_char": subset.pick_glyph(blank), "x_advance": 0, "y_advance": 0, "x_offset": 0,
+                            "y_offset": 0, "force_positioning": info["force_positioning"] and n == len(letters)})
+        return out
+
+
+def _pdf_string(text: str) -> str:
+    """`text` as a PDF literal string (ASCII: a language tag)."""
+    return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
 
 
 def _rtl_char(code: int) -> bool:
-    return unicodedata.bidirectional(chr(code)) in ("AL", "R", "NSM")
+    """Whether the character is a letter written from the right (Arabic, Hebrew...)."""
+    return unicodedata.bidirectional(chr(code)) in ("AL", "R")
 
 
 def _font_cmap() -> set[int]:
@@ -343,12 +418,14 @@ def _leading(size_pt: float) -> float:
     return size_pt * 0.3528 * 1.45
 
 
-def _lines(pdf: _Pdf, lines: list[str], x: float, y: float, width: float, size: float, align: str) -> float:
-    """Draw `lines` (already broken) from `y`; returns the y below them."""
-    for line in lines:
-        pdf.set_xy(x, y)
-        pdf.cell(width, _leading(size), line, align=align)
-        y += _leading(size)
+def _lines(pdf: _Pdf, lines: list[str], x: float, y: float, width: float, size: float, align: str,
+           lang: str | None) -> float:
+    """Draw `lines` (already broken) from `y`, marked as text in `lang`; returns the y below them."""
+    with pdf.language(lang):
+        for line in lines:
+            pdf.set_xy(x, y)
+            pdf.cell(width, _leading(size), line, align=align)
+            y += _leading(size)
     return y
 
 
@@ -368,12 +445,13 @@ def _poster(pdf: _Pdf, poster: Poster, cover: Path | None) -> None:
     pdf.set_text_color(255, 255, 255)
     pdf.set_font("plex", "B", 30 * scale)
     pdf.set_xy(margin, margin * 0.6)
-    pdf.cell(inner, band, language_name(poster.lang), align="C")
+    with pdf.language(poster.lang):
+        pdf.cell(inner, band, language_name(poster.lang), align="C")
     y = margin + band + 10 * scale
 
     pdf.set_text_color(*INK)
     size, lines = _fit(pdf, poster.title, inner, 3 * _leading(30 * scale), 30 * scale, 18 * scale)
-    y = _lines(pdf, lines, margin, y, inner, size, "C") + 6 * scale
+    y = _lines(pdf, lines, margin, y, inner, size, "C", poster.lang) + 6 * scale
 
     # The foot, set at the bottom: the instruction, the full guide's length, and the address
     # (always left to right) for those without a camera.
@@ -399,15 +477,16 @@ def _poster(pdf: _Pdf, poster: Poster, cover: Path | None) -> None:
 
     pdf.set_text_color(*INK)
     pdf.set_font("plex", "B", scan_size)
-    y = _lines(pdf, scan_lines, margin, foot, inner, scan_size, "C") + 2 * scale
+    y = _lines(pdf, scan_lines, margin, foot, inner, scan_size, "C", poster.lang) + 2 * scale
     pdf.set_text_color(*MUTED)
     pdf.set_font("plex", "", 13 * scale)
     pdf.set_xy(margin, y)
-    pdf.cell(inner, _leading(13 * scale), f"{said['full']} · {clock(poster.duration)}", align="C")
+    with pdf.language(poster.lang):
+        pdf.cell(inner, _leading(13 * scale), f"{said['full']} · {clock(poster.duration)}", align="C")
     y += _leading(13 * scale) + 2 * scale
     pdf.set_text_shaping(True, direction="ltr")
     pdf.set_font("plex", "", 9 * scale)
-    _lines(pdf, url_lines, margin, y, inner, 9 * scale, "C")
+    _lines(pdf, url_lines, margin, y, inner, 9 * scale, "C", None)
 
 
 def _image_size(path: Path) -> tuple[int, int]:
@@ -431,23 +510,25 @@ def _card(pdf: _Pdf, card: Card, guide_title: str, x: float, y: float, w: float,
     pdf.set_text_color(*INK)
     pdf.set_font("plex", "B", 10)
     pdf.set_xy(qr_x, y + pad + qr)
-    pdf.cell(qr, 6, f"{said['listen']} · {clock(card.duration)}", align="C")
+    with pdf.language(card.lang):
+        pdf.cell(qr, 6, f"{said['listen']} · {clock(card.duration)}", align="C")
 
     top = y + pad
     pdf.set_text_color(*ACCENT)
     pdf.set_font("plex", "B", 9)
     pdf.set_xy(text_x, top)
-    pdf.cell(text_w, _leading(9), f"{said[card.kind]} · {language_name(card.lang)}", align=align)
+    with pdf.language(card.lang):
+        pdf.cell(text_w, _leading(9), f"{said[card.kind]} · {language_name(card.lang)}", align=align)
     top += _leading(9) + 1.5
 
     bottom_h = 2 * _leading(7.5)
     pdf.set_text_color(*INK)
     size, lines = _fit(pdf, card.title, text_w, y + h - pad - bottom_h - top - 2, 14, 8.5)
-    _lines(pdf, lines, text_x, top, text_w, size, align)
+    _lines(pdf, lines, text_x, top, text_w, size, align, card.lang)
 
     pdf.set_text_color(*MUTED)
     size, lines = _fit(pdf, guide_title, text_w, bottom_h, 7.5, 7.5, style="")
-    _lines(pdf, lines, text_x, y + h - pad - len(lines) * _leading(7.5), text_w, size, align)
+    _lines(pdf, lines, text_x, y + h - pad - len(lines) * _leading(7.5), text_w, size, align, card.lang)
 
 
 def _cut_marks(pdf: _Pdf, layout: Layout, count: int) -> None:
