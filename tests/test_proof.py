@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from guide import builder
 from guide.cli import main
-from guide.errors import GuideError, InputError
+from guide.errors import GuideError, InputError, ScriptError
 from guide.proof import ProofOptions, proof
 from guide.proof.model import INSTALL_HINT, SHIPPED_SHA256, ModelError, _assemble, _data_folder, PARTS, bundled_model, given_model
 
@@ -149,20 +149,25 @@ def test_english_is_heard_and_results_are_reused(built, tmp_path, registry):
 
 @needs_recogniser
 @pytest.mark.slow
-def test_a_lexicon_entry_that_changes_a_number_is_caught(tmp_path, registry):
-    """The voice really says "fifty" (the lexicon turns 15 into it); the script writes 15."""
-    text = SCRIPT.replace("Take 50 units", "Take 15 units").replace(
-        "faq:", 'lexicon: {en: {"15": "fifty"}}\nfaq:'
-    )
-    script = build_into(tmp_path, text, registry)
+def test_a_lexicon_entry_that_changes_a_number_is_refused_and_flagged_when_marked(tmp_path, registry):
+    """The script writes 15 and the lexicon turns it into "fifty": refused before recording; marked
+    deliberate, the voice really says "fifty" and proof flags the sentence first, saying it heard the voice."""
+    text = SCRIPT.replace("Take 50 units", "Take 15 units").replace("faq:", 'lexicon: {en: {"15": "fifty"}}\nfaq:')
+    with pytest.raises(ScriptError, match="the voice would say 50 where 15 is written"):
+        build_into(tmp_path, text, registry)
+    marked = text.replace('{"15": "fifty"}', '{"15": {say: "fifty", numbers_differ: true}}')
+    script = build_into(tmp_path, marked, registry)
     spoken = json.loads((tmp_path / "out" / "proof-guide" / "manifest.json").read_text(encoding="utf-8"))
     takes = [t["text"] for s in spoken["languages"]["en"]["tracks"][0]["sentences"] for t in s["takes"]]
     assert "Take fifty units of the medicine before the visit." in takes  # what the voice was given
     report = proof(script, ProofOptions(out=tmp_path / "out", languages=("en",), only=("intro",), cache_folder=tmp_path / "cache"), registry)
     sentence = next(s for s in report.languages["en"].sentences if "15" in s.text)
-    assert any(f.startswith("number not heard as written: '15' (fifteen) heard as 'fifty'") for f in sentence.flags), sentence
-    assert any("lexicon word '15'" in f for f in sentence.flags)
-    assert report.languages["en"].warnings == ["lexicon entry '15' -> 'fifty' makes the voice say another number"]
+    assert sentence.numbers_differ["marker"] == 'lexicon en "15": "fifty" (numbers_differ: true)'
+    assert sentence.flags[0].startswith("said with other numbers than written, on purpose")
+    assert sentence.numbers_differ["heard_as"].startswith("heard as the voice was given (50), not as written (15)"), sentence
+    # The marker's flag says it all: no second flag for the same number or lexicon word.
+    assert not any(f.startswith(("number not heard", "lexicon word")) for f in sentence.flags), sentence.flags
+    assert report.languages["en"].flagged[0] is sentence and report.number_flagged() == [sentence]
     assert list(report.languages) == ["en"] and {s.track for s in report.languages["en"].sentences} == {"intro"}
 
 

@@ -245,8 +245,7 @@ def _report(script, folder: Path, manifest: dict, languages: list[str], listenin
                 # The numbers the marker changes are flagged once, by it, with which text was heard.
                 lost = {q for m in marks for q in m["written_quantities"]}  # type: ignore[union-attr]
                 said_otherwise = [
-                    w for w in ref.watched
-                    if w.kind == "number" and lost & {str(q) for q in quantities(expand(w.written, lang), lang)}
+                    w for w in ref.watched if lost & {str(q) for q in quantities(expand(w.written, lang), lang)}
                 ]
             found = sentence_flags(ref, result, lr.max_miss, said_otherwise)
             for written, heard_words in mishearings_in(result):
