@@ -12,10 +12,12 @@ UI = {
     "en": {
         "name": "English", "tracks": "Tracks", "chapters": "Chapters", "transcript": "Transcript", "full": "Full guide", "language": "Language",
         "pick": "Tap your language", "home": "Languages", "topics": "Topics", "play": "Play", "pause": "Pause",
+        "player": "Player",
     },
     "ar": {
         "name": "العربية", "tracks": "المقاطع", "chapters": "الفصول", "transcript": "النص المكتوب", "full": "الدليل كاملا", "language": "اللغة",
         "pick": "اختر لغتك", "home": "اللغات", "topics": "المواضيع", "play": "تشغيل", "pause": "إيقاف مؤقت",
+        "player": "المشغل",
     },
 }
 
@@ -53,6 +55,7 @@ def _page(template_name: str, languages: list[dict]) -> str:
         .replace("__DIR__", first["dir"])
         .replace("__TITLE__", _escape(first["title"]))
         .replace("__LANGUAGE_LABEL__", _escape(first["ui"]["language"]))
+        .replace("__PLAYER_LABEL__", _escape(first["ui"]["player"]))
         .replace("__DATA__", payload)
     )
 
