@@ -474,6 +474,13 @@ def test_player_at_double_text_size(open_page, guide_folder, lang):
     tab.keyboard.press("Shift+Tab")
     tab.keyboard.press("Tab")
     assert_focus_shown(tab)
+    # Scrolled down, whatever stays pinned on screen (the sticky player) takes at most a third of it.
+    tab.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    pinned = tab.evaluate(
+        """() => [...document.querySelectorAll("body *")].filter((el) => ["sticky", "fixed"].includes(getComputedStyle(el).position))
+            .map((el) => { const box = el.getBoundingClientRect(); return Math.max(0, Math.min(box.bottom, innerHeight) - Math.max(box.top, 0)); })"""
+    )
+    assert sum(pinned) <= PHONE["height"] / 3, pinned
 
 
 @pytest.mark.parametrize("viewport", [PHONE, TABLET], ids=["phone", "tablet"])
