@@ -207,6 +207,12 @@ FOCUS_SHOWN = """() => {
     const style = getComputedStyle(el);
     const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
     const shadow = style.boxShadow !== "none";
+    // The ring is the focus's own: the control looks otherwise without the focus (then it gets it back).
+    const focused = [style.outlineStyle, style.outlineWidth, style.outlineColor, style.boxShadow].join();
+    el.blur();
+    const unfocused = [style.outlineStyle, style.outlineWidth, style.outlineColor, style.boxShadow].join();
+    el.focus({preventScroll: true});
+    const own = focused !== unfocused;
     const box = el.getClientRects()[0] || el.getBoundingClientRect();
     const x = Math.min(Math.max(box.left + box.width / 2, 0), innerWidth - 1);
     const y = Math.min(Math.max(box.top + box.height / 2, 0), innerHeight - 1);
@@ -214,7 +220,7 @@ FOCUS_SHOWN = """() => {
     const top = document.elementFromPoint(x, y);
     const unobscured = !!top && (top === el || el.contains(top));
     const what = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " " + JSON.stringify(el.dataset) + " " + (el.textContent || "").trim().slice(0, 40);
-    return {ok: el.matches(":focus-visible") && (outline || shadow) && inView && unobscured, focusVisible: el.matches(":focus-visible"),
+    return {ok: el.matches(":focus-visible") && (outline || shadow) && own && inView && unobscured, focusVisible: el.matches(":focus-visible"), own,
             outline: style.outlineStyle + " " + style.outlineWidth, shadow: style.boxShadow, inView, unobscured,
             covering: top ? top.tagName + "#" + top.id + "." + top.className : null, what};
 }"""
@@ -444,6 +450,20 @@ def test_kiosk_by_keyboard_alone(open_page, guide_folder, manifest):
     tab.keyboard.press("Enter")
     assert tab.evaluate("document.getElementById('menu').hidden") is False
     assert_focus_shown(tab)
+
+
+def test_the_focus_check_can_fail(open_page, guide_folder):
+    """With the focus ring styled away, or with a shadow that is there with or without the focus, the check fails."""
+    tab = open_page((guide_folder / "index.html").as_uri(), PHONE)
+    tab.keyboard.press("Tab")
+    assert tab.evaluate(FOCUS_SHOWN)["ok"]
+    tab.add_style_tag(content="button:focus-visible { outline: none !important; box-shadow: none !important; }")
+    assert not tab.evaluate(FOCUS_SHOWN)["ok"]
+    tab = open_page((guide_folder / "index.html").as_uri(), PHONE)
+    tab.keyboard.press("Tab")
+    tab.add_style_tag(content="button, button:focus-visible { outline: none !important; box-shadow: 0 0 0 3px #000 !important; }")
+    shown = tab.evaluate(FOCUS_SHOWN)
+    assert not shown["ok"] and not shown["own"], shown
 
 
 def test_proof_page_by_keyboard_alone(open_page, proof_folder):
