@@ -348,14 +348,15 @@ def html_page(report: ProofReport, title: str) -> str:
 
         direction = ' dir="rtl"' if rtl else ""
         parts.append(f'<section lang="{e(lang)}"{direction}>')
-        parts.append(f"<h2>{en(f'{e(lang)}: {lr.miss:.1%} of the {e(lr.unit)} missed; {len(lr.flagged)} of {len(lr.sentences)} sentences flagged')}</h2>")
+        headline = f"{e(lang)}: {lr.miss:.1%} of the {e(lr.unit)} missed; {len(lr.flagged)} of {len(lr.sentences)} sentences flagged"
+        parts.append(f"<h2>{en(headline)}</h2>")
         if lr.note:
             parts.append(f'<p dir="ltr" lang="en">{e(lr.note)}</p>')
         if lr.mishearings or lr.warnings:
             parts.append('<ul dir="ltr" lang="en">')
             for m in lr.mishearings:
-                parts.append(f"<li>'<span lang=\"{e(lang)}\">{e(m.written)}</span>' heard as '<span lang=\"{e(lang)}\">{e(m.heard)}</span>' "
-                             f"{m.count} times: try <code>{e(m.entry(lang))}</code></li>")
+                written, heard = (f'<span lang="{e(lang)}">{e(word)}</span>' for word in (m.written, m.heard))
+                parts.append(f"<li>'{written}' heard as '{heard}' {m.count} times: try <code>{e(m.entry(lang))}</code></li>")
             for warning in lr.warnings:
                 parts.append(f"<li>{e(warning)}</li>")
             parts.append("</ul>")
@@ -373,6 +374,7 @@ def html_page(report: ProofReport, title: str) -> str:
             number += 1
             colour = _colour(sentence, lr.max_miss)
             ident = f"s{number}"
+            span = f"{clock(sentence.start)}–{clock(sentence.end)}"
             flags = ""
             if sentence.flags:
                 items = "".join(f"<li>{e(flag)}</li>" for flag in sentence.flags)
@@ -383,7 +385,7 @@ def html_page(report: ProofReport, title: str) -> str:
                 f'<li class="sentence {colour}">'
                 f'<button class="s" type="button" data-file="{e(sentence.file)}" '
                 f'data-start="{sentence.start:.3f}" data-end="{sentence.end:.3f}"{described}>'
-                + en(f'<span class="status">{e(_STATUS[colour])}</span> · {clock(sentence.start)}–{clock(sentence.end)} · {sentence.miss:.0%} missed', "t")
+                + en(f'<span class="status">{e(_STATUS[colour])}</span> · {span} · {sentence.miss:.0%} missed', "t")
                 + f'<span class="text">{e(sentence.text)}</span></button>'
                 f'<span class="heard" id="{ident}-heard">{en("heard:")} {e(sentence.heard) if sentence.heard else en("(nothing)")}</span>'
                 f"{flags}</li>"
