@@ -524,6 +524,22 @@ def test_proof_page_at_double_text_size(open_page, proof_folder):
     at_double_text(tab, "section[lang=ar] .text")
 
 
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_pages_reflow_at_320_px(open_page, guide_folder, proof_folder, manifest, lang):
+    """WCAG 1.4.10: 320 CSS px wide (a 1280 px screen zoomed to 400 %), every page in one column, nothing cut off."""
+    narrow = {"width": 320, "height": 640}
+    player = open_page((guide_folder / "index.html").as_uri() + f"#{lang}/how-long", narrow)
+    assert not player.evaluate(CUT_OFF)
+    kiosk = open_page((guide_folder / "kiosk.html").as_uri() + "?idle=0", narrow)
+    assert not kiosk.evaluate(CUT_OFF)
+    kiosk.evaluate(f"window.guideKiosk.menu({list(manifest['languages']).index(lang)})")
+    assert not kiosk.evaluate(CUT_OFF)
+    kiosk.evaluate("window.guideKiosk.play(0)")
+    assert not kiosk.evaluate(CUT_OFF)
+    proof = open_page((proof_folder / "proof.html").as_uri() + f"#{lang}", narrow)
+    assert not proof.evaluate(CUT_OFF)
+
+
 def test_the_cut_off_check_can_fail(open_page, guide_folder):
     """The check finds what it looks for: a clipped title, an ellipsis and a too-wide box planted in the player."""
     tab = open_page((guide_folder / "index.html").as_uri(), PHONE)
