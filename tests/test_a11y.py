@@ -620,3 +620,26 @@ def test_proof_flags_are_listed_in_words_whatever_their_kind(proof_folder):
                 assert f"<li>{flag}</li>".replace("'", "&#x27;") in page
     assert page.count('<span class="status">flagged</span>') == sum(len(lr.flagged) for lr in report.languages.values())
     assert page.count('<li class="sentence ') == sum(len(lr.sentences) for lr in report.languages.values())
+
+
+
+def test_proof_page_lists_the_flagged_sentences_first_worst_first(open_page, proof_folder, manifest):
+    """Each language's section starts with its flagged sentences, worst first (numbers first), each a link
+    that a keyboard follows to the sentence itself; the sentence's own flags are there."""
+    report = proof_report(proof_folder, manifest)
+    tab = open_page((proof_folder / "proof.html").as_uri(), PHONE)
+    for lang, lr in report.languages.items():
+        links = tab.locator(f"section[lang={lang}] ol.worst a")
+        assert links.count() == len(lr.flagged) > 0
+        for n, sentence in enumerate(lr.flagged):
+            target = tab.locator(links.nth(n).get_attribute("href"))
+            assert target.locator("button.s").get_attribute("data-file") == sentence.file
+            assert float(target.locator("button.s").get_attribute("data-start")) == pytest.approx(sentence.start, abs=0.001)
+            assert sentence.flags[0] in links.nth(n).inner_text()
+        tab_to(tab, f"section[lang={lang}] ol.worst a")
+        href = tab.evaluate("document.activeElement.getAttribute('href')")
+        tab.keyboard.press("Enter")
+        tab.wait_for_function("(href) => location.hash === href", arg=href)
+        tab.keyboard.press("Tab")  # the next stop after the link's target is the sentence's own button
+        assert tab.evaluate("document.activeElement.closest('li.sentence') && '#' + document.activeElement.closest('li.sentence').id") == href
+        assert_focus_shown(tab)

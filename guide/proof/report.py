@@ -280,7 +280,7 @@ padding:.4em .5em;margin:0;cursor:pointer}
 .s.playing:focus-visible{box-shadow:0 0 0 2px #fff,inset 0 0 0 3px #1d4f9c}
 .t,.heard{display:block;font-size:.9em;color:#3b4450}
 .t .status{font-weight:700;color:#1b2430}
-[dir=rtl] .t{text-align:right}
+[dir=rtl] .t,[dir=rtl] .why{text-align:right}
 .heard{padding:0 .55em}
 .flagged{margin:.3em .5em 0}
 ul.flags{margin:0;padding:0;list-style:none}
@@ -288,6 +288,10 @@ ul.flags li{margin:.25em 0;padding:.3em .6em;background:#fff;border:2px solid #a
 ul.flags li::before{content:"\\2691\\FE0E\\A0" / ""}
 .fix{margin:.25em 0;padding:0 .6em}
 code{font-size:.95em}
+ol.worst{padding-inline-start:1.5em}ol.worst li{margin:.3em 0}
+ol.worst a{color:#0a4a8a;display:block;padding:.1em 0}
+ol.worst a:focus-visible{outline:3px solid #1b2430;outline-offset:2px}
+ol.worst .why{display:block}
 table{border-collapse:collapse}td,th{padding:.2em .8em;text-align:start}
 """
 
@@ -337,7 +341,8 @@ def html_page(report: ProofReport, title: str) -> str:
         "<p>A flagged sentence lists why, and what to try. Click a sentence, or press Enter on it, to hear it.</p>",
         '<audio id="player" controls preload="none" aria-label="Player"></audio>',
     ]
-    number = 0
+    every = [sentence for lr in report.languages.values() for sentence in lr.sentences]
+    idents = {id(sentence): f"s{n}" for n, sentence in enumerate(every, 1)}
     for lang, lr in report.languages.items():
         rtl = lang.split("-")[0] in ("ar", "fa", "ur", "he")
 
@@ -360,6 +365,14 @@ def html_page(report: ProofReport, title: str) -> str:
             for warning in lr.warnings:
                 parts.append(f"<li>{e(warning)}</li>")
             parts.append("</ul>")
+        if lr.flagged:
+            # The flagged sentences first, worst first (numbers, then lexicon words), each a link to its place below.
+            parts.append(f'<h3>{en("Flagged, worst first")}</h3><ol class="worst">')
+            for sentence in lr.flagged:
+                figure = lr.tracks.get(sentence.track)
+                where = f'{e(figure.title if figure else sentence.track)} · <span dir="ltr">{clock(sentence.start)}</span>'
+                parts.append(f'<li><a href="#{idents[id(sentence)]}">{where}{en(e(sentence.flags[0]), "why")}</a></li>')
+            parts.append("</ol>")
         track = None
         for sentence in lr.sentences:
             if sentence.track != track:
@@ -371,9 +384,8 @@ def html_page(report: ProofReport, title: str) -> str:
                 miss = f" {en(f'({figure.miss:.0%} missed)')}" if figure else ""
                 parts.append(f"<h3>{e(name)}{miss}</h3>")
                 parts.append('<ol class="sentences">')
-            number += 1
             colour = _colour(sentence, lr.max_miss)
-            ident = f"s{number}"
+            ident = idents[id(sentence)]
             span = f"{clock(sentence.start)}–{clock(sentence.end)}"
             flags = ""
             if sentence.flags:
@@ -382,7 +394,7 @@ def html_page(report: ProofReport, title: str) -> str:
                 flags = f'<div class="flagged" id="{ident}-flags" dir="ltr" lang="en"><ul class="flags">{items}</ul>{fixes}</div>'
             described = f' aria-describedby="{ident}-heard{f" {ident}-flags" if flags else ""}"'
             parts.append(
-                f'<li class="sentence {colour}">'
+                f'<li class="sentence {colour}" id="{ident}">'
                 f'<button class="s" type="button" data-file="{e(sentence.file)}" '
                 f'data-start="{sentence.start:.3f}" data-end="{sentence.end:.3f}"{described}>'
                 + en(f'<span class="status">{e(_STATUS[colour])}</span> · {span} · {sentence.miss:.0%} missed', "t")
