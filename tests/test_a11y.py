@@ -10,7 +10,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -20,6 +20,9 @@ from guide.publish.player import UI
 
 from .conftest import ROOT
 from .test_player import CHROMIUM, FLAGS
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.slow
 
@@ -70,7 +73,7 @@ def axe_source() -> str:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Browser]:
     if CHROMIUM is None:
         pytest.skip("no Chromium on this machine (install Debian's chromium: apt-get install chromium)")
     playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the [test] extra")
@@ -81,12 +84,12 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def open_page(browser) -> Iterator[Any]:
+def open_page(browser: Browser) -> Iterator[Any]:
     """open_page(url, viewport, touch=False) -> a tab at `url`; every tab asks for local files only."""
     contexts: list[Any] = []
     requests: list[str] = []
 
-    def opener(url: str, viewport: dict[str, int], touch: bool = False) -> Any:
+    def opener(url: str, viewport: dict[str, int], touch: bool = False) -> Page:
         context = browser.new_context(viewport=viewport, has_touch=touch)
         contexts.append(context)
         tab = context.new_page()
@@ -101,13 +104,13 @@ def open_page(browser) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def guide_folder(small_build) -> Path:
+def guide_folder(small_build: Path) -> Path:
     """The small guide as built (index.html, kiosk.html, the MP3s); tests never change it."""
     return small_build / "out" / "small-guide"
 
 
 @pytest.fixture(scope="module")
-def manifest(guide_folder) -> dict[str, Any]:
+def manifest(guide_folder: Path) -> dict[str, Any]:
     return json.loads((guide_folder / "manifest.json").read_text(encoding="utf-8"))
 
 
@@ -146,7 +149,7 @@ def proof_report(folder: Path, manifest: dict[str, Any]) -> ProofReport:
             )
         word = entry["tracks"][0]["sentences"][0]["text"].split()[0]
         languages[lang] = LanguageReport(
-            lang=lang, voice=entry["voice"] if isinstance(entry.get("voice"), str) else "espeak", max_miss=MAX_MISS,
+            lang=lang, voice=entry["voice"], max_miss=MAX_MISS,
             miss=sum(s.miss for s in sentences) / len(sentences), tracks=tracks, sentences=sentences,
             mishearings=[Mishearing(written=word, heard=word[::-1], count=3, suggestion=word)],
             warnings=[f"a lexicon entry changes the number in '{word}'"], note=ARABIC_NOTE if lang == "ar" else "",
@@ -158,7 +161,7 @@ def proof_report(folder: Path, manifest: dict[str, Any]) -> ProofReport:
 
 
 @pytest.fixture(scope="module")
-def proof_folder(guide_folder, manifest, tmp_path_factory) -> Path:
+def proof_folder(guide_folder: Path, manifest: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the small guide with a proof.html written by html_page beside its MP3s."""
     folder = tmp_path_factory.mktemp("proof-page") / "small-guide"
     shutil.copytree(guide_folder, folder)
@@ -167,7 +170,7 @@ def proof_folder(guide_folder, manifest, tmp_path_factory) -> Path:
     return folder
 
 
-def player_data(tab) -> dict[str, Any]:
+def player_data(tab: Page) -> dict[str, Any]:
     return tab.evaluate("JSON.parse(document.getElementById('guide-data').textContent)")
 
 
@@ -182,7 +185,7 @@ def clock(seconds: float) -> str:
 # --------------------------------------------------------------------------- #
 
 
-def axe_violations(tab, axe_source: str, impacts: tuple[str, ...] = BLOCKING) -> list[dict[str, Any]]:
+def axe_violations(tab: Page, axe_source: str, impacts: tuple[str, ...] = BLOCKING) -> list[dict[str, Any]]:
     """axe-core's violations of the WCAG A/AA rules on the page as it is now, of the given impacts."""
     if not tab.evaluate("typeof window.axe === 'object'"):
         tab.add_script_tag(content=axe_source)
@@ -226,21 +229,21 @@ FOCUS_SHOWN = """() => {
 }"""
 
 
-def assert_focus_shown(tab) -> dict[str, Any]:
+def assert_focus_shown(tab: Page) -> dict[str, Any]:
     """The focused control shows a focus ring (an outline or a box shadow under :focus-visible), on screen and not hidden under anything."""
     shown = tab.evaluate(FOCUS_SHOWN)
     assert shown["ok"], json.dumps(shown, ensure_ascii=False)
     return shown
 
 
-def wait_text(tab, selector: str, text: str) -> None:
+def wait_text(tab: Page, selector: str, text: str) -> None:
     """Wait until `selector`'s text is `text` (a page updates its words on the audio's events, just after its state)."""
     tab.wait_for_function(
         "([selector, text]) => document.querySelector(selector).textContent.trim() === text", arg=[selector, text], timeout=5000
     )
 
 
-def tab_to(tab, selector: str, backwards: bool = False) -> None:
+def tab_to(tab: Page, selector: str, backwards: bool = False) -> None:
     """Press Tab (Shift+Tab) until the focus is on `selector`; every button passed on the way shows its focus."""
     stops = tab.evaluate("document.querySelectorAll('button, a[href], input, select, textarea, audio[controls]').length")
     for _ in range(stops * 4):  # an <audio controls> has a few focusable parts of its own
@@ -275,7 +278,7 @@ CUT_OFF = """() => {
 }"""
 
 
-def at_double_text(tab, sample: str) -> None:
+def at_double_text(tab: Page, sample: str) -> None:
     """Set the text size to 200 % (the root font size, as a browser's text-size setting does) and check that
     the page's text did grow (its sizes are relative) and that nothing is cut off or scrolls sideways."""
     size = f"parseFloat(getComputedStyle(document.querySelector({json.dumps(sample)})).fontSize)"
@@ -562,7 +565,7 @@ def test_the_cut_off_check_can_fail(open_page, guide_folder):
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
-def test_a_card_opens_the_track_with_one_big_play_button(open_page, guide_folder, manifest, lang, tmp_path):
+def test_a_card_opens_the_track_with_one_big_play_button(open_page, guide_folder, manifest, lang):
     """index.html#LANG/how-long on a 390 × 844 phone: above the fold, one play/pause button of at least
     44 × 44 CSS px, in the page's language, beside the track's title and time, on the reading side."""
     track = next(t for t in manifest["languages"][lang]["tracks"] if t["id"] == "how-long")
@@ -584,7 +587,6 @@ def test_a_card_opens_the_track_with_one_big_play_button(open_page, guide_folder
         assert box["x"] + box["width"] < title["x"] + 1
     # The button's name says what it does, and the title describes it.
     assert tab.evaluate("document.getElementById('play').getAttribute('aria-describedby')") == "now"
-    tab.screenshot(path=str(tmp_path / f"player-{lang}-390.png"))
 
     button.tap()
     tab.wait_for_function("!window.guidePlayer.audio.paused && window.guidePlayer.audio.currentTime > 0.3")
