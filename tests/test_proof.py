@@ -254,7 +254,7 @@ def test_proof_page_plays_a_sentence_in_chromium(built, tmp_path):
         assert tab.locator("section[lang=ar]").get_attribute("dir") == "rtl"
         assert tab.locator("section[lang=en]").get_attribute("dir") is None
         # The second English sentence: its span starts well into the track, so a play from 0 would show.
-        button = tab.locator("section[lang=en] > button.s").nth(1)
+        button = tab.locator("section[lang=en] button.s").nth(1)
         start, end = float(button.get_attribute("data-start")), float(button.get_attribute("data-end"))
         assert start > 1.0
         button.click()
@@ -267,7 +267,7 @@ def test_proof_page_plays_a_sentence_in_chromium(built, tmp_path):
         stopped = tab.evaluate("document.getElementById('player').currentTime")
         assert end - 0.05 <= stopped <= end + 0.6
         # Arabic sentences play too, and the page asked for nothing but local files.
-        tab.locator("section[lang=ar] > button.s").first.click()
+        tab.locator("section[lang=ar] button.s").first.click()
         tab.wait_for_function("document.getElementById('player').src.endsWith('ar/00-intro.mp3')")
         browser.close()
     assert requests and all(url.startswith("file://") for url in requests), requests

@@ -289,11 +289,36 @@ def _colour(sentence: SentenceResult, max_miss: float) -> str:
 
 
 _STYLE = """
-body{font:16px/1.5 system-ui,sans-serif;margin:1.5em auto;max-width:60em;padding:0 1em;color:#222}
-h1{font-size:1.4em}h2{font-size:1.2em;margin-top:2em}
-.s{display:block;width:100%;text-align:inherit;font:inherit;border:0;border-radius:6px;padding:.5em .7em;margin:.3em 0;cursor:pointer}
-.good{background:#dff3df}.fair{background:#fff3c4}.bad{background:#f9d0cc}.playing{outline:3px solid #2a6fdb}
-.heard,.flags,.t{display:block;font-size:.85em;color:#555}.flags{color:#8a1c10}
+html{scroll-padding-top:5rem}
+body{font:1rem/1.5 system-ui,"Segoe UI","Noto Sans","Noto Naskh Arabic",Tahoma,sans-serif;margin:1.5em auto;max-width:60em;padding:0 1em;color:#1b2430;
+background:#fff;overflow-wrap:anywhere}
+h1{font-size:1.4em}h2{font-size:1.2em;margin-top:2em}h3{font-size:1.05em;margin:1.5em 0 .5em}
+#player{position:sticky;top:0;z-index:1;display:block;width:100%;min-height:3.375rem;padding:.5em 0;background:#fff}
+.legend{display:flex;flex-wrap:wrap;gap:.5em;padding:0;list-style:none}
+.legend li{padding:.15em .6em;border-radius:6px}
+ol.sentences{list-style:none;margin:0;padding:0}
+.sentence{border-radius:6px;margin:.4em 0;padding:.2em .2em .5em;border-inline-start:.4em solid transparent}
+.good{background:#dff3df;border-color:#2e6b30}.fair{background:#fff3c4;border-color:#8a6d00}.bad{background:#f9d0cc;border-color:#a3241a}
+.s{display:block;width:100%;min-height:2.75rem;text-align:inherit;font:inherit;color:inherit;background:none;border:0;border-radius:6px;
+padding:.4em .5em;margin:0;cursor:pointer}
+.s:hover .text{text-decoration:underline}
+.s:focus-visible{outline:3px solid #1b2430;outline-offset:2px;box-shadow:0 0 0 2px #fff}
+.s.playing{box-shadow:inset 0 0 0 3px #1d4f9c}
+.s.playing:focus-visible{box-shadow:0 0 0 2px #fff,inset 0 0 0 3px #1d4f9c}
+.t,.heard{display:block;font-size:.9em;color:#3b4450}
+.t .status{font-weight:700;color:#1b2430}
+[dir=rtl] .t,[dir=rtl] .why{text-align:right}
+.heard{padding:0 .55em}
+.flagged{margin:.3em .5em 0}
+ul.flags{margin:0;padding:0;list-style:none}
+ul.flags li{margin:.25em 0;padding:.3em .6em;background:#fff;border:2px solid #a3241a;border-radius:6px;color:#7a1a10;font-weight:700}
+ul.flags li::before{content:"\\2691\\FE0E\\A0" / ""}
+.fix{margin:.25em 0;padding:0 .6em}
+code{font-size:.95em}
+ol.worst{padding-inline-start:1.5em}ol.worst li{margin:.3em 0}
+ol.worst a{color:#0a4a8a;display:block;padding:.1em 0}
+ol.worst a:focus-visible{outline:3px solid #1b2430;outline-offset:2px}
+ol.worst .why{display:block}
 table{border-collapse:collapse}td,th{padding:.2em .8em;text-align:start}
 """
 
@@ -301,8 +326,8 @@ _SCRIPT = """
 const audio = document.getElementById('player');
 let stopAt = null, current = null;
 document.querySelectorAll('button.s').forEach(b => b.addEventListener('click', () => {
-  if (current) current.classList.remove('playing');
-  current = b; b.classList.add('playing');
+  if (current) { current.classList.remove('playing'); current.removeAttribute('aria-current'); }
+  current = b; b.classList.add('playing'); b.setAttribute('aria-current', 'true');
   const start = parseFloat(b.dataset.start), end = parseFloat(b.dataset.end);
   stopAt = end;
   const go = () => { audio.currentTime = start; audio.play(); };
@@ -317,61 +342,95 @@ audio.addEventListener('timeupdate', () => {
 });
 """
 
-
-def _sentence_button(sentence: SentenceResult, max_miss: float) -> str:
-    """A sentence as a button that plays its span: its time, text, what was heard and its flags."""
-    e = html.escape
-    flags = "".join(f'<span class="flags" dir="ltr" lang="en">{e(f)}</span>' for f in sentence.flags)
-    return (
-        f'<button class="s {_colour(sentence, max_miss)}" type="button" data-file="{e(sentence.file)}" '
-        f'data-start="{sentence.start:.3f}" data-end="{sentence.end:.3f}">'
-        f'<span class="t" dir="ltr">{clock(sentence.start)}–{clock(sentence.end)} · {sentence.miss:.0%} missed</span>'
-        f"{e(sentence.text)}"
-        f'<span class="heard">heard: {e(sentence.heard or "(nothing)")}</span>{flags}</button>'
-    )
+_STATUS = {"good": "heard right", "fair": "partly missed", "bad": "flagged"}
+"""What each colour says, in words too (colour is never the only sign)."""
 
 
 def html_page(report: ProofReport, title: str) -> str:
-    """``proof.html``: each sentence coloured by how well it was heard; a click plays its span of the track."""
+    """``proof.html``: each sentence coloured by how well it was heard, and saying so in words; its flags, each
+    with the fix to try, listed under it; a click (or Enter) plays its span of the track.
+
+    English labels inside a right-to-left language's section are marked ``lang="en"`` and isolated, so a screen
+    reader speaks each part in its language and the numbers keep their order."""
     e = html.escape
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Proof: {e(title)}</title><style>{_STYLE}</style></head><body>",
+        "<main>",
         f"<h1>Proof listening: {e(title)}</h1>",
         f"<p>Heard by {e(str(report.model.get('name', '')))}, blind (never told the text). "
-        "Green: heard right; yellow: partly missed; red: flagged. Click a sentence to play it.</p>",
-        '<audio id="player" controls preload="none"></audio>',
+        "Each sentence says how well it was heard, and is coloured by it:</p>",
+        '<ul class="legend">'
+        + "".join(f'<li class="{colour}">{e(label)}</li>' for colour, label in _STATUS.items())
+        + "</ul>",
+        "<p>A flagged sentence lists why, and what to try. Click a sentence, or press Enter on it, to hear it.</p>",
+        '<audio id="player" controls preload="none" aria-label="Player"></audio>',
     ]
+    every = [sentence for lr in report.languages.values() for sentence in lr.sentences]
+    idents = {id(sentence): f"s{n}" for n, sentence in enumerate(every, 1)}
     for lang, lr in report.languages.items():
-        rtl = ' dir="rtl"' if lang.split("-")[0] in ("ar", "fa", "ur", "he") else ""
-        parts.append(f'<section lang="{e(lang)}"{rtl}>')
-        parts.append(f'<h2>{e(lang)}: {lr.miss:.1%} of the {e(lr.unit)} missed</h2>')
+        rtl = lang.split("-")[0] in ("ar", "fa", "ur", "he")
+
+        def en(text: str, cls: str = "") -> str:
+            """English words of the page inside this section: marked as English, and isolated in a right-to-left one."""
+            attrs = f' class="{cls}"' if cls else ""
+            return f'<span{attrs} lang="en" dir="ltr">{text}</span>' if rtl else (f"<span{attrs}>{text}</span>" if cls else text)
+
+        direction = ' dir="rtl"' if rtl else ""
+        parts.append(f'<section lang="{e(lang)}"{direction}>')
+        headline = f"{e(lang)}: {lr.miss:.1%} of the {e(lr.unit)} missed; {len(lr.flagged)} of {len(lr.sentences)} sentences flagged"
+        parts.append(f"<h2>{en(headline)}</h2>")
         if lr.note:
             parts.append(f'<p dir="ltr" lang="en">{e(lr.note)}</p>')
         if lr.mishearings or lr.warnings:
             parts.append('<ul dir="ltr" lang="en">')
             for m in lr.mishearings:
-                parts.append(f"<li>'{e(m.written)}' heard as '{e(m.heard)}' {m.count} times: try <code>{e(m.entry(lang))}</code></li>")
+                written, heard = (f'<span lang="{e(lang)}">{e(word)}</span>' for word in (m.written, m.heard))
+                parts.append(f"<li>'{written}' heard as '{heard}' {m.count} times: try <code>{e(m.entry(lang))}</code></li>")
             for warning in lr.warnings:
                 parts.append(f"<li>{e(warning)}</li>")
             parts.append("</ul>")
-        flagged = lr.flagged
-        if flagged:
-            # Worst first, numbers said other than written before all: what to listen to before publishing.
-            parts.append(f'<h3 dir="ltr" lang="en">Flagged: {len(flagged)} sentence(s), numbers first</h3><ol class="flagged">')
-            parts.extend(f"<li>{_sentence_button(sentence, lr.max_miss)}</li>" for sentence in flagged)
+        if lr.flagged:
+            # The flagged sentences first, worst first (numbers, then lexicon words), each a link to its place below.
+            parts.append(f'<h3>{en("Flagged, worst first")}</h3><ol class="worst">')
+            for sentence in lr.flagged:
+                figure = lr.tracks.get(sentence.track)
+                where = f'{e(figure.title if figure else sentence.track)} · <span dir="ltr">{clock(sentence.start)}</span>'
+                parts.append(f'<li><a href="#{idents[id(sentence)]}">{where}{en(e(sentence.flags[0]), "why")}</a></li>')
             parts.append("</ol>")
         track = None
         for sentence in lr.sentences:
             if sentence.track != track:
+                if track is not None:
+                    parts.append("</ol>")
                 track = sentence.track
                 figure = lr.tracks.get(track)
                 name = figure.title if figure else track
-                miss = f" ({figure.miss:.0%} missed)" if figure else ""
-                parts.append(f"<h3>{e(name)}<span dir=\"ltr\">{e(miss)}</span></h3>")
-            parts.append(_sentence_button(sentence, lr.max_miss))
+                miss = f" {en(f'({figure.miss:.0%} missed)')}" if figure else ""
+                parts.append(f"<h3>{e(name)}{miss}</h3>")
+                parts.append('<ol class="sentences">')
+            colour = _colour(sentence, lr.max_miss)
+            ident = idents[id(sentence)]
+            span = f"{clock(sentence.start)}–{clock(sentence.end)}"
+            flags = ""
+            if sentence.flags:
+                items = "".join(f"<li>{e(flag)}</li>" for flag in sentence.flags)
+                fixes = "".join(f'<p class="fix">Try: {e(fix)}</p>' for fix in sentence.fixes)
+                flags = f'<div class="flagged" id="{ident}-flags" dir="ltr" lang="en"><ul class="flags">{items}</ul>{fixes}</div>'
+            described = f' aria-describedby="{ident}-heard{f" {ident}-flags" if flags else ""}"'
+            parts.append(
+                f'<li class="sentence {colour}" id="{ident}">'
+                f'<button class="s" type="button" data-file="{e(sentence.file)}" '
+                f'data-start="{sentence.start:.3f}" data-end="{sentence.end:.3f}"{described}>'
+                + en(f'<span class="status">{e(_STATUS[colour])}</span> · {span} · {sentence.miss:.0%} missed', "t")
+                + f'<span class="text">{e(sentence.text)}</span></button>'
+                f'<span class="heard" id="{ident}-heard">{en("heard:")} {e(sentence.heard) if sentence.heard else en("(nothing)")}</span>'
+                f"{flags}</li>"
+            )
+        if track is not None:
+            parts.append("</ol>")
         parts.append("</section>")
-    parts.append(f"<script>{_SCRIPT}</script></body></html>")
+    parts.append(f"</main><script>{_SCRIPT}</script></body></html>")
     return "\n".join(parts) + "\n"

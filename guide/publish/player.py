@@ -12,10 +12,12 @@ UI = {
     "en": {
         "name": "English", "tracks": "Tracks", "chapters": "Chapters", "transcript": "Transcript", "full": "Full guide", "language": "Language",
         "pick": "Tap your language", "home": "Languages", "topics": "Topics", "play": "Play", "pause": "Pause",
+        "player": "Player",
     },
     "ar": {
         "name": "العربية", "tracks": "المقاطع", "chapters": "الفصول", "transcript": "النص المكتوب", "full": "الدليل كاملا", "language": "اللغة",
         "pick": "اختر لغتك", "home": "اللغات", "topics": "المواضيع", "play": "تشغيل", "pause": "إيقاف مؤقت",
+        "player": "المشغل",
     },
 }
 
@@ -25,7 +27,8 @@ def player_html(languages: list[dict]) -> str:
     the full guide is ``{"id", "title", "file", "duration", "cues": [[start, end, text, track], ...]}`` and the
     full guide (id ``full``) also has ``"chapters": [{"title", "start"}]``. Files are relative to the page.
 
-    The page opens at the language and track its address names: ``index.html#ar``, ``index.html#ar/how-long``."""
+    The page opens at the language and track its address names: ``index.html#ar``, ``index.html#ar/how-long``,
+    where one large play/pause button, with the track's title and time, plays it."""
     return _page("player.html", languages)
 
 
@@ -33,7 +36,8 @@ def kiosk_html(languages: list[dict]) -> str:
     """The waiting-room kiosk page (``kiosk.html``) for the same `languages` as :func:`player_html`:
     a language picker as the home screen, the tracks as big tiles, the line being spoken shown
     large, the screen kept awake while playing, and back home after ``kiosk.html?idle=SECONDS``
-    (default 90) without a touch while nothing plays."""
+    (default 90) without a touch while nothing plays. Pinch zoom is locked for a tablet on the wall;
+    ``kiosk.html?zoom=1`` unlocks it."""
     return _page("kiosk.html", languages)
 
 
@@ -53,6 +57,7 @@ def _page(template_name: str, languages: list[dict]) -> str:
         .replace("__DIR__", first["dir"])
         .replace("__TITLE__", _escape(first["title"]))
         .replace("__LANGUAGE_LABEL__", _escape(first["ui"]["language"]))
+        .replace("__PLAYER_LABEL__", _escape(first["ui"]["player"]))
         .replace("__DATA__", payload)
     )
 
