@@ -67,7 +67,7 @@ BROKEN = [
     (
         "a substitution changes a unit",
         GOOD_HEAD + "outro: {en: 'Take {5 mg|five grams}.', ar: ب}\n",
-        [(4, "the voice would say g where mg is written")],
+        [(4, "the voice would say grams where milligrams is written")],
     ),
     ("numbers_differ not a boolean", GOOD_HEAD + "lexicon:\n  en:\n    '30': {say: '13', numbers_differ: maybe}\noutro: {en: a, ar: ب}\n", [(6, "numbers_differ must be true or false")]),
     ("lexicon entry without say", GOOD_HEAD + "lexicon:\n  en:\n    '30': {numbers_differ: true}\noutro: {en: a, ar: ب}\n", [(6, "missing 'say'")]),

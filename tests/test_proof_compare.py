@@ -149,7 +149,7 @@ def test_thresholds_per_language():
         (["24", "7"], [], [], "heard as the voice was given (no number), not as written (24, 7)"),
         (["24", "7"], [], ["24", "7"], "heard as written (24, 7), not as the voice was given (no number)"),
         (["٣٠".translate(str.maketrans("٣٠", "30"))], ["13"], ["13"], "heard as the voice was given (13)"),
-        (["5", "mg"], ["5", "g"], ["5", "g"], "heard as the voice was given (g), not as written (mg)"),
+        (["5", "milligrams"], ["5", "grams"], ["5", "grams"], "heard as the voice was given (grams), not as written (milligrams)"),
     ],
 )
 def test_heard_numbers_says_which_text_was_heard(written, given, heard, starts):

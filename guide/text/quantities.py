@@ -48,10 +48,23 @@ class Quantity:
 
     def __str__(self) -> str:
         if self.kind == "unit":
-            return self.value
+            return _unit_name(self.value)
         if self.kind == "ampm":
             return {"am": "a.m.", "pm": "p.m."}.get(self.value, self.value)
         return self.value if self.kind == "number" else f"{self.kind} {self.value}"
+
+
+@lru_cache(maxsize=None)
+def _unit_name(key: str) -> str:
+    """A unit's key as a reader of a message knows it: "mg" -> "milligrams", "%" -> "percent"."""
+    from .numbers import _EN_CURRENCIES, _EN_UNITS
+
+    if key in _EN_UNITS:
+        return _EN_UNITS[key][1]
+    money = key.removesuffix("/100")
+    if money in _EN_CURRENCIES:
+        return _EN_CURRENCIES[money][3 if key.endswith("/100") else 1]
+    return {"%": "percent", "day": "days", "week": "weeks", "month": "months", "year": "years", "times": "times"}.get(key, key)
 
 
 def _number(value: Fraction) -> Quantity:
