@@ -142,3 +142,63 @@ def test_any_text_reads_back_exactly(key, text):
     assert text_places(after)[key].value == text
     others = {k: p.value for k, p in text_places(HAND_FORMATTED).items() if k != key}
     assert {k: p.value for k, p in text_places(after).items() if k != key} == others
+
+
+# --------------------------------------------------------------------------- #
+# Saving: checked, atomic, refused over a change on disk, with history and undo
+# --------------------------------------------------------------------------- #
+
+
+def test_a_save_writes_the_edit_and_keeps_the_previous_version(tmp_path, registry):
+    from guide.studio.saving import read, save, undo, versions
+
+    script = tmp_path / "scripts" / "sample.yaml"
+    script.parent.mkdir()
+    original = SAMPLE_SCRIPT.read_text(encoding="utf-8")
+    script.write_text(original, encoding="utf-8")
+    cache = tmp_path / "cache"
+    loaded = read(script)
+    saved = save(loaded, {("faq[0].answer", "en"): "Every 3 to 6 months."}, cache, registry.check_voice)
+    assert script.read_text(encoding="utf-8") == saved.loaded.text != original
+    assert saved.script.faq[0].answer.by_lang["en"] == "Every 3 to 6 months."
+    assert [p.read_text(encoding="utf-8") for p in versions(cache, script)] == [original]
+    assert not any(p.name != "sample.yaml" for p in script.parent.iterdir())  # nothing else in scripts/
+    undone = undo(saved.loaded, cache, registry.check_voice)
+    assert script.read_text(encoding="utf-8") == original == undone.loaded.text
+
+
+def test_a_save_over_a_change_on_disk_is_refused(tmp_path):
+    from guide.studio.saving import ChangedOnDisk, read, save
+
+    script = tmp_path / "hand.yaml"
+    script.write_text(HAND_FORMATTED, encoding="utf-8")
+    loaded = read(script)
+    script.write_text(HAND_FORMATTED.replace("Goodbye.", "Bye now."), encoding="utf-8")  # a git pull
+    with pytest.raises(ChangedOnDisk, match="changed on disk since it was opened"):
+        save(loaded, {("intro", "en"): "Hello."}, tmp_path / "cache")
+    assert "Bye now." in script.read_text(encoding="utf-8") and "Hello." not in script.read_text(encoding="utf-8")
+
+
+def test_a_save_that_breaks_a_rule_writes_nothing(tmp_path):
+    from guide.errors import ScriptError
+    from guide.studio.saving import read, save, versions
+
+    script = tmp_path / "hand.yaml"
+    script.write_text(HAND_FORMATTED, encoding="utf-8")
+    loaded = read(script)
+    with pytest.raises(ScriptError, match="unknown markup"):
+        save(loaded, {("intro", "en"): "Rest [sigh] now."}, tmp_path / "cache")
+    assert script.read_text(encoding="utf-8") == HAND_FORMATTED and not versions(tmp_path / "cache", script)
+
+
+def test_the_history_keeps_the_last_twenty_versions(tmp_path):
+    from guide.studio.saving import KEEP, read, save, versions
+
+    script = tmp_path / "hand.yaml"
+    script.write_text(HAND_FORMATTED, encoding="utf-8")
+    loaded = read(script)
+    for n in range(KEEP + 3):
+        loaded = save(loaded, {("outro", "en"): f"Goodbye {n}."}, tmp_path / "cache").loaded
+    kept = versions(tmp_path / "cache", script)
+    assert len(kept) == KEEP
+    assert "Goodbye 21." in kept[-1].read_text(encoding="utf-8")

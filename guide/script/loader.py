@@ -278,6 +278,26 @@ def load_script(
     limits = limits or Limits.from_env()
     path = Path(path)
     source = read_text_file(path, "script", limits.script_bytes, ENVIRONMENT["script_bytes"])
+    return load_source(source, path, check_voice, allow_missing, limits)
+
+
+def load_source(
+    source: str,
+    path: str | Path,
+    check_voice: VoiceChecker | None = None,
+    allow_missing: bool = False,
+    limits: Limits | None = None,
+) -> Script:
+    """Validate script text not yet written to `path` (an edit about to be saved), as :func:`load_script`
+    would validate it there: files it names are looked for beside `path`.
+
+    Raises:
+        ScriptError: the script has problems (all of them, with lines).
+    """
+    limits = limits or Limits.from_env()
+    path = Path(path)
+    if len(source.encode("utf-8")) > limits.script_bytes:
+        raise ScriptError([Problem(path, None, f"script larger than {limits.script_bytes:,} bytes ({ENVIRONMENT['script_bytes']} raises the limit)")])
     root = compose_yaml(source, path, limits)
     return _Reader(path, check_voice, allow_missing, limits).script(root)
 
