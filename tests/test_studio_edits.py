@@ -202,3 +202,37 @@ def test_the_history_keeps_the_last_twenty_versions(tmp_path):
     kept = versions(tmp_path / "cache", script)
     assert len(kept) == KEEP
     assert "Goodbye 21." in kept[-1].read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- #
+# The page's view: every text side by side, each sentence's state
+# --------------------------------------------------------------------------- #
+
+
+def test_the_view_shows_recorded_changed_and_to_translate(small_build, tmp_path, registry):
+    import shutil
+
+    from guide.builder import load, resolve_voices
+    from guide.cache import TakeCache
+    from guide.studio.view import CHANGED, RECORDED, TO_TRANSLATE, guide_view
+
+    root = tmp_path / "copy"
+    shutil.copytree(small_build, root, symlinks=True)
+    path = root / "small.yaml"
+    script = load(path, registry)
+    cache = TakeCache(root / "cache")
+    view = guide_view(script, resolve_voices(script, registry), cache)
+    assert {(v.name, v.lang) for v in view} == {(name, lang) for name, _ in script.texts() for lang in script.languages}
+    assert all(v.state == RECORDED for v in view), [(v.name, v.lang, v.state) for v in view if v.state != RECORDED]
+    assert all(v.rtl == (v.lang == "ar") for v in view)
+
+    # One answer edited and one translation emptied: that answer is "changed", the emptied one "to translate".
+    from guide.studio.saving import read, save
+
+    saved = save(read(path), {("faq[0].answer", "en"): "A brand new answer.", ("outro", "ar"): ""}, tmp_path / "history")
+    script = saved.script
+    view = {(v.name, v.lang): v for v in guide_view(script, resolve_voices(script, registry), cache, {("en", "A brand new answer."): ["heard wrong"]})}
+    assert view[("faq[0].answer", "en")].state == CHANGED
+    assert view[("faq[0].answer", "en")].sentences[0].flags == ("heard wrong",)
+    assert view[("outro", "ar")].state == TO_TRANSLATE
+    assert sum(v.state == CHANGED for v in view.values()) == 1

@@ -1,4 +1,10 @@
-"""`guide studio`: clinic staff edit, hear and rebuild a guide in the browser (issue 19).
+"""`guide studio`: clinic staff edit, hear and rebuild a guide in the browser (issue 19), built over the library.
 
-:mod:`.edits` changes a script's texts in place, every other character kept.
+- :mod:`.edits`: change a script's texts in place, every other character kept.
+- :mod:`.saving`: a save refused over a change on disk, checked like ``guide check``, atomic,
+  with the last versions kept in the cache and undo.
+- :mod:`.view`: every text of a guide side by side, each sentence recorded, changed or to translate,
+  with proof's flags.
+
+The web app itself (server, page, build progress) is still to come.
 """
