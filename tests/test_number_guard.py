@@ -113,8 +113,6 @@ def test_json_schema_accepts_the_marked_entry():
 @pytest.mark.slow
 def test_proof_flags_a_marked_sentence_first_and_exits_1(tmp_path):
     """The {"30": "13"} case end to end: marked, it builds; proof flags that sentence first and exits 1."""
-    from .test_proof import needs_recogniser  # noqa: F401 - the same skip reason
-
     pytest.importorskip("faster_whisper", reason="guide proof needs the proof extra: pip install -e '.[proof]'")
     script = tmp_path / "sun.yaml"
     script.write_text(MARKED, encoding="utf-8")

@@ -158,7 +158,9 @@ def test_a_save_writes_the_edit_and_keeps_the_previous_version(tmp_path, registr
     script.write_text(original, encoding="utf-8")
     cache = tmp_path / "cache"
     loaded = read(script)
-    saved = save(loaded, {("faq[0].answer", "en"): "Every 3 to 6 months."}, cache, registry.check_voice)
+    unchanged = text_places(original)[("faq[0].answer", "ar")].value
+    saved = save(loaded, {("faq[0].answer", "en"): "Every 3 to 6 months.", ("faq[0].answer", "ar"): unchanged}, cache, registry.check_voice)
+    assert saved.changed == (("faq[0].answer", "en"),)  # a text given as it was is not a change
     assert script.read_text(encoding="utf-8") == saved.loaded.text != original
     assert saved.script.faq[0].answer.by_lang["en"] == "Every 3 to 6 months."
     assert [p.read_text(encoding="utf-8") for p in versions(cache, script)] == [original]

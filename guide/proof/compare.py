@@ -42,6 +42,9 @@ figure says more about the recogniser than about the voice.
 FALLBACK_MAX_MISS = 0.3
 """The bar for a language not in :data:`DEFAULT_MAX_MISS`."""
 
+NUMBER_NOT_HEARD = "number not heard as written"
+"""How the flag of a number the recogniser did not hear as written starts (``guide proof`` exits 1 for it)."""
+
 REPEATED = 2
 """A written word the recogniser hears as the same other word this many times is reported with a lexicon fix."""
 
@@ -352,7 +355,7 @@ def flags(ref: Reference, result: Score, max_miss: float, said_otherwise: Iterab
         heard = heard_for(result, item.words) or "nothing"
         expected = " ".join(ref.words[item.words[0] : item.words[1]])
         if item.kind == "number":
-            out.append(f"number not heard as written: '{item.written}' ({expected}) heard as '{heard}'")
+            out.append(f"{NUMBER_NOT_HEARD}: '{item.written}' ({expected}) heard as '{heard}'")
         else:
             out.append(f"lexicon word '{item.written}' (said as '{item.said_as}') heard as '{heard}'")
     unexplained = len(result.missed - explained)

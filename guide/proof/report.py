@@ -8,16 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .compare import Mishearing, unit_of
+from .compare import NUMBER_NOT_HEARD, Mishearing, unit_of
 
 ARABIC_NOTE = (
     "Arabic is measured in characters by Whisper base, which understands synthetic Arabic poorly: "
     "most of this figure is the recogniser's, not the voice's. A larger Whisper (--model FOLDER) tells more."
 )
-
-
-NUMBER_NOT_HEARD = "number not heard as written"
-"""How the flag of a number the recogniser did not hear as written starts (:func:`.compare.flags`)."""
 
 
 @dataclass

@@ -31,13 +31,18 @@ class NumberCheck:
     """Every ``numbers differ`` marker, with the sentences it changes."""
 
 
-def _where(script: Script, cause: Cause, text_line: int) -> tuple[str, int]:
+def _where(script: Script, cause: Cause, text_line: int) -> tuple[Path, int]:
     """The file and line where a cause is written: its lexicon entry's, or the text's."""
     if cause.kind == "lexicon":
         source = script.lexicon_sources.get((cause.lang, cause.written))
         if source is not None:
-            return str(source.path), source.line
-    return str(script.path), text_line
+            return source.path, source.line
+    return script.path, text_line
+
+
+def _lexicon_marker(lang: str, word: str, said: str) -> str:
+    """A marked lexicon entry as ``guide check`` lists it."""
+    return f'lexicon {lang} "{word}": "{said}" (numbers_differ: true)'
 
 
 def _problem(script: Script, line: int, found: Difference) -> Problem:
@@ -58,13 +63,12 @@ def check_numbers(script: Script) -> NumberCheck:
     frontend = FrontEnd(code_switch=script.code_switch, lexicon=script.lexicon)
     marked = frozenset(key for key, source in script.lexicon_sources.items() if source.numbers_differ)
     problems: list[Problem] = []
-    # marker -> (file, line, lang, sentences)
-    uses: dict[tuple[str, int, str, str], list[ChangedSentence]] = {}
-    for key, source in script.lexicon_sources.items():
+    # (file, line, language, marker) -> the sentences it changes
+    uses: dict[tuple[Path, int, str, str], list[ChangedSentence]] = {}
+    for (lang, word), source in script.lexicon_sources.items():
         if source.numbers_differ:
-            lang, word = key
             said = script.lexicon.get(lang, {}).get(word, "")
-            uses.setdefault((str(source.path), source.line, lang, f'lexicon {lang} "{word}": "{said}" (numbers_differ: true)'), [])
+            uses.setdefault((source.path, source.line, lang, _lexicon_marker(lang, word, said)), [])
     seen: set[tuple[int, str]] = set()
     for _, text in script.texts():
         for lang in script.languages:
@@ -75,7 +79,7 @@ def check_numbers(script: Script) -> NumberCheck:
             line = text.line_of(lang)
             for token in markup.parse(source) if "|" in source else ():
                 if isinstance(token, markup.Span) and token.numbers_differ:
-                    uses.setdefault((str(script.path), line, lang, "{" + f"{token.shown}|{token.spoken}|numbers differ" + "}"), [])
+                    uses.setdefault((script.path, line, lang, "{" + f"{token.shown}|{token.spoken}|numbers differ" + "}"), [])
             for found in differences(source, lang, frontend, marked):
                 if not found.allowed:
                     problems.append(_problem(script, line, found))
@@ -84,14 +88,10 @@ def check_numbers(script: Script) -> NumberCheck:
                 record = ChangedSentence(lang, found.shown, found.said, found.change(), tuple(map(str, lost)), tuple(map(str, added)))
                 for cause in found.causes:
                     path, at = _where(script, cause, line)
-                    name = (
-                        f'lexicon {cause.lang} "{cause.written}": "{cause.said}" (numbers_differ: true)'
-                        if cause.kind == "lexicon"
-                        else str(cause)
-                    )
+                    name = _lexicon_marker(cause.lang, cause.written, cause.said) if cause.kind == "lexicon" else str(cause)
                     uses.setdefault((path, at, cause.lang if cause.kind == "lexicon" else lang, name), []).append(record)
     exceptions = tuple(
-        NumberException(Path(path), line, name, lang, tuple(dict.fromkeys(sentences)))
-        for (path, line, lang, name), sentences in sorted(uses.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][3]))
+        NumberException(path, line, name, lang, tuple(dict.fromkeys(sentences)))
+        for (path, line, lang, name), sentences in sorted(uses.items(), key=lambda kv: (str(kv[0][0]), kv[0][1], kv[0][3]))
     )
     return NumberCheck(tuple(problems), exceptions)

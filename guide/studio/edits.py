@@ -14,7 +14,6 @@ nothing is written anywhere.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from dataclasses import dataclass
@@ -169,7 +168,7 @@ def edit_texts(source: str, edits: Mapping[TextKey, str], languages: tuple[str, 
     unknown = [f"{name}.{lang}" for name, lang in edits if (name, lang) not in places]
     if unknown:
         raise EditError(f"no such text to edit: {', '.join(unknown)} (add it to the script first)")
-    expected = copy.deepcopy(yaml.safe_load(source))
+    expected = yaml.safe_load(source)
     chosen: dict[TextKey, str] = {}
     for key, text in edits.items():
         place = places[key]

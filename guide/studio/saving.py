@@ -26,7 +26,7 @@ from ..errors import InputError
 from ..publish.files import write_text
 from ..script.loader import VoiceChecker, load_source, read_text_file
 from ..script.model import Script
-from .edits import TextKey, edit_texts
+from .edits import TextKey, edit_texts, text_places
 
 __all__ = ["KEEP", "ChangedOnDisk", "Loaded", "Saved", "read", "save", "undo", "history_folder", "versions"]
 
@@ -126,9 +126,10 @@ def save(
     script = load_source(text, loaded.path, check_voice, allow_missing=allow_missing)
     if text == current.text:
         return Saved(current, script, (), None)
+    before = text_places(current.text, languages)
+    changed = tuple(key for key, new in edits.items() if before[key].value != new)
     kept = _keep(cache, loaded.path, current.text)
     write_text(loaded.path, text)
-    changed = tuple(key for key in edits)
     return Saved(Loaded(loaded.path, text, _sha256(text)), script, changed, kept)
 
 

@@ -106,13 +106,3 @@ def guide_view(
             out.append(TextView(name, lang, source, text.line_of(lang), rtl, state, sentences))
     return out
 
-
-def proof_flags_of(report: Mapping[str, object]) -> dict[tuple[str, str], list[str]]:
-    """Proof's flags by (language, sentence) from ``guide proof --json``'s output."""
-    out: dict[tuple[str, str], list[str]] = {}
-    languages = report.get("languages") if isinstance(report, Mapping) else None
-    for lang, block in (languages or {}).items():  # type: ignore[union-attr]
-        for sentence in (block or {}).get("sentences") or []:
-            if sentence.get("flags"):
-                out[sentence_key(lang, str(sentence.get("text", "")))] = [str(f) for f in sentence["flags"]]
-    return out

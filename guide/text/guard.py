@@ -30,7 +30,7 @@ from . import markup
 from .frontend import FrontEnd, Run, sentence_tokens, spoken_parts
 from .lexicon import entries_for, matches
 from .numbers import speakable
-from .quantities import Quantity, describe, difference, quantities
+from .quantities import Quantity, describe, difference, quantities, same_quantities
 
 __all__ = ["Cause", "Difference", "differences", "said_quantities"]
 
@@ -148,7 +148,7 @@ def _neutral(lang: str, key: str, said: str) -> bool:
 
 def _changes(written: str, said: str, lang: str) -> bool:
     """Whether saying `said` for `written`, alone, in `lang`, says other quantities."""
-    return sorted(quantities(speakable(written, lang), lang)) != sorted(quantities(speakable(said, lang), lang))
+    return not same_quantities(quantities(speakable(written, lang), lang), quantities(speakable(said, lang), lang))
 
 
 def differences(
@@ -180,7 +180,7 @@ def differences(
         actual = spoken_parts(sentence, lang, frontend)
         spoken = said_quantities(actual)
         written = said_quantities(spoken_parts([_as_written(t) for t in sentence], lang, plain_frontend))
-        if sorted(spoken) == sorted(written):
+        if same_quantities(spoken, written):
             continue
         candidates = [
             Cause("markup", t.lang or lang, t.shown, t.spoken, t.numbers_differ, _changes(t.shown, t.spoken, t.lang or lang))
