@@ -16,7 +16,7 @@ import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -124,6 +124,30 @@ class BuildResult:
     @property
     def manifest(self) -> Path:
         return self.folder / MANIFEST
+
+
+def warnings(result: BuildResult) -> list[str]:
+    """What a listener would notice, in words: a hard-to-understand voice, takes spoken by a fallback,
+    sentences said with other numbers than written (the CLI and the studio show the same)."""
+    out = list(dict.fromkeys(c.warning for c in result.voices if c.warning))
+    if result.fallbacks:
+        first = result.fallbacks[0]
+        shown = "; ".join(f'"{s.text[:50]}"' for s in result.fallbacks[:3])
+        more = f" and {len(result.fallbacks) - 3} more" if len(result.fallbacks) > 3 else ""
+        out.append(
+            f"{len(result.fallbacks)} take(s) were spoken by the fallback voice {first.fallback} because "
+            f"{first.voice} failed: {first.reason.split('. ')[0]}. The takes: {shown}{more}. The next build tries {first.voice} again."
+        )
+        if first.fallback.startswith("espeak:ar") and ARABIC_BY_ESPEAK not in out:
+            out.append(ARABIC_BY_ESPEAK)
+    changing = [e for e in result.script.number_exceptions if e.sentences]
+    if changing:
+        where = ", ".join(f"{e.path.name}:{e.line}" for e in changing[:3]) + (" …" if len(changing) > 3 else "")
+        out.append(
+            f"{sum(len(e.sentences) for e in changing)} sentence(s) are said with other numbers than are written, "
+            f"allowed by 'numbers differ' at {where}; guide check lists them, guide proof flags them"
+        )
+    return out
 
 
 def load(path: str | Path, registry: EngineRegistry | None = None, *, allow_missing: bool = False) -> Script:
@@ -335,9 +359,14 @@ def build(
     jobs: int | None = None,
     cache_folder: str | Path | None = None,
     base_url: str | None = None,
+    on_take: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build the script at `path` into ``<out>/<id>/``: record what the cache lacks,
-    encode what changed, and leave everything else untouched."""
+    encode what changed, and leave everything else untouched.
+
+    `progress(done, total)` and `on_take(key)` are called as each take is stored; either may
+    raise to stop the build (the studio's cancel): takes already recorded stay in the cache,
+    nothing in the output folder changes, and the next build resumes from there."""
     started = time.monotonic()
     jobs = jobs or default_jobs()
     if jobs < 1:
@@ -354,7 +383,9 @@ def build(
         folder.mkdir(parents=True, exist_ok=True)
         staging = staging_folder(folder)
         try:
-            encoded, fallbacks, pieces_made = _record_and_encode(work, registry, cache, staging, jobs, progress, folder, old_entries(manifest))
+            encoded, fallbacks, pieces_made = _record_and_encode(
+                work, registry, cache, staging, jobs, progress, folder, old_entries(manifest), on_take
+            )
             changed = _publish(staging, folder, work, encoded, manifest, tool)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -425,6 +456,7 @@ def _record_and_encode(
     progress: Progress | None,
     folder: Path,
     previous: Mapping[str, dict],
+    on_take: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, dict], list[Substitution], int]:
     """Record the missing takes, encode every track that must be and every bridge piece the
     cache lacks, then join each full guide that must be from its pieces' frames, into `staging`.
@@ -511,6 +543,8 @@ def _record_and_encode(
                 missing[name].discard(key)
                 if not missing[name]:
                     start(name)
+            if on_take is not None:
+                on_take(key)
 
         for name, keys in missing.items():
             if not keys:

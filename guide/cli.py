@@ -12,7 +12,6 @@ import click
 from . import __version__, builder
 from .audio.ffmpeg import use_ffmpeg
 from .engines import ENGINE_NAMES, EngineRegistry, go_offline
-from .builder import ARABIC_BY_ESPEAK
 from .errors import GuideError, InputError
 from .planner import Pause
 from .proof.command import proof as proof_command
@@ -195,29 +194,8 @@ def _summary(result: builder.BuildResult) -> None:
 
 def _warnings(result: builder.BuildResult) -> None:
     """What a listener would notice: a hard-to-understand voice, takes spoken by a fallback."""
-    warned = {c.warning for c in result.voices if c.warning}
-    for warning in warned:
+    for warning in builder.warnings(result):
         click.echo(f"warning: {warning}", err=True)
-    if result.fallbacks:
-        first = result.fallbacks[0]
-        shown = "; ".join(f'"{s.text[:50]}"' for s in result.fallbacks[:3])
-        more = f" and {len(result.fallbacks) - 3} more" if len(result.fallbacks) > 3 else ""
-        click.echo(
-            f"warning: {len(result.fallbacks)} take(s) were spoken by the fallback voice {first.fallback} because "
-            f"{first.voice} failed: {first.reason.split('. ')[0]}. The takes: {shown}{more}. The next build tries {first.voice} again.",
-            err=True,
-        )
-        if first.fallback.startswith("espeak:ar") and ARABIC_BY_ESPEAK not in warned:
-            click.echo(f"warning: {ARABIC_BY_ESPEAK}", err=True)
-    exceptions = result.script.number_exceptions
-    changing = [e for e in exceptions if e.sentences]
-    if changing:
-        where = ", ".join(f"{e.path.name}:{e.line}" for e in changing[:3]) + (" …" if len(changing) > 3 else "")
-        click.echo(
-            f"warning: {sum(len(e.sentences) for e in changing)} sentence(s) are said with other numbers than are written, "
-            f"allowed by 'numbers differ' at {where}; guide check lists them, guide proof flags them",
-            err=True,
-        )
 
 
 @main.command("plan")
@@ -506,3 +484,46 @@ def doctor(out: Path, cache_dir: Path | None, voices_dir: tuple[Path, ...], as_j
 
 
 main.add_command(proof_command)
+
+
+@main.command()
+@offline_option
+@click.argument("scripts", required=False, type=click.Path(path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port to listen on; 0 picks a free one.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. Anything but this machine's own lets others on the network reach the studio.")
+@click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("audio_out"), show_default=True, help="Output folder of builds.")
+@click.option("--base-url", help="Where the guide folder will be published (podcast feed URLs); overrides the script's base_url.")
+@cache_dir_option
+@voices_dir_option
+def studio(
+    scripts: Path | None, port: int, host: str, no_browser: bool, out: Path, base_url: str | None,
+    cache_dir: Path | None, voices_dir: tuple[Path, ...],
+) -> None:
+    """Edit, hear and build the guides in SCRIPTS (a script, or a folder; default: scripts/) in the browser.
+
+    Prints the studio's address, with a one-time login token, on a line of its own; Ctrl-C stops it.
+    """
+    from .studio.server import Studio, open_browser
+    from .studio.workspace import Workspace
+
+    folder = scripts or SCRIPTS_DIR
+    if not folder.exists():
+        raise InputError(f"{folder}: no such script or folder (guide init ARTICLE writes a first script into {SCRIPTS_DIR}/)")
+    workspace = Workspace(folder, out, cache_dir, _registry(voices_dir), base_url)
+    running = Studio(workspace, host, port)
+    if running.exposed:
+        click.echo(
+            f"warning: listening on {host}: other machines on the network can reach the studio "
+            "(each still needs the token below)", err=True,
+        )
+    url = running.login_url()
+    click.echo(f"guide studio: editing {folder}; open this address (its token works once), Ctrl-C to stop:")
+    click.echo(url)
+
+    def started() -> None:
+        if not no_browser:
+            open_browser(url)
+
+    running.serve(started)
+    click.echo("guide studio stopped.")

@@ -64,3 +64,21 @@ def _dangling_link(folder: Path) -> Path | None:
         if place.is_symlink() and not place.exists():
             return place
     return None
+
+
+def held_elsewhere(folder: Path) -> bool:
+    """Whether another process is building into `folder` now (the studio shows a CLI build, never races it).
+
+    Only asks: the lock is taken and dropped at once, and nothing is created.
+    """
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing drops a lock taken just now
+    return False

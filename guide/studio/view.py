@@ -15,6 +15,7 @@ Proof's flags for a sentence (by language and written text) come with it, and wh
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
@@ -26,7 +27,7 @@ from ..text.codeswitch import script_of
 from ..text.frontend import FrontEnd
 from ..text.guard import sentence_key
 
-__all__ = ["SentenceView", "TextView", "guide_view", "RECORDED", "CHANGED", "TO_TRANSLATE"]
+__all__ = ["SentenceView", "TextView", "guide_view", "address_of", "addresses", "RECORDED", "CHANGED", "TO_TRANSLATE"]
 
 RECORDED = "recorded"
 CHANGED = "changed"
@@ -48,6 +49,9 @@ class SentenceView:
 
     flags: tuple[str, ...] = ()
     """Proof's flags, in words."""
+
+    heard: str = ""
+    """What proof heard, when it flagged the sentence."""
 
 
 @dataclass(frozen=True)
@@ -75,23 +79,53 @@ class TextView:
     sentences: tuple[SentenceView, ...] = field(default_factory=tuple)
     """Its sentences."""
 
+    address: str = ""
+    """Its stable address in the page and the API: ``faq/how-long/answer/ar`` (see :func:`address_of`)."""
+
+
+_NAME_PART = re.compile(r"(\w+)(?:\[(\d+)\])?")
+
+
+def address_of(script: Script, name: str, lang: str) -> str:
+    """A text's address, stable while items keep their ids: ``sections[1].body[2]`` of section
+    ``risks`` in Arabic is ``sections/risks/body/2/ar``; ``faq[0].answer`` is ``faq/<its id>/answer/<lang>``."""
+    parts: list[str] = []
+    for match in _NAME_PART.finditer(name):
+        word, index = match.group(1), match.group(2)
+        parts.append(word)
+        if index is not None:
+            i = int(index)
+            items = {"sections": script.sections, "faq": script.faq}.get(word)
+            parts.append(items[i].id if items is not None else str(i))
+    return "/".join([*parts, lang])
+
+
+def addresses(script: Script) -> dict[str, tuple[str, str]]:
+    """Every text's address -> (its name, its language): what a save or a preview names."""
+    return {address_of(script, name, lang): (name, lang) for name, _ in script.texts() for lang in script.languages}
+
 
 def guide_view(
     script: Script,
     voices: Mapping[str, VoiceRef],
     cache: TakeCache,
     proof_flags: Mapping[tuple[str, str], Sequence[str]] | None = None,
+    proof_heard: Mapping[tuple[str, str], str] | None = None,
 ) -> list[TextView]:
-    """Every text of `script`, in reading order and in each of its languages, with each sentence's state."""
+    """Every text of `script`, in reading order and in each of its languages, with each sentence's state.
+
+    `proof_flags` and `proof_heard` are by ``sentence_key(lang, text)``: the last proof's flags and what it heard."""
     frontend = FrontEnd(code_switch=script.code_switch, lexicon=script.lexicon)
     flags = proof_flags or {}
+    heard = proof_heard or {}
     out: list[TextView] = []
     for name, text in script.texts():
         for lang in script.languages:
             source = text.by_lang.get(lang, "")
             rtl = script_of(lang) == "arabic"
+            address = address_of(script, name, lang)
             if not source:
-                out.append(TextView(name, lang, "", text.line_of(lang), rtl, TO_TRANSLATE))
+                out.append(TextView(name, lang, "", text.line_of(lang), rtl, TO_TRANSLATE, (), address))
                 continue
             sentences = tuple(
                 SentenceView(
@@ -99,10 +133,11 @@ def guide_view(
                     RECORDED if all(cache.has(take.key) for take in sentence.takes) else CHANGED,
                     tuple(take.key for take in sentence.takes),
                     tuple(flags.get(sentence_key(lang, sentence.text), ())),
+                    heard.get(sentence_key(lang, sentence.text), ""),
                 )
                 for sentence in plan_sentences(source, lang, voices, frontend)
             )
             state = CHANGED if any(s.state == CHANGED for s in sentences) else RECORDED
-            out.append(TextView(name, lang, source, text.line_of(lang), rtl, state, sentences))
+            out.append(TextView(name, lang, source, text.line_of(lang), rtl, state, sentences, address))
     return out
 

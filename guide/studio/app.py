@@ -1,0 +1,223 @@
+"""The studio's web app: the page, its assets and the JSON API under ``/api/``, over a :class:`Workspace`.
+
+Every route is behind :class:`guide.studio.security.Guard`. Scripts are named by id and texts by
+address (``faq/how-long/answer/ar``); no route takes a file path, and the only files served are
+the page's own assets (a fixed list) and the files of a built guide (its player), checked to be
+inside the guide's output folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from importlib import resources
+from typing import Any, AsyncIterator
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from ..errors import GuideError, InputError
+from ..script.limits import Limits
+from .security import BodyTooLarge, Guard, Sessions
+from .workspace import Refused, UnknownScript, UnknownText, Workspace
+
+__all__ = ["create_app", "Wakeup"]
+
+ASSETS = {"studio.js": "text/javascript; charset=utf-8", "studio.css": "text/css; charset=utf-8"}
+"""The page's own files, by the name the page asks for (nothing else is served from the package)."""
+
+KEEPALIVE = 15.0
+"""Seconds between comments on an idle event stream (keeps proxies and the browser from closing it)."""
+
+SECURITY_HEADERS = {
+    "content-security-policy": (
+        "default-src 'self'; media-src 'self' blob:; img-src 'self' data:; style-src 'self'; "
+        "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+}
+
+
+class Wakeup:
+    """Wakes the event streams (in the server's loop) when a job changes (in its own thread)."""
+
+    def __init__(self) -> None:
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._event: asyncio.Event | None = None
+
+    def bind(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self._event = asyncio.Event()
+
+    def ring(self) -> None:
+        """Thread-safe."""
+        if self.loop is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self._ring)
+
+    def _ring(self) -> None:
+        if self._event is not None:
+            self._event.set()
+            self._event = asyncio.Event()
+
+    async def wait(self, timeout: float) -> bool:
+        """True when rung within `timeout` seconds."""
+        if self._event is None:
+            self.bind()
+        try:
+            await asyncio.wait_for(self._event.wait(), timeout)  # type: ignore[union-attr]
+        except TimeoutError:
+            return False
+        return True
+
+
+def _page(csrf: str) -> str:
+    html = resources.files("guide.studio").joinpath("studio.html").read_text(encoding="utf-8")
+    return html.replace("{{csrf}}", csrf)
+
+
+def _status(exc: GuideError) -> int:
+    if isinstance(exc, Refused):
+        return exc.status
+    if isinstance(exc, (UnknownScript, UnknownText)):
+        return 404
+    if isinstance(exc, InputError):
+        return 422
+    return 500
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    try:
+        data = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError):
+        raise InputError("the request is not JSON") from None
+    if not isinstance(data, dict):
+        raise InputError("the request must be a JSON object")
+    return data
+
+
+def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0.0.1") -> Guard:
+    """The studio as an ASGI app (Starlette behind the guard)."""
+    wakeup = Wakeup()
+    workspace.on_event = wakeup.ring
+
+    async def call(function: Any, *args: Any) -> Any:
+        # Library calls read files, record speech and run ffmpeg: off the event loop.
+        return await asyncio.to_thread(function, *args)
+
+    async def page(request: Request) -> Response:
+        return Response(_page(request.scope["state"]["csrf"]), media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
+
+    async def asset(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in ASSETS:
+            return JSONResponse({"error": "not found"}, 404)
+        body = resources.files("guide.studio").joinpath(name).read_bytes()
+        return Response(body, media_type=ASSETS[name], headers=SECURITY_HEADERS)
+
+    async def scripts(request: Request) -> Response:
+        found = await call(workspace.scripts)
+        return JSONResponse({"scripts": [{"id": script_id, "file": path.name} for script_id, path in found.items()]})
+
+    async def document(request: Request) -> Response:
+        return JSONResponse(await call(workspace.document, request.path_params["id"]))
+
+    async def save(request: Request) -> Response:
+        body = await _json_body(request)
+        texts = body.get("texts")
+        if not isinstance(texts, dict):
+            raise InputError("'texts' must map text addresses to their new texts")
+        return JSONResponse(await call(workspace.save, request.path_params["id"], str(body.get("version", "")), texts))
+
+    async def undo(request: Request) -> Response:
+        body = await _json_body(request)
+        return JSONResponse(await call(workspace.undo, request.path_params["id"], str(body.get("version", ""))))
+
+    async def preview(request: Request) -> Response:
+        body = await _json_body(request)
+        index = body.get("sentence", 0)
+        text = body.get("text")
+        if not isinstance(index, int) or isinstance(index, bool):
+            raise InputError("'sentence' must be a whole number")
+        if text is not None and not isinstance(text, str):
+            raise InputError("'text' must be a string")
+        if text is not None and len(text) > Limits().text_chars:
+            raise InputError(f"the text is longer than {Limits().text_chars:,} characters")
+        wav, about = await call(workspace.preview, request.path_params["id"], str(body.get("path", "")), index, text)
+        about_header = quote(json.dumps(about, ensure_ascii=False))
+        return Response(wav, media_type="audio/wav", headers={"x-guide-about": about_header, "cache-control": "no-store"})
+
+    async def build(request: Request) -> Response:
+        job = await call(workspace.start_build, request.path_params["id"])
+        return JSONResponse(job.snapshot(), 202)
+
+    async def proof(request: Request) -> Response:
+        job = await call(workspace.start_proof, request.path_params["id"])
+        return JSONResponse(job.snapshot(), 202)
+
+    async def cancel(request: Request) -> Response:
+        workspace.path_of(request.path_params["id"])
+        return JSONResponse({"cancelled": workspace.cancel(request.path_params["id"])})
+
+    async def events(request: Request) -> Response:
+        script_id = request.path_params["id"]
+        workspace.path_of(script_id)
+
+        async def stream():  # noqa: ANN202 - an async generator of SSE lines
+            last = None
+            while True:
+                state = workspace.job_state(script_id)
+                seen = None if state is None else {k: v for k, v in state.items() if k not in ("seconds", "seconds_left")}
+                if seen != last or (state is not None and state["state"] == "running"):
+                    last = seen
+                    yield f"event: job\ndata: {json.dumps(state, ensure_ascii=False)}\n\n"
+                if not await wakeup.wait(KEEPALIVE):
+                    yield ": still here\n\n"
+
+        return StreamingResponse(stream(), media_type="text/event-stream", headers={"cache-control": "no-store", "x-accel-buffering": "no"})
+
+    async def guide_file(request: Request) -> Response:
+        path = await call(workspace.player_file, request.path_params["id"], request.path_params["file"])
+        return FileResponse(path, headers={"cache-control": "no-store", "x-content-type-options": "nosniff"})
+
+    async def guide_error(request: Request, exc: Exception) -> Response:
+        if not isinstance(exc, GuideError):  # registered for GuideError only
+            raise exc
+        return JSONResponse({"error": exc.format_message(), "fields": getattr(exc, "fields", [])}, _status(exc))
+
+    async def too_large(request: Request, exc: Exception) -> Response:
+        return JSONResponse({"error": "the request is too large"}, 413)
+
+    routes = [
+        Route("/", page),
+        Route("/assets/{name}", asset),
+        Route("/api/scripts", scripts),
+        Route("/api/scripts/{id}", document),
+        Route("/api/scripts/{id}/save", save, methods=["POST"]),
+        Route("/api/scripts/{id}/undo", undo, methods=["POST"]),
+        Route("/api/scripts/{id}/preview", preview, methods=["POST"]),
+        Route("/api/scripts/{id}/build", build, methods=["POST"]),
+        Route("/api/scripts/{id}/proof", proof, methods=["POST"]),
+        Route("/api/scripts/{id}/cancel", cancel, methods=["POST"]),
+        Route("/api/scripts/{id}/events", events),
+        Route("/guides/{id}/{file:path}", guide_file),
+    ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        wakeup.bind()
+        yield
+        await asyncio.to_thread(workspace.stop)
+
+    starlette = Starlette(
+        routes=routes,
+        exception_handlers={GuideError: guide_error, BodyTooLarge: too_large},
+        lifespan=lifespan,
+    )
+    limits = Limits()
+    return Guard(starlette, sessions, bind_host, max_body=limits.script_bytes + 100_000)

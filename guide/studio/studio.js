@@ -1,0 +1,315 @@
+// guide studio's page: edit, hear and build a guide. No framework and no build step; every change goes to
+// the JSON API under /api/ with the page's CSRF token (the server checks it and the Origin).
+"use strict";
+
+const CSRF = document.querySelector('meta[name="csrf-token"]').content;
+const $ = (selector) => document.querySelector(selector);
+const state = { id: null, doc: null, dirty: new Map(), events: null, job: null, lastJob: null };
+
+const LANG_NAMES = { en: "English", ar: "العربية" };
+
+function label(name) {
+  // "faq[2].answer" -> "Answer"; the item's heading says which one.
+  const last = name.split(".").pop().replace(/\[\d+\]/, "");
+  return { title: "Title", intro: "Introduction", outro: "Closing words", question: "Question", answer: "Answer",
+           body: "Paragraph", bullets: "Bullet" }[last] || last;
+}
+
+function itemOf(name) {
+  const match = name.match(/^(sections|faq)\[(\d+)\]/);
+  if (match) return `${match[1]}[${match[2]}]`;
+  return name;
+}
+
+function itemHeading(item, texts) {
+  const title = texts.find((t) => t.name === `${item}.title` || t.name === `${item}.question`);
+  const number = item.match(/\[(\d+)\]/);
+  const named = title && title.source ? `: ${title.source}` : "";
+  if (item.startsWith("sections")) return `Section ${Number(number[1]) + 1}${named}`;
+  if (item.startsWith("faq")) return `Question ${Number(number[1]) + 1}${named}`;
+  return { title: "Title", intro: "Introduction", outro: "Closing words" }[item] || item;
+}
+
+async function api(path, body) {
+  const options = body === undefined ? {} : {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-csrf-token": CSRF },
+    body: JSON.stringify(body),
+  };
+  const response = await fetch(path, options);
+  if (!response.ok) {
+    let data = {};
+    try { data = await response.json(); } catch (e) { data = { error: await response.text().catch(() => "") }; }
+    const error = new Error(data.error || `the studio answered ${response.status}`);
+    error.status = response.status;
+    error.fields = data.fields || [];
+    throw error;
+  }
+  return response;
+}
+
+function say(text, kind) {
+  const message = $("#message");
+  message.textContent = text;
+  message.className = kind || "";
+}
+
+function el(tag, attributes, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+function stateBadge(text) {
+  const names = { recorded: "recorded", changed: "changed since the last build", "to translate": "to translate" };
+  return el("span", { class: `state ${text.state.replace(" ", "-")}`, text: names[text.state] || text.state });
+}
+
+function renderSentences(text, list) {
+  list.replaceChildren();
+  text.sentences.forEach((sentence, index) => {
+    const flagged = sentence.flags.length > 0;
+    const button = el("button", {
+      type: "button", class: "play", "data-action": "play", "data-path": text.path, "data-sentence": String(index),
+      "aria-label": `Play sentence ${index + 1}${sentence.state === "changed" ? " (records it first)" : ""}`,
+    }, "▶");
+    const item = el("li", { class: flagged ? "flagged" : "", "data-sentence": String(index) }, button,
+      el("span", { lang: text.lang, dir: text.rtl ? "rtl" : "ltr", text: sentence.text }),
+      el("span", { class: "sstate", text: sentence.state === "changed" ? "(not recorded yet)" : "" }));
+    if (flagged) {
+      item.append(el("span", { class: "heard", text: `Proof: ${sentence.flags.join("; ")}` + (sentence.heard ? ` — heard: “${sentence.heard}”` : "") }));
+    }
+    list.append(item);
+  });
+}
+
+function render(doc) {
+  const main = $("#texts");
+  main.replaceChildren();
+  if (doc.problems) {
+    say("This script cannot be read: " + doc.problems.map((p) => p.message).join("; "), "bad");
+    return;
+  }
+  $("#voices").textContent = "Voices: " + doc.voices.map((v) => `${v.lang}: ${v.voice} (${v.why})`).join(" · ");
+  $('[data-action="proof"]').hidden = !doc.proof_available;
+  const player = $("#player");
+  player.hidden = !doc.player;
+  player.href = `/guides/${encodeURIComponent(doc.id)}/index.html`;
+  const items = [];
+  for (const text of doc.texts) {
+    const item = itemOf(text.name);
+    if (!items.includes(item)) items.push(item);
+  }
+  for (const item of items) {
+    const texts = doc.texts.filter((t) => itemOf(t.name) === item);
+    const headingId = `h-${item.replace(/\W/g, "-")}`;
+    const section = el("section", { class: "item", "aria-labelledby": headingId }, el("h2", { id: headingId, text: itemHeading(item, texts) }));
+    const names = [...new Set(texts.map((t) => t.name))];
+    for (const name of names) {
+      const row = el("div", { class: "langs" });
+      for (const text of texts.filter((t) => t.name === name)) {
+        const id = `t-${text.path.replace(/\W/g, "-")}`;
+        const errorId = `${id}-error`;
+        const area = el("textarea", {
+          id, "data-path": text.path, lang: text.lang, dir: text.rtl ? "rtl" : "ltr", "aria-describedby": errorId,
+          placeholder: text.state === "to translate" ? (text.rtl ? "اكتب الترجمة هنا" : "Write the translation here") : null,
+        });
+        area.value = state.dirty.has(text.path) ? state.dirty.get(text.path) : text.source;
+        if (state.dirty.has(text.path)) area.classList.add("dirty");
+        area.addEventListener("input", () => {
+          if (area.value === text.source) { state.dirty.delete(text.path); area.classList.remove("dirty"); }
+          else { state.dirty.set(text.path, area.value); area.classList.add("dirty"); }
+        });
+        const heading = el("label", { for: id }, `${label(text.name)} · ${LANG_NAMES[text.lang] || text.lang}`, stateBadge(text));
+        const list = el("ol", { class: "sentences", "aria-label": `Sentences of ${label(text.name)}, ${LANG_NAMES[text.lang] || text.lang}` });
+        renderSentences(text, list);
+        row.append(el("div", { class: "text", lang: text.lang, dir: text.rtl ? "rtl" : "ltr" }, heading, area,
+          el("p", { class: "error", id: errorId, "aria-live": "polite" }), list));
+      }
+      section.append(row);
+    }
+    main.append(section);
+  }
+}
+
+async function load(keepMessage) {
+  const response = await api(`/api/scripts/${encodeURIComponent(state.id)}`);
+  state.doc = await response.json();
+  render(state.doc);
+  if (!keepMessage && !state.doc.problems) say("");
+  showJob(state.doc.job);
+  if (state.doc.built_elsewhere) say("This guide is being built from the command line now; build here when it has finished.", "bad");
+}
+
+function clearErrors() {
+  document.querySelectorAll("textarea[aria-invalid]").forEach((a) => a.removeAttribute("aria-invalid"));
+  document.querySelectorAll(".error").forEach((e) => { e.textContent = ""; });
+}
+
+async function save() {
+  if (!state.doc || state.dirty.size === 0) { say("Nothing to save: no text was changed."); return; }
+  clearErrors();
+  const texts = Object.fromEntries(state.dirty);
+  try {
+    const response = await api(`/api/scripts/${encodeURIComponent(state.id)}/save`, { version: state.doc.version, texts });
+    const saved = await response.json();
+    state.dirty.clear();
+    say(saved.changed.length ? `Saved ${saved.changed.length} text(s).` : "Saved: nothing had changed.", "ok");
+    await load(true);
+  } catch (error) {
+    let placed = false;
+    for (const field of error.fields) {
+      const area = field.path && document.querySelector(`textarea[data-path="${CSS.escape(field.path)}"]`);
+      if (area) {
+        area.setAttribute("aria-invalid", "true");
+        document.getElementById(area.getAttribute("aria-describedby")).textContent = field.message;
+        if (!placed) area.focus();
+        placed = true;
+      }
+    }
+    say(`Not saved. ${error.message}`, "bad");
+  }
+}
+
+async function undo() {
+  if (!state.doc) return;
+  if (state.dirty.size && !confirm("Undo the last save? Your unsaved changes in the page will be lost.")) return;
+  try {
+    await api(`/api/scripts/${encodeURIComponent(state.id)}/undo`, { version: state.doc.version });
+    state.dirty.clear();
+    say("The previous version is back.", "ok");
+    await load(true);
+  } catch (error) { say(`Could not undo. ${error.message}`, "bad"); }
+}
+
+async function play(button) {
+  const path = button.dataset.path;
+  const index = Number(button.dataset.sentence);
+  const item = button.closest("li");
+  const body = { path, sentence: index };
+  if (state.dirty.has(path)) body.text = state.dirty.get(path);
+  item.classList.add("recording");
+  button.setAttribute("aria-busy", "true");
+  try {
+    const response = await api(`/api/scripts/${encodeURIComponent(state.id)}/preview`, body);
+    const about = JSON.parse(decodeURIComponent(response.headers.get("x-guide-about") || "%7B%7D"));
+    const audio = $("#audio");
+    if (audio.src.startsWith("blob:")) URL.revokeObjectURL(audio.src);
+    audio.src = URL.createObjectURL(await response.blob());
+    await audio.play().catch(() => {});
+    item.classList.remove("failed");
+    const note = item.querySelector(".sstate");
+    if (about.recorded) note.textContent = "(recorded now; the next build uses it)";
+    say(about.fallback && about.fallback.length ? `Played, but ${about.fallback.join("; ")}` : `Playing: ${about.sentence}`,
+        about.fallback && about.fallback.length ? "bad" : "");
+  } catch (error) {
+    item.classList.add("failed");
+    say(`Could not play it. ${error.message}`, "bad");
+  } finally {
+    item.classList.remove("recording");
+    button.removeAttribute("aria-busy");
+  }
+}
+
+async function start(kind) {
+  if (state.dirty.size) { say("Save your changes first (Ctrl+S): a build records what is saved.", "bad"); return; }
+  try {
+    await api(`/api/scripts/${encodeURIComponent(state.id)}/${kind}`, {});
+  } catch (error) { say(`Could not start: ${error.message}`, "bad"); }
+}
+
+async function cancel() {
+  try { await api(`/api/scripts/${encodeURIComponent(state.id)}/cancel`, {}); say("Cancelling after the sentence being recorded…"); }
+  catch (error) { say(error.message, "bad"); }
+}
+
+function minutes(seconds) {
+  if (seconds === null || seconds === undefined) return "";
+  const s = Math.round(seconds);
+  return s < 60 ? `about ${s} s left` : `about ${Math.round(s / 60)} min left`;
+}
+
+function showJob(job) {
+  const running = Boolean(job && job.state === "running");
+  $('[data-action="cancel"]').hidden = !running;
+  $('[data-action="build"]').disabled = running;
+  $('[data-action="proof"]').disabled = running;
+  const progress = $("#progress");
+  progress.hidden = !running;
+  const text = $("#job-text");
+  if (!job) { text.textContent = ""; return; }
+  const what = job.kind === "build" ? "Building" : "Proofing";
+  if (running) {
+    progress.max = Math.max(job.total, 1);
+    progress.value = job.done;
+    text.textContent = job.total
+      ? `${what}: sentence ${job.done} of ${job.total}${job.item ? ` — ${job.item}` : ""}; ${minutes(job.seconds_left)}${job.cancelling ? " (cancelling…)" : ""}`
+      : `${what}…`;
+  } else if (job.state === "done") {
+    text.textContent = `${job.kind === "build" ? "Build" : "Proof"} finished in ${job.seconds} s.`;
+  } else {
+    text.textContent = job.error;
+  }
+  const result = $("#result");
+  if (job.state !== "running" && job.result) {
+    result.hidden = false;
+    $("#result-summary").textContent = job.result.summary;
+    $("#result-warnings").replaceChildren(...job.result.warnings.map((w) => el("li", { text: `Warning: ${w}` })));
+    $("#result-files").replaceChildren(...job.result.files.map((f) => el("li", { text: f })));
+  }
+  const finished = state.lastJob && state.lastJob.number === job.number && state.lastJob.state === "running" && job.state !== "running";
+  state.lastJob = job;
+  if (finished) load(true);
+}
+
+function listen() {
+  if (state.events) state.events.close();
+  state.events = new EventSource(`/api/scripts/${encodeURIComponent(state.id)}/events`);
+  state.events.addEventListener("job", (event) => showJob(JSON.parse(event.data)));
+}
+
+async function choose(id) {
+  if (state.dirty.size && !confirm("Leave this guide? Your unsaved changes will be lost.")) {
+    $("#script").value = state.id;
+    return;
+  }
+  state.id = id;
+  state.dirty.clear();
+  state.lastJob = null;
+  $("#result").hidden = true;
+  await load();
+  listen();
+}
+
+async function main() {
+  const response = await api("/api/scripts");
+  const { scripts } = await response.json();
+  const select = $("#script");
+  select.replaceChildren(...scripts.map((s) => el("option", { value: s.id, text: s.file })));
+  select.addEventListener("change", () => choose(select.value));
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-action]");
+    if (!button) return;
+    const action = button.dataset.action;
+    if (action === "save") save();
+    else if (action === "undo") undo();
+    else if (action === "build") start("build");
+    else if (action === "proof") start("proof");
+    else if (action === "cancel") cancel();
+    else if (action === "play") play(button);
+  });
+  document.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") { event.preventDefault(); save(); }
+  });
+  window.addEventListener("beforeunload", (event) => { if (state.dirty.size) event.preventDefault(); });
+  if (!scripts.length) { say("No scripts here yet.", "bad"); return; }
+  await choose(scripts[0].id);
+}
+
+main().catch((error) => say(`The studio could not start: ${error.message}`, "bad"));

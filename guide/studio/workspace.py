@@ -1,0 +1,462 @@
+"""The studio's state over the library: the scripts of a project folder, its warm voices, its take cache,
+and what the page asks of them (read, save, undo, preview, build, proof).
+
+Nothing here knows HTTP: :mod:`guide.studio.app` turns requests into these calls, and tests
+and other programs may call them directly. Scripts are named by their id among those found
+(``botox_long_term_effects``), never by a path, so no request can name a file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import wave
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from .. import builder
+from ..audio.assemble import SAMPLE_RATE
+from ..cache import TakeCache
+from ..engines import EngineRegistry
+from ..errors import GuideError, InputError, ScriptError
+from ..lock import held_elsewhere
+from ..planner import Pause, TakeSpec, pieces, plan_sentences
+from ..renderer import record_takes
+from ..script.loader import load_source
+from ..script.model import Script
+from ..text import markup
+from ..text.frontend import FrontEnd
+from ..text.guard import sentence_key
+from . import saving
+from .edits import EditError, TextKey, edit_texts, text_places
+from .jobs import Cancelled, Job
+from .view import addresses, guide_view
+
+__all__ = ["Workspace", "UnknownScript", "UnknownText", "Refused", "SCRIPT_SUFFIXES"]
+
+SCRIPT_SUFFIXES = (".yaml", ".yml")
+"""What counts as a script in the folder."""
+
+_ID = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+class UnknownScript(InputError):
+    """Raised when a request names a script id that is not among the folder's scripts."""
+
+
+class UnknownText(InputError):
+    """Raised when a request names a text address the script does not have."""
+
+
+class Refused(InputError):
+    """Raised when a save or undo cannot be made; `fields` says which texts each problem belongs to."""
+
+    def __init__(self, message: str, fields: list[dict[str, str | None]] | None = None, status: int = 422) -> None:
+        super().__init__(message)
+        self.fields = fields or []
+        self.status = status
+
+
+@dataclass
+class _Proofed:
+    """The last proof of a script: flags and what was heard, by sentence."""
+
+    flags: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    heard: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+class Workspace:
+    """A project's scripts, as the studio edits, hears and builds them."""
+
+    def __init__(
+        self,
+        scripts: Path,
+        out: Path = Path("audio_out"),
+        cache_folder: Path | None = None,
+        registry: EngineRegistry | None = None,
+        base_url: str | None = None,
+    ) -> None:
+        """`scripts` is a folder of scripts or one script file."""
+        self.scripts_path = Path(scripts)
+        self.out = Path(out)
+        self.cache = builder.open_cache(cache_folder, out)
+        self.registry = registry or EngineRegistry()
+        self.base_url = base_url
+        self._lock = threading.RLock()  # saves, undos and job starts, one at a time
+        self._jobs: dict[str, Job] = {}
+        self._proofed: dict[str, _Proofed] = {}
+        self.on_event: Callable[[], None] = lambda: None
+        """Called from any thread whenever a job has a new event (the app wakes its event streams)."""
+
+    # -- scripts ---------------------------------------------------------------
+    def scripts(self) -> dict[str, Path]:
+        """Script id -> file, in name order (looked up anew each time: a script added is seen)."""
+        if self.scripts_path.is_file():
+            files = [self.scripts_path]
+        elif self.scripts_path.is_dir():
+            files = sorted(p for p in self.scripts_path.iterdir() if p.suffix.lower() in SCRIPT_SUFFIXES and p.is_file())
+        else:
+            files = []
+        found: dict[str, Path] = {}
+        for path in files:
+            base = _ID.sub("-", path.stem) or "script"
+            name, n = base, 2
+            while name in found:
+                name, n = f"{base}-{n}", n + 1
+            found[name] = path
+        return found
+
+    def path_of(self, script_id: str) -> Path:
+        """The file of the script called `script_id`; UnknownScript for any other string."""
+        found = self.scripts()
+        if script_id not in found:
+            raise UnknownScript(f"there is no script '{script_id[:80]}' here")
+        return found[script_id]
+
+    def load(self, script_id: str) -> tuple[saving.Loaded, Script]:
+        """The script as it is on disk, checked like ``guide check`` (untranslated texts allowed)."""
+        loaded = saving.read(self.path_of(script_id))
+        return loaded, load_source(loaded.text, loaded.path, self.registry.check_voice, allow_missing=True)
+
+    def document(self, script_id: str) -> dict[str, Any]:
+        """Everything the page shows of a script, as JSON: its texts with their sentences' states, its version,
+        the build or proof running, whether a CLI build holds the lock; or, when it cannot be read, its problems."""
+        path = self.path_of(script_id)
+        loaded = saving.read(path)
+        doc: dict[str, Any] = {"id": script_id, "file": path.name, "version": loaded.sha256, "job": self.job_state(script_id)}
+        try:
+            script = load_source(loaded.text, path, self.registry.check_voice, allow_missing=True)
+            voices = builder.resolve_voices(script, self.registry)
+        except ScriptError as exc:
+            doc["problems"] = _field_problems(exc, loaded.text, _languages_of(loaded.text))
+            return doc
+        proofed = self._proofed.get(script_id, _Proofed())
+        texts = guide_view(script, voices, self.cache, proofed.flags, proofed.heard)
+        folder = self.out / script.id
+        doc.update(
+            title={lang: script.title.by_lang.get(lang, "") for lang in script.languages},
+            languages=list(script.languages),
+            voices=[asdict(choice) for choice in builder.voice_choices(script, self.registry)],
+            missing=len(script.missing),
+            texts=[_text_json(t) for t in texts],
+            built_elsewhere=self.job_state(script_id) is None and held_elsewhere(folder),
+            player=(folder / "index.html").is_file(),
+            proof_available=_proof_available(),
+        )
+        return doc
+
+    # -- saving ----------------------------------------------------------------
+    def _keys(self, script: Script, texts: Mapping[str, str]) -> dict[TextKey, str]:
+        known = addresses(script)
+        edits: dict[TextKey, str] = {}
+        for address, value in texts.items():
+            if address not in known:
+                raise UnknownText(f"this script has no text '{str(address)[:120]}'")
+            if not isinstance(value, str):
+                raise UnknownText(f"the text of '{address}' must be a string")
+            edits[known[address]] = value
+        return edits
+
+    def save(self, script_id: str, version: str, texts: Mapping[str, str]) -> dict[str, Any]:
+        """Write the edited `texts` (address -> new text) into the script loaded at `version`.
+
+        Raises:
+            Refused: the file changed on disk since (status 409), or the edit breaks a rule of
+                ``guide check`` (422, each problem with the text it belongs to). Nothing is written.
+        """
+        with self._lock:
+            loaded, script = self._current(script_id, version)
+            edits = self._keys(script, texts)
+            try:
+                saved = saving.save(loaded, edits, self.cache.folder, self.registry.check_voice)
+            except saving.ChangedOnDisk as exc:
+                raise Refused(_words(exc), status=409) from None
+            except ScriptError as exc:
+                languages = script.languages
+                edited = edit_texts(saving.read(loaded.path).text, edits, languages)
+                by_key = {key: address for address, key in addresses(script).items()}
+                problems = _field_problems(exc, edited, languages, by_key)
+                raise Refused("the edit was not saved: " + "; ".join(p["message"] for p in problems), problems) from None
+            except EditError as exc:
+                raise Refused(_words(exc)) from None
+            by_key = {key: address for address, key in addresses(saved.script).items()}
+            return {"version": saved.loaded.sha256, "changed": [by_key.get(key, key[0]) for key in saved.changed]}
+
+    def undo(self, script_id: str, version: str) -> dict[str, Any]:
+        """Put back the previous version of the script; Refused when it changed on disk or has no earlier version."""
+        with self._lock:
+            loaded, _ = self._current(script_id, version)
+            try:
+                saved = saving.undo(loaded, self.cache.folder, self.registry.check_voice)
+            except saving.ChangedOnDisk as exc:
+                raise Refused(_words(exc), status=409) from None
+            except InputError as exc:
+                raise Refused(_words(exc), status=409) from None
+            return {"version": saved.loaded.sha256}
+
+    def _current(self, script_id: str, version: str) -> tuple[saving.Loaded, Script]:
+        path = self.path_of(script_id)
+        loaded = saving.read(path)
+        if loaded.sha256 != version:
+            raise Refused(
+                f"{path.name} changed since this page loaded it (another tab or editor saved it); nothing was saved. "
+                "Your text is still in the page: copy it, reload, and make your edit again.",
+                status=409,
+            )
+        try:
+            return loaded, load_source(loaded.text, path, self.registry.check_voice, allow_missing=True)
+        except ScriptError as exc:
+            raise Refused("the script on disk has problems: " + "; ".join(p.message for p in exc.problems)) from None
+
+    # -- hearing ---------------------------------------------------------------
+    def preview(self, script_id: str, address: str, index: int, text: str | None = None) -> tuple[bytes, dict[str, Any]]:
+        """One sentence of a text as WAV bytes, recorded first when the cache lacks it (an ordinary take,
+        which the next build reuses). `text` is the text as the page has it now, saved or not.
+
+        Returns the WAV and what was played: the sentence, whether it was recorded now, and by which voice.
+        """
+        _, script = self.load(script_id)
+        known = addresses(script)
+        if address not in known:
+            raise UnknownText(f"this script has no text '{address[:120]}'")
+        name, lang = known[address]
+        if text is None:
+            text = dict(script.texts())[name].by_lang.get(lang, "")
+        try:
+            markup.parse(text)
+        except markup.MarkupError as exc:
+            raise InputError(exc.message) from None
+        voices = builder.resolve_voices(script, self.registry)
+        sentences = plan_sentences(text, lang, voices, FrontEnd(code_switch=script.code_switch, lexicon=script.lexicon))
+        if not 0 <= index < len(sentences):
+            raise UnknownText(f"the text has {len(sentences)} sentence(s); there is no sentence {index + 1}")
+        sentence = sentences[index]
+        missing = [t for t in sentence.takes if not self.cache.has(t.key)]
+        substitutions = record_takes(list({t.key: t for t in missing}.values()), self.registry, self.cache, 1)
+        substitutes = {s.key: s.used for s in substitutions}
+        parts = [
+            np.zeros(int(p.seconds * SAMPLE_RATE), dtype=np.int16) if isinstance(p, Pause) else self.cache.load(substitutes.get(p.key, p.key))
+            for p in sentence.pieces
+        ]
+        samples = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
+        about = {
+            "sentence": sentence.text,
+            "recorded": bool(missing),
+            "voice": ", ".join(dict.fromkeys(t.voice.label for t in sentence.takes)),
+            "fallback": [f"spoken by {s.fallback} because {s.voice} failed: {s.reason}" for s in substitutions],
+        }
+        return wav_bytes(samples), about
+
+    def warm(self) -> None:
+        """Load the offline voices of every script now, so the first ▶ does not wait for them (never fails)."""
+        for script_id in self.scripts():
+            try:
+                _, script = self.load(script_id)
+                voices = builder.resolve_voices(script, self.registry)
+            except GuideError:
+                continue
+            for voice in voices.values():
+                for candidate in (voice, voice.fallback):
+                    if candidate is not None and self.registry.get(candidate.engine).offline:
+                        try:
+                            self.registry.synthesize("Ready." if candidate.lang.startswith("en") else "جاهز.", candidate)
+                        except GuideError:
+                            pass
+                        break
+
+    # -- jobs ------------------------------------------------------------------
+    def job(self, script_id: str) -> Job | None:
+        """The script's latest build or proof, running or finished."""
+        return self._jobs.get(script_id)
+
+    def job_state(self, script_id: str) -> dict[str, Any] | None:
+        job = self._jobs.get(script_id)
+        return job.snapshot() if job else None
+
+    def start_build(self, script_id: str) -> Job:
+        """Start building the script in the background (the same build as ``guide build``, the same lock)."""
+        with self._lock:
+            path = self.path_of(script_id)
+            self._idle(script_id)
+            job = Job("build", self.on_event)
+            self._jobs[script_id] = job
+            job.start(lambda: self._build(job, path))
+            return job
+
+    def start_proof(self, script_id: str) -> Job:
+        """Start ``guide proof`` on the script's last build in the background."""
+        if not _proof_available():
+            raise InputError("proof needs the recogniser: pip install -e '.[proof]'")
+        with self._lock:
+            path = self.path_of(script_id)
+            self._idle(script_id)
+            job = Job("proof", self.on_event)
+            self._jobs[script_id] = job
+            job.start(lambda: self._proof(job, script_id, path))
+            return job
+
+    def cancel(self, script_id: str) -> bool:
+        """Ask the running job to stop after the take being recorded; False when nothing runs."""
+        job = self._jobs.get(script_id)
+        return job.cancel() if job else False
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Cancel every running job and wait for it (a Ctrl-C): takes recorded stay, nothing half-written is left."""
+        for job in list(self._jobs.values()):
+            job.cancel()
+        for job in list(self._jobs.values()):
+            job.join(timeout)
+
+    def _idle(self, script_id: str) -> None:
+        job = self._jobs.get(script_id)
+        if job is not None and job.running:
+            raise Refused(f"a {job.kind} of this guide is running; wait for it or cancel it", status=409)
+
+    def _build(self, job: Job, path: Path) -> dict[str, Any]:
+        _, script = self.load(_id_of(self, path))
+        items = _items_of(builder.plan(script, self.registry))
+
+        def progress(done: int, total: int) -> None:
+            job.check()
+            job.progress(done, total)
+
+        def on_take(key: str) -> None:
+            job.item = items.get(key, job.item)
+
+        result = builder.build(
+            path, self.out, registry=self.registry, progress=progress, cache_folder=self.cache.folder,
+            base_url=self.base_url, on_take=on_take,
+        )
+        return {
+            "summary": _summary(result),
+            "files": [*result.encoded, *result.published],
+            "warnings": builder.warnings(result),
+            "player": (result.folder / "index.html").is_file(),
+        }
+
+    def _proof(self, job: Job, script_id: str, path: Path) -> dict[str, Any]:
+        from ..proof.run import ProofOptions, proof
+
+        def progress(done: int, total: int) -> None:
+            job.check()
+            job.progress(done, total)
+
+        report = proof(path, ProofOptions(out=self.out, cache_folder=self.cache.folder), self.registry, progress)
+        proofed = _Proofed()
+        flagged = 0
+        for lang, lang_report in report.languages.items():
+            for sentence in lang_report.sentences:
+                if sentence.flags:
+                    flagged += 1
+                    key = sentence_key(lang, sentence.text)
+                    proofed.flags.setdefault(key, []).extend(sentence.flags)
+                    proofed.heard[key] = sentence.heard
+        self._proofed[script_id] = proofed
+        return {"summary": f"{report.transcribed + report.reused} sentences heard, {flagged} flagged", "files": [], "warnings": []}
+
+    def player_file(self, script_id: str, relative: str) -> Path:
+        """A file of the script's built guide (the player and what it plays), checked to be inside it."""
+        from ..publish.files import safe_child
+
+        _, script = self.load(script_id)
+        folder = self.out / script.id
+        if not relative or relative.startswith("/") or "\\" in relative or any(part in ("", ".", "..") for part in relative.split("/")):
+            raise UnknownText("no such file in the guide")
+        try:
+            path = safe_child(folder, relative)
+        except GuideError:
+            raise UnknownText("no such file in the guide") from None
+        if not path.is_file() or path.is_symlink():
+            raise UnknownText("no such file in the guide")
+        return path
+
+
+def wav_bytes(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> bytes:
+    """Mono int16 samples as a WAV file in memory (what the page's audio element plays)."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(sample_rate)
+        wav.writeframes(np.asarray(samples, dtype="<i2").tobytes())
+    return buffer.getvalue()
+
+
+def _id_of(workspace: Workspace, path: Path) -> str:
+    return next(i for i, p in workspace.scripts().items() if p == path)
+
+
+def _items_of(the_plan: Any) -> dict[str, str]:
+    """Take key -> the item it is heard in, in words (``ar: الأسئلة…``), for the build's progress."""
+    items: dict[str, str] = {}
+    for lang_plan in the_plan.languages:
+        for track in lang_plan.tracks:
+            for piece in pieces(track.steps):
+                if isinstance(piece, TakeSpec):
+                    items.setdefault(piece.key, f"{lang_plan.lang}: {track.title}")
+    return items
+
+
+def _summary(result: builder.BuildResult) -> str:
+    if result.nothing_to_do:
+        return f"Nothing to do: everything is up to date ({result.seconds:.1f} s)."
+    return (
+        f"{result.recorded} sentences recorded, {result.reused} reused; {len(result.encoded)} audio files written "
+        f"in {result.seconds:.1f} s."
+    )
+
+
+def _text_json(text: Any) -> dict[str, Any]:
+    return {
+        "path": text.address,
+        "name": text.name,
+        "lang": text.lang,
+        "rtl": text.rtl,
+        "source": text.source,
+        "state": text.state,
+        "sentences": [
+            {"text": s.text, "state": s.state, "flags": list(s.flags), "heard": s.heard} for s in text.sentences
+        ],
+    }
+
+
+def _words(exc: GuideError) -> str:
+    """A message without the file path a clinic user has no use for."""
+    return re.sub(r"^\S+\.ya?ml(:\d+)*: ", "", exc.format_message())
+
+
+def _languages_of(text: str) -> tuple[str, ...]:
+    return tuple(saving._languages(text)) or ("en", "ar")
+
+
+def _field_problems(
+    exc: ScriptError, source: str, languages: tuple[str, ...] | list[str], by_key: Mapping[TextKey, str] | None = None
+) -> list[dict[str, str | None]]:
+    """Each problem in words, with the address of the text on whose lines it is (None when it is elsewhere)."""
+    try:
+        places = text_places(source, tuple(languages))
+    except (EditError, ValueError):
+        places = {}
+    spans = [
+        (source.count("\n", 0, place.start) + 1, source.count("\n", 0, place.end) + 1, key) for key, place in places.items()
+    ]
+    out: list[dict[str, str | None]] = []
+    for problem in exc.problems:
+        where = None
+        if problem.line is not None and by_key is not None:
+            for first, last, key in spans:
+                if first <= problem.line <= last and key in by_key:
+                    where = by_key[key]
+                    break
+        out.append({"path": where, "message": problem.message})
+    return out
+
+
+def _proof_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("faster_whisper") is not None
