@@ -219,5 +219,6 @@ def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0
         exception_handlers={GuideError: guide_error, BodyTooLarge: too_large},
         lifespan=lifespan,
     )
+    starlette.router.redirect_slashes = False  # an unknown address is 404, never a redirect elsewhere
     limits = Limits()
     return Guard(starlette, sessions, bind_host, max_body=limits.script_bytes + 100_000)

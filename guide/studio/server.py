@@ -6,7 +6,7 @@ import socket
 import threading
 import webbrowser
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from ..errors import InputError
 from .app import create_app
@@ -44,6 +44,7 @@ class Studio:
         self.socket = open_socket(self.host, self.port)
         self.port = self.socket.getsockname()[1]
         self.app = create_app(self.workspace, self.sessions, self.host)
+        self.server: Any = None
 
     @property
     def exposed(self) -> bool:
@@ -64,7 +65,7 @@ class Studio:
             self.app, log_level="warning", lifespan="on", timeout_graceful_shutdown=2, access_log=False, proxy_headers=False,
             server_header=False,
         )
-        server = uvicorn.Server(config)
+        server = self.server = uvicorn.Server(config)
 
         def started() -> None:
             while not server.started and not server.should_exit:
@@ -75,6 +76,11 @@ class Studio:
         threading.Thread(target=started, daemon=True).start()
         threading.Thread(target=self.workspace.warm, name="studio-warm", daemon=True).start()
         server.run(sockets=[self.socket])
+
+    def stop(self) -> None:
+        """Ask a serving studio to stop, as Ctrl-C does (from another thread)."""
+        if self.server is not None:
+            self.server.should_exit = True
 
 
 def open_browser(url: str) -> None:
