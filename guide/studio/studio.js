@@ -81,7 +81,7 @@ function renderSentences(text, list) {
     }, "▶");
     const item = el("li", { class: flagged ? "flagged" : "", "data-sentence": String(index) }, button,
       el("span", { lang: text.lang, dir: text.rtl ? "rtl" : "ltr", text: sentence.text }),
-      el("span", { class: "sstate", text: sentence.state === "changed" ? "(not recorded yet)" : "" }));
+      el("span", { class: "sstate", lang: "en", dir: "ltr", text: sentence.state === "changed" ? "(not recorded yet)" : "" }));
     if (flagged) {
       item.append(el("span", { class: "heard", text: `Proof: ${sentence.flags.join("; ")}` + (sentence.heard ? ` — heard: “${sentence.heard}”` : "") }));
     }
@@ -126,7 +126,9 @@ function render(doc) {
           if (area.value === text.source) { state.dirty.delete(text.path); area.classList.remove("dirty"); }
           else { state.dirty.set(text.path, area.value); area.classList.add("dirty"); }
         });
-        const heading = el("label", { for: id }, `${label(text.name)} · ${LANG_NAMES[text.lang] || text.lang}`, stateBadge(text));
+        area.rows = Math.min(12, Math.max(2, Math.ceil(area.value.length / 75)));
+        const heading = el("label", { for: id, lang: "en" }, `${label(text.name)} · `,
+          el("span", { lang: text.lang, class: "ui", text: LANG_NAMES[text.lang] || text.lang }), stateBadge(text));
         const list = el("ol", { class: "sentences", "aria-label": `Sentences of ${label(text.name)}, ${LANG_NAMES[text.lang] || text.lang}` });
         renderSentences(text, list);
         row.append(el("div", { class: "text", lang: text.lang, dir: text.rtl ? "rtl" : "ltr" }, heading, area,
