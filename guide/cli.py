@@ -525,5 +525,8 @@ def studio(
         if not no_browser:
             open_browser(url)
 
-    running.serve(started)
+    try:
+        running.serve(started)
+    except KeyboardInterrupt:
+        pass  # uvicorn re-raises the Ctrl-C it has handled: stopping is what was asked
     click.echo("guide studio stopped.")

@@ -117,9 +117,20 @@ class _Library:
         return 0  # 0 = continue synthesis
 
 
+_STARTING = threading.Lock()
+
+
 @functools.lru_cache(maxsize=1)
 def _shared() -> _Library:
     """The one espeak-ng handle of this process, started on first use."""
+    # lru_cache does not stop two threads (a studio's build and its ▶) from both starting the library on
+    # first use; two espeak_Initialize calls leave two handles with two locks over one library, which crashes.
+    with _STARTING:
+        return _started()
+
+
+@functools.lru_cache(maxsize=1)
+def _started() -> _Library:
     return _Library()
 
 

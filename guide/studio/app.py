@@ -50,6 +50,13 @@ class Wakeup:
     def __init__(self) -> None:
         self.loop: asyncio.AbstractEventLoop | None = None
         self._event: asyncio.Event | None = None
+        self.closing = False
+        """Set when the server stops: every event stream ends, so none holds up the shutdown."""
+
+    def close(self) -> None:
+        """End every event stream (thread-safe; called when the server is asked to stop)."""
+        self.closing = True
+        self.ring()
 
     def bind(self) -> None:
         self.loop = asyncio.get_running_loop()
@@ -170,7 +177,7 @@ def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0
 
         async def stream():  # noqa: ANN202 - an async generator of SSE lines
             last = None
-            while True:
+            while not wakeup.closing:
                 state = workspace.job_state(script_id)
                 seen = None if state is None else {k: v for k, v in state.items() if k not in ("seconds", "seconds_left")}
                 if seen != last or (state is not None and state["state"] == "running"):
@@ -221,4 +228,6 @@ def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0
     )
     starlette.router.redirect_slashes = False  # an unknown address is 404, never a redirect elsewhere
     limits = Limits()
-    return Guard(starlette, sessions, bind_host, max_body=limits.script_bytes + 100_000)
+    guard = Guard(starlette, sessions, bind_host, max_body=limits.script_bytes + 100_000)
+    guard.close_streams = wakeup.close
+    return guard

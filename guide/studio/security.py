@@ -94,6 +94,8 @@ class Guard:
         self.sessions = sessions
         self.bind_host = bind_host
         self.max_body = max_body
+        self.close_streams: Callable[[], None] = lambda: None
+        """Ends the app's open event streams (the app sets it; the server calls it when it stops)."""
 
     def host_allowed(self, host: str) -> bool:
         name = host_name(host)

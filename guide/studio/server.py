@@ -65,7 +65,14 @@ class Studio:
             self.app, log_level="warning", lifespan="on", timeout_graceful_shutdown=2, access_log=False, proxy_headers=False,
             server_header=False,
         )
-        server = self.server = uvicorn.Server(config)
+        close_streams = self.app.close_streams
+
+        class Server(uvicorn.Server):
+            def handle_exit(self, sig: int, frame: Any) -> None:
+                close_streams()  # open event streams end now, instead of being cut off after the grace period
+                super().handle_exit(sig, frame)
+
+        server = self.server = Server(config)
 
         def started() -> None:
             while not server.started and not server.should_exit:
@@ -74,12 +81,19 @@ class Studio:
                 on_started()
 
         threading.Thread(target=started, daemon=True).start()
-        threading.Thread(target=self.workspace.warm, name="studio-warm", daemon=True).start()
-        server.run(sockets=[self.socket])
+        warm = threading.Thread(target=self.workspace.warm, name="studio-warm", daemon=True)
+        warm.start()
+        try:
+            server.run(sockets=[self.socket])
+        finally:
+            # Native voices must not be mid-sentence while the interpreter tears down (onnxruntime crashes then).
+            self.workspace.stop()
+            warm.join()
 
     def stop(self) -> None:
         """Ask a serving studio to stop, as Ctrl-C does (from another thread)."""
         if self.server is not None:
+            self.app.close_streams()
             self.server.should_exit = True
 
 
