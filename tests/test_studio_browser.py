@@ -185,6 +185,21 @@ def test_the_studio_passes_axe_with_english_and_arabic_on_screen(browser: "Brows
     assert tab.locator("textarea[lang='ar']").count() > 10 and tab.locator("textarea[lang='en']").count() > 10
     violations = axe_violations(tab, axe_source)
     assert not violations, explain(violations)
+    # Every panel open, with a pronunciation's sentences listed and an error shown at a field.
+    tab.wait_for_selector("#voice-rows .voice-row", state="attached")
+    for panel in ("#pronunciations", "#voices-panel", "#new-guide"):
+        tab.locator(f"{panel} summary").click()
+    tab.fill("#pron-word", "البوتوكس")
+    tab.select_option("#pron-lang", "ar")
+    tab.fill("#pron-say", "البوتُكس")
+    tab.locator("[data-action='pron-check']").click()
+    tab.wait_for_selector("#pron-sentences li button")
+    area = tab.locator("textarea[data-path='intro/ar']")
+    area.fill("نص {غير مغلق")
+    area.press("Control+s")
+    tab.wait_for_function("() => document.querySelector('#message').textContent.startsWith('Not saved')")
+    violations = axe_violations(tab, axe_source)
+    assert not violations, explain(violations)
 
 
 def test_the_studio_works_from_the_keyboard(browser: "Browser", sample: Project) -> None:
@@ -201,3 +216,28 @@ def test_the_studio_works_from_the_keyboard(browser: "Browser", sample: Project)
     tab.wait_for_function("() => document.querySelector('#audio').currentTime > 0.2", timeout=60_000)
     tab.keyboard.press("Control+s")
     tab.wait_for_function("() => document.querySelector('#message').textContent.startsWith('Saved')")
+
+
+def test_a_pronunciation_heard_before_and_after_then_saved(browser: "Browser", small: Project) -> None:
+    script = small.root / "scripts" / "small.yaml"
+    before = script.read_text(encoding="utf-8")
+    tab = open_studio(browser, small)
+    tab.wait_for_selector("#voice-rows .voice-row", state="attached")
+    tab.locator("#pronunciations summary").click()
+    assert tab.locator("#lexicon tr").count() == 1  # the planted water: butter
+    tab.select_option("#pron-lang", "en")
+    tab.fill("#pron-word", "guide")
+    tab.fill("#pron-say", "gide")
+    tab.locator("[data-action='pron-check']").click()
+    tab.wait_for_selector("#pron-sentences li button")
+    assert "This is a short guide." in (tab.locator("#pron-sentences").text_content() or "")
+    for which in ("#pron-sentences button:not([data-entry])", "#pron-sentences button[data-entry]"):
+        tab.evaluate("document.querySelector('#audio').removeAttribute('src')")
+        tab.locator(which).first.click()
+        tab.wait_for_function("() => document.querySelector('#audio').currentTime > 0.2", timeout=60_000)
+    tab.locator("[data-action='pron-save']").click()
+    tab.wait_for_function("() => document.querySelector('#message').textContent.startsWith('Saved: guide')")
+    after = script.read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    assert changed == [("  en: {water: butter}  # planted for proof", "  en: {water: butter, guide: gide}  # planted for proof")]
+    assert tab.locator("#lexicon tr").count() == 2

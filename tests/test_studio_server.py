@@ -415,3 +415,90 @@ def test_the_events_stream_checks_the_host_too(running: Running) -> None:
     client, _ = running.client()
     with client.stream("GET", "/api/scripts/small/events", headers={"host": "rebind.example"}) as stream:
         assert stream.status_code == 403
+
+
+# --------------------------------------------------------------------------- #
+# Pronunciations, voices, a new guide
+# --------------------------------------------------------------------------- #
+
+
+def test_a_pronunciation_shows_what_it_changes_and_saves_one_line(running: Running) -> None:
+    client, csrf = running.client()
+    headers = running.headers(csrf)
+    found = client.post("/api/scripts/small/pronunciation/check", headers=headers, json={"lang": "en", "word": "water", "say": "wa-ter"})
+    assert found.json()["sentences"] == [
+        {"path": "sections/care/body/1/bullets/0/en", "sentence": 0, "text": "Drink water", "before": "Drink water", "after": "Drink wa-ter"}
+    ]
+    heard = {
+        flavour: client.post("/api/scripts/small/preview", headers=headers, json={
+            "path": "sections/care/body/1/bullets/0/en", "sentence": 0, **({"entry": {"lang": "en", "word": "water", "say": "wa-ter"}} if flavour else {}),
+        }).content
+        for flavour in (False, True)
+    }
+    assert heard[False] != heard[True] and all(_seconds(wav) > 0.3 for wav in heard.values())
+    before = running.script.read_text(encoding="utf-8")
+    saved = client.post("/api/scripts/small/pronunciation", headers=headers,
+                        json={"version": doc(client)["version"], "lang": "en", "word": "water", "say": "wa-ter"})
+    assert saved.status_code == 200, saved.text
+    after = running.script.read_text(encoding="utf-8")
+    assert [line for line in after.splitlines() if line not in before.splitlines()] == ["lexicon:", "  en: {water: wa-ter}"]
+    assert before in after  # nothing else moved
+    assert client.get("/api/scripts/small/lexicon").json()["entries"] == [
+        {"lang": "en", "word": "water", "say": "wa-ter", "editable": True, "numbers_differ": False}
+    ]
+    removed = client.post("/api/scripts/small/pronunciation", headers=headers,
+                          json={"version": saved.json()["version"], "lang": "en", "word": "water", "say": None})
+    assert removed.status_code == 200
+    assert client.get("/api/scripts/small/lexicon").json()["entries"] == []
+
+
+def test_a_pronunciation_that_changes_a_number_is_refused_in_words(running: Running) -> None:
+    client, csrf = running.client()
+    running.script.write_text(SCRIPT.replace("About four months.", "About 4 months."), encoding="utf-8")
+    before = running.files()
+    refused = client.post("/api/scripts/small/pronunciation", headers=running.headers(csrf),
+                          json={"version": doc(client)["version"], "lang": "en", "word": "4", "say": "six"})
+    assert refused.status_code == 422
+    assert "6 where 4 is written" in refused.json()["error"]
+    assert running.files() == before
+
+
+def test_voices_are_listed_with_what_speaks_now_and_a_voice_is_saved(running: Running) -> None:
+    client, csrf = running.client()
+    languages = {v["lang"]: v for v in client.get("/api/scripts/small/voices").json()["languages"]}
+    assert languages["en"]["speaks"] == "piper:en_US-joe-medium"
+    assert any(o["engine"] == "espeak" and o["voice"] == "ar" for o in languages["ar"]["options"])
+    assert not any(o["voice"].startswith("en") for o in languages["ar"]["options"])
+    before = running.script.read_text(encoding="utf-8")
+    saved = client.post("/api/scripts/small/voice", headers=running.headers(csrf),
+                        json={"version": doc(client)["version"], "lang": "ar", "engine": "espeak", "voice": "ar", "speed": 0.9})
+    assert saved.status_code == 200, saved.text
+    after = running.script.read_text(encoding="utf-8")
+    assert before in after and after.endswith("voices:\n  ar: {engine: espeak, voice: ar, speed: 0.9}\n")
+    bad = client.post("/api/scripts/small/voice", headers=running.headers(csrf),
+                      json={"version": saved.json()["version"], "lang": "ar", "engine": "espeak", "voice": "xx-nope", "speed": 1})
+    assert bad.status_code == 422 and "xx-nope" in bad.json()["error"]
+    assert running.script.read_text(encoding="utf-8") == after
+
+
+def test_a_new_guide_from_an_article(running: Running) -> None:
+    client, csrf = running.client()
+    article = "# Sun care\n\nUse sunscreen every day.\n\n## Why it matters\n\nSunburn hurts the skin.\n"
+    made = client.post("/api/guides", headers=running.headers(csrf), json={"name": "Sun care", "article": article, "markdown": True})
+    assert made.status_code == 201 and made.json() == {"id": "sun-care"}
+    new = client.get("/api/scripts/sun-care").json()
+    assert "problems" not in new
+    states = {t["path"]: t["state"] for t in new["texts"]}
+    assert states["title/en"] == "changed" and states["title/ar"] == "to translate"
+    again = client.post("/api/guides", headers=running.headers(csrf), json={"name": "Sun care", "article": article})
+    assert again.status_code == 409
+    # A name is only ever a slug inside the scripts folder: no path can be named.
+    outside = sorted(p for p in running.project.parent.rglob("*") if "scripts" not in p.parts)
+    for name, made_id in (("../../evil", "evil"), ("/etc/passwd", "etc-passwd")):
+        answer = client.post("/api/guides", headers=running.headers(csrf), json={"name": name, "article": article})
+        assert answer.status_code == 201 and answer.json() == {"id": made_id}
+    assert sorted(p for p in running.project.parent.rglob("*") if "scripts" not in p.parts) == outside
+    assert sorted(p.name for p in (running.project / "scripts").iterdir()) == ["etc-passwd.yaml", "evil.yaml", "small.yaml", "sun-care.yaml"]
+    for name, article_text in (("", article), ("مقال", article), ("Empty", "   ")):
+        answer = client.post("/api/guides", headers=running.headers(csrf), json={"name": name, "article": article_text})
+        assert answer.status_code == 422, answer.text

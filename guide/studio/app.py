@@ -108,6 +108,18 @@ async def _json_body(request: Request) -> dict[str, Any]:
     return data
 
 
+def _text(body: dict[str, Any], key: str, *, optional: bool = False, limit: int = 20_000) -> str | None:
+    """A string field of a request body, checked: present (unless optional), a string, not over `limit` characters."""
+    value = body.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"'{key}' must be a string")
+    if len(value) > limit:
+        raise InputError(f"'{key}' is longer than {limit:,} characters")
+    return value
+
+
 def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0.0.1") -> Guard:
     """The studio as an ASGI app (Starlette behind the guard)."""
     wakeup = Wakeup()
@@ -155,9 +167,57 @@ def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0
             raise InputError("'text' must be a string")
         if text is not None and len(text) > Limits().text_chars:
             raise InputError(f"the text is longer than {Limits().text_chars:,} characters")
-        wav, about = await call(workspace.preview, request.path_params["id"], str(body.get("path", "")), index, text)
+        entry = body.get("entry")
+        if entry is not None:
+            if not isinstance(entry, dict):
+                raise InputError("'entry' must be an object: {lang, word, say}")
+            entry = (_text(entry, "lang", limit=20), _text(entry, "word", limit=200), _text(entry, "say", optional=True, limit=500))
+        wav, about = await call(workspace.preview, request.path_params["id"], str(body.get("path", "")), index, text, entry)
         about_header = quote(json.dumps(about, ensure_ascii=False))
         return Response(wav, media_type="audio/wav", headers={"x-guide-about": about_header, "cache-control": "no-store"})
+
+    async def lexicon(request: Request) -> Response:
+        return JSONResponse({"entries": await call(workspace.lexicon, request.path_params["id"])})
+
+    async def pronunciation_check(request: Request) -> Response:
+        body = await _json_body(request)
+        found = await call(
+            workspace.pronunciation_effect, request.path_params["id"], _text(body, "lang", limit=20),
+            _text(body, "word", limit=200), _text(body, "say", optional=True, limit=500),
+        )
+        return JSONResponse({"sentences": found})
+
+    async def pronunciation(request: Request) -> Response:
+        body = await _json_body(request)
+        return JSONResponse(await call(
+            workspace.set_pronunciation, request.path_params["id"], _text(body, "version", limit=100),
+            _text(body, "lang", limit=20), _text(body, "word", limit=200), _text(body, "say", optional=True, limit=500),
+            body.get("numbers_differ") is True,
+        ))
+
+    async def voices(request: Request) -> Response:
+        return JSONResponse({"languages": await call(workspace.voices, request.path_params["id"])})
+
+    async def voice(request: Request) -> Response:
+        body = await _json_body(request)
+        speed = body.get("speed", 1.0)
+        if isinstance(speed, bool) or not isinstance(speed, (int, float)):
+            raise InputError("'speed' must be a number")
+        return JSONResponse(await call(
+            workspace.set_voice, request.path_params["id"], _text(body, "version", limit=100), _text(body, "lang", limit=20),
+            _text(body, "engine", limit=40), _text(body, "voice", optional=True, limit=300), float(speed),
+        ))
+
+    async def new_guide(request: Request) -> Response:
+        body = await _json_body(request)
+        languages = body.get("languages", ["en", "ar"])
+        if not isinstance(languages, list) or not all(isinstance(code, str) and len(code) < 20 for code in languages):
+            raise InputError("'languages' must be a list of language codes")
+        script_id = await call(
+            workspace.new_guide, _text(body, "article", limit=Limits().script_bytes), _text(body, "name", limit=200),
+            tuple(languages), body.get("markdown") is True,
+        )
+        return JSONResponse({"id": script_id}, 201)
 
     async def build(request: Request) -> Response:
         job = await call(workspace.start_build, request.path_params["id"])
@@ -212,6 +272,12 @@ def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0
         Route("/api/scripts/{id}/proof", proof, methods=["POST"]),
         Route("/api/scripts/{id}/cancel", cancel, methods=["POST"]),
         Route("/api/scripts/{id}/events", events),
+        Route("/api/scripts/{id}/lexicon", lexicon),
+        Route("/api/scripts/{id}/pronunciation/check", pronunciation_check, methods=["POST"]),
+        Route("/api/scripts/{id}/pronunciation", pronunciation, methods=["POST"]),
+        Route("/api/scripts/{id}/voices", voices),
+        Route("/api/scripts/{id}/voice", voice, methods=["POST"]),
+        Route("/api/guides", new_guide, methods=["POST"]),
         Route("/guides/{id}/{file:path}", guide_file),
     ]
 

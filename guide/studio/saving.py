@@ -20,7 +20,7 @@ import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from ..errors import InputError
 from ..publish.files import write_text
@@ -28,7 +28,7 @@ from ..script.loader import VoiceChecker, load_source, read_text_file
 from ..script.model import Script
 from .edits import TextKey, edit_texts, text_places
 
-__all__ = ["KEEP", "ChangedOnDisk", "Loaded", "Saved", "read", "save", "undo", "history_folder", "versions"]
+__all__ = ["KEEP", "ChangedOnDisk", "Loaded", "Saved", "read", "save", "rewrite", "undo", "history_folder", "versions"]
 
 KEEP = 20
 """Versions of each script kept in the history."""
@@ -115,22 +115,46 @@ def save(
         EditError: a text the script does not have, or one that cannot be written.
         ScriptError: the edited script breaks a rule of ``guide check`` (nothing is written).
     """
+    current = _unchanged(loaded)
+    languages = tuple(str(lang) for lang in _languages(current.text))
+    before = text_places(current.text, languages)
+    saved = _write(current, edit_texts(current.text, edits, languages), cache, check_voice, allow_missing)
+    if saved.kept is None:
+        return saved
+    changed = tuple(key for key, new in edits.items() if before[key].value != new)
+    return Saved(saved.loaded, saved.script, changed, saved.kept)
+
+
+def rewrite(
+    loaded: Loaded,
+    change: Callable[[str], str],
+    cache: Path,
+    check_voice: VoiceChecker | None = None,
+    allow_missing: bool = True,
+) -> Saved:
+    """Write ``change(text)`` over the script `loaded` came from (a lexicon entry, a voice), under the same
+    rules as :func:`save`: refused over a change on disk, checked first, atomic, the version before kept."""
+    current = _unchanged(loaded)
+    return _write(current, change(current.text), cache, check_voice, allow_missing)
+
+
+def _unchanged(loaded: Loaded) -> Loaded:
     current = read(loaded.path)
     if current.sha256 != loaded.sha256:
         raise ChangedOnDisk(
             f"{loaded.path} changed on disk since it was opened (another editor, or a git pull); "
             "nothing was saved: reload it to see that change, then make your edit again"
         )
-    languages = tuple(str(lang) for lang in _languages(current.text))
-    text = edit_texts(current.text, edits, languages)
-    script = load_source(text, loaded.path, check_voice, allow_missing=allow_missing)
+    return current
+
+
+def _write(current: Loaded, text: str, cache: Path, check_voice: VoiceChecker | None, allow_missing: bool) -> Saved:
+    script = load_source(text, current.path, check_voice, allow_missing=allow_missing)
     if text == current.text:
         return Saved(current, script, (), None)
-    before = text_places(current.text, languages)
-    changed = tuple(key for key, new in edits.items() if before[key].value != new)
-    kept = _keep(cache, loaded.path, current.text)
-    write_text(loaded.path, text)
-    return Saved(Loaded(loaded.path, text, _sha256(text)), script, changed, kept)
+    kept = _keep(cache, current.path, current.text)
+    write_text(current.path, text)
+    return Saved(Loaded(current.path, text, _sha256(text)), script, (), kept)
 
 
 def undo(loaded: Loaded, cache: Path, check_voice: VoiceChecker | None = None) -> Saved:

@@ -162,8 +162,8 @@ async function save() {
     const response = await api(`/api/scripts/${encodeURIComponent(state.id)}/save`, { version: state.doc.version, texts });
     const saved = await response.json();
     state.dirty.clear();
-    say(saved.changed.length ? `Saved ${saved.changed.length} text(s).` : "Saved: nothing had changed.", "ok");
     await load(true);
+    say(saved.changed.length ? `Saved ${saved.changed.length} text(s).` : "Saved: nothing had changed.", "ok");
   } catch (error) {
     let placed = false;
     for (const field of error.fields) {
@@ -185,8 +185,8 @@ async function undo() {
   try {
     await api(`/api/scripts/${encodeURIComponent(state.id)}/undo`, { version: state.doc.version });
     state.dirty.clear();
-    say("The previous version is back.", "ok");
     await load(true);
+    say("The previous version is back.", "ok");
   } catch (error) { say(`Could not undo. ${error.message}`, "bad"); }
 }
 
@@ -196,6 +196,10 @@ async function play(button) {
   const item = button.closest("li");
   const body = { path, sentence: index };
   if (state.dirty.has(path)) body.text = state.dirty.get(path);
+  if (button.dataset.entry) {
+    const entry = entryForm();
+    body.entry = { lang: entry.lang, word: entry.word, say: entry.say || null };
+  }
   item.classList.add("recording");
   button.setAttribute("aria-busy", "true");
   try {
@@ -207,7 +211,7 @@ async function play(button) {
     await audio.play().catch(() => {});
     item.classList.remove("failed");
     const note = item.querySelector(".sstate");
-    if (about.recorded) note.textContent = "(recorded now; the next build uses it)";
+    if (note && about.recorded) note.textContent = "(recorded now; the next build uses it)";
     say(about.fallback && about.fallback.length ? `Played, but ${about.fallback.join("; ")}` : `Playing: ${about.sentence}`,
         about.fallback && about.fallback.length ? "bad" : "");
   } catch (error) {
@@ -276,6 +280,115 @@ function listen() {
   state.events.addEventListener("job", (event) => showJob(JSON.parse(event.data)));
 }
 
+// -- pronunciations ------------------------------------------------------------
+function entryForm() {
+  return { lang: $("#pron-lang").value, word: $("#pron-word").value.trim(), say: $("#pron-say").value.trim() };
+}
+
+async function loadLexicon() {
+  const response = await api(`/api/scripts/${encodeURIComponent(state.id)}/lexicon`);
+  const { entries } = await response.json();
+  $("#pron-lang").replaceChildren(...state.doc.languages.map((l) => el("option", { value: l, text: LANG_NAMES[l] || l })));
+  $("#lexicon").replaceChildren(...entries.map((e) => el("tr", {},
+    el("td", { text: LANG_NAMES[e.lang] || e.lang }),
+    el("td", { lang: e.lang, text: e.word }),
+    el("td", { lang: e.lang, text: e.say + (e.numbers_differ ? " (numbers differ)" : "") }),
+    el("td", {}, e.editable ? el("button", { type: "button", "data-action": "pron-edit", "data-lang": e.lang, "data-word": e.word,
+                                             "data-say": e.say, "aria-label": `Change ${e.word}` }, "Change") : el("span", { text: "in the lexicon file" })))));
+}
+
+async function pronCheck() {
+  const entry = entryForm();
+  if (!entry.word) { say("Write the word as it is written in the texts.", "bad"); return; }
+  const response = await api(`/api/scripts/${encodeURIComponent(state.id)}/pronunciation/check`, { ...entry, say: entry.say || null });
+  const { sentences } = await response.json();
+  const list = $("#pron-sentences");
+  if (!sentences.length) { list.replaceChildren(el("li", { text: "It changes no sentence of this guide." })); return; }
+  list.replaceChildren(...sentences.map((s) => el("li", {},
+    el("span", { text: `${s.path}: ` }), el("span", { lang: s.path.split("/").pop(), text: s.text }), el("br"),
+    el("button", { type: "button", "data-action": "play", "data-path": s.path, "data-sentence": String(s.sentence),
+                   "aria-label": `Hear it now: sentence ${s.sentence + 1} of ${s.path}` }, "▶ Hear it now"),
+    el("button", { type: "button", "data-action": "play", "data-path": s.path, "data-sentence": String(s.sentence), "data-entry": "1",
+                   "aria-label": `Hear it with the new pronunciation: sentence ${s.sentence + 1} of ${s.path}` }, "▶ Hear it with the new pronunciation"))));
+  say(`${sentences.length} sentence(s) change.`);
+}
+
+async function pronSave(remove) {
+  const entry = entryForm();
+  if (!entry.word || (!remove && !entry.say)) { say("Write the word, and how to say it.", "bad"); return; }
+  if (state.dirty.size) { say("Save your text changes first (Ctrl+S).", "bad"); return; }
+  try {
+    await api(`/api/scripts/${encodeURIComponent(state.id)}/pronunciation`,
+      { version: state.doc.version, lang: entry.lang, word: entry.word, say: remove ? null : entry.say });
+    await load(true);
+    await loadLexicon();
+    say(remove ? `Removed the pronunciation of ${entry.word}.` : `Saved: ${entry.word} is said ${entry.say}.`, "ok");
+  } catch (error) { say(`Not saved. ${error.message}`, "bad"); }
+}
+
+// -- voices -------------------------------------------------------------------
+async function loadVoices() {
+  const response = await api(`/api/scripts/${encodeURIComponent(state.id)}/voices`);
+  const { languages } = await response.json();
+  $("#voice-rows").replaceChildren(...languages.map((v) => {
+    const engines = [...new Set([v.engine, ...v.options.map((o) => o.engine)])];
+    const engine = el("select", { id: `engine-${v.lang}` }, ...engines.map((e) => el("option", { value: e, text: e, selected: e === v.engine })));
+    const voice = el("select", { id: `voice-${v.lang}` });
+    const fill = () => {
+      const names = v.options.filter((o) => o.engine === engine.value);
+      voice.replaceChildren(el("option", { value: "", text: "the engine's default" }),
+        ...names.map((o) => el("option", { value: o.voice, text: `${o.voice}${o.detail ? ` (${o.detail})` : ""}`, selected: o.voice === v.voice })));
+    };
+    engine.addEventListener("change", fill);
+    fill();
+    const speed = el("input", { id: `speed-${v.lang}`, type: "number", min: "0.5", max: "2", step: "0.05", value: String(v.speed) });
+    const online = v.online ? ` Online voice: ${v.online.message}.` : "";
+    const fallback = v.fallback ? ` If it cannot be reached: ${v.fallback}.` : "";
+    return el("div", { class: "voice-row", role: "group", "aria-label": `Voice for ${LANG_NAMES[v.lang] || v.lang}` },
+      el("strong", { text: LANG_NAMES[v.lang] || v.lang }),
+      el("label", { for: `engine-${v.lang}`, text: "Engine" }), engine,
+      el("label", { for: `voice-${v.lang}`, text: "Voice" }), voice,
+      el("label", { for: `speed-${v.lang}`, text: "Speed" }), speed,
+      el("button", { type: "button", "data-action": "voice-save", "data-lang": v.lang }, "Save voice"),
+      el("p", { class: v.warning ? "error" : "muted", text: `Speaks now: ${v.speaks} (${v.why}).${online}${fallback}${v.warning ? ` ${v.warning}` : ""}` }));
+  }));
+}
+
+async function voiceSave(lang) {
+  if (state.dirty.size) { say("Save your text changes first (Ctrl+S).", "bad"); return; }
+  try {
+    await api(`/api/scripts/${encodeURIComponent(state.id)}/voice`, {
+      version: state.doc.version, lang, engine: $(`#engine-${lang}`).value, voice: $(`#voice-${lang}`).value || null,
+      speed: Number($(`#speed-${lang}`).value),
+    });
+    await load(true);
+    await loadVoices();
+    say(`Saved the ${LANG_NAMES[lang] || lang} voice. Sentences it speaks will be recorded again at the next build.`, "ok");
+  } catch (error) { say(`Not saved. ${error.message}`, "bad"); }
+}
+
+// -- new guide ------------------------------------------------------------------
+async function newGuide() {
+  const file = $("#new-file").files[0];
+  let article = $("#new-article").value;
+  if (file) article = await file.text();
+  const markdown = Boolean(file && file.name.toLowerCase().endsWith(".md")) || /^#\s/m.test(article);
+  try {
+    const response = await api("/api/guides", { name: $("#new-name").value, article, markdown });
+    const { id } = await response.json();
+    await refreshScripts(id);
+    say("The new guide is ready: translate the texts marked “to translate”, then build.", "ok");
+  } catch (error) { say(`Not created. ${error.message}`, "bad"); }
+}
+
+async function refreshScripts(select) {
+  const response = await api("/api/scripts");
+  const { scripts } = await response.json();
+  $("#script").replaceChildren(...scripts.map((s) => el("option", { value: s.id, text: s.file })));
+  if (select) { $("#script").value = select; await choose(select); }
+  return scripts;
+}
+
 async function choose(id) {
   if (state.dirty.size && !confirm("Leave this guide? Your unsaved changes will be lost.")) {
     $("#script").value = state.id;
@@ -287,13 +400,12 @@ async function choose(id) {
   $("#result").hidden = true;
   await load();
   listen();
+  if (!state.doc.problems) { await loadLexicon(); await loadVoices(); }
 }
 
 async function main() {
-  const response = await api("/api/scripts");
-  const { scripts } = await response.json();
+  const scripts = await refreshScripts();
   const select = $("#script");
-  select.replaceChildren(...scripts.map((s) => el("option", { value: s.id, text: s.file })));
   select.addEventListener("change", () => choose(select.value));
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-action]");
@@ -305,6 +417,15 @@ async function main() {
     else if (action === "proof") start("proof");
     else if (action === "cancel") cancel();
     else if (action === "play") play(button);
+    else if (action === "pron-check") pronCheck().catch((error) => say(error.message, "bad"));
+    else if (action === "pron-save") pronSave(false);
+    else if (action === "pron-remove") pronSave(true);
+    else if (action === "pron-edit") {
+      $("#pron-lang").value = button.dataset.lang; $("#pron-word").value = button.dataset.word; $("#pron-say").value = button.dataset.say;
+      $("#pron-say").focus();
+    }
+    else if (action === "voice-save") voiceSave(button.dataset.lang);
+    else if (action === "new-guide") newGuide();
   });
   document.addEventListener("keydown", (event) => {
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") { event.preventDefault(); save(); }

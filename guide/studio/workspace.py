@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 import threading
 import wave
 from dataclasses import asdict, dataclass, field
@@ -32,6 +33,7 @@ from ..text import markup
 from ..text.frontend import FrontEnd
 from ..text.guard import sentence_key
 from . import saving
+from .blocks import set_lexicon_entry, set_voice
 from .edits import EditError, TextKey, edit_texts, text_places
 from .jobs import Cancelled, Job
 from .view import addresses, guide_view
@@ -212,10 +214,152 @@ class Workspace:
         except ScriptError as exc:
             raise Refused("the script on disk has problems: " + "; ".join(p.message for p in exc.problems)) from None
 
+    def _rewrite(self, script_id: str, version: str, change: Callable[[str], str]) -> dict[str, Any]:
+        """A change to the script beyond its texts (a lexicon entry, a voice), under the save's rules."""
+        with self._lock:
+            loaded, script = self._current(script_id, version)
+            try:
+                saved = saving.rewrite(loaded, change, self.cache.folder, self.registry.check_voice)
+            except saving.ChangedOnDisk as exc:
+                raise Refused(_words(exc), status=409) from None
+            except ScriptError as exc:
+                raise Refused("not saved: " + "; ".join(p.message for p in exc.problems),
+                              [{"path": None, "message": p.message} for p in exc.problems]) from None
+            except EditError as exc:
+                raise Refused(_words(exc)) from None
+            return {"version": saved.loaded.sha256, "changed": bool(saved.kept)}
+
+    # -- pronunciations --------------------------------------------------------
+    def lexicon(self, script_id: str) -> list[dict[str, Any]]:
+        """Every lexicon entry: language, written word, what is said, and whether it is the script's own
+        (editable here) or comes from its ``lexicon_file``."""
+        _, script = self.load(script_id)
+        out = []
+        for lang, entries in script.lexicon.items():
+            for word, said in entries.items():
+                source = script.lexicon_sources.get((lang, word))
+                own = source is None or source.path == script.path
+                out.append({
+                    "lang": lang, "word": word, "say": said, "editable": own,
+                    "numbers_differ": bool(source and source.numbers_differ),
+                })
+        return out
+
+    def pronunciation_effect(self, script_id: str, lang: str, word: str, say: str | None) -> list[dict[str, Any]]:
+        """The sentences a lexicon entry changes (adding, changing or removing it): where each is, and
+        what the voice is given before and after."""
+        _, script = self.load(script_id)
+        _check_entry(script, lang, word)
+        voices = builder.resolve_voices(script, self.registry)
+        before = FrontEnd(code_switch=script.code_switch, lexicon=script.lexicon)
+        after = FrontEnd(code_switch=script.code_switch, lexicon=_with_entry(script.lexicon, lang, word, say))
+        names = {key: address for address, key in addresses(script).items()}
+        found = []
+        for name, text in script.texts():
+            for text_lang, source in text.by_lang.items():
+                if not source:
+                    continue
+                old = plan_sentences(source, text_lang, voices, before)
+                new = plan_sentences(source, text_lang, voices, after)
+                for index, (a, b) in enumerate(zip(old, new)):
+                    said_before = " ".join(t.text for t in a.takes)
+                    said_after = " ".join(t.text for t in b.takes)
+                    if said_before != said_after:
+                        found.append({
+                            "path": names.get((name, text_lang), name), "sentence": index, "text": a.text,
+                            "before": said_before, "after": said_after,
+                        })
+        return found
+
+    def set_pronunciation(
+        self, script_id: str, version: str, lang: str, word: str, say: str | None, numbers_differ: bool = False
+    ) -> dict[str, Any]:
+        """Add, change or remove (`say` None) a lexicon entry of the script, every other byte kept."""
+        _, script = self.load(script_id)
+        _check_entry(script, lang, word)
+        source = script.lexicon_sources.get((lang, word))
+        if source is not None and source.path != script.path:
+            raise Refused(f"'{word}' is written in {source.path.name}, the script's lexicon_file: change it there")
+        return self._rewrite(
+            script_id, version, lambda text: set_lexicon_entry(text, lang, word, say, numbers_differ=numbers_differ)
+        )
+
+    # -- voices ----------------------------------------------------------------
+    def voices(self, script_id: str) -> list[dict[str, Any]]:
+        """Per language: the voice the script names, the voice a build would use now and why, the fallback,
+        whether an online voice can be reached now, and the voices this machine offers for it."""
+        _, script = self.load(script_id)
+        offered = builder.list_voices(self.registry)
+        choices = {c.lang: c for c in builder.voice_choices(script, self.registry)}
+        online = None
+        out = []
+        for lang in script.languages:
+            settings = script.voices[lang]
+            engine = self.registry.get(settings.engine)
+            if not engine.offline and online is None:
+                online = _online_now(self.registry)
+            base = lang.split("-")[0]
+            options = [
+                {"engine": v.engine, "voice": v.name, "detail": v.detail}
+                for name, voices in offered.items()
+                for v in voices
+                if any(code.split("-")[0] == base for code in v.languages)
+            ]
+            choice = choices[lang]
+            out.append({
+                "lang": lang,
+                "engine": settings.engine,
+                "voice": settings.voice or "",
+                "speed": settings.speed,
+                "fallback": None if settings.fallback is None else f"{settings.fallback.engine}:{settings.fallback.voice or lang}",
+                "speaks": choice.voice,
+                "why": choice.why,
+                "warning": choice.warning,
+                "online": None if engine.offline else online,
+                "options": options,
+            })
+        return out
+
+    def set_voice(self, script_id: str, version: str, lang: str, engine: str, voice: str | None, speed: float) -> dict[str, Any]:
+        """Choose a language's engine, voice and speed (checked like ``guide check`` before it is written)."""
+        _, script = self.load(script_id)
+        if lang not in script.languages:
+            raise UnknownText(f"this script has no language '{lang[:20]}'")
+        if engine not in self.registry.names():
+            raise InputError(f"unknown engine '{engine[:40]}' (available: {', '.join(self.registry.names())})")
+        if not 0.5 <= speed <= 2.0:
+            raise InputError("the speed must be between 0.5 and 2")
+        changes: dict[str, object] = {"engine": engine, "voice": voice or None, "speed": None if speed == 1.0 else speed}
+        return self._rewrite(script_id, version, lambda text: set_voice(text, lang, changes))
+
+    # -- new guides ------------------------------------------------------------
+    def new_guide(self, article: str, name: str, languages: tuple[str, ...] = ("en", "ar"), markdown: bool = False) -> str:
+        """Write a new script from an article's text (``guide init`` underneath) into the scripts folder; its id."""
+        from ..authoring.skeleton import init_script, slugify
+
+        if not self.scripts_path.is_dir():
+            raise InputError("the studio was started on one script; start it on a folder (guide studio scripts/) to add guides")
+        if not article.strip():
+            raise InputError("the article is empty: paste its text or choose a .txt or .md file")
+        script_id = slugify(name or "")
+        if not script_id:
+            raise InputError("give the guide a name in Latin letters (it names its files), e.g. Botox aftercare")
+        target = self.scripts_path / f"{script_id}.yaml"
+        if target.exists():
+            raise Refused(f"there is already a guide called {target.name}; choose another name", status=409)
+        with self._lock, tempfile.TemporaryDirectory() as folder:
+            source = Path(folder) / f"{script_id}{'.md' if markdown else '.txt'}"
+            source.write_text(article, encoding="utf-8")
+            init_script(source, target, languages, script_id)
+        return next(i for i, p in self.scripts().items() if p == target)
+
     # -- hearing ---------------------------------------------------------------
-    def preview(self, script_id: str, address: str, index: int, text: str | None = None) -> tuple[bytes, dict[str, Any]]:
+    def preview(
+        self, script_id: str, address: str, index: int, text: str | None = None, entry: tuple[str, str, str | None] | None = None
+    ) -> tuple[bytes, dict[str, Any]]:
         """One sentence of a text as WAV bytes, recorded first when the cache lacks it (an ordinary take,
-        which the next build reuses). `text` is the text as the page has it now, saved or not.
+        which the next build reuses). `text` is the text as the page has it now, saved or not; `entry`
+        (language, word, what to say or None) is a lexicon entry tried before it is saved.
 
         Returns the WAV and what was played: the sentence, whether it was recorded now, and by which voice.
         """
@@ -231,7 +375,11 @@ class Workspace:
         except markup.MarkupError as exc:
             raise InputError(exc.message) from None
         voices = builder.resolve_voices(script, self.registry)
-        sentences = plan_sentences(text, lang, voices, FrontEnd(code_switch=script.code_switch, lexicon=script.lexicon))
+        lexicon = script.lexicon
+        if entry is not None:
+            _check_entry(script, entry[0], entry[1])
+            lexicon = _with_entry(lexicon, *entry)
+        sentences = plan_sentences(text, lang, voices, FrontEnd(code_switch=script.code_switch, lexicon=lexicon))
         if not 0 <= index < len(sentences):
             raise UnknownText(f"the text has {len(sentences)} sentence(s); there is no sentence {index + 1}")
         sentence = sentences[index]
@@ -454,6 +602,37 @@ def _field_problems(
                     break
         out.append({"path": where, "message": problem.message})
     return out
+
+
+def _check_entry(script: Script, lang: str, word: str) -> None:
+    if lang not in script.languages:
+        raise UnknownText(f"this script has no language '{lang[:20]}'")
+    if not word.strip():
+        raise InputError("write the word as it is written in the texts")
+
+
+def _with_entry(lexicon: Mapping[str, Mapping[str, str]], lang: str, word: str, say: str | None) -> dict[str, dict[str, str]]:
+    out = {code: dict(entries) for code, entries in lexicon.items()}
+    if say is None:
+        out.get(lang, {}).pop(word, None)
+    else:
+        out.setdefault(lang, {})[word] = say
+    return out
+
+
+def _online_now(registry: EngineRegistry, timeout: float = 2.0) -> dict[str, Any]:
+    """Whether Google's voice can be reached now (a HEAD request, as ``guide doctor`` sends)."""
+    if registry.offline:
+        return {"reachable": False, "message": "not asked: the studio runs offline (GUIDE_OFFLINE or --offline)"}
+    import gtts.tts
+    import requests
+
+    url = gtts.tts._translate_url(tld="com")  # the host gTTS sends its requests to
+    try:
+        requests.head(url, timeout=timeout, allow_redirects=False)
+    except requests.RequestException as exc:
+        return {"reachable": False, "message": f"cannot be reached now ({type(exc).__name__})"}
+    return {"reachable": True, "message": "reachable now"}
 
 
 def _proof_available() -> bool:
