@@ -138,6 +138,9 @@ def test_edit_save_hear_build_and_proof(browser: "Browser", small: Project) -> N
     files = tab.locator("#result-files li").all_text_contents()
     assert any(f.endswith("how-long.mp3") for f in files)
     assert tab.locator("#player").is_visible()
+    tab.wait_for_function(
+        "(path) => [...document.querySelectorAll(`li[data-path='${path}'] .sstate`)].every((n) => n.textContent === '')", arg=ANSWER
+    )
 
     # 5. Proof shows the planted mishearing on the right sentence.
     if importlib.util.find_spec("faster_whisper") is None:

@@ -71,7 +71,7 @@ function stateBadge(text) {
   return el("span", { class: `state ${text.state.replace(" ", "-")}`, text: names[text.state] || text.state });
 }
 
-function renderSentences(text, list) {
+function renderSentences(text, list, buildFailed) {
   list.replaceChildren();
   text.sentences.forEach((sentence, index) => {
     const flagged = sentence.flags.length > 0;
@@ -79,9 +79,12 @@ function renderSentences(text, list) {
       type: "button", class: "play", "data-action": "play", "data-path": text.path, "data-sentence": String(index),
       "aria-label": `Play sentence ${index + 1}${sentence.state === "changed" ? " (records it first)" : ""}`,
     }, "▶");
-    const item = el("li", { class: flagged ? "flagged" : "", "data-sentence": String(index) }, button,
+    const waiting = sentence.state === "changed";
+    const note = !waiting ? "" : buildFailed ? "(not recorded: the build failed, see above)" : "(not recorded yet)";
+    const classes = [flagged ? "flagged" : "", waiting && buildFailed ? "failed" : ""].join(" ").trim();
+    const item = el("li", { class: classes || null, "data-path": text.path, "data-sentence": String(index) }, button,
       el("span", { lang: text.lang, dir: text.rtl ? "rtl" : "ltr", text: sentence.text }),
-      el("span", { class: "sstate", lang: "en", dir: "ltr", text: sentence.state === "changed" ? "(not recorded yet)" : "" }));
+      el("span", { class: "sstate", lang: "en", dir: "ltr", text: note }));
     if (flagged) {
       item.append(el("span", { class: "heard", text: `Proof: ${sentence.flags.join("; ")}` + (sentence.heard ? ` — heard: “${sentence.heard}”` : "") }));
     }
@@ -130,7 +133,7 @@ function render(doc) {
         const heading = el("label", { for: id, lang: "en" }, `${label(text.name)} · `,
           el("span", { lang: text.lang, class: "ui", text: LANG_NAMES[text.lang] || text.lang }), stateBadge(text));
         const list = el("ol", { class: "sentences", "aria-label": `Sentences of ${label(text.name)}, ${LANG_NAMES[text.lang] || text.lang}` });
-        renderSentences(text, list);
+        renderSentences(text, list, Boolean(doc.job && doc.job.kind === "build" && doc.job.state === "failed"));
         row.append(el("div", { class: "text", lang: text.lang, dir: text.rtl ? "rtl" : "ltr" }, heading, area,
           el("p", { class: "error", id: errorId, "aria-live": "polite" }), list));
       }
@@ -216,6 +219,8 @@ async function play(button) {
         about.fallback && about.fallback.length ? "bad" : "");
   } catch (error) {
     item.classList.add("failed");
+    const failedNote = item.querySelector(".sstate");
+    if (failedNote) failedNote.textContent = "(could not be recorded: see the message above)";
     say(`Could not play it. ${error.message}`, "bad");
   } finally {
     item.classList.remove("recording");
@@ -239,6 +244,30 @@ function minutes(seconds) {
   if (seconds === null || seconds === undefined) return "";
   const s = Math.round(seconds);
   return s < 60 ? `about ${s} s left` : `about ${Math.round(s / 60)} min left`;
+}
+
+let statesAsked = 0;
+
+async function refreshStates() {
+  // During a build: each sentence's state as its take is recorded, without redrawing what is being edited.
+  statesAsked = Date.now();
+  const response = await api(`/api/scripts/${encodeURIComponent(state.id)}`);
+  const doc = await response.json();
+  if (doc.version !== (state.doc && state.doc.version) || !doc.texts) return;
+  const running = doc.job && doc.job.state === "running" && doc.job.kind === "build";
+  const failed = doc.job && doc.job.state === "failed" && doc.job.kind === "build";
+  for (const text of doc.texts) {
+    text.sentences.forEach((sentence, index) => {
+      const item = document.querySelector(`li[data-path="${CSS.escape(text.path)}"][data-sentence="${index}"]`);
+      if (!item) return;
+      const note = item.querySelector(".sstate");
+      const waiting = sentence.state === "changed";
+      item.classList.toggle("recording", running && waiting);
+      item.classList.toggle("failed", failed && waiting);
+      note.textContent = !waiting ? "" : running ? "(being recorded by the build)"
+        : failed ? "(not recorded: the build failed, see above)" : "(not recorded yet)";
+    });
+  }
 }
 
 function showJob(job) {
@@ -269,6 +298,7 @@ function showJob(job) {
     $("#result-warnings").replaceChildren(...job.result.warnings.map((w) => el("li", { text: `Warning: ${w}` })));
     $("#result-files").replaceChildren(...job.result.files.map((f) => el("li", { text: f })));
   }
+  if (running && job.kind === "build" && Date.now() - statesAsked > 2000) refreshStates().catch(() => {});
   const finished = state.lastJob && state.lastJob.number === job.number && state.lastJob.state === "running" && job.state !== "running";
   state.lastJob = job;
   if (finished) load(true);
