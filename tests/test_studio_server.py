@@ -502,3 +502,22 @@ def test_a_new_guide_from_an_article(running: Running) -> None:
     for name, article_text in (("", article), ("مقال", article), ("Empty", "   ")):
         answer = client.post("/api/guides", headers=running.headers(csrf), json={"name": name, "article": article_text})
         assert answer.status_code == 422, answer.text
+
+
+def test_two_studios_on_one_machine_keep_their_sessions_apart(running: Running, tmp_path: Path, registry) -> None:
+    other = Studio(Workspace(running.project / "scripts", running.out, running.cache, registry), "127.0.0.1", 0)
+    thread = threading.Thread(target=other.serve, daemon=True)
+    thread.start()
+    try:
+        while other.server is None or not other.server.started:
+            time.sleep(0.02)
+        client, _ = running.client()  # one browser: one cookie jar for 127.0.0.1, whatever the port
+        login = client.get(f"http://127.0.0.1:{other.port}/" + other.login_url().split("/", 3)[3], follow_redirects=True)
+        assert login.status_code == 200
+        assert client.get("/api/scripts").status_code == 200
+        assert client.get(f"http://127.0.0.1:{other.port}/api/scripts").status_code == 200
+        stranger = httpx.Client(cookies={f"guide_studio_{running.studio.port}": "made-up"})
+        assert stranger.get(f"{running.base}/api/scripts").status_code == 403
+    finally:
+        other.stop()
+        thread.join(20)

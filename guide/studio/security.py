@@ -114,7 +114,9 @@ class Guard:
             await _refuse(send, 403, "This address is not the studio's. Open the address guide studio printed.")
             return
         method = scope.get("method", "GET")
-        cookie = _cookie(headers.get("cookie", ""))
+        # Browsers keep cookies per host, not per port: a name per port keeps two studios' sessions apart.
+        name = f"{COOKIE}_{host_port(host)}"
+        cookie = _cookie(headers.get("cookie", ""), name)
         csrf = self.sessions.csrf(cookie)
         if csrf is None:
             token = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token", [""])[0]
@@ -132,7 +134,7 @@ class Guard:
                     "status": 303,
                     "headers": [
                         (b"location", b"/"),
-                        (b"set-cookie", f"{COOKIE}={new}; HttpOnly; SameSite=Strict; Path=/".encode("latin-1")),
+                        (b"set-cookie", f"{name}={new}; HttpOnly; SameSite=Strict; Path=/".encode("latin-1")),
                         (b"cache-control", b"no-store"),
                         (b"content-length", b"0"),
                     ],
@@ -156,13 +158,19 @@ class Guard:
         await self.app(scope, _limited(receive, self.max_body), send)
 
 
-def _cookie(header: str) -> str | None:
+def host_port(host: str) -> str:
+    """The port in a Host header ("" when it names none)."""
+    tail = host.strip().rsplit("]", 1)[-1]
+    return tail.rsplit(":", 1)[1] if ":" in tail else ""
+
+
+def _cookie(header: str, name: str) -> str | None:
     jar = SimpleCookie()
     try:
         jar.load(header)
     except Exception:  # noqa: BLE001 - http.cookies raises CookieError and others on junk: no session
         return None
-    morsel = jar.get(COOKIE)
+    morsel = jar.get(name)
     return morsel.value if morsel else None
 
 
