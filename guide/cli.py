@@ -488,7 +488,7 @@ main.add_command(proof_command)
 
 @main.command()
 @offline_option
-@click.argument("scripts", required=False, type=click.Path(path_type=Path))
+@click.argument("scripts", required=False, metavar="[SCRIPT|FOLDER]", type=click.Path(path_type=Path))
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port to listen on; 0 picks a free one.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. Anything but this machine's own lets others on the network reach the studio.")
 @click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
@@ -500,7 +500,7 @@ def studio(
     scripts: Path | None, port: int, host: str, no_browser: bool, out: Path, base_url: str | None,
     cache_dir: Path | None, voices_dir: tuple[Path, ...],
 ) -> None:
-    """Edit, hear and build the guides in SCRIPTS (a script, or a folder; default: scripts/) in the browser.
+    """Edit, hear and build guides in the browser: the scripts in FOLDER (default: scripts/), or one SCRIPT.
 
     Prints the studio's address, with a one-time login token, on a line of its own; Ctrl-C stops it.
     """

@@ -45,6 +45,9 @@ class Job:
         self._notify = notify
         self._thread: threading.Thread | None = None
         self._first_tick: tuple[float, int] | None = None
+        self._work: dict[str, tuple[str, int]] = {}  # take key -> (engine, characters), what is left to record
+        self._paces: dict[str, tuple[float, int]] = {}  # engine -> (seconds, characters) recorded so far
+        self._last_take = time.monotonic()
 
     @property
     def running(self) -> bool:
@@ -76,9 +79,24 @@ class Job:
     def progress(self, done: int, total: int) -> None:
         """Note that `done` of `total` sentences are recorded (or heard)."""
         if self._first_tick is None:
-            self._first_tick = (time.monotonic(), done - 1)
+            self._first_tick = (time.monotonic(), done)
         self.done, self.total = done, total
         self._notify()
+
+    def expect(self, takes: dict[str, tuple[str, int]]) -> None:
+        """The takes the build will record (key -> engine, characters): time left is reckoned per engine,
+        since espeak-ng speaks a sentence in milliseconds where Piper or Google take most of a second."""
+        self._work = dict(takes)
+        self._last_take = time.monotonic()
+
+    def took(self, key: str) -> None:
+        """Note that the take `key` is recorded: the time since the last one is its engine's."""
+        now = time.monotonic()
+        engine, chars = self._work.pop(key, ("", 0))
+        if engine:
+            seconds, done = self._paces.get(engine, (0.0, 0))
+            self._paces[engine] = (seconds + now - self._last_take, done + chars)
+        self._last_take = now
 
     def check(self) -> None:
         """Raise Cancelled when the user asked to stop (called between takes)."""
@@ -98,7 +116,18 @@ class Job:
             self._thread.join(timeout)
 
     def seconds_left(self) -> float | None:
-        """Time left at the pace since the first sentence, once there is a pace to go by."""
+        """Time left: per engine, its characters left at its pace so far (a pace over all engines for one
+        not heard yet); without a list of takes, sentences left at the pace since the first one."""
+        if self._work or self._paces:
+            seen = [(s, c) for s, c in self._paces.values() if c]
+            if not seen:
+                return None
+            overall = sum(s for s, _ in seen) / sum(c for _, c in seen)
+            left = 0.0
+            for engine, chars in self._work.values():
+                seconds, done = self._paces.get(engine, (0.0, 0))
+                left += chars * (seconds / done if done else overall)
+            return left
         if self._first_tick is None or self.done - self._first_tick[1] < 2 or not self.total:
             return None
         since, first = self._first_tick

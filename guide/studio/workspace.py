@@ -466,7 +466,9 @@ class Workspace:
 
     def _build(self, job: Job, path: Path) -> dict[str, Any]:
         _, script = self.load(_id_of(self, path))
-        items = _items_of(builder.plan(script, self.registry))
+        the_plan = builder.plan(script, self.registry)
+        items = _items_of(the_plan)
+        job.expect({t.key: (t.voice.engine, len(t.text)) for t in the_plan.takes() if not self.cache.has(t.key)})
 
         def progress(done: int, total: int) -> None:
             job.check()
@@ -474,6 +476,7 @@ class Workspace:
 
         def on_take(key: str) -> None:
             job.item = items.get(key, job.item)
+            job.took(key)
 
         result = builder.build(
             path, self.out, registry=self.registry, progress=progress, cache_folder=self.cache.folder,
