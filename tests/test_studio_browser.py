@@ -244,3 +244,16 @@ def test_a_pronunciation_heard_before_and_after_then_saved(browser: "Browser", s
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
     assert changed == [("  en: {water: butter}  # planted for proof", "  en: {water: butter, guide: gide}  # planted for proof")]
     assert tab.locator("#lexicon tr").count() == 2
+
+
+def test_a_change_made_elsewhere_is_shown_and_unsaved_edits_are_kept(browser: "Browser", small: Project) -> None:
+    script = small.root / "scripts" / "small.yaml"
+    tab = open_studio(browser, small)
+    script.write_text(SCRIPT.replace("Thank you.", "Thank you, from the editor."), encoding="utf-8")
+    tab.wait_for_function("() => document.querySelector('#message').textContent.includes('changed elsewhere')", timeout=20_000)
+    assert tab.locator("textarea[data-path='outro/en']").input_value() == "Thank you, from the editor."
+    # With an unsaved edit, the page keeps it and says why a save will be refused.
+    tab.locator("textarea[data-path='intro/en']").fill("My unsaved welcome.")
+    script.write_text(SCRIPT.replace("Thank you.", "Thank you, again."), encoding="utf-8")
+    tab.wait_for_function("() => document.querySelector('#message').textContent.includes('Your unsaved edits are still here')", timeout=20_000)
+    assert tab.locator("textarea[data-path='intro/en']").input_value() == "My unsaved welcome."

@@ -33,6 +33,9 @@ ASSETS = {"studio.js": "text/javascript; charset=utf-8", "studio.css": "text/css
 KEEPALIVE = 15.0
 """Seconds between comments on an idle event stream (keeps proxies and the browser from closing it)."""
 
+FILE_CHECK = 3.0
+"""Seconds between looks at the script's file from an idle event stream: a change made elsewhere is told to the page."""
+
 SECURITY_HEADERS = {
     "content-security-policy": (
         "default-src 'self'; media-src 'self' blob:; img-src 'self' data:; style-src 'self'; "
@@ -233,17 +236,35 @@ def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0
 
     async def events(request: Request) -> Response:
         script_id = request.path_params["id"]
-        workspace.path_of(script_id)
+        path = workspace.path_of(script_id)
+
+        def stamp() -> tuple[int, int] | None:
+            try:
+                info = path.stat()
+            except OSError:
+                return None
+            return info.st_mtime_ns, info.st_size
 
         async def stream():  # noqa: ANN202 - an async generator of SSE lines
             last = None
+            on_disk = stamp()
+            quiet = 0.0
             while not wakeup.closing:
                 state = workspace.job_state(script_id)
                 seen = None if state is None else {k: v for k, v in state.items() if k not in ("seconds", "seconds_left")}
                 if seen != last or (state is not None and state["state"] == "running"):
                     last = seen
                     yield f"event: job\ndata: {json.dumps(state, ensure_ascii=False)}\n\n"
-                if not await wakeup.wait(KEEPALIVE):
+                now = stamp()
+                if now != on_disk:  # saved here, or by another editor, a git pull: the page compares versions
+                    on_disk = now
+                    yield "event: script\ndata: {}\n\n"
+                if await wakeup.wait(FILE_CHECK):
+                    quiet = 0.0
+                    continue
+                quiet += FILE_CHECK
+                if quiet >= KEEPALIVE:
+                    quiet = 0.0
                     yield ": still here\n\n"
 
         return StreamingResponse(stream(), media_type="text/event-stream", headers={"cache-control": "no-store", "x-accel-buffering": "no"})

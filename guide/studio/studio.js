@@ -152,6 +152,19 @@ async function load(keepMessage) {
   if (state.doc.built_elsewhere) say("This guide is being built from the command line now; build here when it has finished.", "bad");
 }
 
+async function changedOnDisk() {
+  const response = await api(`/api/scripts/${encodeURIComponent(state.id)}`);
+  const doc = await response.json();
+  if (!state.doc || doc.version === state.doc.version) return;
+  if (state.dirty.size) {
+    say("The script was changed elsewhere (another tab, an editor, a git pull). Your unsaved edits are still here; " +
+        "a save will be refused: copy them, reload the page, and make them again.", "bad");
+    return;
+  }
+  await load(true);
+  say("The script was changed elsewhere; the page shows it as it is now.", "ok");
+}
+
 function clearErrors() {
   document.querySelectorAll("textarea[aria-invalid]").forEach((a) => a.removeAttribute("aria-invalid"));
   document.querySelectorAll(".error").forEach((e) => { e.textContent = ""; });
@@ -308,6 +321,7 @@ function listen() {
   if (state.events) state.events.close();
   state.events = new EventSource(`/api/scripts/${encodeURIComponent(state.id)}/events`);
   state.events.addEventListener("job", (event) => showJob(JSON.parse(event.data)));
+  state.events.addEventListener("script", () => changedOnDisk().catch(() => {}));
 }
 
 // -- pronunciations ------------------------------------------------------------
