@@ -360,13 +360,15 @@ def build(
     cache_folder: str | Path | None = None,
     base_url: str | None = None,
     on_take: Callable[[str], None] | None = None,
+    on_work: Callable[[Work], None] | None = None,
 ) -> BuildResult:
     """Build the script at `path` into ``<out>/<id>/``: record what the cache lacks,
     encode what changed, and leave everything else untouched.
 
     `progress(done, total)` and `on_take(key)` are called as each take is stored; either may
     raise to stop the build (the studio's cancel): takes already recorded stay in the cache,
-    nothing in the output folder changes, and the next build resumes from there."""
+    nothing in the output folder changes, and the next build resumes from there. `on_work(work)` is told
+    what the build will record and encode before it starts (the studio's progress names items from it)."""
     started = time.monotonic()
     jobs = jobs or default_jobs()
     if jobs < 1:
@@ -380,6 +382,8 @@ def build(
             remove_leftovers(folder)
         manifest = _read_manifest(folder / MANIFEST)
         work = plan_work(the_plan, cache, folder, manifest, bitrate, only, force, encoder=tool.version)
+        if on_work is not None:
+            on_work(work)
         folder.mkdir(parents=True, exist_ok=True)
         staging = staging_folder(folder)
         try:

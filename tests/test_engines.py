@@ -136,3 +136,27 @@ def test_piper_loads_unoptimised_for_a_few_sentences_and_optimised_again_for_man
     engine.prepare(QUICK_LOAD_TAKES + 1, 2, 2)
     assert loaded_level() == level.ORT_ENABLE_EXTENDED and engine.threads == 1
     assert engine.synthesize("Hello.", voice).duration > 0.2
+
+
+def test_piper_settles_with_every_core_between_recordings_and_back_for_a_parallel_one():
+    """The studio: after a parallel build (one onnxruntime thread per recording thread), ▶ speaks one sentence
+    with every core; the next parallel build gets its one-thread voice again."""
+    from guide.engines.piper import QUICK_LOAD_TAKES, PiperEngine
+
+    engine = PiperEngine()
+    voice = engine.resolve("en", VoiceSettings("piper", BUNDLED_VOICE), Path("."))
+
+    def threads() -> int:
+        return engine._voice(voice.voice).session.get_session_options().intra_op_num_threads
+
+    engine.prepare(QUICK_LOAD_TAKES + 1, 2, 2)
+    assert threads() == 1
+    before = engine._voice(voice.voice)
+    engine.settle(2)
+    assert threads() == 2 and engine._voice(voice.voice) is not before
+    assert engine.synthesize("Hello.", voice).duration > 0.2
+    settled = engine._voice(voice.voice)
+    engine.settle(2)
+    assert engine._voice(voice.voice) is settled  # nothing to do: not loaded again
+    engine.prepare(QUICK_LOAD_TAKES + 1, 2, 2)
+    assert threads() == 1

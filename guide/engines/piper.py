@@ -52,6 +52,7 @@ class PiperEngine:
         env = os.environ.get(VOICES_DIR_ENV)
         self.voices_dirs = [Path(d) for d in voices_dirs] + ([Path(env)] if env else []) + [user_voices_dir()]
         self._loaded: dict[str, object] = {}
+        self._threads_of: dict[str, int | None] = {}  # onnxruntime threads each loaded voice has
         self._lock = threading.Lock()
 
     # -- voices ------------------------------------------------------------
@@ -122,10 +123,34 @@ class PiperEngine:
             self.threads = max(1, cores // max(1, workers))
         self._quick_load = takes <= QUICK_LOAD_TAKES
         if not self._quick_load:
-            with self._lock:  # a long-lived process (--watch) that first recorded a few sentences: load it optimised now
-                for model in self._quick_loaded:
+            # A long-lived process (--watch, the studio) that first recorded a few sentences, or one sentence at a
+            # time with every core: load the voice again, optimised, with this recording's threads.
+            with self._lock:
+                for model in [m for m in self._loaded if m in self._quick_loaded or self._threads_of.get(m) != self.threads]:
                     self._loaded.pop(model, None)
                 self._quick_loaded.clear()
+
+    def settle(self, cores: int) -> None:
+        """Between recordings of a long-lived process (the studio): give each loaded voice all `cores` again,
+        loaded optimised, for the single sentences heard one at a time (a parallel recording left it one thread).
+
+        Each voice is loaded before it is swapped in, so a sentence being spoken meanwhile is not held up.
+        """
+        if self._fixed_threads:
+            return
+        with self._lock:
+            self.threads = cores
+            self._quick_load = False
+            stale = [model for model in self._loaded if self._threads_of.get(model) != cores or model in self._quick_loaded]
+        for model in stale:
+            try:
+                voice = _load_voice(model, cores, optimise=True)
+            except Exception:  # noqa: BLE001 - the voice in use stays; the next recording reports a broken model
+                continue
+            with self._lock:
+                self._loaded[model] = voice
+                self._threads_of[model] = cores
+                self._quick_loaded.discard(model)
 
     # -- synthesis -----------------------------------------------------------
     def _voice(self, model: str):  # noqa: ANN202 - piper.PiperVoice, imported lazily
@@ -137,6 +162,7 @@ class PiperEngine:
                 except Exception as exc:  # onnxruntime raises its own types for corrupt models
                     raise EngineError(f"piper could not load voice {model}: {exc}") from exc
                 self._loaded[model] = voice
+                self._threads_of[model] = self.threads
                 if self._quick_load:
                     self._quick_loaded.add(model)
             return voice

@@ -26,7 +26,7 @@ from ..engines import EngineRegistry
 from ..errors import GuideError, InputError, ScriptError
 from ..lock import held_elsewhere
 from ..planner import Pause, TakeSpec, pieces, plan_sentences
-from ..renderer import record_takes
+from ..renderer import default_jobs, record_takes
 from ..script.loader import load_source
 from ..script.model import Script
 from ..text import markup
@@ -401,6 +401,9 @@ class Workspace:
 
     def warm(self) -> None:
         """Load the offline voices of every script now, so the first ▶ does not wait for them (never fails)."""
+        settle = getattr(self.registry.get("piper"), "settle", None)
+        if settle is not None:
+            settle(default_jobs())  # no voice loaded yet: only says that voices load optimised, with every core
         for script_id in self.scripts():
             try:
                 _, script = self.load(script_id)
@@ -465,10 +468,11 @@ class Workspace:
             raise Refused(f"a {job.kind} of this guide is running; wait for it or cancel it", status=409)
 
     def _build(self, job: Job, path: Path) -> dict[str, Any]:
-        _, script = self.load(_id_of(self, path))
-        the_plan = builder.plan(script, self.registry)
-        items = _items_of(the_plan)
-        job.expect({t.key: (t.voice.engine, len(t.text)) for t in the_plan.takes() if not self.cache.has(t.key)})
+        items: dict[str, str] = {}
+
+        def on_work(work: Any) -> None:
+            items.update(_items_of(work.plan))
+            job.expect({t.take.key: (t.take.voice.engine, len(t.take.text)) for t in work.record})
 
         def progress(done: int, total: int) -> None:
             job.check()
@@ -478,10 +482,16 @@ class Workspace:
             job.item = items.get(key, job.item)
             job.took(key)
 
-        result = builder.build(
-            path, self.out, registry=self.registry, progress=progress, cache_folder=self.cache.folder,
-            base_url=self.base_url, on_take=on_take,
-        )
+        try:
+            result = builder.build(
+                path, self.out, registry=self.registry, progress=progress, cache_folder=self.cache.folder,
+                base_url=self.base_url, on_take=on_take, on_work=on_work,
+            )
+        finally:
+            # A build records in parallel threads of one thread each; ▶ speaks one sentence, fastest with every core.
+            settle = getattr(self.registry.get("piper"), "settle", None)
+            if settle is not None:
+                settle(default_jobs())
         return {
             "summary": _summary(result),
             "files": [*result.encoded, *result.published],
@@ -535,10 +545,6 @@ def wav_bytes(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> bytes:
         wav.setframerate(sample_rate)
         wav.writeframes(np.asarray(samples, dtype="<i2").tobytes())
     return buffer.getvalue()
-
-
-def _id_of(workspace: Workspace, path: Path) -> str:
-    return next(i for i, p in workspace.scripts().items() if p == path)
 
 
 def _items_of(the_plan: Any) -> dict[str, str]:
