@@ -44,6 +44,8 @@ SCRIPT_SUFFIXES = (".yaml", ".yml")
 """What counts as a script in the folder."""
 
 _ID = re.compile(r"[^A-Za-z0-9_.-]+")
+_TEXT_NAME = re.compile(r"^(?:title|intro|outro|sections|faq)(?:\[\d+\])?(?:\.\w+(?:\[\d+\])?)*: ")
+"""A problem's opening name of its text (``faq[1].answer.en: ``)."""
 
 
 class UnknownScript(InputError):
@@ -609,7 +611,10 @@ def _field_problems(
                 if first <= problem.line <= last and key in by_key:
                     where = by_key[key]
                     break
-        out.append({"path": where, "message": problem.message})
+        message = problem.message
+        if where is not None:  # shown at its text: the script's name for the text says nothing more
+            message = _TEXT_NAME.sub("", message)
+        out.append({"path": where, "message": message})
     return out
 
 
