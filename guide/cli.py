@@ -530,3 +530,46 @@ def studio(
     except KeyboardInterrupt:
         pass  # uvicorn re-raises the Ctrl-C it has handled: stopping is what was asked
     click.echo("guide studio stopped.")
+
+
+@main.command("publish")
+@click.argument("script", type=click.Path(path_type=Path))
+@click.argument("dest")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("audio_out"), show_default=True, help="Output folder of the build to publish.")
+@click.option("--dry-run", is_flag=True, help="Print what would be uploaded and deleted; change nothing.")
+@click.option("--delete", is_flag=True, help="Delete files the last publish put at DEST that the guide no longer has.")
+@click.option("--max-deletes", type=int, default=None, help="Refuse to delete more files than this (default 10).")
+@click.option("--public-url", help="The address DEST is served at: warns when the QR codes and feeds point elsewhere.")
+def publish_command(
+    script: Path, dest: str, out: Path, dry_run: bool, delete: bool, max_deletes: int | None, public_url: str | None
+) -> None:
+    """Upload the built guide of SCRIPT to DEST (s3://bucket/prefix, gs://…, az://…, file:///srv/www/…): changed
+    files only, media first and the manifest last. Credentials come from the environment or the vendor's files."""
+    from .deploy.plan import DEFAULT_MAX_DELETES
+    from .deploy.run import publish
+
+    loaded = builder.load(script)
+    folder = out / loaded.id
+    result = publish(
+        folder, dest, dry_run=dry_run, delete=delete, max_deletes=DEFAULT_MAX_DELETES if max_deletes is None else max_deletes,
+        base_url=loaded.base_url, public_url=public_url, report=click.echo,
+    )
+    plan = result.plan
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if dry_run:
+        click.echo(f"dry run: would upload {len(plan.upload)} files ({plan.upload_bytes:,} bytes), delete {len(plan.delete)}; "
+                   f"{plan.unchanged} unchanged. Nothing was changed.")
+        for entry in plan.upload:
+            click.echo(f"  upload {entry.path} ({entry.size:,} bytes)")
+        for path in plan.delete:
+            click.echo(f"  delete {path}")
+    elif plan.nothing_to_do:
+        click.echo(f"{dest}: up to date, nothing uploaded ({plan.unchanged} files unchanged)")
+    else:
+        click.echo(
+            f"{dest}: {len(result.uploaded)} files uploaded ({sum(e.size for e in plan.upload if e.path in result.uploaded):,} bytes), "
+            f"{len(result.already_there)} already there, {len(result.deleted)} deleted, {plan.unchanged} unchanged"
+        )
+    for path, why in plan.kept:
+        click.echo(f"  kept {path}: {why}")

@@ -302,6 +302,9 @@ def load_source(
     return _Reader(path, check_voice, allow_missing, limits).script(root)
 
 
+_CREDENTIAL = re.compile(r"(secret|passw|token|credential|api[_-]?key|access[_-]?key|private[_-]?key|auth)", re.IGNORECASE)
+"""Key names that hold a credential: refused with their own message, whatever their place in a script."""
+
 class _Reader:
     """Walks the composed YAML nodes, collecting problems and building the model."""
 
@@ -398,6 +401,13 @@ class _Reader:
                 continue
             if key in out:
                 self.problem(key_node, f"{what}: duplicate key '{key}' (first at line {out[key][0].start_mark.line + 1})")
+                continue
+            if allowed is not None and key not in allowed and _CREDENTIAL.search(key):
+                self.problem(
+                    key_node,
+                    f"{what}: '{key}' looks like a credential; a script never holds one (it is shared, and published "
+                    "beside the guide): set it in the environment or the vendor's credential file instead",
+                )
                 continue
             if allowed is not None and key not in allowed:
                 near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)

@@ -1,0 +1,213 @@
+"""guide publish against real storage: moto's S3 server on 127.0.0.1 with the real s3fs client, and file://."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from guide.cli import main
+from guide.deploy.headers import headers_for
+from guide.deploy.run import PublishError, publish
+from guide.errors import InputError
+from guide.storage import MissingExtra, open_remote
+
+from .conftest import SMALL_SCRIPT
+
+s3fs = pytest.importorskip("s3fs", reason="s3fs is in the [test] extra")
+moto_server = pytest.importorskip("moto.server", reason="moto[server] is in the [test] extra")
+
+GUIDE = "small-guide"
+
+
+class S3:
+    """moto's S3 server on a free loopback port, with the environment the real client reads."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.server.start()
+        host, port = self.server.get_host_and_port()
+        self.endpoint = f"http://{host}:{port}"
+        for name, value in {
+            "AWS_ENDPOINT_URL": self.endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }.items():
+            monkeypatch.setenv(name, value)
+        import requests
+
+        requests.post(f"{self.endpoint}/moto-api/reset", timeout=10).raise_for_status()  # moto keeps state per process
+        s3fs.S3FileSystem.clear_instance_cache()
+        self.fs = s3fs.S3FileSystem(skip_instance_cache=True)
+        self.fs.mkdir("clinic")
+
+    def objects(self) -> dict[str, bytes]:
+        self.fs.invalidate_cache()
+        return {path.split("/", 2)[2]: self.fs.cat_file(path) for path in self.fs.find("clinic/guides")}
+
+    def head(self, relative: str) -> dict:
+        return self.fs.call_s3("head_object", Bucket="clinic", Key=f"guides/{relative}")
+
+
+@pytest.fixture
+def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[S3]:
+    server = S3(monkeypatch)
+    yield server
+    server.server.stop()
+    s3fs.S3FileSystem.clear_instance_cache()
+
+
+@pytest.fixture
+def built(small_build: Path, tmp_path: Path) -> Path:
+    """A copy of the small guide's build: ``small.yaml`` and ``out/`` side by side."""
+    shutil.copytree(small_build, tmp_path / "project")
+    return tmp_path / "project"
+
+
+def run(project: Path, *args: str) -> object:
+    return CliRunner().invoke(main, ["publish", str(project / "small.yaml"), *args, "--out", str(project / "out")])
+
+
+def local_files(project: Path) -> set[str]:
+    folder = project / "out" / GUIDE
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")}
+
+
+def test_publish_twice_the_second_uploads_nothing(s3: S3, built: Path) -> None:
+    first = run(built, "s3://clinic/guides")
+    assert first.exit_code == 0, first.output
+    assert set(s3.objects()) == local_files(built)
+    published = json.loads(s3.objects()["manifest.json"])
+    assert set(published["published"]["files"]) == local_files(built) - {"manifest.json"}
+    lines = [line for line in first.output.splitlines() if line.startswith("uploaded ")]
+    assert lines[-1].startswith("uploaded manifest.json")
+    kinds = [line.split()[1].rsplit(".", 1)[-1] for line in lines]
+    assert kinds.index("html") > max(i for i, k in enumerate(kinds) if k == "mp3")  # pages after the media they name
+    second = run(built, "s3://clinic/guides")
+    assert second.exit_code == 0 and "up to date, nothing uploaded" in second.output, second.output
+    assert not [line for line in second.output.splitlines() if line.startswith("uploaded ")]
+
+
+@pytest.mark.parametrize("name", ["en/01-care.mp3", "en/01-care.vtt", "en/01-care.srt", "index.html", "manifest.json"])
+def test_headers_come_from_our_table_and_read_back(s3: S3, built: Path, name: str) -> None:
+    assert run(built, "s3://clinic/guides").exit_code == 0
+    folder = built / "out" / GUIDE
+    actual = name if (folder / name).exists() or name == "manifest.json" else next(
+        p.relative_to(folder).as_posix() for p in folder.rglob("*" + Path(name).suffix))
+    head = s3.head(actual)
+    content_type, cache_control = headers_for(actual)
+    assert (head["ContentType"], head["CacheControl"]) == (content_type, cache_control)
+    expected = {".mp3": "audio/mpeg", ".vtt": "text/vtt; charset=utf-8", ".srt": "application/x-subrip",
+                ".html": "text/html; charset=utf-8", ".json": "application/json"}[Path(actual).suffix]
+    assert head["ContentType"] == expected
+    assert ("max-age=300" in head["CacheControl"]) == (Path(actual).suffix in (".html", ".json"))
+
+
+def test_a_dry_run_leaves_the_bucket_untouched(s3: S3, built: Path) -> None:
+    result = run(built, "s3://clinic/guides", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "dry run: would upload" in result.output and "Nothing was changed" in result.output
+    assert s3.objects() == {}
+
+
+def test_one_answer_edited_uploads_only_what_changed(s3: S3, built: Path, registry) -> None:
+    from guide import builder
+
+    assert run(built, "s3://clinic/guides").exit_code == 0
+    script = built / "small.yaml"
+    script.write_text(SMALL_SCRIPT.replace("About four months.", "About three months."), encoding="utf-8")
+    builder.build(script, built / "out", registry=registry, cache_folder=built / "cache", jobs=1)
+    result = run(built, "s3://clinic/guides")
+    assert result.exit_code == 0, result.output
+    sent = {line.split()[1] for line in result.output.splitlines() if line.startswith("uploaded ")}
+    mp3s = {name for name in sent if name.endswith(".mp3")}
+    assert mp3s == {"en/02-how-long.mp3", f"en/{GUIDE}.en.mp3"}, sent
+    assert not any(name.startswith("ar/") for name in sent)
+    assert {"en/02-how-long.vtt", "en/02-how-long.srt", "manifest.json", "index.html"} <= sent
+    assert not any(name.split("/")[-1].startswith(("00-", "01-", "03-")) for name in sent)
+
+
+def test_deletions_only_with_delete_and_within_max_deletes(s3: S3, built: Path) -> None:
+    assert run(built, "s3://clinic/guides").exit_code == 0
+    folder = built / "out" / GUIDE
+    gone = sorted(p for p in folder.rglob("*.txt"))
+    for path in gone:
+        path.unlink()
+    kept = run(built, "s3://clinic/guides")
+    assert kept.exit_code == 0 and "kept " in kept.output
+    assert all(p.relative_to(folder).as_posix() in s3.objects() for p in gone)
+    refused = run(built, "s3://clinic/guides", "--delete", "--max-deletes", "1")
+    assert refused.exit_code == 2 and "more than --max-deletes 1" in refused.output
+    assert all(p.relative_to(folder).as_posix() in s3.objects() for p in gone)
+    done = run(built, "s3://clinic/guides", "--delete")
+    assert done.exit_code == 0, done.output
+    assert not any(p.relative_to(folder).as_posix() in s3.objects() for p in gone)
+
+
+def test_the_server_stopped_mid_publish_then_a_rerun_finishes(s3: S3, built: Path) -> None:
+    folder = built / "out" / GUIDE
+    seen: list[str] = []
+
+    def after_each(line: str) -> None:
+        # At every moment, whatever manifest DEST has names only files that are there.
+        objects = s3.objects()
+        if "manifest.json" in objects:
+            named = json.loads(objects["manifest.json"])["published"]["files"]
+            assert set(named) <= set(objects)
+        seen.append(line)
+        if len(seen) == 3:
+            s3.server.stop()
+
+    with pytest.raises(PublishError) as stopped:
+        publish(folder, "s3://clinic/guides", report=after_each)
+    message = stopped.value.format_message()
+    assert "3 of" in message and "not uploaded" in message and "run guide publish again" in message.lower()
+    s3.server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=int(s3.endpoint.rsplit(":", 1)[1]), verbose=False)
+    s3.server.start()
+    assert "manifest.json" not in s3.objects()  # readers still see no half publish
+    again = run(built, "s3://clinic/guides")
+    assert again.exit_code == 0, again.output
+    assert set(s3.objects()) == local_files(built)
+
+
+def test_file_urls_publish_to_a_mounted_web_root(built: Path, tmp_path: Path) -> None:
+    root = tmp_path / "www"
+    result = run(built, f"file://{root}/guides")
+    assert result.exit_code == 0, result.output
+    published = {p.relative_to(root / "guides").as_posix() for p in (root / "guides").rglob("*") if p.is_file()}
+    assert published == local_files(built)
+    assert "up to date" in run(built, f"file://{root}/guides").output
+
+
+def test_a_missing_extra_names_its_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    registry = sys.modules["fsspec.registry"]  # the module (fsspec.registry is also the name of a mapping)
+    monkeypatch.setitem(registry.known_implementations, "gs", {"class": "nonexistent_gcsfs.GCSFileSystem", "err": "Install gcsfs"})
+    monkeypatch.delitem(registry._registry, "gs", raising=False)
+    with pytest.raises(MissingExtra) as missing:
+        open_remote("gs://bucket/guides")
+    assert "pip install -e '.[gcs]'" in missing.value.format_message()
+
+
+@pytest.mark.parametrize("url", ["s3://", "nope://bucket/x"])
+def test_a_bad_dest_is_an_input_error(url: str) -> None:
+    with pytest.raises(InputError):
+        open_remote(url)
+
+
+def test_the_public_address_is_checked(s3: S3, built: Path) -> None:
+    result = run(built, "s3://clinic/guides", "--public-url", "https://guides.example.org/small")
+    assert result.exit_code == 0
+    assert "warning: the guide was built without base_url" in result.output
+
+
+def test_a_credential_in_a_script_is_refused(write_script) -> None:
+    path = write_script(SMALL_SCRIPT + "aws_secret_access_key: abc\n", "creds.yaml")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 2
+    assert "'aws_secret_access_key' looks like a credential; a script never holds one" in result.output
