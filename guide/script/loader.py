@@ -302,7 +302,7 @@ def load_source(
     return _Reader(path, check_voice, allow_missing, limits).script(root)
 
 
-_CREDENTIAL = re.compile(r"(secret|passw|token|credential|api[_-]?key|access[_-]?key|private[_-]?key|auth)", re.IGNORECASE)
+_CREDENTIAL = re.compile(r"(secret|passw|token|credential|api[_-]?key|access[_-]?key|private[_-]?key|authori[sz]ation)", re.IGNORECASE)
 """Key names that hold a credential: refused with their own message, whatever their place in a script."""
 
 class _Reader:
