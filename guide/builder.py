@@ -43,6 +43,7 @@ from .work import FileJob, Work, old_entries, piece_key, plan_work
 
 if TYPE_CHECKING:
     from .publish.printing import Printout
+    from .storage.shared_cache import SharedCache, SharedCount
 
 MANIFEST = "manifest.json"
 
@@ -117,6 +118,12 @@ class BuildResult:
     voices: list[VoiceChoice] = field(default_factory=list)
     """Which voice spoke each language built, and why."""
 
+    shared: "SharedCount | None" = None
+    """What the shared take cache did (None without one)."""
+
+    shared_warning: str | None = None
+    """What went wrong with the shared take cache, in one line (the build went on without it)."""
+
     @property
     def nothing_to_do(self) -> bool:
         return not self.recorded and not self.encoded and not self.manifest_changed and not self.published
@@ -130,6 +137,8 @@ def warnings(result: BuildResult) -> list[str]:
     """What a listener would notice, in words: a hard-to-understand voice, takes spoken by a fallback,
     sentences said with other numbers than written (the CLI and the studio show the same)."""
     out = list(dict.fromkeys(c.warning for c in result.voices if c.warning))
+    if result.shared_warning:
+        out.append(result.shared_warning)
     if result.fallbacks:
         first = result.fallbacks[0]
         shown = "; ".join(f'"{s.text[:50]}"' for s in result.fallbacks[:3])
@@ -361,6 +370,7 @@ def build(
     base_url: str | None = None,
     on_take: Callable[[str], None] | None = None,
     on_work: Callable[[Work], None] | None = None,
+    shared: "SharedCache | None" = None,
 ) -> BuildResult:
     """Build the script at `path` into ``<out>/<id>/``: record what the cache lacks,
     encode what changed, and leave everything else untouched.
@@ -368,7 +378,9 @@ def build(
     `progress(done, total)` and `on_take(key)` are called as each take is stored; either may
     raise to stop the build (the studio's cancel): takes already recorded stay in the cache,
     nothing in the output folder changes, and the next build resumes from there. `on_work(work)` is told
-    what the build will record and encode before it starts (the studio's progress names items from it)."""
+    what the build will record and encode before it starts (the studio's progress names items from it).
+    With `shared` (a shared take cache), takes the local cache lacks are taken from it first, and the
+    takes recorded here are put into it afterwards; it never fails the build (see ``guide.storage``)."""
     started = time.monotonic()
     jobs = jobs or default_jobs()
     if jobs < 1:
@@ -381,6 +393,8 @@ def build(
         if folder.is_dir():
             remove_leftovers(folder)
         manifest = _read_manifest(folder / MANIFEST)
+        if shared is not None and not force:
+            shared.fetch(t.key for t in the_plan.takes())
         work = plan_work(the_plan, cache, folder, manifest, bitrate, only, force, encoder=tool.version)
         if on_work is not None:
             on_work(work)
@@ -394,6 +408,8 @@ def build(
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         published = write_companions(folder, script, _read_manifest(folder / MANIFEST), base_url or script.base_url)
+    if shared is not None:
+        shared.push([*(job.take.key for job in work.record), *(f.used for f in fallbacks if f.recorded)])
     return BuildResult(
         script=script,
         folder=folder,
@@ -410,6 +426,8 @@ def build(
         fallbacks=fallbacks,
         voices=voice_choices(script, registry, [lp.lang for lp in the_plan.languages]),
         seconds=time.monotonic() - started,
+        shared=None if shared is None else shared.count,
+        shared_warning=None if shared is None else shared.warning(),
     )
 
 

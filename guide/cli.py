@@ -95,6 +95,9 @@ force_option = click.option("--force", is_flag=True, help="Record and encode aga
 @click.option("--watch", is_flag=True, help="Stay running; rebuild whenever a script or a voice file it uses is saved.")
 @click.option("--base-url", help="Where the guide folder will be published (podcast feed URLs); overrides the script's base_url.")
 @click.option("--proof", "then_proof", is_flag=True, help="Then listen to what was built (guide proof; needs the proof extra).")
+@click.option("--cache-url", envvar="GUIDE_CACHE_URL", help="A shared take cache (s3://bucket/prefix, any fsspec URL) behind the local one; also GUIDE_CACHE_URL.")
+@click.option("--cache-mode", type=click.Choice(["rw", "ro"]), default="rw", show_default=True, help="ro: take from the shared cache, never put into it.")
+@click.option("--cache-strict", is_flag=True, help="A shared cache that cannot be reached is an error (exit 1), not a warning.")
 @voices_dir_option
 @click.pass_context
 def build(
@@ -110,6 +113,9 @@ def build(
     watch: bool,
     base_url: str | None,
     then_proof: bool,
+    cache_url: str | None,
+    cache_mode: str,
+    cache_strict: bool,
     voices_dir: tuple[Path, ...],
 ) -> None:
     """Record SCRIPTS (default: every script in scripts/) into MP3 tracks and full guides.
@@ -120,12 +126,22 @@ def build(
     paths = _scripts(scripts)
 
     def one(path: Path) -> None:
+        shared = None
+        if cache_url:
+            from .cache import TakeCache, cache_dir as default_cache_dir
+            from .storage.shared_cache import open_shared
+
+            shared = open_shared(cache_url, TakeCache(default_cache_dir(cache_dir)), cache_mode, cache_strict)
         with _ProgressBar(f"Recording {path.name}") as progress:
             result = builder.build(
                 path, out, languages, bitrate, registry, progress,
-                only=only, force=force, jobs=jobs, cache_folder=cache_dir, base_url=base_url,
+                only=only, force=force, jobs=jobs, cache_folder=cache_dir, base_url=base_url, shared=shared,
             )
         _summary(result)
+        if shared is not None and cache_strict and (shared.count.errors or shared.count.damaged):
+            from .storage import StorageError
+
+            raise StorageError(f"--cache-strict: {result.shared_warning}")
         if then_proof:
             click.echo("")
             ctx.invoke(proof_command, script=path, out=out, languages=languages, only=only, cache_dir=cache_dir, voices_dir=voices_dir)
@@ -168,8 +184,10 @@ def _summary(result: builder.BuildResult) -> None:
         click.echo(f"{result.script.id}: nothing to do, everything is up to date ({result.seconds:.1f} s)")
         _warnings(result)
         return
+    shared = f"{result.shared.fetched} from the shared cache, " if result.shared is not None else ""
+    reused = result.reused - (result.shared.fetched if result.shared is not None else 0)
     click.echo(
-        f"\n{result.script.id}: {result.recorded} takes recorded, {result.reused} reused; "
+        f"\n{result.script.id}: {result.recorded} takes recorded, {shared}{reused} reused; "
         f"{len(result.encoded) - len(result.joined)} files encoded, {len(result.joined)} full guides joined "
         f"in {result.seconds:.1f} s -> {result.folder}/"
     )

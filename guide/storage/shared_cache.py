@@ -1,0 +1,216 @@
+"""A shared take cache on remote storage, behind the local one: a take recorded on one machine is
+recorded nowhere else (Bazel's, sccache's and ccache's remote caches are the model).
+
+Layout under the URL, for a take ``key``::
+
+    takes/<key[:2]>/<key>.<sha256[:16]>.wav   the take, named by its content
+    takes/<key[:2]>/<key>.json                 its record: {"sha256", "size", "blob"}, written after the take
+
+The record is the check: a take is used only when the record names it and its bytes hash to the
+record's SHA-256. A take without a record, a damaged one, or a record that cannot be read is a miss:
+the take is recorded again, reported, and never used. Two machines recording one key at once each
+write their own blob, then their record; whichever record is written last names a whole blob.
+
+The remote is a help, never a requirement: each call has a short timeout, the first few errors are
+counted and then the remote is switched off for the rest of the build, and the build ends with one
+warning (or, with ``strict``, an error, for CI that must share).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from ..cache import TakeCache
+from ..publish.files import atomic_path
+from .remote import Remote, StorageError, open_remote
+
+__all__ = ["SharedCache", "SharedCount", "open_shared", "MODES", "MAX_ERRORS", "CACHE_URL_ENV"]
+
+CACHE_URL_ENV = "GUIDE_CACHE_URL"
+MODES = ("rw", "ro")
+MAX_ERRORS = 3
+"""Errors after which the remote is left alone for the rest of the build."""
+
+TIMEOUT = 5.0
+"""Seconds a remote cache call may take: a slow remote costs a build seconds, never minutes."""
+
+BATCH = 32
+"""Takes fetched at once (about 15 MB of WAV): the remote's latency overlaps without holding a build in memory."""
+
+
+@dataclass
+class SharedCount:
+    """What the shared cache did in one build."""
+
+    fetched: int = 0
+    """Takes taken from it (checked), instead of recorded here."""
+
+    uploaded: int = 0
+    """Takes recorded here and put there."""
+
+    damaged: list[str] = field(default_factory=list)
+    """Keys whose remote take or record did not check out: recorded again here."""
+
+    errors: list[str] = field(default_factory=list)
+    """What went wrong talking to it."""
+
+    switched_off: bool = False
+    """Too many errors: the rest of the build did without it."""
+
+
+def _paths(key: str, sha256: str = "") -> tuple[str, str]:
+    folder = f"takes/{key[:2]}"
+    return f"{folder}/{key}.json", f"{folder}/{key}.{sha256[:16]}.wav"
+
+
+class SharedCache:
+    """The remote behind a local :class:`TakeCache`."""
+
+    def __init__(self, remote: Remote, local: TakeCache, mode: str = "rw", strict: bool = False) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        self.remote = remote
+        self.local = local
+        self.mode = mode
+        self.strict = strict
+        self.count = SharedCount()
+        self._lock = threading.Lock()
+
+    @property
+    def on(self) -> bool:
+        return not self.count.switched_off
+
+    def _failed(self, what: str, exc: BaseException) -> None:
+        with self._lock:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.count.errors.append(f"{what}: {reason[:200]}")
+            if len(self.count.errors) >= MAX_ERRORS:
+                self.count.switched_off = True
+
+    def _cat(self, relatives: Sequence[str]) -> dict[str, bytes]:
+        """The files that exist among `relatives`, read at once (concurrently where the storage can)."""
+        paths = {self.remote.path(r): r for r in relatives}
+        found = self.remote.fs.cat(list(paths), on_error="return")
+        out: dict[str, bytes] = {}
+        for path, value in found.items():
+            relative = paths.get(path) or paths.get(path.rstrip("/")) or paths.get(self._strip(path))
+            if relative is None:
+                continue
+            if isinstance(value, bytes):
+                out[relative] = value
+            elif not isinstance(value, FileNotFoundError):
+                raise value if isinstance(value, BaseException) else StorageError(str(value))
+        return out
+
+    def _strip(self, path: str) -> str:
+        protocol = f"{self.remote.scheme}://"
+        return path[len(protocol):] if path.startswith(protocol) else path
+
+    def holds(self, keys: Iterable[str]) -> set[str]:
+        """The keys whose record the shared cache holds (``guide plan``): not yet checked against their takes."""
+        wanted = list(dict.fromkeys(keys))
+        held: set[str] = set()
+        for start in range(0, len(wanted), BATCH * 8):
+            if not self.on:
+                break
+            chunk = wanted[start : start + BATCH * 8]
+            try:
+                records = self._cat([_paths(k)[0] for k in chunk])
+            except Exception as exc:  # noqa: BLE001 - any storage error: counted, never fatal
+                self._failed("cannot read records", exc)
+                continue
+            held |= {k for k in chunk if _paths(k)[0] in records}
+        return held
+
+    def fetch(self, keys: Iterable[str]) -> set[str]:
+        """Bring the takes the local cache lacks from the shared cache, checked; returns the keys brought."""
+        wanted = [k for k in dict.fromkeys(keys) if not self.local.has(k)]
+        brought: set[str] = set()
+        for start in range(0, len(wanted), BATCH):
+            if not self.on:
+                break
+            chunk = wanted[start : start + BATCH]
+            try:
+                records = self._cat([_paths(k)[0] for k in chunk])
+                checked = {k: self._record(k, records[_paths(k)[0]]) for k in chunk if _paths(k)[0] in records}
+                blobs = self._cat([_paths(k, r["sha256"])[1] for k, r in checked.items() if r is not None])
+            except Exception as exc:  # noqa: BLE001
+                self._failed("cannot read takes", exc)
+                continue
+            for key, record in checked.items():
+                data = blobs.get(_paths(key, record["sha256"])[1]) if record else None
+                if record is None or data is None or len(data) != record["size"] or hashlib.sha256(data).hexdigest() != record["sha256"]:
+                    self.count.damaged.append(key)  # a miss: recorded again, and uploaded over it
+                    continue
+                try:
+                    with atomic_path(self.local.path(key), root=self.local.folder) as tmp:
+                        tmp.write_bytes(data)
+                except OSError:
+                    continue  # the local cache's own problem: the take is recorded, and writing it says why
+                brought.add(key)
+        self.count.fetched += len(brought)
+        return brought
+
+    def _record(self, key: str, data: bytes) -> dict[str, Any] | None:
+        try:
+            record = json.loads(data)
+        except ValueError:
+            return None
+        ok = (
+            isinstance(record, dict) and isinstance(record.get("sha256"), str) and len(record["sha256"]) == 64
+            and isinstance(record.get("size"), int)
+        )
+        return record if ok else None
+
+    def push(self, keys: Iterable[str]) -> int:
+        """Put the takes recorded here into the shared cache (read-write mode): each take first, then its record."""
+        if self.mode != "rw":
+            return 0
+        sent = 0
+        keys = [k for k in dict.fromkeys(keys) if self.local.has(k)]
+        for start in range(0, len(keys), BATCH):
+            if not self.on:
+                break
+            blobs: dict[str, bytes] = {}
+            records: dict[str, bytes] = {}
+            for key in keys[start : start + BATCH]:
+                data = self.local.path(key).read_bytes()
+                sha = hashlib.sha256(data).hexdigest()
+                record_path, blob_path = _paths(key, sha)
+                blobs[self.remote.path(blob_path)] = data
+                records[self.remote.path(record_path)] = json.dumps(
+                    {"sha256": sha, "size": len(data), "blob": blob_path.rsplit("/", 1)[1]}
+                ).encode()
+            try:
+                self.remote.fs.pipe(blobs)
+                self.remote.fs.pipe(records)  # only once every take it names is there
+            except Exception as exc:  # noqa: BLE001
+                self._failed("cannot upload takes", exc)
+                continue
+            sent += len(records)
+        self.count.uploaded += sent
+        return sent
+
+    def warning(self) -> str | None:
+        """One line for the end of a build, when something went wrong; None when all went well."""
+        parts = []
+        if self.count.damaged:
+            parts.append(f"{len(self.count.damaged)} shared take(s) did not check out and were recorded again")
+        if self.count.errors:
+            off = "; switched off for the rest of the build" if self.count.switched_off else ""
+            parts.append(f"{len(self.count.errors)} error(s) reaching it ({self.count.errors[0]}){off}")
+        if not parts:
+            return None
+        return f"shared take cache {self.remote.url}: " + "; ".join(parts)
+
+
+def open_shared(url: str, local: TakeCache, mode: str = "rw", strict: bool = False) -> SharedCache:
+    """The shared cache at `url` behind `local`, with short timeouts."""
+    options: dict[str, Any] = {}
+    if url.split("://", 1)[0] in ("s3", "s3a"):
+        options = {"config_kwargs": {"connect_timeout": TIMEOUT, "read_timeout": TIMEOUT, "retries": {"max_attempts": 1}}}
+    return SharedCache(open_remote(url, options), local, mode, strict)
