@@ -30,12 +30,12 @@ from .audio.assemble import SAMPLE_RATE, Cue
 from .planner import Bridge, LanguagePlan, Pause, Plan, Sentence, TakeSpec, Utterance, full_pieces, pieces, plan_script, plan_sentences
 from .text import markup
 from .text.frontend import FrontEnd, languages_spoken
-from .publish.files import atomic_path, place, read_own_text, remove_leftovers, safe_child, sha256_of, staging_folder, write_text
+from .safe_files import atomic_path, place, read_own_text, remove_leftovers, safe_child, sha256_of, staging_folder, write_text
 from .publish.frames import NotJoinable, Piece, Settings, join, read_piece, starts, total_samples
 from .publish.companions import transcript_files, write_companions
 from .publish.feed import now
 from .publish.mp3 import Frames, Tags, check_bitrate, id3_bytes, write_mp3
-from .publish.files import write_wav
+from .safe_files import write_wav
 from .renderer import Progress, Substitution, Timeline, default_jobs, record_takes, stream, track_pcm
 from .script.loader import default_voice, load_script
 from .script.model import Loudness, Pauses, Script, VoiceSettings

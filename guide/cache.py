@@ -24,7 +24,7 @@ import numpy as np
 
 from .audio.assemble import SAMPLE_RATE
 from .errors import InputError, OutputError
-from .publish.files import (
+from .safe_files import (
     DISK_ERRNOS,
     link_refused,
     remove_leftovers,

@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 
 from .cache import TakeCache
 from .errors import InputError
-from .publish.files import file_sha256, sha256_of
+from .safe_files import file_sha256, sha256_of
 from .planner import ChapterMark, LanguagePlan, Pause, Plan, TakeSpec, TrackPlan, heard
 from .publish.mp3 import Tags
 from .script.model import Script

@@ -1,6 +1,6 @@
 """Paths: nothing is written outside the output and cache folders, whatever is planted there.
 
-The rule (guide/publish/files.py): the folders the user gives (``--out``, the guide
+The rule (guide/safe_files.py): the folders the user gives (``--out``, the guide
 folder ``<out>/<id>``, the cache folder) may be symbolic links; below them guide
 follows no link. A link where guide needs a folder is an error before anything is
 recorded; a link where guide writes a file is replaced by the file, never written
@@ -25,7 +25,7 @@ from guide import builder
 from guide.cache import TakeCache
 from guide.cli import main
 from guide.errors import InputError, OutputError
-from guide.publish.files import (
+from guide.safe_files import (
     file_sha256,
     remove_leftovers,
     safe_child,

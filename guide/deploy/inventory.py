@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..publish.files import STAGING_PREFIX
+from ..safe_files import STAGING_PREFIX
 
 __all__ = ["Entry", "inventory", "MANIFEST"]
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import EngineError, InputError
 from ..script.model import VoiceSettings
-from ..publish.files import file_sha256
+from ..safe_files import file_sha256
 from .base import AudioChunk, VoiceInfo, VoiceNotFound, VoiceRef, package_version
 from .user_voices import read_voice, user_voices_dir
 

@@ -100,7 +100,7 @@ def add_voice(model: Path, *, force: bool = False, check: Callable[[Path], None]
         raise InputError(f"a voice named {voice.name} is already in {folder} (guide voices remove {voice.name}, or add with --force)")
     if check is not None:
         check(voice.model)
-    from ..publish.files import atomic_path
+    from ..safe_files import atomic_path
 
     folder.mkdir(parents=True, exist_ok=True)
     # The config goes in last: a voice without its config is not listed, so a copy stopped

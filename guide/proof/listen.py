@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..audio.ffmpeg import decode_file
-from ..publish.files import read_own_text, write_text
+from ..safe_files import read_own_text, write_text
 from .model import Model, load_recogniser
 
 RATE = 16000

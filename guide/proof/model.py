@@ -224,7 +224,7 @@ def _remembered_hash(path: Path, cache: Path) -> str:
     digest = hashlib.sha256("".join(sha256_file(f) for f in files).encode()).hexdigest()
     known = known if isinstance(known, dict) else {}
     known[key] = digest
-    from ..publish.files import write_text
+    from ..safe_files import write_text
 
     try:
         book.parent.mkdir(parents=True, exist_ok=True)

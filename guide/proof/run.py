@@ -20,7 +20,7 @@ from ..builder import MANIFEST, load
 from ..cache import cache_dir
 from ..engines import EngineRegistry
 from ..errors import GuideError, InputError
-from ..publish.files import read_own_text, safe_child, write_text
+from ..safe_files import read_own_text, safe_child, write_text
 from ..text.lexicon import entries_for
 from ..text.guard import sentence_key
 from ..text.quantities import quantities

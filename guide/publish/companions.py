@@ -3,7 +3,7 @@ playlists, JSON chapters, podcast feeds, the cover, the web player and its kiosk
 
 Each file is rewritten only when its content changes, so a build with nothing
 new leaves the folder untouched. Every file is written inside the guide folder and
-through no symbolic link (:func:`guide.publish.files.safe_child`): a link planted in
+through no symbolic link (:func:`guide.safe_files.safe_child`): a link planted in
 place of a companion is replaced by the file, whatever it points to.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from ..audio.assemble import Cue
 from ..script.model import Script
 from . import feed as feeds
-from .files import atomic_path, read_own, safe_child, write_text
+from ..safe_files import atomic_path, read_own, safe_child, write_text
 from .player import kiosk_html, player_html
 from .transcripts import plain, srt, vtt
 

@@ -14,7 +14,7 @@ from ..audio.ffmpeg import pipe_pcm
 from ..audio.loudness import normalising_chain
 from ..errors import InputError
 from ..script.model import Loudness
-from .files import atomic_path
+from ..safe_files import atomic_path
 
 CTOC_MAX = 255  # entries in one ID3 table of contents (its count is one byte)
 
@@ -95,7 +95,7 @@ def write_mp3(
     measure and one to encode, and streaming keeps long audio out of memory.
     `frames` is called after encoding. `tags` None writes no ID3 tag at all (a piece
     to be joined). `name` is how errors name the file (``en/03-benefits.mp3``;
-    default: its file name). `root` is as for :func:`~guide.publish.files.atomic_path`.
+    default: its file name). `root` is as for :func:`~guide.safe_files.atomic_path`.
     """
     name = name or target.name
     chain = normalising_chain(pcm, SAMPLE_RATE, loudness, name) if loudness is not None else None

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from ..cache import TakeCache
-from ..publish.files import atomic_path
+from ..safe_files import atomic_path
 from .remote import Remote, StorageError, open_remote
 
 __all__ = ["SharedCache", "SharedCount", "open_shared", "MODES", "MAX_ERRORS", "CACHE_URL_ENV"]

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from ..errors import InputError
-from ..publish.files import write_text
+from ..safe_files import write_text
 from ..script.loader import VoiceChecker, load_source, read_text_file
 from ..script.model import Script
 from .edits import TextKey, edit_texts, text_places

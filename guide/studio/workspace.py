@@ -523,7 +523,7 @@ class Workspace:
 
     def player_file(self, script_id: str, relative: str) -> Path:
         """A file of the script's built guide (the player and what it plays), checked to be inside it."""
-        from ..publish.files import safe_child
+        from ..safe_files import safe_child
 
         _, script = self.load(script_id)
         folder = self.out / script.id

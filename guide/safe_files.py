@@ -31,7 +31,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from ..errors import OutputError
+from .errors import OutputError
 
 STAGING_PREFIX = ".staging-"
 
