@@ -29,6 +29,7 @@ from .authoring.review import MAX_WORDS, Review, review
 from .audio.assemble import SAMPLE_RATE, Cue
 from .planner import Bridge, LanguagePlan, Pause, Plan, Sentence, TakeSpec, Utterance, full_pieces, pieces, plan_script, plan_sentences
 from .text import markup
+from .text.memo import SentenceMemo
 from .text.frontend import FrontEnd, languages_spoken
 from .safe_files import atomic_path, place, read_own_text, remove_leftovers, safe_child, sha256_of, staging_folder, write_text
 from .publish.frames import NotJoinable, Piece, Settings, join, read_piece, starts, total_samples
@@ -302,15 +303,27 @@ def resolve_voices(script: Script, registry: EngineRegistry) -> dict[str, VoiceR
     return voices
 
 
-def plan(script: Script, registry: EngineRegistry, languages: Sequence[str] | None = None) -> Plan:
-    """Plan a build of `script` for `languages` (default: all the script declares)."""
+def plan(
+    script: Script, registry: EngineRegistry, languages: Sequence[str] | None = None, cache: TakeCache | None = None
+) -> Plan:
+    """Plan a build of `script` for `languages` (default: all the script declares).
+
+    With `cache`, the front-end's output for each text is kept in it between runs
+    (:mod:`guide.text.memo`), so an unchanged script is planned without expanding its texts again."""
     langs = tuple(languages) if languages else script.languages
     unknown = [lang for lang in langs if lang not in script.languages]
     if unknown:
         raise InputError(
             f"{script.path}: language {', '.join(unknown)} is not in the script (it declares: {', '.join(script.languages)})"
         )
-    return plan_script(script, resolve_voices(script, registry), langs)
+    voices = resolve_voices(script, registry)
+    if cache is None:
+        return plan_script(script, voices, langs)
+    memo = SentenceMemo.for_front_end(cache.memo_path(script.id), script.code_switch, script.lexicon)
+    the_plan = plan_script(script, voices, langs, memo)
+    if langs == script.languages:  # a plan of some languages only would drop the others' texts
+        memo.save()
+    return the_plan
 
 
 def open_cache(cache_folder: str | Path | None, out: str | Path) -> TakeCache:
@@ -347,8 +360,8 @@ def _gather(
     bitrate = check_bitrate(bitrate)
     tool = require_capable()
     script = load(path, registry)
-    the_plan = plan(script, registry, languages)
     cache = open_cache(cache_folder, out)
+    the_plan = plan(script, registry, languages, cache)
     folder = Path(out) / script.id
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{folder}: exists and is not a folder")

@@ -80,6 +80,14 @@ class TakeCache:
         """
         return safe_child(self.folder, _relative(key))
 
+    def memo_path(self, script_id: str) -> Path:
+        """Where the front-end's output for the script `script_id` is kept (:mod:`guide.text.memo`).
+
+        Raises:
+            OutputError: ``frontend/`` is a symbolic link.
+        """
+        return safe_child(self.folder, f"frontend/{script_id}.json")
+
     def has(self, key: str) -> bool:
         """Whether the take is stored: a real file, not a link to one."""
         try:

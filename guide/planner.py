@@ -16,6 +16,7 @@ from .engines.base import VoiceRef
 from .script.model import BulletList, Music, Paragraph, Script, Text
 from .text import announce
 from .text.frontend import FrontEnd, sentences as spoken_sentences
+from .text.memo import SentenceMemo, context_of
 from .text.markup import Silence
 
 RUN_GAP = 0.06
@@ -265,14 +266,19 @@ class Plan:
         return list(seen.values())
 
 
-def plan_script(script: Script, voices: Mapping[str, VoiceRef], languages: tuple[str, ...] | None = None) -> Plan:
+def plan_script(
+    script: Script, voices: Mapping[str, VoiceRef], languages: tuple[str, ...] | None = None, memo: SentenceMemo | None = None
+) -> Plan:
     """Plan the build of `script` for `languages` (default: all of the script's), with resolved `voices`.
 
     `voices` has a voice for every language spoken, including languages only spoken
-    inside texts (code switching, ``[lang xx]``).
+    inside texts (code switching, ``[lang xx]``). `memo` (made for this script's lexicon and
+    code switching) serves texts the front-end expanded before and keeps the new ones.
     """
     langs = languages or script.languages
-    frontend = FrontEnd(code_switch=script.code_switch, lexicon=script.lexicon)
+    if memo is not None and memo.context != context_of(script.code_switch, script.lexicon):
+        raise ValueError("the sentence memo was made for another lexicon or code switching")
+    frontend = FrontEnd(code_switch=script.code_switch, lexicon=script.lexicon, memo=memo)
     return Plan(script, tuple(_Planner(script, lang, voices, frontend).language() for lang in langs))
 
 

@@ -17,13 +17,16 @@ script's own text (``shown``), never what the voice was given.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Union
+from typing import TYPE_CHECKING, Mapping, Union
 
 from . import markup
 from .codeswitch import foreign_runs
 from .lexicon import apply_lexicon, entries_for
 from .numbers import speakable
 from .sentences import is_silent, split_sentences
+
+if TYPE_CHECKING:
+    from .memo import SentenceMemo
 
 _PRIVATE = range(0xF0000, 0xFFFFE)  # placeholders for markup units while splitting: Supplementary Private Use Area-A
 
@@ -37,6 +40,10 @@ class FrontEnd:
 
     lexicon: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Language -> word -> what the voice should say."""
+
+    memo: "SentenceMemo | None" = field(default=None, compare=False, repr=False)
+    """What earlier builds made of each text under this code switching and lexicon
+    (:mod:`guide.text.memo`); None expands every text."""
 
 
 @dataclass(frozen=True)
@@ -157,12 +164,20 @@ def sentences(text: str, lang: str, frontend: FrontEnd) -> list[SpokenSentence]:
     Raises :class:`~guide.text.markup.MarkupError` for bad markup (the loader
     reports it first, with the line).
     """
+    memo = frontend.memo
+    if memo is not None:
+        held = memo.get(text, lang)
+        if held is not None:
+            return list(held)
     out: list[SpokenSentence] = []
     for tokens in _sentences_of(markup.parse(text), lang):
         shown = " ".join("".join(t.shown if isinstance(t, markup.Span) else " " for t in tokens).split())
         parts = tuple(_runs(tokens, lang, frontend))
         if parts:
             out.append(SpokenSentence(shown, parts))
+    if memo is not None:
+        memo.put(text, lang, out)
+        return list(out)
     return out
 
 

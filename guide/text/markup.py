@@ -32,6 +32,7 @@ _LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _PAUSE_RE = re.compile(r"^pause\s+(\d+(?:\.\d+)?)\s*(ms|s)$")
 _LANG_OPEN_RE = re.compile(r"^lang\s+(\S+)$")
 _ESCAPES = {"[[": "[", "]]": "]", "{{": "{", "}}": "}"}
+_SPECIAL_RE = re.compile(r"[\[\]{}]")
 
 NUMBERS_DIFFER = "numbers differ"
 """The marker, as a third part of ``{shown|spoken|numbers differ}`` (and a lexicon entry's ``numbers_differ: true``),
@@ -133,8 +134,11 @@ def parse(text: str) -> list[Token]:
         elif char in "]}":
             raise MarkupError(f"unmatched '{char}'; write '{char}{char}' for a literal one", i)
         else:
-            plain.append(char)
-            i += 1
+            # Plain text up to the next bracket or brace, in one step (most texts have none).
+            special = _SPECIAL_RE.search(text, i)
+            end = special.start() if special else len(text)
+            plain.append(text[i:end])
+            i = end
     flush()
     if forced is not None:
         raise MarkupError(f"'[lang {forced[0]}]' is never closed with '[/lang]'", forced[1])
