@@ -9,12 +9,14 @@ is renamed into place whole.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import hashlib
 import json
 import re
 from contextlib import contextmanager
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Sequence
 
@@ -31,6 +33,9 @@ from .planner import Bridge, LanguagePlan, Pause, Plan, Sentence, TakeSpec, Utte
 from .text import markup
 from .text.memo import SentenceMemo
 from .text.frontend import FrontEnd, languages_spoken
+from . import __version__
+from .file_stamps import FileStamps
+from .safe_files import file_sha256
 from .safe_files import atomic_path, place, read_own_text, remove_leftovers, safe_child, sha256_of, staging_folder, write_text
 from .publish.frames import NotJoinable, Piece, Settings, join, read_piece, starts, total_samples
 from .publish.companions import transcript_files, write_companions
@@ -304,26 +309,29 @@ def resolve_voices(script: Script, registry: EngineRegistry) -> dict[str, VoiceR
 
 
 def plan(
-    script: Script, registry: EngineRegistry, languages: Sequence[str] | None = None, cache: TakeCache | None = None
+    script: Script, registry: EngineRegistry, languages: Sequence[str] | None = None, memo: SentenceMemo | None = None
 ) -> Plan:
     """Plan a build of `script` for `languages` (default: all the script declares).
 
-    With `cache`, the front-end's output for each text is kept in it between runs
-    (:mod:`guide.text.memo`), so an unchanged script is planned without expanding its texts again."""
+    `memo` (:func:`open_memo`) serves the texts the front-end expanded in earlier runs
+    and keeps the new ones, so an unchanged script is planned without expanding its texts again."""
     langs = tuple(languages) if languages else script.languages
     unknown = [lang for lang in langs if lang not in script.languages]
     if unknown:
         raise InputError(
             f"{script.path}: language {', '.join(unknown)} is not in the script (it declares: {', '.join(script.languages)})"
         )
-    voices = resolve_voices(script, registry)
-    if cache is None:
-        return plan_script(script, voices, langs)
-    memo = SentenceMemo.for_front_end(cache.memo_path(script.id), script.code_switch, script.lexicon)
-    the_plan = plan_script(script, voices, langs, memo)
-    if langs == script.languages:  # a plan of some languages only would drop the others' texts
+    return plan_script(script, resolve_voices(script, registry), langs, memo)
+
+
+def open_memo(script: Script, cache: TakeCache) -> SentenceMemo:
+    """The front-end's notes on `script`'s texts, kept in `cache` (saved by the caller once its work succeeded)."""
+    return SentenceMemo.for_front_end(cache.memo_path(script.id), script.code_switch, script.lexicon)
+
+
+def _save_memo(memo: SentenceMemo, script: Script, languages: Sequence[str] | None) -> None:
+    if not languages or tuple(languages) == script.languages:  # a plan of some languages would drop the others' texts
         memo.save()
-    return the_plan
 
 
 def open_cache(cache_folder: str | Path | None, out: str | Path) -> TakeCache:
@@ -355,17 +363,18 @@ def _gather(
     bitrate: str,
     registry: EngineRegistry,
     cache_folder: str | Path | None,
-) -> tuple[str, Script, Plan, TakeCache, Path, Ffmpeg]:
+) -> tuple[str, Script, Plan, TakeCache, Path, Ffmpeg, SentenceMemo]:
     """Check every input of a build, and the ffmpeg it will use, before anything is recorded or written."""
     bitrate = check_bitrate(bitrate)
     tool = require_capable()
     script = load(path, registry)
     cache = open_cache(cache_folder, out)
-    the_plan = plan(script, registry, languages, cache)
+    memo = open_memo(script, cache)
+    the_plan = plan(script, registry, languages, memo)
     folder = Path(out) / script.id
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{folder}: exists and is not a folder")
-    return bitrate, script, the_plan, cache, folder, tool
+    return bitrate, script, the_plan, cache, folder, tool, memo
 
 
 def build(
@@ -399,7 +408,7 @@ def build(
     if jobs < 1:
         raise InputError(f"--jobs must be at least 1, not {jobs}")
     registry = registry or EngineRegistry()
-    bitrate, script, the_plan, cache, folder, tool = _gather(path, out, languages, bitrate, registry, cache_folder)
+    bitrate, script, the_plan, cache, folder, tool, memo = _gather(path, out, languages, bitrate, registry, cache_folder)
 
     with _disk_errors(), BuildLock(folder):
         cache.remove_leftovers()
@@ -408,21 +417,40 @@ def build(
         manifest = _read_manifest(folder / MANIFEST)
         if shared is not None and not force:
             shared.fetch(t.key for t in the_plan.takes())
-        work = plan_work(the_plan, cache, folder, manifest, bitrate, only, force, encoder=tool.version)
+        stamps = FileStamps.load(folder, cache.stamps_path(folder))
+        work = plan_work(the_plan, cache, folder, manifest, bitrate, only, force, stamps.sha256, encoder=tool.version)
         if on_work is not None:
             on_work(work)
         folder.mkdir(parents=True, exist_ok=True)
         staging = staging_folder(folder)
+        taken: list[str] = []  # takes stored so far: shared even when the build then fails
+
+        def took(key: str) -> None:
+            taken.append(key)
+            if on_take is not None:
+                on_take(key)
+
         try:
             encoded, fallbacks, pieces_made = _record_and_encode(
-                work, registry, cache, staging, jobs, progress, folder, old_entries(manifest), on_take
+                work, registry, cache, staging, jobs, progress, folder, old_entries(manifest), took, shared
             )
             changed = _publish(staging, folder, work, encoded, manifest, tool)
+            for relative, entry in encoded.items():
+                stamps.record(relative, entry["sha256"])
+        except Exception:
+            if shared is not None:
+                shared.push(taken)  # what was recorded is not recorded again elsewhere
+            raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        published = write_companions(folder, script, _read_manifest(folder / MANIFEST), base_url or script.base_url)
+        published = _companions(folder, script, base_url or script.base_url, stamps)
+        if changed:
+            stamps.forget_missing()
+        stamps.save()
+        _save_memo(memo, script, languages)
     if shared is not None:
         shared.push([*(job.take.key for job in work.record), *(f.used for f in fallbacks if f.recorded)])
+        shared.push_pieces(pieces_made)
     return BuildResult(
         script=script,
         folder=folder,
@@ -432,7 +460,7 @@ def build(
         reused=work.reused,
         encoded=[job.file for job in work.encode if job.file in encoded],
         joined=[job.file for job in work.encode if job.kind == "full" and job.file in encoded],
-        pieces_encoded=pieces_made,
+        pieces_encoded=len(pieces_made),
         manifest_changed=changed,
         published=published,
         feed_skipped=script.publish.feed and not (base_url or script.base_url),
@@ -492,7 +520,8 @@ def _record_and_encode(
     folder: Path,
     previous: Mapping[str, dict],
     on_take: Callable[[str], None] | None = None,
-) -> tuple[dict[str, dict], list[Substitution], int]:
+    shared: "SharedCache | None" = None,
+) -> tuple[dict[str, dict], list[Substitution], list[str]]:
     """Record the missing takes, encode every track that must be and every bridge piece the
     cache lacks, then join each full guide that must be from its pieces' frames, into `staging`.
 
@@ -500,8 +529,9 @@ def _record_and_encode(
     so encoding overlaps recording; a full guide is joined once all its pieces are there
     (a file copy: no decoding, no encoding). A track or full guide whose planned voice
     failed again exactly as in the last build (`previous`: the same fallback takes, the same
-    recipe, the file untouched in `folder`) is left as it is. Returns manifest entries by
-    file written, the takes a fallback voice spoke, and how many bridge pieces were encoded.
+    recipe, the file untouched in `folder`) is left as it is. A bridge piece the local cache
+    lacks is asked of the `shared` cache before it is encoded. Returns manifest entries by
+    file written, the takes a fallback voice spoke, and the keys of the bridge pieces encoded.
     """
     script = work.plan.script
     plans = {lp.lang: lp for lp in work.plan.languages}
@@ -531,6 +561,8 @@ def _record_and_encode(
         key = piece_key(_bridge_layout(job.bridge, substitutes), bitrate, audio, job.full.recipe["encoder"])
         bridge_keys[job.name] = key
         path = cache.piece_path(key)
+        if shared is not None and not cache.has_piece(key):
+            shared.fetch_pieces([key])
         if cache.has_piece(key):
             try:
                 read_piece(path, _settings(bitrate))
@@ -601,7 +633,7 @@ def _record_and_encode(
         if _same_fallback(full, substitutes, previous.get(full.file), folder):
             continue
         entries[full.file] = _join_full(full, plans[full.lang], bridge_keys, entries, previous, encode, work, cache, staging, folder, substitutes)
-    return entries, fallbacks, len(made)
+    return entries, fallbacks, made
 
 
 def _join_full(
@@ -778,8 +810,10 @@ def _publish(staging: Path, folder: Path, work: Work, encoded: dict[str, dict], 
 
     for relative in encoded:
         place(staging / relative, folder, relative)
+    old_text = read_own_text(folder / MANIFEST)  # None for a link planted there: replaced
+    if data == manifest and not encoded and old_text is not None:
+        return False  # compared as data first: indenting a 500-item manifest takes a second
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    old_text = read_own_text(folder / MANIFEST)
     if text == old_text:
         return bool(encoded)
     old_files = set(previous)
@@ -789,6 +823,44 @@ def _publish(staging: Path, folder: Path, work: Work, encoded: dict[str, dict], 
             for name in [stale, *transcript_files(stale)]:
                 safe_child(folder, name).unlink(missing_ok=True)
     return True
+
+
+COMPANIONS_CODE = Path(__file__).parent / "publish"
+
+
+@lru_cache(maxsize=1)
+def _companions_code() -> str:
+    """A hash of the code that makes the companion files, so a new version of guide makes them again."""
+    digest = hashlib.sha256(__version__.encode())
+    for source in sorted(COMPANIONS_CODE.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
+def _companions(folder: Path, script: Script, base_url: str | None, stamps: FileStamps) -> list[str]:
+    """Write the companion files (transcripts, pages, feeds) unless they were made from the same
+    manifest, script settings and code, and none of them changed since; returns those written."""
+    manifest_text = read_own_text(folder / MANIFEST) or ""
+    inputs = {
+        "manifest": hashlib.sha256(manifest_text.encode()).hexdigest(),
+        "code": _companions_code(),
+        "base_url": base_url,
+        "id": script.id,
+        "title": dict(script.title.by_lang),
+        "description": dict(script.description.by_lang) if script.description else None,
+        "author": script.author,
+        "category": script.category,
+        "publish": asdict(script.publish),
+        "cover": file_sha256(script.cover) if script.cover else None,
+    }
+    digest = hashlib.sha256(json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    if stamps.companions_current(digest):
+        return []
+    made: list[str] = []
+    manifest = json.loads(manifest_text) if manifest_text else {}
+    written = write_companions(folder, script, manifest if isinstance(manifest, dict) else {}, base_url, made)
+    stamps.made_companions(digest, made)
+    return written
 
 
 def _read_manifest(path: Path) -> dict:
@@ -825,8 +897,11 @@ def plan_build(
     cache_folder: str | Path | None = None,
 ) -> Work:
     """What `build` with the same arguments would record and encode, and why (``guide plan``)."""
-    bitrate, script, the_plan, cache, folder, tool = _gather(path, out, languages, bitrate, registry or EngineRegistry(), cache_folder)
-    return plan_work(the_plan, cache, folder, _read_manifest(folder / MANIFEST), bitrate, only, force, encoder=tool.version)
+    bitrate, script, the_plan, cache, folder, tool, memo = _gather(path, out, languages, bitrate, registry or EngineRegistry(), cache_folder)
+    stamps = FileStamps.load(folder, cache.stamps_path(folder))
+    work = plan_work(the_plan, cache, folder, _read_manifest(folder / MANIFEST), bitrate, only, force, stamps.sha256, encoder=tool.version)
+    _save_memo(memo, script, languages)
+    return work
 
 
 def named_files(path: str | Path, registry: EngineRegistry) -> list[Path]:

@@ -11,6 +11,7 @@ replaced, never read (a planted link cannot slip foreign audio into a guide).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -87,6 +88,15 @@ class TakeCache:
             OutputError: ``frontend/`` is a symbolic link.
         """
         return safe_child(self.folder, f"frontend/{script_id}.json")
+
+    def stamps_path(self, guide_folder: Path) -> Path:
+        """Where the stamps of the files of `guide_folder` are kept (:mod:`guide.file_stamps`).
+
+        Raises:
+            OutputError: ``stamps/`` is a symbolic link.
+        """
+        name = hashlib.sha256(str(Path(guide_folder).resolve()).encode()).hexdigest()[:32]
+        return safe_child(self.folder, f"stamps/{name}.json")
 
     def has(self, key: str) -> bool:
         """Whether the take is stored: a real file, not a link to one."""

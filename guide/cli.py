@@ -226,6 +226,7 @@ def _warnings(result: builder.BuildResult) -> None:
 @force_option
 @cache_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON, for programs.")
+@click.option("--cache-url", envvar="GUIDE_CACHE_URL", help="Also say which of the takes to record the shared take cache holds; also GUIDE_CACHE_URL.")
 @voices_dir_option
 def plan_command(
     script: Path,
@@ -236,24 +237,41 @@ def plan_command(
     force: bool,
     cache_dir: Path | None,
     as_json: bool,
+    cache_url: str | None,
     voices_dir: tuple[Path, ...],
 ) -> None:
     """Show what `guide build SCRIPT` would record and encode, and why, without doing it."""
     work = builder.plan_build(
         script, out, languages, bitrate, _registry(voices_dir), only=only, force=force, cache_folder=cache_dir
     )
+    held: set[str] | None = None
+    warning = None
+    if cache_url and work.record:
+        from .cache import TakeCache, cache_dir as default_cache_dir
+        from .storage.shared_cache import open_shared
+
+        shared = open_shared(cache_url, TakeCache(default_cache_dir(cache_dir)), "ro")
+        held = shared.holds(job.take.key for job in work.record)
+        warning = shared.warning()
     if as_json:
-        click.echo(json.dumps(work.as_json(), ensure_ascii=False, indent=2))
+        data = work.as_json()
+        if held is not None:
+            for take in data["record"]:
+                take["in_shared_cache"] = take["key"] in held
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     if work.nothing_to_do:
         click.echo(f"{script}: nothing to do, everything is up to date")
         return
     click.echo(f"{script}: {len(work.record)} takes to record, {work.reused} reused from the cache")
+    if held is not None:
+        click.echo(f"  {len(held):>4} of them are in the shared cache {cache_url}: the build fetches them instead")
     reasons = Counter(job.reason for job in work.record)
     for reason, count in reasons.most_common():
         click.echo(f"  {count:>4} {reason}")
     for job in work.record[:20]:
-        click.echo(f"    {job.take.voice.lang}: {job.take.text[:70]}  ({job.reason})")
+        shared_mark = " [in the shared cache]" if held is not None and job.take.key in held else ""
+        click.echo(f"    {job.take.voice.lang}: {job.take.text[:70]}  ({job.reason}){shared_mark}")
     if len(work.record) > 20:
         click.echo(f"    … and {len(work.record) - 20} more")
     click.echo(f"{len(work.encode)} files to write (tracks encoded, full guides joined from their pieces' frames):")
@@ -263,6 +281,8 @@ def plan_command(
     skipped = [f.file for f in work.files if f.skipped]
     if skipped:
         click.echo(f"{len(skipped)} files left as they are (--only)")
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
 
 
 @main.command("print")

@@ -57,6 +57,11 @@ def tree(root: Path) -> dict[str, str]:
     return found
 
 
+def recordings(cache: Path) -> dict[str, str]:
+    """The takes and encoded pieces in `cache` (the planner's notes beside them may change)."""
+    return {name: value for name, value in tree(cache).items() if name.startswith(("takes", "pieces"))}
+
+
 # -- the helpers ---------------------------------------------------------------
 @pytest.mark.parametrize("relative", ["../x", "en/../../x", "/etc/passwd", ""])
 def test_safe_child_refuses_paths_that_leave_the_root(tmp_path, relative):
@@ -343,13 +348,13 @@ def test_linked_language_folder_is_refused_before_recording(built, lang):
     shutil.move(folder / lang, outside / lang)
     (folder / lang).symlink_to(outside / lang)
     (outside / lang / "01-care.mp3").unlink()  # a file the build would write through the link
-    before_outside, before_cache = tree(outside), tree(cache)
+    before_outside, before_cache = tree(outside), recordings(cache)
     script.write_text(SMALL_SCRIPT.replace("Thank you.", "Thank you all."), encoding="utf-8")
     result = cli("build", str(script), *args)
     assert result.exit_code == 1, result.output
     assert f"{folder / lang}: is a symbolic link to {outside / lang}" in result.output and "remove it" in result.output
     assert tree(outside) == before_outside
-    assert tree(cache) == before_cache  # nothing recorded
+    assert recordings(cache) == before_cache  # nothing recorded
 
 
 @pytest.mark.slow

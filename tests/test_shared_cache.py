@@ -4,11 +4,18 @@ a server that stops mid-build, read-only mode."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from guide import builder
+from guide.cache import TakeCache
 from guide.cli import main
+from guide.engines import EngineRegistry
+from guide.storage.shared_cache import open_shared
 
 from .conftest import SMALL_SCRIPT
 from .s3_standin import S3, s3  # noqa: F401 - the fixture
@@ -30,7 +37,7 @@ def script(tmp_path: Path) -> Path:
 
 
 def takes(s3: S3) -> dict[str, bytes]:
-    return {k: v for k, v in s3.objects("cache").items() if k.endswith(".wav")}
+    return {k: v for k, v in s3.objects("cache").items() if k.startswith("takes/") and k.endswith(".wav")}
 
 
 def test_two_machines_share_one_cache_the_second_records_nothing(s3: S3, tmp_path: Path) -> None:
@@ -40,8 +47,17 @@ def test_two_machines_share_one_cache_the_second_records_nothing(s3: S3, tmp_pat
     recorded = int(first.output.split(" takes recorded")[0].rsplit(" ", 1)[-1])
     assert recorded > 10 and f"{recorded} takes recorded, 0 from the shared cache, 0 reused" in first.output
     assert len(takes(s3)) == recorded
-    records = {k: json.loads(v) for k, v in s3.objects("cache").items() if k.endswith(".json")}
+    assert "shared take cache" not in first.output  # no warning: every miss was a plain miss
+    records = {k: json.loads(v) for k, v in s3.objects("cache").items() if k.startswith("takes/") and k.endswith(".json")}
     assert len(records) == recorded and all(r["blob"] in " ".join(takes(s3)) for r in records.values())
+    # guide plan on the second machine says the shared cache holds every take it would record.
+    plan_args = ["plan", str(project / "small.yaml"), "--out", str(project / "out-b"), "--cache-dir", str(project / "cache-b")]
+    planned = CliRunner().invoke(main, [*plan_args, "--cache-url", URL])
+    assert planned.exit_code == 0, planned.output
+    assert f"{recorded} takes to record" in planned.output
+    assert f"{recorded} of them are in the shared cache {URL}" in planned.output
+    as_json = json.loads(CliRunner().invoke(main, [*plan_args, "--cache-url", URL, "--json"]).output)
+    assert [t["in_shared_cache"] for t in as_json["record"]] == [True] * recorded
     second = build(project, "b", "--cache-url", URL)
     assert second.exit_code == 0, second.output
     assert f"0 takes recorded, {recorded} from the shared cache, 0 reused" in second.output
@@ -54,8 +70,8 @@ def test_two_machines_share_one_cache_the_second_records_nothing(s3: S3, tmp_pat
 def test_a_damaged_take_or_record_is_a_miss(s3: S3, tmp_path: Path) -> None:
     project = script(tmp_path)
     assert build(project, "a", "--cache-url", URL).exit_code == 0
-    blobs = sorted(k for k in s3.objects("cache") if k.endswith(".wav"))
-    records = sorted(k for k in s3.objects("cache") if k.endswith(".json"))
+    blobs = sorted(takes(s3))
+    records = sorted(k for k in s3.objects("cache") if k.startswith("takes/") and k.endswith(".json"))
     s3.fs.pipe_file(f"clinic/cache/{blobs[0]}", b"RIFF not a take")  # damaged audio
     s3.fs.pipe_file(f"clinic/cache/{records[-1]}", b"{not json")  # damaged record
     second = build(project, "b", "--cache-url", URL)
@@ -66,16 +82,88 @@ def test_a_damaged_take_or_record_is_a_miss(s3: S3, tmp_path: Path) -> None:
     assert "0 takes recorded" in third.output and "did not check out" not in third.output
 
 
-def test_the_server_stopped_mid_build_the_build_still_succeeds(s3: S3, tmp_path: Path) -> None:
+def stop_when_recording(s3: S3, cache: Path) -> threading.Thread:
+    """Stop the S3 server as soon as the first take lands in `cache`: after the build asked the
+    shared cache for its takes, before it puts what it recorded there."""
+
+    def watch() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not any(cache.glob("takes/*/*.wav")):
+            time.sleep(0.01)
+        s3.server.stop()
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["warns", "strict"])
+def test_the_server_stopped_mid_build(s3: S3, tmp_path: Path, strict: bool) -> None:
+    project = script(tmp_path)
+    watcher = stop_when_recording(s3, project / "cache-a")
+    result = build(project, "a", "--cache-url", URL, *(["--cache-strict"] if strict else []))
+    watcher.join(timeout=30)
+    assert not watcher.is_alive()
+    # The guide is built either way; the shared cache's failure is a warning, or with --cache-strict an error.
+    assert (project / "out-a" / "small-guide" / "manifest.json").is_file()
+    assert "Traceback" not in result.output
+    if strict:
+        assert result.exit_code == 1, result.output
+        assert "Error: --cache-strict: shared take cache s3://clinic/cache:" in result.output
+    else:
+        assert result.exit_code == 0, result.output
+        assert "warning: shared take cache s3://clinic/cache:" in result.output and "error(s) reaching it" in result.output
+
+
+def test_a_dead_server_from_the_start_is_a_warning(s3: S3, tmp_path: Path) -> None:
     project = script(tmp_path)
     s3.server.stop()
     result = build(project, "a", "--cache-url", URL)
     assert result.exit_code == 0, result.output
-    assert "warning: shared take cache s3://clinic/cache:" in result.output and "error(s) reaching it" in result.output
-    assert (project / "out-a" / "small-guide" / "manifest.json").is_file()
-    strict = build(project, "b", "--cache-url", URL, "--cache-strict")
-    assert strict.exit_code == 1 and "--cache-strict" in strict.output
-    assert (project / "out-b" / "small-guide" / "manifest.json").is_file()
+    assert "error(s) reaching it" in result.output and "switched off" in result.output
+
+
+def test_full_guide_pieces_are_shared_too(s3: S3, tmp_path: Path) -> None:
+    project = script(tmp_path)
+    registry = EngineRegistry(offline=True)
+    first = builder.build(
+        project / "small.yaml", project / "out-a", registry=registry, cache_folder=project / "cache-a", jobs=1,
+        shared=open_shared(URL, TakeCache(project / "cache-a")),
+    )
+    pieces = {k: v for k, v in s3.objects("cache").items() if k.startswith("pieces/") and k.endswith(".mp3")}
+    assert first.pieces_encoded > 0 and len(pieces) == first.pieces_encoded
+    assert first.shared is not None and first.shared.pieces_uploaded == first.pieces_encoded
+    second = builder.build(
+        project / "small.yaml", project / "out-b", registry=registry, cache_folder=project / "cache-b", jobs=1,
+        shared=open_shared(URL, TakeCache(project / "cache-b")),
+    )
+    assert second.recorded == 0 and second.pieces_encoded == 0
+    assert second.shared is not None and second.shared.pieces_fetched == first.pieces_encoded
+    for lang in ("en", "ar"):
+        full = f"small-guide/{lang}/small-guide.{lang}.mp3"
+        assert (project / "out-a" / full).read_bytes() == (project / "out-b" / full).read_bytes()
+
+
+def test_takes_of_a_failed_build_are_shared(s3: S3, tmp_path: Path) -> None:
+    project = script(tmp_path)
+    stored: list[str] = []
+
+    def stop_after_three(key: str) -> None:
+        stored.append(key)
+        if len(stored) == 3:
+            raise RuntimeError("stopped by the test")
+
+    shared = open_shared(URL, TakeCache(project / "cache-a"))
+    with pytest.raises(RuntimeError, match="stopped by the test"):
+        builder.build(
+            project / "small.yaml", project / "out-a", registry=EngineRegistry(offline=True),
+            cache_folder=project / "cache-a", jobs=1, on_take=stop_after_three, shared=shared,
+        )
+    assert shared.count.uploaded == 3
+    assert len(takes(s3)) == 3
+    again = build(project, "b", "--cache-url", URL)
+    assert again.exit_code == 0, again.output
+    assert ", 3 from the shared cache, 0 reused" in again.output
 
 
 def test_read_only_writes_nothing(s3: S3, tmp_path: Path) -> None:

@@ -9,8 +9,10 @@ place of a companion is replaced by the file, whatever it points to.
 
 from __future__ import annotations
 
+import bisect
 import shutil
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from ..audio.assemble import Cue
@@ -21,7 +23,9 @@ from .player import kiosk_html, player_html
 from .transcripts import plain, srt, vtt
 
 
-def _put(folder: Path, relative: str, text: str, written: list[str]) -> None:
+def _put(folder: Path, relative: str, text: str, written: list[str], made: list[str] | None = None) -> None:
+    if made is not None:
+        made.append(relative)
     target = safe_child(folder, relative)
     if read_own(target) == text.encode("utf-8"):
         return
@@ -42,13 +46,20 @@ def transcript_files(mp3: str) -> list[str]:
     return [f"{stem}.srt", f"{stem}.vtt"]
 
 
-def write_companions(folder: Path, script: Script, manifest: dict, base_url: str | None) -> list[str]:
-    """Write every companion file the script asks for; returns those written (relative paths)."""
+def write_companions(
+    folder: Path, script: Script, manifest: dict, base_url: str | None, made: list[str] | None = None
+) -> list[str]:
+    """Write every companion file the script asks for; returns those written (relative paths).
+
+    `made`, when given, is extended with every companion file, written or already as it should be."""
     written: list[str] = []
+    put = partial(_put, made=made)
     publish = script.publish
     languages = {lang: entry for lang, entry in manifest.get("languages", {}).items() if entry.get("full_guide")}
     cover = cover_name(script)
     if cover:
+        if made is not None:
+            made.append(cover)
         target = safe_child(folder, cover)
         if read_own(target) != script.cover.read_bytes():
             with atomic_path(target, root=folder) as tmp:
@@ -60,18 +71,18 @@ def write_companions(folder: Path, script: Script, manifest: dict, base_url: str
             for item in [*entry["tracks"], entry["full_guide"]]:
                 cues = [Cue(s["text"], s["start"], s["end"]) for s in item["sentences"]]
                 srt_file, vtt_file = transcript_files(item["file"])
-                _put(folder, srt_file, srt(cues, lang), written)
-                _put(folder, vtt_file, vtt(cues, lang), written)
+                put(folder, srt_file, srt(cues, lang), written)
+                put(folder, vtt_file, vtt(cues, lang), written)
             sections = [(t["title"], [s["text"] for s in t["sentences"]]) for t in entry["tracks"]]
-            _put(folder, f"{lang}/{script.id}.{lang}.txt", plain(script.title[lang], sections), written)
+            put(folder, f"{lang}/{script.id}.{lang}.txt", plain(script.title[lang], sections), written)
         if publish.playlists:
             rows = [(Path(t["file"]).name, t["duration"], t["title"]) for t in entry["tracks"]]
-            _put(folder, f"{lang}/playlist.m3u8", feeds.playlist(rows), written)
+            put(folder, f"{lang}/playlist.m3u8", feeds.playlist(rows), written)
         full = entry["full_guide"]
         chapters_file = f"{lang}/{script.id}.{lang}.chapters.json"
         if publish.chapters:
             chapters = [feeds.Chapter(c["title"], c["start"], c["end"]) for c in full.get("chapters", [])]
-            _put(folder, chapters_file, feeds.chapters_json(chapters, script.title[lang]), written)
+            put(folder, chapters_file, feeds.chapters_json(chapters, script.title[lang]), written)
         if publish.feed and base_url and publish.chapters and publish.transcripts:
             srt_file, vtt_file = transcript_files(full["file"])
             episode = feeds.Episode(
@@ -90,12 +101,12 @@ def write_companions(folder: Path, script: Script, manifest: dict, base_url: str
                 cover_file=cover,
                 category=script.category,
             )
-            _put(folder, f"{lang}/feed.xml", feeds.feed_xml(episode, base_url), written)
+            put(folder, f"{lang}/feed.xml", feeds.feed_xml(episode, base_url), written)
 
     if publish.player and languages:
         pages = [_player_language(lang, entry, script) for lang, entry in languages.items()]
-        _put(folder, "index.html", player_html(pages), written)
-        _put(folder, "kiosk.html", kiosk_html(pages), written)
+        put(folder, "index.html", player_html(pages), written)
+        put(folder, "kiosk.html", kiosk_html(pages), written)
     return written
 
 
@@ -114,7 +125,7 @@ def _player_language(lang: str, entry: dict, script: Script) -> dict:
     full["title"] = script.title[lang]
     full["chapters"] = [{"title": c["title"], "start": c["start"]} for c in entry["full_guide"].get("chapters", [])]
     # In the full guide's transcript, one paragraph per chapter.
-    starts = [c["start"] for c in full["chapters"]]
+    starts = sorted(c["start"] for c in full["chapters"])
     for cue in full["cues"]:
-        cue[3] = sum(1 for s in starts if s <= cue[0] + 1e-6) - 1
+        cue[3] = bisect.bisect_right(starts, cue[0] + 1e-6) - 1
     return {"lang": lang, "title": script.title[lang], "tracks": [item(t, i) for i, t in enumerate(entry["tracks"])], "full": full}

@@ -22,7 +22,8 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
 
 from ..cache import TakeCache
 from ..safe_files import atomic_path
@@ -58,13 +59,39 @@ class SharedCount:
     errors: list[str] = field(default_factory=list)
     """What went wrong talking to it."""
 
+    damaged_pieces: list[str] = field(default_factory=list)
+    """Keys of full-guide pieces whose remote copy or record did not check out: encoded again here."""
+
+    pieces_fetched: int = 0
+    """Encoded pieces of the full guides taken from it, instead of encoded here."""
+
+    pieces_uploaded: int = 0
+    """Pieces encoded here and put there."""
+
     switched_off: bool = False
     """Too many errors: the rest of the build did without it."""
 
 
+@dataclass(frozen=True)
+class _Shelf:
+    """One kind of file the shared cache keeps: takes (WAV) or the full guides' encoded pieces (MP3)."""
+
+    folder: str
+    suffix: str
+    what: str
+
+    def paths(self, key: str, sha256: str = "") -> tuple[str, str]:
+        """The record and the content-named file of `key`, relative to the cache's URL."""
+        folder = f"{self.folder}/{key[:2]}"
+        return f"{folder}/{key}.json", f"{folder}/{key}.{sha256[:16]}.{self.suffix}"
+
+
+TAKES = _Shelf("takes", "wav", "take")
+PIECES = _Shelf("pieces", "mp3", "piece")
+
+
 def _paths(key: str, sha256: str = "") -> tuple[str, str]:
-    folder = f"takes/{key[:2]}"
-    return f"{folder}/{key}.json", f"{folder}/{key}.{sha256[:16]}.wav"
+    return TAKES.paths(key, sha256)
 
 
 class SharedCache:
@@ -93,6 +120,8 @@ class SharedCache:
 
     def _cat(self, relatives: Sequence[str]) -> dict[str, bytes]:
         """The files that exist among `relatives`, read at once (concurrently where the storage can)."""
+        if not relatives:
+            return {}  # fsspec's cat([]) raises FileNotFoundError: nothing asked is nothing missing
         paths = {self.remote.path(r): r for r in relatives}
         found = self.remote.fs.cat(list(paths), on_error="return")
         out: dict[str, bytes] = {}
@@ -126,9 +155,27 @@ class SharedCache:
             held |= {k for k in chunk if _paths(k)[0] in records}
         return held
 
+    def _local(self, shelf: _Shelf) -> tuple[Callable[[str], bool], Callable[[str], Path]]:
+        if shelf is PIECES:
+            return self.local.has_piece, self.local.piece_path
+        return self.local.has, self.local.path
+
     def fetch(self, keys: Iterable[str]) -> set[str]:
         """Bring the takes the local cache lacks from the shared cache, checked; returns the keys brought."""
-        wanted = [k for k in dict.fromkeys(keys) if not self.local.has(k)]
+        brought = self._fetch(keys, TAKES)
+        self.count.fetched += len(brought)
+        return brought
+
+    def fetch_pieces(self, keys: Iterable[str]) -> set[str]:
+        """Bring the full guides' encoded pieces the local cache lacks, checked; returns the keys brought."""
+        brought = self._fetch(keys, PIECES)
+        self.count.pieces_fetched += len(brought)
+        return brought
+
+    def _fetch(self, keys: Iterable[str], shelf: _Shelf) -> set[str]:
+        has, local_path = self._local(shelf)
+        _paths = shelf.paths
+        wanted = [k for k in dict.fromkeys(keys) if not has(k)]
         brought: set[str] = set()
         for start in range(0, len(wanted), BATCH):
             if not self.on:
@@ -139,20 +186,20 @@ class SharedCache:
                 checked = {k: self._record(k, records[_paths(k)[0]]) for k in chunk if _paths(k)[0] in records}
                 blobs = self._cat([_paths(k, r["sha256"])[1] for k, r in checked.items() if r is not None])
             except Exception as exc:  # noqa: BLE001
-                self._failed("cannot read takes", exc)
+                self._failed(f"cannot read {shelf.what}s", exc)
                 continue
             for key, record in checked.items():
                 data = blobs.get(_paths(key, record["sha256"])[1]) if record else None
                 if record is None or data is None or len(data) != record["size"] or hashlib.sha256(data).hexdigest() != record["sha256"]:
-                    self.count.damaged.append(key)  # a miss: recorded again, and uploaded over it
+                    # A miss: made again, and uploaded over it.
+                    (self.count.damaged if shelf is TAKES else self.count.damaged_pieces).append(key)
                     continue
                 try:
-                    with atomic_path(self.local.path(key), root=self.local.folder) as tmp:
+                    with atomic_path(local_path(key), root=self.local.folder) as tmp:
                         tmp.write_bytes(data)
                 except OSError:
-                    continue  # the local cache's own problem: the take is recorded, and writing it says why
+                    continue  # the local cache's own problem: the file is made again, and writing it says why
                 brought.add(key)
-        self.count.fetched += len(brought)
         return brought
 
     def _record(self, key: str, data: bytes) -> dict[str, Any] | None:
@@ -168,17 +215,30 @@ class SharedCache:
 
     def push(self, keys: Iterable[str]) -> int:
         """Put the takes recorded here into the shared cache (read-write mode): each take first, then its record."""
+        sent = self._push(keys, TAKES)
+        self.count.uploaded += sent
+        return sent
+
+    def push_pieces(self, keys: Iterable[str]) -> int:
+        """Put the full guides' pieces encoded here into the shared cache (read-write mode)."""
+        sent = self._push(keys, PIECES)
+        self.count.pieces_uploaded += sent
+        return sent
+
+    def _push(self, keys: Iterable[str], shelf: _Shelf) -> int:
         if self.mode != "rw":
             return 0
+        has, local_path = self._local(shelf)
+        _paths = shelf.paths
         sent = 0
-        keys = [k for k in dict.fromkeys(keys) if self.local.has(k)]
+        keys = [k for k in dict.fromkeys(keys) if has(k)]
         for start in range(0, len(keys), BATCH):
             if not self.on:
                 break
             blobs: dict[str, bytes] = {}
             records: dict[str, bytes] = {}
             for key in keys[start : start + BATCH]:
-                data = self.local.path(key).read_bytes()
+                data = local_path(key).read_bytes()
                 sha = hashlib.sha256(data).hexdigest()
                 record_path, blob_path = _paths(key, sha)
                 blobs[self.remote.path(blob_path)] = data
@@ -189,10 +249,9 @@ class SharedCache:
                 self.remote.fs.pipe(blobs)
                 self.remote.fs.pipe(records)  # only once every take it names is there
             except Exception as exc:  # noqa: BLE001
-                self._failed("cannot upload takes", exc)
+                self._failed(f"cannot upload {shelf.what}s", exc)
                 continue
             sent += len(records)
-        self.count.uploaded += sent
         return sent
 
     def warning(self) -> str | None:
@@ -200,6 +259,8 @@ class SharedCache:
         parts = []
         if self.count.damaged:
             parts.append(f"{len(self.count.damaged)} shared take(s) did not check out and were recorded again")
+        if self.count.damaged_pieces:
+            parts.append(f"{len(self.count.damaged_pieces)} shared piece(s) of the full guides did not check out and were encoded again")
         if self.count.errors:
             off = "; switched off for the rest of the build" if self.count.switched_off else ""
             parts.append(f"{len(self.count.errors)} error(s) reaching it ({self.count.errors[0]}){off}")
