@@ -3,9 +3,10 @@
 Run from the project root after installing with the test extra (moto's S3 server, s3fs):
 ``python bench/fleet.py`` (see bench/README.md). It starts moto's S3 server on 127.0.0.1 itself,
 generates a set of scripts that share an intro, an outro and a few FAQ entries and each have an
-item or two of their own, then, for each worker count, starts that many ``guide build`` processes
-(each with its own empty local cache and output folder, all with the same ``--cache-url``, from an
-empty bucket) and divides the scripts among them. Everything runs offline (``--offline``: the Arabic is
+item or two of their own, then, for each worker count and from an empty bucket, runs that many workers at
+once, each building its share of the scripts one after another: every build a ``guide build`` process with
+its own fresh local cache and output folder (``--per-worker``: one process per worker, its cache kept), all
+with the same ``--cache-url``. Everything runs offline (``--offline``: the Arabic is
 espeak-ng's); nothing but 127.0.0.1 is reached. The results are printed as Markdown (and written to a
 file with --write).
 """
