@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import hashlib
 import json
+import random
 import re
 from contextlib import contextmanager
 import shutil
@@ -427,8 +428,13 @@ def build(
 
         def took(key: str) -> None:
             taken.append(key)
+            if shared is not None:
+                shared.push_soon(key)
             if on_take is not None:
                 on_take(key)
+
+        if shared is not None and not force:
+            shared.start_pushing()
 
         try:
             encoded, fallbacks, pieces_made = _record_and_encode(
@@ -439,6 +445,7 @@ def build(
                 stamps.record(relative, entry["sha256"])
         except Exception:
             if shared is not None:
+                shared.stop_pushing()
                 shared.push(taken)  # what was recorded is not recorded again elsewhere
             raise
         finally:
@@ -449,6 +456,8 @@ def build(
         stamps.save()
         _save_memo(memo, script, languages)
     if shared is not None:
+        shared.stop_pushing()
+        fetched_late = shared.count.fetched_late
         shared.push([*(job.take.key for job in work.record), *(f.used for f in fallbacks if f.recorded)])
         shared.push_pieces(pieces_made)
     return BuildResult(
@@ -456,7 +465,7 @@ def build(
         folder=folder,
         work=work,
         languages=_results(folder / MANIFEST, the_plan),
-        recorded=len(work.record) - sum(1 for f in fallbacks if not f.recorded),
+        recorded=len(work.record) - sum(1 for f in fallbacks if not f.recorded) - (fetched_late if shared is not None else 0),
         reused=work.reused,
         encoded=[job.file for job in work.encode if job.file in encoded],
         joined=[job.file for job in work.encode if job.kind == "full" and job.file in encoded],
@@ -616,8 +625,17 @@ def _record_and_encode(
         for name, keys in missing.items():
             if not keys:
                 start(name)
+        takes = [job.take for job in work.record]
+        if shared is not None and len(takes) > 1:
+            # Machines building scripts that share sentences start at different points of their
+            # lists, so they rarely speak the same take at once (each fetches what another put).
+            turn = random.randrange(len(takes))
+            takes = takes[turn:] + takes[:turn]
         try:
-            record_takes([job.take for job in work.record], registry, cache, jobs, progress, on_done=take_done)
+            record_takes(
+                takes, registry, cache, jobs, progress, on_done=take_done,
+                fetch=shared.fetch_late if shared is not None else None,
+            )
         except EngineError as exc:
             for future in futures:
                 future.cancel()

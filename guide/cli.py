@@ -185,7 +185,9 @@ def _summary(result: builder.BuildResult) -> None:
         _warnings(result)
         return
     shared = f"{result.shared.fetched} from the shared cache, " if result.shared is not None else ""
-    reused = result.reused - (result.shared.fetched if result.shared is not None else 0)
+    # Takes fetched before planning were counted as reused by the plan; those fetched just before
+    # recording (another machine had just put them there) were planned as recordings.
+    reused = result.reused - (result.shared.fetched - result.shared.fetched_late if result.shared is not None else 0)
     click.echo(
         f"\n{result.script.id}: {result.recorded} takes recorded, {shared}{reused} reused; "
         f"{len(result.encoded) - len(result.joined)} files encoded, {len(result.joined)} full guides joined "

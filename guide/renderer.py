@@ -96,6 +96,7 @@ def record_takes(
     jobs: int = 1,
     progress: Progress | None = None,
     on_done: Callable[[str, "Substitution | None"], None] | None = None,
+    fetch: Callable[[str], bool] | None = None,
 ) -> list[Substitution]:
     """Record `specs` into `cache`: Piper in `jobs` threads sharing one loaded voice, gTTS in
     a few threads, espeak-ng in this thread. A take finished before a failure stays in the cache.
@@ -103,10 +104,18 @@ def record_takes(
     Piper's threads share one model (onnxruntime sessions may run concurrently, and piper
     serialises its espeak-ng phonemizer), so `jobs` costs no second copy of the voice in memory.
     `on_done(key, substitution)` is called in this thread as each take is stored, so the
-    caller can start encoding a track as soon as its last take is in. Returns the takes
-    their voice's fallback spoke.
+    caller can start encoding a track as soon as its last take is in. `fetch(key)`, asked
+    just before a take is spoken, may bring it from elsewhere (a shared cache another
+    machine just filled) into `cache` and return True: it is then not spoken. Returns the
+    takes their voice's fallback spoke.
     """
     total, done = len(specs), 0
+
+    def attempt(spec: TakeSpec, registry: EngineRegistry, cache: TakeCache) -> tuple[str, Substitution | None]:
+        if fetch is not None and fetch(spec.key):
+            return spec.key, None
+        return record_one(spec, registry, cache)
+
     substitutions: list[Substitution] = []
 
     def tick(result: tuple[str, Substitution | None]) -> None:
@@ -132,7 +141,7 @@ def record_takes(
         if online:
             threads = cf.ThreadPoolExecutor(max_workers=max(1, min(jobs, GTTS_CONCURRENCY)))
             executors.append(threads)
-            futures += [threads.submit(record_one, s, registry, cache) for s in online]
+            futures += [threads.submit(attempt, s, registry, cache) for s in online]
         workers = min(jobs, len(piper)) if parallel else 1
         if piper:
             # One onnxruntime thread per recording thread was fastest (12.1 s against 15.8 s with
@@ -143,9 +152,9 @@ def record_takes(
         if parallel:
             voices = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="piper")
             executors.append(voices)
-            futures += [voices.submit(record_one, s, registry, cache) for s in piper]
+            futures += [voices.submit(attempt, s, registry, cache) for s in piper]
         for spec in local:
-            tick(record_one(spec, registry, cache))
+            tick(attempt(spec, registry, cache))
         for future in cf.as_completed(futures):
             tick(future.result())
     finally:

@@ -171,3 +171,27 @@ def test_read_only_writes_nothing(s3: S3, tmp_path: Path) -> None:
     result = build(project, "a", "--cache-url", URL, "--cache-mode", "ro")
     assert result.exit_code == 0, result.output
     assert s3.objects("cache") == {}
+
+
+def test_a_take_another_machine_puts_while_this_one_builds_is_fetched_not_recorded(s3: S3, tmp_path: Path) -> None:
+    project = script(tmp_path)
+    registry = EngineRegistry(offline=True)
+    first = builder.build(project / "small.yaml", project / "out-a", registry=registry, cache_folder=project / "cache-a", jobs=1)
+    keys = [p.stem for p in (project / "cache-a").glob("takes/*/*.wav")]
+    assert len(keys) == first.recorded > 10
+
+    def meanwhile(work: object) -> None:
+        # After this build asked the shared cache for its takes (none there), before it records:
+        # the other machine puts every take it has.
+        assert open_shared(URL, TakeCache(project / "cache-a")).push(keys) == len(keys)
+
+    shared = open_shared(URL, TakeCache(project / "cache-b"))
+    second = builder.build(
+        project / "small.yaml", project / "out-b", registry=registry, cache_folder=project / "cache-b", jobs=1,
+        on_work=meanwhile, shared=shared,
+    )
+    assert second.recorded == 0
+    assert shared.count.fetched == shared.count.fetched_late == len(keys) and shared.count.uploaded == 0
+    for lang in ("en", "ar"):
+        full = f"small-guide/{lang}/small-guide.{lang}.mp3"
+        assert (project / "out-a" / full).read_bytes() == (project / "out-b" / full).read_bytes()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import queue
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +69,10 @@ class SharedCount:
     pieces_uploaded: int = 0
     """Pieces encoded here and put there."""
 
+    fetched_late: int = 0
+    """Of `fetched`, the takes another machine put there while this build ran, taken just before
+    this one would have recorded them."""
+
     switched_off: bool = False
     """Too many errors: the rest of the build did without it."""
 
@@ -106,6 +111,9 @@ class SharedCache:
         self.strict = strict
         self.count = SharedCount()
         self._lock = threading.Lock()
+        self._pushed: set[str] = set()
+        self._queue: queue.Queue[str | None] | None = None
+        self._pusher: threading.Thread | None = None
 
     @property
     def on(self) -> bool:
@@ -163,8 +171,53 @@ class SharedCache:
     def fetch(self, keys: Iterable[str]) -> set[str]:
         """Bring the takes the local cache lacks from the shared cache, checked; returns the keys brought."""
         brought = self._fetch(keys, TAKES)
-        self.count.fetched += len(brought)
+        with self._lock:
+            self.count.fetched += len(brought)
         return brought
+
+    def fetch_late(self, key: str) -> bool:
+        """Just before recording `key`: take it from the shared cache if another machine has put it
+        there since the build began (one small read: a miss costs milliseconds). True when brought."""
+        if not self.on or key in self.count.damaged:
+            return False  # a take found damaged at the start is recorded here, not read twice
+        brought = self._fetch([key], TAKES)
+        with self._lock:
+            self.count.fetched += len(brought)
+            self.count.fetched_late += len(brought)
+        return bool(brought)
+
+    def start_pushing(self) -> None:
+        """Put each take into the shared cache as soon as :meth:`push_soon` is told it is recorded, from a
+        thread of its own (so other machines find it while this build is still running)."""
+        if self.mode != "rw" or self._pusher is not None:
+            return
+        self._queue = queue.Queue()
+        self._pusher = threading.Thread(target=self._push_queued, name="shared-cache-push", daemon=True)
+        self._pusher.start()
+
+    def push_soon(self, key: str) -> None:
+        """Queue a take just recorded for :meth:`start_pushing`'s thread (a no-op without it)."""
+        if self._queue is not None:
+            self._queue.put(key)
+
+    def stop_pushing(self) -> None:
+        """Wait for the queued takes to be put (each call bounded by the remote's timeout)."""
+        if self._queue is None or self._pusher is None:
+            return
+        self._queue.put(None)
+        self._pusher.join()
+        self._queue = self._pusher = None
+
+    def _push_queued(self) -> None:
+        assert self._queue is not None  # noqa: S101 - set before the thread starts
+        while True:
+            keys = [self._queue.get()]
+            while len(keys) < BATCH and not self._queue.empty():  # what piled up goes in one batch
+                keys.append(self._queue.get())
+            done = None in keys
+            self.push([k for k in keys if k is not None])
+            if done:
+                return
 
     def fetch_pieces(self, keys: Iterable[str]) -> set[str]:
         """Bring the full guides' encoded pieces the local cache lacks, checked; returns the keys brought."""
@@ -192,7 +245,10 @@ class SharedCache:
                 data = blobs.get(_paths(key, record["sha256"])[1]) if record else None
                 if record is None or data is None or len(data) != record["size"] or hashlib.sha256(data).hexdigest() != record["sha256"]:
                     # A miss: made again, and uploaded over it.
-                    (self.count.damaged if shelf is TAKES else self.count.damaged_pieces).append(key)
+                    damaged = self.count.damaged if shelf is TAKES else self.count.damaged_pieces
+                    with self._lock:
+                        if key not in damaged:
+                            damaged.append(key)
                     continue
                 try:
                     with atomic_path(local_path(key), root=self.local.folder) as tmp:
@@ -200,6 +256,9 @@ class SharedCache:
                 except OSError:
                     continue  # the local cache's own problem: the file is made again, and writing it says why
                 brought.add(key)
+        if shelf is TAKES:
+            with self._lock:
+                self._pushed |= brought  # there already: never put back
         return brought
 
     def _record(self, key: str, data: bytes) -> dict[str, Any] | None:
@@ -214,9 +273,13 @@ class SharedCache:
         return record if ok else None
 
     def push(self, keys: Iterable[str]) -> int:
-        """Put the takes recorded here into the shared cache (read-write mode): each take first, then its record."""
-        sent = self._push(keys, TAKES)
-        self.count.uploaded += sent
+        """Put the takes recorded here into the shared cache (read-write mode): each take first, then its record.
+        A take already put by this build is not put again."""
+        with self._lock:
+            fresh = [k for k in dict.fromkeys(keys) if k not in self._pushed]
+        sent = self._push(fresh, TAKES)
+        with self._lock:
+            self.count.uploaded += sent
         return sent
 
     def push_pieces(self, keys: Iterable[str]) -> int:
@@ -251,6 +314,9 @@ class SharedCache:
             except Exception as exc:  # noqa: BLE001
                 self._failed(f"cannot upload {shelf.what}s", exc)
                 continue
+            if shelf is TAKES:
+                with self._lock:
+                    self._pushed.update(keys[start : start + BATCH])
             sent += len(records)
         return sent
 
