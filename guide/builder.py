@@ -464,7 +464,7 @@ def build(
         script=script,
         folder=folder,
         work=work,
-        languages=_results(folder / MANIFEST, the_plan),
+        languages=_results(manifest if not changed else _read_manifest(folder / MANIFEST), the_plan),
         recorded=len(work.record) - sum(1 for f in fallbacks if not f.recorded) - (fetched_late if shared is not None else 0),
         reused=work.reused,
         encoded=[job.file for job in work.encode if job.file in encoded],
@@ -889,8 +889,8 @@ def _read_manifest(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _results(manifest_path: Path, the_plan: Plan) -> list[LanguageResult]:
-    data = _read_manifest(manifest_path).get("languages", {})
+def _results(manifest: dict, the_plan: Plan) -> list[LanguageResult]:
+    data = manifest.get("languages", {})
     out = []
     for lp in the_plan.languages:
         entry = data.get(lp.lang) or {}
