@@ -251,6 +251,8 @@ def test_junk_bodies_get_clear_errors(running: Running) -> None:
     assert client.post("/api/scripts/small/save", headers=headers, content=b"not json").json()["error"] == "the request is not JSON"
     assert client.post("/api/scripts/small/save", headers=headers, json=[1, 2]).status_code == 422
     assert client.post("/api/scripts/small/save", headers=headers, json={"texts": "x"}).status_code == 422
+    deep = client.post("/api/scripts/small/save", headers=headers, content=b"[" * 200_000 + b"]" * 200_000)
+    assert deep.status_code == 422 and deep.json()["error"] == "the request is nested too deeply"
     answer = client.post("/api/scripts/small/preview", headers=headers, json={"path": "intro/en", "sentence": "0"})
     assert answer.status_code == 422 and "whole number" in answer.json()["error"]
 

@@ -106,6 +106,8 @@ async def _json_body(request: Request) -> dict[str, Any]:
         data = json.loads(await request.body())
     except (ValueError, UnicodeDecodeError):
         raise InputError("the request is not JSON") from None
+    except RecursionError:  # nested thousands deep: the body limit lets that through
+        raise InputError("the request is nested too deeply") from None
     if not isinstance(data, dict):
         raise InputError("the request must be a JSON object")
     return data
