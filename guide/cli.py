@@ -535,10 +535,12 @@ main.add_command(proof_command)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("audio_out"), show_default=True, help="Output folder of builds.")
 @click.option("--base-url", help="Where the guide folder will be published (podcast feed URLs); overrides the script's base_url.")
 @cache_dir_option
+@click.option("--cache-url", envvar="GUIDE_CACHE_URL", help="A shared take cache behind the local one for the studio's builds (as guide build's); also GUIDE_CACHE_URL.")
+@click.option("--cache-mode", type=click.Choice(["rw", "ro"]), default="rw", show_default=True, help="ro: take from the shared cache, never put into it.")
 @voices_dir_option
 def studio(
     scripts: Path | None, port: int, host: str, no_browser: bool, out: Path, base_url: str | None,
-    cache_dir: Path | None, voices_dir: tuple[Path, ...],
+    cache_dir: Path | None, cache_url: str | None, cache_mode: str, voices_dir: tuple[Path, ...],
 ) -> None:
     """Edit, hear and build guides in the browser: the scripts in FOLDER (default: scripts/), or one SCRIPT.
 
@@ -550,7 +552,7 @@ def studio(
     folder = scripts or SCRIPTS_DIR
     if not folder.exists():
         raise InputError(f"{folder}: no such script or folder (guide init ARTICLE writes a first script into {SCRIPTS_DIR}/)")
-    workspace = Workspace(folder, out, cache_dir, _registry(voices_dir), base_url)
+    workspace = Workspace(folder, out, cache_dir, _registry(voices_dir), base_url, cache_url, cache_mode)
     running = Studio(workspace, host, port)
     if running.exposed:
         click.echo(

@@ -104,3 +104,28 @@ def test_cancel_is_seen_at_the_next_take() -> None:
     go.set()
     job.join(10)
     assert checks == [False] and job.state == jobs.CANCELLED
+
+
+@pytest.mark.slow
+def test_studio_builds_share_takes_through_the_shared_cache(tmp_path, registry) -> None:  # noqa: ANN001
+    """Two studios on two machines (their own caches and outputs) with one shared cache: the second records nothing."""
+    from guide.studio.workspace import Workspace
+
+    from .conftest import SMALL_SCRIPT
+
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "small.yaml").write_text(SMALL_SCRIPT, encoding="utf-8")
+    shared = (tmp_path / "shared").as_uri()
+    results = []
+    for machine in ("a", "b"):
+        workspace = Workspace(scripts, tmp_path / f"out-{machine}", tmp_path / f"cache-{machine}", registry, cache_url=shared)
+        job = workspace.start_build("small")
+        job.join(300)
+        assert job.state == jobs.DONE, job.error
+        results.append(job.result["summary"])
+    recorded = len(list((tmp_path / "shared" / "takes").glob("*/*.wav")))
+    assert recorded > 10
+    assert results[0].startswith(f"{recorded} sentences recorded, 0 from the shared cache, 0 reused"), results[0]
+    assert results[1].startswith(f"0 sentences recorded, {recorded} from the shared cache, 0 reused"), results[1]
+    assert len(list((tmp_path / "cache-b" / "takes").glob("*/*.wav"))) == recorded  # in machine b's own cache now

@@ -83,9 +83,14 @@ class Workspace:
         cache_folder: Path | None = None,
         registry: EngineRegistry | None = None,
         base_url: str | None = None,
+        cache_url: str | None = None,
+        cache_mode: str = "rw",
     ) -> None:
-        """`scripts` is a folder of scripts or one script file."""
+        """`scripts` is a folder of scripts or one script file; `cache_url` a shared take cache
+        (``guide build --cache-url``) behind the local one for every build."""
         self.scripts_path = Path(scripts)
+        self.cache_url = cache_url
+        self.cache_mode = cache_mode
         self.out = Path(out)
         self.cache = builder.open_cache(cache_folder, out)
         self.registry = registry or EngineRegistry()
@@ -484,10 +489,15 @@ class Workspace:
             job.item = items.get(key, job.item)
             job.took(key)
 
+        shared = None
+        if self.cache_url:
+            from ..storage.shared_cache import open_shared
+
+            shared = open_shared(self.cache_url, self.cache, self.cache_mode)
         try:
             result = builder.build(
                 path, self.out, registry=self.registry, progress=progress, cache_folder=self.cache.folder,
-                base_url=self.base_url, on_take=on_take, on_work=on_work,
+                base_url=self.base_url, on_take=on_take, on_work=on_work, shared=shared,
             )
         finally:
             # A build records in parallel threads of one thread each; ▶ speaks one sentence, fastest with every core.
@@ -563,8 +573,13 @@ def _items_of(the_plan: Any) -> dict[str, str]:
 def _summary(result: builder.BuildResult) -> str:
     if result.nothing_to_do:
         return f"Nothing to do: everything is up to date ({result.seconds:.1f} s)."
+    shared = ""
+    reused = result.reused
+    if result.shared is not None:
+        shared = f"{result.shared.fetched} from the shared cache, "
+        reused -= result.shared.fetched - result.shared.fetched_late
     return (
-        f"{result.recorded} sentences recorded, {result.reused} reused; {len(result.encoded)} audio files written "
+        f"{result.recorded} sentences recorded, {shared}{reused} reused; {len(result.encoded)} audio files written "
         f"in {result.seconds:.1f} s."
     )
 
