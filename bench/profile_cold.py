@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import generated_script, machine  # noqa: E402 - bench/run.py, beside this file
+from run import generated_script, machine, raw_engine_seconds, texts_by_language  # noqa: E402 - bench/run.py
 
 _lock = threading.Lock()
 _seconds: dict[str, float] = defaultdict(float)
@@ -109,6 +109,9 @@ def main() -> None:
         wall = time.perf_counter() - start
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         own = resource.getrusage(resource.RUSAGE_SELF)
+        stages, counts = dict(_seconds), dict(_counts)  # before the raw run below adds to them
+        # The raw engines on the same texts, in the same run: the ratio's denominator (bench/run.py's).
+        raw, _ = raw_engine_seconds(texts_by_language(script))
     child_cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
     own_cpu = (own.ru_utime - self_before.ru_utime) + (own.ru_stime - self_before.ru_stime)
 
@@ -122,10 +125,13 @@ def main() -> None:
         "| stage | calls | seconds (summed over threads) | share of the build's wall time |",
         "|---|---|---|---|",
     ]
-    for name in sorted(_seconds, key=lambda n: -_seconds[n]):
-        lines.append(f"| {name} | {_counts[name]} | {_seconds[name]:.1f} s | {100 * _seconds[name] / wall:.0f} % |")
+    for name in sorted(stages, key=lambda n: -stages[n]):
+        lines.append(f"| {name} | {counts[name]} | {stages[name]:.1f} s | {100 * stages[name] / wall:.0f} % |")
     lines += [
         f"| **the build, wall time** | 1 | **{wall:.1f} s** | 100 % |",
+        "",
+        f"Raw engines on the same texts (bench/run.py's measure, model loaded once): {raw:.1f} s. "
+        f"Cold build / raw engines: **{wall / raw:.2f}×**.",
         "",
         f"CPU time: the build's own process {own_cpu:.1f} s (Python, Piper's onnxruntime, espeak-ng), its ffmpeg "
         f"processes {child_cpu:.1f} s; {own_cpu + child_cpu:.1f} s in all, against {2 * wall:.1f} s that two cores "

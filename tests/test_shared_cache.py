@@ -8,6 +8,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -195,3 +196,39 @@ def test_a_take_another_machine_puts_while_this_one_builds_is_fetched_not_record
     for lang in ("en", "ar"):
         full = f"small-guide/{lang}/small-guide.{lang}.mp3"
         assert (project / "out-a" / full).read_bytes() == (project / "out-b" / full).read_bytes()
+
+
+def test_a_take_another_machine_is_recording_is_waited_for_then_fetched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Claims, on file:// storage: machine b comes to a take machine a has claimed; it waits, and fetches
+    it once a puts it. A claimant that never delivers is waited for once, then ignored."""
+    from guide.storage import shared_cache
+
+    monkeypatch.setattr(shared_cache, "CLAIM_WAIT", 2.0)
+    monkeypatch.setattr(shared_cache, "CLAIM_POLL", 0.05)
+    url = (tmp_path / "shared").as_uri()
+    a = open_shared(url, TakeCache(tmp_path / "cache-a"))
+    b = open_shared(url, TakeCache(tmp_path / "cache-b"))
+    keys = ["ab" + "0" * 62, "cd" + "1" * 62, "ef" + "2" * 62]
+    for key in keys:
+        assert a.fetch_late(key) is False  # not there, not claimed: a claims it and records it
+    for key in keys:
+        a.local.store(key, np.arange(4410, dtype=np.int16))
+
+    # a puts the first take while b waits for it.
+    timer = threading.Timer(0.3, lambda: a.push([keys[0]]))
+    timer.start()
+    started = time.monotonic()
+    assert b.fetch_late(keys[0]) is True
+    timer.join()
+    assert 0.2 < time.monotonic() - started < 2.0
+    assert b.local.load(keys[0]).tolist() == a.local.load(keys[0]).tolist()
+    assert b.count.waited == 1 and b.count.fetched_late == 1
+
+    # a never delivers the second: b waits CLAIM_WAIT once, then records it itself, and no longer waits for a.
+    started = time.monotonic()
+    assert b.fetch_late(keys[1]) is False
+    assert 1.9 < time.monotonic() - started < 4.0
+    started = time.monotonic()
+    assert b.fetch_late(keys[2]) is False
+    assert time.monotonic() - started < 1.0
+    assert not b.count.errors and not a.count.errors

@@ -20,8 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import queue
+import socket
 import threading
+import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -39,6 +43,14 @@ MAX_ERRORS = 3
 
 TIMEOUT = 5.0
 """Seconds a remote cache call may take: a slow remote costs a build seconds, never minutes."""
+
+CLAIM_TTL = 120.0
+"""Seconds a claim on a take holds: a machine recording takes longer than this is not waited for."""
+
+CLAIM_WAIT = 30.0
+"""Seconds to wait for a take another machine has claimed, before recording it here."""
+
+CLAIM_POLL = 0.25
 
 BATCH = 32
 """Takes fetched at once (about 15 MB of WAV): the remote's latency overlaps without holding a build in memory."""
@@ -69,12 +81,28 @@ class SharedCount:
     pieces_uploaded: int = 0
     """Pieces encoded here and put there."""
 
+    waited: int = 0
+    """Of `fetched_late`, the takes another machine was recording when this one came to them: waited for."""
+
     fetched_late: int = 0
     """Of `fetched`, the takes another machine put there while this build ran, taken just before
     this one would have recorded them."""
 
     switched_off: bool = False
     """Too many errors: the rest of the build did without it."""
+
+
+def _claim(data: bytes | None) -> dict[str, Any] | None:
+    """A claim's content, or None when there is none or it cannot be read."""
+    if data is None:
+        return None
+    try:
+        claim = json.loads(data)
+    except ValueError:
+        return None
+    if isinstance(claim, dict) and isinstance(claim.get("owner"), str) and isinstance(claim.get("time"), (int, float)):
+        return claim
+    return None
 
 
 @dataclass(frozen=True)
@@ -112,6 +140,9 @@ class SharedCache:
         self.count = SharedCount()
         self._lock = threading.Lock()
         self._pushed: set[str] = set()
+        self._dead: set[str] = set()  # owners whose claims were not delivered in time
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        """Who this build is, in its claims."""
         self._queue: queue.Queue[str | None] | None = None
         self._pusher: threading.Thread | None = None
 
@@ -177,9 +208,44 @@ class SharedCache:
 
     def fetch_late(self, key: str) -> bool:
         """Just before recording `key`: take it from the shared cache if another machine has put it
-        there since the build began (one small read: a miss costs milliseconds). True when brought."""
+        there since the build began. True when brought; False means: record it here.
+
+        When the take is not there but another machine has claimed it (it is recording it now),
+        wait up to CLAIM_WAIT seconds for it to appear, then fetch it; a machine that does not
+        deliver in time is taken for dead, its claims ignored from then on. Otherwise claim it
+        (read-write mode) and let this machine record it. Claims are small JSON files beside the
+        records; checking is one read, claiming one write, each in milliseconds on a near store."""
         if not self.on or key in self.count.damaged:
             return False  # a take found damaged at the start is recorded here, not read twice
+        if self._fetch_one_late(key):
+            return True
+        claim_path = TAKES.paths(key)[0].replace(".json", ".claim")
+        try:
+            found = self._cat([claim_path])
+        except Exception as exc:  # noqa: BLE001 - any storage error: counted, never fatal
+            self._failed("cannot read claims", exc)
+            return False
+        claim = _claim(found.get(claim_path))
+        now = time.time()
+        if claim is not None and claim["owner"] != self.owner and claim["owner"] not in self._dead and now - claim["time"] < CLAIM_TTL:
+            deadline = time.monotonic() + CLAIM_WAIT
+            while time.monotonic() < deadline and self.on:
+                time.sleep(CLAIM_POLL)
+                if self._fetch_one_late(key):
+                    with self._lock:
+                        self.count.waited += 1
+                    return True
+            with self._lock:
+                self._dead.add(claim["owner"])
+            return False
+        if self.mode == "rw":
+            try:
+                self.remote.fs.pipe({self.remote.path(claim_path): json.dumps({"owner": self.owner, "time": now}).encode()})
+            except Exception as exc:  # noqa: BLE001
+                self._failed("cannot claim takes", exc)
+        return False
+
+    def _fetch_one_late(self, key: str) -> bool:
         brought = self._fetch([key], TAKES)
         with self._lock:
             self.count.fetched += len(brought)
