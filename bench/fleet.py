@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -31,6 +30,10 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from run import machine  # noqa: E402 - bench/run.py, beside this file
+
 SAMPLE = ROOT / "scripts" / "botox_long_term_effects.yaml"
 SHARED_FAQ = 3
 """FAQ entries of the sample every generated script has."""
@@ -308,19 +311,6 @@ def run_fleet(s3: CountingS3, scripts: list[Path], workers: int, work: Path, job
     )
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}"
-
-
 def _mb(n: int) -> str:
     return f"{n / 1e6:.1f} MB"
 
@@ -351,10 +341,16 @@ def render(
         )
     lines += ["", "Checks, per worker count:", ""]
     for r in runs:
-        keys = {k.rsplit("/", 1)[1][: -len(".json")] for k in r.objects if k.endswith(".json")}
+        def takes(k: str) -> bool:
+            return "/takes/" in f"/{k}"
+
+        keys = {k.rsplit("/", 1)[1][: -len(".json")] for k in r.objects if k.endswith(".json") and takes(k)}
         blob_bytes = sum(size for k, size in r.objects.items() if k.endswith(".wav"))
         blobs = sum(1 for k in r.objects if k.endswith(".wav"))
-        twice = sum(n - 1 for k, n in r.traffic.puts.items() if k.endswith(".json"))
+        twice = sum(n - 1 for k, n in r.traffic.puts.items() if k.endswith(".json") and takes(k))
+        pieces = sum(1 for k in r.objects if k.endswith(".json") and not takes(k))
+        pieces_twice = sum(n - 1 for k, n in r.traffic.puts.items() if k.endswith(".json") and not takes(k))
+        claims = sum(1 for k in r.objects if k.endswith(".claim"))
         others = f" and {len(keys - distinct)} others" if keys - distinct else ""
         warned = ""
         if r.warnings:
@@ -365,7 +361,9 @@ def render(
             f"{r.recorded} recorded + {r.shared} from the shared cache + {r.reused} reused from a local cache "
             f"= {r.recorded + r.shared + r.reused} (each script's takes, summed: {per_script}); "
             f"the bucket holds a record for {len(keys & distinct)} of the {len(distinct)} distinct takes{others}; "
-            f"records put more than once (server side): {twice}; "
+            f"take records put more than once (server side): {twice}; {claims} claims; "
+            f"{pieces} pieces of the full guides, {pieces_twice} of them put again (encoded by two workers at once: "
+            "pieces have no claims); "
             f"bucket at the end {_mb(sum(r.objects.values()))} ({_mb(blob_bytes)} of takes, {len(r.objects)} objects: "
             f"{blobs} takes for {len(keys)} records, so {blobs - len(keys)} takes no record names); "
             f"requests: {sum(r.traffic.puts.values())} object PUTs, {r.traffic.heads} HEADs, {r.traffic.gets} GETs, "
