@@ -36,13 +36,13 @@ from .text.memo import SentenceMemo
 from .text.frontend import FrontEnd, languages_spoken
 from . import __version__
 from .file_stamps import FileStamps
-from .safe_files import file_sha256
-from .safe_files import atomic_path, place, read_own_text, remove_leftovers, safe_child, sha256_of, staging_folder, write_text
+from .safe_files import (
+    atomic_path, file_sha256, place, read_own_text, remove_leftovers, safe_child, sha256_of, staging_folder, write_text, write_wav,
+)
 from .publish.frames import NotJoinable, Piece, Settings, join, read_piece, starts, total_samples
 from .publish.companions import transcript_files, write_companions
 from .publish.feed import now
 from .publish.mp3 import Frames, Tags, check_bitrate, id3_bytes, write_mp3
-from .safe_files import write_wav
 from .renderer import Progress, Substitution, Timeline, default_jobs, record_takes, stream, track_pcm
 from .script.loader import default_voice, load_script
 from .script.model import Loudness, Pauses, Script, VoiceSettings
@@ -450,13 +450,14 @@ def build(
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+            if shared is not None:
+                shared.stop_pushing()  # whatever happened: no pushing thread outlives the recording
         published = _companions(folder, script, base_url or script.base_url, stamps)
         if changed:
             stamps.forget_missing()
         stamps.save()
         _save_memo(memo, script, languages)
     if shared is not None:
-        shared.stop_pushing()
         fetched_late = shared.count.fetched_late
         shared.push([*(job.take.key for job in work.record), *(f.used for f in fallbacks if f.recorded)])
         shared.push_pieces(pieces_made)

@@ -161,6 +161,7 @@ def test_takes_of_a_failed_build_are_shared(s3: S3, tmp_path: Path) -> None:
             cache_folder=project / "cache-a", jobs=1, on_take=stop_after_three, shared=shared,
         )
     assert shared.count.uploaded == 3
+    assert shared._pusher is None  # the pushing thread ended with the failed build
     assert len(takes(s3)) == 3
     again = build(project, "b", "--cache-url", URL)
     assert again.exit_code == 0, again.output

@@ -258,7 +258,7 @@ class SharedCache:
         if self.mode != "rw" or self._pusher is not None:
             return
         self._queue = queue.Queue()
-        self._pusher = threading.Thread(target=self._push_queued, name="shared-cache-push", daemon=True)
+        self._pusher = threading.Thread(target=self._push_queued, args=(self._queue,), name="shared-cache-push", daemon=True)
         self._pusher.start()
 
     def push_soon(self, key: str) -> None:
@@ -274,12 +274,11 @@ class SharedCache:
         self._pusher.join()
         self._queue = self._pusher = None
 
-    def _push_queued(self) -> None:
-        assert self._queue is not None  # noqa: S101 - set before the thread starts
+    def _push_queued(self, pending: "queue.Queue[str | None]") -> None:
         while True:
-            keys = [self._queue.get()]
-            while len(keys) < BATCH and not self._queue.empty():  # what piled up goes in one batch
-                keys.append(self._queue.get())
+            keys = [pending.get()]
+            while len(keys) < BATCH and not pending.empty():  # what piled up goes in one batch
+                keys.append(pending.get())
             done = None in keys
             self.push([k for k in keys if k is not None])
             if done:
