@@ -11,7 +11,7 @@ import click
 
 from . import __version__, builder
 from .audio.ffmpeg import use_ffmpeg
-from .engines import ENGINE_NAMES, EngineRegistry, go_offline
+from .engines import EngineRegistry, go_offline
 from .errors import GuideError, InputError
 from .planner import Pause
 from .proof.command import proof as proof_command
@@ -367,8 +367,9 @@ def _voice_option(value: str | None) -> VoiceSettings | None:
     if not value:
         return None
     engine, _, name = value.partition(":")
-    if engine not in ENGINE_NAMES:
-        raise InputError(f"--voice {value}: the engine must be one of {', '.join(ENGINE_NAMES)} (as in piper:en_US-joe-medium)")
+    names = EngineRegistry().names()
+    if engine not in names:
+        raise InputError(f"--voice {value}: the engine must be one of {', '.join(names)} (as in piper:en_US-joe-medium)")
     if engine == "gtts":
         return VoiceSettings(engine=engine, lang=name or None)
     return VoiceSettings(engine=engine, voice=name or None)
@@ -433,7 +434,7 @@ def schema(show_path: bool) -> None:
 
 
 @main.group(invoke_without_command=True)
-@click.option("--engine", type=click.Choice(ENGINE_NAMES), help="Only this engine.")
+@click.option("--engine", help="Only this engine (piper, espeak, gtts, azure, … or an installed plug-in's).")
 @click.option("--lang", help="Only voices for this language (e.g. ar).")
 @voices_dir_option
 @click.pass_context
@@ -442,6 +443,8 @@ def voices(ctx: click.Context, engine: str | None, lang: str | None, voices_dir:
     if ctx.invoked_subcommand is not None:
         return
     registry = _registry(voices_dir)
+    if engine is not None and engine not in registry.names():
+        raise InputError(f"--engine {engine}: no such engine (installed: {', '.join(registry.names())})")
     for name in [engine] if engine else registry.names():
         found = registry.get(name).list_voices()
         if lang:

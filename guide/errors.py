@@ -63,9 +63,20 @@ class ScriptError(InputError):
 class EngineError(GuideError):
     """Raised when a speech engine fails to record a text (voice broken, engine crash)."""
 
+    fallback_helps = True
+    """Whether a fallback voice may speak instead (not when the failure is the user's to mend)."""
+
 
 class NetworkError(EngineError):
-    """Raised when an online engine (gTTS) cannot be reached or keeps failing."""
+    """Raised when an online engine (gTTS, a cloud voice) cannot be reached or keeps failing."""
+
+
+class CredentialsError(EngineError):
+    """Raised when a cloud engine has no key, or its service refuses the key (HTTP 401 or 403): never retried,
+    and no fallback voice speaks instead, since a wrong key would otherwise quietly cost the guide its voice."""
+
+    exit_code = 2
+    fallback_helps = False
 
 
 class ToolError(InputError):

@@ -67,7 +67,7 @@ def record_one(spec: TakeSpec, registry: EngineRegistry, cache: TakeCache) -> tu
         chunk = registry.synthesize(spec.text, spec.voice)
     except EngineError as exc:
         fallback = spec.voice.fallback
-        if fallback is None:
+        if fallback is None or not exc.fallback_helps:
             raise _failed(exc, spec, spec.voice) from None
         used = take_key(fallback, spec.text)
         cached = cache.has(used)

@@ -147,6 +147,15 @@ def rms(samples: np.ndarray) -> float:
 
 
 @pytest.fixture(scope="session")
+def speech(registry) -> tuple[np.ndarray, int]:
+    """Real speech (espeak-ng's) for the cloud stand-ins to answer with: (mono int16 samples, rate)."""
+    from guide.script.model import VoiceSettings
+
+    chunk = registry.synthesize("Hello from the stand in.", registry.resolve("en", VoiceSettings("espeak", "en"), Path(".")))
+    return chunk.samples, chunk.sample_rate
+
+
+@pytest.fixture(scope="session")
 def mp3_bytes(registry) -> bytes:
     """A real MP3 (24 kHz mono, like Google's) of espeak-ng speaking, for the gTTS stand-in."""
     from guide.audio.ffmpeg import run_ffmpeg

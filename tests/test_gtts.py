@@ -107,7 +107,7 @@ def test_client_errors_are_not_retried(standin):
 
 
 def test_retry_delays_are_jittered_and_bounded(standin, monkeypatch):
-    import guide.engines.gtts as module
+    import guide.engines.http as module
 
     delays: list[float] = []
     real_sleep = module.time.sleep

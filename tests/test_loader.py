@@ -36,7 +36,7 @@ BROKEN = [
     ),
     ("unsafe id", GOOD_HEAD.replace("id: t", "id: ../../x") + "outro: {en: a, ar: ب}\n", [(1, "not a safe id")]),
     ("reserved id", GOOD_HEAD + "faq:\n  - id: intro\n    question: {en: q, ar: س}\n    answer: {en: a, ar: ج}\n", [(5, "reserved")]),
-    ("unknown engine", GOOD_HEAD + "voices:\n  ar: {engine: festival}\noutro: {en: a, ar: ب}\n", [(5, "unknown engine 'festival' (available: piper, espeak, gtts)")]),
+    ("unknown engine", GOOD_HEAD + "voices:\n  ar: {engine: festival}\noutro: {en: a, ar: ب}\n", [(5, "unknown engine 'festival' (available: piper, espeak, gtts, azure")]),
     ("unknown espeak voice", GOOD_HEAD + "voices:\n  ar: {engine: espeak, voice: xx-nope}\noutro: {en: a, ar: ب}\n", [(5, "espeak-ng has no voice 'xx-nope'")]),
     ("unknown piper voice", GOOD_HEAD + "voices:\n  en: {engine: piper, voice: en_GB-nobody}\noutro: {en: a, ar: ب}\n", [(5, "available: en_US-joe-medium")]),
     ("missing piper file", GOOD_HEAD + "voices:\n  en: {engine: piper, voice: voices/none.onnx}\noutro: {en: a, ar: ب}\n", [(5, "voice file not found")]),

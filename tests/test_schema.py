@@ -114,6 +114,7 @@ VALID = [
     ("voices with every engine", GOOD_HEAD + "voices:\n  en: {engine: gtts, lang: en, tld: co.uk, slow: true}\n  ar: {engine: espeak, voice: ar, pitch: 0}\n" + OUTRO),
     ("empty lists and an faq", GOOD_HEAD + "sections: []\nfaq:\n  - {id: q, question: {en: q, ar: س}, answer: {en: a, ar: ج}}\n"),
     ("every key, new ones included", FULL_SCRIPT),
+    ("cloud voices", GOOD_HEAD + "voices:\n  ar: {engine: azure, voice: ar-SA-ZariyahNeural, pitch: 55}\n  en: {engine: elevenlabs, model: eleven_multilingual_v2}\n" + OUTRO),
     ("code_switch auto, quoted off", GOOD_HEAD + 'code_switch: auto\nvoices: {ar: {engine: espeak, diacritize: "off"}}\n' + OUTRO),
 ]
 
@@ -179,7 +180,8 @@ INVALID = [
     ("null text", GOOD_HEAD + "outro: {en: , ar: ب}\n", "outro.en"),
     ("unknown voice key", GOOD_HEAD + "voices:\n  en: {engine: piper, colour: red}\n" + OUTRO, "voices.en"),
     ("voice without engine", GOOD_HEAD + "voices:\n  en: {voice: en_US-joe-medium}\n" + OUTRO, "voices.en"),
-    ("unknown engine", GOOD_HEAD + "voices:\n  ar: {engine: festival}\n" + OUTRO, "voices.ar.engine"),
+    ("engine name no plug-in could have", GOOD_HEAD + "voices:\n  ar: {engine: Festival TTS}\n" + OUTRO, "voices.ar.engine"),
+    ("model for piper", GOOD_HEAD + "voices:\n  en: {engine: piper, model: x}\n" + OUTRO, "voices.en.engine"),
     ("voices key not a language", GOOD_HEAD + "voices:\n  English: {engine: piper}\n" + OUTRO, "voices"),
     ("speed too high", GOOD_HEAD + "voices:\n  en: {engine: piper, speed: 9}\n" + OUTRO, "voices.en.speed"),
     ("speed too low", GOOD_HEAD + "voices:\n  en: {engine: piper, speed: 0.4}\n" + OUTRO, "voices.en.speed"),
@@ -369,9 +371,10 @@ def test_patterns_and_reserved_ids_are_the_loaders() -> None:
 
 
 def test_engines_are_the_registrys() -> None:
-    from guide.engines import EngineRegistry
+    from guide.engines import plugins
 
-    assert sorted(DEFS["voice"]["properties"]["engine"]["enum"]) == sorted(EngineRegistry().names())
+    shipped = DEFS["voice"]["properties"]["engine"]["anyOf"][0]["enum"]
+    assert sorted(shipped) == sorted(name for name, plugin in plugins().items() if plugin.package == "guide")
 
 
 def test_defaults_are_the_models() -> None:

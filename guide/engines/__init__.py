@@ -2,28 +2,63 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ..errors import EngineError
 from ..script.model import VoiceSettings
-from .base import OFFLINE_ENV, AudioChunk, Engine, VoiceInfo, VoiceNotFound, VoiceRef, go_offline, offline_from_env
-from .espeak import EspeakEngine
-from .gtts import GttsEngine, budget_from_env
-from .piper import PiperEngine
+from .base import OFFLINE_ENV, AudioChunk, Engine, Price, VoiceInfo, VoiceNotFound, VoiceRef, go_offline, offline_from_env
 
-__all__ = ["ENGINE_NAMES", "OFFLINE_ENV", "go_offline", "offline_from_env", "AudioChunk", "Engine", "EngineRegistry", "VoiceInfo", "VoiceNotFound", "VoiceRef"]
+__all__ = [
+    "ENTRY_POINT_GROUP", "OFFLINE_ENV", "go_offline", "offline_from_env", "AudioChunk", "Engine", "EngineRegistry",
+    "Plugin", "Price", "VoiceInfo", "VoiceNotFound", "VoiceRef", "plugins",
+]
 
-_FACTORIES: dict[str, Callable[["EngineRegistry"], Engine]] = {
-    "piper": lambda reg: PiperEngine(reg.voices_dirs),
-    "espeak": lambda reg: EspeakEngine(),
-    "gtts": lambda reg: GttsEngine(budget=budget_from_env(os.environ)),
-}
+ENTRY_POINT_GROUP = "guide.engines"
+"""The entry-point group engines register in: a name (as scripts write it) -> a callable that takes the
+:class:`EngineRegistry` and returns the engine. The built-in engines register there too (pyproject.toml)."""
 
-ENGINE_NAMES = tuple(_FACTORIES)
-"""The engines built in."""
 
+class Plugin:
+    """One engine registered in the entry-point group: its name, where it comes from, and its factory."""
+
+    def __init__(self, name: str, value: str, package: str, load: Callable[[], Callable[["EngineRegistry"], Engine]]) -> None:
+        self.name = name
+        """The engine's name, as scripts write it (``engine: azure``)."""
+        self.value = value
+        """The entry point's target, ``module:callable``."""
+        self.package = package
+        """The distribution that registers it (``guide`` for the built-in engines)."""
+        self._load = load
+
+    def factory(self) -> Callable[["EngineRegistry"], Engine]:
+        """Import the plug-in's module and return its factory; raises EngineError saying which plug-in failed."""
+        try:
+            return self._load()
+        except Exception as exc:  # noqa: BLE001 - a broken third-party package must not crash guide
+            raise EngineError(
+                f"the engine plug-in '{self.name}' ({self.value}, from the package {self.package}) does not load: "
+                f"{exc.__class__.__name__}: {exc}. Reinstall or remove that package."
+            ) from None
+
+
+@lru_cache(maxsize=1)
+def plugins() -> dict[str, Plugin]:
+    """Every engine registered in the entry-point group, by name (read once per process).
+
+    A name registered twice keeps guide's own engine, else the first package's, so a plug-in
+    cannot silently replace a built-in voice."""
+    from importlib.metadata import entry_points
+
+    found: dict[str, Plugin] = {}
+    order = ("piper", "espeak", "gtts", "azure", "google-cloud", "polly", "elevenlabs")  # offline first, then online
+    ours = lambda p: p.dist is not None and p.dist.name == "guide"  # noqa: E731
+    for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: (not ours(p), order.index(p.name) if p.name in order else len(order), p.name)):
+        package = point.dist.name if point.dist is not None else "unknown"
+        found.setdefault(point.name, Plugin(point.name, point.value, package, point.load))
+    return found
 
 
 class EngineRegistry:
@@ -42,17 +77,17 @@ class EngineRegistry:
         return offline_from_env() if self._offline is None else self._offline
 
     def names(self) -> list[str]:
-        """Engine names a script may write."""
-        return list(dict.fromkeys([*_FACTORIES, *self._engines]))
+        """Engine names a script may write: the built-in ones and every installed plug-in."""
+        return list(dict.fromkeys([*plugins(), *self._engines]))
 
     def get(self, name: str) -> Engine:
-        """The engine called `name`; raises VoiceNotFound for an unknown engine."""
+        """The engine called `name`; raises VoiceNotFound for an unknown engine, EngineError for a broken plug-in."""
         if name in self._engines:
             return self._engines[name]
-        if name not in _FACTORIES:
+        found = plugins().get(name)
+        if found is None:
             raise VoiceNotFound(f"unknown engine '{name}' (available: {', '.join(self.names())})")
-        if name not in self._engines:
-            self._engines[name] = _FACTORIES[name](self)
+        self._engines[name] = found.factory()(self)
         return self._engines[name]
 
     def use(self, engine: Engine) -> None:
@@ -64,7 +99,7 @@ class EngineRegistry:
         offline = self.offline
         memo = (lang, settings, Path(base_dir).resolve(), offline)
         if memo not in self._resolved:
-            engine = self.get(settings.engine)
+            engine = self._engine_for(settings)
             if offline and not engine.offline:
                 engine.resolve(lang, settings, base_dir)  # its own checks need no network: a wrong voice is still named
                 if settings.fallback is None:
@@ -74,7 +109,11 @@ class EngineRegistry:
                     )
                 self._resolved[memo] = self.resolve(lang, settings.fallback, base_dir)
                 return self._resolved[memo]
-            voice = self.get(settings.engine).resolve(lang, settings, base_dir)
+            voice = engine.resolve(lang, settings, base_dir)
+            missing = getattr(engine, "missing_credentials", None)
+            why = missing() if missing is not None else None
+            if why:  # before anything is recorded: the build would fail at its first take of this voice
+                raise VoiceNotFound(why)
             if settings.diacritize == "auto" and _needs_tashkeel(voice):
                 from ..text.diacritize import model_id
 
@@ -83,6 +122,28 @@ class EngineRegistry:
                 voice = replace(voice, fallback=self.resolve(lang, settings.fallback, base_dir))
             self._resolved[memo] = voice
         return self._resolved[memo]
+
+    def _engine_for(self, settings: VoiceSettings) -> Engine:
+        """The engine a voice names; a plug-in that does not load is reported as the voice's problem."""
+        try:
+            return self.get(settings.engine)
+        except VoiceNotFound:
+            raise
+        except EngineError as exc:
+            raise VoiceNotFound(exc.message) from None
+
+    def price(self, voice: VoiceRef) -> Price | None:
+        """What the voice's service charges per character, where the engine publishes it (None: free or unknown)."""
+        priced = getattr(self.get(voice.engine), "price", None)
+        return priced(voice) if priced is not None else None
+
+    def billed_characters(self, text: str, voice: VoiceRef) -> int:
+        """Characters a take of `text` sends to the voice's service (0 for offline engines)."""
+        engine = self.get(voice.engine)
+        if engine.offline:
+            return 0
+        count = getattr(engine, "billed_characters", None)
+        return count(text, voice) if count is not None else len(text)
 
     def check_voice(self, lang: str, settings: VoiceSettings, base_dir: Path) -> str | None:
         """None when the voice can be used, else why not (for the script validator)."""

@@ -49,7 +49,7 @@ class VoiceRef:
     """Speaking speed, 1.0 = normal."""
 
     pitch: int | None = None
-    """espeak-ng pitch 0-100, None = the voice's own."""
+    """Pitch 0-100 with 50 the voice's own (espeak-ng's scale; cloud engines map it to semitones), None = the voice's own."""
 
     tld: str = "com"
     """gTTS host top-level domain (accent)."""
@@ -60,6 +60,10 @@ class VoiceRef:
     identity: str = ""
     """What makes this voice sound as it does, beyond the settings above: engine and package
     versions, the voice model's hash. Part of every take's cache key."""
+
+    model: str = ""
+    """The service's model, where the engine has several for one voice (ElevenLabs' ``eleven_multilingual_v2``,
+    Polly's ``neural``); part of the take key, so another model records again."""
 
     diacritize: str = ""
     """Arabic text is diacritized before this voice speaks it: the diacritizer's id (model and rules), or "" (never)."""
@@ -92,6 +96,20 @@ class VoiceInfo:
 
 
 @dataclass(frozen=True)
+class Price:
+    """What a cloud voice costs, as its vendor publishes it."""
+
+    usd_per_million: float
+    """US dollars per million characters sent, pay-as-you-go, before any free tier."""
+
+    tier: str
+    """The vendor's name for the price line (``Neural``, ``WaveNet``, ``Chirp 3: HD``)."""
+
+    source: str
+    """Where the price is published, and the date it was read (``https://…, read 2026-12-03``)."""
+
+
+@dataclass(frozen=True)
 class AudioChunk:
     """Speech for one sentence, as the engine produced it."""
 
@@ -110,7 +128,20 @@ class AudioChunk:
 
 
 class Engine(Protocol):
-    """A speech engine: resolves voices, lists them, and speaks one sentence at a time."""
+    """A speech engine: resolves voices, lists them, and speaks one sentence at a time.
+
+    This is the public interface a plug-in implements. A package registers an engine in the
+    ``guide.engines`` entry-point group: ``name = "package.module:create"``, where ``create``
+    takes the :class:`~guide.engines.EngineRegistry` and returns the engine (docs/engines.md).
+
+    Besides the members below, an engine may define (guide looks them up with ``getattr``):
+
+    - ``missing_credentials() -> str | None``: a one-line message naming the environment
+      variable to set when the engine has no key; called before anything is recorded.
+    - ``price(voice) -> Price | None``: what the vendor charges, for cost estimates.
+    - ``billed_characters(text, voice) -> int``: characters a take sends (default ``len(text)``).
+    - ``phonemes(voice) -> bool``: whether lexicon entries with ``ipa`` become phonemes for this voice.
+    """
 
     name: str
     """Registry name, as written in scripts (``engine: piper``)."""

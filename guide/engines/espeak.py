@@ -224,3 +224,8 @@ def _languages(pointer: int | None) -> tuple[str, ...]:
         out.append(name.decode(errors="replace"))
         offset += 1 + len(name) + 1
     return tuple(out)
+
+
+def create(registry) -> EspeakEngine:  # noqa: ANN001 - EngineRegistry (entry point ``guide.engines``)
+    """The engine, as the registry makes it from the ``guide.engines`` entry point."""
+    return EspeakEngine()

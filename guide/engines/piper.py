@@ -209,3 +209,8 @@ def _load_voice(model: str, threads: int | None, optimise: bool = True):  # noqa
         config = PiperConfig.from_dict(json.load(handle))
     session = onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
     return PiperVoice(config=config, session=session)
+
+
+def create(registry) -> PiperEngine:  # noqa: ANN001 - EngineRegistry (entry point ``guide.engines``)
+    """The engine, as the registry makes it from the ``guide.engines`` entry point."""
+    return PiperEngine(registry.voices_dirs)

@@ -89,7 +89,7 @@ IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
 SECTION_KEYS = ("id", "title", "body")
 FAQ_KEYS = ("id", "question", "answer")
 BULLETS_KEYS = ("bullets", "title")
-VOICE_KEYS = ("engine", "voice", "lang", "speed", "pitch", "tld", "slow", "diacritize", "fallback")
+VOICE_KEYS = ("engine", "voice", "lang", "speed", "pitch", "model", "tld", "slow", "diacritize", "fallback")
 ON_OFF = ("auto", "off")
 
 MAX_TEXT_CHARS = _DEFAULT_LIMITS.text_chars
@@ -832,12 +832,13 @@ class _Reader:
             return None
         before = len(self.problems)
         if "engine" not in fields:
-            self.problem(node, f"{what}: missing 'engine' (piper, espeak or gtts)")
+            self.problem(node, f"{what}: missing 'engine' (piper, espeak, gtts, or a cloud engine: azure, google-cloud, polly, elevenlabs)")
         engine = self.scalar(fields["engine"][1], f"{what}.engine") if "engine" in fields else None
         voice = self.scalar(fields["voice"][1], f"{what}.voice") if "voice" in fields else None
         engine_lang = self.scalar(fields["lang"][1], f"{what}.lang") if "lang" in fields else None
         speed = self.number(fields["speed"][1], f"{what}.speed", 0.5, 2.0) if "speed" in fields else 1.0
         pitch = self.number(fields["pitch"][1], f"{what}.pitch", 0, 100) if "pitch" in fields else None
+        model = self.scalar(fields["model"][1], f"{what}.model") if "model" in fields else None
         tld = self.scalar(fields["tld"][1], f"{what}.tld") if "tld" in fields else "com"
         slow = self.boolean(fields["slow"][1], f"{what}.slow") if "slow" in fields else False
         diacritize = self.choice(fields["diacritize"][1], f"{what}.diacritize", ON_OFF) if "diacritize" in fields else "auto"
@@ -847,8 +848,11 @@ class _Reader:
                 self.problem(fields["fallback"][0], f"{what}: a fallback voice cannot have a fallback of its own")
             else:
                 fallback = self.voice(fields["fallback"][1], lang, f"{what}.fallback")
-        if pitch is not None and engine not in (None, "espeak"):
-            self.problem(fields["pitch"][1], f"{what}.pitch: only the espeak engine can change pitch ({engine} cannot)")
+        # Cloud and plug-in engines say for themselves what they cannot do (when the voice is checked).
+        if pitch is not None and engine in ("piper", "gtts"):
+            self.problem(fields["pitch"][1], f"{what}.pitch: {engine} cannot change pitch (espeak, azure and google-cloud can)")
+        if model is not None and engine in ("piper", "espeak", "gtts"):
+            self.problem(fields["model"][1], f"{what}.model: {engine} has no models to choose from (polly and elevenlabs have)")
         if slow and engine not in (None, "gtts"):
             self.problem(fields["slow"][1], f"{what}.slow: only the gtts engine has a slow reading ({engine} has not; use speed)")
         if tld is not None and not re.fullmatch(r"[a-z]{2,3}(\.[a-z]{2,3})?", tld):
@@ -861,6 +865,7 @@ class _Reader:
             lang=engine_lang,
             speed=speed if speed is not None else 1.0,
             pitch=int(pitch) if pitch is not None else None,
+            model=model,
             tld=tld or "com",
             slow=bool(slow),
             diacritize=diacritize or "auto",

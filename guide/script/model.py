@@ -96,7 +96,8 @@ class VoiceSettings:
     """Which engine speaks a language, and how."""
 
     engine: str
-    """Engine name from the registry: ``piper``, ``espeak`` or ``gtts``."""
+    """Engine name from the registry: ``piper``, ``espeak``, ``gtts``, a cloud engine (``azure``,
+    ``google-cloud``, ``polly``, ``elevenlabs``) or an installed plug-in's."""
 
     voice: str | None = None
     """Engine-specific voice: a Piper voice name or ``.onnx`` path, an espeak-ng voice."""
@@ -108,7 +109,10 @@ class VoiceSettings:
     """Speaking speed; 1.0 is the voice's normal speed, 1.2 is 20 % faster."""
 
     pitch: int | None = None
-    """espeak-ng pitch, 0-100 (50 is normal)."""
+    """Pitch, 0-100 (50 is the voice's own): espeak-ng, and the cloud engines that can change it (azure, google-cloud)."""
+
+    model: str | None = None
+    """Cloud engines with several models: ElevenLabs' ``model_id``, Polly's engine (``neural``, ``standard``)."""
 
     tld: str = "com"
     """gTTS: top-level domain of the Google host, which selects the accent (``com``, ``co.uk``)."""
