@@ -106,12 +106,12 @@ class AzureEngine(CloudEngine):
     def price(self, voice: VoiceRef) -> Price | None:
         return PRICE
 
-    def document(self, text: str, voice: VoiceRef, phonemes: tuple[tuple[str, str], ...] = ()) -> str:
+    def document(self, text: str, voice: VoiceRef) -> str:
         """The SSML sent for one take: the text escaped, speed and pitch as prosody."""
         locale = voice.voice[:5]
         semitones = ssml.pitch_semitones(voice.pitch)
         body = ssml.prosody(
-            ssml.with_phonemes(text, phonemes if self.phonemes(voice) else ()),
+            ssml.with_phonemes(text, voice.phonemes),
             rate=ssml.rate_percent(voice.speed),
             pitch=f"{semitones:+g}st" if semitones is not None else None,
         )
@@ -125,14 +125,14 @@ class AzureEngine(CloudEngine):
         document = self.document(text, voice)
         return len(document[document.index(">", document.index("<voice")) + 1 : document.rindex("</voice>")])
 
-    def synthesize(self, text: str, voice: VoiceRef, phonemes: tuple[tuple[str, str], ...] = ()) -> AudioChunk:
+    def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
         import requests
 
         offline_guard(self.name)
         request = requests.Request(
             "POST",
             f"{self.base_url()}/cognitiveservices/v1",
-            data=self.document(text, voice, phonemes).encode("utf-8"),
+            data=self.document(text, voice).encode("utf-8"),
             headers={
                 "Ocp-Apim-Subscription-Key": self._key() or "",
                 "Content-Type": "application/ssml+xml; charset=utf-8",

@@ -68,6 +68,10 @@ class VoiceRef:
     diacritize: str = ""
     """Arabic text is diacritized before this voice speaks it: the diacritizer's id (model and rules), or "" (never)."""
 
+    phonemes: tuple[tuple[str, str], ...] = ()
+    """Lexicon pronunciations for this voice's engine to send as SSML phonemes: (word as the voice is given it,
+    IPA). Set only for engines that take phonemes in this language (``phonemes(voice)``); empty otherwise."""
+
     fallback: "VoiceRef | None" = None
     """Opt-in voice that records a take this voice fails to (``voices.<lang>.fallback``)."""
 

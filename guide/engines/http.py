@@ -106,11 +106,19 @@ class Sender:
                 f"or give a fallback voice (voices: {{{voice.lang}: {{engine: {voice.engine}, fallback: {{engine: espeak}}}}}})"
             )
 
-    def send(self, request, voice: VoiceRef, read: Callable[["object"], T], refused: Refusal | None = None) -> T:  # noqa: ANN001
+    def send(
+        self,
+        request,  # noqa: ANN001 - requests.PreparedRequest
+        voice: VoiceRef,
+        read: Callable[["object"], T],
+        refused: Refusal | None = None,
+        transient: Callable[["object"], bool] | None = None,
+    ) -> T:
         """Send a prepared request and return what `read` makes of a 200 answer, retrying what may heal.
 
         `read` takes the ``requests.Response`` and raises :class:`BadAnswer` for an answer without usable
-        audio; `refused` builds the error for any other 4xx (the default names the status)."""
+        audio; `refused` builds the error for any other 4xx (the default names the status); `transient`
+        says which other answers are worth asking again (AWS's throttling comes as a 400)."""
         import requests
 
         host = urlsplit(request.url).netloc
@@ -135,7 +143,7 @@ class Sender:
                         return read(response)
                     except BadAnswer as exc:  # a truncated or garbled answer may be transient
                         failure = exc
-                elif status in RETRY_STATUS:
+                elif status in RETRY_STATUS or (transient is not None and transient(response)):
                     failure = NetworkError(
                         f"{self.name}: {host} answered HTTP {status} after {self.retries} retries"
                         + (" (rate limited: wait a while, or use an offline engine)" if status == 429 else "")
