@@ -176,9 +176,17 @@ def load(path: str | Path, registry: EngineRegistry | None = None, *, allow_miss
 
 
 def check(
-    path: str | Path, registry: EngineRegistry | None = None, *, allow_missing: bool = False, max_words: int = MAX_WORDS
+    path: str | Path,
+    registry: EngineRegistry | None = None,
+    *,
+    allow_missing: bool = False,
+    max_words: int = MAX_WORDS,
+    cache_folder: str | Path | None = None,
 ) -> tuple[Script, Review]:
-    """Validate a script and review it: warnings (long sentences, unsayable characters) and estimates per language."""
+    """Validate a script and review it: warnings (long sentences, unsayable characters), estimates per language,
+    and what the online voices will be sent and cost (a cold build, and the next one against the take cache)."""
+    from .authoring import cost
+
     registry = registry or EngineRegistry()
     script = load(path, registry, allow_missing=allow_missing)
     the_plan = plan(script, registry)
@@ -186,7 +194,9 @@ def check(
     def gtts_requests(text: str, voice: VoiceRef) -> int:
         return len(registry.get("gtts").plan_requests(text, voice))  # type: ignore[attr-defined]
 
-    return script, review(script, the_plan, max_words, gtts_requests)
+    advice = review(script, the_plan, max_words, gtts_requests)
+    advice.costs = cost.estimate(the_plan.takes(), TakeCache(cache_dir(cache_folder)).has, registry)
+    return script, advice
 
 
 def say(
@@ -228,6 +238,8 @@ def say(
     for code in wanted:
         try:
             voices[code] = registry.resolve(code, settings.get(code) or default_voice(code), base)
+            if script_path is not None:
+                voices[code] = registry.with_phonemes(voices[code], script.phonemes(code))
         except VoiceNotFound as exc:
             raise InputError(f"voice for '{code}': {exc.message}") from None
     spoken = plan_sentences(text, lang, voices, frontend)
@@ -283,11 +295,17 @@ def voice_choices(script: Script, registry: EngineRegistry, languages: Sequence[
         settings = script.voices[lang]
         origin = "the default" if settings.line is None else "the script's"
         voice = registry.resolve(lang, settings, script.path.parent)
-        if settings.engine == "gtts" and registry.offline:
-            why = f"offline build, gTTS not asked; {origin} is gTTS"
-        elif voice.engine == "gtts":
-            fallback = f"offline fallback: {voice.fallback.label}" if voice.fallback else "no offline fallback: the build stops when Google cannot be reached"
-            why = f"online, {origin}; {fallback}"
+        online = not registry.get(settings.engine).offline
+        shown, service = ("gTTS", "Google") if settings.engine == "gtts" else (settings.engine, settings.engine)
+        if online and registry.offline:
+            why = f"offline build, {shown} not asked; {origin} is {shown}"
+        elif online:
+            paid = ", paid" if registry.price(voice) is not None else ""
+            fallback = (
+                f"offline fallback: {voice.fallback.label}" if voice.fallback
+                else f"no offline fallback: the build stops when {service} cannot be reached"
+            )
+            why = f"online{paid}, {origin}; {fallback}"
         else:
             why = f"offline, {origin}"
         arabic = lang.split("-")[0] == "ar"
@@ -301,7 +319,7 @@ def resolve_voices(script: Script, registry: EngineRegistry) -> dict[str, VoiceR
     voices, problems = {}, []
     for lang, settings in script.voices.items():
         try:
-            voices[lang] = registry.resolve(lang, settings, script.path.parent)
+            voices[lang] = registry.with_phonemes(registry.resolve(lang, settings, script.path.parent), script.phonemes(lang))
         except VoiceNotFound as exc:
             problems.append(Problem(script.path, settings.line, f"voices.{lang}: {exc.message}"))
     if problems:

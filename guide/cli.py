@@ -255,11 +255,21 @@ def plan_command(
         shared = open_shared(cache_url, TakeCache(default_cache_dir(cache_dir)), "ro")
         held = shared.holds(job.take.key for job in work.record)
         warning = shared.warning()
+    from .authoring import cost
+
+    to_record = {job.take.key for job in work.record}
+    costs = cost.estimate(work.plan.takes(), lambda key: key not in to_record, _registry(voices_dir))
     if as_json:
         data = work.as_json()
         if held is not None:
             for take in data["record"]:
                 take["in_shared_cache"] = take["key"] in held
+        data["online"] = [
+            {"engine": c.engine, "voices": list(c.voices), "takes": c.takes, "characters": c.characters,
+             "next_takes": c.next_takes, "next_characters": c.next_characters, "usd_per_million": c.price.usd_per_million if c.price else None,
+             "price_source": c.price.source if c.price else None, "cold_usd": c.cold_usd, "next_usd": c.next_usd}
+            for c in costs
+        ]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     if work.nothing_to_do:
@@ -276,6 +286,8 @@ def plan_command(
         click.echo(f"    {job.take.voice.lang}: {job.take.text[:70]}  ({job.reason}){shared_mark}")
     if len(work.record) > 20:
         click.echo(f"    … and {len(work.record) - 20} more")
+    for engine_cost in costs:
+        click.echo(f"  {engine_cost.describe()}")
     click.echo(f"{len(work.encode)} files to write (tracks encoded, full guides joined from their pieces' frames):")
     for job in work.encode:
         how = " (joined)" if job.kind == "full" else ""
@@ -311,14 +323,16 @@ def print_command(script: Path, out: Path, languages: tuple[str, ...], base_url:
 @click.argument("scripts", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--allow-missing", is_flag=True, help="Accept texts not translated yet (left empty) and list them.")
 @click.option("--max-words", type=click.IntRange(5, 500), default=builder.MAX_WORDS, show_default=True, help="Warn about sentences longer than this (hard to follow by ear).")
+@cache_dir_option
 @voices_dir_option
-def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, voices_dir: tuple[Path, ...]) -> None:
-    """Validate SCRIPTS without recording anything; warn about what may not sound right; estimate each language."""
+def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, cache_dir: Path | None, voices_dir: tuple[Path, ...]) -> None:
+    """Validate SCRIPTS without recording anything; warn about what may not sound right; estimate each language,
+    and what the online voices will be sent and cost."""
     registry = _registry(voices_dir)
     failures: list[GuideError] = []
     for path in scripts:
         try:
-            script, advice = builder.check(path, registry, allow_missing=allow_missing, max_words=max_words)
+            script, advice = builder.check(path, registry, allow_missing=allow_missing, max_words=max_words, cache_folder=cache_dir)
         except GuideError as exc:
             failures.append(exc)
             click.echo(exc.format_message(), err=True)
@@ -333,6 +347,8 @@ def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, voices
             web = f"; {estimate.web_requests} gTTS web requests" if estimate.web_requests else ""
             partial = f" ({estimate.untranslated} texts not translated yet, not counted)" if estimate.untranslated else ""
             click.echo(f"  {estimate.lang}: about {_minutes(estimate.seconds)} for the full guide{partial}; {estimate.takes} takes ({by_voice}){web}")
+        for engine_cost in advice.costs:
+            click.echo(f"  {engine_cost.describe()}")
         for warning in [*dict.fromkeys(c.warning for c in choices if c.warning), *advice.warnings]:
             click.echo(f"warning: {warning}", err=True)
         _echo_number_exceptions(script)

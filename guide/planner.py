@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Iterator, Mapping, Sequence, Union
@@ -48,7 +49,17 @@ def take_key(voice: VoiceRef, sentence: str) -> str:
     }
     if voice.diacritize:  # only when on, so keys of every other voice stay as they were
         ingredients["diacritize"] = voice.diacritize
+    if voice.model:
+        ingredients["model"] = voice.model
+    said = phonemes_in(voice, sentence)
+    if said:  # only the pronunciations this sentence uses: a new lexicon entry records only its own sentences
+        ingredients["phonemes"] = said
     return hashlib.sha256(json.dumps(ingredients, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def phonemes_in(voice: VoiceRef, sentence: str) -> list[list[str]]:
+    """The voice's lexicon pronunciations (word, IPA) that `sentence` uses, as whole words."""
+    return [[word, ipa] for word, ipa in voice.phonemes if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", sentence)]
 
 
 @dataclass(frozen=True)

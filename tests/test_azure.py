@@ -4,6 +4,7 @@ real HTTP, real SSML parsed by the server, real audio decoded, real builds."""
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -198,3 +199,62 @@ def test_voices_lists_every_arabic_locale():
     assert result.exit_code == 0, result.output
     assert "azure (online, needs internet): 32 voice(s)" in result.output
     assert "ar-EG-SalmaNeural" in result.output and "Arabic (Egypt), female" in result.output
+
+
+PHONEME_SCRIPT = """\
+id: small-guide
+title: {en: "Small guide", ar: "دليل صغير"}
+languages: [en, ar]
+lexicon:
+  ar:
+    البوتوكس: {ipa: "%s"}
+  en:
+    Botox: {say: "BOH-tocks", ipa: "ˈboʊtɑks"}
+voices:
+  en: {engine: espeak, voice: en-us}
+  ar: {engine: azure, voice: ar-SA-ZariyahNeural}
+intro: {en: "Botox is common.", ar: "البوتوكس شائع. هذا دليل قصير."}
+outro: {en: "Thank you.", ar: "شكرا لكم."}
+"""
+
+
+def test_lexicon_ipa_becomes_a_phoneme_and_only_its_sentences_record_again(azure, tmp_path, write_script):
+    script = write_script(PHONEME_SCRIPT % "ʔalbuːtuːks")
+    result = build(script, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    by_text = {r.extra["text"]: r.extra["phonemes"] for r in azure.synthesis_requests()}
+    assert by_text["البوتوكس شائع."] == [{"alphabet": "ipa", "ph": "ʔalbuːtuːks"}]
+    assert all(not p for text, p in by_text.items() if "البوتوكس" not in text)
+    sent = len(azure.synthesis_requests())
+    script.write_text(PHONEME_SCRIPT % "ʔalbotoks", encoding="utf-8")
+    again = build(script, tmp_path / "out")
+    assert again.exit_code == 0, again.output
+    resent = azure.synthesis_requests()[sent:]
+    assert [r.extra["text"] for r in resent] == ["البوتوكس شائع."]  # the other sentences' keys did not change
+    assert resent[0].extra["phonemes"] == [{"alphabet": "ipa", "ph": "ʔalbotoks"}]
+
+
+def test_check_estimates_what_a_build_sends_and_costs(azure, tmp_path, write_script):
+    from guide.engines import ssml
+    from guide.engines.azure import PRICE
+
+    script = write_script(AZURE_SCRIPT % "")
+    cache = tmp_path / "cache"
+    before = CliRunner().invoke(main, ["check", str(script), "--cache-dir", str(cache)])
+    assert before.exit_code == 0, before.output
+    assert azure.seen == []  # estimating sends nothing
+    result = CliRunner().invoke(main, ["build", str(script), "--out", str(tmp_path / "out"), "--cache-dir", str(cache)])
+    assert result.exit_code == 0, result.output
+    sent = azure.synthesis_requests()
+    characters = sum(len(ssml.text(r.extra["text"])) for r in sent)  # what Azure bills: the text inside <voice>
+    cold = characters * PRICE.usd_per_million / 1e6
+    line = next(l for l in before.output.splitlines() if l.strip().startswith("azure:"))
+    assert f"a cold build sends {characters:,} characters ({len(sent)} takes)" in line
+    assert f"the next build {characters:,} ({len(sent)} takes not in the cache)" in line
+    said = float(re.search(r"about US\$([0-9.e-]+) cold", line).group(1))
+    assert abs(said - cold) <= 0.05 * cold and "US$15 per million characters" in line and "read 2026-12-03" in line
+    after = CliRunner().invoke(main, ["check", str(script), "--cache-dir", str(cache)])
+    assert "the next build 0 (0 takes not in the cache)" in after.output and "cold, US$0.00 next" in after.output
+    plan = CliRunner().invoke(main, ["plan", str(script), "--out", str(tmp_path / "out"), "--cache-dir", str(cache), "--json"])
+    online = json.loads(plan.output)["online"]
+    assert [(o["engine"], o["characters"], o["next_characters"]) for o in online] == [("azure", characters, 0)]

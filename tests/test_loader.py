@@ -55,7 +55,9 @@ BROKEN = [
     ("lone brace", GOOD_HEAD + "outro: {en: 'a } b', ar: ب}\n", [(4, "unmatched '}'")]),
     ("code_switch word", GOOD_HEAD + "code_switch: maybe\noutro: {en: a, ar: ب}\n", [(4, "code_switch must be one of auto, off")]),
     ("diacritize word", GOOD_HEAD + "voices:\n  ar: {engine: espeak, diacritize: yes}\noutro: {en: a, ar: ب}\n", [(5, "diacritize must be one of auto, off")]),
-    ("pitch on piper", GOOD_HEAD + "voices:\n  en: {engine: piper, pitch: 60}\noutro: {en: a, ar: ب}\n", [(5, "only the espeak engine can change pitch")]),
+    ("pitch on piper", GOOD_HEAD + "voices:\n  en: {engine: piper, pitch: 60}\noutro: {en: a, ar: ب}\n", [(5, "piper cannot change pitch (espeak, azure and google-cloud can)")]),
+    ("model on espeak", GOOD_HEAD + "voices:\n  ar: {engine: espeak, model: x}\noutro: {en: a, ar: ب}\n", [(5, "espeak has no models to choose from")]),
+    ("lexicon ipa with markup", GOOD_HEAD + "lexicon:\n  en:\n    Botox: {ipa: '<x/>'}\noutro: {en: a, ar: ب}\n", [(6, "write the pronunciation in IPA letters")]),
     ("pitch out of range", GOOD_HEAD + "voices:\n  ar: {engine: espeak, pitch: 120}\noutro: {en: a, ar: ب}\n", [(5, "pitch must be between 0 and 100")]),
     ("lexicon not text", GOOD_HEAD + "lexicon:\n  en:\n    Botox: [a, b]\noutro: {en: a, ar: ب}\n", [(6, "lexicon.en.Botox must be a single value")]),
     # the number guard and its marker

@@ -58,6 +58,9 @@ class Review:
     estimates: list[LanguageEstimate] = field(default_factory=list)
     """One per language planned."""
 
+    costs: list = field(default_factory=list)
+    """What the online voices will be sent, per engine (:class:`~guide.authoring.cost.EngineCost`)."""
+
 
 def texts(script: Script) -> Iterator[tuple[str, Text]]:
     """Every spoken text of the script with a name for messages (``sections[2].body[0]``)."""

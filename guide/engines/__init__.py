@@ -123,6 +123,15 @@ class EngineRegistry:
             self._resolved[memo] = voice
         return self._resolved[memo]
 
+    def with_phonemes(self, voice: VoiceRef, pronunciations: tuple[tuple[str, str], ...]) -> VoiceRef:
+        """`voice` (and its fallback) carrying the lexicon's IPA pronunciations, where its engine sends phonemes."""
+        fallback = self.with_phonemes(voice.fallback, pronunciations) if voice.fallback is not None else None
+        takes = getattr(self.get(voice.engine), "phonemes", None)
+        wanted = pronunciations if pronunciations and takes is not None and takes(voice) else ()
+        if wanted == voice.phonemes and fallback is voice.fallback:
+            return voice
+        return replace(voice, phonemes=wanted, fallback=fallback)
+
     def _engine_for(self, settings: VoiceSettings) -> Engine:
         """The engine a voice names; a plug-in that does not load is reported as the voice's problem."""
         try:

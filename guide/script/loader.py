@@ -82,7 +82,7 @@ TOP_KEYS = (
     "code_switch", "lexicon", "lexicon_file",
 )
 LOUDNESS_KEYS = ("target", "true_peak")
-LEXICON_ENTRY_KEYS = ("say", "numbers_differ")
+LEXICON_ENTRY_KEYS = ("say", "ipa", "numbers_differ")
 MUSIC_KEYS = ("file", "fade_in", "fade_out", "duck_db", "volume_db", "lead")
 PUBLISH_KEYS = tuple(Publish.__dataclass_fields__)
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
@@ -935,7 +935,7 @@ class _Reader:
                 )
                 continue
             for word, (word_node, spoken_node) in words.items():
-                spoken, marked = self.lexicon_value(spoken_node, f"{what}.{lang}.{word}")
+                spoken, marked, ipa = self.lexicon_value(spoken_node, f"{what}.{lang}.{word}", word)
                 if spoken is None:
                     continue
                 if not word.strip() or any(c in word for c in "[]{}"):
@@ -945,28 +945,35 @@ class _Reader:
                 else:
                     key = " ".join(word.split())
                     out.setdefault(lang, {})[key] = " ".join(spoken.split())
-                    self.lexicon_sources[(lang, key)] = LexiconSource(self.path, word_node.start_mark.line + 1, marked)
+                    self.lexicon_sources[(lang, key)] = LexiconSource(self.path, word_node.start_mark.line + 1, marked, ipa)
         return out
 
-    def lexicon_value(self, node: yaml.Node, what: str) -> tuple[str | None, bool]:
-        """A lexicon entry's spoken form, and whether it is marked ``numbers_differ``.
+    def lexicon_value(self, node: yaml.Node, what: str, word: str) -> tuple[str | None, bool, str]:
+        """A lexicon entry's spoken form, whether it is marked ``numbers_differ``, and its IPA ("" if none).
 
-        Written either as the spoken form alone (``Botox: Bow-tox``) or as a mapping
-        ``{say: "13", numbers_differ: true}``, the deliberate exception to the number guard.
+        Written either as the spoken form alone (``Botox: Bow-tox``) or as a mapping: ``{say: "13",
+        numbers_differ: true}``, the deliberate exception to the number guard; ``{say: Bow-tox, ipa: ˈboʊtɑks}``,
+        a pronunciation for the voices that take phonemes (``say`` may then be left out: the word itself).
         """
         if not isinstance(node, yaml.MappingNode):
-            return self.scalar(node, what), False
+            return self.scalar(node, what), False, ""
         fields = self.mapping(node, what, LEXICON_ENTRY_KEYS)
         if fields is None:
-            return None, False
-        if "say" not in fields:
-            self.problem(node, f"{what}: missing 'say' (what the voice says instead)")
-            return None, False
-        spoken = self.scalar(fields["say"][1], f"{what}.say")
+            return None, False, ""
+        ipa = ""
+        if "ipa" in fields:
+            ipa = " ".join((self.scalar(fields["ipa"][1], f"{what}.ipa") or "").split())
+            if not ipa or len(ipa) > 200 or any(c in ipa for c in "<>&\"\n"):
+                self.problem(fields["ipa"][1], f"{what}.ipa: write the pronunciation in IPA letters, e.g. ˈboʊtɑks (at most 200)")
+                return None, False, ""
+        if "say" not in fields and not ipa:
+            self.problem(node, f"{what}: missing 'say' (what the voice says instead) or 'ipa' (how it is pronounced)")
+            return None, False, ""
+        spoken = self.scalar(fields["say"][1], f"{what}.say") if "say" in fields else word
         marked = False
         if "numbers_differ" in fields:
             marked = bool(self.boolean(fields["numbers_differ"][1], f"{what}.numbers_differ"))
-        return spoken, marked
+        return spoken, marked, ipa
 
     def boolean(self, node: yaml.Node, what: str) -> bool | None:
         raw = self.scalar(node, what)

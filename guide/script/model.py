@@ -224,6 +224,10 @@ class LexiconSource:
     numbers_differ: bool = False
     """Written ``{say: …, numbers_differ: true}``: a deliberate exception to the number guard."""
 
+    ipa: str = ""
+    """Written ``{ipa: "ˈboʊtɑks"}``: the pronunciation in IPA, sent as an SSML phoneme to the cloud voices that
+    take phonemes in this language (Azure's ar-SA, ar-EG and English); every other voice says ``say``."""
+
 
 @dataclass(frozen=True)
 class ChangedSentence:
@@ -340,6 +344,17 @@ class Script:
 
     lexicon_sources: Mapping[tuple[str, str], LexiconSource] = field(default_factory=dict)
     """(language, written word) -> where the lexicon entry is written, and whether it is marked ``numbers_differ``."""
+
+    def phonemes(self, lang: str) -> tuple[tuple[str, str], ...]:
+        """The lexicon's IPA pronunciations for `lang` (``en-GB`` also takes ``en``'s): (word as the voice is
+        given it, IPA), sorted."""
+        base = lang.split("-")[0]
+        found: dict[str, str] = {}
+        for code in (base, lang):
+            for (entry_lang, word), source in self.lexicon_sources.items():
+                if entry_lang == code and source.ipa:
+                    found[self.lexicon.get(code, {}).get(word, word)] = source.ipa
+        return tuple(sorted(found.items()))
 
     number_exceptions: tuple[NumberException, ...] = ()
     """Every ``numbers differ`` marker, with the sentences whose numbers it lets the voice change."""
