@@ -462,7 +462,11 @@ def voices(ctx: click.Context, engine: str | None, lang: str | None, voices_dir:
     if engine is not None and engine not in registry.names():
         raise InputError(f"--engine {engine}: no such engine (installed: {', '.join(registry.names())})")
     for name in [engine] if engine else registry.names():
-        found = registry.get(name).list_voices()
+        try:
+            found = registry.get(name).list_voices()
+        except GuideError as exc:  # a broken plug-in: say so, and list the others
+            click.echo(f"{name}: {exc.message}", err=True)
+            continue
         if lang:
             found = [v for v in found if any(l.split("-")[0] == lang.split("-")[0] for l in v.languages)]
         where = "offline" if registry.get(name).offline else "online, needs internet"

@@ -162,6 +162,31 @@ def _engines(registry) -> list[Finding]:  # noqa: ANN001 - EngineRegistry
         if gtts_version != "unknown"
         else Finding("gtts", FAIL, "gTTS is not installed", "reinstall: pip install -e .")
     )
+    return findings + _plugins(registry)
+
+
+def _plugins(registry) -> list[Finding]:  # noqa: ANN001 - EngineRegistry
+    """The cloud engines (is a key set?) and every engine another package registers (does it load?)."""
+    from .engines import plugins
+    from .errors import GuideError
+
+    findings = []
+    for name, plugin in plugins().items():
+        if plugin.package == "guide" and name in ("piper", "espeak", "gtts"):
+            continue  # checked above, in depth
+        what = f"engine {name}" + ("" if plugin.package == "guide" else f" (plug-in from {plugin.package})")
+        try:
+            engine = registry.get(name)
+        except GuideError as exc:
+            findings.append(Finding(what, FAIL, exc.message, f"reinstall or uninstall {plugin.package}"))
+            continue
+        missing = getattr(engine, "missing_credentials", None)
+        why = missing() if missing is not None else None
+        kind = "offline" if engine.offline else "online"
+        if why:
+            findings.append(Finding(what, INFO, f"{kind}; not set up: {why}"))
+        else:
+            findings.append(Finding(what, OK, f"{kind}; {len(engine.list_voices())} voices" + ("; credentials found" if missing else "")))
     return findings
 
 
