@@ -576,3 +576,23 @@ def test_guide_init_command(tmp_path: Path) -> None:
     assert again.exit_code == 1 and "--force" in again.output
     missing = runner.invoke(main, ["init", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "x.yaml")])
     assert missing.exit_code == 2
+
+
+def test_init_names_each_cloud_voice_ready_to_swap_in(tmp_path: Path, monkeypatch) -> None:
+    """Each commented cloud voice, put in place of the default Arabic line, is a voice guide check accepts."""
+    from guide.cli import main
+
+    written = init_script(MARKDOWN_ARTICLE, tmp_path / "peel.yaml")
+    text = written.read_text(encoding="utf-8")
+    default = next(line for line in text.splitlines() if line.startswith("  ar: {engine: gtts"))
+    choices = [line.replace("  # ar:", "  ar:", 1).split("  #")[0].rstrip() for line in text.splitlines() if line.startswith("  # ar: {engine:")]
+    assert [re.search(r"engine: ([a-z-]+)", c).group(1) for c in choices] == ["azure", "google-cloud", "polly", "elevenlabs"]
+    monkeypatch.setenv("GUIDE_OFFLINE", "1")  # credentials are not needed to check a script that builds offline
+    for choice in choices:
+        swapped = tmp_path / "swapped.yaml"
+        swapped.write_text(text.replace(default, choice), encoding="utf-8")
+        result = CliRunner().invoke(main, ["check", "--allow-missing", str(swapped)])
+        if "fallback" in choice:
+            assert result.exit_code == 0, (choice, result.output)
+        else:  # no fallback: an offline check says to give one, naming the engine
+            assert result.exit_code == 2 and "needs the network and this build is offline" in result.output, (choice, result.output)

@@ -232,6 +232,17 @@ VOICES_COMMENT = (
 )
 
 
+CLOUD_VOICES = (
+    "  # A paid cloud voice speaks Arabic best (the README's \"Arabic voices\" table compares them). Its key comes",
+    "  # from the environment, never from this file; guide check says what a build will cost. Put one line in place of the ar: line above:",
+    "  # ar: {engine: azure, voice: ar-SA-ZariyahNeural, fallback: {engine: espeak, voice: ar}}    # AZURE_SPEECH_KEY, AZURE_SPEECH_REGION",
+    "  # ar: {engine: google-cloud, voice: ar-XA-Wavenet-A, fallback: {engine: espeak, voice: ar}}  # GOOGLE_CLOUD_API_KEY",
+    "  # ar: {engine: polly, voice: Hala, fallback: {engine: espeak, voice: ar}}                   # AWS credentials; pip install -e '.[polly]'",
+    "  # ar: {engine: elevenlabs, voice: 21m00Tcm4TlvDq8ikWAM, model: eleven_multilingual_v2}      # ELEVENLABS_API_KEY",
+)
+"""Commented choices under ``voices:`` for a script with Arabic: one line per cloud engine, ready to uncomment."""
+
+
 def emit_yaml(data: dict[str, Any]) -> str:
     """The YAML text of :func:`script_data`'s result, in the hand-written scripts' layout."""
     lines = [f"id: {_plain(data['id'])}", f"title: {_flow_text(data['title'])}"]
@@ -240,6 +251,8 @@ def emit_yaml(data: dict[str, Any]) -> str:
         lines.extend(VOICES_COMMENT)
         lines.append("voices:")
         lines.extend(f"  {_plain(lang)}: {_flow(voice)}" for lang, voice in data["voices"].items())
+        if "ar" in data["voices"]:
+            lines.extend(CLOUD_VOICES)
     if "intro" in data:
         lines.append("intro:")
         lines.extend(_block_text(data["intro"], "  ", ""))
