@@ -300,7 +300,7 @@ def voice_choices(script: Script, registry: EngineRegistry, languages: Sequence[
         if online and registry.offline:
             why = f"offline build, {shown} not asked; {origin} is {shown}"
         elif online:
-            paid = ", paid" if registry.price(voice) is not None else ""
+            paid = ", paid" if getattr(registry.get(settings.engine), "paid", False) else ""
             fallback = (
                 f"offline fallback: {voice.fallback.label}" if voice.fallback
                 else f"no offline fallback: the build stops when {service} cannot be reached"

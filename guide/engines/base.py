@@ -143,6 +143,7 @@ class Engine(Protocol):
     - ``missing_credentials() -> str | None``: a one-line message naming the environment
       variable to set when the engine has no key; called before anything is recorded.
     - ``price(voice) -> Price | None``: what the vendor charges, for cost estimates.
+    - ``paid: bool``: the vendor bills what is sent (build summaries say "paid").
     - ``billed_characters(text, voice) -> int``: characters a take sends (default ``len(text)``).
     - ``phonemes(voice) -> bool``: whether lexicon entries with ``ipa`` become phonemes for this voice.
     """

@@ -120,6 +120,8 @@ class CloudEngine:
 
     name = "cloud"
     offline = False
+    paid = True
+    """The vendor bills what is sent (whether or not guide knows its price)."""
     catalogue: tuple[CatalogueVoice, ...] = ()
     """The voices the vendor documents (what ``guide voices`` lists when the service is not asked)."""
 
