@@ -275,7 +275,7 @@ def plan_command(
     if work.nothing_to_do:
         click.echo(f"{script}: nothing to do, everything is up to date")
         return
-    click.echo(f"{script}: {len(work.record)} takes to record, {work.reused} reused from the cache")
+    click.echo(f"{script}: {len(work.record)} take{'s' if len(work.record) != 1 else ''} to record, {work.reused} reused from the cache")
     if held is not None:
         click.echo(f"  {len(held):>4} of them are in the shared cache {cache_url}: the build fetches them instead")
     reasons = Counter(job.reason for job in work.record)

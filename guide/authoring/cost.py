@@ -8,6 +8,7 @@ character, the cost too, with the price's source and the date it was read.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -52,8 +53,8 @@ class EngineCost:
     def describe(self) -> str:
         """One line for ``guide check`` and ``guide plan``."""
         line = (
-            f"{self.engine}: a cold build sends {self.characters:,} characters ({self.takes} takes); "
-            f"the next build {self.next_characters:,} ({self.next_takes} takes not in the cache)"
+            f"{self.engine}: a cold build sends {self.characters:,} characters ({_takes(self.takes)}); "
+            f"the next build {self.next_characters:,} ({_takes(self.next_takes)} not in the cache)"
         )
         if self.price is None:
             return line + "; no price per character published (see the README's voices table)"
@@ -63,11 +64,17 @@ class EngineCost:
         )
 
 
+def _takes(count: int) -> str:
+    return f"{count} take{'s' if count != 1 else ''}"
+
+
 def _usd(value: float | None) -> str:
-    """Dollars to the cent, or to two significant digits under a dollar (a short guide costs fractions of a cent)."""
+    """Dollars to the cent, or to two significant digits under a dollar (a sentence costs fractions of a cent)."""
     if value is None:
         return "?"
-    return f"US${value:,.2f}" if value >= 0.995 or value == 0 else f"US${value:.2g}"
+    if value >= 0.995 or value == 0:
+        return f"US${value:,.2f}"
+    return f"US${value:.{1 - math.floor(math.log10(value))}f}"  # 0.062, 0.000075: never 7.5e-05
 
 
 def estimate(takes: Iterable[TakeSpec], cached: Callable[[str], bool], registry: EngineRegistry) -> list[EngineCost]:
