@@ -239,7 +239,8 @@ def test_a_pronunciation_heard_before_and_after_then_saved(browser: "Browser", s
         tab.locator(which).first.click()
         tab.wait_for_function("() => document.querySelector('#audio').currentTime > 0.2", timeout=60_000)
     tab.locator("[data-action='pron-save']").click()
-    tab.wait_for_function("() => document.querySelector('#message').textContent.startsWith('Saved: guide')")
+    # The save checks the whole script (as guide check does): 60 s, as the waits above, for a loaded machine.
+    tab.wait_for_function("() => document.querySelector('#message').textContent.startsWith('Saved: guide')", timeout=60_000)
     after = script.read_text(encoding="utf-8")
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
     assert changed == [("  en: {water: butter}  # planted for proof", "  en: {water: butter, guide: gide}  # planted for proof")]
