@@ -72,6 +72,8 @@ BROKEN = [
         [(4, "the voice would say grams where milligrams is written")],
     ),
     ("numbers_differ not a boolean", GOOD_HEAD + "lexicon:\n  en:\n    '30': {say: '13', numbers_differ: maybe}\noutro: {en: a, ar: ب}\n", [(6, "numbers_differ must be true or false")]),
+    ("owner without email", GOOD_HEAD + "owner: {name: Clinic}\noutro: {en: a, ar: ب}\n", [(4, "owner: missing 'email'")]),
+    ("owner email not an address", GOOD_HEAD + "owner: {name: Clinic, email: clinic}\noutro: {en: a, ar: ب}\n", [(4, "owner.email 'clinic' is not an e-mail address")]),
     ("lexicon entry without say", GOOD_HEAD + "lexicon:\n  en:\n    '30': {numbers_differ: true}\noutro: {en: a, ar: ب}\n", [(6, "missing 'say'")]),
     ("lexicon entry unknown key", GOOD_HEAD + "lexicon:\n  en:\n    '30': {say: '13', because: x}\noutro: {en: a, ar: ب}\n", [(6, "unknown key 'because'")]),
     ("bad inline marker", GOOD_HEAD + "outro: {en: 'Open {24/7|around the clock|ok}', ar: ب}\n", [(4, "the third part can only be 'numbers differ'")]),

@@ -114,6 +114,7 @@ VALID = [
     ("voices with every engine", GOOD_HEAD + "voices:\n  en: {engine: gtts, lang: en, tld: co.uk, slow: true}\n  ar: {engine: espeak, voice: ar, pitch: 0}\n" + OUTRO),
     ("empty lists and an faq", GOOD_HEAD + "sections: []\nfaq:\n  - {id: q, question: {en: q, ar: س}, answer: {en: a, ar: ج}}\n"),
     ("every key, new ones included", FULL_SCRIPT),
+    ("owner", GOOD_HEAD + "owner: {name: Example Clinic, email: podcast@clinic.example}\n" + OUTRO),
     ("cloud voices", GOOD_HEAD + "voices:\n  ar: {engine: azure, voice: ar-SA-ZariyahNeural, pitch: 55}\n  en: {engine: elevenlabs, model: eleven_multilingual_v2}\n" + OUTRO),
     ("code_switch auto, quoted off", GOOD_HEAD + 'code_switch: auto\nvoices: {ar: {engine: espeak, diacritize: "off"}}\n' + OUTRO),
 ]
@@ -180,6 +181,7 @@ INVALID = [
     ("null text", GOOD_HEAD + "outro: {en: , ar: ب}\n", "outro.en"),
     ("unknown voice key", GOOD_HEAD + "voices:\n  en: {engine: piper, colour: red}\n" + OUTRO, "voices.en"),
     ("voice without engine", GOOD_HEAD + "voices:\n  en: {voice: en_US-joe-medium}\n" + OUTRO, "voices.en"),
+    ("owner without email", GOOD_HEAD + "owner: {name: Clinic}\n" + OUTRO, "owner"),
     ("engine name no plug-in could have", GOOD_HEAD + "voices:\n  ar: {engine: Festival TTS}\n" + OUTRO, "voices.ar.engine"),
     ("model for piper", GOOD_HEAD + "voices:\n  en: {engine: piper, model: x}\n" + OUTRO, "voices.en.engine"),
     ("voices key not a language", GOOD_HEAD + "voices:\n  English: {engine: piper}\n" + OUTRO, "voices"),

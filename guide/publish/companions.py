@@ -100,6 +100,8 @@ def write_companions(
                 srt_file=srt_file,
                 cover_file=cover,
                 category=script.category,
+                owner=(script.owner.name, script.owner.email) if script.owner else None,
+                feed_file=f"{lang}/feed.xml",
             )
             put(folder, f"{lang}/feed.xml", feeds.feed_xml(episode, base_url), written)
 

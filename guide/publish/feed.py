@@ -14,6 +14,8 @@ from datetime import datetime, timezone
 from typing import Sequence
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+PODCAST_GUID_NAMESPACE = "ead4c236-bf58-58c6-a2c6-a6b28d128cb6"
+"""The UUID namespace Podcasting 2.0 defines for ``<podcast:guid>`` (a UUIDv5 of the feed URL)."""
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 
 
@@ -50,6 +52,10 @@ class Episode:
     srt_file: str
     cover_file: str | None
     category: str
+    owner: tuple[str, str] | None = None
+    """(name, e-mail) for ``<itunes:owner>``."""
+    feed_file: str = ""
+    """The feed's own path relative to the guide folder (its URL names the show: ``<podcast:guid>``)."""
 
 
 def chapters_json(chapters: Sequence[Chapter], title: str) -> str:
@@ -68,6 +74,16 @@ def playlist(entries: Sequence[tuple[str, float, str]]) -> str:
     for name, seconds, title in entries:
         lines += [f"#EXTINF:{int(round(seconds))},{title}", name]
     return "\n".join(lines) + "\n"
+
+
+def podcast_guid(feed_url: str) -> str:
+    """The show's ``<podcast:guid>``: a UUIDv5 of its feed URL without the scheme and trailing slashes,
+    in Podcasting 2.0's namespace, so every copy of guide gives the same show the same id."""
+    import re
+    import uuid
+
+    bare = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", feed_url.strip()).rstrip("/")
+    return str(uuid.uuid5(uuid.UUID(PODCAST_GUID_NAMESPACE), bare))
 
 
 def _duration(seconds: float) -> str:
@@ -94,6 +110,8 @@ def feed_xml(episode: Episode, base_url: str) -> str:
             channel = feed[0]
             etree.SubElement(channel, f"{{{ITUNES_NS}}}explicit").text = "false"
             etree.SubElement(channel, f"{{{PODCAST_NS}}}locked").text = "no"
+            if episode.feed_file:
+                etree.SubElement(channel, f"{{{PODCAST_NS}}}guid").text = podcast_guid(url(episode.feed_file))
             return feed
 
     class Podcast2Entry(BaseEntryExtension):
@@ -119,10 +137,15 @@ def feed_xml(episode: Episode, base_url: str) -> str:
     feed.language(episode.lang)
     feed.generator("guide")
     feed.podcast.itunes_category(episode.category)
+    feed.podcast.itunes_type("episodic")
     feed.podcast.itunes_summary(episode.description)
     if episode.author:
         feed.podcast.itunes_author(episode.author)
         feed.author({"name": episode.author})
+    if episode.owner:
+        feed.podcast.itunes_owner(name=episode.owner[0], email=episode.owner[1])
+        if not episode.author:  # Apple shows itunes:author under the show's name: the owner, then
+            feed.podcast.itunes_author(episode.owner[0])
     if episode.cover_file:
         feed.podcast.itunes_image(url(episode.cover_file))
         feed.image(url=url(episode.cover_file), title=episode.title, link=url(""))

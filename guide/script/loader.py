@@ -34,6 +34,7 @@ from .model import (
     FaqEntry,
     Loudness,
     Music,
+    Owner,
     Paragraph,
     Pauses,
     Publish,
@@ -78,7 +79,7 @@ RESERVED_IDS = frozenset({"intro", "outro"})
 
 TOP_KEYS = (
     "id", "title", "languages", "voices", "intro", "sections", "faq", "outro", "author", "pauses",
-    "description", "cover", "category", "base_url", "loudness", "music", "publish",
+    "description", "cover", "category", "owner", "base_url", "loudness", "music", "publish",
     "code_switch", "lexicon", "lexicon_file",
 )
 LOUDNESS_KEYS = ("target", "true_peak")
@@ -631,6 +632,7 @@ class _Reader:
         description = self.text(top["description"][1], "description", languages) if "description" in top else None
         cover = self.cover(top["cover"][1]) if "cover" in top else None
         category = self.scalar(top["category"][1], "category") if "category" in top else None
+        owner = self.owner(top["owner"][1]) if "owner" in top else None
         base_url = self.url(top["base_url"][1]) if "base_url" in top else None
         loudness = self.loudness(top["loudness"][1]) if "loudness" in top else Loudness()
         music = self.music(top["music"][1]) if "music" in top else None
@@ -675,6 +677,7 @@ class _Reader:
             description=description,
             cover=cover,
             category=category or "Health & Fitness",
+            owner=owner,
             base_url=base_url,
             loudness=loudness,
             music=music,
@@ -766,6 +769,23 @@ class _Reader:
                 if value is not None:
                     values[key] = value
         return Music(path, **values) if path else None
+
+    def owner(self, node: yaml.Node) -> Owner | None:
+        """``owner: {name: …, email: …}``: both needed, the address plausible."""
+        fields = self.mapping(node, "owner", ("name", "email"))
+        if fields is None:
+            return None
+        for key in ("name", "email"):
+            if key not in fields:
+                self.problem(node, f"owner: missing '{key}' (owner: {{name: Clinic, email: podcast@clinic.example}})")
+        name = self.scalar(fields["name"][1], "owner.name") if "name" in fields else None
+        email = self.scalar(fields["email"][1], "owner.email") if "email" in fields else None
+        if email is not None and not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", email):
+            self.problem(fields["email"][1], f"owner.email '{email}' is not an e-mail address like podcast@clinic.example")
+            return None
+        if not name or not email:
+            return None
+        return Owner(" ".join(name.split()), email)
 
     def publish(self, node: yaml.Node) -> Publish:
         fields = self.mapping(node, "publish", PUBLISH_KEYS) or {}

@@ -135,6 +135,17 @@ class VoiceSettings:
 
 
 @dataclass(frozen=True)
+class Owner:
+    """The podcast's owner, as directories ask for it."""
+
+    name: str
+    """A person or the clinic."""
+
+    email: str
+    """An address the owner reads: Apple Podcasts sends its verification code there."""
+
+
+@dataclass(frozen=True)
 class Pauses:
     """Silences, in seconds, that the assembler puts between pieces of speech."""
 
@@ -320,6 +331,9 @@ class Script:
 
     category: str = "Health & Fitness"
     """The podcast category (Apple's list)."""
+
+    owner: "Owner | None" = None
+    """Who runs the podcast feed (``<itunes:owner>``: Apple writes to this address to verify the show)."""
 
     base_url: str | None = None
     """Where the guide folder is published (feed URLs); ``--base-url`` overrides it."""

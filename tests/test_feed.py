@@ -1,0 +1,111 @@
+"""The podcast feed, read by the parsers podcast apps are built on (feedparser; gPodder's podcastparser),
+and checked against the rules of the directories it is written for.
+
+Rules checked (Apple Podcasts' "Podcast RSS feed requirements" and the Podcasting 2.0 namespace):
+- channel: <title>, <description>, <language>, <link>, <itunes:image> (an absolute URL),
+  <itunes:category> (one of Apple's), <itunes:explicit> ("true"/"false"), <itunes:author>,
+  <itunes:owner> with <itunes:email> (Apple verifies the show with it), <itunes:type>;
+- item: <title>, <enclosure> with url, length in bytes and an audio type, <guid>, <pubDate>,
+  <itunes:duration>: without any of them Apple refuses the episode;
+- Podcasting 2.0: <podcast:guid> is the UUIDv5 of the feed URL (scheme and trailing slashes
+  removed) in the namespace ead4c236-…; <podcast:locked>; <podcast:chapters> with
+  type application/json+chapters; <podcast:transcript> with its type and language.
+Image size and squareness are a property of the file, checked where the cover is made.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+
+import feedparser
+import podcastparser
+import pytest
+from lxml import etree
+
+from guide.publish.feed import Episode, feed_xml, podcast_guid
+
+NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "podcast": "https://podcastindex.org/namespace/1.0"}
+BASE = "https://clinic.example/guides/botox"
+
+
+def episode(lang: str = "en", **changes) -> Episode:
+    fields = dict(
+        lang=lang, title={"en": "Botox", "ar": "البوتوكس"}[lang], description="A guide for patients.", author="Example Clinic",
+        file=f"{lang}/botox.{lang}.mp3", bytes=123456, duration=754.3, sha256="ab" * 32,
+        published=datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc), chapters_file=f"{lang}/botox.{lang}.chapters.json",
+        vtt_file=f"{lang}/botox.{lang}.vtt", srt_file=f"{lang}/botox.{lang}.srt", cover_file=f"{lang}/cover.jpg",
+        category="Health & Fitness", owner=("Example Clinic", "podcast@clinic.example"), feed_file=f"{lang}/feed.xml",
+    )
+    return Episode(**{**fields, **changes})
+
+
+@pytest.mark.parametrize("url, guid", [
+    ("https://mp3s.nashownotes.com/pc20rss.xml", "917393e3-1b1e-5cef-ace4-edaa54e1f810"),  # the namespace's own example
+    ("http://mp3s.nashownotes.com/pc20rss.xml/", "917393e3-1b1e-5cef-ace4-edaa54e1f810"),  # scheme and trailing slash go
+])
+def test_podcast_guid_is_the_namespaces_uuid5_of_the_feed_url(url, guid):
+    assert podcast_guid(url) == guid
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_every_rule_the_directories_check(lang):
+    text = feed_xml(episode(lang), BASE)
+    channel = etree.fromstring(text.encode("utf-8")).find("channel")
+    for tag in ("title", "description", "language", "link"):
+        assert (channel.findtext(tag) or "").strip(), tag
+    assert channel.findtext("language") == lang
+    assert channel.find("itunes:image", NS).get("href") == f"{BASE}/{lang}/cover.jpg"
+    assert channel.find("image/url").text == f"{BASE}/{lang}/cover.jpg"
+    assert channel.find("itunes:category", NS).get("text") == "Health & Fitness"
+    assert channel.findtext("itunes:explicit", namespaces=NS) in ("true", "false")
+    assert channel.findtext("itunes:author", namespaces=NS) == "Example Clinic"
+    assert channel.findtext("itunes:owner/itunes:email", namespaces=NS) == "podcast@clinic.example"
+    assert channel.findtext("itunes:owner/itunes:name", namespaces=NS) == "Example Clinic"
+    assert channel.findtext("itunes:type", namespaces=NS) == "episodic"
+    assert channel.findtext("podcast:guid", namespaces=NS) == podcast_guid(f"{BASE}/{lang}/feed.xml")
+    assert channel.findtext("podcast:locked", namespaces=NS) == "no"
+    (item,) = channel.findall("item")
+    assert item.findtext("title") and item.findtext("guid") and item.findtext("pubDate")
+    enclosure = item.find("enclosure")
+    assert (enclosure.get("url"), enclosure.get("length"), enclosure.get("type")) == (f"{BASE}/{lang}/botox.{lang}.mp3", "123456", "audio/mpeg")
+    assert item.findtext("itunes:duration", namespaces=NS) == "00:12:34"
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_feedparser_reads_everything(lang):
+    parsed = feedparser.parse(feed_xml(episode(lang), BASE))
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.feed.language == lang and parsed.feed.title == episode(lang).title
+    assert parsed.feed.image.href == f"{BASE}/{lang}/cover.jpg"
+    assert parsed.feed.publisher_detail.email == "podcast@clinic.example"
+    (entry,) = parsed.entries
+    assert entry.enclosures[0].href == f"{BASE}/{lang}/botox.{lang}.mp3" and entry.enclosures[0].length == "123456"
+    assert entry.itunes_duration == "00:12:34"
+    assert entry.published_parsed[:5] == (2026, 12, 1, 9, 30)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_podcastparser_reads_everything(lang):
+    parsed = podcastparser.parse(f"{BASE}/{lang}/feed.xml", io.BytesIO(feed_xml(episode(lang), BASE).encode("utf-8")))
+    assert parsed["title"] == episode(lang).title and parsed["cover_url"] == f"{BASE}/{lang}/cover.jpg"
+    (item,) = parsed["episodes"]
+    assert item["enclosures"][0]["url"] == f"{BASE}/{lang}/botox.{lang}.mp3" and item["enclosures"][0]["file_size"] == 123456
+    assert item["total_time"] == 754  # seconds, from itunes:duration
+    assert item["guid"] and item["published"] == int(datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc).timestamp())
+
+
+def test_the_same_audio_gives_the_same_guid_and_date_and_new_audio_new_ones():
+    def guid_and_date(ep: Episode) -> tuple[str, str]:
+        item = etree.fromstring(feed_xml(ep, BASE).encode("utf-8")).find("channel/item")
+        return item.findtext("guid"), item.findtext("pubDate")
+
+    same = guid_and_date(episode())
+    assert guid_and_date(episode()) == same
+    changed = guid_and_date(episode(sha256="cd" * 32, published=datetime(2026, 12, 2, 8, 0, tzinfo=timezone.utc)))
+    assert changed[0] != same[0] and changed[1] != same[1]
+
+
+def test_without_an_owner_there_is_no_empty_owner():
+    channel = etree.fromstring(feed_xml(episode(owner=None, author=None), BASE).encode("utf-8")).find("channel")
+    assert channel.find("itunes:owner", NS) is None
