@@ -887,6 +887,7 @@ def _companions(folder: Path, script: Script, base_url: str | None, stamps: File
         "description": dict(script.description.by_lang) if script.description else None,
         "author": script.author,
         "category": script.category,
+        "owner": asdict(script.owner) if script.owner else None,
         "publish": asdict(script.publish),
         "cover": file_sha256(script.cover) if script.cover else None,
     }
