@@ -198,7 +198,7 @@ def _script_inputs(script: Script) -> tuple[dict, dict]:
     return audio, frames
 
 
-FRAMES_VERSION = 1
+FRAMES_VERSION = 2
 """Bump when the ID3 frames written change shape, so every file is rewritten once."""
 
 

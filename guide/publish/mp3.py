@@ -18,6 +18,15 @@ from ..safe_files import atomic_path
 
 CTOC_MAX = 255  # entries in one ID3 table of contents (its count is one byte)
 
+ID3_VERSION = 3
+"""The ID3v2 version of every tag guide writes. libavformat (ffmpeg 9.0 measured; ffprobe, VLC,
+mpv, Android players) reads a CHAP frame's sub-frame sizes as plain 32-bit numbers, whatever the
+version: in an ID3v2.4 tag (syncsafe sizes) it drops every chapter whose TIT2 holds 126 or more
+bytes of title. In ID3v2.3 sizes are plain, and every title of 1-300 UTF-8 bytes, Arabic or
+English, is read by ffmpeg and mutagen (tests/test_chapters.py). mutagen converts the frames on
+saving: text goes as UTF-16 (v2.3 has no UTF-8); each text frame guide writes holds one value,
+so ``v23_sep`` (how several values would be joined) never applies."""
+
 BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 
 # ISO 639-1 -> ISO 639-2/B, for the TLAN frame; other languages get no TLAN.
@@ -104,16 +113,71 @@ def write_mp3(
     with atomic_path(target, root) as tmp:
         pipe_pcm([*filters, *encoder_args(bitrate), *no_tag, str(tmp)], pcm(), SAMPLE_RATE, step=f"while encoding {name}")
         if tags is not None:
-            id3_tag(tags, frames()).save(str(tmp), v2_version=4)
+            _v23(id3_tag(tags, frames())).save(str(tmp), v2_version=ID3_VERSION)  # in place of the tag ffmpeg wrote
+            with open(tmp, "r+b") as handle:  # then its chapters put in order, in place: the same bytes
+                size = _tag_size(handle.read(10))
+                handle.seek(0)
+                tag = handle.read(size)
+                handle.seek(0)
+                handle.write(chapters_in_start_order(tag))
 
 
 def id3_bytes(tags: Tags, frames: Frames) -> bytes:
-    """The ID3v2.4 tag of `tags` and `frames`, as the bytes that start an MP3 file."""
+    """The ID3v2.3 tag of `tags` and `frames`, as the bytes that start an MP3 file."""
     import io
 
     out = io.BytesIO()
-    id3_tag(tags, frames).save(out, v2_version=4)
-    return out.getvalue()
+    _v23(id3_tag(tags, frames)).save(out, v2_version=ID3_VERSION)
+    return chapters_in_start_order(out.getvalue())
+
+
+def _v23(id3):  # noqa: ANN001, ANN202 - mutagen.id3.ID3
+    """`id3` made ready to be saved as ID3v2.3 (mutagen asks it; guide writes no v2.4-only frame)."""
+    id3.update_to_v23()
+    return id3
+
+
+def _tag_size(data: bytes) -> int:
+    """Bytes of the ID3v2 tag (header included) at the start of `data`."""
+    if len(data) < 10 or data[:3] != b"ID3":
+        raise ValueError("no ID3v2 tag")  # a bug of ours: mutagen has just written one
+    return 10 + ((data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | (data[9] & 0x7F))
+
+
+def chapters_in_start_order(tag: bytes) -> bytes:
+    """`tag` (an ID3v2.3 tag as mutagen writes it) with its CHAP frames in start-time order.
+
+    mutagen orders the frames it writes by (priority, size of the frame's bytes, frame
+    key): every CHAP frame has the same priority, so chapters come out shortest title
+    first, whatever their element ids (``chp000``-style ids would only order chapters of
+    equal-length titles). Readers that ignore the CTOC (libavformat: ffprobe, VLC, mpv,
+    many Android players) list chapters in CHAP frame order. So the slots mutagen gave
+    CHAP frames are refilled with the same frames sorted by start time (then end time, then
+    element id as :func:`id3_tag` numbers them: ``chp2`` before ``chp10``); every other frame
+    stays where it was, and the tag keeps its length. v2.3 frame headers are an id, a plain
+    32-bit size and 2 flag bytes.
+    """
+    if tag[3] != 3 or tag[5] != 0:
+        raise ValueError("not an ID3v2.3 tag without flags")  # a bug of ours: guide writes exactly that
+    end = _tag_size(tag)
+    frames: list[tuple[bytes, bytes]] = []  # (frame id, the whole frame)
+    at = 10
+    while at + 10 <= end and tag[at] != 0:  # a zero byte starts the padding
+        size = int.from_bytes(tag[at + 4 : at + 8], "big")
+        frames.append((tag[at : at + 4], tag[at : at + 10 + size]))
+        at += 10 + size
+    if at > end:
+        raise ValueError("an ID3 frame runs past the tag's end")
+
+    def when(frame: bytes) -> tuple[int, int, int, bytes]:
+        id_end = frame.index(b"\0", 10)  # the element id, then start time (ms), end time, offsets
+        element_id = frame[10:id_end]
+        start, stop = int.from_bytes(frame[id_end + 1 : id_end + 5], "big"), int.from_bytes(frame[id_end + 5 : id_end + 9], "big")
+        return start, stop, len(element_id), element_id
+
+    chapters = iter(sorted((f for name, f in frames if name == b"CHAP"), key=when))
+    body = b"".join(next(chapters) if name == b"CHAP" else f for name, f in frames)
+    return tag[:10] + body + tag[at:]
 
 
 def id3_tag(tags: Tags, frames: Frames):  # noqa: ANN201 - mutagen.id3.ID3
