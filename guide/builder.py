@@ -41,12 +41,14 @@ from .safe_files import (
 )
 from .publish.frames import NotJoinable, Piece, Settings, join, read_piece, starts, total_samples
 from .publish.companions import transcript_files, write_companions
+from .publish.cover import Covers, cover_recipe
+from .publish.m4b import file_pcm, write_m4b
 from .publish.feed import now
 from .publish.mp3 import Frames, Tags, check_bitrate, id3_bytes, write_mp3
 from .renderer import Progress, Substitution, Timeline, default_jobs, record_takes, stream, track_pcm
 from .script.loader import default_voice, load_script
 from .script.model import Loudness, Pauses, Script, VoiceSettings
-from .work import FileJob, Work, old_entries, piece_key, plan_work
+from .work import FileJob, Work, m4b_file, old_entries, piece_key, plan_work
 
 if TYPE_CHECKING:
     from .publish.printing import Printout
@@ -74,6 +76,8 @@ class LanguageResult:
     voice: str
     tracks: tuple[TrackResult, ...]
     full: TrackResult | None
+    m4b: Path | None = None
+    """The full guide as an audiobook, when the script asks for one."""
 
 
 @dataclass
@@ -442,6 +446,7 @@ def build(
             on_work(work)
         folder.mkdir(parents=True, exist_ok=True)
         staging = staging_folder(folder)
+        covers = Covers(script)  # drawn when first embedded or published, not on a build with nothing to do
         taken: list[str] = []  # takes stored so far: shared even when the build then fails
 
         def took(key: str) -> None:
@@ -456,11 +461,13 @@ def build(
 
         try:
             encoded, fallbacks, pieces_made = _record_and_encode(
-                work, registry, cache, staging, jobs, progress, folder, old_entries(manifest), took, shared
+                work, registry, cache, staging, jobs, progress, folder, old_entries(manifest), took, shared, covers
             )
             changed = _publish(staging, folder, work, encoded, manifest, tool)
             for relative, entry in encoded.items():
                 stamps.record(relative, entry["sha256"])
+                if "m4b" in entry:
+                    stamps.record(entry["m4b"]["file"], entry["m4b"]["sha256"])
         except Exception:
             if shared is not None:
                 shared.stop_pushing()
@@ -470,7 +477,7 @@ def build(
             shutil.rmtree(staging, ignore_errors=True)
             if shared is not None:
                 shared.stop_pushing()  # whatever happened: no pushing thread outlives the recording
-        published = _companions(folder, script, base_url or script.base_url, stamps)
+        published = _companions(folder, script, base_url or script.base_url, stamps, covers)
         if changed:
             stamps.forget_missing()
         stamps.save()
@@ -549,6 +556,7 @@ def _record_and_encode(
     previous: Mapping[str, dict],
     on_take: Callable[[str], None] | None = None,
     shared: "SharedCache | None" = None,
+    covers: Covers | None = None,
 ) -> tuple[dict[str, dict], list[Substitution], list[str]]:
     """Record the missing takes, encode every track that must be and every bridge piece the
     cache lacks, then join each full guide that must be from its pieces' frames, into `staging`.
@@ -562,6 +570,7 @@ def _record_and_encode(
     file written, the takes a fallback voice spoke, and the keys of the bridge pieces encoded.
     """
     script = work.plan.script
+    covers = covers or Covers(script)
     plans = {lp.lang: lp for lp in work.plan.languages}
     substitutes: dict[str, str] = {}  # planned take -> the fallback's take played instead
     bridge_keys: dict[str, str] = {}  # bridge job name -> its piece key
@@ -576,7 +585,7 @@ def _record_and_encode(
 
         def frames() -> Frames:
             transcript = " ".join(c.text for c in timeline.cues) if script.publish.transcripts else None
-            return Frames(transcript=transcript, cover=script.cover)
+            return Frames(transcript=transcript, cover=covers.data(job.lang))
 
         target = staging / job.file
         write_mp3(lambda: [samples], target, job.tags, job.recipe["bitrate"], script.loudness, frames, job.file)
@@ -669,7 +678,9 @@ def _record_and_encode(
     for full in fulls:
         if _same_fallback(full, substitutes, previous.get(full.file), folder):
             continue
-        entries[full.file] = _join_full(full, plans[full.lang], bridge_keys, entries, previous, encode, work, cache, staging, folder, substitutes)
+        entries[full.file] = _join_full(
+            full, plans[full.lang], bridge_keys, entries, previous, encode, work, cache, staging, folder, substitutes, covers
+        )
     return entries, fallbacks, made
 
 
@@ -685,11 +696,13 @@ def _join_full(
     staging: Path,
     folder: Path,
     substitutes: Mapping[str, str],
+    covers: Covers,
 ) -> dict:
     """Write the full guide of `job` into `staging` from its pieces' frames; its manifest entry.
 
     A published track whose frames cannot be joined (other settings) is encoded again
-    first, into `staging`, and its entry added to `entries`.
+    first, into `staging`, and its entry added to `entries`. With ``publish: {m4b: true}``,
+    the M4B beside it is encoded too, from the full guide's audio.
     """
     script = work.plan.script
     settings = _settings(job.recipe["bitrate"])
@@ -726,7 +739,7 @@ def _join_full(
     frames = Frames(
         chapters=chapters if script.publish.chapters else (),
         transcript=" ".join(s["text"] for s in sentences) if script.publish.transcripts else None,
-        cover=script.cover,
+        cover=covers.data(job.lang),
     )
     target = staging / job.file
     with atomic_path(target) as tmp, open(tmp, "wb") as out:
@@ -737,6 +750,12 @@ def _join_full(
         {**source, "start": round(offset, 6), "samples": piece.samples} for source, offset, (piece, _, _) in zip(sources, offsets, parts)
     ]
     entry["published"] = now().isoformat()
+    if "m4b" in job.recipe:
+        # AAC from the full guide's own audio, decoded: the MP3 and the M4B sound the same
+        # (loudness within 0.1 LU, tests/test_m4b.py), and no take is mixed a second time.
+        m4b = m4b_file(job.file)
+        write_m4b(file_pcm(target), staging / m4b, job.tags, chapters, frames.cover, root=staging)
+        entry["m4b"] = {"file": m4b, "sha256": sha256_of(staging / m4b), "bytes": (staging / m4b).stat().st_size}
     return entry
 
 
@@ -845,21 +864,29 @@ def _publish(staging: Path, folder: Path, work: Work, encoded: dict[str, dict], 
             block["full_guide"] = full
         data["languages"][lang] = block
 
-    for relative in encoded:
+    for relative, entry in encoded.items():
         place(staging / relative, folder, relative)
+        if "m4b" in entry:
+            place(staging / entry["m4b"]["file"], folder, entry["m4b"]["file"])
     old_text = read_own_text(folder / MANIFEST)  # None for a link planted there: replaced
     if data == manifest and not encoded and old_text is not None:
         return False  # compared as data first: indenting a 500-item manifest takes a second
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if text == old_text:
         return bool(encoded)
-    old_files = set(previous)
+    old_files = set(previous) | _m4b_files(previous)
     write_text(folder / MANIFEST, text)
-    for stale in old_files - set(old_entries(data)):
+    kept = old_entries(data)
+    for stale in old_files - set(kept) - _m4b_files(kept):
         if not Path(stale).is_absolute() and ".." not in Path(stale).parts:
-            for name in [stale, *transcript_files(stale)]:
+            for name in [stale, *(transcript_files(stale) if stale.endswith(".mp3") else [])]:
                 safe_child(folder, name).unlink(missing_ok=True)
     return True
+
+
+def _m4b_files(entries: Mapping[str, dict]) -> set[str]:
+    """The M4B files the manifest `entries` name."""
+    return {e["m4b"]["file"] for e in entries.values() if isinstance(e.get("m4b"), dict) and isinstance(e["m4b"].get("file"), str)}
 
 
 COMPANIONS_CODE = Path(__file__).parent / "publish"
@@ -874,7 +901,7 @@ def _companions_code() -> str:
     return digest.hexdigest()
 
 
-def _companions(folder: Path, script: Script, base_url: str | None, stamps: FileStamps) -> list[str]:
+def _companions(folder: Path, script: Script, base_url: str | None, stamps: FileStamps, covers: Covers) -> list[str]:
     """Write the companion files (transcripts, pages, feeds) unless they were made from the same
     manifest, script settings and code, and none of them changed since; returns those written."""
     manifest_text = read_own_text(folder / MANIFEST) or ""
@@ -889,14 +916,19 @@ def _companions(folder: Path, script: Script, base_url: str | None, stamps: File
         "category": script.category,
         "owner": asdict(script.owner) if script.owner else None,
         "publish": asdict(script.publish),
-        "cover": file_sha256(script.cover) if script.cover else None,
+        "covers": {lang: cover_recipe(script, lang) for lang in script.languages},
+        "theme": asdict(script.theme),
     }
     digest = hashlib.sha256(json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     if stamps.companions_current(digest):
         return []
     made: list[str] = []
     manifest = json.loads(manifest_text) if manifest_text else {}
-    written = write_companions(folder, script, manifest if isinstance(manifest, dict) else {}, base_url, made)
+    written = write_companions(folder, script, manifest if isinstance(manifest, dict) else {}, base_url, made, covers)
+    # What the last build made and this one did not (a feed turned off, a cover that was a PNG) goes.
+    for stale in sorted(set(stamps.companion_files()) - set(made)):
+        if not Path(stale).is_absolute() and ".." not in Path(stale).parts:
+            safe_child(folder, stale).unlink(missing_ok=True)
     stamps.made_companions(digest, made)
     return written
 
@@ -919,7 +951,9 @@ def _results(manifest: dict, the_plan: Plan) -> list[LanguageResult]:
         )
         full = entry.get("full_guide")
         full_result = TrackResult("full", "full", full["title"], Path(full["file"]), full["duration"]) if full else None
-        out.append(LanguageResult(lp.lang, lp.voice.label, tracks, full_result))
+        m4b = full.get("m4b") if full else None
+        m4b_path = Path(m4b["file"]) if isinstance(m4b, dict) and isinstance(m4b.get("file"), str) else None
+        out.append(LanguageResult(lp.lang, lp.voice.label, tracks, full_result, m4b_path))
     return out
 
 

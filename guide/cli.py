@@ -199,8 +199,11 @@ def _summary(result: builder.BuildResult) -> None:
         rows = [(t.file, t.duration, t.title) for t in lang.tracks]
         if lang.full:
             rows.append((lang.full.file, lang.full.duration, "full guide"))
+        if lang.full and lang.m4b:
+            rows.append((lang.m4b, lang.full.duration, "full guide, M4B audiobook"))
         for file, duration, title in rows:
-            mark = "*" if file.as_posix() in encoded else " "
+            written = lang.full.file if lang.m4b and file == lang.m4b else file  # an M4B is written with its full guide
+            mark = "*" if written.as_posix() in encoded else " "
             click.echo(f"  {mark} {file.name:<40} {_minutes(duration):>6}  {title}")
     click.echo(f"\n  * written by this build (full guides joined from their tracks' frames); manifest: {result.manifest}")
     if result.published:

@@ -105,6 +105,11 @@ class FileStamps:
                 return False
         return True
 
+    def companion_files(self) -> list[str]:
+        """The companion files the last build made (relative paths)."""
+        files = self.companions.get("files") if isinstance(self.companions, dict) else None
+        return [f for f in files if isinstance(f, str)] if isinstance(files, list) else []
+
     def made_companions(self, digest: str, files: list[str]) -> None:
         """Remember the companion files made from `digest` (each stamped as it is now)."""
         for relative in files:

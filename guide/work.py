@@ -17,6 +17,7 @@ from .cache import TakeCache
 from .errors import InputError
 from .safe_files import file_sha256, sha256_of
 from .planner import ChapterMark, LanguagePlan, Pause, Plan, TakeSpec, TrackPlan, heard
+from .publish.cover import cover_recipe
 from .publish.mp3 import Tags
 from .script.model import Script
 
@@ -180,7 +181,16 @@ _CHANGE_NAMES = {
     "audio": "loudness or music changed",
     "encoder": "ffmpeg changed",
     "assembly": "assembled another way",
+    "m4b": "M4B asked for",
 }
+
+M4B_RECIPE = "aac 64k mono, QuickTime and Nero chapters, tags, cover; v1"
+"""How the M4B beside a full guide is made: part of that full guide's recipe when ``publish: {m4b: true}``."""
+
+
+def m4b_file(full_file: str) -> str:
+    """The M4B published beside the full guide `full_file` (``<lang>/<id>.<lang>.m4b``)."""
+    return full_file[: -len(".mp3")] + ".m4b"
 
 
 def _script_inputs(script: Script) -> tuple[dict, dict]:
@@ -190,7 +200,6 @@ def _script_inputs(script: Script) -> tuple[dict, dict]:
         music = {**asdict(script.music), "file": file_sha256(script.music.file)}
     audio = {"loudness": asdict(script.loudness) if script.loudness else None, "music": music}
     frames = {
-        "cover": file_sha256(script.cover) if script.cover else None,
         "transcripts": script.publish.transcripts,
         "chapters": script.publish.chapters,
         "format": FRAMES_VERSION,
@@ -210,6 +219,7 @@ def file_jobs(
     lang = lang_plan.lang
     count = len(lang_plan.tracks)
     audio, frames = inputs
+    frames = {**frames, "cover": cover_recipe(script, lang)}
     jobs = []
     for position, track in enumerate(lang_plan.tracks, start=1):
         tags = Tags(track.title, script.title[lang], lang, (position, count), script.author)
@@ -222,6 +232,8 @@ def file_jobs(
     layout = _layout(full.steps, lang_plan.tracks)
     chapters = {**frames, "chapter_titles": [t.title for t in lang_plan.tracks]}
     job_recipe = {**recipe(layout, tags, bitrate, audio, chapters, encoder), "assembly": ASSEMBLY}
+    if script.publish.m4b:
+        job_recipe["m4b"] = M4B_RECIPE
     jobs.append(FileJob(lang, "full", "full", full.file, full.title, tags, job_recipe, _takes(layout, index)))
     return jobs
 
@@ -294,6 +306,8 @@ def plan_work(
                 reasons += [
                     name for part, name in _CHANGE_NAMES.items() if part in job.recipe and old_recipe.get(part) != job.recipe[part]
                 ]
+                if "m4b" in old_recipe and "m4b" not in job.recipe:
+                    reasons.append("M4B no longer asked for")
                 if "takes changed" in reasons and "pauses or order changed" in reasons:
                     reasons.remove("pauses or order changed")  # new takes always change the layout too
                 if not reasons:
@@ -302,6 +316,13 @@ def plan_work(
                         reasons.append("missing file")
                     elif actual != old.get("sha256"):
                         reasons.append("file changed on disk")
+                    elif "m4b" in job.recipe:
+                        m4b = old.get("m4b") if isinstance(old.get("m4b"), dict) else {}
+                        actual = file_hash(folder / m4b_file(job.file))
+                        if actual is None:
+                            reasons.append("M4B missing")
+                        elif actual != m4b.get("sha256"):
+                            reasons.append("M4B changed on disk")
             skipped = bool(selected) and not in_scope
             work.files.append(FileJob(**{**job.__dict__, "reasons": tuple(reasons), "skipped": skipped}))
             if skipped or not reasons:

@@ -36,7 +36,7 @@ PUBLISH_SCRIPT = SMALL_SCRIPT.replace(
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     root = tmp_path_factory.mktemp("publish")
-    run_ffmpeg(["-f", "lavfi", "-i", "color=c=0x0b5cad:s=200x200", "-frames:v", "1", "-y", str(root / "cover.png")])
+    run_ffmpeg(["-f", "lavfi", "-i", "color=c=0x0b5cad:s=1400x1400", "-frames:v", "1", "-y", str(root / "cover.png")])
     script = root / "small.yaml"
     script.write_text(PUBLISH_SCRIPT, encoding="utf-8")
     out, cache = root / "out", root / "cache"
@@ -170,7 +170,7 @@ def test_feeds_and_json_chapters(published):
         assert channel.findtext("title") == {"en": "Small guide", "ar": "دليل صغير"}[lang]
         assert channel.findtext("itunes:explicit", namespaces=ns) == "false"
         assert channel.find("itunes:category", ns).get("text")
-        assert channel.find("itunes:image", ns).get("href") == f"{BASE_URL}/cover.png"
+        assert channel.find("itunes:image", ns).get("href") == f"{BASE_URL}/{lang}/cover.png"
         items = channel.findall("item")
         assert len(items) == 1
         item = items[0]
@@ -264,7 +264,10 @@ def test_each_publisher_can_be_switched_off(tmp_path):
         ("loudness: {target: 3}", "loudness.target must be between -40 and -5"),
         ("base_url: ftp://x", "must be an http:// or https:// address"),
         ("music: {fade_in: 2}", "music: missing 'file'"),
-        ("publish: {feed: maybe}", "publish.feed must be true or false"),
+        ("publish: {feed: maybe}", "publish.feed must be true, false or per-track, not 'maybe'"),
+        ("publish: {m4b: 1}", "publish.m4b must be true or false"),
+        ("theme: {colour: blue}", "theme.colour 'blue' is not a colour like \"#0a5299\""),
+        ("theme: {color: '#000000'}", "theme: unknown key 'color'"),
     ],
 )
 def test_publishing_settings_are_checked(tmp_path, line, fragment):

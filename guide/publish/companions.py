@@ -10,7 +10,6 @@ place of a companion is replaced by the file, whatever it points to.
 from __future__ import annotations
 
 import bisect
-import shutil
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -18,9 +17,21 @@ from pathlib import Path
 from ..audio.assemble import Cue
 from ..script.model import Script
 from . import feed as feeds
+from .cover import Covers
 from ..safe_files import atomic_path, read_own, safe_child, write_text
 from .player import kiosk_html, player_html
 from .transcripts import plain, srt, vtt
+
+
+def _put_bytes(folder: Path, relative: str, data: bytes, written: list[str], made: list[str] | None) -> None:
+    if made is not None:
+        made.append(relative)
+    target = safe_child(folder, relative)
+    if read_own(target) == data:
+        return
+    with atomic_path(target, root=folder) as tmp:
+        tmp.write_bytes(data)
+    written.append(relative)
 
 
 def _put(folder: Path, relative: str, text: str, written: list[str], made: list[str] | None = None) -> None:
@@ -33,13 +44,6 @@ def _put(folder: Path, relative: str, text: str, written: list[str], made: list[
     written.append(relative)
 
 
-def cover_name(script: Script) -> str | None:
-    """The cover's file name in the guide folder."""
-    if script.cover is None:
-        return None
-    return "cover" + (".png" if script.cover.read_bytes()[:4] == b"\x89PNG" else ".jpg")
-
-
 def transcript_files(mp3: str) -> list[str]:
     """The SRT and VTT files published beside an MP3 (relative paths)."""
     stem = mp3[: -len(".mp3")]
@@ -47,26 +51,23 @@ def transcript_files(mp3: str) -> list[str]:
 
 
 def write_companions(
-    folder: Path, script: Script, manifest: dict, base_url: str | None, made: list[str] | None = None
+    folder: Path, script: Script, manifest: dict, base_url: str | None, made: list[str] | None = None,
+    covers: Covers | None = None,
 ) -> list[str]:
     """Write every companion file the script asks for; returns those written (relative paths).
 
-    `made`, when given, is extended with every companion file, written or already as it should be."""
+    `made`, when given, is extended with every companion file, written or already as it should be.
+    `covers` are the script's covers (the builder's, so each is drawn once per build)."""
     written: list[str] = []
     put = partial(_put, made=made)
     publish = script.publish
+    covers = covers or Covers(script)
     languages = {lang: entry for lang, entry in manifest.get("languages", {}).items() if entry.get("full_guide")}
-    cover = cover_name(script)
-    if cover:
-        if made is not None:
-            made.append(cover)
-        target = safe_child(folder, cover)
-        if read_own(target) != script.cover.read_bytes():
-            with atomic_path(target, root=folder) as tmp:
-                shutil.copyfile(script.cover, tmp)
-            written.append(cover)
 
     for lang, entry in languages.items():
+        cover = covers.name(lang)
+        if publish.feed or publish.player:  # (it is in every MP3 anyway)
+            _put_bytes(folder, cover, covers.data(lang), written, made)
         if publish.transcripts:
             for item in [*entry["tracks"], entry["full_guide"]]:
                 cues = [Cue(s["text"], s["start"], s["end"]) for s in item["sentences"]]
@@ -106,13 +107,13 @@ def write_companions(
             put(folder, f"{lang}/feed.xml", feeds.feed_xml(episode, base_url), written)
 
     if publish.player and languages:
-        pages = [_player_language(lang, entry, script) for lang, entry in languages.items()]
+        pages = [_player_language(lang, entry, script, covers.name(lang)) for lang, entry in languages.items()]
         put(folder, "index.html", player_html(pages), written)
         put(folder, "kiosk.html", kiosk_html(pages), written)
     return written
 
 
-def _player_language(lang: str, entry: dict, script: Script) -> dict:
+def _player_language(lang: str, entry: dict, script: Script, cover: str) -> dict:
     def item(data: dict, track: int | None = None) -> dict:
         return {
             "id": data.get("id", "full"),
@@ -130,4 +131,7 @@ def _player_language(lang: str, entry: dict, script: Script) -> dict:
     starts = sorted(c["start"] for c in full["chapters"])
     for cue in full["cues"]:
         cue[3] = bisect.bisect_right(starts, cue[0] + 1e-6) - 1
-    return {"lang": lang, "title": script.title[lang], "tracks": [item(t, i) for i, t in enumerate(entry["tracks"])], "full": full}
+    return {
+        "lang": lang, "title": script.title[lang], "cover": cover,
+        "tracks": [item(t, i) for i, t in enumerate(entry["tracks"])], "full": full,
+    }

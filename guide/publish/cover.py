@@ -24,7 +24,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
+
+if TYPE_CHECKING:
+    from ..script.model import Script
 
 FONT_FAMILY = "IBM Plex Sans Arabic"
 """The cover's typeface, installed with guide (``fontpkg-ibm-plex-sans-arabic``, SIL OFL 1.1)."""
@@ -515,3 +518,49 @@ def make_cover(title: str, author: str | None, lang: str, colour: str | None = N
 def _start(line: _Line, scale: float, rtl: bool, margin: float, width: float) -> float:
     """Where the ink of `line` begins on the left, in px: at the margin, or ending at the right one."""
     return margin + width - line.width * scale if rtl else float(margin)
+
+
+# ---------------------------------------------------------------------------------------------
+# The covers of a guide
+
+COVER_VERSION = 1
+"""Bump when :func:`make_cover` draws differently, so every generated cover is made (and embedded) again."""
+
+
+def cover_recipe(script: "Script", lang: str) -> dict:
+    """What decides the bytes of `script`'s cover in `lang`: the author's file, or what a
+    generated one is drawn from. Part of every file's recipe, so a new cover re-tags them."""
+    from ..safe_files import file_sha256
+
+    if script.cover is not None:
+        return {"file": file_sha256(script.cover)}
+    return {"generated": COVER_VERSION, "title": script.title[lang], "author": script.author, "colour": script.theme.colour}
+
+
+class Covers:
+    """The cover of each language of a script: the author's ``cover:`` for every language, else
+    one made per language by :func:`make_cover` when first asked for (encoders ask from several
+    threads; each cover is drawn once)."""
+
+    def __init__(self, script: "Script") -> None:
+        import threading
+
+        self.script = script
+        self._made: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def data(self, lang: str) -> bytes:
+        """The cover's bytes (JPEG or PNG)."""
+        with self._lock:
+            if lang not in self._made:
+                script = self.script
+                if script.cover is not None:
+                    self._made[lang] = script.cover.read_bytes()
+                else:
+                    self._made[lang] = make_cover(script.title[lang], script.author, lang, script.theme.colour)
+            return self._made[lang]
+
+    def name(self, lang: str) -> str:
+        """Its path in the guide folder: ``<lang>/cover.jpg`` (``.png`` for an author's PNG)."""
+        png = self.script.cover is not None and self.data(lang).startswith(b"\x89PNG")
+        return f"{lang}/cover.{'png' if png else 'jpg'}"

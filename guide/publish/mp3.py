@@ -76,8 +76,8 @@ class Frames:
     transcript: str | None = None
     """The whole text heard, as an USLT frame."""
 
-    cover: Path | None = None
-    """PNG or JPEG cover art, as an APIC frame."""
+    cover: bytes | Path | None = None
+    """PNG or JPEG cover art (its bytes, or its file), as an APIC frame."""
 
 
 def encoder_args(bitrate: str) -> list[str]:
@@ -196,7 +196,7 @@ def id3_tag(tags: Tags, frames: Frames):  # noqa: ANN201 - mutagen.id3.ID3
     if tags.artist:
         id3.add(TPE1(encoding=3, text=tags.artist))
     if frames.cover is not None:
-        data = frames.cover.read_bytes()
+        data = frames.cover if isinstance(frames.cover, bytes) else frames.cover.read_bytes()
         mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
         id3.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=data))
     if frames.transcript:

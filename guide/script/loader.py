@@ -26,6 +26,7 @@ from ..text import markup
 from ..text.codeswitch import has_foreign
 from ..text.lexicon import apply_lexicon, entries_for
 from .limits import ENVIRONMENT, Limits
+from ..publish.cover import check_cover
 from .number_check import check_numbers
 from .model import (
     BodyBlock,
@@ -35,6 +36,7 @@ from .model import (
     Loudness,
     Music,
     Owner,
+    Theme,
     Paragraph,
     Pauses,
     Publish,
@@ -79,7 +81,7 @@ RESERVED_IDS = frozenset({"intro", "outro"})
 
 TOP_KEYS = (
     "id", "title", "languages", "voices", "intro", "sections", "faq", "outro", "author", "pauses",
-    "description", "cover", "category", "owner", "base_url", "loudness", "music", "publish",
+    "description", "cover", "theme", "category", "owner", "base_url", "loudness", "music", "publish",
     "code_switch", "lexicon", "lexicon_file",
 )
 LOUDNESS_KEYS = ("target", "true_peak")
@@ -633,6 +635,7 @@ class _Reader:
         cover = self.cover(top["cover"][1]) if "cover" in top else None
         category = self.scalar(top["category"][1], "category") if "category" in top else None
         owner = self.owner(top["owner"][1]) if "owner" in top else None
+        theme = self.theme(top["theme"][1]) if "theme" in top else Theme()
         base_url = self.url(top["base_url"][1]) if "base_url" in top else None
         loudness = self.loudness(top["loudness"][1]) if "loudness" in top else Loudness()
         music = self.music(top["music"][1]) if "music" in top else None
@@ -678,6 +681,7 @@ class _Reader:
             cover=cover,
             category=category or "Health & Fitness",
             owner=owner,
+            theme=theme,
             base_url=base_url,
             loudness=loudness,
             music=music,
@@ -731,7 +735,23 @@ class _Reader:
         if not any(head.startswith(magic) for magic in IMAGE_TYPES):
             self.problem(node, f"cover: {path.name} is not a PNG or JPEG image")
             return None
+        wrong = check_cover(path)
+        if wrong is not None:
+            self.problem(node, f"cover: {wrong} (or leave cover: out, and guide makes one per language)")
+            return None
         return path
+
+    def theme(self, node: yaml.Node) -> Theme:
+        """``theme: {colour: "#rrggbb"}``."""
+        fields = self.mapping(node, "theme", ("colour",)) or {}
+        if "colour" not in fields:
+            return Theme()
+        value_node = fields["colour"][1]
+        colour = self.scalar(value_node, "theme.colour")
+        if colour is not None and not re.fullmatch(r"#[0-9a-fA-F]{6}", colour.strip()):
+            self.problem(value_node, f"theme.colour '{colour}' is not a colour like \"#0a5299\" (# and six hexadecimal digits, in quotes)")
+            return Theme()
+        return Theme(colour.strip().lower()) if colour else Theme()
 
     def url(self, node: yaml.Node) -> str | None:
         raw = self.scalar(node, "base_url")
@@ -791,6 +811,12 @@ class _Reader:
         fields = self.mapping(node, "publish", PUBLISH_KEYS) or {}
         values = {}
         for key, (_, value_node) in fields.items():
+            if key == "feed" and isinstance(value_node, yaml.ScalarNode) and value_node.tag != "tag:yaml.org,2002:bool":
+                if value_node.value == "per-track":
+                    values[key] = "per-track"
+                else:
+                    self.problem(value_node, f"publish.feed must be true, false or per-track, not '{value_node.value}'")
+                continue
             value = self.boolean(value_node, f"publish.{key}")
             if value is not None:
                 values[key] = value

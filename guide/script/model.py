@@ -135,6 +135,14 @@ class VoiceSettings:
 
 
 @dataclass(frozen=True)
+class Theme:
+    """How the guide looks where it is shown."""
+
+    colour: str | None = None
+    """The generated covers' background, ``#rrggbb`` (the player's blue when not given)."""
+
+
+@dataclass(frozen=True)
 class Owner:
     """The podcast's owner, as directories ask for it."""
 
@@ -215,8 +223,12 @@ class Publish:
     playlists: bool = True
     """``<lang>/playlist.m3u8``."""
 
-    feed: bool = True
-    """``<lang>/feed.xml`` podcast feeds (need a base URL)."""
+    feed: bool | str = True
+    """``<lang>/feed.xml`` podcast feeds (need a base URL): the full guide as one episode, or with
+    ``per-track``, one episode per chapter and FAQ answer."""
+
+    m4b: bool = False
+    """``<lang>/<id>.<lang>.m4b``: the full guide as an audiobook (AAC, chapters, cover)."""
 
     player: bool = True
     """``index.html``, the bilingual web player, and ``kiosk.html``, its waiting-room kiosk mode."""
@@ -327,10 +339,14 @@ class Script:
     """What the guide is about (podcast feed description)."""
 
     cover: Path | None = None
-    """Cover art (PNG or JPEG), resolved against the script's folder: ID3 APIC, feed image, player."""
+    """Cover art: a square PNG or JPEG of 1400 to 3000 px, resolved against the script's folder (ID3 APIC,
+    M4B, feed image, player). Without it, guide makes one per language (:mod:`guide.publish.cover`)."""
 
     category: str = "Health & Fitness"
     """The podcast category (Apple's list)."""
+
+    theme: Theme = Theme()
+    """Colours of what guide draws (the generated covers)."""
 
     owner: "Owner | None" = None
     """Who runs the podcast feed (``<itunes:owner>``: Apple writes to this address to verify the show)."""
