@@ -68,6 +68,9 @@ def write_companions(
         cover = covers.name(lang)
         if publish.feed or publish.player:  # (it is in every MP3 anyway)
             _put_bytes(folder, cover, covers.data(lang), written, made)
+            # A PNG cover in place of a JPEG one, or the other way: the other is not left behind.
+            other = cover[: -len("png")] + ("jpg" if cover.endswith(".png") else "png")
+            safe_child(folder, other).unlink(missing_ok=True)
         if publish.transcripts:
             for item in [*entry["tracks"], entry["full_guide"]]:
                 cues = [Cue(s["text"], s["start"], s["end"]) for s in item["sentences"]]
