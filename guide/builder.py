@@ -590,6 +590,7 @@ def _record_and_encode(
         target = staging / job.file
         write_mp3(lambda: [samples], target, job.tags, job.recipe["bitrate"], script.loudness, frames, job.file)
         entry = _entry(job, timeline.seconds, _sentences(timeline.cues, substitutes), sha256_of(target), target.stat().st_size, substitutes)
+        entry["published"] = now().isoformat()  # a per-track feed's pubDate: it stays while the file does
         return job.file, entry
 
     def make_bridge(job: _BridgeJob) -> tuple[str, dict]:
@@ -681,6 +682,12 @@ def _record_and_encode(
         entries[full.file] = _join_full(
             full, plans[full.lang], bridge_keys, entries, previous, encode, work, cache, staging, folder, substitutes, covers
         )
+    audiobooks = [full for full in fulls if full.file in entries and "m4b" in full.recipe]
+    if audiobooks:  # one AAC encoder per language at once: the languages' M4Bs take the time of one
+        with cf.ThreadPoolExecutor(max_workers=default_jobs()) as encoder:
+            blocks = list(encoder.map(lambda full: _write_m4b(full, entries[full.file], staging, covers), audiobooks))
+        for full, block in zip(audiobooks, blocks):
+            entries[full.file]["m4b"] = block
     return entries, fallbacks, made
 
 
@@ -750,13 +757,18 @@ def _join_full(
         {**source, "start": round(offset, 6), "samples": piece.samples} for source, offset, (piece, _, _) in zip(sources, offsets, parts)
     ]
     entry["published"] = now().isoformat()
-    if "m4b" in job.recipe:
-        # AAC from the full guide's own audio, decoded: the MP3 and the M4B sound the same
-        # (loudness within 0.1 LU, tests/test_m4b.py), and no take is mixed a second time.
-        m4b = m4b_file(job.file)
-        write_m4b(file_pcm(target), staging / m4b, job.tags, chapters, frames.cover, root=staging)
-        entry["m4b"] = {"file": m4b, "sha256": sha256_of(staging / m4b), "bytes": (staging / m4b).stat().st_size}
     return entry
+
+
+def _write_m4b(job: FileJob, entry: dict, staging: Path, covers: Covers) -> dict:
+    """Encode the M4B of the full guide `job`, just joined into `staging`; its manifest block.
+
+    AAC from the full guide's own audio, decoded: the MP3 and the M4B sound the same (loudness
+    within 0.1 LU, tests/test_m4b.py), and no take is mixed or normalised a second time."""
+    m4b = m4b_file(job.file)
+    chapters = [(c["title"], c["start"], c["end"]) for c in entry.get("chapters", [])]
+    write_m4b(file_pcm(staging / job.file), staging / m4b, job.tags, chapters, covers.data(job.lang), root=staging)
+    return {"file": m4b, "sha256": sha256_of(staging / m4b), "bytes": (staging / m4b).stat().st_size}
 
 
 def _shifted(sentence: dict, seconds: float) -> dict:
@@ -852,6 +864,9 @@ def _publish(staging: Path, folder: Path, work: Work, encoded: dict[str, dict], 
         entries = []
         for job in files:
             entry = encoded.get(job.file) or previous.get(job.file)
+            old = previous.get(job.file)
+            if job.file in encoded and old and old.get("sha256") == entry["sha256"] and old.get("published"):
+                entry["published"] = old["published"]  # the same bytes again (--force): the feed's date stays
             if entry is not None:
                 entries.append({**entry, "title": job.title, "kind": job.kind, "id": job.id})
         tracks = [e for e in entries if e["kind"] != "full"]

@@ -193,14 +193,43 @@ def test_version():
 
 
 def test_sample_script_builds_both_languages(tmp_path):
-    result = run("build", str(SAMPLE_SCRIPT), "--out", str(tmp_path))
+    import io
+
+    import feedparser
+    import podcastparser
+    from mutagen.mp4 import MP4
+
+    from guide.publish.feed import podcast_guid
+    from guide.publish.m4b import read_chapters
+
+    from .test_chapters import check_chapters
+
+    base = "https://clinic.example/guides/botox-long-term-effects"
+    result = run("build", str(SAMPLE_SCRIPT), "--out", str(tmp_path), "--base-url", base)
     assert result.exit_code == 0, result.output
-    manifest = json.loads((tmp_path / "botox-long-term-effects" / "manifest.json").read_text(encoding="utf-8"))
+    folder = tmp_path / "botox-long-term-effects"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     for lang in ("en", "ar"):
         entry = manifest["languages"][lang]
         assert len(entry["tracks"]) == 10
         assert entry["duration"] > sum(t["duration"] for t in entry["tracks"])
         assert entry["duration"] > 120
+        # Every chapter, in order, where the manifest says, as ffmpeg and mutagen read them; the M4B's too.
+        chapters = [(c["title"], c["start"], c["end"]) for c in entry["full_guide"]["chapters"]]
+        assert [t for t, _, _ in chapters] == [t["title"] for t in entry["tracks"]]
+        check_chapters(folder / entry["full"], chapters)
+        m4b = folder / entry["full_guide"]["m4b"]["file"]
+        assert [t for t, _, _ in read_chapters(m4b)] == [t for t, _, _ in chapters]
+        assert [c.title for c in MP4(m4b).chapters] == [t for t, _, _ in chapters]
+        # The feed: artwork, an owner, a guid, read by both parsers.
+        text = (folder / lang / "feed.xml").read_text(encoding="utf-8")
+        parsed = feedparser.parse(text)
+        assert not parsed.bozo and parsed.feed.image.href == f"{base}/{lang}/cover.jpg"
+        assert parsed.feed.publisher_detail.email == "podcast@clinic.example"
+        assert f"<podcast:guid>{podcast_guid(f'{base}/{lang}/feed.xml')}</podcast:guid>" in text
+        pod = podcastparser.parse(f"{base}/{lang}/feed.xml", io.BytesIO(text.encode("utf-8")))
+        assert pod["cover_url"] == f"{base}/{lang}/cover.jpg"
+        assert pod["episodes"][0]["enclosures"][0]["url"] == f"{base}/{entry['full']}"
 
 
 def test_read_only_output_folder_is_a_clear_error(tmp_path, small_script):

@@ -10,6 +10,9 @@ Rules checked (Apple Podcasts' "Podcast RSS feed requirements" and the Podcastin
 - Podcasting 2.0: <podcast:guid> is the UUIDv5 of the feed URL (scheme and trailing slashes
   removed) in the namespace ead4c236-…; <podcast:locked>; <podcast:chapters> with
   type application/json+chapters; <podcast:transcript> with its type and language.
+- a per-track feed (``publish: {feed: per-track}``): <itunes:type> serial, each item with its own
+  <itunes:episode> number (Apple orders a serial show by it), guid and enclosure, a description
+  of at most 4,000 characters (what Apple shows), and its own transcripts.
 Image size and squareness are a property of the file, checked where the cover is made.
 """
 
@@ -23,7 +26,7 @@ import podcastparser
 import pytest
 from lxml import etree
 
-from guide.publish.feed import Episode, feed_xml, podcast_guid
+from guide.publish.feed import DESCRIPTION_MAX, Episode, TrackEpisode, feed_xml, podcast_guid
 
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "podcast": "https://podcastindex.org/namespace/1.0"}
 BASE = "https://clinic.example/guides/botox"
@@ -109,3 +112,38 @@ def test_the_same_audio_gives_the_same_guid_and_date_and_new_audio_new_ones():
 def test_without_an_owner_there_is_no_empty_owner():
     channel = etree.fromstring(feed_xml(episode(owner=None, author=None), BASE).encode("utf-8")).find("channel")
     assert channel.find("itunes:owner", NS) is None
+
+
+def tracks(lang: str = "en", count: int = 3) -> list[TrackEpisode]:
+    return [
+        TrackEpisode(
+            number=n, title=f"Question {n}", text=f"Answer {n}. " * (700 if n == 2 else 3), file=f"{lang}/0{n}-q{n}.mp3",
+            bytes=1000 * n, duration=60.0 * n, sha256=f"{n:02d}" * 32, published=datetime(2026, 12, n, 9, 0, tzinfo=timezone.utc),
+            vtt_file=f"{lang}/0{n}-q{n}.vtt", srt_file=f"{lang}/0{n}-q{n}.srt",
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_per_track_feed_is_a_serial_show_of_one_episode_per_track(lang):
+    text = feed_xml(episode(lang), BASE, tracks(lang))
+    channel = etree.fromstring(text.encode("utf-8")).find("channel")
+    assert channel.findtext("itunes:type", namespaces=NS) == "serial"
+    items = channel.findall("item")
+    assert [i.findtext("title") for i in items] == ["Question 1", "Question 2", "Question 3"]
+    assert [i.findtext("itunes:episode", namespaces=NS) for i in items] == ["1", "2", "3"]
+    assert len({i.findtext("guid") for i in items}) == 3
+    assert [i.find("enclosure").get("url") for i in items] == [f"{BASE}/{lang}/0{n}-q{n}.mp3" for n in (1, 2, 3)]
+    assert all(len(i.findtext("description")) <= DESCRIPTION_MAX for i in items)
+    assert items[1].findtext("description").endswith("…")
+    assert [i.find("podcast:transcript", NS).get("url") for i in items] == [f"{BASE}/{lang}/0{n}-q{n}.vtt" for n in (1, 2, 3)]
+    assert all(i.find("podcast:chapters", NS) is None for i in items)  # a track has no chapters
+    assert channel.findtext("lastBuildDate") == "Thu, 03 Dec 2026 09:00:00 +0000"  # the newest of them
+
+    parsed = feedparser.parse(text)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert [e.itunes_episode for e in parsed.entries] == ["1", "2", "3"]
+    pod = podcastparser.parse(f"{BASE}/{lang}/feed.xml", io.BytesIO(text.encode("utf-8")))
+    assert sorted(e["number"] for e in pod["episodes"]) == [1, 2, 3]
+    assert sorted(e["enclosures"][0]["file_size"] for e in pod["episodes"]) == [1000, 2000, 3000]

@@ -596,3 +596,16 @@ def test_init_names_each_cloud_voice_ready_to_swap_in(tmp_path: Path, monkeypatc
             assert result.exit_code == 0, (choice, result.output)
         else:  # no fallback: an offline check says to give one, naming the engine
             assert result.exit_code == 2 and "needs the network and this build is offline" in result.output, (choice, result.output)
+
+
+def test_init_s_podcast_settings_uncommented_are_a_valid_script(tmp_path: Path) -> None:
+    """The commented author, owner and M4B lines, uncommented as they are, load as those settings."""
+    from guide.script.loader import load_script
+
+    written = init_script(MARKDOWN_ARTICLE, tmp_path / "peel.yaml")
+    lines = written.read_text(encoding="utf-8").splitlines()
+    settings = [line for line in lines if re.match(r"# (author|owner|publish):", line)]
+    assert len(settings) == 3
+    written.write_text("\n".join(line[2:] if line in settings else line for line in lines) + "\n", encoding="utf-8")
+    script = load_script(written, allow_missing=True)
+    assert script.author == "Your clinic" and script.owner.email == "podcast@your-clinic.example" and script.publish.m4b

@@ -262,3 +262,36 @@ def test_the_player_shows_each_language_s_cover(podcast, chromium):
     box = cover.bounding_box()
     assert box["width"] == box["height"] > 0
     page.close()
+
+
+def _items(feed: Path) -> dict[str, tuple[str, str]]:
+    """(guid, pubDate) of each item of `feed`, by its enclosure's file name."""
+    channel = etree.parse(str(feed)).find("channel")
+    return {
+        item.find("enclosure").get("url").rsplit("/", 1)[1]: (item.findtext("guid"), item.findtext("pubDate"))
+        for item in channel.findall("item")
+    }
+
+
+def test_a_per_track_feed_changes_only_the_episode_whose_answer_changed(copy, registry):
+    folder = copy / "out" / "small-guide"
+    script = copy / "small.yaml"
+    script.write_text(script.read_text(encoding="utf-8").replace("publish: {m4b: true}", "publish: {feed: per-track}"), encoding="utf-8")
+    builder.build(script, copy / "out", registry=registry, cache_folder=copy / "cache", jobs=1)
+    channel = etree.parse(str(folder / "en" / "feed.xml")).find("channel")
+    assert channel.findtext(f"{{{ITUNES}}}type") == "serial"
+    assert [i.findtext("title") for i in channel.findall("item")] == ["Care", "How long does it last?"]  # a chapter, an answer
+    before = {lang: _items(folder / lang / "feed.xml") for lang in ("en", "ar")}
+
+    (folder / "en" / "01-care.mp3").unlink()  # encoded again from the cache: the same bytes, the same episode
+    result = builder.build(script, copy / "out", registry=registry, cache_folder=copy / "cache", jobs=1)
+    assert "en/01-care.mp3" in result.encoded and result.recorded == 0
+    assert {lang: _items(folder / lang / "feed.xml") for lang in ("en", "ar")} == before
+
+    script.write_text(script.read_text(encoding="utf-8").replace("About four months.", "About three months."), encoding="utf-8")
+    builder.build(script, copy / "out", registry=registry, cache_folder=copy / "cache", jobs=1)
+    after = {lang: _items(folder / lang / "feed.xml") for lang in ("en", "ar")}
+    assert after["ar"] == before["ar"]
+    assert after["en"]["01-care.mp3"] == before["en"]["01-care.mp3"]
+    changed, was = after["en"]["02-how-long.mp3"], before["en"]["02-how-long.mp3"]
+    assert changed[0] != was[0] and changed[1] != was[1]  # new audio: a new guid and date, so apps fetch it

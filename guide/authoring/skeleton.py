@@ -243,10 +243,21 @@ CLOUD_VOICES = (
 """Commented choices under ``voices:`` for a script with Arabic: one line per cloud engine, ready to uncomment."""
 
 
+PODCAST_COMMENT = (
+    "# For podcast apps (all optional): who publishes the guide (the MP3s' artist, on the cover guide makes),",
+    "# who owns its feed (Apple Podcasts sends its verification code there), and an M4B audiobook of each full guide.",
+    '# author: "Your clinic"',
+    '# owner: {name: "Your clinic", email: "podcast@your-clinic.example"}',
+    "# publish: {m4b: true}",
+)
+"""Commented podcast settings, ready to uncomment."""
+
+
 def emit_yaml(data: dict[str, Any]) -> str:
     """The YAML text of :func:`script_data`'s result, in the hand-written scripts' layout."""
     lines = [f"id: {_plain(data['id'])}", f"title: {_flow_text(data['title'])}"]
     lines.append("languages: [" + ", ".join(_plain(lang) for lang in data["languages"]) + "]")
+    lines.extend(PODCAST_COMMENT)
     if "voices" in data:
         lines.extend(VOICES_COMMENT)
         lines.append("voices:")

@@ -107,13 +107,39 @@ def write_companions(
                 owner=(script.owner.name, script.owner.email) if script.owner else None,
                 feed_file=f"{lang}/feed.xml",
             )
-            put(folder, f"{lang}/feed.xml", feeds.feed_xml(episode, base_url), written)
+            tracks = _track_episodes(entry, episode.published) if publish.feed == "per-track" else ()
+            put(folder, f"{lang}/feed.xml", feeds.feed_xml(episode, base_url, tracks), written)
 
     if publish.player and languages:
         pages = [_player_language(lang, entry, script, covers.name(lang)) for lang, entry in languages.items()]
         put(folder, "index.html", player_html(pages), written)
         put(folder, "kiosk.html", kiosk_html(pages), written)
     return written
+
+
+EPISODE_KINDS = ("section", "faq")
+"""The tracks a per-track feed makes episodes of: each chapter and FAQ answer (not the welcome and goodbye)."""
+
+
+def _track_episodes(entry: dict, fallback: datetime) -> list[feeds.TrackEpisode]:
+    """The episodes of a per-track feed, in the guide's order; a track from before tracks had a
+    publication time gets the full guide's."""
+    chosen = [t for t in entry["tracks"] if t.get("kind") in EPISODE_KINDS]
+    return [
+        feeds.TrackEpisode(
+            number=n,
+            title=t["title"],
+            text=" ".join(s["text"] for s in t.get("sentences", [])),
+            file=t["file"],
+            bytes=t["bytes"],
+            duration=t["duration"],
+            sha256=t["sha256"],
+            published=datetime.fromisoformat(t["published"]) if t.get("published") else fallback,
+            vtt_file=transcript_files(t["file"])[1],
+            srt_file=transcript_files(t["file"])[0],
+        )
+        for n, t in enumerate(chosen, start=1)
+    ]
 
 
 def _player_language(lang: str, entry: dict, script: Script, cover: str) -> dict:

@@ -58,6 +58,30 @@ class Episode:
     """The feed's own path relative to the guide folder (its URL names the show: ``<podcast:guid>``)."""
 
 
+@dataclass(frozen=True)
+class TrackEpisode:
+    """One track as an episode of its own (``publish: {feed: per-track}``)."""
+
+    number: int
+    """Its place in the guide, from 1 (``<itunes:episode>`` of a serial show)."""
+    title: str
+    text: str
+    """What it says: the episode's description."""
+    file: str
+    """Path relative to the guide folder."""
+    bytes: int
+    duration: float
+    sha256: str
+    published: datetime
+    """When this audio was first published (it stays while the audio does)."""
+    vtt_file: str
+    srt_file: str
+
+
+DESCRIPTION_MAX = 4000
+"""Characters Apple Podcasts shows of an episode's description."""
+
+
 def chapters_json(chapters: Sequence[Chapter], title: str) -> str:
     """Podcasting 2.0 JSON chapters (version 1.2.0)."""
     data = {
@@ -91,8 +115,9 @@ def _duration(seconds: float) -> str:
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
 
 
-def feed_xml(episode: Episode, base_url: str) -> str:
-    """The RSS feed of one language: channel metadata and the full guide as its episode."""
+def feed_xml(episode: Episode, base_url: str, tracks: Sequence[TrackEpisode] = ()) -> str:
+    """The RSS feed of one language: channel metadata and the full guide as its episode, or
+    with `tracks`, one episode per track instead (a serial show, in the guide's order)."""
     from feedgen.ext.base import BaseEntryExtension, BaseExtension
     from feedgen.feed import FeedGenerator
     from lxml import etree
@@ -115,11 +140,16 @@ def feed_xml(episode: Episode, base_url: str) -> str:
             return feed
 
     class Podcast2Entry(BaseEntryExtension):
+        def __init__(self) -> None:
+            self.source: Episode | TrackEpisode = episode
+
         def extend_rss(self, item):  # noqa: ANN001, ANN201 - lxml element
-            chapters = etree.SubElement(item, f"{{{PODCAST_NS}}}chapters")
-            chapters.set("url", url(episode.chapters_file))
-            chapters.set("type", "application/json+chapters")
-            for relative, mime in ((episode.vtt_file, "text/vtt"), (episode.srt_file, "application/x-subrip")):
+            source = self.source
+            if isinstance(source, Episode):
+                chapters = etree.SubElement(item, f"{{{PODCAST_NS}}}chapters")
+                chapters.set("url", url(source.chapters_file))
+                chapters.set("type", "application/json+chapters")
+            for relative, mime in ((source.vtt_file, "text/vtt"), (source.srt_file, "application/x-subrip")):
                 transcript = etree.SubElement(item, f"{{{PODCAST_NS}}}transcript")
                 transcript.set("url", url(relative))
                 transcript.set("type", mime)
@@ -137,7 +167,7 @@ def feed_xml(episode: Episode, base_url: str) -> str:
     feed.language(episode.lang)
     feed.generator("guide")
     feed.podcast.itunes_category(episode.category)
-    feed.podcast.itunes_type("episodic")
+    feed.podcast.itunes_type("serial" if tracks else "episodic")
     feed.podcast.itunes_summary(episode.description)
     if episode.author:
         feed.podcast.itunes_author(episode.author)
@@ -149,16 +179,26 @@ def feed_xml(episode: Episode, base_url: str) -> str:
     if episode.cover_file:
         feed.podcast.itunes_image(url(episode.cover_file))
         feed.image(url=url(episode.cover_file), title=episode.title, link=url(""))
-    feed.lastBuildDate(episode.published)
+    feed.lastBuildDate(max([episode.published, *(t.published for t in tracks)]))
 
-    entry = feed.add_entry()
-    entry.id(f"urn:guide:{episode.file}:{episode.sha256[:16]}")
-    entry.guid(f"urn:guide:{episode.file}:{episode.sha256[:16]}", permalink=False)
-    entry.title(episode.title)
-    entry.description(episode.description)
-    entry.enclosure(url(episode.file), str(episode.bytes), "audio/mpeg")
-    entry.published(episode.published)
-    entry.podcast.itunes_duration(_duration(episode.duration))
+    # feedgen lists entries newest first (each added at the top): the last track is added first.
+    for source in reversed(tracks) if tracks else [episode]:
+        entry = feed.add_entry()
+        entry.podcast2.source = source
+        guid = f"urn:guide:{source.file}:{source.sha256[:16]}"  # new audio, new guid: apps fetch it again
+        entry.id(guid)
+        entry.guid(guid, permalink=False)
+        entry.title(source.title)
+        if isinstance(source, TrackEpisode):
+            text = source.text if len(source.text) <= DESCRIPTION_MAX else source.text[: DESCRIPTION_MAX - 1] + "…"
+            entry.description(text or source.title)
+            entry.podcast.itunes_episode(source.number)
+            entry.podcast.itunes_episode_type("full")
+        else:
+            entry.description(source.description)
+        entry.enclosure(url(source.file), str(source.bytes), "audio/mpeg")
+        entry.published(source.published)
+        entry.podcast.itunes_duration(_duration(source.duration))
     return feed.rss_str(pretty=True).decode("utf-8")
 
 
