@@ -181,7 +181,7 @@ _CHANGE_NAMES = {
     "audio": "loudness or music changed",
     "encoder": "ffmpeg changed",
     "assembly": "assembled another way",
-    "m4b": "M4B asked for",
+    "m4b": "M4B asked for, or made another way",
 }
 
 M4B_RECIPE = "aac 64k mono, QuickTime and Nero chapters, tags, cover; v1"

@@ -166,3 +166,17 @@ def mp3_bytes(registry) -> bytes:
         ["-f", "s16le", "-ar", str(chunk.sample_rate), "-ac", "1", "-i", "pipe:0", "-ar", "24000", "-b:a", "32k", "-f", "mp3", "pipe:1"],
         stdin=chunk.samples.tobytes(),
     )
+
+
+@pytest.fixture(scope="module")
+def chromium():  # noqa: ANN201 - a playwright Browser
+    """Chromium, headless and with no network, for the module's pages; skipped where there is none."""
+    from .test_player import CHROMIUM, FLAGS
+
+    if CHROMIUM is None:
+        pytest.skip("no Chromium on this machine (install Debian's chromium: apt-get install chromium)")
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the [test] extra")
+    with playwright_api.sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield launched
+        launched.close()

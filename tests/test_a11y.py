@@ -19,7 +19,6 @@ from guide.proof.report import ARABIC_NOTE, LanguageReport, ProofReport, Sentenc
 from guide.publish.player import UI
 
 from .conftest import ROOT
-from .test_player import CHROMIUM, FLAGS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -73,14 +72,8 @@ def axe_source() -> str:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if CHROMIUM is None:
-        pytest.skip("no Chromium on this machine (install Debian's chromium: apt-get install chromium)")
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the [test] extra")
-    with playwright_api.sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield launched
-        launched.close()
+def browser(chromium: Browser) -> Browser:
+    return chromium
 
 
 @pytest.fixture

@@ -73,7 +73,8 @@ def test_default_cover_is_a_square_rgb_jpeg_podcasts_take(lang: str, title: str,
     image = _image(data)
     assert data[:3] == b"\xff\xd8\xff"
     assert (image.format, image.mode, image.size) == ("JPEG", "RGB", (3000, 3000))
-    assert len(data) < 1_000_000
+    assert image.info["dpi"] == (72, 72)  # as Apple's artwork rules ask
+    assert len(data) < 512_000  # what Apple asks an episode's art to stay under, the cover's too
     path = tmp_path / "cover.jpg"
     path.write_bytes(data)
     assert check_cover(path) is None
@@ -161,6 +162,7 @@ def test_text_stays_inside_the_margins(lang: str, title: str, author: str | None
     margin = _margin(SIDE)
     assert left >= margin and top >= margin
     assert right <= SIDE - margin and bottom <= SIDE - margin
+    assert bottom <= SIDE * (1 - cover.CLEAR_BOTTOM)  # Apple Podcasts' labels cover the bottom fifth
 
 
 def test_a_long_title_wraps_over_several_balanced_lines() -> None:
@@ -392,6 +394,8 @@ CASES = [
     ("cover.gif", (1400, 1400), "GIF", "P", ["GIF", "JPEG or PNG"]),
     ("cover.bmp", (1400, 1400), "BMP", "RGB", ["BMP", "JPEG or PNG"]),
     ("cmyk.jpg", (1400, 1400), "JPEG", "CMYK", ["CMYK", "RGB"]),
+    ("alpha.png", (1400, 1400), "PNG", "RGBA", ["transparent", "alpha channel"]),
+    ("grey-alpha.png", (1400, 1400), "PNG", "LA", ["transparent", "alpha channel"]),
 ]
 
 

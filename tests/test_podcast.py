@@ -214,19 +214,6 @@ def test_companion_files_a_build_no_longer_makes_are_removed(copy, registry):
     assert (folder / "en" / "cover.jpg").exists() and (folder / "index.html").exists()  # the player still shows it
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from .test_player import CHROMIUM, FLAGS
-
-    if CHROMIUM is None:
-        pytest.skip("no Chromium on this machine (install Debian's chromium: apt-get install chromium)")
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the [test] extra")
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.slow
 def test_the_m4b_plays_to_its_full_length_in_chromium(podcast, chromium):
     folder, manifest = podcast

@@ -5,8 +5,9 @@ Apple Podcasts (and the directories that copy its rules) want square artwork, JP
 RGB, 1400 to 3000 px on a side. :func:`make_cover` draws one per language: the title large,
 wrapped over as many lines as make it largest, aligned to where its language starts reading
 (left for English, right for Arabic, so the two covers mirror each other), and the author small
-at the bottom under a short rule. The text is white or ink, whichever contrasts more with the
-background, and at least 4.5:1 (WCAG AA) whatever the colour.
+under a short rule, low but above the bottom fifth (which Apple Podcasts covers with its own labels).
+The text is white or ink, whichever contrasts more with the background, and at least 4.5:1 (WCAG AA)
+whatever the colour.
 
 The title is laid out by fpdf2's Unicode bidi algorithm, shaped with HarfBuzz (``uharfbuzz``, as
 guide print does), and its glyphs' outlines are filled by Pillow (4× over, then averaged down):
@@ -58,6 +59,8 @@ QUALITY = 90
 # The layout, in fractions of the cover's side (titles in em of their own size).
 MARGIN = 0.09
 """Blank border on every side."""
+CLEAR_BOTTOM = 0.2
+"""Nothing is drawn in the bottom fifth: Apple Podcasts lays play progress, labels and offers over it."""
 TITLE_MAX = 0.16
 """Largest title size: a short title is not blown up beyond it."""
 TITLE_MIN = 0.055
@@ -152,6 +155,8 @@ def check_cover(path: Path) -> str | None:
                 f"{MIN_SIDE} to {MAX_SIDE} px on a side (Apple Podcasts)")
     if mode == "CMYK":
         return f"{name} is in CMYK colours: a podcast cover must be in RGB (Apple Podcasts)"
+    if mode in ("RGBA", "LA", "PA", "La", "RGBa"):
+        return f"{name} has transparent parts (an alpha channel): a podcast cover must have none (Apple Podcasts); save it without transparency"
     return None
 
 
@@ -489,7 +494,7 @@ def make_cover(title: str, author: str | None, lang: str, colour: str | None = N
     margin = round(MARGIN * size)
     width = size - 2 * margin - 1  # ink ending exactly on a pixel's edge still tints that pixel
     gap = GAP * size
-    bottom = size - margin - 1  # the lowest ink may reach
+    bottom = size - max(margin, round(CLEAR_BOTTOM * size)) - 1  # the lowest ink may reach
 
     image = Image.new("RGB", (size, size), background)
     if author:
@@ -511,7 +516,7 @@ def make_cover(title: str, author: str | None, lang: str, colour: str | None = N
             _draw_line(image, line, TITLE_WEIGHT, block.scale, _start(line, block.scale, rtl, margin, width), baseline, ink)
             baseline += block.pitch * block.scale
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=QUALITY, optimize=True)
+    image.save(out, "JPEG", quality=QUALITY, optimize=True, dpi=(72, 72))  # Apple's artwork rules ask for 72 dpi
     return out.getvalue()
 
 
