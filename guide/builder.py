@@ -37,7 +37,7 @@ from .text.frontend import FrontEnd, languages_spoken
 from . import __version__
 from .file_stamps import FileStamps
 from .safe_files import (
-    atomic_path, file_sha256, place, read_own_text, remove_leftovers, safe_child, sha256_of, staging_folder, write_text, write_wav,
+    atomic_path, place, read_own_text, remove_leftovers, safe_child, sha256_of, staging_folder, write_text, write_wav,
 )
 from .publish.frames import NotJoinable, Piece, Settings, join, read_piece, starts, total_samples
 from .publish.companions import transcript_files, write_companions
@@ -708,8 +708,8 @@ def _join_full(
     """Write the full guide of `job` into `staging` from its pieces' frames; its manifest entry.
 
     A published track whose frames cannot be joined (other settings) is encoded again
-    first, into `staging`, and its entry added to `entries`. With ``publish: {m4b: true}``,
-    the M4B beside it is encoded too, from the full guide's audio.
+    first, into `staging`, and its entry added to `entries`. (Its M4B, if asked for, is
+    encoded afterwards, from this file: :func:`_write_m4b`.)
     """
     script = work.plan.script
     settings = _settings(job.recipe["bitrate"])

@@ -9,7 +9,9 @@ Rules checked (Apple Podcasts' "Podcast RSS feed requirements" and the Podcastin
   <itunes:duration>: without any of them Apple refuses the episode;
 - Podcasting 2.0: <podcast:guid> is the UUIDv5 of the feed URL (scheme and trailing slashes
   removed) in the namespace ead4c236-…; <podcast:locked>; <podcast:chapters> with
-  type application/json+chapters; <podcast:transcript> with its type and language.
+  type application/json+chapters; <podcast:transcript> with its type and language;
+- Podlove Simple Chapters (<psc:chapters version="1.2">, start as HH:MM:SS.mmm): the chapters inside
+  the feed, for the apps that read no JSON chapters (gPodder's podcastparser, AntennaPod).
 - a per-track feed (``publish: {feed: per-track}``): <itunes:type> serial, each item with its own
   <itunes:episode> number (Apple orders a serial show by it), guid and enclosure, a description
   of at most 4,000 characters (what Apple shows), and its own transcripts.
@@ -26,10 +28,16 @@ import podcastparser
 import pytest
 from lxml import etree
 
-from guide.publish.feed import DESCRIPTION_MAX, Episode, TrackEpisode, feed_xml, podcast_guid
+from guide.publish.feed import DESCRIPTION_MAX, Chapter, Episode, TrackEpisode, feed_xml, podcast_guid
 
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "podcast": "https://podcastindex.org/namespace/1.0"}
 BASE = "https://clinic.example/guides/botox"
+
+
+CHAPTERS = {
+    "en": (Chapter("Introduction", 0.0, 31.227), Chapter("How long can I safely use Botox?", 31.227, 3725.5), Chapter("Conclusion", 3725.5, 3760.0)),
+    "ar": (Chapter("المقدمة", 0.0, 47.528), Chapter("إلى متى يمكنني استخدام البوتوكس بأمان؟", 47.528, 3725.5), Chapter("الخاتمة", 3725.5, 3760.0)),
+}
 
 
 def episode(lang: str = "en", **changes) -> Episode:
@@ -39,6 +47,7 @@ def episode(lang: str = "en", **changes) -> Episode:
         published=datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc), chapters_file=f"{lang}/botox.{lang}.chapters.json",
         vtt_file=f"{lang}/botox.{lang}.vtt", srt_file=f"{lang}/botox.{lang}.srt", cover_file=f"{lang}/cover.jpg",
         category="Health & Fitness", owner=("Example Clinic", "podcast@clinic.example"), feed_file=f"{lang}/feed.xml",
+        chapters=CHAPTERS[lang],
     )
     return Episode(**{**fields, **changes})
 
@@ -147,3 +156,15 @@ def test_a_per_track_feed_is_a_serial_show_of_one_episode_per_track(lang):
     pod = podcastparser.parse(f"{BASE}/{lang}/feed.xml", io.BytesIO(text.encode("utf-8")))
     assert sorted(e["number"] for e in pod["episodes"]) == [1, 2, 3]
     assert sorted(e["enclosures"][0]["file_size"] for e in pod["episodes"]) == [1000, 2000, 3000]
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_chapters_are_in_the_feed_for_apps_that_read_no_json(lang):
+    text = feed_xml(episode(lang), BASE)
+    marks = etree.fromstring(text.encode("utf-8")).findall("channel/item/{http://podlove.org/simple-chapters}chapters/*")
+    assert [(m.get("start"), m.get("title")) for m in marks] == [
+        ("00:00:00.000", CHAPTERS[lang][0].title), (f"00:00:{CHAPTERS[lang][1].start:06.3f}", CHAPTERS[lang][1].title),
+        ("01:02:05.500", CHAPTERS[lang][2].title),
+    ]
+    (item,) = podcastparser.parse(f"{BASE}/{lang}/feed.xml", io.BytesIO(text.encode("utf-8")))["episodes"]
+    assert [(c["start"], c["title"]) for c in item["chapters"]] == [(0, CHAPTERS[lang][0].title), (int(CHAPTERS[lang][1].start), CHAPTERS[lang][1].title), (3725, CHAPTERS[lang][2].title)]

@@ -84,8 +84,8 @@ def write_companions(
             put(folder, f"{lang}/playlist.m3u8", feeds.playlist(rows), written)
         full = entry["full_guide"]
         chapters_file = f"{lang}/{script.id}.{lang}.chapters.json"
+        chapters = [feeds.Chapter(c["title"], c["start"], c["end"]) for c in full.get("chapters", [])]
         if publish.chapters:
-            chapters = [feeds.Chapter(c["title"], c["start"], c["end"]) for c in full.get("chapters", [])]
             put(folder, chapters_file, feeds.chapters_json(chapters, script.title[lang]), written)
         if publish.feed and base_url and publish.chapters and publish.transcripts:
             srt_file, vtt_file = transcript_files(full["file"])
@@ -106,6 +106,7 @@ def write_companions(
                 category=script.category,
                 owner=(script.owner.name, script.owner.email) if script.owner else None,
                 feed_file=f"{lang}/feed.xml",
+                chapters=tuple(chapters),
             )
             tracks = _track_episodes(entry, episode.published) if publish.feed == "per-track" else ()
             put(folder, f"{lang}/feed.xml", feeds.feed_xml(episode, base_url, tracks), written)

@@ -17,6 +17,8 @@ PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 PODCAST_GUID_NAMESPACE = "ead4c236-bf58-58c6-a2c6-a6b28d128cb6"
 """The UUID namespace Podcasting 2.0 defines for ``<podcast:guid>`` (a UUIDv5 of the feed URL)."""
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PSC_NS = "http://podlove.org/simple-chapters"
+"""Podlove Simple Chapters: chapters inside the feed, as gPodder (podcastparser), AntennaPod and Podlove players read them."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class Episode:
     """(name, e-mail) for ``<itunes:owner>``."""
     feed_file: str = ""
     """The feed's own path relative to the guide folder (its URL names the show: ``<podcast:guid>``)."""
+    chapters: tuple[Chapter, ...] = ()
+    """The full guide's chapters, also written into the feed (``<psc:chapters>``) for apps that read no JSON chapters."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,12 @@ def podcast_guid(feed_url: str) -> str:
     return str(uuid.uuid5(uuid.UUID(PODCAST_GUID_NAMESPACE), bare))
 
 
+def _timestamp(seconds: float) -> str:
+    """A Podlove normal play time with milliseconds: ``HH:MM:SS.mmm``."""
+    ms = int(round(seconds * 1000))
+    return f"{ms // 3600000:02d}:{ms % 3600000 // 60000:02d}:{ms % 60000 // 1000:02d}.{ms % 1000:03d}"
+
+
 def _duration(seconds: float) -> str:
     total = int(round(seconds))
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
@@ -129,7 +139,7 @@ def feed_xml(episode: Episode, base_url: str, tracks: Sequence[TrackEpisode] = (
 
     class Podcast2(BaseExtension):
         def extend_ns(self) -> dict:
-            return {"podcast": PODCAST_NS}
+            return {"podcast": PODCAST_NS, "psc": PSC_NS}
 
         def extend_rss(self, feed):  # noqa: ANN001, ANN201 - lxml element
             channel = feed[0]
@@ -149,6 +159,13 @@ def feed_xml(episode: Episode, base_url: str, tracks: Sequence[TrackEpisode] = (
                 chapters = etree.SubElement(item, f"{{{PODCAST_NS}}}chapters")
                 chapters.set("url", url(source.chapters_file))
                 chapters.set("type", "application/json+chapters")
+                if source.chapters:
+                    inline = etree.SubElement(item, f"{{{PSC_NS}}}chapters")
+                    inline.set("version", "1.2")
+                    for chapter in source.chapters:
+                        mark = etree.SubElement(inline, f"{{{PSC_NS}}}chapter")
+                        mark.set("start", _timestamp(chapter.start))
+                        mark.set("title", chapter.title)
             for relative, mime in ((source.vtt_file, "text/vtt"), (source.srt_file, "application/x-subrip")):
                 transcript = etree.SubElement(item, f"{{{PODCAST_NS}}}transcript")
                 transcript.set("url", url(relative))
