@@ -585,7 +585,7 @@ def _record_and_encode(
 
         def frames() -> Frames:
             transcript = " ".join(c.text for c in timeline.cues) if script.publish.transcripts else None
-            return Frames(transcript=transcript, cover=covers.data(job.lang))
+            return Frames(transcript=transcript, cover=covers.embedded(job.lang))
 
         target = staging / job.file
         write_mp3(lambda: [samples], target, job.tags, job.recipe["bitrate"], script.loudness, frames, job.file)
@@ -746,7 +746,7 @@ def _join_full(
     frames = Frames(
         chapters=chapters if script.publish.chapters else (),
         transcript=" ".join(s["text"] for s in sentences) if script.publish.transcripts else None,
-        cover=covers.data(job.lang),
+        cover=covers.embedded(job.lang),
     )
     target = staging / job.file
     with atomic_path(target) as tmp, open(tmp, "wb") as out:

@@ -457,3 +457,14 @@ def test_docs_thumbnails_are_small(lang: str) -> None:
     assert path.stat().st_size < 60_000
     image = _image(path.read_bytes())
     assert image.format == "JPEG" and image.size[0] == image.size[1] <= 600
+
+
+def test_the_cover_in_the_mp3s_is_small_and_the_same_picture() -> None:
+    data = make_cover(EN_TITLE, "Clinic", "en")
+    small = cover.shrink(data)
+    image = _image(small)
+    assert (image.format, image.mode, image.size) == ("JPEG", "RGB", (cover.EMBED_SIDE, cover.EMBED_SIDE))
+    assert len(small) < 60_000 < len(data)
+    assert cover.shrink(data) == small  # the same bytes each time: a rebuild leaves the MP3s as they were
+    expected = np.asarray(_image(data).resize(image.size), dtype=float)
+    assert np.abs(np.asarray(image, dtype=float) - expected).mean() < 3

@@ -18,6 +18,7 @@ from guide.audio.ffmpeg import decode_file, run_ffmpeg
 from guide.audio.loudness import ebur128
 from guide.cache import TakeCache
 from guide.cli import main
+from guide.publish.cover import shrink
 
 from .conftest import SMALL_SCRIPT
 
@@ -85,7 +86,7 @@ def test_tags_cover_and_transcript_frame(published):
         assert str(tags["TPE1"]) == "Example Clinic"
         assert str(tags["TLAN"]) == {"en": "eng", "ar": "ara"}[lang]
         apic = tags.getall("APIC")[0]
-        assert apic.mime == "image/png" and apic.data == cover
+        assert apic.mime == "image/jpeg" and apic.data == shrink(cover)  # the author's PNG, as a 600 px JPEG
         uslt = tags.getall("USLT")[0]
         assert uslt.lang == {"en": "eng", "ar": "ara"}[lang]
         assert item["sentences"][0]["text"] in uslt.text

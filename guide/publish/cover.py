@@ -538,8 +538,26 @@ def cover_recipe(script: "Script", lang: str) -> dict:
     from ..safe_files import file_sha256
 
     if script.cover is not None:
-        return {"file": file_sha256(script.cover)}
-    return {"generated": COVER_VERSION, "title": script.title[lang], "author": script.author, "colour": script.theme.colour}
+        return {"file": file_sha256(script.cover), "embedded": EMBED_SIDE}
+    return {"generated": COVER_VERSION, "title": script.title[lang], "author": script.author, "colour": script.theme.colour,
+            "embedded": EMBED_SIDE}
+
+
+EMBED_SIDE = 600
+"""Side in px of the cover in the MP3s: sharp on a phone's lock screen, about 35 KB."""
+
+
+def shrink(data: bytes, side: int = EMBED_SIDE) -> bytes:
+    """`data` (a square JPEG or PNG cover) as an RGB JPEG at most `side` px on a side; the same bytes for the same input."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        image = image.convert("RGB")
+        if image.width > side or image.height > side:
+            image = image.resize((side, round(side * image.height / image.width)), Image.LANCZOS)
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=QUALITY, optimize=True, dpi=(72, 72))
+    return out.getvalue()
 
 
 class Covers:
@@ -552,6 +570,7 @@ class Covers:
 
         self.script = script
         self._made: dict[str, bytes] = {}
+        self._small: dict[str, bytes] = {}
         self._lock = threading.Lock()
 
     def data(self, lang: str) -> bytes:
@@ -564,6 +583,17 @@ class Covers:
                 else:
                     self._made[lang] = make_cover(script.title[lang], script.author, lang, script.theme.colour)
             return self._made[lang]
+
+    def embedded(self, lang: str) -> bytes:
+        """The cover as it goes into the MP3s: a JPEG :data:`EMBED_SIDE` px on a side. An MP3's tag
+        comes before its audio, so a phone streaming a ten-second answer from a QR code would
+        otherwise fetch a 250 KB picture before the first word (the feed and the M4B carry the full size)."""
+        with self._lock:
+            if lang in self._small:
+                return self._small[lang]
+        small = shrink(self.data(lang), EMBED_SIDE)
+        with self._lock:
+            return self._small.setdefault(lang, small)
 
     def name(self, lang: str) -> str:
         """Its path in the guide folder: ``<lang>/cover.jpg`` (``.png`` for an author's PNG)."""
