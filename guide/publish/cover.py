@@ -587,7 +587,7 @@ class Covers:
     def embedded(self, lang: str) -> bytes:
         """The cover as it goes into the MP3s: a JPEG :data:`EMBED_SIDE` px on a side. An MP3's tag
         comes before its audio, so a phone streaming a ten-second answer from a QR code would
-        otherwise fetch a 250 KB picture before the first word (the feed and the M4B carry the full size)."""
+        otherwise fetch a 225 KB picture before the first word (the feed and the M4B carry the full size)."""
         with self._lock:
             if lang in self._small:
                 return self._small[lang]
