@@ -18,7 +18,7 @@ from ..audio.assemble import Cue
 from ..script.model import Script
 from . import feed as feeds
 from .cover import Covers
-from ..safe_files import atomic_path, read_own, safe_child, write_text
+from ..safe_files import atomic_path, read_own, safe_child
 from .player import kiosk_html, player_html
 from .transcripts import plain, srt, vtt
 
@@ -35,13 +35,7 @@ def _put_bytes(folder: Path, relative: str, data: bytes, written: list[str], mad
 
 
 def _put(folder: Path, relative: str, text: str, written: list[str], made: list[str] | None = None) -> None:
-    if made is not None:
-        made.append(relative)
-    target = safe_child(folder, relative)
-    if read_own(target) == text.encode("utf-8"):
-        return
-    write_text(target, text, root=folder)
-    written.append(relative)
+    _put_bytes(folder, relative, text.encode("utf-8"), written, made)
 
 
 def transcript_files(mp3: str) -> list[str]:
@@ -126,8 +120,10 @@ def _track_episodes(entry: dict, fallback: datetime) -> list[feeds.TrackEpisode]
     """The episodes of a per-track feed, in the guide's order; a track from before tracks had a
     publication time gets the full guide's."""
     chosen = [t for t in entry["tracks"] if t.get("kind") in EPISODE_KINDS]
-    return [
-        feeds.TrackEpisode(
+    episodes = []
+    for n, t in enumerate(chosen, start=1):
+        srt_file, vtt_file = transcript_files(t["file"])
+        episodes.append(feeds.TrackEpisode(
             number=n,
             title=t["title"],
             text=" ".join(s["text"] for s in t.get("sentences", [])),
@@ -136,11 +132,10 @@ def _track_episodes(entry: dict, fallback: datetime) -> list[feeds.TrackEpisode]
             duration=t["duration"],
             sha256=t["sha256"],
             published=datetime.fromisoformat(t["published"]) if t.get("published") else fallback,
-            vtt_file=transcript_files(t["file"])[1],
-            srt_file=transcript_files(t["file"])[0],
-        )
-        for n, t in enumerate(chosen, start=1)
-    ]
+            vtt_file=vtt_file,
+            srt_file=srt_file,
+        ))
+    return episodes
 
 
 def _player_language(lang: str, entry: dict, script: Script, cover: str) -> dict:
