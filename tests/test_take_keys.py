@@ -24,6 +24,8 @@ from .conftest import ROOT, SAMPLE_SCRIPT
 BASELINE = "79584c595849ef676d96f23241fc94670ebf8e4e"
 """main before issue 29's refactoring (the take keys every user's cache holds)."""
 
+pytestmark = pytest.mark.slow  # each case plans a script twice in a new process: 5-10 s
+
 SECOND_SCRIPT = ROOT / "tests" / "data" / "keys" / "clinic.yaml"
 
 RUN = "import sys; sys.path.insert(0, sys.argv.pop(1)); from guide.cli import main; main()"
