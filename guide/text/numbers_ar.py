@@ -58,6 +58,7 @@ _AR_PERIODS = {
     "night": "الليلة", "ليلة": "الليلة",
 }
 _AR_PERIOD_ALT = "|".join(_AR_PERIODS)
+# A scale word after an amount, which agrees with the amount as a counted noun does: "خمسة ملايين".
 _AR_SCALES: dict[str, ArNoun] = {
     "ألف": ("ألف", "ألفان", "آلاف", False),
     "مليون": ("مليون", "مليونان", "ملايين", False),
