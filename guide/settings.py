@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .audio.ffmpeg import FFMPEG_ENV
 from .cache import CACHE_ENV, DEFAULT_CACHE, TakeCache
 from .engines import OFFLINE_ENV, EngineRegistry
 from .errors import InputError
@@ -30,7 +31,6 @@ CACHE_MODES = ("rw", "ro")
 
 CACHE_URL_ENV = "GUIDE_CACHE_URL"
 VOICES_DIR_ENV = "GUIDE_VOICES_DIR"
-FFMPEG_ENV = "GUIDE_FFMPEG"
 _TRUE = ("1", "true", "yes", "on")
 
 
