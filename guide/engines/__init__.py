@@ -110,17 +110,18 @@ class EngineRegistry:
         """Use this engine instance under its name (a configured one, or a new engine)."""
         self._engines[engine.name] = adopted(engine)
 
+    def capabilities(self, name: str) -> Capabilities | None:
+        """What the engine called `name` can do; None for an engine unknown or broken (its voices say why)."""
+        try:
+            return self.get(name).capabilities
+        except GuideError:
+            return None
+
     def takers(self, setting: str) -> list[str]:
         """Names of the engines that take a voice setting (``pitch``), in :meth:`names` order; an engine that
         does not load is left out (a voice naming it is told why)."""
-        found = []
-        for name in self.names():
-            try:
-                if self.get(name).capabilities.takes(setting):
-                    found.append(name)
-            except GuideError:
-                continue
-        return found
+        found = {name: self.capabilities(name) for name in self.names()}
+        return [name for name, can in found.items() if can is not None and can.takes(setting)]
 
     def check_settings(self, engine: str, written: Mapping[str, object]) -> dict[str, str]:
         """The settings a script gives a voice of `engine` that it cannot honour -> why (for the script validator);

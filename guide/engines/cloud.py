@@ -24,10 +24,8 @@ from .base import (
     AudioChunk,
     Capabilities,
     EngineBase,
-    Price,
     VoiceInfo,
     VoiceNotFound,
-    VoiceRef,
     offline_from_env,
 )
 from .http import BadAnswer, Sender
