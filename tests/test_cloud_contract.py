@@ -19,8 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from guide.cli import main
-from guide.engines import VoiceNotFound
-from guide.engines.base import OFFLINE_ENV
+from guide.engines import EngineRegistry, VoiceNotFound
 from guide.errors import CredentialsError, EngineError, NetworkError
 from guide.script.model import VoiceSettings
 
@@ -162,13 +161,14 @@ def test_a_refused_key_is_not_retried_and_later_takes_are_not_asked(spec: CloudS
     assert len(server.synthesis_requests()) == 1
 
 
-def test_an_offline_build_asks_nothing(spec: CloudSpec, server: CloudStandIn, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_offline_build_asks_nothing(spec: CloudSpec, server: CloudStandIn) -> None:
     """A cloud engine is online and paid; offline, a take it is asked for is a NetworkError and nothing is sent."""
     engine = spec.engine()
     assert engine.paid and not engine.offline
-    monkeypatch.setenv(OFFLINE_ENV, "1")
+    registry = EngineRegistry(offline=True)
+    registry.use(engine)
     with pytest.raises(NetworkError, match=f"{spec.name}: not asked, this build is offline"):
-        engine.synthesize("hello", spec.resolve(spec.english, "en"))
+        registry.synthesize("hello", spec.resolve(spec.english, "en"))
     assert server.seen == []
 
 

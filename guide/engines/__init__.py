@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from ..errors import EngineError, GuideError
+from ..errors import EngineError, GuideError, NetworkError
 from ..script.model import VoiceSettings
 from .base import (
     OFFLINE_ENV,
@@ -216,12 +216,18 @@ class EngineRegistry:
         return None
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
-        """Speak one sentence with `voice` (diacritized first when the voice asks for it)."""
+        """Speak one sentence with `voice` (diacritized first when the voice asks for it).
+
+        The one safety net of offline runs: an online engine is never asked (its voices resolve to their
+        fallback before any take is asked for; this catches a voice resolved before going offline)."""
+        engine = self.get(voice.engine)
+        if self.offline and not engine.offline:
+            raise NetworkError(f"{voice.engine}: not asked, this build is offline ({OFFLINE_ENV}=1 or --offline)")
         if voice.diacritize:
             from ..text.diacritize import diacritize
 
             text = diacritize(text)
-        return self.get(voice.engine).synthesize(text, voice)
+        return engine.synthesize(text, voice)
 
 
 def _needs_tashkeel(voice: VoiceRef) -> bool:

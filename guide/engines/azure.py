@@ -18,7 +18,7 @@ from pathlib import Path
 from ..script.model import VoiceSettings
 from . import ssml
 from .base import AudioChunk, Capabilities, Price, VoiceInfo, VoiceNotFound, VoiceRef
-from .cloud import USER_AGENT, CatalogueVoice, CloudEngine, check_language, endpoint, endpoint_env, first_env, offline_guard, wav_chunk
+from .cloud import USER_AGENT, CatalogueVoice, CloudEngine, check_language, endpoint, endpoint_env, first_env, wav_chunk
 
 KEY_ENV = ("AZURE_SPEECH_KEY", "SPEECH_KEY")
 REGION_ENV = ("AZURE_SPEECH_REGION", "SPEECH_REGION")
@@ -129,8 +129,6 @@ class AzureEngine(CloudEngine):
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
         import requests
-
-        offline_guard(self.name)
         request = requests.Request(
             "POST",
             f"{self.base_url()}/cognitiveservices/v1",

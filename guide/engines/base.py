@@ -24,11 +24,6 @@ def offline_from_env() -> bool:
     return os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def go_offline() -> None:
-    """Make this process and its children build offline (``--offline``)."""
-    os.environ[OFFLINE_ENV] = "1"
-
-
 SETTINGS = ("pitch", "model", "tld", "slow")
 """The voice settings only some engines take (every engine takes ``voice``, ``lang``, ``speed``,
 ``diacritize`` and ``fallback``)."""
@@ -105,6 +100,11 @@ class Health:
 
     name: str = ""
     """What the report calls the check (``espeak-ng``); "" for ``engine NAME``."""
+
+
+def go_offline() -> None:
+    """Make this process build offline (``--offline``); goes when the CLI passes RunSettings down."""
+    os.environ[OFFLINE_ENV] = "1"
 
 
 class VoiceNotFound(InputError):

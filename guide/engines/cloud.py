@@ -17,16 +17,13 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..errors import NetworkError
 from ..script.model import VoiceSettings
 from .base import (
-    OFFLINE_ENV,
     AudioChunk,
     Capabilities,
     EngineBase,
     VoiceInfo,
     VoiceNotFound,
-    offline_from_env,
 )
 from .http import BadAnswer, Sender
 
@@ -78,12 +75,6 @@ def check_language(engine: str, voice: str, locale: str, lang: str, multilingual
     """Raise VoiceNotFound when a voice of `locale` is asked to speak the script language `lang`."""
     if not multilingual and locale.split("-")[0].lower() != lang.split("-")[0].lower():
         raise VoiceNotFound(f"{engine} voice '{voice}' speaks {locale}, not '{lang}' (run 'guide voices --engine {engine} --lang {lang}')")
-
-
-def offline_guard(engine: str) -> None:
-    """A safety net: offline builds resolve cloud voices to their fallback before any take is asked for."""
-    if offline_from_env():
-        raise NetworkError(f"{engine}: not asked, this build is offline ({OFFLINE_ENV}=1 or --offline)")
 
 
 def wav_chunk(text: str, data: bytes, engine: str) -> AudioChunk:

@@ -23,7 +23,6 @@ from ..audio.ffmpeg import decode_mp3
 from ..errors import InputError, NetworkError
 from ..script.model import VoiceSettings
 from .base import (
-    OFFLINE_ENV,
     AudioChunk,
     Capabilities,
     EngineBase,
@@ -31,7 +30,6 @@ from .base import (
     VoiceInfo,
     VoiceNotFound,
     VoiceRef,
-    offline_from_env,
     package_version,
 )
 from .http import BACKOFF, BUDGET, RETRIES, TIMEOUT, BadAnswer, Sender, host_of
@@ -97,8 +95,6 @@ class GttsEngine(EngineBase):
         return tts._prepare_requests()  # gtts's public API only sends; planning is what we need
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
-        if offline_from_env():  # a safety net: offline builds resolve gTTS voices to their fallback
-            raise NetworkError(f"gtts: not asked, this build is offline ({OFFLINE_ENV}=1 or --offline)")
         parts = [
             self.sender.send(request, voice, lambda r: _audio_from(r.text, host_of(request.url)), _refused)
             for request in self.plan_requests(text, voice)

@@ -36,7 +36,7 @@ from ..errors import CredentialsError, EngineError, NetworkError
 from ..script.model import VoiceSettings
 from . import ssml
 from .base import AudioChunk, Capabilities, Price, VoiceInfo, VoiceNotFound, VoiceRef
-from .cloud import USER_AGENT, CatalogueVoice, CloudEngine, check_language, first_env, offline_guard, pcm_chunk
+from .cloud import USER_AGENT, CatalogueVoice, CloudEngine, check_language, first_env, pcm_chunk
 from .http import BadAnswer, Sender
 
 SAMPLE_RATE = 16000
@@ -269,8 +269,6 @@ class PollyEngine(CloudEngine):
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
         import requests
-
-        offline_guard(self.name)
         url = f"{self.base_url()}/v1/speech"
         body = json.dumps(self.request_body(text, voice), ensure_ascii=False).encode("utf-8")
         headers = self._signed_headers(url, body)
