@@ -2,8 +2,8 @@
 
 The CLI makes them from its options (one set of click options shared by the commands that take them), the
 studio the same way, and a program calls :meth:`RunSettings.make`. Each default is written here once; the
-environment (``GUIDE_CACHE_DIR``, ``GUIDE_OFFLINE``, ``GUIDE_VOICES_DIR``, ``GUIDE_CACHE_URL``,
-``GUIDE_FFMPEG``) is read here once, as input, and never written back.
+environment (``GUIDE_CACHE_DIR``, ``GUIDE_OFFLINE``, ``GUIDE_CACHE_URL``, ``GUIDE_FFMPEG``) is read here once,
+as input, and never written back (``GUIDE_VOICES_DIR`` is the Piper engine's own, read where it looks for voices).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ CACHE_MODES = ("rw", "ro")
 """How a shared take cache is used: ``rw`` takes from it and puts into it, ``ro`` only takes."""
 
 CACHE_URL_ENV = "GUIDE_CACHE_URL"
-VOICES_DIR_ENV = "GUIDE_VOICES_DIR"
 _TRUE = ("1", "true", "yes", "on")
 
 
@@ -63,7 +62,7 @@ class RunSettings:
     """Never touch the network: online voices speak through their offline fallback."""
 
     voices_dirs: tuple[Path, ...] = ()
-    """Extra folders of Piper voices: those given, then ``GUIDE_VOICES_DIR``'s."""
+    """Extra folders of Piper voices (``--voices-dir``; the engine adds ``GUIDE_VOICES_DIR``'s)."""
 
     base_url: str | None = None
     """Where the guide folder is published (feeds, QR codes); overrides the script's ``base_url:``."""
@@ -100,7 +99,6 @@ class RunSettings:
             raise InputError(f"--jobs must be at least 1, not {jobs}")
         if isinstance(bitrate, int):
             bitrate = f"{bitrate}k"
-        voices_env = env.get(VOICES_DIR_ENV)
         chosen_ffmpeg = ffmpeg or env.get(FFMPEG_ENV) or None
         return cls(
             out=Path(out) if out is not None else DEFAULT_OUT,
@@ -111,7 +109,7 @@ class RunSettings:
             bitrate=parse_bitrate(bitrate) if bitrate is not None else DEFAULT_BITRATE,
             jobs=jobs,
             offline=offline or env.get(OFFLINE_ENV, "").strip().lower() in _TRUE,
-            voices_dirs=(*(Path(d) for d in voices_dirs), *([Path(voices_env)] if voices_env else [])),
+            voices_dirs=tuple(Path(d) for d in voices_dirs),
             base_url=base_url,
             ffmpeg=Path(chosen_ffmpeg) if chosen_ffmpeg else None,
         )
