@@ -58,8 +58,12 @@ def timed(runs: int, job) -> tuple[float, float]:  # noqa: ANN001 - a callable
 def build(script: Path, out: Path, cache: Path) -> float:
     env = {**os.environ, "GUIDE_OFFLINE": "1"}
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "guide", "build", str(script), "--out", str(out), "--cache-dir", str(cache)],
-                   check=True, capture_output=True, env=env)
+    subprocess.run(
+        [sys.executable, "-m", "guide", "build", str(script), "--out", str(out), "--cache-dir", str(cache)],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
     return time.perf_counter() - start
 
 
@@ -83,7 +87,9 @@ def main() -> None:
         folder = root / "out-without" / "botox-long-term-effects"
 
         print(f"Sample built offline in {cold:.0f} s (cold, MP3s only). Best of {runs}; CPU includes ffmpeg.\n")
-        print("| full guide | length | decode MP3 → PCM | M4B (decode + AAC 64k) | MP3 of the same PCM (LAME 96k) | M4B / MP3 size | loudness M4B − MP3 |")
+        print(
+            "| full guide | length | decode MP3 → PCM | M4B (decode + AAC 64k) | MP3 of the same PCM (LAME 96k) | M4B / MP3 size | loudness M4B − MP3 |"
+        )
         print("|---|---|---|---|---|---|---|")
         for lang in ("en", "ar"):
             mp3 = folder / lang / f"botox-long-term-effects.{lang}.mp3"
@@ -94,13 +100,20 @@ def main() -> None:
             m4b = timed(runs, lambda: write_m4b(file_pcm(mp3), target, tags, chapters, None))
             again = root / f"{lang}.mp3"
             lame = timed(runs, lambda: write_mp3(file_pcm(mp3), again, tags, "96k", None))
-            seconds = float(subprocess.run(
-                [sys.executable, "-c", f"from mutagen.mp3 import MP3; print(MP3({str(mp3)!r}).info.length)"],
-                check=True, capture_output=True, text=True).stdout)
+            seconds = float(
+                subprocess.run(
+                    [sys.executable, "-c", f"from mutagen.mp3 import MP3; print(MP3({str(mp3)!r}).info.length)"],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
             difference = ebur128(str(target))[0] - ebur128(str(mp3))[0]
-            print(f"| {lang} | {seconds / 60:.1f} min | {decode[0]:.1f} s wall, {decode[1]:.1f} s CPU "
-                  f"| {m4b[0]:.1f} s wall, {m4b[1]:.1f} s CPU | {lame[0]:.1f} s wall, {lame[1]:.1f} s CPU "
-                  f"| {target.stat().st_size / 1e6:.1f} MB / {mp3.stat().st_size / 1e6:.1f} MB | {difference:+.2f} LU |")
+            print(
+                f"| {lang} | {seconds / 60:.1f} min | {decode[0]:.1f} s wall, {decode[1]:.1f} s CPU "
+                f"| {m4b[0]:.1f} s wall, {m4b[1]:.1f} s CPU | {lame[0]:.1f} s wall, {lame[1]:.1f} s CPU "
+                f"| {target.stat().st_size / 1e6:.1f} MB / {mp3.stat().st_size / 1e6:.1f} MB | {difference:+.2f} LU |"
+            )
 
         print("\n| rebuild after editing one English FAQ answer | best wall time |")
         print("|---|---|")

@@ -27,7 +27,7 @@ from run import SAMPLE, generated_script  # noqa: E402
 from guide.script.loader import load_script  # noqa: E402
 from guide.script.number_check import check_numbers  # noqa: E402
 
-LEXICON = "lexicon:\n  en: {botox: \"bo-tox\"}\n"
+LEXICON = 'lexicon:\n  en: {botox: "bo-tox"}\n'
 
 
 def best(runs: int, job) -> float:  # noqa: ANN001 - a callable
@@ -69,7 +69,9 @@ def main() -> None:
             with_lexicon = folder / f"gen-{size}-lexicon.yaml"
             with_lexicon.write_text(plain.read_text(encoding="utf-8") + LEXICON, encoding="utf-8")
             scripts += [(f"{size} items", plain), (f"{size} items + lexicon", with_lexicon)]
-        print("| script | first load in a fresh process (guard included) | guard again, same process | warm load | warm guard | guard's share, warm |")
+        print(
+            "| script | first load in a fresh process (guard included) | guard again, same process | warm load | warm guard | guard's share, warm |"
+        )
         print("|---|---|---|---|---|---|")
         for name, path in scripts:
             first_load, first_guard = cold(path)

@@ -62,7 +62,13 @@ def generated_script(items: int, folder: Path) -> Path:
             sections.append({"id": f"s{n}", "title": {"en": f"Part {n}", "ar": f"الجزء {n}"}, "body": [body]})
         else:
             faq.append({"id": f"q{n}", "question": {"en": f"Question {n}?", "ar": f"السؤال {n}؟"}, "answer": body})
-    script = {"id": f"gen-{items}", "title": {"en": f"Generated {items}", "ar": f"مولد {items}"}, "languages": ["en", "ar"], "sections": sections, "faq": faq}
+    script = {
+        "id": f"gen-{items}",
+        "title": {"en": f"Generated {items}", "ar": f"مولد {items}"},
+        "languages": ["en", "ar"],
+        "sections": sections,
+        "faq": faq,
+    }
     path = folder / f"gen-{items}.yaml"
     path.write_text(yaml.safe_dump(script, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
@@ -127,7 +133,9 @@ class Run:
 def run_build(args: list[str]) -> Run:
     """Run `guide build` in a child process; wall time and peak PSS of its whole process tree."""
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "guide", "build", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "guide", "build", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     peak = 0
     done = threading.Event()
 
@@ -199,8 +207,29 @@ def encode_seconds(folder: Path, cache: Path) -> tuple[float, float]:
         audio += len(pcm) / 2 / 44100
         start = time.perf_counter()
         subprocess.run(
-            [ffmpeg_exe(), "-v", "error", "-f", "s16le", "-ar", "44100", "-ac", "1", "-i", "pipe:0", "-codec:a", "libmp3lame", "-b:a", "96k", "-f", "mp3", "-y", os.devnull],
-            input=pcm, check=True,
+            [
+                ffmpeg_exe(),
+                "-v",
+                "error",
+                "-f",
+                "s16le",
+                "-ar",
+                "44100",
+                "-ac",
+                "1",
+                "-i",
+                "pipe:0",
+                "-codec:a",
+                "libmp3lame",
+                "-b:a",
+                "96k",
+                "-f",
+                "mp3",
+                "-y",
+                os.devnull,
+            ],
+            input=pcm,
+            check=True,
         )
         seconds += time.perf_counter() - start
     return seconds, audio
@@ -259,8 +288,14 @@ def main() -> None:
                 result["edit"] = run_build([str(edited), *args[1:]])
                 edited.unlink()
         rows.append(result)
-        print(f"  done: cold {result[f'cold{options.jobs}'].seconds:.1f} s; load {os.getloadavg()}", file=sys.stderr, flush=True)
-        print(render([result], options.jobs).splitlines()[6], file=sys.stderr, flush=True)  # the row, in case the run is cut short
+        print(
+            f"  done: cold {result[f'cold{options.jobs}'].seconds:.1f} s; load {os.getloadavg()}",
+            file=sys.stderr,
+            flush=True,
+        )
+        print(
+            render([result], options.jobs).splitlines()[6], file=sys.stderr, flush=True
+        )  # the row, in case the run is cut short
 
     report = render(rows, options.jobs, (load_before, os.getloadavg()))
     print(report)
@@ -272,7 +307,9 @@ def main() -> None:
 def render(rows: list[dict], jobs: int, load: tuple[tuple[float, ...], tuple[float, ...]] | None = None) -> str:
     shown = ""
     if load is not None:
-        shown = " Load average (1, 5, 15 min) before: {}; after: {}.".format(*(", ".join(f"{x:.2f}" for x in a) for a in load))
+        shown = " Load average (1, 5, 15 min) before: {}; after: {}.".format(
+            *(", ".join(f"{x:.2f}" for x in a) for a in load)
+        )
     lines = [
         "## Results",
         "",

@@ -54,16 +54,37 @@ EDITED = "faq/how-long/answer/en"  # the answer both the studio and the CLI edit
 
 # -- sentences: a new one each time, so no take is cached ---------------------------------------
 _EN = (
-    ["After the first visit,", "During the second week,", "Before the next appointment,", "In most routine cases,",
-     "Over the following months,", "At the follow-up check,"],
+    [
+        "After the first visit,",
+        "During the second week,",
+        "Before the next appointment,",
+        "In most routine cases,",
+        "Over the following months,",
+        "At the follow-up check,",
+    ],
     ["most patients", "many older adults", "several treating doctors", "careful nurses", "some younger people"],
-    ["notice a gradual change in", "ask detailed questions about", "keep a written record of", "report a small difference in"],
-    ["how the forehead moves.", "the depth of frown lines.", "the comfort of daily expressions.", "the results of earlier treatments."],
+    [
+        "notice a gradual change in",
+        "ask detailed questions about",
+        "keep a written record of",
+        "report a small difference in",
+    ],
+    [
+        "how the forehead moves.",
+        "the depth of frown lines.",
+        "the comfort of daily expressions.",
+        "the results of earlier treatments.",
+    ],
 )
 _AR = (
     ["في معظم الحالات،", "بعد الجلسة الأولى،", "خلال الأسبوع الأول،", "قبل موعد الحقن التالي،", "عند مراجعة الطبيب،"],
     ["يلاحظ المريض", "تلاحظ المريضة", "يلاحظ الطبيب المعالج", "يلاحظ كثير من الناس"],
-    ["تحسنا واضحا في ملمس البشرة", "انخفاضا طفيفا في حركة العضلات", "تغيرا بسيطا في تعابير الوجه", "راحة أكبر في منطقة الجبهة"],
+    [
+        "تحسنا واضحا في ملمس البشرة",
+        "انخفاضا طفيفا في حركة العضلات",
+        "تغيرا بسيطا في تعابير الوجه",
+        "راحة أكبر في منطقة الجبهة",
+    ],
     ["مع مرور الوقت.", "خلال أيام قليلة.", "بعد بضعة أسابيع.", "دون آثار جانبية تذكر."],
 )
 
@@ -109,7 +130,11 @@ class Studio:
         start = time.perf_counter()
         self.proc = subprocess.Popen(
             [*CLI, "studio", "--no-browser", "--port", "0", "--out", str(out), str(project / "scripts")],
-            cwd=project, env=env, stdout=subprocess.PIPE, stderr=self.stderr, text=True,
+            cwd=project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            text=True,
         )
         url = ""
         while True:
@@ -322,7 +347,11 @@ class InProcess:
         stored: list[float] = []
         start = time.perf_counter()
         result = builder.build(
-            script, out, registry=self.registry, cache_folder=cache, progress=lambda done, total: stored.append(time.perf_counter() - start),
+            script,
+            out,
+            registry=self.registry,
+            cache_folder=cache,
+            progress=lambda done, total: stored.append(time.perf_counter() - start),
         )
         seconds = time.perf_counter() - start
         assert result.recorded == 1 and len(stored) == 1, (result.recorded, stored)
@@ -357,8 +386,13 @@ def main() -> None:
     os.environ.update(GUIDE_OFFLINE="1")
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     subprocess.run(
-        [sys.executable, "-c", "import guide.cli, guide.builder, guide.studio.server, guide.studio.app, uvicorn, starlette"],
-        env=env, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import guide.cli, guide.builder, guide.studio.server, guide.studio.app, uvicorn, starlette",
+        ],
+        env=env,
+        check=True,
     )
     english, arabic = Sentences(_EN), Sentences(_AR)
     load_before = os.getloadavg()
@@ -378,7 +412,9 @@ def main() -> None:
         notes["first_ar"], about_ar = studio.preview("intro/ar", arabic())
         notes["voice_en"], notes["voice_ar"] = about["voice"], about_ar["voice"]
         notes["memory_warm"] = memory(studio.pid)
-        log(f"started in {studio.started:.2f} s; first previews {notes['first_en']:.2f} s (en), {notes['first_ar']:.2f} s (ar)")
+        log(
+            f"started in {studio.started:.2f} s; first previews {notes['first_en']:.2f} s (en), {notes['first_ar']:.2f} s (ar)"
+        )
 
         inproc = InProcess(script, work / "cache-inprocess", work / "out-inprocess")
 
@@ -393,9 +429,15 @@ def main() -> None:
             figures.setdefault("en_new_inproc", []).append(inproc.preview("intro/en", sentence))
             figures.setdefault("en_synth", []).append(inproc.synthesize(sentence, "en"))
             figures.setdefault("en_resample", []).append(inproc.pipeline(sentence, "en"))
-            figures.setdefault("en_say", []).append(cli(["say", english(), "--lang", "en", "-o", str(work / "x.wav"), "--script", str(script)], env, project)[0])
-            log(f"en new: studio {seconds:.2f} s, in-process {figures['en_new_inproc'][-1]:.2f} s, synth {figures['en_synth'][-1]:.2f} s, "
-                f"say {figures['en_say'][-1]:.2f} s")
+            figures.setdefault("en_say", []).append(
+                cli(
+                    ["say", english(), "--lang", "en", "-o", str(work / "x.wav"), "--script", str(script)], env, project
+                )[0]
+            )
+            log(
+                f"en new: studio {seconds:.2f} s, in-process {figures['en_new_inproc'][-1]:.2f} s, synth {figures['en_synth'][-1]:.2f} s, "
+                f"say {figures['en_say'][-1]:.2f} s"
+            )
         notes["en_words"] = statistics.median(len(s.split()) for s in said)
 
         # 2. a sentence already recorded
@@ -416,9 +458,15 @@ def main() -> None:
             figures.setdefault("ar_new_inproc", []).append(inproc.preview("intro/ar", sentence))
             figures.setdefault("ar_synth", []).append(inproc.synthesize(sentence, "ar"))
             figures.setdefault("ar_tashkeel", []).append(inproc.tashkeel(sentence))
-            figures.setdefault("ar_say", []).append(cli(["say", arabic(), "--lang", "ar", "-o", str(work / "x.wav"), "--script", str(script)], env, project)[0])
-            log(f"ar new: studio {seconds:.2f} s, in-process {figures['ar_new_inproc'][-1]:.2f} s, synth {figures['ar_synth'][-1]:.2f} s "
-                f"(tashkeel {figures['ar_tashkeel'][-1]:.2f} s), say {figures['ar_say'][-1]:.2f} s")
+            figures.setdefault("ar_say", []).append(
+                cli(
+                    ["say", arabic(), "--lang", "ar", "-o", str(work / "x.wav"), "--script", str(script)], env, project
+                )[0]
+            )
+            log(
+                f"ar new: studio {seconds:.2f} s, in-process {figures['ar_new_inproc'][-1]:.2f} s, synth {figures['ar_synth'][-1]:.2f} s "
+                f"(tashkeel {figures['ar_tashkeel'][-1]:.2f} s), say {figures['ar_say'][-1]:.2f} s"
+            )
         notes["ar_words"] = statistics.median(len(s.split()) for s in arabic_said)
 
         # 4. save + rebuild after one answer changed, against the CLI's one-edit build
@@ -448,8 +496,10 @@ def main() -> None:
             figures.setdefault("edit_lib", []).append(total)
             figures.setdefault("edit_lib_stored", []).append(stored)
             figures.setdefault("edit_lib_after", []).append(total - stored)
-            log(f"edit: studio {seconds:.2f} s (save {save_seconds:.2f} s, synth {figures['edit_synth'][-1]:.2f} s), CLI {cli_seconds:.2f} s, "
-                f"in-process build {total:.2f} s (take stored at {stored:.2f} s)")
+            log(
+                f"edit: studio {seconds:.2f} s (save {save_seconds:.2f} s, synth {figures['edit_synth'][-1]:.2f} s), CLI {cli_seconds:.2f} s, "
+                f"in-process build {total:.2f} s (take stored at {stored:.2f} s)"
+            )
         events.close()
         events = studio.events()
         notes["noop"], _ = build(studio, events)
@@ -461,7 +511,9 @@ def main() -> None:
             assert about["recorded"], about
             figures.setdefault("en_after", []).append(seconds)
             figures.setdefault("en_after_synth", []).append(inproc.synthesize(sentence, "en"))
-        log(f"en new after the builds: {spread(figures['en_after'])}, synth in-process {spread(figures['en_after_synth'])}")
+        log(
+            f"en new after the builds: {spread(figures['en_after'])}, synth in-process {spread(figures['en_after_synth'])}"
+        )
 
         # 5. idle, one event stream open
         stream = studio.events()

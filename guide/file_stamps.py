@@ -42,7 +42,11 @@ class FileStamps:
     """The stamps of one guide folder: read with :meth:`load`, kept up to date, written with :meth:`save`."""
 
     def __init__(
-        self, folder: Path, path: Path | None = None, files: dict[str, list] | None = None, companions: dict | None = None
+        self,
+        folder: Path,
+        path: Path | None = None,
+        files: dict[str, list] | None = None,
+        companions: dict | None = None,
     ) -> None:
         self.folder = folder
         """The guide folder (``<out>/<id>``)."""
@@ -128,7 +132,12 @@ class FileStamps:
         """Write the stamps if they changed; a folder that cannot be written is left alone (they only save time)."""
         if not self._changed or self.path is None:
             return
-        data = {"format": FORMAT, "folder": str(self.folder.resolve()), "files": self.files, "companions": self.companions}
+        data = {
+            "format": FORMAT,
+            "folder": str(self.folder.resolve()),
+            "files": self.files,
+            "companions": self.companions,
+        }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_text(self.path, json.dumps(data, separators=(",", ":")))

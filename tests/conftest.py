@@ -158,10 +158,19 @@ def sample_build(tmp_path_factory) -> Path:
         if not (root / "output.txt").is_file():  # written last: a build that failed half-way is made again
             shutil.rmtree(root, ignore_errors=True)
             root.mkdir()
-            result = CliRunner().invoke(main, [
-                "build", str(SAMPLE_SCRIPT), "--out", str(root / "out"), "--cache-dir", str(root / "cache"),
-                "--base-url", SAMPLE_BASE_URL,
-            ])
+            result = CliRunner().invoke(
+                main,
+                [
+                    "build",
+                    str(SAMPLE_SCRIPT),
+                    "--out",
+                    str(root / "out"),
+                    "--cache-dir",
+                    str(root / "cache"),
+                    "--base-url",
+                    SAMPLE_BASE_URL,
+                ],
+            )
             assert result.exit_code == 0, result.output
             (root / "output.txt").write_text(result.output, encoding="utf-8")
     return root
@@ -186,7 +195,9 @@ def speech(registry) -> tuple[np.ndarray, int]:
     """Real speech (espeak-ng's) for the cloud stand-ins to answer with: (mono int16 samples, rate)."""
     from guide.script.model import VoiceSettings
 
-    chunk = registry.synthesize("Hello from the stand in.", registry.resolve("en", VoiceSettings("espeak", "en"), Path(".")))
+    chunk = registry.synthesize(
+        "Hello from the stand in.", registry.resolve("en", VoiceSettings("espeak", "en"), Path("."))
+    )
     return chunk.samples, chunk.sample_rate
 
 
@@ -196,9 +207,27 @@ def mp3_bytes(registry) -> bytes:
     from guide.audio.ffmpeg import run_ffmpeg
     from guide.script.model import VoiceSettings
 
-    chunk = registry.synthesize("Hello from the stand in.", registry.resolve("en", VoiceSettings("espeak", "en"), Path(".")))
+    chunk = registry.synthesize(
+        "Hello from the stand in.", registry.resolve("en", VoiceSettings("espeak", "en"), Path("."))
+    )
     return run_ffmpeg(
-        ["-f", "s16le", "-ar", str(chunk.sample_rate), "-ac", "1", "-i", "pipe:0", "-ar", "24000", "-b:a", "32k", "-f", "mp3", "pipe:1"],
+        [
+            "-f",
+            "s16le",
+            "-ar",
+            str(chunk.sample_rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-ar",
+            "24000",
+            "-b:a",
+            "32k",
+            "-f",
+            "mp3",
+            "pipe:1",
+        ],
         stdin=chunk.samples.tobytes(),
     )
 

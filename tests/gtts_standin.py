@@ -37,7 +37,9 @@ class StandIn:
                 form = urllib.parse.parse_qs(body)
                 rpc = json.loads(form["f.req"][0])
                 rpc_id, params = rpc[0][0][0], json.loads(rpc[0][0][1])
-                server.requests.append({"path": self.path, "rpc": rpc_id, "text": params[0], "lang": params[1], "speed": params[2]})
+                server.requests.append(
+                    {"path": self.path, "rpc": rpc_id, "text": params[0], "lang": params[1], "speed": params[2]}
+                )
                 action = server.script.pop(0) if server.script else server.fail_texts.get(params[0], "ok")
                 if action == "hang":
                     time.sleep(server.hang_seconds)
@@ -56,7 +58,9 @@ class StandIn:
                     return
                 audio = base64.b64encode(server.mp3).decode() if action == "ok" else "nothing here"
                 compact = {"separators": (",", ":")}  # Google's framing has no spaces
-                payload = json.dumps([["wrb.fr", "jQ1olc", json.dumps([audio], **compact), None, None, None, "generic"]], **compact)
+                payload = json.dumps(
+                    [["wrb.fr", "jQ1olc", json.dumps([audio], **compact), None, None, None, "generic"]], **compact
+                )
                 text = f")]}}'\n\n{len(payload)}\n{payload}\n" if action == "ok" else ")]}'\n\n2\n[]\n"
                 if action == "empty":
                     text = ""

@@ -38,7 +38,9 @@ def visible_screen(tab) -> str:
 
 
 def page_scrolls(tab) -> bool:
-    return tab.evaluate("document.scrollingElement.scrollHeight > innerHeight || document.scrollingElement.scrollWidth > innerWidth")
+    return tab.evaluate(
+        "document.scrollingElement.scrollHeight > innerHeight || document.scrollingElement.scrollWidth > innerWidth"
+    )
 
 
 def test_home_is_a_language_picker_that_does_not_scroll(kiosk):

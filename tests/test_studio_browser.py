@@ -31,12 +31,9 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.slow
 
 # The small guide with comments, and a planted mishearing: the voice is told to say "butter" where "water" is written.
-SCRIPT = (
-    "# The small guide, kept by hand: comments stay.\n"
-    + SMALL_SCRIPT.replace("faq:\n", "# Questions patients ask.\nfaq:\n").replace(
-        "languages: [en, ar]\n", "languages: [en, ar]\nlexicon:\n  en: {water: butter}  # planted for proof\n"
-    )
-)
+SCRIPT = "# The small guide, kept by hand: comments stay.\n" + SMALL_SCRIPT.replace(
+    "faq:\n", "# Questions patients ask.\nfaq:\n"
+).replace("languages: [en, ar]\n", "languages: [en, ar]\nlexicon:\n  en: {water: butter}  # planted for proof\n")
 ANSWER = "faq/how-long/answer/ar"
 
 
@@ -62,7 +59,8 @@ class Project:
 
     def mp3s(self) -> dict[str, str]:
         return {
-            str(p.relative_to(self.out)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(self.out.rglob("*.mp3"))
+            str(p.relative_to(self.out)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(self.out.rglob("*.mp3"))
         }
 
 
@@ -119,7 +117,9 @@ def test_edit_save_hear_build_and_proof(browser: "Browser", small: Project) -> N
     assert len(changed) == 1 and "نحو ثلاثة أشهر." in changed[0][1] and "نحو أربعة أشهر." in changed[0][0]
     assert len(before_text.splitlines()) == len(after_text.splitlines())
     assert "# Questions patients ask." in after_text and "# planted for proof" in after_text
-    assert "not recorded yet" in (tab.locator(f"button[data-action='play'][data-path='{ANSWER}']").first.locator("xpath=..").text_content() or "")
+    assert "not recorded yet" in (
+        tab.locator(f"button[data-action='play'][data-path='{ANSWER}']").first.locator("xpath=..").text_content() or ""
+    )
 
     # 3. The preview plays: the audio element's time advances.
     tab.locator(f"button[data-action='play'][data-path='{ANSWER}']").first.click()
@@ -139,7 +139,8 @@ def test_edit_save_hear_build_and_proof(browser: "Browser", small: Project) -> N
     assert any(f.endswith("how-long.mp3") for f in files)
     assert tab.locator("#player").is_visible()
     tab.wait_for_function(
-        "(path) => [...document.querySelectorAll(`li[data-path='${path}'] .sstate`)].every((n) => n.textContent === '')", arg=ANSWER
+        "(path) => [...document.querySelectorAll(`li[data-path='${path}'] .sstate`)].every((n) => n.textContent === '')",
+        arg=ANSWER,
     )
 
     # 5. Proof shows the planted mishearing on the right sentence.
@@ -183,7 +184,9 @@ def test_a_bad_edit_is_shown_at_its_field(browser: "Browser", small: Project) ->
     assert tab.evaluate("document.activeElement.dataset.path") == "intro/en"
 
 
-def test_the_studio_passes_axe_with_english_and_arabic_on_screen(browser: "Browser", sample: Project, axe_source: str) -> None:
+def test_the_studio_passes_axe_with_english_and_arabic_on_screen(
+    browser: "Browser", sample: Project, axe_source: str
+) -> None:
     tab = open_studio(browser, sample, csp=False)  # axe is injected as a script, which the studio's own CSP forbids
     assert tab.locator("textarea[lang='ar']").count() > 10 and tab.locator("textarea[lang='en']").count() > 10
     violations = axe_violations(tab, axe_source)
@@ -240,10 +243,14 @@ def test_a_pronunciation_heard_before_and_after_then_saved(browser: "Browser", s
         tab.wait_for_function("() => document.querySelector('#audio').currentTime > 0.2", timeout=60_000)
     tab.locator("[data-action='pron-save']").click()
     # The save checks the whole script (as guide check does): 60 s, as the waits above, for a loaded machine.
-    tab.wait_for_function("() => document.querySelector('#message').textContent.startsWith('Saved: guide')", timeout=60_000)
+    tab.wait_for_function(
+        "() => document.querySelector('#message').textContent.startsWith('Saved: guide')", timeout=60_000
+    )
     after = script.read_text(encoding="utf-8")
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
-    assert changed == [("  en: {water: butter}  # planted for proof", "  en: {water: butter, guide: gide}  # planted for proof")]
+    assert changed == [
+        ("  en: {water: butter}  # planted for proof", "  en: {water: butter, guide: gide}  # planted for proof")
+    ]
     assert tab.locator("#lexicon tr").count() == 2
 
 
@@ -251,10 +258,15 @@ def test_a_change_made_elsewhere_is_shown_and_unsaved_edits_are_kept(browser: "B
     script = small.root / "scripts" / "small.yaml"
     tab = open_studio(browser, small)
     script.write_text(SCRIPT.replace("Thank you.", "Thank you, from the editor."), encoding="utf-8")
-    tab.wait_for_function("() => document.querySelector('#message').textContent.includes('changed elsewhere')", timeout=20_000)
+    tab.wait_for_function(
+        "() => document.querySelector('#message').textContent.includes('changed elsewhere')", timeout=20_000
+    )
     assert tab.locator("textarea[data-path='outro/en']").input_value() == "Thank you, from the editor."
     # With an unsaved edit, the page keeps it and says why a save will be refused.
     tab.locator("textarea[data-path='intro/en']").fill("My unsaved welcome.")
     script.write_text(SCRIPT.replace("Thank you.", "Thank you, again."), encoding="utf-8")
-    tab.wait_for_function("() => document.querySelector('#message').textContent.includes('Your unsaved edits are still here')", timeout=20_000)
+    tab.wait_for_function(
+        "() => document.querySelector('#message').textContent.includes('Your unsaved edits are still here')",
+        timeout=20_000,
+    )
     assert tab.locator("textarea[data-path='intro/en']").input_value() == "My unsaved welcome."

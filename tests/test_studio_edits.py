@@ -159,7 +159,12 @@ def test_a_save_writes_the_edit_and_keeps_the_previous_version(tmp_path, registr
     cache = tmp_path / "cache"
     loaded = read(script)
     unchanged = text_places(original)[("faq[0].answer", "ar")].value
-    saved = save(loaded, {("faq[0].answer", "en"): "Every 3 to 6 months.", ("faq[0].answer", "ar"): unchanged}, cache, registry.check_voice)
+    saved = save(
+        loaded,
+        {("faq[0].answer", "en"): "Every 3 to 6 months.", ("faq[0].answer", "ar"): unchanged},
+        cache,
+        registry.check_voice,
+    )
     assert saved.changed == (("faq[0].answer", "en"),)  # a text given as it was is not a change
     assert script.read_text(encoding="utf-8") == saved.loaded.text != original
     assert saved.script.faq[0].answer.by_lang["en"] == "Every 3 to 6 months."
@@ -231,9 +236,16 @@ def test_the_view_shows_recorded_changed_and_to_translate(small_build, tmp_path,
     # One answer edited and one translation emptied: that answer is "changed", the emptied one "to translate".
     from guide.studio.saving import read, save
 
-    saved = save(read(path), {("faq[0].answer", "en"): "A brand new answer.", ("outro", "ar"): ""}, tmp_path / "history")
+    saved = save(
+        read(path), {("faq[0].answer", "en"): "A brand new answer.", ("outro", "ar"): ""}, tmp_path / "history"
+    )
     script = saved.script
-    view = {(v.name, v.lang): v for v in guide_view(script, resolve_voices(script, registry), cache, {("en", "A brand new answer."): ["heard wrong"]})}
+    view = {
+        (v.name, v.lang): v
+        for v in guide_view(
+            script, resolve_voices(script, registry), cache, {("en", "A brand new answer."): ["heard wrong"]}
+        )
+    }
     assert view[("faq[0].answer", "en")].state == CHANGED
     assert view[("faq[0].answer", "en")].sentences[0].flags == ("heard wrong",)
     assert view[("outro", "ar")].state == TO_TRANSLATE

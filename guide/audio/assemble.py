@@ -39,7 +39,9 @@ def to_pipeline_format(samples: np.ndarray, sample_rate: int) -> np.ndarray:
 
 def segment(samples: np.ndarray):  # noqa: ANN201 - pydub.AudioSegment
     """A pydub AudioSegment over pipeline-format samples."""
-    return pydub()(data=np.asarray(samples, dtype=np.int16).tobytes(), sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
+    return pydub()(
+        data=np.asarray(samples, dtype=np.int16).tobytes(), sample_width=2, frame_rate=SAMPLE_RATE, channels=1
+    )
 
 
 def silence(seconds: float):  # noqa: ANN201 - pydub.AudioSegment
@@ -74,4 +76,6 @@ class Cue:
 
     def shifted(self, seconds: float) -> "Cue":
         """The same cue `seconds` later."""
-        return Cue(self.text, self.start + seconds, self.end + seconds, tuple((k, t, s + seconds) for k, t, s in self.takes))
+        return Cue(
+            self.text, self.start + seconds, self.end + seconds, tuple((k, t, s + seconds) for k, t, s in self.takes)
+        )

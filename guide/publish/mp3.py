@@ -31,10 +31,34 @@ BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 
 # ISO 639-1 -> ISO 639-2/B, for the TLAN frame; other languages get no TLAN.
 ISO639_2 = {
-    "ar": "ara", "en": "eng", "fr": "fre", "de": "ger", "es": "spa", "it": "ita", "pt": "por",
-    "nl": "dut", "ru": "rus", "tr": "tur", "fa": "per", "ur": "urd", "hi": "hin", "bn": "ben",
-    "zh": "chi", "ja": "jpn", "ko": "kor", "he": "heb", "el": "gre", "pl": "pol", "sv": "swe",
-    "uk": "ukr", "id": "ind", "ms": "may", "sw": "swa", "am": "amh", "so": "som", "ku": "kur",
+    "ar": "ara",
+    "en": "eng",
+    "fr": "fre",
+    "de": "ger",
+    "es": "spa",
+    "it": "ita",
+    "pt": "por",
+    "nl": "dut",
+    "ru": "rus",
+    "tr": "tur",
+    "fa": "per",
+    "ur": "urd",
+    "hi": "hin",
+    "bn": "ben",
+    "zh": "chi",
+    "ja": "jpn",
+    "ko": "kor",
+    "he": "heb",
+    "el": "gre",
+    "pl": "pol",
+    "sv": "swe",
+    "uk": "ukr",
+    "id": "ind",
+    "ms": "may",
+    "sw": "swa",
+    "am": "amh",
+    "so": "som",
+    "ku": "kur",
 }
 
 
@@ -134,7 +158,9 @@ def write_mp3(
     filters = ["-af", chain] if chain else []
     no_tag = ["-id3v2_version", "0"] if tags is None else []
     with atomic_path(target, root) as tmp:
-        pipe_pcm([*filters, *encoder_args(bitrate), *no_tag, str(tmp)], pcm(), SAMPLE_RATE, step=f"while encoding {name}")
+        pipe_pcm(
+            [*filters, *encoder_args(bitrate), *no_tag, str(tmp)], pcm(), SAMPLE_RATE, step=f"while encoding {name}"
+        )
         if tags is not None:
             _v23(id3_tag(tags, frames())).save(str(tmp), v2_version=ID3_VERSION)  # in place of the tag ffmpeg wrote
             with open(tmp, "r+b") as handle:  # then its chapters put in order, in place: the same bytes
@@ -195,7 +221,10 @@ def chapters_in_start_order(tag: bytes) -> bytes:
     def when(frame: bytes) -> tuple[int, int, int, bytes]:
         id_end = frame.index(b"\0", 10)  # the element id, then start time (ms), end time, offsets
         element_id = frame[10:id_end]
-        start, stop = int.from_bytes(frame[id_end + 1 : id_end + 5], "big"), int.from_bytes(frame[id_end + 5 : id_end + 9], "big")
+        start, stop = (
+            int.from_bytes(frame[id_end + 1 : id_end + 5], "big"),
+            int.from_bytes(frame[id_end + 5 : id_end + 9], "big"),
+        )
         return start, stop, len(element_id), element_id
 
     chapters = iter(sorted((f for name, f in frames if name == b"CHAP"), key=when))
@@ -227,8 +256,14 @@ def id3_tag(tags: Tags, frames: Frames):  # noqa: ANN201 - mutagen.id3.ID3
     if frames.chapters:
         ids = [f"chp{i}" for i in range(len(frames.chapters))]
         for element_id, (title, start, end) in zip(ids, frames.chapters):
-            id3.add(CHAP(element_id=element_id, start_time=int(round(start * 1000)), end_time=int(round(end * 1000)),
-                         sub_frames=[TIT2(encoding=3, text=title)]))
+            id3.add(
+                CHAP(
+                    element_id=element_id,
+                    start_time=int(round(start * 1000)),
+                    end_time=int(round(end * 1000)),
+                    sub_frames=[TIT2(encoding=3, text=title)],
+                )
+            )
         # Players ignore CHAP frames that no top-level table of contents lists. A CTOC holds
         # at most 255 entries, so longer guides get ordered sub-tables of 255 chapters each.
         ordered = CTOCFlags.ORDERED
@@ -238,8 +273,20 @@ def id3_tag(tags: Tags, frames: Frames):  # noqa: ANN201 - mutagen.id3.ID3
             children = []
             for n, first in enumerate(range(0, len(ids), CTOC_MAX)):
                 children.append(f"toc{n}")
-                id3.add(CTOC(element_id=f"toc{n}", flags=ordered, child_element_ids=ids[first : first + CTOC_MAX],
-                             sub_frames=[TIT2(encoding=3, text=frames.chapters[first][0])]))
-        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | ordered, child_element_ids=children,
-                     sub_frames=[TIT2(encoding=3, text=tags.title)]))
+                id3.add(
+                    CTOC(
+                        element_id=f"toc{n}",
+                        flags=ordered,
+                        child_element_ids=ids[first : first + CTOC_MAX],
+                        sub_frames=[TIT2(encoding=3, text=frames.chapters[first][0])],
+                    )
+                )
+        id3.add(
+            CTOC(
+                element_id="toc",
+                flags=CTOCFlags.TOP_LEVEL | ordered,
+                child_element_ids=children,
+                sub_frames=[TIT2(encoding=3, text=tags.title)],
+            )
+        )
     return id3

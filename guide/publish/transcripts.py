@@ -30,7 +30,9 @@ def srt(cues: Sequence[Cue], lang: str) -> str:
     import srt as srt_lib
 
     subtitles = [
-        srt_lib.Subtitle(index=i, start=timedelta(seconds=c.start), end=timedelta(seconds=c.end), content=_text(c, lang))
+        srt_lib.Subtitle(
+            index=i, start=timedelta(seconds=c.start), end=timedelta(seconds=c.end), content=_text(c, lang)
+        )
         for i, c in enumerate(cues, start=1)
     ]
     return srt_lib.compose(subtitles, reindex=False)
@@ -48,7 +50,9 @@ def vtt(cues: Sequence[Cue], lang: str) -> str:
     """The cues as WebVTT text."""
     import webvtt
 
-    document = webvtt.WebVTT(captions=[webvtt.Caption(_vtt_time(c.start), _vtt_time(c.end), _text(c, lang)) for c in cues])
+    document = webvtt.WebVTT(
+        captions=[webvtt.Caption(_vtt_time(c.start), _vtt_time(c.end), _text(c, lang)) for c in cues]
+    )
     return document.content
 
 

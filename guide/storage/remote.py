@@ -65,7 +65,9 @@ def open_remote(url: str, storage_options: Mapping[str, Any] | None = None) -> "
         raise MissingExtra(f"{url}: {scheme}:// needs {package}: pip install -e '.[{extra}]'") from None
     except ValueError as exc:
         if "Protocol not known" in str(exc):
-            raise InputError(f"{url}: unknown storage '{scheme}://' (s3://, gs://, az:// or file:// are known)") from None
+            raise InputError(
+                f"{url}: unknown storage '{scheme}://' (s3://, gs://, az:// or file:// are known)"
+            ) from None
         raise InputError(f"{url}: {exc}") from None
     root = root.rstrip("/")
     if not root:

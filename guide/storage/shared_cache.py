@@ -176,7 +176,7 @@ class SharedCache:
 
     def _strip(self, path: str) -> str:
         protocol = f"{self.remote.scheme}://"
-        return path[len(protocol):] if path.startswith(protocol) else path
+        return path[len(protocol) :] if path.startswith(protocol) else path
 
     def holds(self, keys: Iterable[str]) -> set[str]:
         """The keys whose record the shared cache holds (``guide plan``): not yet checked against their takes."""
@@ -227,7 +227,12 @@ class SharedCache:
             return False
         claim = _claim(found.get(claim_path))
         now = time.time()
-        if claim is not None and claim["owner"] != self.owner and claim["owner"] not in self._dead and now - claim["time"] < CLAIM_TTL:
+        if (
+            claim is not None
+            and claim["owner"] != self.owner
+            and claim["owner"] not in self._dead
+            and now - claim["time"] < CLAIM_TTL
+        ):
             deadline = time.monotonic() + CLAIM_WAIT
             while time.monotonic() < deadline and self.on:
                 time.sleep(CLAIM_POLL)
@@ -240,7 +245,9 @@ class SharedCache:
             return False
         if self.mode == "rw":
             try:
-                self.remote.fs.pipe({self.remote.path(claim_path): json.dumps({"owner": self.owner, "time": now}).encode()})
+                self.remote.fs.pipe(
+                    {self.remote.path(claim_path): json.dumps({"owner": self.owner, "time": now}).encode()}
+                )
             except Exception as exc:  # noqa: BLE001
                 self._failed("cannot claim takes", exc)
         return False
@@ -258,7 +265,9 @@ class SharedCache:
         if self.mode != "rw" or self._pusher is not None:
             return
         self._queue = queue.Queue()
-        self._pusher = threading.Thread(target=self._push_queued, args=(self._queue,), name="shared-cache-push", daemon=True)
+        self._pusher = threading.Thread(
+            target=self._push_queued, args=(self._queue,), name="shared-cache-push", daemon=True
+        )
         self._pusher.start()
 
     def push_soon(self, key: str) -> None:
@@ -308,7 +317,12 @@ class SharedCache:
                 continue
             for key, record in checked.items():
                 data = blobs.get(_paths(key, record["sha256"])[1]) if record else None
-                if record is None or data is None or len(data) != record["size"] or hashlib.sha256(data).hexdigest() != record["sha256"]:
+                if (
+                    record is None
+                    or data is None
+                    or len(data) != record["size"]
+                    or hashlib.sha256(data).hexdigest() != record["sha256"]
+                ):
                     # A miss: made again, and uploaded over it.
                     damaged = self.count.damaged if shelf is TAKES else self.count.damaged_pieces
                     with self._lock:
@@ -332,7 +346,9 @@ class SharedCache:
         except ValueError:
             return None
         ok = (
-            isinstance(record, dict) and isinstance(record.get("sha256"), str) and len(record["sha256"]) == 64
+            isinstance(record, dict)
+            and isinstance(record.get("sha256"), str)
+            and len(record["sha256"]) == 64
             and isinstance(record.get("size"), int)
         )
         return record if ok else None
@@ -391,7 +407,9 @@ class SharedCache:
         if self.count.damaged:
             parts.append(f"{len(self.count.damaged)} shared take(s) did not check out and were recorded again")
         if self.count.damaged_pieces:
-            parts.append(f"{len(self.count.damaged_pieces)} shared piece(s) of the full guides did not check out and were encoded again")
+            parts.append(
+                f"{len(self.count.damaged_pieces)} shared piece(s) of the full guides did not check out and were encoded again"
+            )
         if self.count.errors:
             off = "; switched off for the rest of the build" if self.count.switched_off else ""
             parts.append(f"{len(self.count.errors)} error(s) reaching it ({self.count.errors[0]}){off}")
@@ -404,5 +422,7 @@ def open_shared(url: str, local: TakeCache, mode: str = "rw", strict: bool = Fal
     """The shared cache at `url` behind `local`, with short timeouts."""
     options: dict[str, Any] = {}
     if url.split("://", 1)[0] in ("s3", "s3a"):
-        options = {"config_kwargs": {"connect_timeout": TIMEOUT, "read_timeout": TIMEOUT, "retries": {"max_attempts": 1}}}
+        options = {
+            "config_kwargs": {"connect_timeout": TIMEOUT, "read_timeout": TIMEOUT, "retries": {"max_attempts": 1}}
+        }
     return SharedCache(open_remote(url, options), local, mode, strict)

@@ -89,7 +89,9 @@ def _is_ip(name: str) -> bool:
 class Guard:
     """ASGI middleware enforcing the rules in this module's docstring."""
 
-    def __init__(self, app: ASGIApp, sessions: Sessions, bind_host: str = "127.0.0.1", max_body: int = 5_000_000) -> None:
+    def __init__(
+        self, app: ASGIApp, sessions: Sessions, bind_host: str = "127.0.0.1", max_body: int = 5_000_000
+    ) -> None:
         self.app = app
         self.sessions = sessions
         self.bind_host = bind_host
@@ -123,7 +125,8 @@ class Guard:
             new = self.sessions.exchange(token) if token and scope.get("path") == "/" and method == "GET" else None
             if new is None:
                 await _refuse(
-                    send, 403,
+                    send,
+                    403,
                     "Forbidden: open the studio from the address guide studio printed in the terminal "
                     "(its token works once; restart guide studio for a new one).",
                 )

@@ -25,7 +25,9 @@ def open_socket(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; try another --port, or --port 0 for any free one") from None
+        raise InputError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}; try another --port, or --port 0 for any free one"
+        ) from None
     sock.listen(64)
     sock.set_inheritable(True)
     return sock
@@ -62,7 +64,12 @@ class Studio:
         import uvicorn
 
         config = uvicorn.Config(
-            self.app, log_level="warning", lifespan="on", timeout_graceful_shutdown=2, access_log=False, proxy_headers=False,
+            self.app,
+            log_level="warning",
+            lifespan="on",
+            timeout_graceful_shutdown=2,
+            access_log=False,
+            proxy_headers=False,
             server_header=False,
         )
         close_streams = self.app.close_streams

@@ -140,4 +140,3 @@ def guide_view(
             state = CHANGED if any(s.state == CHANGED for s in sentences) else RECORDED
             out.append(TextView(name, lang, source, text.line_of(lang), rtl, state, sentences, address))
     return out
-

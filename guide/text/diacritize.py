@@ -79,7 +79,9 @@ _FINAL_VOWELS = "\u064b\u064c\u064d\u064e\u064f\u0650"
 """Tanween (fathatan, dammatan, kasratan) and short vowels (fatha, damma, kasra): what a pausal ending drops."""
 _MARK_CLASS = "\u064b-\u065f\u0670"
 """Every Arabic combining mark: harakat, shadda (kept), sukun (kept), dagger alef."""
-_ARABIC_WORD = re.compile(rf"[\u0621-\u063a\u0641-\u064a\u0671-\u06d3][\u0621-\u063a\u0640-\u064a\u0671-\u06d3{_MARK_CLASS}]*")
+_ARABIC_WORD = re.compile(
+    rf"[\u0621-\u063a\u0641-\u064a\u0671-\u06d3][\u0621-\u063a\u0640-\u064a\u0671-\u06d3{_MARK_CLASS}]*"
+)
 _TRAILING_MARKS = re.compile(rf"[{_MARK_CLASS}]+$")
 _ACCUSATIVE_ALEF = re.compile(rf"([{_MARK_CLASS}]*)([اى])$")
 _PAUSE_MARKS = "،,؛;.؟?!:…"

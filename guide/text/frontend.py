@@ -147,7 +147,9 @@ def _add(parts: list[Part], run: Run) -> None:
         return
     previous = parts[-1] if parts else None
     if isinstance(previous, Run) and (previous.lang == run.lang or is_silent(text)):
-        parts[-1] = Run(previous.lang, f"{previous.text} {text}".strip() if _spaced(previous.text, text) else previous.text + text)
+        parts[-1] = Run(
+            previous.lang, f"{previous.text} {text}".strip() if _spaced(previous.text, text) else previous.text + text
+        )
     elif isinstance(previous, Run) and is_silent(previous.text):
         parts[-1] = Run(run.lang, previous.text + text)
     else:
@@ -155,7 +157,9 @@ def _add(parts: list[Part], run: Run) -> None:
 
 
 def _spaced(left: str, right: str) -> bool:
-    return not (left.endswith(("(", "[", "«", "“")) or right.startswith((")", "]", "»", "”", ",", ".", "،", "؟", "?", "!")))
+    return not (
+        left.endswith(("(", "[", "«", "“")) or right.startswith((")", "]", "»", "”", ",", ".", "،", "؟", "?", "!"))
+    )
 
 
 def sentences(text: str, lang: str, frontend: FrontEnd) -> list[SpokenSentence]:

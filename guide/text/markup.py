@@ -117,7 +117,9 @@ def parse(text: str) -> list[Token]:
                 raise MarkupError("'{' is never closed; write '{{' for a literal brace", i)
             body = text[i + 1 : end]
             if "|" not in body or any(c in body for c in "[{"):
-                raise MarkupError(f"'{{{body}}}' is not markup: write {{shown|spoken}}, or '{{{{' for a literal brace", i)
+                raise MarkupError(
+                    f"'{{{body}}}' is not markup: write {{shown|spoken}}, or '{{{{' for a literal brace", i
+                )
             shown, spoken, *marks = body.split("|")
             if len(marks) > 1:
                 raise MarkupError(f"'{{{body}}}' has more than two '|'", i)

@@ -143,8 +143,6 @@ def _encode(value: list[SpokenSentence]) -> list:
 def _decode(stored: list) -> list[SpokenSentence]:
     out = []
     for shown, parts in stored:
-        decoded = tuple(
-            Silence(float(p)) if isinstance(p, (int, float)) else Run(str(p[0]), str(p[1])) for p in parts
-        )
+        decoded = tuple(Silence(float(p)) if isinstance(p, (int, float)) else Run(str(p[0]), str(p[1])) for p in parts)
         out.append(SpokenSentence(str(shown), decoded))
     return out
