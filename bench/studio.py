@@ -45,7 +45,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import httpx  # noqa: E402
 import yaml  # noqa: E402
-
 from run import ROOT, SAMPLE, machine  # noqa: E402
 
 SCRIPT_ID = SAMPLE.stem  # the studio names a script by its file's stem
@@ -181,7 +180,7 @@ class Studio:
         assert answer.headers["content-type"] == "audio/wav" and answer.content[:4] == b"RIFF", answer.headers
         return seconds, json.loads(unquote(answer.headers["x-guide-about"]))
 
-    def events(self) -> "Events":
+    def events(self) -> Events:
         return Events(self)
 
     def stop(self) -> None:

@@ -59,7 +59,7 @@ class FileStamps:
         self._changed = False
 
     @classmethod
-    def load(cls, folder: Path, path: Path) -> "FileStamps":
+    def load(cls, folder: Path, path: Path) -> FileStamps:
         """The stamps of `folder` kept at `path`; empty when there are none, they cannot be read,
         or they are another folder's."""
         try:

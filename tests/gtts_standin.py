@@ -94,7 +94,7 @@ class StandIn:
         self.tlds.append(tld)
         return f"http://127.0.0.1:{self.port}/{path}"
 
-    def __enter__(self) -> "StandIn":
+    def __enter__(self) -> StandIn:
         self.thread.start()
         return self
 

@@ -23,7 +23,6 @@ from pathlib import Path
 
 import pytest
 
-
 NOBODY = 65534
 AS_ROOT = os.geteuid() == 0
 

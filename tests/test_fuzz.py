@@ -483,7 +483,7 @@ def good_script_data(draw) -> dict:
     """A well-formed script (so it is usually accepted and planned) whose texts are edge cases."""
     langs = draw(st.sampled_from([["en", "ar"], ["en"], ["ar"], ["ar", "en"], ["en", "fr"]]))
     text = (
-        st.fixed_dictionaries({lang: SAFE_TEXT for lang in langs})
+        st.fixed_dictionaries(dict.fromkeys(langs, SAFE_TEXT))
         if len(langs) > 1
         else st.one_of(SAFE_TEXT, st.fixed_dictionaries({langs[0]: SAFE_TEXT}))
     )

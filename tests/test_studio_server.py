@@ -20,7 +20,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from guide import builder
 from guide.lock import BuildLock
 from guide.studio.server import Studio
 from guide.studio.workspace import Workspace

@@ -8,8 +8,8 @@ end to end: no crossfade.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -74,7 +74,7 @@ class Cue:
     takes: tuple[tuple[str, str, float], ...] = ()
     """(take key, text the voice was given, start in seconds) of each take heard in the sentence."""
 
-    def shifted(self, seconds: float) -> "Cue":
+    def shifted(self, seconds: float) -> Cue:
         """The same cue `seconds` later."""
         return Cue(
             self.text, self.start + seconds, self.end + seconds, tuple((k, t, s + seconds) for k, t, s in self.takes)

@@ -11,7 +11,7 @@ seconds, leaving short FAQ tracks 5 LU too quiet.)
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 

@@ -78,9 +78,11 @@ def proof(
     'numbers differ' marker, or not heard as written) or a language is over
     --max-miss; 0 otherwise.
     """
-    from .run import ProofOptions, proof as run_proof, write_html
-    from .report import as_json as to_json, summary
     from ..engines import EngineRegistry
+    from .report import as_json as to_json
+    from .report import summary
+    from .run import ProofOptions, write_html
+    from .run import proof as run_proof
 
     if max_miss is not None and not 0 <= max_miss <= 1:
         raise InputError(f"--max-miss {max_miss:g}: give a share between 0 and 1 (0.1 is 10%)")

@@ -9,9 +9,9 @@ playlist use the separate tracks).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Sequence
+from datetime import UTC, datetime
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 PODCAST_GUID_NAMESPACE = "ead4c236-bf58-58c6-a2c6-a6b28d128cb6"
@@ -221,4 +221,4 @@ def feed_xml(episode: Episode, base_url: str, tracks: Sequence[TrackEpisode] = (
 
 def now() -> datetime:
     """The time stamp of a newly encoded full guide."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Container, Iterable
 
 import numpy as np
 
@@ -13,8 +13,8 @@ from ..audio.assemble import SAMPLE_RATE
 from ..audio.ffmpeg import pipe_pcm
 from ..audio.loudness import normalising_chain
 from ..errors import InputError
-from ..script.model import Loudness
 from ..safe_files import atomic_path
+from ..script.model import Loudness
 
 CTOC_MAX = 255  # entries in one ID3 table of contents (its count is one byte)
 

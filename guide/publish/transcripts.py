@@ -7,8 +7,8 @@ left-to-right still lay them out right-to-left.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import Sequence
 
 from ..audio.assemble import Cue
 

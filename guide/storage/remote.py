@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping
+from typing import Any
 
 from ..errors import GuideError, InputError
 
@@ -47,7 +48,7 @@ def _defaults(scheme: str) -> dict[str, Any]:
     return {}
 
 
-def open_remote(url: str, storage_options: Mapping[str, Any] | None = None) -> "Remote":
+def open_remote(url: str, storage_options: Mapping[str, Any] | None = None) -> Remote:
     """The remote folder at `url`.
 
     Raises:

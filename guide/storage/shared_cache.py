@@ -26,15 +26,16 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from ..cache import TakeCache
 from ..safe_files import atomic_path
 from .remote import Remote, StorageError, open_remote
 
-__all__ = ["SharedCache", "SharedCount", "open_shared", "MODES", "MAX_ERRORS", "CACHE_URL_ENV"]
+__all__ = ["CACHE_URL_ENV", "MAX_ERRORS", "MODES", "SharedCache", "SharedCount", "open_shared"]
 
 CACHE_URL_ENV = "GUIDE_CACHE_URL"
 MODES = ("rw", "ro")
@@ -283,7 +284,7 @@ class SharedCache:
         self._pusher.join()
         self._queue = self._pusher = None
 
-    def _push_queued(self, pending: "queue.Queue[str | None]") -> None:
+    def _push_queued(self, pending: queue.Queue[str | None]) -> None:
         while True:
             keys = [pending.get()]
             while len(keys) < BATCH and not pending.empty():  # what piled up goes in one batch

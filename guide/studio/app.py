@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import AsyncIterator
 from importlib import resources
-from typing import Any, AsyncIterator
+from typing import Any
 from urllib.parse import quote
 
 from starlette.applications import Starlette
@@ -25,7 +26,7 @@ from ..script.limits import Limits
 from .security import BodyTooLarge, Guard, Sessions
 from .workspace import Refused, UnknownScript, UnknownText, Workspace
 
-__all__ = ["create_app", "Wakeup"]
+__all__ = ["Wakeup", "create_app"]
 
 ASSETS = {"studio.js": "text/javascript; charset=utf-8", "studio.css": "text/css; charset=utf-8"}
 """The page's own files, by the name the page asks for (nothing else is served from the package)."""

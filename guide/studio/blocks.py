@@ -20,7 +20,8 @@ import json
 import math
 import re
 from collections import Counter
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 import yaml
 
 from ..errors import InputError
 
-__all__ = ["EditError", "Place", "text_places", "edit_texts"]
+__all__ = ["EditError", "Place", "edit_texts", "text_places"]
 
 _FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader where PyYAML has it: reading back is 5-10 times faster. The places themselves

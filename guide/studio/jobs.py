@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..errors import GuideError
 
-__all__ = ["Job", "Cancelled", "RUNNING", "DONE", "FAILED", "CANCELLED"]
+__all__ = ["CANCELLED", "DONE", "FAILED", "RUNNING", "Cancelled", "Job"]
 
 RUNNING, DONE, FAILED, CANCELLED = "running", "done", "failed", "cancelled"
 

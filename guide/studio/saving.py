@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
 
 from ..errors import InputError
 from ..safe_files import write_text
@@ -28,7 +28,7 @@ from ..script.loader import VoiceChecker, load_source, read_text_file
 from ..script.model import Script
 from .edits import TextKey, edit_texts, text_places
 
-__all__ = ["KEEP", "ChangedOnDisk", "Loaded", "Saved", "read", "save", "rewrite", "undo", "history_folder", "versions"]
+__all__ = ["KEEP", "ChangedOnDisk", "Loaded", "Saved", "history_folder", "read", "rewrite", "save", "undo", "versions"]
 
 KEEP = 20
 """Versions of each script kept in the history."""

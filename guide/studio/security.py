@@ -18,12 +18,13 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from typing import Any, Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qs
 
-__all__ = ["Guard", "Sessions", "COOKIE", "CSRF_HEADER", "LOCAL_NAMES", "WILDCARDS"]
+__all__ = ["COOKIE", "CSRF_HEADER", "LOCAL_NAMES", "WILDCARDS", "Guard", "Sessions"]
 
 COOKIE = "guide_studio"
 CSRF_HEADER = "x-csrf-token"

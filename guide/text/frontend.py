@@ -16,8 +16,9 @@ script's own text (``shown``), never what the voice was given.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Mapping, Union
+from typing import TYPE_CHECKING, Union
 
 from . import markup
 from .codeswitch import foreign_runs
@@ -41,7 +42,7 @@ class FrontEnd:
     lexicon: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Language -> word -> what the voice should say."""
 
-    memo: "SentenceMemo | None" = field(default=None, compare=False, repr=False)
+    memo: SentenceMemo | None = field(default=None, compare=False, repr=False)
     """What earlier builds made of each text under this code switching and lexicon
     (:mod:`guide.text.memo`); None expands every text."""
 

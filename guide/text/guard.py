@@ -22,9 +22,9 @@ Pure functions over the front-end: no audio, no files.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Mapping
 
 from . import markup
 from .frontend import FrontEnd, Run, sentence_tokens, spoken_parts

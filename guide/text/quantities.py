@@ -31,13 +31,13 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from arabic_tts_frontend.normalize import MONTHS as _AR_MONTH_NAMES
 
 from .units import AR_CURRENCIES, AR_UNITS, DIGIT_FOLD, EN_CURRENCIES, EN_UNITS, UNIT_SPELLINGS
 
-__all__ = ["Quantity", "quantities", "same_quantities", "describe"]
+__all__ = ["Quantity", "describe", "quantities", "same_quantities"]
 
 
 @dataclass(frozen=True, order=True)
@@ -58,7 +58,7 @@ class Quantity:
         return self.value if self.kind == "number" else f"{self.kind} {self.value}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _unit_name(key: str) -> str:
     """A unit's key as a reader of a message knows it: "mg" -> "milligrams", "%" -> "percent"."""
     if key in EN_UNITS:
@@ -210,7 +210,7 @@ def _en_quantities(text: str) -> list[Quantity]:
             reader.at = i
             reader.ones(_EN_ONES[following])
             reader.oh = True
-        elif token in _EN_ONES or token == "oh" and reader.active:  # "five oh": digits read one by one
+        elif token in _EN_ONES or (token == "oh" and reader.active):  # "five oh": digits read one by one
             reader.ones(_EN_ONES.get(token, 0))
         elif token in _EN_TEENS:
             reader.small(_EN_TEENS[token], "teen")
@@ -317,7 +317,7 @@ class _Reader:
         """The last thing read was a number (so "am" after it is a time)."""
 
     def ones(self, n: int) -> None:
-        if self.active and (self.last in ("ones", "teen") or self.last == "tens" and n == 0):
+        if self.active and (self.last in ("ones", "teen") or (self.last == "tens" and n == 0)):
             self.finish()  # "five zero": two digits, as phone numbers are read
         self._add(n, "ones")
 
@@ -328,7 +328,7 @@ class _Reader:
         self._add(n, kind)
 
     def ordinal(self, n: int) -> None:
-        if self.active and not (self.last in ("hundred", "scale") or self.last == "tens" and n < 10):
+        if self.active and not (self.last in ("hundred", "scale") or (self.last == "tens" and n < 10)):
             self.finish()
         self._add(n, "ordinal")
         self.finish()
@@ -418,7 +418,7 @@ class _Reader:
                     previous is not None
                     and previous.two_digit
                     and (
-                        item.two_digit and item.start == previous.end + 1 or item.oh and item.start == previous.end + 2
+                        (item.two_digit and item.start == previous.end + 1) or (item.oh and item.start == previous.end + 2)
                     )
                 )
                 if joins:
@@ -762,7 +762,7 @@ def _ar_quantities(text: str) -> list[Quantity]:
         elif last == "ordinal" and token.startswith("وال") and token[3:] in _AR_TENS:
             current += _AR_TENS[token[3:]]  # "السابع والعشرون"
             last = "tens"
-        elif word in _AR_ORDINALS or token.startswith("و") and token[1:] in _AR_ORDINALS:
+        elif word in _AR_ORDINALS or (token.startswith("و") and token[1:] in _AR_ORDINALS):
             finish()
             value = _AR_ORDINALS[word if word in _AR_ORDINALS else token[1:]]
             if following in _AR_TEN:  # "الحادية عشرة"
@@ -776,7 +776,7 @@ def _ar_quantities(text: str) -> list[Quantity]:
             if pair in units:
                 i += 1
                 token = pair
-            if token in units or word in units and not joined:
+            if token in units or (word in units and not joined):
                 key, count = units[token] if token in units else units[word]
                 if count:
                     out.append(_number(Fraction(count)))

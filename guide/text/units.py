@@ -15,11 +15,11 @@ __all__ = [
     "AR_CURRENCIES",
     "AR_UNITS",
     "AR_UNIT_SPELLINGS",
-    "ArNoun",
     "DIGIT_FOLD",
     "EN_CURRENCIES",
     "EN_UNITS",
     "UNIT_SPELLINGS",
+    "ArNoun",
     "unit_key",
 ]
 
