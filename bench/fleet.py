@@ -32,7 +32,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import machine  # noqa: E402 - bench/run.py, beside this file
+from run import machine  # bench/run.py, beside this file
 
 SAMPLE = ROOT / "scripts" / "botox_long_term_effects.yaml"
 SHARED_FAQ = 3
@@ -178,16 +178,16 @@ class CountingS3:
         s3fs.S3FileSystem.clear_instance_cache()
         self.fs = s3fs.S3FileSystem(skip_instance_cache=True)
 
-    def wrap(self, app):  # noqa: ANN001, ANN201 - a WSGI application
+    def wrap(self, app):  # takes and returns a WSGI application
         traffic = self.traffic
 
-        def counted(environ, start_response):  # noqa: ANN001, ANN202
+        def counted(environ, start_response):
             method = environ["REQUEST_METHOD"]
             parts = environ.get("PATH_INFO", "").strip("/").split("/", 1)
             key = parts[1] if len(parts) == 2 and parts[1] else None  # path-style: /bucket/key
             status: list[int] = []
 
-            def start(code, headers, *rest):  # noqa: ANN001, ANN202
+            def start(code, headers, *rest):
                 status.append(int(code.split()[0]))
                 return start_response(code, headers, *rest)
 

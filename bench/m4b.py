@@ -30,11 +30,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from run import SAMPLE  # noqa: E402
+from run import SAMPLE
 
-from guide.audio.loudness import ebur128  # noqa: E402
-from guide.publish.m4b import file_pcm, write_m4b  # noqa: E402
-from guide.publish.mp3 import Tags, write_mp3  # noqa: E402
+from guide.audio.loudness import ebur128
+from guide.publish.m4b import file_pcm, write_m4b
+from guide.publish.mp3 import Tags, write_mp3
 
 ANSWER = "though individual responses vary."
 
@@ -44,7 +44,7 @@ def cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def timed(runs: int, job) -> tuple[float, float]:  # noqa: ANN001 - a callable
+def timed(runs: int, job) -> tuple[float, float]:  # job: a callable
     """(best wall seconds, CPU seconds of that run)."""
     best = None
     for _ in range(runs):

@@ -22,15 +22,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from run import SAMPLE, generated_script  # noqa: E402
+from run import SAMPLE, generated_script
 
-from guide.script.loader import load_script  # noqa: E402
-from guide.script.number_check import check_numbers  # noqa: E402
+from guide.script.loader import load_script
+from guide.script.number_check import check_numbers
 
 LEXICON = 'lexicon:\n  en: {botox: "bo-tox"}\n'
 
 
-def best(runs: int, job) -> float:  # noqa: ANN001 - a callable
+def best(runs: int, job) -> float:  # job: a callable
     times = []
     for _ in range(runs):
         start = time.perf_counter()

@@ -43,9 +43,9 @@ from urllib.parse import unquote
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import httpx  # noqa: E402
-import yaml  # noqa: E402
-from run import ROOT, SAMPLE, machine  # noqa: E402
+import httpx
+import yaml
+from run import ROOT, SAMPLE, machine
 
 SCRIPT_ID = SAMPLE.stem  # the studio names a script by its file's stem
 CLI = [sys.executable, "-c", "from guide.cli import main; main()"]
@@ -116,7 +116,7 @@ def spread(values: list[float], unit: str = "s", digits: int = 2) -> str:
     return f"{med:.{digits}f} {unit} ({min(values):.{digits}f}–{max(values):.{digits}f})"
 
 
-def timed(job):  # noqa: ANN001, ANN201 - a callable, and what it returns
+def timed(job):  # job: a callable; returns (seconds, what it returned)
     start = time.perf_counter()
     result = job()
     return time.perf_counter() - start, result
@@ -125,7 +125,7 @@ def timed(job):  # noqa: ANN001, ANN201 - a callable, and what it returns
 # -- the studio, as a process ------------------------------------------------------------------
 class Studio:
     def __init__(self, project: Path, out: Path, env: dict[str, str]) -> None:
-        self.stderr = open(project / "studio.stderr", "w+", encoding="utf-8")  # noqa: SIM115 - closed in stop()
+        self.stderr = open(project / "studio.stderr", "w+", encoding="utf-8")  # closed in stop()
         start = time.perf_counter()
         self.proc = subprocess.Popen(
             [*CLI, "studio", "--no-browser", "--port", "0", "--out", str(out), str(project / "scripts")],

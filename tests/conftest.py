@@ -57,7 +57,7 @@ def private_user_voices(tmp_path_factory, monkeypatch) -> Path:
     return folder
 
 
-def _closed_port_url():  # noqa: ANN202 - a stand-in for gtts.tts._translate_url
+def _closed_port_url():  # a stand-in for gtts.tts._translate_url
     """Google's host as a loopback port nothing listens on: a connection is refused at once."""
     import socket
 
@@ -233,7 +233,7 @@ def mp3_bytes(registry) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def chromium():  # noqa: ANN201 - a playwright Browser
+def chromium():  # yields a playwright Browser
     """Chromium, headless and with no network, for the module's pages; skipped where there is none."""
     from .test_player import CHROMIUM, FLAGS
 

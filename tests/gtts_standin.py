@@ -78,7 +78,7 @@ class StandIn:
                     pass  # the client gave up (timeout test)
 
         class Server(ThreadingHTTPServer):
-            def verify_request(self, request, client_address) -> bool:  # noqa: ANN001 - every accepted connection
+            def verify_request(self, request, client_address) -> bool:  # every accepted connection
                 server.connections += 1
                 return True
 

@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("rapidfuzz", reason="guide proof needs the proof extra: pip install -e '.[proof]'")
 
-from guide.proof.compare import (  # noqa: E402 - after the skip
+from guide.proof.compare import (  # after the skip
     DEFAULT_MAX_MISS,
     flags,
     fold_arabic,

@@ -19,7 +19,7 @@ from guide.engines import EngineRegistry
 from guide.storage.shared_cache import open_shared
 
 from .conftest import SMALL_SCRIPT
-from .s3_standin import S3, s3  # noqa: F401 - the fixture
+from .s3_standin import S3, s3  # noqa: F401 - the s3 fixture
 
 URL = "s3://clinic/cache"
 
@@ -47,11 +47,11 @@ def script(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def takes(s3: S3) -> dict[str, bytes]:
+def takes(s3: S3) -> dict[str, bytes]:  # noqa: F811 - the s3 fixture
     return {k: v for k, v in s3.objects("cache").items() if k.startswith("takes/") and k.endswith(".wav")}
 
 
-def test_two_machines_share_one_cache_the_second_records_nothing(s3: S3, tmp_path: Path) -> None:
+def test_two_machines_share_one_cache_the_second_records_nothing(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
     project = script(tmp_path)
     first = build(project, "a", "--cache-url", URL)
     assert first.exit_code == 0, first.output
@@ -87,7 +87,7 @@ def test_two_machines_share_one_cache_the_second_records_nothing(s3: S3, tmp_pat
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
 
 
-def test_a_damaged_take_or_record_is_a_miss(s3: S3, tmp_path: Path) -> None:
+def test_a_damaged_take_or_record_is_a_miss(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
     project = script(tmp_path)
     assert build(project, "a", "--cache-url", URL).exit_code == 0
     blobs = sorted(takes(s3))
@@ -102,7 +102,7 @@ def test_a_damaged_take_or_record_is_a_miss(s3: S3, tmp_path: Path) -> None:
     assert "0 takes recorded" in third.output and "did not check out" not in third.output
 
 
-def stop_when_recording(s3: S3, cache: Path) -> threading.Thread:
+def stop_when_recording(s3: S3, cache: Path) -> threading.Thread:  # noqa: F811 - the s3 fixture
     """Stop the S3 server as soon as the first take lands in `cache`: after the build asked the
     shared cache for its takes, before it puts what it recorded there."""
 
@@ -118,7 +118,7 @@ def stop_when_recording(s3: S3, cache: Path) -> threading.Thread:
 
 
 @pytest.mark.parametrize("strict", [False, True], ids=["warns", "strict"])
-def test_the_server_stopped_mid_build(s3: S3, tmp_path: Path, strict: bool) -> None:
+def test_the_server_stopped_mid_build(s3: S3, tmp_path: Path, strict: bool) -> None:  # noqa: F811 - the s3 fixture
     project = script(tmp_path)
     watcher = stop_when_recording(s3, project / "cache-a")
     result = build(project, "a", "--cache-url", URL, *(["--cache-strict"] if strict else []))
@@ -137,7 +137,7 @@ def test_the_server_stopped_mid_build(s3: S3, tmp_path: Path, strict: bool) -> N
         )
 
 
-def test_a_dead_server_from_the_start_is_a_warning(s3: S3, tmp_path: Path) -> None:
+def test_a_dead_server_from_the_start_is_a_warning(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
     project = script(tmp_path)
     s3.server.stop()
     result = build(project, "a", "--cache-url", URL)
@@ -145,7 +145,7 @@ def test_a_dead_server_from_the_start_is_a_warning(s3: S3, tmp_path: Path) -> No
     assert "error(s) reaching it" in result.output and "switched off" in result.output
 
 
-def test_full_guide_pieces_are_shared_too(s3: S3, tmp_path: Path) -> None:
+def test_full_guide_pieces_are_shared_too(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
     project = script(tmp_path)
     registry = EngineRegistry(offline=True)
     first = builder.build(
@@ -174,7 +174,7 @@ def test_full_guide_pieces_are_shared_too(s3: S3, tmp_path: Path) -> None:
         assert (project / "out-a" / full).read_bytes() == (project / "out-b" / full).read_bytes()
 
 
-def test_takes_of_a_failed_build_are_shared(s3: S3, tmp_path: Path) -> None:
+def test_takes_of_a_failed_build_are_shared(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
     project = script(tmp_path)
     stored: list[str] = []
 
@@ -202,14 +202,14 @@ def test_takes_of_a_failed_build_are_shared(s3: S3, tmp_path: Path) -> None:
     assert ", 3 from the shared cache, 0 reused" in again.output
 
 
-def test_read_only_writes_nothing(s3: S3, tmp_path: Path) -> None:
+def test_read_only_writes_nothing(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
     project = script(tmp_path)
     result = build(project, "a", "--cache-url", URL, "--cache-mode", "ro")
     assert result.exit_code == 0, result.output
     assert s3.objects("cache") == {}
 
 
-def test_a_take_another_machine_puts_while_this_one_builds_is_fetched_not_recorded(s3: S3, tmp_path: Path) -> None:
+def test_a_take_another_machine_puts_while_this_one_builds_is_fetched_not_recorded(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
     project = script(tmp_path)
     registry = EngineRegistry(offline=True)
     first = builder.build(

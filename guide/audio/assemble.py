@@ -37,19 +37,19 @@ def to_pipeline_format(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     return soxr.resample(samples, sample_rate, SAMPLE_RATE, quality="VHQ").astype(np.int16, copy=False)
 
 
-def segment(samples: np.ndarray):  # noqa: ANN201 - pydub.AudioSegment
+def segment(samples: np.ndarray):  # -> pydub.AudioSegment
     """A pydub AudioSegment over pipeline-format samples."""
     return pydub()(
         data=np.asarray(samples, dtype=np.int16).tobytes(), sample_width=2, frame_rate=SAMPLE_RATE, channels=1
     )
 
 
-def silence(seconds: float):  # noqa: ANN201 - pydub.AudioSegment
+def silence(seconds: float):  # -> pydub.AudioSegment
     """Silence in the pipeline format, exact to the sample."""
     return segment(np.zeros(int(round(seconds * SAMPLE_RATE)), dtype=np.int16))
 
 
-def join(parts: Sequence):  # noqa: ANN201 - pydub.AudioSegment
+def join(parts: Sequence):  # -> pydub.AudioSegment
     """Join AudioSegments end to end (no crossfade) in one copy, not one per part."""
     AudioSegment = pydub()
     for part in parts:

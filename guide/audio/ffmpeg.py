@@ -128,7 +128,7 @@ def _version(path: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def pydub():  # noqa: ANN201 - the pydub.AudioSegment class
+def pydub():  # -> the pydub.AudioSegment class
     """pydub's AudioSegment, pointed at our ffmpeg.
 
     pydub warns at import when no system ffmpeg is on PATH; we give it one, so
@@ -165,7 +165,7 @@ def _failed(step: str, status: int, log: str) -> AudioError:
     return AudioError(f"ffmpeg failed {step}: {said}\n  ffmpeg used: {ffmpeg().label}")
 
 
-def run_ffmpeg(args: list[str], stdin: bytes | None = None, want_stderr: bool = False, *, step: str = "while running"):  # noqa: ANN201
+def run_ffmpeg(args: list[str], stdin: bytes | None = None, want_stderr: bool = False, *, step: str = "while running"):
     """Run ffmpeg; returns stdout (bytes), or its log (str) with `want_stderr`.
 
     `step` says what it was doing, for the error ("while decoding music.mp3"); an

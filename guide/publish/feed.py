@@ -141,7 +141,7 @@ def feed_xml(episode: Episode, base_url: str, tracks: Sequence[TrackEpisode] = (
         def extend_ns(self) -> dict:
             return {"podcast": PODCAST_NS, "psc": PSC_NS}
 
-        def extend_rss(self, feed):  # noqa: ANN001, ANN201 - lxml element
+        def extend_rss(self, feed):  # feed: an lxml element, returned
             channel = feed[0]
             etree.SubElement(channel, f"{{{ITUNES_NS}}}explicit").text = "false"
             etree.SubElement(channel, f"{{{PODCAST_NS}}}locked").text = "no"
@@ -153,7 +153,7 @@ def feed_xml(episode: Episode, base_url: str, tracks: Sequence[TrackEpisode] = (
         def __init__(self) -> None:
             self.source: Episode | TrackEpisode = episode
 
-        def extend_rss(self, item):  # noqa: ANN001, ANN201 - lxml element
+        def extend_rss(self, item):  # item: an lxml element, returned
             source = self.source
             if isinstance(source, Episode):
                 chapters = etree.SubElement(item, f"{{{PODCAST_NS}}}chapters")

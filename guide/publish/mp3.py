@@ -180,7 +180,7 @@ def id3_bytes(tags: Tags, frames: Frames) -> bytes:
     return chapters_in_start_order(out.getvalue())
 
 
-def _v23(id3):  # noqa: ANN001, ANN202 - mutagen.id3.ID3
+def _v23(id3):  # id3: a mutagen.id3.ID3, returned
     """`id3` made ready to be saved as ID3v2.3 (mutagen asks it; guide writes no v2.4-only frame)."""
     id3.update_to_v23()
     return id3
@@ -232,7 +232,7 @@ def chapters_in_start_order(tag: bytes) -> bytes:
     return tag[:10] + body + tag[at:]
 
 
-def id3_tag(tags: Tags, frames: Frames):  # noqa: ANN201 - mutagen.id3.ID3
+def id3_tag(tags: Tags, frames: Frames):  # -> mutagen.id3.ID3
     """The ID3 tag of a track or full guide: title, album, track number, language, artist,
     cover, transcript, and chapters under a table of contents."""
     from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TIT2, TLAN, TPE1, TRCK, USLT, CTOCFlags

@@ -106,14 +106,14 @@ class Remote:
                 return handle.read()
         except FileNotFoundError:
             return None
-        except Exception as exc:  # noqa: BLE001 - each backend raises its own errors: one clear message
+        except Exception as exc:  # each backend raises its own errors: one clear message
             raise self._failed(f"cannot read {relative}", exc) from None
 
     def put(self, local: Path, relative: str, content_type: str, cache_control: str) -> None:
         """Upload `local` as `relative`, with its Content-Type and Cache-Control where the storage keeps them."""
         try:
             self.fs.put_file(str(local), self.path(relative), **self._headers(content_type, cache_control))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._failed(f"cannot upload {relative}", exc) from None
 
     def info(self, relative: str) -> dict[str, Any]:
@@ -122,7 +122,7 @@ class Remote:
             info = self.fs.info(self.path(relative))
         except FileNotFoundError:
             raise StorageError(f"{relative}: not found at {self.url} just after it was uploaded") from None
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._failed(f"cannot check {relative}", exc) from None
         kept = info.get("ContentType") or info.get("contentType") or info.get("content_type")
         if isinstance(kept, Mapping):  # adlfs: content_settings
@@ -134,7 +134,7 @@ class Remote:
             self.fs.rm_file(self.path(relative))
         except FileNotFoundError:
             pass
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._failed(f"cannot delete {relative}", exc) from None
 
     def _headers(self, content_type: str, cache_control: str) -> dict[str, Any]:

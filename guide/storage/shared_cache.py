@@ -189,7 +189,7 @@ class SharedCache:
             chunk = wanted[start : start + BATCH * 8]
             try:
                 records = self._cat([_paths(k)[0] for k in chunk])
-            except Exception as exc:  # noqa: BLE001 - any storage error: counted, never fatal
+            except Exception as exc:  # any storage error: counted, never fatal
                 self._failed("cannot read records", exc)
                 continue
             held |= {k for k in chunk if _paths(k)[0] in records}
@@ -223,7 +223,7 @@ class SharedCache:
         claim_path = TAKES.paths(key)[0].replace(".json", ".claim")
         try:
             found = self._cat([claim_path])
-        except Exception as exc:  # noqa: BLE001 - any storage error: counted, never fatal
+        except Exception as exc:  # any storage error: counted, never fatal
             self._failed("cannot read claims", exc)
             return False
         claim = _claim(found.get(claim_path))
@@ -249,7 +249,7 @@ class SharedCache:
                 self.remote.fs.pipe(
                     {self.remote.path(claim_path): json.dumps({"owner": self.owner, "time": now}).encode()}
                 )
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 self._failed("cannot claim takes", exc)
         return False
 
@@ -313,7 +313,7 @@ class SharedCache:
                 records = self._cat([_paths(k)[0] for k in chunk])
                 checked = {k: self._record(k, records[_paths(k)[0]]) for k in chunk if _paths(k)[0] in records}
                 blobs = self._cat([_paths(k, r["sha256"])[1] for k, r in checked.items() if r is not None])
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 self._failed(f"cannot read {shelf.what}s", exc)
                 continue
             for key, record in checked.items():
@@ -393,7 +393,7 @@ class SharedCache:
             try:
                 self.remote.fs.pipe(blobs)
                 self.remote.fs.pipe(records)  # only once every take it names is there
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 self._failed(f"cannot upload {shelf.what}s", exc)
                 continue
             if shelf is TAKES:

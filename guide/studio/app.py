@@ -277,7 +277,7 @@ def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0
                 return None
             return info.st_mtime_ns, info.st_size
 
-        async def stream():  # noqa: ANN202 - an async generator of SSE lines
+        async def stream():  # an async generator of SSE lines
             last = None
             on_disk = stamp()
             quiet = 0.0

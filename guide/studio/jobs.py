@@ -67,7 +67,7 @@ class Job:
             except GuideError as exc:
                 self.state = FAILED
                 self.error = exc.format_message()
-            except Exception as exc:  # noqa: BLE001 - a bug must still end the job visibly, not hang the page
+            except Exception as exc:  # a bug must still end the job visibly, not hang the page
                 self.state = FAILED
                 self.error = f"the {self.kind} failed unexpectedly: {type(exc).__name__}: {exc}"
             self.ended = time.monotonic()

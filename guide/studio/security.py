@@ -172,7 +172,7 @@ def _cookie(header: str, name: str) -> str | None:
     jar = SimpleCookie()
     try:
         jar.load(header)
-    except Exception:  # noqa: BLE001 - http.cookies raises CookieError and others on junk: no session
+    except Exception:  # http.cookies raises CookieError and others on junk: no session
         return None
     morsel = jar.get(name)
     return morsel.value if morsel else None
