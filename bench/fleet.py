@@ -32,7 +32,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import machine  # bench/run.py, beside this file
+from run import machine  # noqa: E402 - bench/run.py, beside this file
 
 SAMPLE = ROOT / "scripts" / "botox_long_term_effects.yaml"
 SHARED_FAQ = 3

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import generated_script, machine  # bench/run.py, beside this file
+from run import generated_script, machine  # noqa: E402 - bench/run.py, beside this file
 
 
 def espeak_script(items: int, folder: Path) -> Path:

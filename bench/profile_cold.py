@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import generated_script, machine, raw_engine_seconds, texts_by_language  # bench/run.py
+from run import generated_script, machine, raw_engine_seconds, texts_by_language  # noqa: E402 - bench/run.py
 
 _lock = threading.Lock()
 _seconds: dict[str, float] = defaultdict(float)
