@@ -316,7 +316,7 @@ class InProcess:
         return [t for s in plan_sentences(text, lang, self.voices, self.frontend) for t in s.takes]
 
     def preview(self, path: str, text: str) -> float:
-        seconds, (wav, about) = timed(lambda: self.workspace.preview(SCRIPT_ID, path, 0, text))
+        seconds, (_wav, about) = timed(lambda: self.workspace.preview(SCRIPT_ID, path, 0, text))
         assert about["recorded"], about
         return seconds
 

@@ -279,7 +279,7 @@ def test_arabic(text, expected):
     assert speakable(text, "ar") == expected
 
 
-@pytest.mark.parametrize("lang, text, expected", [pytest.param(l, t, e, id=i) for i, l, t, e in OTHER])
+@pytest.mark.parametrize("lang, text, expected", [pytest.param(lang, t, e, id=i) for i, lang, t, e in OTHER])
 def test_other_languages(lang, text, expected):
     assert speakable(text, lang) == expected
 

@@ -116,9 +116,9 @@ def test_an_unchanged_text_leaves_the_file_identical():
 
 
 def test_an_unknown_text_or_language_is_refused():
-    with pytest.raises(EditError, match="no such text to edit: faq\\[9\\].answer.en"):
+    with pytest.raises(EditError, match=r"no such text to edit: faq\[9\].answer.en"):
         edit_texts(HAND_FORMATTED, {("faq[9].answer", "en"): "x"})
-    with pytest.raises(EditError, match="intro.fr"):
+    with pytest.raises(EditError, match=r"intro.fr"):
         edit_texts(HAND_FORMATTED, {("intro", "fr"): "x"})
 
 

@@ -257,7 +257,7 @@ def summary(report: ProofReport, worst: int = 10) -> list[str]:
             )
         if lr.note:
             lines.append(f"  note: {lr.note}")
-        for tid, track in lr.tracks.items():
+        for track in lr.tracks.values():
             lines.append(f"  {track.file:<34} {track.miss:6.1%}  {track.flagged:>2} flagged  {track.title}")
         for warning in lr.warnings:
             lines.append(f"  warning: {warning}")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from . import markup
 from .codeswitch import foreign_runs
@@ -58,7 +58,7 @@ class Run:
     """What the voice is given (after lexicon, numbers and symbols)."""
 
 
-Part = Union[Run, markup.Silence]
+Part = Run | markup.Silence
 
 
 @dataclass(frozen=True)

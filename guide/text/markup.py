@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Union
 
 MAX_PAUSE = 10.0
 """Longest inline pause, in seconds."""
@@ -77,7 +76,7 @@ class Silence:
     """Length of the silence."""
 
 
-Token = Union[Span, Silence]
+Token = Span | Silence
 
 
 def escape(text: str) -> str:
