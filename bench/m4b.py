@@ -95,11 +95,18 @@ def main() -> None:
             mp3 = folder / lang / f"botox-long-term-effects.{lang}.mp3"
             chapters = []  # the chapters cost nothing measurable: a text file and one atom
             tags = Tags(f"guide {lang}", "guide", lang)
-            decode = timed(runs, lambda: [None for _ in file_pcm(mp3)()])
+            decode = timed(runs, lambda mp3=mp3: [None for _ in file_pcm(mp3)()])
             target = root / f"{lang}.m4b"
-            m4b = timed(runs, lambda: write_m4b(file_pcm(mp3), target, tags, chapters, None))
+            m4b = timed(
+                runs,
+                lambda mp3=mp3, target=target, tags=tags, chapters=chapters: write_m4b(
+                    file_pcm(mp3), target, tags, chapters, None
+                ),
+            )
             again = root / f"{lang}.mp3"
-            lame = timed(runs, lambda: write_mp3(file_pcm(mp3), again, tags, "96k", None))
+            lame = timed(
+                runs, lambda mp3=mp3, again=again, tags=tags: write_mp3(file_pcm(mp3), again, tags, "96k", None)
+            )
             seconds = float(
                 subprocess.run(
                     [sys.executable, "-c", f"from mutagen.mp3 import MP3; print(MP3({str(mp3)!r}).info.length)"],

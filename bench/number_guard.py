@@ -76,8 +76,8 @@ def main() -> None:
         for name, path in scripts:
             first_load, first_guard = cold(path)
             script = load_script(path)
-            load = best(args.runs, lambda: load_script(path))
-            guard = best(args.runs, lambda: check_numbers(script))
+            load = best(args.runs, lambda path=path: load_script(path))
+            guard = best(args.runs, lambda script=script: check_numbers(script))
             print(
                 f"| {name} | {first_load * 1000:.0f} ms | {first_guard * 1000:.0f} ms | {load * 1000:.0f} ms | "
                 f"{guard * 1000:.1f} ms | {guard / load:.0%} |",

@@ -374,7 +374,7 @@ def html_page(report: ProofReport, title: str) -> str:
     for lang, lr in report.languages.items():
         rtl = lang.split("-")[0] in ("ar", "fa", "ur", "he")
 
-        def en(text: str, cls: str = "") -> str:
+        def en(text: str, cls: str = "", rtl: bool = rtl) -> str:
             """English words of the page inside this section: marked as English, and isolated in a right-to-left one."""
             attrs = f' class="{cls}"' if cls else ""
             return (
