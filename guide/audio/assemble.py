@@ -46,7 +46,7 @@ def segment(samples: np.ndarray):  # -> pydub.AudioSegment
 
 def silence(seconds: float):  # -> pydub.AudioSegment
     """Silence in the pipeline format, exact to the sample."""
-    return segment(np.zeros(int(round(seconds * SAMPLE_RATE)), dtype=np.int16))
+    return segment(np.zeros(round(seconds * SAMPLE_RATE), dtype=np.int16))
 
 
 def join(parts: Sequence):  # -> pydub.AudioSegment

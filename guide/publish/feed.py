@@ -100,7 +100,7 @@ def playlist(entries: Sequence[tuple[str, float, str]]) -> str:
     """An extended M3U playlist (UTF-8) of (file name, seconds, title) entries, relative paths."""
     lines = ["#EXTM3U"]
     for name, seconds, title in entries:
-        lines += [f"#EXTINF:{int(round(seconds))},{title}", name]
+        lines += [f"#EXTINF:{round(seconds)},{title}", name]
     return "\n".join(lines) + "\n"
 
 
@@ -116,12 +116,12 @@ def podcast_guid(feed_url: str) -> str:
 
 def _timestamp(seconds: float) -> str:
     """A Podlove normal play time with milliseconds: ``HH:MM:SS.mmm``."""
-    ms = int(round(seconds * 1000))
+    ms = round(seconds * 1000)
     return f"{ms // 3600000:02d}:{ms % 3600000 // 60000:02d}:{ms % 60000 // 1000:02d}.{ms % 1000:03d}"
 
 
 def _duration(seconds: float) -> str:
-    total = int(round(seconds))
+    total = round(seconds)
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
 
 

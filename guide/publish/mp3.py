@@ -259,8 +259,8 @@ def id3_tag(tags: Tags, frames: Frames):  # -> mutagen.id3.ID3
             id3.add(
                 CHAP(
                     element_id=element_id,
-                    start_time=int(round(start * 1000)),
-                    end_time=int(round(end * 1000)),
+                    start_time=round(start * 1000),
+                    end_time=round(end * 1000),
                     sub_frames=[TIT2(encoding=3, text=title)],
                 )
             )

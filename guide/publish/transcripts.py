@@ -39,7 +39,7 @@ def srt(cues: Sequence[Cue], lang: str) -> str:
 
 
 def _vtt_time(seconds: float) -> str:
-    millis = int(round(seconds * 1000))
+    millis = round(seconds * 1000)
     hours, rest = divmod(millis, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     secs, millis = divmod(rest, 1000)
