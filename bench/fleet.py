@@ -347,7 +347,9 @@ def render(
     command: str,
     per_worker: bool,
 ) -> str:
-    loads = "; ".join(f"{when} {', '.join(f'{x:.2f}' for x in avg)}" for when, avg in zip(("before", "after"), load))
+    loads = "; ".join(
+        f"{when} {', '.join(f'{x:.2f}' for x in avg)}" for when, avg in zip(("before", "after"), load, strict=True)
+    )
     how = (
         "each worker one `guide build` process of its scripts, its local cache kept between them"
         if per_worker

@@ -168,7 +168,7 @@ def test_flags(shown, lang, lexicon, heard, expected):
     ref = reference(shown, lang, lexicon)
     found = flags(ref, score(ref, heard), max_miss_for(lang))
     assert len(found) == len(expected), found
-    for flag, want in zip(found, expected):
+    for flag, want in zip(found, expected, strict=True):
         assert want in flag
 
 

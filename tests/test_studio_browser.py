@@ -113,7 +113,7 @@ def test_edit_save_hear_build_and_proof(browser: Browser, small: Project) -> Non
     answer.press("Control+s")
     tab.wait_for_function("() => document.querySelector('#message').textContent.startsWith('Saved')")
     after_text = script.read_text(encoding="utf-8")
-    changed = [(a, b) for a, b in zip(before_text.splitlines(), after_text.splitlines()) if a != b]
+    changed = [(a, b) for a, b in zip(before_text.splitlines(), after_text.splitlines(), strict=True) if a != b]
     assert len(changed) == 1 and "نحو ثلاثة أشهر." in changed[0][1] and "نحو أربعة أشهر." in changed[0][0]
     assert len(before_text.splitlines()) == len(after_text.splitlines())
     assert "# Questions patients ask." in after_text and "# planted for proof" in after_text
@@ -185,7 +185,9 @@ def test_a_bad_edit_is_shown_at_its_field(browser: Browser, small: Project) -> N
 
 
 def test_the_studio_passes_axe_with_english_and_arabic_on_screen(
-    browser: Browser, sample: Project, axe_source: str  # noqa: F811 - fixtures
+    browser: Browser,
+    sample: Project,
+    axe_source: str,  # noqa: F811 - fixtures
 ) -> None:
     tab = open_studio(browser, sample, csp=False)  # axe is injected as a script, which the studio's own CSP forbids
     assert tab.locator("textarea[lang='ar']").count() > 10 and tab.locator("textarea[lang='en']").count() > 10
@@ -247,7 +249,7 @@ def test_a_pronunciation_heard_before_and_after_then_saved(browser: Browser, sma
         "() => document.querySelector('#message').textContent.startsWith('Saved: guide')", timeout=60_000
     )
     after = script.read_text(encoding="utf-8")
-    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
     assert changed == [
         ("  en: {water: butter}  # planted for proof", "  en: {water: butter, guide: gide}  # planted for proof")
     ]

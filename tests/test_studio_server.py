@@ -314,7 +314,7 @@ def test_a_save_changes_that_line_only_and_keeps_comments(running: Running) -> N
     assert answer.status_code == 200, answer.text
     assert answer.json()["changed"] == ["faq/how-long/answer/ar"]
     after = running.script.read_text(encoding="utf-8")
-    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
     assert changed == [
         (
             '    answer: {en: "About four months.", ar: "نحو أربعة أشهر."}',

@@ -34,7 +34,9 @@ def measure(
     return _integrated(out)
 
 
-def normalising_chain(pcm, sample_rate: int, target: Loudness, name: str = "the audio") -> str | None:  # pcm: () -> pieces
+def normalising_chain(
+    pcm, sample_rate: int, target: Loudness, name: str = "the audio"
+) -> str | None:  # pcm: () -> pieces
     """The filter chain that brings the audio made by `pcm()` to `target`; None for silence.
 
     `name` is the file the audio becomes, for errors.

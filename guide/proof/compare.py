@@ -492,7 +492,7 @@ def suggest_respelling(word: str, lang: str) -> str:
         i = j
     if not cuts:
         return word
-    return "-".join(w[a:b] for a, b in zip([0, *cuts], [*cuts, len(w)]))
+    return "-".join(w[a:b] for a, b in zip([0, *cuts], [*cuts, len(w)], strict=True))
 
 
 # --------------------------------------------------------------------------- #

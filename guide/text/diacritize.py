@@ -155,4 +155,4 @@ def keep_letters(original: str, diacritized: str) -> str:
     out = re.split(r"(\s+)", diacritized)
     if len(src) != len(out):
         return original
-    return "".join(d if _ALL_MARKS.sub("", d) == o else o for o, d in zip(src, out))
+    return "".join(d if _ALL_MARKS.sub("", d) == o else o for o, d in zip(src, out, strict=True))

@@ -418,7 +418,8 @@ class _Reader:
                     previous is not None
                     and previous.two_digit
                     and (
-                        (item.two_digit and item.start == previous.end + 1) or (item.oh and item.start == previous.end + 2)
+                        (item.two_digit and item.start == previous.end + 1)
+                        or (item.oh and item.start == previous.end + 2)
                     )
                 )
                 if joins:
