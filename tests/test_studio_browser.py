@@ -185,9 +185,9 @@ def test_a_bad_edit_is_shown_at_its_field(browser: Browser, small: Project) -> N
 
 
 def test_the_studio_passes_axe_with_english_and_arabic_on_screen(
-    browser: Browser,
+    browser: Browser,  # noqa: F811 - the browser fixture
     sample: Project,
-    axe_source: str,  # noqa: F811 - fixtures
+    axe_source: str,  # noqa: F811 - the axe_source fixture
 ) -> None:
     tab = open_studio(browser, sample, csp=False)  # axe is injected as a script, which the studio's own CSP forbids
     assert tab.locator("textarea[lang='ar']").count() > 10 and tab.locator("textarea[lang='en']").count() > 10

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import soxr
 
 from .ffmpeg import pydub
 
@@ -32,8 +33,6 @@ def to_pipeline_format(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     samples = samples[max(0, loud[0] - margin) : loud[-1] + 1 + margin]
     if sample_rate == SAMPLE_RATE:
         return samples
-    import soxr
-
     return soxr.resample(samples, sample_rate, SAMPLE_RATE, quality="VHQ").astype(np.int16, copy=False)
 
 

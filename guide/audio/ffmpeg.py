@@ -62,8 +62,8 @@ def bundled_path() -> str:
     Found directly in the package's ``binaries/`` folder: imageio-ffmpeg's own lookup
     would honour IMAGEIO_FFMPEG_EXE and fall back to PATH, which is what we must not do.
     """
-    try:  # imported here, not at the top: a broken install gets this message, not a traceback at import
-        import imageio_ffmpeg
+    try:
+        import imageio_ffmpeg  # noqa: PLC0415 - here, not at the top: a broken install gets this message, not a traceback
     except ImportError:  # pragma: no cover - it is a declared dependency
         raise AudioError("ffmpeg not found: reinstall guide (pip install -e .) to get imageio-ffmpeg") from None
     folder = Path(imageio_ffmpeg.__file__).parent / "binaries"
@@ -134,9 +134,9 @@ def pydub():  # -> the pydub.AudioSegment class
     pydub warns at import when no system ffmpeg is on PATH; we give it one, so
     the warning is noise and is silenced.
     """
-    with warnings.catch_warnings():  # imported here, not at the top: only inside this guard is it quiet
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        from pydub import AudioSegment
+        from pydub import AudioSegment  # noqa: PLC0415 - on first use, inside this guard: only here is it quiet
     AudioSegment.converter = ffmpeg_exe()
     AudioSegment.ffmpeg = ffmpeg_exe()
     return AudioSegment

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..engines import EngineRegistry
 from ..errors import InputError
 
 # Options are declared here rather than imported from guide.cli: cli imports this module.
@@ -78,11 +79,10 @@ def proof(
     'numbers differ' marker, or not heard as written) or a language is over
     --max-miss; 0 otherwise.
     """
-    from ..engines import EngineRegistry
-    from .report import as_json as to_json
-    from .report import summary
-    from .run import ProofOptions, write_html
-    from .run import proof as run_proof
+    from .report import as_json as to_json  # noqa: PLC0415 - guide.proof loads on first use: other commands do not pay for it
+    from .report import summary  # noqa: PLC0415 - guide.proof loads on first use: other commands do not pay for it
+    from .run import ProofOptions, write_html  # noqa: PLC0415 - guide.proof loads on first use: other commands do not pay for it
+    from .run import proof as run_proof  # noqa: PLC0415 - guide.proof loads on first use: other commands do not pay for it
 
     if max_miss is not None and not 0 <= max_miss <= 1:
         raise InputError(f"--max-miss {max_miss:g}: give a share between 0 and 1 (0.1 is 10%)")

@@ -180,7 +180,7 @@ def _units(words: Sequence[str], lang: str) -> tuple[tuple[str, ...], tuple[tupl
 
 def _blocks(a: Sequence[str], b: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
     """Levenshtein opcodes of `a` -> `b` with adjacent differences merged: (tag, a1, a2, b1, b2)."""
-    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.distance import Levenshtein  # noqa: PLC0415 - the optional proof extra: check_installed() names it
 
     merged: list[tuple[str, int, int, int, int]] = []
     for op in Levenshtein.opcodes(list(a), list(b)):
@@ -284,7 +284,7 @@ class Score:
 
 def score(ref: Reference, heard: str) -> Score:
     """Align what was heard with the reference: substitutions, deletions, insertions, and which units were missed."""
-    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.distance import Levenshtein  # noqa: PLC0415 - the optional proof extra: check_installed() names it
 
     heard_words = words_of(expand(heard, ref.lang), ref.lang)
     heard_units, _ = _units(heard_words, ref.lang)

@@ -12,7 +12,9 @@ with ``--model`` must hold the tokenizer too (faster-whisper would fetch one).
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GuideError, InputError
+from ..safe_files import write_text
 
 INSTALL_HINT = "pip install -e '.[proof]'"
 """What to run when the recogniser is missing (from a checkout; ``pip install 'guide[proof]'`` from the registry)."""
@@ -103,8 +106,6 @@ def _expected_sha256(data: Path, version: str) -> str | None:
 
 def _record_hashes(package: str) -> dict[str, str]:
     """name -> sha256 (hex) of the package's data files as its RECORD lists them (what pip checked on install)."""
-    import base64
-
     dist_name = package.replace("_", "-")
     try:
         files = metadata.files(dist_name) or []
@@ -230,8 +231,6 @@ def _remembered_hash(path: Path, cache: Path) -> str:
     digest = hashlib.sha256("".join(sha256_file(f) for f in files).encode()).hexdigest()
     known = known if isinstance(known, dict) else {}
     known[key] = digest
-    from ..safe_files import write_text
-
     try:
         book.parent.mkdir(parents=True, exist_ok=True)
         write_text(book, json.dumps(known, indent=1) + "\n")
@@ -244,7 +243,7 @@ def load_recogniser(model: Model, threads: int = 2) -> Any:
     """faster-whisper's WhisperModel for `model`, on CPU with int8 weights, never downloading."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
-        from faster_whisper import WhisperModel
+        from faster_whisper import WhisperModel  # noqa: PLC0415 - the optional proof extra, and heavy (CTranslate2)
     except ImportError:
         raise MissingRecogniser("faster-whisper") from None
     try:
@@ -257,8 +256,6 @@ def load_recogniser(model: Model, threads: int = 2) -> Any:
 
 def check_installed() -> None:
     """MissingRecogniser unless faster-whisper can be imported (checked before any work)."""
-    import importlib.util
-
     for module, what in (("faster_whisper", "faster-whisper"), ("rapidfuzz", "rapidfuzz")):
         if importlib.util.find_spec(module) is None:
             raise MissingRecogniser(what)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+import srt as srt_lib
+
 from ..audio.assemble import Cue
 
 RLM = "\u200f"
@@ -27,8 +29,6 @@ def _text(cue: Cue, lang: str) -> str:
 
 def srt(cues: Sequence[Cue], lang: str) -> str:
     """The cues as SubRip text."""
-    import srt as srt_lib
-
     subtitles = [
         srt_lib.Subtitle(
             index=i, start=timedelta(seconds=c.start), end=timedelta(seconds=c.end), content=_text(c, lang)
@@ -48,7 +48,7 @@ def _vtt_time(seconds: float) -> str:
 
 def vtt(cues: Sequence[Cue], lang: str) -> str:
     """The cues as WebVTT text."""
-    import webvtt
+    import webvtt  # noqa: PLC0415 - ~4 ms, loaded only to write a transcript
 
     document = webvtt.WebVTT(
         captions=[webvtt.Caption(_vtt_time(c.start), _vtt_time(c.end), _text(c, lang)) for c in cues]

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import fsspec.core
+
 from ..errors import GuideError, InputError
 
 __all__ = ["EXTRAS", "MissingExtra", "Remote", "StorageError", "open_remote"]
@@ -55,8 +57,6 @@ def open_remote(url: str, storage_options: Mapping[str, Any] | None = None) -> R
         InputError: the URL is not one fsspec knows, or names no folder.
         MissingExtra: its filesystem package is not installed (the message names the install command).
     """
-    import fsspec.core
-
     scheme = _scheme(url)
     options = {**_defaults(scheme), **dict(storage_options or {})}
     try:
@@ -143,7 +143,7 @@ class Remote:
         if self.scheme in ("gs", "gcs"):
             return {"content_type": content_type, "fixed_key_metadata": {"cache_control": cache_control}}
         if self.scheme in ("az", "abfs", "abfss"):
-            from azure.storage.blob import ContentSettings
+            from azure.storage.blob import ContentSettings  # noqa: PLC0415 - only with the optional azure extra
 
             return {"content_settings": ContentSettings(content_type=content_type, cache_control=cache_control)}
         return {}  # a mounted web root: the web server sets the headers

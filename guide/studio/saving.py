@@ -22,6 +22,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from ..errors import InputError
 from ..safe_files import write_text
 from ..script.loader import VoiceChecker, load_source, read_text_file
@@ -180,8 +182,6 @@ def undo(loaded: Loaded, cache: Path, check_voice: VoiceChecker | None = None) -
 
 def _languages(text: str) -> list[str]:
     """The script's declared languages, for texts written as plain strings in a one-language script."""
-    import yaml
-
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError:

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import uvicorn
+
 from ..errors import InputError
 from .app import create_app
 from .security import LOCAL_NAMES, WILDCARDS, Sessions
@@ -62,8 +64,6 @@ class Studio:
 
     def serve(self, on_started: Callable[[], None] = lambda: None) -> None:
         """Serve until Ctrl-C (or SIGTERM); running builds are cancelled, their recorded takes kept."""
-        import uvicorn
-
         config = uvicorn.Config(
             self.app,
             log_level="warning",

@@ -14,6 +14,7 @@ import re
 import threading
 from functools import lru_cache
 from importlib import metadata
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ def is_diacritized(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _model() -> Any:
-    from text2tashkeel import Diacritizer  # heavy (onnxruntime): only when Arabic is spoken offline
+    from text2tashkeel import Diacritizer  # noqa: PLC0415 - heavy (onnxruntime): only when Arabic is spoken offline
 
     return Diacritizer(MODEL)
 
@@ -52,8 +53,6 @@ def _model() -> Any:
 @lru_cache(maxsize=1)
 def model_id() -> str:
     """What decides the diacritized text: the model's bytes and the rules after it. Part of every diacritized take's key."""
-    from importlib.util import find_spec
-
     # Found, not imported: importing text2tashkeel loads onnxruntime, which a rebuild with nothing to record never needs.
     spec = find_spec("text2tashkeel")
     if spec is None or spec.origin is None:
