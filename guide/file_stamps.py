@@ -3,7 +3,8 @@
 A rebuild compares each published file's SHA-256 with the manifest's, to notice a file
 changed or damaged on disk. Hashing a 500-item guide's thousand MP3s takes longer than
 the rest of a no-op. Like git's index, a stamps file in the take cache
-(``<cache>/stamps/<hash of the guide folder's path>.json``) keeps, for each file, its size, modification and change times (in nanoseconds) and inode with the
+(``<cache>/stamps/<hash of the guide folder's path>.json``) keeps, for each file, its size,
+modification and change times (in nanoseconds) and inode with the
 SHA-256 they had: while all four are the same, the file is the same and is not read. Any
 write changes the change time (even one that puts the modification time back), so an
 edited file is always hashed again.

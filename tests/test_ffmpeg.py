@@ -124,8 +124,8 @@ def test_a_chosen_ffmpeg_missing_a_filter_is_named_before_recording(tmp_path, mo
     assert done.returncode == 2, done.stderr
     assert "cannot do everything guide needs" in done.stderr
     assert (
-        "✗ alimiter filter (limit, level, attack, release, latency): [AVFilterGraph] No such filter: 'alimiter' / Conversion failed!"
-        in done.stderr
+        "✗ alimiter filter (limit, level, attack, release, latency): [AVFilterGraph] "
+        "No such filter: 'alimiter' / Conversion failed!" in done.stderr
     )
     assert "✗ volume" not in done.stderr and "✗ libmp3lame" not in done.stderr  # only what is missing
     assert "unset GUIDE_FFMPEG" in done.stderr and "Traceback" not in done.stderr

@@ -141,7 +141,8 @@ def test_source_article_sentence_becomes_english_arabic_english():
         ("ar", "حقن البوتوكس"),
         (
             "en",
-            ") provides effective short-term results, its long-term impact depends on frequency of use, dosage, and individual response.",
+            ") provides effective short-term results, its long-term impact depends on "
+            "frequency of use, dosage, and individual response.",
         ),
     ]
 

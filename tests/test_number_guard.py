@@ -83,8 +83,8 @@ def test_check_lists_every_marker_each_time_it_runs(write_script, twice):
         assert "2 deliberate number differences (marked 'numbers differ')" in result.output
         assert f'{path}:{ENTRY_LINE}: lexicon en "30": "13" (numbers_differ: true)' in result.output
         assert (
-            '"Apply sunscreen 30 minutes before going out." is said "Apply sunscreen thirteen minutes before going out."'
-            in result.output
+            '"Apply sunscreen 30 minutes before going out." is said '
+            '"Apply sunscreen thirteen minutes before going out."' in result.output
         )
         assert re.search(rf"{re.escape(str(path))}:\d+: {{24/7\|at any time\|numbers differ}}", result.output)
 

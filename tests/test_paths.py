@@ -81,7 +81,8 @@ def test_safe_child_follows_no_link_below_the_root(tmp_path):
     with pytest.raises(OutputError) as caught:
         safe_child(root, "ar/a.mp3", mkdir=True)
     assert caught.value.message == (
-        f"{root / 'ar'}: is a symbolic link to {outside}; guide writes only inside {root} and follows no link there; remove it"
+        f"{root / 'ar'}: is a symbolic link to {outside}; guide writes only inside {root} "
+        f"and follows no link there; remove it"
     )
     with pytest.raises(OutputError, match="is a symbolic link"):
         safe_child(root, "ar", folder=True)

@@ -66,7 +66,8 @@ def test_tracks_load(page):
     assert items.count() == 5  # the full guide and four tracks
     items.nth(3).click()  # the FAQ track
     page.wait_for_function(
-        "document.getElementById('audio').src.endsWith('en/02-how-long.mp3') && document.getElementById('audio').readyState >= 1"
+        "document.getElementById('audio').src.endsWith('en/02-how-long.mp3') "
+        "&& document.getElementById('audio').readyState >= 1"
     )
     assert page.locator("#transcript .cue").first.inner_text() == "How long does it last?"
     assert all(url.startswith("file://") for url in page.requests), page.requests
@@ -78,7 +79,8 @@ def test_chapter_click_seeks_and_highlights(page):
     chapters.nth(2).click()
     page.wait_for_function("document.getElementById('audio').src.endsWith('small-guide.en.mp3')")
     start = page.evaluate(
-        "window.guidePlayer.audio && JSON.parse(document.getElementById('guide-data').textContent).languages[0].full.chapters[2].start"
+        "window.guidePlayer.audio && JSON.parse(document.getElementById('guide-data').textContent)"
+        ".languages[0].full.chapters[2].start"
     )
     page.wait_for_function(f"Math.abs(document.getElementById('audio').currentTime - {start}) < 1.5")
     page.wait_for_selector("#transcript .cue.current")

@@ -346,7 +346,10 @@ def test_a_new_arabic_language_goes_after_the_lexicons_last_line():
 
 
 # -- voices -------------------------------------------------------------------------------------
-VOICES_FLOW = "id: x\nvoices:\n  en: {engine: piper, voice: en_US-joe-medium}\n  ar: {engine: gtts, fallback: {engine: espeak, voice: ar}}\n"
+VOICES_FLOW = (
+    "id: x\nvoices:\n  en: {engine: piper, voice: en_US-joe-medium}\n"
+    "  ar: {engine: gtts, fallback: {engine: espeak, voice: ar}}\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -420,10 +423,12 @@ VOICES_FLOW = "id: x\nvoices:\n  en: {engine: piper, voice: en_US-joe-medium}\n 
             "voices:\n  en:\n    engine: piper   # offline\n    fallback:\n      engine: espeak\n\n# next\nid: x\n",
             "en",
             {"speed": 1.5, "engine": "espeak"},
-            "voices:\n  en:\n    engine: espeak   # offline\n    fallback:\n      engine: espeak\n    speed: 1.5\n\n# next\nid: x\n",
+            "voices:\n  en:\n    engine: espeak   # offline\n    fallback:\n      engine: espeak\n"
+            "    speed: 1.5\n\n# next\nid: x\n",
         ),
         (
-            "voices:\n  en:\n    engine: piper   # offline\n    fallback:   # missing Piper\n      engine: espeak\n    speed: 2.0\n",
+            "voices:\n  en:\n    engine: piper   # offline\n    fallback:   # missing Piper\n"
+            "      engine: espeak\n    speed: 2.0\n",
             "en",
             {"fallback": None},
             "voices:\n  en:\n    engine: piper   # offline\n    speed: 2.0\n",

@@ -139,7 +139,8 @@ def test_edit_save_hear_build_and_proof(browser: Browser, small: Project) -> Non
     assert any(f.endswith("how-long.mp3") for f in files)
     assert tab.locator("#player").is_visible()
     tab.wait_for_function(
-        "(path) => [...document.querySelectorAll(`li[data-path='${path}'] .sstate`)].every((n) => n.textContent === '')",
+        "(path) => [...document.querySelectorAll(`li[data-path='${path}'] .sstate`)]"
+        ".every((n) => n.textContent === '')",
         arg=ANSWER,
     )
 

@@ -73,7 +73,8 @@ def bundled_path() -> str:
     if not found:
         raise AudioError(
             f"the ffmpeg bundled with imageio-ffmpeg is missing from {folder} (no wheel for this platform?): "
-            f"reinstall it (pip install --force-reinstall imageio-ffmpeg) or choose an ffmpeg with {FFMPEG_ENV}=/path/to/ffmpeg"
+            f"reinstall it (pip install --force-reinstall imageio-ffmpeg) "
+            f"or choose an ffmpeg with {FFMPEG_ENV}=/path/to/ffmpeg"
         )
     return str(found[-1])
 

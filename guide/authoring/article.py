@@ -449,7 +449,8 @@ class _Builder:
             # headings are questions in an FAQ), so its colon is given back.
             self.open.answer.extend([f"{title}:" if title else "", *texts])
             self.notes.append(
-                f'line {items.line}: a list in the answer to "{self.open.question}" was joined into the answer text; check its punctuation'
+                f'line {items.line}: a list in the answer to "{self.open.question}" was joined into the answer text; '
+                f"check its punctuation"
             )
             return
         self.add_block(ArticleList(texts, title))

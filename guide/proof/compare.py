@@ -386,7 +386,10 @@ def heard_numbers(written: Sequence[str], given: Sequence[str], heard: Sequence[
     if as_given and not as_written:
         return f"heard as the voice was given ({said}), not as written ({wrote})"
     if as_written and not as_given:
-        return f"heard as written ({wrote}), not as the voice was given ({said}): the recogniser may have guessed; listen to it"
+        return (
+            f"heard as written ({wrote}), not as the voice was given ({said}): "
+            f"the recogniser may have guessed; listen to it"
+        )
     heard_text = ", ".join(heard) or "no number"
     return f"heard neither as written ({wrote}) nor as the voice was given ({said}): heard {heard_text}"
 

@@ -20,7 +20,8 @@ PODCAST_GUID_NAMESPACE = "ead4c236-bf58-58c6-a2c6-a6b28d128cb6"
 """The UUID namespace Podcasting 2.0 defines for ``<podcast:guid>`` (a UUIDv5 of the feed URL)."""
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PSC_NS = "http://podlove.org/simple-chapters"
-"""Podlove Simple Chapters: chapters inside the feed, as gPodder (podcastparser), AntennaPod and Podlove players read them."""
+"""Podlove Simple Chapters: chapters inside the feed, as gPodder (podcastparser), AntennaPod and Podlove
+players read them."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ class Episode:
     feed_file: str = ""
     """The feed's own path relative to the guide folder (its URL names the show: ``<podcast:guid>``)."""
     chapters: tuple[Chapter, ...] = ()
-    """The full guide's chapters, also written into the feed (``<psc:chapters>``) for apps that read no JSON chapters."""
+    """The full guide's chapters, also written into the feed (``<psc:chapters>``) for apps that read no JSON
+    chapters."""
 
 
 @dataclass(frozen=True)

@@ -409,7 +409,8 @@ class SharedCache:
             parts.append(f"{len(self.count.damaged)} shared take(s) did not check out and were recorded again")
         if self.count.damaged_pieces:
             parts.append(
-                f"{len(self.count.damaged_pieces)} shared piece(s) of the full guides did not check out and were encoded again"
+                f"{len(self.count.damaged_pieces)} shared piece(s) of the full guides "
+                f"did not check out and were encoded again"
             )
         if self.count.errors:
             off = "; switched off for the rest of the build" if self.count.switched_off else ""

@@ -52,8 +52,12 @@ def _model() -> Any:
 
 @lru_cache(maxsize=1)
 def model_id() -> str:
-    """What decides the diacritized text: the model's bytes and the rules after it. Part of every diacritized take's key."""
-    # Found, not imported: importing text2tashkeel loads onnxruntime, which a rebuild with nothing to record never needs.
+    """What decides the diacritized text: the model's bytes and the rules after it.
+
+    Part of every diacritized take's key.
+    """
+    # Found, not imported: importing text2tashkeel loads onnxruntime, which a rebuild with nothing to record
+    # never needs.
     spec = find_spec("text2tashkeel")
     if spec is None or spec.origin is None:
         raise EngineError("text2tashkeel (the Arabic diacritizer) is not installed: reinstall guide (pip install -e .)")

@@ -171,7 +171,8 @@ def _command(command: str, offset: int, forced: tuple[str, int] | None, tokens: 
     if command.startswith("pause"):
         raise MarkupError(f"'[{command}]': write a pause as '[pause 800ms]' or '[pause 1.5s]'", offset)
     raise MarkupError(
-        f"unknown markup '[{command}]' (known: [pause 800ms], [lang ar]…[/lang], {{shown|spoken}}; '[[' for a literal bracket)",
+        f"unknown markup '[{command}]' (known: [pause 800ms], [lang ar]…[/lang], {{shown|spoken}}; "
+        f"'[[' for a literal bracket)",
         offset,
     )
 
