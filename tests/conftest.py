@@ -91,7 +91,8 @@ def allow_online(monkeypatch) -> None:
 
 @pytest.fixture
 def fresh_ffmpeg(monkeypatch):
-    """The test chooses its ffmpeg from a clean slate (no GUIDE_FFMPEG, nothing cached) and leaves the bundled one in use."""
+    """The test chooses its ffmpeg from a clean slate (no GUIDE_FFMPEG, nothing cached) and leaves the bundled one
+    in use."""
     from guide.audio import ffmpeg as ff
 
     monkeypatch.delenv(ff.FFMPEG_ENV, raising=False)

@@ -3,9 +3,10 @@
 It is a real HTTP server on 127.0.0.1: it parses gTTS's form-encoded RPC,
 checks it asks for the jQ1olc (speech) call, and answers in the same framing
 Google uses, with a real MP3 as the audio. Each request takes the next
-scripted behaviour (else the one set for its text in `fail_texts`, else "ok"): "ok", an HTTP status (429, 503), "hang" (answer after the
-client's timeout), "garbage" (200 with no audio), "empty" (200 with an empty body),
-"truncated" (200 cut in the middle of the audio) or "reset" (the connection closed with no answer).
+scripted behaviour (else the one set for its text in `fail_texts`, else "ok"): "ok", an HTTP status
+(429, 503), "hang" (answer after the client's timeout), "garbage" (200 with no audio), "empty" (200
+with an empty body), "truncated" (200 cut in the middle of the audio) or "reset" (the connection
+closed with no answer).
 """
 
 from __future__ import annotations

@@ -213,7 +213,8 @@ def axe_violations(tab: Page, axe_source: str, impacts: tuple[str, ...] = BLOCKI
         """async (tags) => {
             const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
             return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.map((n) => n.target.join(" ") + ": " + (n.failureSummary || "").replace(/\\s+/g, " "))}));
+                nodes: v.nodes.map((n) => n.target.join(" ") + ": "
+                    + (n.failureSummary || "").replace(/\\s+/g, " "))}));
         }""",
         WCAG_TAGS,
     )
@@ -245,15 +246,18 @@ FOCUS_SHOWN = """() => {
     const inView = box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth;
     const top = document.elementFromPoint(x, y);
     const unobscured = !!top && (top === el || el.contains(top));
-    const what = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " " + JSON.stringify(el.dataset) + " " + (el.textContent || "").trim().slice(0, 40);
-    return {ok: el.matches(":focus-visible") && (outline || shadow) && own && inView && unobscured, focusVisible: el.matches(":focus-visible"), own,
+    const what = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " " + JSON.stringify(el.dataset) + " "
+        + (el.textContent || "").trim().slice(0, 40);
+    return {ok: el.matches(":focus-visible") && (outline || shadow) && own && inView && unobscured,
+            focusVisible: el.matches(":focus-visible"), own,
             outline: style.outlineStyle + " " + style.outlineWidth, shadow: style.boxShadow, inView, unobscured,
             covering: top ? top.tagName + "#" + top.id + "." + top.className : null, what};
 }"""
 
 
 def assert_focus_shown(tab: Page) -> dict[str, Any]:
-    """The focused control shows a focus ring (an outline or a box shadow under :focus-visible), on screen and not hidden under anything."""
+    """The focused control shows a focus ring (an outline or a box shadow under :focus-visible), on screen and not
+    hidden under anything."""
     shown = tab.evaluate(FOCUS_SHOWN)
     assert shown["ok"], json.dumps(shown, ensure_ascii=False)
     return shown
@@ -285,21 +289,30 @@ def tab_to(tab: Page, selector: str, backwards: bool = False) -> None:
 CUT_OFF = """() => {
     const problems = [];
     const width = document.documentElement.clientWidth;
-    if (document.documentElement.scrollWidth > width + 1) problems.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} > ${width} px`);
+    if (document.documentElement.scrollWidth > width + 1)
+        problems.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} > ${width} px`);
     for (const el of document.body.querySelectorAll("*")) {
-        if (el instanceof SVGElement || el.closest("[hidden]") || ["SCRIPT", "STYLE", "AUDIO"].includes(el.tagName)) continue;
+        if (el instanceof SVGElement || el.closest("[hidden]") || ["SCRIPT", "STYLE", "AUDIO"].includes(el.tagName))
+            continue;
         const style = getComputedStyle(el);
         if (style.display === "none" || style.visibility === "hidden") continue;
         const box = el.getBoundingClientRect();
         if (!box.width && !box.height) continue;
-        const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className && typeof el.className === "string" ? "." + el.className.trim().replace(/\\s+/g, ".") : "")
+        const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+            + (el.className && typeof el.className === "string" ? "." + el.className.trim().replace(/\\s+/g, ".") : "")
             + " '" + (el.textContent || "").trim().slice(0, 30) + "'";
         const clips = (v) => v === "hidden" || v === "clip";
-        if (clips(style.overflowX) && el.scrollWidth > el.clientWidth + 1) problems.push(`${name} cuts its content sideways (${el.scrollWidth} > ${el.clientWidth})`);
-        if (clips(style.overflowY) && el.scrollHeight > el.clientHeight + 1) problems.push(`${name} cuts its content (${el.scrollHeight} > ${el.clientHeight} high)`);
-        if (!clips(style.overflowX) && style.overflowX !== "visible" && el.scrollWidth > el.clientWidth + 1) problems.push(`${name} scrolls sideways`);
-        if (style.textOverflow === "ellipsis" && el.scrollWidth > el.clientWidth) problems.push(`${name} ends in an ellipsis`);
-        if (box.left < -1 || box.right > width + 1) problems.push(`${name} sticks out of the screen (${Math.round(box.left)}..${Math.round(box.right)} of ${width})`);
+        if (clips(style.overflowX) && el.scrollWidth > el.clientWidth + 1)
+            problems.push(`${name} cuts its content sideways (${el.scrollWidth} > ${el.clientWidth})`);
+        if (clips(style.overflowY) && el.scrollHeight > el.clientHeight + 1)
+            problems.push(`${name} cuts its content (${el.scrollHeight} > ${el.clientHeight} high)`);
+        if (!clips(style.overflowX) && style.overflowX !== "visible" && el.scrollWidth > el.clientWidth + 1)
+            problems.push(`${name} scrolls sideways`);
+        if (style.textOverflow === "ellipsis" && el.scrollWidth > el.clientWidth)
+            problems.push(`${name} ends in an ellipsis`);
+        if (box.left < -1 || box.right > width + 1)
+            problems.push(
+                `${name} sticks out of the screen (${Math.round(box.left)}..${Math.round(box.right)} of ${width})`);
     }
     return problems;
 }"""
@@ -388,7 +401,8 @@ def test_axe_does_run_and_catches_a_fault(open_page, guide_folder, axe_source):
     tab = open_page((guide_folder / "index.html").as_uri(), PHONE)
     tab.evaluate(
         """() => {
-            const p = document.createElement("p"); p.textContent = "faint"; p.style.color = "#bbb"; p.style.background = "#fff";
+            const p = document.createElement("p"); p.textContent = "faint";
+            p.style.color = "#bbb"; p.style.background = "#fff";
             const b = document.createElement("button"); b.className = "planted";
             document.querySelector("main").append(p, b);
         }"""
@@ -533,8 +547,12 @@ def test_player_at_double_text_size(open_page, guide_folder, lang):
     # Scrolled down, whatever stays pinned on screen (the sticky player) takes at most a third of it.
     tab.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     pinned = tab.evaluate(
-        """() => [...document.querySelectorAll("body *")].filter((el) => ["sticky", "fixed"].includes(getComputedStyle(el).position))
-            .map((el) => { const box = el.getBoundingClientRect(); return Math.max(0, Math.min(box.bottom, innerHeight) - Math.max(box.top, 0)); })"""
+        """() => [...document.querySelectorAll("body *")]
+            .filter((el) => ["sticky", "fixed"].includes(getComputedStyle(el).position))
+            .map((el) => {
+                const box = el.getBoundingClientRect();
+                return Math.max(0, Math.min(box.bottom, innerHeight) - Math.max(box.top, 0));
+            })"""
     )
     assert sum(pinned) <= PHONE["height"] / 3, pinned
 
@@ -584,7 +602,8 @@ def test_the_cut_off_check_can_fail(open_page, guide_folder):
     tab.evaluate(
         """() => {
             const h = document.getElementById("title");
-            h.style.overflow = "hidden"; h.style.whiteSpace = "nowrap"; h.style.textOverflow = "ellipsis"; h.style.overflowWrap = "normal";
+            h.style.overflow = "hidden"; h.style.whiteSpace = "nowrap";
+            h.style.textOverflow = "ellipsis"; h.style.overflowWrap = "normal";
             h.textContent = "A title far too long to fit on one line of a phone";
             const wide = document.createElement("div"); wide.style.width = "500px"; wide.textContent = "wide";
             document.querySelector("main").append(wide);
@@ -692,7 +711,8 @@ def test_proof_page_lists_the_flagged_sentences_first_worst_first(open_page, pro
         tab.keyboard.press("Tab")  # the next stop after the link's target is the sentence's own button
         assert (
             tab.evaluate(
-                "document.activeElement.closest('li.sentence') && '#' + document.activeElement.closest('li.sentence').id"
+                "document.activeElement.closest('li.sentence') && "
+                "'#' + document.activeElement.closest('li.sentence').id"
             )
             == href
         )

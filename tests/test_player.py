@@ -130,7 +130,10 @@ def test_full_guides_play_to_their_end_with_the_reported_duration(page, page_url
         played = page.evaluate(
             """async (url) => {
                 const audio = new Audio(url);
-                await new Promise((ok, fail) => { audio.onloadedmetadata = ok; audio.onerror = () => fail(audio.error && audio.error.message); });
+                await new Promise((ok, fail) => {
+                    audio.onloadedmetadata = ok;
+                    audio.onerror = () => fail(audio.error && audio.error.message);
+                });
                 const duration = audio.duration;
                 audio.playbackRate = 16;
                 const ended = new Promise((ok) => { audio.onended = ok; });
