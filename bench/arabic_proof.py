@@ -35,7 +35,8 @@ def run_guide(code: Path, args: list[str], env: dict[str, str]) -> subprocess.Co
 
 
 def one_run(code: Path, script: Path, work: Path, model: Path) -> dict:
-    """Build the script's Arabic offline from nothing, proof it from nothing (`model`: the recogniser), return the figures."""
+    """Build the script's Arabic offline from nothing, proof it from nothing (`model`: the recogniser), return the
+    figures."""
     env = {**os.environ, "GUIDE_OFFLINE": "1"}
     out, cache = work / "out", work / "cache"
     started = time.monotonic()
@@ -97,7 +98,8 @@ def main() -> None:
                     figure = one_run(code, script, Path(tmp) / f"r{run}-{script.stem}-{i}", model)
                     results[str(code)][str(script)].append(figure)
                     print(
-                        f"run {run + 1}: {code} {script.name}: {figure['miss']:.1%} missed ({figure['voice']}, {figure['speech_s']} s)",
+                        f"run {run + 1}: {code} {script.name}: {figure['miss']:.1%} missed "
+                        f"({figure['voice']}, {figure['speech_s']} s)",
                         file=sys.stderr,
                         flush=True,
                     )

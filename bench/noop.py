@@ -94,7 +94,8 @@ def main() -> None:
     model_seconds = time.perf_counter() - start
 
     print(
-        f"No-op `guide build` of a generated {args.items}-item script (espeak-ng voices), {args.runs} runs each, alternating."
+        f"No-op `guide build` of a generated {args.items}-item script (espeak-ng voices), "
+        f"{args.runs} runs each, alternating."
     )
     print(
         f"Machine: {machine()}. Load average before: {', '.join(f'{x:.2f}' for x in load)}; after: "

@@ -70,7 +70,8 @@ def main() -> None:
             with_lexicon.write_text(plain.read_text(encoding="utf-8") + LEXICON, encoding="utf-8")
             scripts += [(f"{size} items", plain), (f"{size} items + lexicon", with_lexicon)]
         print(
-            "| script | first load in a fresh process (guard included) | guard again, same process | warm load | warm guard | guard's share, warm |"
+            "| script | first load in a fresh process (guard included) | guard again, same process "
+            "| warm load | warm guard | guard's share, warm |"
         )
         print("|---|---|---|---|---|---|")
         for name, path in scripts:

@@ -68,7 +68,8 @@ def main() -> None:
     done.set()
     sampler.join()
     print(
-        f"{opts.threads} at once: {seconds:.1f} s for {audio:.0f} s of speech; PSS with the voice loaded {loaded} MB, peak {peak} MB"
+        f"{opts.threads} at once: {seconds:.1f} s for {audio:.0f} s of speech; "
+        f"PSS with the voice loaded {loaded} MB, peak {peak} MB"
     )
 
 

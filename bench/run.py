@@ -245,7 +245,10 @@ def machine() -> str:
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}"
+    return (
+        f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, "
+        f"Python {platform.python_version()}"
+    )
 
 
 def main() -> None:
@@ -315,28 +318,39 @@ def render(rows: list[dict], jobs: int, load: tuple[tuple[float, ...], tuple[flo
         "",
         f"Machine: {machine()}. Measured {time.strftime('%Y-%m-%d')} by `python bench/run.py` in one run.{shown}",
         "",
-        f"| script | speech | raw engines | MP3 encoding alone | cold `--jobs 1` | ratio | cold `--jobs {jobs}` | ratio | no-op | edit one answer | edit / cold | peak memory `--jobs 1` | peak memory `--jobs {jobs}` |",
+        f"| script | speech | raw engines | MP3 encoding alone | cold `--jobs 1` | ratio | cold `--jobs {jobs}` "
+        f"| ratio | no-op | edit one answer | edit / cold "
+        f"| peak memory `--jobs 1` | peak memory `--jobs {jobs}` |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         c1, cn = r["cold1"], r[f"cold{jobs}"]
         lines.append(
-            f"| {r['label']} | {r['audio'] / 60:.1f} min | {r['raw']:.1f} s | {r['encode']:.1f} s ({r['encoded_audio'] / 60:.0f} min) | {c1.seconds:.1f} s | {c1.seconds / r['raw']:.2f}× "
-            f"| {cn.seconds:.1f} s | {cn.seconds / r['raw']:.2f}× | {r['noop'].seconds:.2f} s | {r['edit'].seconds:.1f} s "
-            f"| {100 * r['edit'].seconds / cn.seconds:.0f} % | {c1.peak_rss / 2**20:.0f} MB | {cn.peak_rss / 2**20:.0f} MB |"
+            f"| {r['label']} | {r['audio'] / 60:.1f} min | {r['raw']:.1f} s "
+            f"| {r['encode']:.1f} s ({r['encoded_audio'] / 60:.0f} min) "
+            f"| {c1.seconds:.1f} s | {c1.seconds / r['raw']:.2f}× "
+            f"| {cn.seconds:.1f} s | {cn.seconds / r['raw']:.2f}× | {r['noop'].seconds:.2f} s "
+            f"| {r['edit'].seconds:.1f} s "
+            f"| {100 * r['edit'].seconds / cn.seconds:.0f} % | {c1.peak_rss / 2**20:.0f} MB "
+            f"| {cn.peak_rss / 2**20:.0f} MB |"
         )
     lines += [
         "",
-        "- speech: what the raw engines produce for both languages (their own sentence silences, none of the build's pauses).",
-        "- raw engines: Piper (English) and espeak-ng (Arabic) synthesising the concatenated text, model loaded once and not timed.",
-        "- cold: a `guide build` in a fresh process with an empty cache and output folder (Python start-up, validation, recording, "
-        "assembly, MP3 encoding of every track and of the full guides' announcement pieces, the full guides joined from "
+        "- speech: what the raw engines produce for both languages (their own sentence silences, "
+        "none of the build's pauses).",
+        "- raw engines: Piper (English) and espeak-ng (Arabic) synthesising the concatenated text, "
+        "model loaded once and not timed.",
+        "- cold: a `guide build` in a fresh process with an empty cache and output folder "
+        "(Python start-up, validation, recording, "
+        "assembly, MP3 encoding of every track and of the full guides' announcement pieces, "
+        "the full guides joined from "
         "frames, manifest). ratio = cold / raw engines.",
         "- no-op: the same build again. edit one answer: the last FAQ answer's English text changed, then built.",
         "- MP3 encoding alone: ffmpeg's LAME encoding, one file after another on one core, the audio the build encoded "
         "(every track and every announcement and pause piece of the full guides; its length in brackets).",
         "- peak memory: proportional set size (PSS) of the build process and its ffmpeg processes together, "
-        "sampled every 50 ms from /proc/PID/smaps_rollup (a child not yet exec'd is its parent's memory and is not counted twice).",
+        "sampled every 50 ms from /proc/PID/smaps_rollup (a child not yet exec'd "
+        "is its parent's memory and is not counted twice).",
         "",
     ]
     return "\n".join(lines)

@@ -412,7 +412,8 @@ def main() -> None:
         notes["voice_en"], notes["voice_ar"] = about["voice"], about_ar["voice"]
         notes["memory_warm"] = memory(studio.pid)
         log(
-            f"started in {studio.started:.2f} s; first previews {notes['first_en']:.2f} s (en), {notes['first_ar']:.2f} s (ar)"
+            f"started in {studio.started:.2f} s; first previews "
+            f"{notes['first_en']:.2f} s (en), {notes['first_ar']:.2f} s (ar)"
         )
 
         inproc = InProcess(script, work / "cache-inprocess", work / "out-inprocess")
@@ -434,7 +435,8 @@ def main() -> None:
                 )[0]
             )
             log(
-                f"en new: studio {seconds:.2f} s, in-process {figures['en_new_inproc'][-1]:.2f} s, synth {figures['en_synth'][-1]:.2f} s, "
+                f"en new: studio {seconds:.2f} s, in-process {figures['en_new_inproc'][-1]:.2f} s, "
+                f"synth {figures['en_synth'][-1]:.2f} s, "
                 f"say {figures['en_say'][-1]:.2f} s"
             )
         notes["en_words"] = statistics.median(len(s.split()) for s in said)
@@ -463,7 +465,8 @@ def main() -> None:
                 )[0]
             )
             log(
-                f"ar new: studio {seconds:.2f} s, in-process {figures['ar_new_inproc'][-1]:.2f} s, synth {figures['ar_synth'][-1]:.2f} s "
+                f"ar new: studio {seconds:.2f} s, in-process {figures['ar_new_inproc'][-1]:.2f} s, "
+                f"synth {figures['ar_synth'][-1]:.2f} s "
                 f"(tashkeel {figures['ar_tashkeel'][-1]:.2f} s), say {figures['ar_say'][-1]:.2f} s"
             )
         notes["ar_words"] = statistics.median(len(s.split()) for s in arabic_said)
@@ -496,7 +499,8 @@ def main() -> None:
             figures.setdefault("edit_lib_stored", []).append(stored)
             figures.setdefault("edit_lib_after", []).append(total - stored)
             log(
-                f"edit: studio {seconds:.2f} s (save {save_seconds:.2f} s, synth {figures['edit_synth'][-1]:.2f} s), CLI {cli_seconds:.2f} s, "
+                f"edit: studio {seconds:.2f} s (save {save_seconds:.2f} s, synth {figures['edit_synth'][-1]:.2f} s), "
+                f"CLI {cli_seconds:.2f} s, "
                 f"in-process build {total:.2f} s (take stored at {stored:.2f} s)"
             )
         events.close()
@@ -511,7 +515,8 @@ def main() -> None:
             figures.setdefault("en_after", []).append(seconds)
             figures.setdefault("en_after_synth", []).append(inproc.synthesize(sentence, "en"))
         log(
-            f"en new after the builds: {spread(figures['en_after'])}, synth in-process {spread(figures['en_after_synth'])}"
+            f"en new after the builds: {spread(figures['en_after'])}, "
+            f"synth in-process {spread(figures['en_after_synth'])}"
         )
 
         # 5. idle, one event stream open
@@ -541,30 +546,43 @@ def render(f: dict[str, list[float]], n: dict, runs: int, idle: float, load: tup
     mem, warm = n["memory"], n["memory_warm"]
     loads = "before: {}; after: {}".format(*(", ".join(f"{x:.2f}" for x in a) for a in load))
     lines = [
-        f"Machine: {machine()}. Measured {time.strftime('%Y-%m-%d')} by `python bench/studio.py --runs {runs} --idle {idle:g}` "
+        f"Machine: {machine()}. Measured {time.strftime('%Y-%m-%d')} by "
+        f"`python bench/studio.py --runs {runs} --idle {idle:g}` "
         f"in one run, offline (`GUIDE_OFFLINE=1`: the Arabic is espeak-ng's). Load average (1, 5, 15 min) {loads}.",
         "",
         f"| figure | target | studio, median (range) of {runs} | side by side, median (range) |",
         "|---|---|---|---|",
-        f"| preview of a new English sentence ({n['en_words']:.0f} words), voice loaded | 0.6 s | {spread(f['en_new'])} | "
-        f"`guide say --lang en` in a fresh process: {spread(f['en_say'])}; in-process `Workspace.preview`: {spread(f['en_new_inproc'])}, "
-        f"of which `registry.synthesize`: {spread(f['en_synth'])} and resampling {spread([x * 1000 for x in f['en_resample']], 'ms', 0)} |",
-        f"| the same, after the builds (the whole build, the edit rebuilds, a no-op) | 0.6 s | {spread(f['en_after'])} | "
+        f"| preview of a new English sentence ({n['en_words']:.0f} words), voice loaded "
+        f"| 0.6 s | {spread(f['en_new'])} | "
+        f"`guide say --lang en` in a fresh process: {spread(f['en_say'])}; "
+        f"in-process `Workspace.preview`: {spread(f['en_new_inproc'])}, "
+        f"of which `registry.synthesize`: {spread(f['en_synth'])} "
+        f"and resampling {spread([x * 1000 for x in f['en_resample']], 'ms', 0)} |",
+        f"| the same, after the builds (the whole build, the edit rebuilds, a no-op) "
+        f"| 0.6 s | {spread(f['en_after'])} | "
         f"`registry.synthesize` of the same sentences in-process: {spread(f['en_after_synth'])} |",
         f"| preview of a sentence already recorded | 0.15 s | {spread(f['cached'], 's', 3)} | — |",
         f"| preview of a new Arabic sentence ({n['ar_words']:.0f} words), espeak-ng | 0.4 s | {spread(f['ar_new'])} | "
-        f"`guide say --lang ar` in a fresh process: {spread(f['ar_say'])}; in-process `Workspace.preview`: {spread(f['ar_new_inproc'])}, "
+        f"`guide say --lang ar` in a fresh process: {spread(f['ar_say'])}; "
+        f"in-process `Workspace.preview`: {spread(f['ar_new_inproc'])}, "
         f"of which `registry.synthesize`: {spread(f['ar_synth'])} (tashkeel alone: {spread(f['ar_tashkeel'])}) |",
-        f"| save + rebuild after one FAQ answer changed | 1.0 s | {spread(f['edit'])} (the save POST {spread(f['edit_save'])}; "
-        f"the job's own seconds {spread(f['edit_job'], 's', 1)}) | `guide build` after the same edit in the file: {spread(f['edit_cli'])}; "
-        f"`builder.build` in-process, voice loaded: {spread(f['edit_lib'])}, of which up to the new take stored {spread(f['edit_lib_stored'])} "
-        f"(`registry.synthesize` of the studio's sentence: {spread(f['edit_synth'])}) and after it {spread(f['edit_lib_after'])} |",
-        f"| idle CPU, one event stream open, {n['idle_wall']:.0f} s | < 1 % | {n['idle_cpu']:.2f} % ({n['idle_cpu_seconds']:.2f} CPU-s; "
+        f"| save + rebuild after one FAQ answer changed | 1.0 s "
+        f"| {spread(f['edit'])} (the save POST {spread(f['edit_save'])}; "
+        f"the job's own seconds {spread(f['edit_job'], 's', 1)}) "
+        f"| `guide build` after the same edit in the file: {spread(f['edit_cli'])}; "
+        f"`builder.build` in-process, voice loaded: {spread(f['edit_lib'])}, "
+        f"of which up to the new take stored {spread(f['edit_lib_stored'])} "
+        f"(`registry.synthesize` of the studio's sentence: {spread(f['edit_synth'])}) "
+        f"and after it {spread(f['edit_lib_after'])} |",
+        f"| idle CPU, one event stream open, {n['idle_wall']:.0f} s | < 1 % "
+        f"| {n['idle_cpu']:.2f} % ({n['idle_cpu_seconds']:.2f} CPU-s; "
         f"{n['idle_lines']} stream lines) | — |",
-        f"| memory after the runs | — | VmRSS {mem['VmRSS'] / mb:.0f} MB, VmHWM {mem['VmHWM'] / mb:.0f} MB, PSS {mem['Pss'] / mb:.0f} MB | "
+        f"| memory after the runs | — | VmRSS {mem['VmRSS'] / mb:.0f} MB, "
+        f"VmHWM {mem['VmHWM'] / mb:.0f} MB, PSS {mem['Pss'] / mb:.0f} MB | "
         f"after start and the first previews: VmRSS {warm['VmRSS'] / mb:.0f} MB, VmHWM {warm['VmHWM'] / mb:.0f} MB |",
         "",
-        f"- Start-up to the printed address: {n['started']:.2f} s. First previews after start (voices warming in the background): "
+        f"- Start-up to the printed address: {n['started']:.2f} s. "
+        f"First previews after start (voices warming in the background): "
         f"{n['first_en']:.2f} s English ({n['voice_en']}), {n['first_ar']:.2f} s Arabic ({n['voice_ar']}).",
         f"- Whole sample built once through the studio (untimed for the table): {n['cold_build']:.1f} s; "
         f"a no-op build through the studio after the runs: {n['noop']:.2f} s.",
