@@ -35,27 +35,54 @@ def run_guide(code: Path, args: list[str], env: dict[str, str]) -> subprocess.Co
 
 
 def one_run(code: Path, script: Path, work: Path, model: Path) -> dict:
-    """Build the script's Arabic offline from nothing, proof it from nothing (`model`: the recogniser), return the figures."""
+    """Build the script's Arabic offline from nothing, proof it from nothing (`model`: the recogniser), return the
+    figures."""
     env = {**os.environ, "GUIDE_OFFLINE": "1"}
     out, cache = work / "out", work / "cache"
     started = time.monotonic()
-    built = run_guide(code, ["build", "--offline", "--lang", "ar", "--out", str(out), "--cache-dir", str(cache), str(script)], env)
+    built = run_guide(
+        code, ["build", "--offline", "--lang", "ar", "--out", str(out), "--cache-dir", str(cache), str(script)], env
+    )
     if built.returncode != 0:
         raise SystemExit(f"build failed ({code}, {script}):\n{built.stdout}\n{built.stderr}")
     build_s = time.monotonic() - started
     # A fresh proof cache too: proof keeps transcripts by take, and every run's takes are new recordings.
-    proof = run_guide(code, ["proof", "--lang", "ar", "--json", "--out", str(out), "--cache-dir", str(cache), "--model", str(model), str(script)], env)
+    proof = run_guide(
+        code,
+        [
+            "proof",
+            "--lang",
+            "ar",
+            "--json",
+            "--out",
+            str(out),
+            "--cache-dir",
+            str(cache),
+            "--model",
+            str(model),
+            str(script),
+        ],
+        env,
+    )
     if proof.returncode not in (0, 1):
         raise SystemExit(f"proof failed ({code}, {script}):\n{proof.stdout}\n{proof.stderr}")
     report = json.loads(proof.stdout)["languages"]["ar"]
     audio = sum(s["end"] - s["start"] for s in report["sentences"])
-    return {"miss": report["miss"], "voice": report["voice"], "sentences": len(report["sentences"]), "speech_s": round(audio, 1), "build_s": round(build_s, 1)}
+    return {
+        "miss": report["miss"],
+        "voice": report["voice"],
+        "sentences": len(report["sentences"]),
+        "speech_s": round(audio, 1),
+        "build_s": round(build_s, 1),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("scripts", nargs="+", type=lambda p: Path(p).resolve())
-    parser.add_argument("--code", action="append", type=Path, help="a guide checkout to measure (repeatable; default: this one)")
+    parser.add_argument(
+        "--code", action="append", type=Path, help="a guide checkout to measure (repeatable; default: this one)"
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", type=Path, help="write every figure here")
     opts = parser.parse_args()
@@ -71,8 +98,10 @@ def main() -> None:
                     figure = one_run(code, script, Path(tmp) / f"r{run}-{script.stem}-{i}", model)
                     results[str(code)][str(script)].append(figure)
                     print(
-                        f"run {run + 1}: {code} {script.name}: {figure['miss']:.1%} missed ({figure['voice']}, {figure['speech_s']} s)",
-                        file=sys.stderr, flush=True,
+                        f"run {run + 1}: {code} {script.name}: {figure['miss']:.1%} missed "
+                        f"({figure['voice']}, {figure['speech_s']} s)",
+                        file=sys.stderr,
+                        flush=True,
                     )
     print("| code | script | runs | mean miss | range | speech (s) |")
     print("|---|---|---|---|---|---|")

@@ -72,11 +72,13 @@ def generated_scripts(count: int, folder: Path) -> list[Path]:
         for j in range(1, 1 + (2 if n % 2 == 0 else 1)):
             number = 100 * n + j
             text = bodies[(2 * n + j) % len(bodies)]
-            sections.append({
-                "id": f"own-{j}",
-                "title": {"en": f"Topic {number}", "ar": f"الموضوع {number}"},
-                "body": [{"en": _numbered(text["en"], "en", number), "ar": _numbered(text["ar"], "ar", number)}],
-            })
+            sections.append(
+                {
+                    "id": f"own-{j}",
+                    "title": {"en": f"Topic {number}", "ar": f"الموضوع {number}"},
+                    "body": [{"en": _numbered(text["en"], "en", number), "ar": _numbered(text["ar"], "ar", number)}],
+                }
+            )
         script = {
             "id": f"fleet-{n:02d}",
             "title": {"en": f"Clinic guide {n}", "ar": f"دليل العيادة {n}"},
@@ -164,8 +166,11 @@ class CountingS3:
         host, port = self.server.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
         self.env = {
-            "AWS_ENDPOINT_URL": self.endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_EC2_METADATA_DISABLED": "true",
         }
         os.environ.update(self.env)
         import s3fs
@@ -173,16 +178,16 @@ class CountingS3:
         s3fs.S3FileSystem.clear_instance_cache()
         self.fs = s3fs.S3FileSystem(skip_instance_cache=True)
 
-    def wrap(self, app):  # noqa: ANN001, ANN201 - a WSGI application
+    def wrap(self, app):  # takes and returns a WSGI application
         traffic = self.traffic
 
-        def counted(environ, start_response):  # noqa: ANN001, ANN202
+        def counted(environ, start_response):
             method = environ["REQUEST_METHOD"]
             parts = environ.get("PATH_INFO", "").strip("/").split("/", 1)
             key = parts[1] if len(parts) == 2 and parts[1] else None  # path-style: /bucket/key
             status: list[int] = []
 
-            def start(code, headers, *rest):  # noqa: ANN001, ANN202
+            def start(code, headers, *rest):
                 status.append(int(code.split()[0]))
                 return start_response(code, headers, *rest)
 
@@ -265,13 +270,27 @@ def run_fleet(s3: CountingS3, scripts: list[Path], workers: int, work: Path, job
 
     def command(paths: list[Path], folder: Path) -> list[str]:
         return [
-            sys.executable, "-m", "guide", "build", *map(str, paths), "--offline", "--jobs", str(jobs),
-            "--cache-dir", str(folder / "cache"), "--out", str(folder / "out"), "--cache-url", f"s3://{bucket}/cache",
+            sys.executable,
+            "-m",
+            "guide",
+            "build",
+            *map(str, paths),
+            "--offline",
+            "--jobs",
+            str(jobs),
+            "--cache-dir",
+            str(folder / "cache"),
+            "--out",
+            str(folder / "out"),
+            "--cache-url",
+            f"s3://{bucket}/cache",
         ]
 
     def run(index: int, worker: Worker) -> None:
         folder = work / f"w{workers}-{index}"
-        builds = [command(worker.scripts, folder)] if per_worker else [command([p], folder / p.stem) for p in worker.scripts]
+        builds = (
+            [command(worker.scripts, folder)] if per_worker else [command([p], folder / p.stem) for p in worker.scripts]
+        )
         for args in builds:
             done = subprocess.run(args, capture_output=True, text=True, env=env)
             worker.output += done.stdout + done.stderr
@@ -292,10 +311,14 @@ def run_fleet(s3: CountingS3, scripts: list[Path], workers: int, work: Path, job
             raise SystemExit(f"a worker failed ({worker.failed}):\n{worker.output}")
     summaries = [m for w in shares for m in SUMMARY.finditer(w.output)]
     if len(summaries) != len(scripts):
-        raise SystemExit(f"expected {len(scripts)} build summaries, found {len(summaries)}:\n" + "\n".join(w.output for w in shares))
+        raise SystemExit(
+            f"expected {len(scripts)} build summaries, found {len(summaries)}:\n" + "\n".join(w.output for w in shares)
+        )
     traffic = s3.traffic
     with traffic.lock:
-        counted = Traffic(traffic.up, traffic.down, Counter(traffic.puts), traffic.gets, traffic.heads, traffic.misses, traffic.lists)
+        counted = Traffic(
+            traffic.up, traffic.down, Counter(traffic.puts), traffic.gets, traffic.heads, traffic.misses, traffic.lists
+        )
     warnings = [line for w in shares for line in w.output.splitlines() if line.startswith("warning: shared take cache")]
     return FleetRun(
         workers=workers,
@@ -316,13 +339,21 @@ def _mb(n: int) -> str:
 
 
 def render(
-    runs: list[FleetRun], scripts: int, distinct: set[str], per_script: int, load: tuple[tuple[float, ...], ...],
-    command: str, per_worker: bool,
+    runs: list[FleetRun],
+    scripts: int,
+    distinct: set[str],
+    per_script: int,
+    load: tuple[tuple[float, ...], ...],
+    command: str,
+    per_worker: bool,
 ) -> str:
-    loads = "; ".join(f"{when} {', '.join(f'{x:.2f}' for x in avg)}" for when, avg in zip(("before", "after"), load))
+    loads = "; ".join(
+        f"{when} {', '.join(f'{x:.2f}' for x in avg)}" for when, avg in zip(("before", "after"), load, strict=True)
+    )
     how = (
         "each worker one `guide build` process of its scripts, its local cache kept between them"
-        if per_worker else "each build its own `guide build` process with a fresh local cache and output folder (a CI job)"
+        if per_worker
+        else "each build its own `guide build` process with a fresh local cache and output folder (a CI job)"
     )
     lines = [
         f"Machine: {machine()}. Measured {time.strftime('%Y-%m-%d')} by `{command}` in one run. "
@@ -341,6 +372,7 @@ def render(
         )
     lines += ["", "Checks, per worker count:", ""]
     for r in runs:
+
         def takes(k: str) -> bool:
             return "/takes/" in f"/{k}"
 
@@ -355,7 +387,7 @@ def render(
         warned = ""
         if r.warnings:
             first = re.sub(r"^warning: shared take cache \S+: ", "", r.warnings[0])
-            warned = f"; {len(r.warnings)} of {r.builds} builds warned about the shared cache (first: \"{first}\")"
+            warned = f'; {len(r.warnings)} of {r.builds} builds warned about the shared cache (first: "{first}")'
         lines.append(
             f"- {r.workers} worker(s): done after {', '.join(f'{s:.0f}' for s in sorted(r.worker_seconds))} s; "
             f"{r.recorded} recorded + {r.shared} from the shared cache + {r.reused} reused from a local cache "
@@ -390,10 +422,13 @@ def render(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scripts", type=int, default=20, help="generated scripts in the set (default 20)")
-    parser.add_argument("--workers", default="1,2,4", help="worker counts to measure, each from an empty bucket (default 1,2,4)")
+    parser.add_argument(
+        "--workers", default="1,2,4", help="worker counts to measure, each from an empty bucket (default 1,2,4)"
+    )
     parser.add_argument("--jobs", type=int, default=1, help="--jobs of each build (default 1: N workers = N recorders)")
     parser.add_argument(
-        "--per-worker", action="store_true",
+        "--per-worker",
+        action="store_true",
         help="one `guide build` process per worker, its local cache kept between its scripts "
         "(default: one process per script, each with a fresh local cache, like a CI job)",
     )
@@ -404,29 +439,47 @@ def main() -> None:
     os.environ["GUIDE_OFFLINE"] = "1"
     # Python as users have it: it keeps guide's compiled bytecode; compiled once before timing.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    subprocess.run([sys.executable, "-c", "import guide.cli, guide.builder, guide.storage.shared_cache, s3fs"], check=True)
+    subprocess.run(
+        [sys.executable, "-c", "import guide.cli, guide.builder, guide.storage.shared_cache, s3fs"], check=True
+    )
     work = Path(tempfile.mkdtemp(prefix="guide-fleet-"))
     s3 = CountingS3()
     try:
         scripts = generated_scripts(options.scripts, work)
         distinct, per_script = distinct_takes(scripts)
-        print(f"# {len(scripts)} scripts, {len(distinct)} distinct takes ({per_script} if built alone)", file=sys.stderr, flush=True)
+        print(
+            f"# {len(scripts)} scripts, {len(distinct)} distinct takes ({per_script} if built alone)",
+            file=sys.stderr,
+            flush=True,
+        )
         load_before = os.getloadavg()
         runs = []
         for workers in counts:
             print(f"# {workers} worker(s), load {os.getloadavg()}", file=sys.stderr, flush=True)
             run = run_fleet(s3, scripts, workers, work, options.jobs, options.per_worker)
             runs.append(run)
-            print(f"  {run.seconds:.1f} s, {run.recorded} recorded, {run.shared} from the shared cache", file=sys.stderr, flush=True)
+            print(
+                f"  {run.seconds:.1f} s, {run.recorded} recorded, {run.shared} from the shared cache",
+                file=sys.stderr,
+                flush=True,
+            )
         load_after = os.getloadavg()
     finally:
         s3.stop()
         shutil.rmtree(work, ignore_errors=True)
-    command = "python bench/fleet.py" + "".join(
-        f" {flag} {value}" for flag, value, default in
-        (("--scripts", options.scripts, 20), ("--workers", options.workers, "1,2,4"), ("--jobs", options.jobs, 1))
-        if value != default
-    ) + (" --per-worker" if options.per_worker else "")
+    command = (
+        "python bench/fleet.py"
+        + "".join(
+            f" {flag} {value}"
+            for flag, value, default in (
+                ("--scripts", options.scripts, 20),
+                ("--workers", options.workers, "1,2,4"),
+                ("--jobs", options.jobs, 1),
+            )
+            if value != default
+        )
+        + (" --per-worker" if options.per_worker else "")
+    )
     report = render(runs, len(scripts), distinct, per_script, (load_before, load_after), command, options.per_worker)
     print(report)
     if options.write:

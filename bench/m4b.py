@@ -30,11 +30,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from run import SAMPLE  # noqa: E402
+from run import SAMPLE
 
-from guide.audio.loudness import ebur128  # noqa: E402
-from guide.publish.m4b import file_pcm, write_m4b  # noqa: E402
-from guide.publish.mp3 import Tags, write_mp3  # noqa: E402
+from guide.audio.loudness import ebur128
+from guide.publish.m4b import file_pcm, write_m4b
+from guide.publish.mp3 import Tags, write_mp3
 
 ANSWER = "though individual responses vary."
 
@@ -44,7 +44,7 @@ def cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def timed(runs: int, job) -> tuple[float, float]:  # noqa: ANN001 - a callable
+def timed(runs: int, job) -> tuple[float, float]:  # job: a callable
     """(best wall seconds, CPU seconds of that run)."""
     best = None
     for _ in range(runs):
@@ -58,8 +58,12 @@ def timed(runs: int, job) -> tuple[float, float]:  # noqa: ANN001 - a callable
 def build(script: Path, out: Path, cache: Path) -> float:
     env = {**os.environ, "GUIDE_OFFLINE": "1"}
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "guide", "build", str(script), "--out", str(out), "--cache-dir", str(cache)],
-                   check=True, capture_output=True, env=env)
+    subprocess.run(
+        [sys.executable, "-m", "guide", "build", str(script), "--out", str(out), "--cache-dir", str(cache)],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
     return time.perf_counter() - start
 
 
@@ -83,24 +87,41 @@ def main() -> None:
         folder = root / "out-without" / "botox-long-term-effects"
 
         print(f"Sample built offline in {cold:.0f} s (cold, MP3s only). Best of {runs}; CPU includes ffmpeg.\n")
-        print("| full guide | length | decode MP3 → PCM | M4B (decode + AAC 64k) | MP3 of the same PCM (LAME 96k) | M4B / MP3 size | loudness M4B − MP3 |")
+        print(
+            "| full guide | length | decode MP3 → PCM | M4B (decode + AAC 64k) | MP3 of the same PCM (LAME 96k) "
+            "| M4B / MP3 size | loudness M4B − MP3 |"
+        )
         print("|---|---|---|---|---|---|---|")
         for lang in ("en", "ar"):
             mp3 = folder / lang / f"botox-long-term-effects.{lang}.mp3"
             chapters = []  # the chapters cost nothing measurable: a text file and one atom
             tags = Tags(f"guide {lang}", "guide", lang)
-            decode = timed(runs, lambda: [None for _ in file_pcm(mp3)()])
+            decode = timed(runs, lambda mp3=mp3: [None for _ in file_pcm(mp3)()])
             target = root / f"{lang}.m4b"
-            m4b = timed(runs, lambda: write_m4b(file_pcm(mp3), target, tags, chapters, None))
+            m4b = timed(
+                runs,
+                lambda mp3=mp3, target=target, tags=tags, chapters=chapters: write_m4b(
+                    file_pcm(mp3), target, tags, chapters, None
+                ),
+            )
             again = root / f"{lang}.mp3"
-            lame = timed(runs, lambda: write_mp3(file_pcm(mp3), again, tags, "96k", None))
-            seconds = float(subprocess.run(
-                [sys.executable, "-c", f"from mutagen.mp3 import MP3; print(MP3({str(mp3)!r}).info.length)"],
-                check=True, capture_output=True, text=True).stdout)
+            lame = timed(
+                runs, lambda mp3=mp3, again=again, tags=tags: write_mp3(file_pcm(mp3), again, tags, "96k", None)
+            )
+            seconds = float(
+                subprocess.run(
+                    [sys.executable, "-c", f"from mutagen.mp3 import MP3; print(MP3({str(mp3)!r}).info.length)"],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
             difference = ebur128(str(target))[0] - ebur128(str(mp3))[0]
-            print(f"| {lang} | {seconds / 60:.1f} min | {decode[0]:.1f} s wall, {decode[1]:.1f} s CPU "
-                  f"| {m4b[0]:.1f} s wall, {m4b[1]:.1f} s CPU | {lame[0]:.1f} s wall, {lame[1]:.1f} s CPU "
-                  f"| {target.stat().st_size / 1e6:.1f} MB / {mp3.stat().st_size / 1e6:.1f} MB | {difference:+.2f} LU |")
+            print(
+                f"| {lang} | {seconds / 60:.1f} min | {decode[0]:.1f} s wall, {decode[1]:.1f} s CPU "
+                f"| {m4b[0]:.1f} s wall, {m4b[1]:.1f} s CPU | {lame[0]:.1f} s wall, {lame[1]:.1f} s CPU "
+                f"| {target.stat().st_size / 1e6:.1f} MB / {mp3.stat().st_size / 1e6:.1f} MB | {difference:+.2f} LU |"
+            )
 
         print("\n| rebuild after editing one English FAQ answer | best wall time |")
         print("|---|---|")

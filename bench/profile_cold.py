@@ -40,7 +40,7 @@ _stage = threading.local()
 
 
 @contextmanager
-def timed(name: str):  # noqa: ANN201
+def timed(name: str):
     start = time.perf_counter()
     try:
         yield
@@ -53,7 +53,7 @@ def timed(name: str):  # noqa: ANN201
 def wrap(owner: object, attribute: str, name: str) -> None:
     original = getattr(owner, attribute)
 
-    def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def wrapper(*args, **kwargs):
         with timed(name):
             return original(*args, **kwargs)
 
@@ -67,7 +67,7 @@ def wrap_ffmpeg() -> None:
 
     original = ffmpeg.pipe_pcm
 
-    def pipe_pcm(args, pcm, sample_rate, log=False, *, step="while running"):  # noqa: ANN001, ANN202
+    def pipe_pcm(args, pcm, sample_rate, log=False, *, step="while running"):
         kind = "ffmpeg: loudness meter pass" if "-f" in args and "null" in args else "ffmpeg: encode (LAME, limiter)"
         with timed(kind):
             return original(args, pcm, sample_rate, log, step=step)

@@ -62,7 +62,13 @@ def generated_script(items: int, folder: Path) -> Path:
             sections.append({"id": f"s{n}", "title": {"en": f"Part {n}", "ar": f"الجزء {n}"}, "body": [body]})
         else:
             faq.append({"id": f"q{n}", "question": {"en": f"Question {n}?", "ar": f"السؤال {n}؟"}, "answer": body})
-    script = {"id": f"gen-{items}", "title": {"en": f"Generated {items}", "ar": f"مولد {items}"}, "languages": ["en", "ar"], "sections": sections, "faq": faq}
+    script = {
+        "id": f"gen-{items}",
+        "title": {"en": f"Generated {items}", "ar": f"مولد {items}"},
+        "languages": ["en", "ar"],
+        "sections": sections,
+        "faq": faq,
+    }
     path = folder / f"gen-{items}.yaml"
     path.write_text(yaml.safe_dump(script, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
@@ -127,7 +133,9 @@ class Run:
 def run_build(args: list[str]) -> Run:
     """Run `guide build` in a child process; wall time and peak PSS of its whole process tree."""
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "guide", "build", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "guide", "build", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     peak = 0
     done = threading.Event()
 
@@ -199,8 +207,29 @@ def encode_seconds(folder: Path, cache: Path) -> tuple[float, float]:
         audio += len(pcm) / 2 / 44100
         start = time.perf_counter()
         subprocess.run(
-            [ffmpeg_exe(), "-v", "error", "-f", "s16le", "-ar", "44100", "-ac", "1", "-i", "pipe:0", "-codec:a", "libmp3lame", "-b:a", "96k", "-f", "mp3", "-y", os.devnull],
-            input=pcm, check=True,
+            [
+                ffmpeg_exe(),
+                "-v",
+                "error",
+                "-f",
+                "s16le",
+                "-ar",
+                "44100",
+                "-ac",
+                "1",
+                "-i",
+                "pipe:0",
+                "-codec:a",
+                "libmp3lame",
+                "-b:a",
+                "96k",
+                "-f",
+                "mp3",
+                "-y",
+                os.devnull,
+            ],
+            input=pcm,
+            check=True,
         )
         seconds += time.perf_counter() - start
     return seconds, audio
@@ -216,7 +245,10 @@ def machine() -> str:
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}"
+    return (
+        f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, "
+        f"Python {platform.python_version()}"
+    )
 
 
 def main() -> None:
@@ -259,8 +291,14 @@ def main() -> None:
                 result["edit"] = run_build([str(edited), *args[1:]])
                 edited.unlink()
         rows.append(result)
-        print(f"  done: cold {result[f'cold{options.jobs}'].seconds:.1f} s; load {os.getloadavg()}", file=sys.stderr, flush=True)
-        print(render([result], options.jobs).splitlines()[6], file=sys.stderr, flush=True)  # the row, in case the run is cut short
+        print(
+            f"  done: cold {result[f'cold{options.jobs}'].seconds:.1f} s; load {os.getloadavg()}",
+            file=sys.stderr,
+            flush=True,
+        )
+        print(
+            render([result], options.jobs).splitlines()[6], file=sys.stderr, flush=True
+        )  # the row, in case the run is cut short
 
     report = render(rows, options.jobs, (load_before, os.getloadavg()))
     print(report)
@@ -272,34 +310,47 @@ def main() -> None:
 def render(rows: list[dict], jobs: int, load: tuple[tuple[float, ...], tuple[float, ...]] | None = None) -> str:
     shown = ""
     if load is not None:
-        shown = " Load average (1, 5, 15 min) before: {}; after: {}.".format(*(", ".join(f"{x:.2f}" for x in a) for a in load))
+        shown = " Load average (1, 5, 15 min) before: {}; after: {}.".format(
+            *(", ".join(f"{x:.2f}" for x in a) for a in load)
+        )
     lines = [
         "## Results",
         "",
         f"Machine: {machine()}. Measured {time.strftime('%Y-%m-%d')} by `python bench/run.py` in one run.{shown}",
         "",
-        f"| script | speech | raw engines | MP3 encoding alone | cold `--jobs 1` | ratio | cold `--jobs {jobs}` | ratio | no-op | edit one answer | edit / cold | peak memory `--jobs 1` | peak memory `--jobs {jobs}` |",
+        f"| script | speech | raw engines | MP3 encoding alone | cold `--jobs 1` | ratio | cold `--jobs {jobs}` "
+        f"| ratio | no-op | edit one answer | edit / cold "
+        f"| peak memory `--jobs 1` | peak memory `--jobs {jobs}` |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         c1, cn = r["cold1"], r[f"cold{jobs}"]
         lines.append(
-            f"| {r['label']} | {r['audio'] / 60:.1f} min | {r['raw']:.1f} s | {r['encode']:.1f} s ({r['encoded_audio'] / 60:.0f} min) | {c1.seconds:.1f} s | {c1.seconds / r['raw']:.2f}× "
-            f"| {cn.seconds:.1f} s | {cn.seconds / r['raw']:.2f}× | {r['noop'].seconds:.2f} s | {r['edit'].seconds:.1f} s "
-            f"| {100 * r['edit'].seconds / cn.seconds:.0f} % | {c1.peak_rss / 2**20:.0f} MB | {cn.peak_rss / 2**20:.0f} MB |"
+            f"| {r['label']} | {r['audio'] / 60:.1f} min | {r['raw']:.1f} s "
+            f"| {r['encode']:.1f} s ({r['encoded_audio'] / 60:.0f} min) "
+            f"| {c1.seconds:.1f} s | {c1.seconds / r['raw']:.2f}× "
+            f"| {cn.seconds:.1f} s | {cn.seconds / r['raw']:.2f}× | {r['noop'].seconds:.2f} s "
+            f"| {r['edit'].seconds:.1f} s "
+            f"| {100 * r['edit'].seconds / cn.seconds:.0f} % | {c1.peak_rss / 2**20:.0f} MB "
+            f"| {cn.peak_rss / 2**20:.0f} MB |"
         )
     lines += [
         "",
-        "- speech: what the raw engines produce for both languages (their own sentence silences, none of the build's pauses).",
-        "- raw engines: Piper (English) and espeak-ng (Arabic) synthesising the concatenated text, model loaded once and not timed.",
-        "- cold: a `guide build` in a fresh process with an empty cache and output folder (Python start-up, validation, recording, "
-        "assembly, MP3 encoding of every track and of the full guides' announcement pieces, the full guides joined from "
+        "- speech: what the raw engines produce for both languages (their own sentence silences, "
+        "none of the build's pauses).",
+        "- raw engines: Piper (English) and espeak-ng (Arabic) synthesising the concatenated text, "
+        "model loaded once and not timed.",
+        "- cold: a `guide build` in a fresh process with an empty cache and output folder "
+        "(Python start-up, validation, recording, "
+        "assembly, MP3 encoding of every track and of the full guides' announcement pieces, "
+        "the full guides joined from "
         "frames, manifest). ratio = cold / raw engines.",
         "- no-op: the same build again. edit one answer: the last FAQ answer's English text changed, then built.",
         "- MP3 encoding alone: ffmpeg's LAME encoding, one file after another on one core, the audio the build encoded "
         "(every track and every announcement and pause piece of the full guides; its length in brackets).",
         "- peak memory: proportional set size (PSS) of the build process and its ffmpeg processes together, "
-        "sampled every 50 ms from /proc/PID/smaps_rollup (a child not yet exec'd is its parent's memory and is not counted twice).",
+        "sampled every 50 ms from /proc/PID/smaps_rollup (a child not yet exec'd "
+        "is its parent's memory and is not counted twice).",
         "",
     ]
     return "\n".join(lines)

@@ -43,10 +43,9 @@ from urllib.parse import unquote
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import httpx  # noqa: E402
-import yaml  # noqa: E402
-
-from run import ROOT, SAMPLE, machine  # noqa: E402
+import httpx
+import yaml
+from run import ROOT, SAMPLE, machine
 
 SCRIPT_ID = SAMPLE.stem  # the studio names a script by its file's stem
 CLI = [sys.executable, "-c", "from guide.cli import main; main()"]
@@ -54,16 +53,37 @@ EDITED = "faq/how-long/answer/en"  # the answer both the studio and the CLI edit
 
 # -- sentences: a new one each time, so no take is cached ---------------------------------------
 _EN = (
-    ["After the first visit,", "During the second week,", "Before the next appointment,", "In most routine cases,",
-     "Over the following months,", "At the follow-up check,"],
+    [
+        "After the first visit,",
+        "During the second week,",
+        "Before the next appointment,",
+        "In most routine cases,",
+        "Over the following months,",
+        "At the follow-up check,",
+    ],
     ["most patients", "many older adults", "several treating doctors", "careful nurses", "some younger people"],
-    ["notice a gradual change in", "ask detailed questions about", "keep a written record of", "report a small difference in"],
-    ["how the forehead moves.", "the depth of frown lines.", "the comfort of daily expressions.", "the results of earlier treatments."],
+    [
+        "notice a gradual change in",
+        "ask detailed questions about",
+        "keep a written record of",
+        "report a small difference in",
+    ],
+    [
+        "how the forehead moves.",
+        "the depth of frown lines.",
+        "the comfort of daily expressions.",
+        "the results of earlier treatments.",
+    ],
 )
 _AR = (
     ["في معظم الحالات،", "بعد الجلسة الأولى،", "خلال الأسبوع الأول،", "قبل موعد الحقن التالي،", "عند مراجعة الطبيب،"],
     ["يلاحظ المريض", "تلاحظ المريضة", "يلاحظ الطبيب المعالج", "يلاحظ كثير من الناس"],
-    ["تحسنا واضحا في ملمس البشرة", "انخفاضا طفيفا في حركة العضلات", "تغيرا بسيطا في تعابير الوجه", "راحة أكبر في منطقة الجبهة"],
+    [
+        "تحسنا واضحا في ملمس البشرة",
+        "انخفاضا طفيفا في حركة العضلات",
+        "تغيرا بسيطا في تعابير الوجه",
+        "راحة أكبر في منطقة الجبهة",
+    ],
     ["مع مرور الوقت.", "خلال أيام قليلة.", "بعد بضعة أسابيع.", "دون آثار جانبية تذكر."],
 )
 
@@ -96,7 +116,7 @@ def spread(values: list[float], unit: str = "s", digits: int = 2) -> str:
     return f"{med:.{digits}f} {unit} ({min(values):.{digits}f}–{max(values):.{digits}f})"
 
 
-def timed(job):  # noqa: ANN001, ANN201 - a callable, and what it returns
+def timed(job):  # job: a callable; returns (seconds, what it returned)
     start = time.perf_counter()
     result = job()
     return time.perf_counter() - start, result
@@ -105,11 +125,15 @@ def timed(job):  # noqa: ANN001, ANN201 - a callable, and what it returns
 # -- the studio, as a process ------------------------------------------------------------------
 class Studio:
     def __init__(self, project: Path, out: Path, env: dict[str, str]) -> None:
-        self.stderr = open(project / "studio.stderr", "w+", encoding="utf-8")  # noqa: SIM115 - closed in stop()
+        self.stderr = open(project / "studio.stderr", "w+", encoding="utf-8")  # closed in stop()
         start = time.perf_counter()
         self.proc = subprocess.Popen(
             [*CLI, "studio", "--no-browser", "--port", "0", "--out", str(out), str(project / "scripts")],
-            cwd=project, env=env, stdout=subprocess.PIPE, stderr=self.stderr, text=True,
+            cwd=project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            text=True,
         )
         url = ""
         while True:
@@ -156,7 +180,7 @@ class Studio:
         assert answer.headers["content-type"] == "audio/wav" and answer.content[:4] == b"RIFF", answer.headers
         return seconds, json.loads(unquote(answer.headers["x-guide-about"]))
 
-    def events(self) -> "Events":
+    def events(self) -> Events:
         return Events(self)
 
     def stop(self) -> None:
@@ -292,7 +316,7 @@ class InProcess:
         return [t for s in plan_sentences(text, lang, self.voices, self.frontend) for t in s.takes]
 
     def preview(self, path: str, text: str) -> float:
-        seconds, (wav, about) = timed(lambda: self.workspace.preview(SCRIPT_ID, path, 0, text))
+        seconds, (_wav, about) = timed(lambda: self.workspace.preview(SCRIPT_ID, path, 0, text))
         assert about["recorded"], about
         return seconds
 
@@ -322,7 +346,11 @@ class InProcess:
         stored: list[float] = []
         start = time.perf_counter()
         result = builder.build(
-            script, out, registry=self.registry, cache_folder=cache, progress=lambda done, total: stored.append(time.perf_counter() - start),
+            script,
+            out,
+            registry=self.registry,
+            cache_folder=cache,
+            progress=lambda done, total: stored.append(time.perf_counter() - start),
         )
         seconds = time.perf_counter() - start
         assert result.recorded == 1 and len(stored) == 1, (result.recorded, stored)
@@ -357,8 +385,13 @@ def main() -> None:
     os.environ.update(GUIDE_OFFLINE="1")
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     subprocess.run(
-        [sys.executable, "-c", "import guide.cli, guide.builder, guide.studio.server, guide.studio.app, uvicorn, starlette"],
-        env=env, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import guide.cli, guide.builder, guide.studio.server, guide.studio.app, uvicorn, starlette",
+        ],
+        env=env,
+        check=True,
     )
     english, arabic = Sentences(_EN), Sentences(_AR)
     load_before = os.getloadavg()
@@ -378,7 +411,10 @@ def main() -> None:
         notes["first_ar"], about_ar = studio.preview("intro/ar", arabic())
         notes["voice_en"], notes["voice_ar"] = about["voice"], about_ar["voice"]
         notes["memory_warm"] = memory(studio.pid)
-        log(f"started in {studio.started:.2f} s; first previews {notes['first_en']:.2f} s (en), {notes['first_ar']:.2f} s (ar)")
+        log(
+            f"started in {studio.started:.2f} s; first previews "
+            f"{notes['first_en']:.2f} s (en), {notes['first_ar']:.2f} s (ar)"
+        )
 
         inproc = InProcess(script, work / "cache-inprocess", work / "out-inprocess")
 
@@ -393,9 +429,16 @@ def main() -> None:
             figures.setdefault("en_new_inproc", []).append(inproc.preview("intro/en", sentence))
             figures.setdefault("en_synth", []).append(inproc.synthesize(sentence, "en"))
             figures.setdefault("en_resample", []).append(inproc.pipeline(sentence, "en"))
-            figures.setdefault("en_say", []).append(cli(["say", english(), "--lang", "en", "-o", str(work / "x.wav"), "--script", str(script)], env, project)[0])
-            log(f"en new: studio {seconds:.2f} s, in-process {figures['en_new_inproc'][-1]:.2f} s, synth {figures['en_synth'][-1]:.2f} s, "
-                f"say {figures['en_say'][-1]:.2f} s")
+            figures.setdefault("en_say", []).append(
+                cli(
+                    ["say", english(), "--lang", "en", "-o", str(work / "x.wav"), "--script", str(script)], env, project
+                )[0]
+            )
+            log(
+                f"en new: studio {seconds:.2f} s, in-process {figures['en_new_inproc'][-1]:.2f} s, "
+                f"synth {figures['en_synth'][-1]:.2f} s, "
+                f"say {figures['en_say'][-1]:.2f} s"
+            )
         notes["en_words"] = statistics.median(len(s.split()) for s in said)
 
         # 2. a sentence already recorded
@@ -416,9 +459,16 @@ def main() -> None:
             figures.setdefault("ar_new_inproc", []).append(inproc.preview("intro/ar", sentence))
             figures.setdefault("ar_synth", []).append(inproc.synthesize(sentence, "ar"))
             figures.setdefault("ar_tashkeel", []).append(inproc.tashkeel(sentence))
-            figures.setdefault("ar_say", []).append(cli(["say", arabic(), "--lang", "ar", "-o", str(work / "x.wav"), "--script", str(script)], env, project)[0])
-            log(f"ar new: studio {seconds:.2f} s, in-process {figures['ar_new_inproc'][-1]:.2f} s, synth {figures['ar_synth'][-1]:.2f} s "
-                f"(tashkeel {figures['ar_tashkeel'][-1]:.2f} s), say {figures['ar_say'][-1]:.2f} s")
+            figures.setdefault("ar_say", []).append(
+                cli(
+                    ["say", arabic(), "--lang", "ar", "-o", str(work / "x.wav"), "--script", str(script)], env, project
+                )[0]
+            )
+            log(
+                f"ar new: studio {seconds:.2f} s, in-process {figures['ar_new_inproc'][-1]:.2f} s, "
+                f"synth {figures['ar_synth'][-1]:.2f} s "
+                f"(tashkeel {figures['ar_tashkeel'][-1]:.2f} s), say {figures['ar_say'][-1]:.2f} s"
+            )
         notes["ar_words"] = statistics.median(len(s.split()) for s in arabic_said)
 
         # 4. save + rebuild after one answer changed, against the CLI's one-edit build
@@ -448,8 +498,11 @@ def main() -> None:
             figures.setdefault("edit_lib", []).append(total)
             figures.setdefault("edit_lib_stored", []).append(stored)
             figures.setdefault("edit_lib_after", []).append(total - stored)
-            log(f"edit: studio {seconds:.2f} s (save {save_seconds:.2f} s, synth {figures['edit_synth'][-1]:.2f} s), CLI {cli_seconds:.2f} s, "
-                f"in-process build {total:.2f} s (take stored at {stored:.2f} s)")
+            log(
+                f"edit: studio {seconds:.2f} s (save {save_seconds:.2f} s, synth {figures['edit_synth'][-1]:.2f} s), "
+                f"CLI {cli_seconds:.2f} s, "
+                f"in-process build {total:.2f} s (take stored at {stored:.2f} s)"
+            )
         events.close()
         events = studio.events()
         notes["noop"], _ = build(studio, events)
@@ -461,7 +514,10 @@ def main() -> None:
             assert about["recorded"], about
             figures.setdefault("en_after", []).append(seconds)
             figures.setdefault("en_after_synth", []).append(inproc.synthesize(sentence, "en"))
-        log(f"en new after the builds: {spread(figures['en_after'])}, synth in-process {spread(figures['en_after_synth'])}")
+        log(
+            f"en new after the builds: {spread(figures['en_after'])}, "
+            f"synth in-process {spread(figures['en_after_synth'])}"
+        )
 
         # 5. idle, one event stream open
         stream = studio.events()
@@ -490,30 +546,43 @@ def render(f: dict[str, list[float]], n: dict, runs: int, idle: float, load: tup
     mem, warm = n["memory"], n["memory_warm"]
     loads = "before: {}; after: {}".format(*(", ".join(f"{x:.2f}" for x in a) for a in load))
     lines = [
-        f"Machine: {machine()}. Measured {time.strftime('%Y-%m-%d')} by `python bench/studio.py --runs {runs} --idle {idle:g}` "
+        f"Machine: {machine()}. Measured {time.strftime('%Y-%m-%d')} by "
+        f"`python bench/studio.py --runs {runs} --idle {idle:g}` "
         f"in one run, offline (`GUIDE_OFFLINE=1`: the Arabic is espeak-ng's). Load average (1, 5, 15 min) {loads}.",
         "",
         f"| figure | target | studio, median (range) of {runs} | side by side, median (range) |",
         "|---|---|---|---|",
-        f"| preview of a new English sentence ({n['en_words']:.0f} words), voice loaded | 0.6 s | {spread(f['en_new'])} | "
-        f"`guide say --lang en` in a fresh process: {spread(f['en_say'])}; in-process `Workspace.preview`: {spread(f['en_new_inproc'])}, "
-        f"of which `registry.synthesize`: {spread(f['en_synth'])} and resampling {spread([x * 1000 for x in f['en_resample']], 'ms', 0)} |",
-        f"| the same, after the builds (the whole build, the edit rebuilds, a no-op) | 0.6 s | {spread(f['en_after'])} | "
+        f"| preview of a new English sentence ({n['en_words']:.0f} words), voice loaded "
+        f"| 0.6 s | {spread(f['en_new'])} | "
+        f"`guide say --lang en` in a fresh process: {spread(f['en_say'])}; "
+        f"in-process `Workspace.preview`: {spread(f['en_new_inproc'])}, "
+        f"of which `registry.synthesize`: {spread(f['en_synth'])} "
+        f"and resampling {spread([x * 1000 for x in f['en_resample']], 'ms', 0)} |",
+        f"| the same, after the builds (the whole build, the edit rebuilds, a no-op) "
+        f"| 0.6 s | {spread(f['en_after'])} | "
         f"`registry.synthesize` of the same sentences in-process: {spread(f['en_after_synth'])} |",
         f"| preview of a sentence already recorded | 0.15 s | {spread(f['cached'], 's', 3)} | — |",
         f"| preview of a new Arabic sentence ({n['ar_words']:.0f} words), espeak-ng | 0.4 s | {spread(f['ar_new'])} | "
-        f"`guide say --lang ar` in a fresh process: {spread(f['ar_say'])}; in-process `Workspace.preview`: {spread(f['ar_new_inproc'])}, "
+        f"`guide say --lang ar` in a fresh process: {spread(f['ar_say'])}; "
+        f"in-process `Workspace.preview`: {spread(f['ar_new_inproc'])}, "
         f"of which `registry.synthesize`: {spread(f['ar_synth'])} (tashkeel alone: {spread(f['ar_tashkeel'])}) |",
-        f"| save + rebuild after one FAQ answer changed | 1.0 s | {spread(f['edit'])} (the save POST {spread(f['edit_save'])}; "
-        f"the job's own seconds {spread(f['edit_job'], 's', 1)}) | `guide build` after the same edit in the file: {spread(f['edit_cli'])}; "
-        f"`builder.build` in-process, voice loaded: {spread(f['edit_lib'])}, of which up to the new take stored {spread(f['edit_lib_stored'])} "
-        f"(`registry.synthesize` of the studio's sentence: {spread(f['edit_synth'])}) and after it {spread(f['edit_lib_after'])} |",
-        f"| idle CPU, one event stream open, {n['idle_wall']:.0f} s | < 1 % | {n['idle_cpu']:.2f} % ({n['idle_cpu_seconds']:.2f} CPU-s; "
+        f"| save + rebuild after one FAQ answer changed | 1.0 s "
+        f"| {spread(f['edit'])} (the save POST {spread(f['edit_save'])}; "
+        f"the job's own seconds {spread(f['edit_job'], 's', 1)}) "
+        f"| `guide build` after the same edit in the file: {spread(f['edit_cli'])}; "
+        f"`builder.build` in-process, voice loaded: {spread(f['edit_lib'])}, "
+        f"of which up to the new take stored {spread(f['edit_lib_stored'])} "
+        f"(`registry.synthesize` of the studio's sentence: {spread(f['edit_synth'])}) "
+        f"and after it {spread(f['edit_lib_after'])} |",
+        f"| idle CPU, one event stream open, {n['idle_wall']:.0f} s | < 1 % "
+        f"| {n['idle_cpu']:.2f} % ({n['idle_cpu_seconds']:.2f} CPU-s; "
         f"{n['idle_lines']} stream lines) | — |",
-        f"| memory after the runs | — | VmRSS {mem['VmRSS'] / mb:.0f} MB, VmHWM {mem['VmHWM'] / mb:.0f} MB, PSS {mem['Pss'] / mb:.0f} MB | "
+        f"| memory after the runs | — | VmRSS {mem['VmRSS'] / mb:.0f} MB, "
+        f"VmHWM {mem['VmHWM'] / mb:.0f} MB, PSS {mem['Pss'] / mb:.0f} MB | "
         f"after start and the first previews: VmRSS {warm['VmRSS'] / mb:.0f} MB, VmHWM {warm['VmHWM'] / mb:.0f} MB |",
         "",
-        f"- Start-up to the printed address: {n['started']:.2f} s. First previews after start (voices warming in the background): "
+        f"- Start-up to the printed address: {n['started']:.2f} s. "
+        f"First previews after start (voices warming in the background): "
         f"{n['first_en']:.2f} s English ({n['voice_en']}), {n['first_ar']:.2f} s Arabic ({n['voice_ar']}).",
         f"- Whole sample built once through the studio (untimed for the table): {n['cold_build']:.1f} s; "
         f"a no-op build through the studio after the runs: {n['noop']:.2f} s.",

@@ -178,7 +178,11 @@ class TakeCache:
             if not shard.is_dir(follow_symlinks=False):
                 continue
             for entry in os.scandir(shard.path):
-                if entry.name.endswith(".wav") and not entry.name.startswith(".") and entry.is_file(follow_symlinks=False):
+                if (
+                    entry.name.endswith(".wav")
+                    and not entry.name.startswith(".")
+                    and entry.is_file(follow_symlinks=False)
+                ):
                     found.append(Path(entry.path))
         return found
 

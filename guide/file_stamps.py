@@ -3,7 +3,8 @@
 A rebuild compares each published file's SHA-256 with the manifest's, to notice a file
 changed or damaged on disk. Hashing a 500-item guide's thousand MP3s takes longer than
 the rest of a no-op. Like git's index, a stamps file in the take cache
-(``<cache>/stamps/<hash of the guide folder's path>.json``) keeps, for each file, its size, modification and change times (in nanoseconds) and inode with the
+(``<cache>/stamps/<hash of the guide folder's path>.json``) keeps, for each file, its size,
+modification and change times (in nanoseconds) and inode with the
 SHA-256 they had: while all four are the same, the file is the same and is not read. Any
 write changes the change time (even one that puts the modification time back), so an
 edited file is always hashed again.
@@ -42,7 +43,11 @@ class FileStamps:
     """The stamps of one guide folder: read with :meth:`load`, kept up to date, written with :meth:`save`."""
 
     def __init__(
-        self, folder: Path, path: Path | None = None, files: dict[str, list] | None = None, companions: dict | None = None
+        self,
+        folder: Path,
+        path: Path | None = None,
+        files: dict[str, list] | None = None,
+        companions: dict | None = None,
     ) -> None:
         self.folder = folder
         """The guide folder (``<out>/<id>``)."""
@@ -55,7 +60,7 @@ class FileStamps:
         self._changed = False
 
     @classmethod
-    def load(cls, folder: Path, path: Path) -> "FileStamps":
+    def load(cls, folder: Path, path: Path) -> FileStamps:
         """The stamps of `folder` kept at `path`; empty when there are none, they cannot be read,
         or they are another folder's."""
         try:
@@ -128,7 +133,12 @@ class FileStamps:
         """Write the stamps if they changed; a folder that cannot be written is left alone (they only save time)."""
         if not self._changed or self.path is None:
             return
-        data = {"format": FORMAT, "folder": str(self.folder.resolve()), "files": self.files, "companions": self.companions}
+        data = {
+            "format": FORMAT,
+            "folder": str(self.folder.resolve()),
+            "files": self.files,
+            "companions": self.companions,
+        }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_text(self.path, json.dumps(data, separators=(",", ":")))

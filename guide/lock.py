@@ -29,7 +29,7 @@ class BuildLock:
         self.folder = Path(folder)
         self._fd: int | None = None
 
-    def __enter__(self) -> "BuildLock":
+    def __enter__(self) -> BuildLock:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except FileExistsError:

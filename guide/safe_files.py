@@ -34,6 +34,11 @@ import numpy as np
 
 from .errors import OutputError
 
+try:
+    import resource  # Unix only
+except ImportError:  # pragma: no cover - Windows
+    resource = None
+
 STAGING_PREFIX = ".staging-"
 
 DISK_ERRNOS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
@@ -228,14 +233,13 @@ def _disk_trouble(exc: BaseException, tmp: Path) -> int | None:
         size = os.lstat(tmp).st_size
     except OSError:
         size = 0
-    try:
-        import resource
-
-        limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
-        if limit != resource.RLIM_INFINITY and size >= limit:
-            return errno.EFBIG
-    except (ImportError, OSError, ValueError):
-        pass
+    if resource is not None:  # Unix only
+        try:
+            limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+            if limit != resource.RLIM_INFINITY and size >= limit:
+                return errno.EFBIG
+        except (OSError, ValueError):
+            pass
     try:
         space = os.statvfs(tmp.parent)
         free = space.f_bfree if os.geteuid() == 0 else space.f_bavail

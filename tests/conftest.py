@@ -57,7 +57,7 @@ def private_user_voices(tmp_path_factory, monkeypatch) -> Path:
     return folder
 
 
-def _closed_port_url():  # noqa: ANN202 - a stand-in for gtts.tts._translate_url
+def _closed_port_url():  # a stand-in for gtts.tts._translate_url
     """Google's host as a loopback port nothing listens on: a connection is refused at once."""
     import socket
 
@@ -91,7 +91,8 @@ def allow_online(monkeypatch) -> None:
 
 @pytest.fixture
 def fresh_ffmpeg(monkeypatch):
-    """The test chooses its ffmpeg from a clean slate (no GUIDE_FFMPEG, nothing cached) and leaves the bundled one in use."""
+    """The test chooses its ffmpeg from a clean slate (no GUIDE_FFMPEG, nothing cached) and leaves the bundled one
+    in use."""
     from guide.audio import ffmpeg as ff
 
     monkeypatch.delenv(ff.FFMPEG_ENV, raising=False)
@@ -158,10 +159,19 @@ def sample_build(tmp_path_factory) -> Path:
         if not (root / "output.txt").is_file():  # written last: a build that failed half-way is made again
             shutil.rmtree(root, ignore_errors=True)
             root.mkdir()
-            result = CliRunner().invoke(main, [
-                "build", str(SAMPLE_SCRIPT), "--out", str(root / "out"), "--cache-dir", str(root / "cache"),
-                "--base-url", SAMPLE_BASE_URL,
-            ])
+            result = CliRunner().invoke(
+                main,
+                [
+                    "build",
+                    str(SAMPLE_SCRIPT),
+                    "--out",
+                    str(root / "out"),
+                    "--cache-dir",
+                    str(root / "cache"),
+                    "--base-url",
+                    SAMPLE_BASE_URL,
+                ],
+            )
             assert result.exit_code == 0, result.output
             (root / "output.txt").write_text(result.output, encoding="utf-8")
     return root
@@ -186,7 +196,9 @@ def speech(registry) -> tuple[np.ndarray, int]:
     """Real speech (espeak-ng's) for the cloud stand-ins to answer with: (mono int16 samples, rate)."""
     from guide.script.model import VoiceSettings
 
-    chunk = registry.synthesize("Hello from the stand in.", registry.resolve("en", VoiceSettings("espeak", "en"), Path(".")))
+    chunk = registry.synthesize(
+        "Hello from the stand in.", registry.resolve("en", VoiceSettings("espeak", "en"), Path("."))
+    )
     return chunk.samples, chunk.sample_rate
 
 
@@ -196,15 +208,33 @@ def mp3_bytes(registry) -> bytes:
     from guide.audio.ffmpeg import run_ffmpeg
     from guide.script.model import VoiceSettings
 
-    chunk = registry.synthesize("Hello from the stand in.", registry.resolve("en", VoiceSettings("espeak", "en"), Path(".")))
+    chunk = registry.synthesize(
+        "Hello from the stand in.", registry.resolve("en", VoiceSettings("espeak", "en"), Path("."))
+    )
     return run_ffmpeg(
-        ["-f", "s16le", "-ar", str(chunk.sample_rate), "-ac", "1", "-i", "pipe:0", "-ar", "24000", "-b:a", "32k", "-f", "mp3", "pipe:1"],
+        [
+            "-f",
+            "s16le",
+            "-ar",
+            str(chunk.sample_rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-ar",
+            "24000",
+            "-b:a",
+            "32k",
+            "-f",
+            "mp3",
+            "pipe:1",
+        ],
         stdin=chunk.samples.tobytes(),
     )
 
 
 @pytest.fixture(scope="module")
-def chromium():  # noqa: ANN201 - a playwright Browser
+def chromium():  # yields a playwright Browser
     """Chromium, headless and with no network, for the module's pages; skipped where there is none."""
     from .test_player import CHROMIUM, FLAGS
 

@@ -3,9 +3,10 @@
 It is a real HTTP server on 127.0.0.1: it parses gTTS's form-encoded RPC,
 checks it asks for the jQ1olc (speech) call, and answers in the same framing
 Google uses, with a real MP3 as the audio. Each request takes the next
-scripted behaviour (else the one set for its text in `fail_texts`, else "ok"): "ok", an HTTP status (429, 503), "hang" (answer after the
-client's timeout), "garbage" (200 with no audio), "empty" (200 with an empty body),
-"truncated" (200 cut in the middle of the audio) or "reset" (the connection closed with no answer).
+scripted behaviour (else the one set for its text in `fail_texts`, else "ok"): "ok", an HTTP status
+(429, 503), "hang" (answer after the client's timeout), "garbage" (200 with no audio), "empty" (200
+with an empty body), "truncated" (200 cut in the middle of the audio) or "reset" (the connection
+closed with no answer).
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ class StandIn:
                 form = urllib.parse.parse_qs(body)
                 rpc = json.loads(form["f.req"][0])
                 rpc_id, params = rpc[0][0][0], json.loads(rpc[0][0][1])
-                server.requests.append({"path": self.path, "rpc": rpc_id, "text": params[0], "lang": params[1], "speed": params[2]})
+                server.requests.append(
+                    {"path": self.path, "rpc": rpc_id, "text": params[0], "lang": params[1], "speed": params[2]}
+                )
                 action = server.script.pop(0) if server.script else server.fail_texts.get(params[0], "ok")
                 if action == "hang":
                     time.sleep(server.hang_seconds)
@@ -56,7 +59,9 @@ class StandIn:
                     return
                 audio = base64.b64encode(server.mp3).decode() if action == "ok" else "nothing here"
                 compact = {"separators": (",", ":")}  # Google's framing has no spaces
-                payload = json.dumps([["wrb.fr", "jQ1olc", json.dumps([audio], **compact), None, None, None, "generic"]], **compact)
+                payload = json.dumps(
+                    [["wrb.fr", "jQ1olc", json.dumps([audio], **compact), None, None, None, "generic"]], **compact
+                )
                 text = f")]}}'\n\n{len(payload)}\n{payload}\n" if action == "ok" else ")]}'\n\n2\n[]\n"
                 if action == "empty":
                     text = ""
@@ -74,7 +79,7 @@ class StandIn:
                     pass  # the client gave up (timeout test)
 
         class Server(ThreadingHTTPServer):
-            def verify_request(self, request, client_address) -> bool:  # noqa: ANN001 - every accepted connection
+            def verify_request(self, request, client_address) -> bool:  # every accepted connection
                 server.connections += 1
                 return True
 
@@ -90,7 +95,7 @@ class StandIn:
         self.tlds.append(tld)
         return f"http://127.0.0.1:{self.port}/{path}"
 
-    def __enter__(self) -> "StandIn":
+    def __enter__(self) -> StandIn:
         self.thread.start()
         return self
 

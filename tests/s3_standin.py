@@ -20,7 +20,9 @@ class S3:
         host, port = self.server.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
         for name, value in {
-            "AWS_ENDPOINT_URL": self.endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_DEFAULT_REGION": "us-east-1",
         }.items():
             monkeypatch.setenv(name, value)
@@ -46,5 +48,3 @@ def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[S3]:
     yield server
     server.server.stop()
     s3fs.S3FileSystem.clear_instance_cache()
-
-

@@ -61,7 +61,9 @@ def axe_script() -> Path:
 @pytest.fixture(scope="module")
 def axe_source() -> str:
     path = axe_script()
-    if not path.is_file() and os.environ.get(AXE_ENV):  # asked for by name (as .ci/run does): missing is an error, not a skip
+    if not path.is_file() and os.environ.get(
+        AXE_ENV
+    ):  # asked for by name (as .ci/run does): missing is an error, not a skip
         pytest.fail(f"{AXE_ENV}={path}: no such file; install axe-core with `{AXE_INSTALL}` in the repository")
     if not path.is_file():
         pytest.skip(
@@ -124,32 +126,57 @@ def proof_report(folder: Path, manifest: dict[str, Any]) -> ProofReport:
                     2: (
                         "",
                         1.0,
-                        [f"number not heard as written: '{len(words)}' heard as '{len(words) + 10}'", "heard wrong: 100% missed"],
+                        [
+                            f"number not heard as written: '{len(words)}' heard as '{len(words) + 10}'",
+                            "heard wrong: 100% missed",
+                        ],
                         ["listen to it; respell an unclear word in the lexicon or with {written|spoken}"],
                     ),
                 }[kind]
                 sentences.append(
                     SentenceResult(
-                        lang=lang, track=track["id"], file=track["file"], start=written["start"], end=written["end"],
-                        text=written["text"], expected=written["text"], heard=heard, miss=miss,
-                        missed=round(miss * len(words)), length=len(words), flags=flags, fixes=fixes,
+                        lang=lang,
+                        track=track["id"],
+                        file=track["file"],
+                        start=written["start"],
+                        end=written["end"],
+                        text=written["text"],
+                        expected=written["text"],
+                        heard=heard,
+                        miss=miss,
+                        missed=round(miss * len(words)),
+                        length=len(words),
+                        flags=flags,
+                        fixes=fixes,
                     )
                 )
             own = [s for s in sentences if s.track == track["id"]]
             tracks[track["id"]] = TrackFigure(
-                id=track["id"], file=track["file"], title=track["title"],
-                miss=sum(s.miss for s in own) / len(own), flagged=sum(bool(s.flags) for s in own),
+                id=track["id"],
+                file=track["file"],
+                title=track["title"],
+                miss=sum(s.miss for s in own) / len(own),
+                flagged=sum(bool(s.flags) for s in own),
             )
         word = entry["tracks"][0]["sentences"][0]["text"].split()[0]
         languages[lang] = LanguageReport(
-            lang=lang, voice=entry["voice"], max_miss=MAX_MISS,
-            miss=sum(s.miss for s in sentences) / len(sentences), tracks=tracks, sentences=sentences,
+            lang=lang,
+            voice=entry["voice"],
+            max_miss=MAX_MISS,
+            miss=sum(s.miss for s in sentences) / len(sentences),
+            tracks=tracks,
+            sentences=sentences,
             mishearings=[Mishearing(written=word, heard=word[::-1], count=3, suggestion=word)],
-            warnings=[f"a lexicon entry changes the number in '{word}'"], note=ARABIC_NOTE if lang == "ar" else "",
+            warnings=[f"a lexicon entry changes the number in '{word}'"],
+            note=ARABIC_NOTE if lang == "ar" else "",
         )
     return ProofReport(
-        script=manifest.get("id", "small-guide"), folder=folder, languages=languages, transcribed=0,
-        reused=sum(len(lr.sentences) for lr in languages.values()), model={"name": "whisper-base 1.0.0 (bundled)"},
+        script=manifest.get("id", "small-guide"),
+        folder=folder,
+        languages=languages,
+        transcribed=0,
+        reused=sum(len(lr.sentences) for lr in languages.values()),
+        model={"name": "whisper-base 1.0.0 (bundled)"},
     )
 
 
@@ -186,7 +213,8 @@ def axe_violations(tab: Page, axe_source: str, impacts: tuple[str, ...] = BLOCKI
         """async (tags) => {
             const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
             return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.map((n) => n.target.join(" ") + ": " + (n.failureSummary || "").replace(/\\s+/g, " "))}));
+                nodes: v.nodes.map((n) => n.target.join(" ") + ": "
+                    + (n.failureSummary || "").replace(/\\s+/g, " "))}));
         }""",
         WCAG_TAGS,
     )
@@ -194,7 +222,10 @@ def axe_violations(tab: Page, axe_source: str, impacts: tuple[str, ...] = BLOCKI
 
 
 def explain(violations: list[dict[str, Any]]) -> str:
-    return "\n".join(f"{v['id']} ({v['impact']}, {len(v['nodes'])} elements): {v['help']}\n    " + "\n    ".join(v["nodes"][:5]) for v in violations)
+    return "\n".join(
+        f"{v['id']} ({v['impact']}, {len(v['nodes'])} elements): {v['help']}\n    " + "\n    ".join(v["nodes"][:5])
+        for v in violations
+    )
 
 
 FOCUS_SHOWN = """() => {
@@ -215,15 +246,18 @@ FOCUS_SHOWN = """() => {
     const inView = box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth;
     const top = document.elementFromPoint(x, y);
     const unobscured = !!top && (top === el || el.contains(top));
-    const what = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " " + JSON.stringify(el.dataset) + " " + (el.textContent || "").trim().slice(0, 40);
-    return {ok: el.matches(":focus-visible") && (outline || shadow) && own && inView && unobscured, focusVisible: el.matches(":focus-visible"), own,
+    const what = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " " + JSON.stringify(el.dataset) + " "
+        + (el.textContent || "").trim().slice(0, 40);
+    return {ok: el.matches(":focus-visible") && (outline || shadow) && own && inView && unobscured,
+            focusVisible: el.matches(":focus-visible"), own,
             outline: style.outlineStyle + " " + style.outlineWidth, shadow: style.boxShadow, inView, unobscured,
             covering: top ? top.tagName + "#" + top.id + "." + top.className : null, what};
 }"""
 
 
 def assert_focus_shown(tab: Page) -> dict[str, Any]:
-    """The focused control shows a focus ring (an outline or a box shadow under :focus-visible), on screen and not hidden under anything."""
+    """The focused control shows a focus ring (an outline or a box shadow under :focus-visible), on screen and not
+    hidden under anything."""
     shown = tab.evaluate(FOCUS_SHOWN)
     assert shown["ok"], json.dumps(shown, ensure_ascii=False)
     return shown
@@ -232,13 +266,17 @@ def assert_focus_shown(tab: Page) -> dict[str, Any]:
 def wait_text(tab: Page, selector: str, text: str) -> None:
     """Wait until `selector`'s text is `text` (a page updates its words on the audio's events, just after its state)."""
     tab.wait_for_function(
-        "([selector, text]) => document.querySelector(selector).textContent.trim() === text", arg=[selector, text], timeout=5000
+        "([selector, text]) => document.querySelector(selector).textContent.trim() === text",
+        arg=[selector, text],
+        timeout=5000,
     )
 
 
 def tab_to(tab: Page, selector: str, backwards: bool = False) -> None:
     """Press Tab (Shift+Tab) until the focus is on `selector`; every button passed on the way shows its focus."""
-    stops = tab.evaluate("document.querySelectorAll('button, a[href], input, select, textarea, audio[controls]').length")
+    stops = tab.evaluate(
+        "document.querySelectorAll('button, a[href], input, select, textarea, audio[controls]').length"
+    )
     for _ in range(stops * 4):  # an <audio controls> has a few focusable parts of its own
         tab.keyboard.press("Shift+Tab" if backwards else "Tab")
         if tab.evaluate("document.activeElement.tagName") == "BUTTON":
@@ -251,21 +289,30 @@ def tab_to(tab: Page, selector: str, backwards: bool = False) -> None:
 CUT_OFF = """() => {
     const problems = [];
     const width = document.documentElement.clientWidth;
-    if (document.documentElement.scrollWidth > width + 1) problems.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} > ${width} px`);
+    if (document.documentElement.scrollWidth > width + 1)
+        problems.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} > ${width} px`);
     for (const el of document.body.querySelectorAll("*")) {
-        if (el instanceof SVGElement || el.closest("[hidden]") || ["SCRIPT", "STYLE", "AUDIO"].includes(el.tagName)) continue;
+        if (el instanceof SVGElement || el.closest("[hidden]") || ["SCRIPT", "STYLE", "AUDIO"].includes(el.tagName))
+            continue;
         const style = getComputedStyle(el);
         if (style.display === "none" || style.visibility === "hidden") continue;
         const box = el.getBoundingClientRect();
         if (!box.width && !box.height) continue;
-        const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className && typeof el.className === "string" ? "." + el.className.trim().replace(/\\s+/g, ".") : "")
+        const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+            + (el.className && typeof el.className === "string" ? "." + el.className.trim().replace(/\\s+/g, ".") : "")
             + " '" + (el.textContent || "").trim().slice(0, 30) + "'";
         const clips = (v) => v === "hidden" || v === "clip";
-        if (clips(style.overflowX) && el.scrollWidth > el.clientWidth + 1) problems.push(`${name} cuts its content sideways (${el.scrollWidth} > ${el.clientWidth})`);
-        if (clips(style.overflowY) && el.scrollHeight > el.clientHeight + 1) problems.push(`${name} cuts its content (${el.scrollHeight} > ${el.clientHeight} high)`);
-        if (!clips(style.overflowX) && style.overflowX !== "visible" && el.scrollWidth > el.clientWidth + 1) problems.push(`${name} scrolls sideways`);
-        if (style.textOverflow === "ellipsis" && el.scrollWidth > el.clientWidth) problems.push(`${name} ends in an ellipsis`);
-        if (box.left < -1 || box.right > width + 1) problems.push(`${name} sticks out of the screen (${Math.round(box.left)}..${Math.round(box.right)} of ${width})`);
+        if (clips(style.overflowX) && el.scrollWidth > el.clientWidth + 1)
+            problems.push(`${name} cuts its content sideways (${el.scrollWidth} > ${el.clientWidth})`);
+        if (clips(style.overflowY) && el.scrollHeight > el.clientHeight + 1)
+            problems.push(`${name} cuts its content (${el.scrollHeight} > ${el.clientHeight} high)`);
+        if (!clips(style.overflowX) && style.overflowX !== "visible" && el.scrollWidth > el.clientWidth + 1)
+            problems.push(`${name} scrolls sideways`);
+        if (style.textOverflow === "ellipsis" && el.scrollWidth > el.clientWidth)
+            problems.push(`${name} ends in an ellipsis`);
+        if (box.left < -1 || box.right > width + 1)
+            problems.push(
+                `${name} sticks out of the screen (${Math.round(box.left)}..${Math.round(box.right)} of ${width})`);
     }
     return problems;
 }"""
@@ -354,7 +401,8 @@ def test_axe_does_run_and_catches_a_fault(open_page, guide_folder, axe_source):
     tab = open_page((guide_folder / "index.html").as_uri(), PHONE)
     tab.evaluate(
         """() => {
-            const p = document.createElement("p"); p.textContent = "faint"; p.style.color = "#bbb"; p.style.background = "#fff";
+            const p = document.createElement("p"); p.textContent = "faint";
+            p.style.color = "#bbb"; p.style.background = "#fff";
             const b = document.createElement("button"); b.className = "planted";
             document.querySelector("main").append(p, b);
         }"""
@@ -379,7 +427,9 @@ def test_player_by_keyboard_alone(open_page, guide_folder, manifest):
     target = max(range(len(en_tracks)), key=lambda i: en_tracks[i]["duration"])
     tab_to(tab, f'#tracks button[data-track="{target}"]')
     tab.keyboard.press("Enter")
-    tab.wait_for_function(f"{audio}.src.endsWith({json.dumps(en_tracks[target]['file'])}) && !{audio}.paused && {audio}.currentTime > 0")
+    tab.wait_for_function(
+        f"{audio}.src.endsWith({json.dumps(en_tracks[target]['file'])}) && !{audio}.paused && {audio}.currentTime > 0"
+    )
     assert tab.evaluate("document.activeElement.dataset.track") == str(target)  # the focus stays where it was
     assert tab.locator(f'#tracks button[data-track="{target}"]').get_attribute("aria-current") == "true"
     assert_focus_shown(tab)
@@ -457,7 +507,9 @@ def test_the_focus_check_can_fail(open_page, guide_folder):
     assert not tab.evaluate(FOCUS_SHOWN)["ok"]
     tab = open_page((guide_folder / "index.html").as_uri(), PHONE)
     tab.keyboard.press("Tab")
-    tab.add_style_tag(content="button, button:focus-visible { outline: none !important; box-shadow: 0 0 0 3px #000 !important; }")
+    tab.add_style_tag(
+        content="button, button:focus-visible { outline: none !important; box-shadow: 0 0 0 3px #000 !important; }"
+    )
     shown = tab.evaluate(FOCUS_SHOWN)
     assert not shown["ok"] and not shown["own"], shown
 
@@ -468,7 +520,9 @@ def test_proof_page_by_keyboard_alone(open_page, proof_folder):
     tab_to(tab, "section[lang=ar] li.bad button.s")
     start = float(tab.evaluate("document.activeElement.dataset.start"))
     tab.keyboard.press("Enter")
-    tab.wait_for_function(f"!document.getElementById('player').paused && document.getElementById('player').currentTime >= {start - 0.05}")
+    tab.wait_for_function(
+        f"!document.getElementById('player').paused && document.getElementById('player').currentTime >= {start - 0.05}"
+    )
     assert tab.evaluate("document.activeElement.classList.contains('playing')")
     assert_focus_shown(tab)
 
@@ -493,8 +547,12 @@ def test_player_at_double_text_size(open_page, guide_folder, lang):
     # Scrolled down, whatever stays pinned on screen (the sticky player) takes at most a third of it.
     tab.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     pinned = tab.evaluate(
-        """() => [...document.querySelectorAll("body *")].filter((el) => ["sticky", "fixed"].includes(getComputedStyle(el).position))
-            .map((el) => { const box = el.getBoundingClientRect(); return Math.max(0, Math.min(box.bottom, innerHeight) - Math.max(box.top, 0)); })"""
+        """() => [...document.querySelectorAll("body *")]
+            .filter((el) => ["sticky", "fixed"].includes(getComputedStyle(el).position))
+            .map((el) => {
+                const box = el.getBoundingClientRect();
+                return Math.max(0, Math.min(box.bottom, innerHeight) - Math.max(box.top, 0));
+            })"""
     )
     assert sum(pinned) <= PHONE["height"] / 3, pinned
 
@@ -508,7 +566,9 @@ def test_kiosk_at_double_text_size(open_page, guide_folder, manifest, lang, view
     tab.evaluate(f"window.guideKiosk.menu({list(manifest['languages']).index(lang)})")
     assert not tab.evaluate(CUT_OFF)
     tracks = manifest["languages"][lang]["tracks"]
-    index, sentence = max(((i, s) for i, t in enumerate(tracks) for s in t["sentences"]), key=lambda pair: len(pair[1]["text"]))
+    index, sentence = max(
+        ((i, s) for i, t in enumerate(tracks) for s in t["sentences"]), key=lambda pair: len(pair[1]["text"])
+    )
     tab.evaluate(f"window.guideKiosk.play({index})")
     tab.evaluate(f"window.guideKiosk.audio.currentTime = {sentence['start'] + 0.05}")
     tab.wait_for_function(f"document.getElementById('line').textContent === {json.dumps(sentence['text'])}")
@@ -542,7 +602,8 @@ def test_the_cut_off_check_can_fail(open_page, guide_folder):
     tab.evaluate(
         """() => {
             const h = document.getElementById("title");
-            h.style.overflow = "hidden"; h.style.whiteSpace = "nowrap"; h.style.textOverflow = "ellipsis"; h.style.overflowWrap = "normal";
+            h.style.overflow = "hidden"; h.style.whiteSpace = "nowrap";
+            h.style.textOverflow = "ellipsis"; h.style.overflowWrap = "normal";
             h.textContent = "A title far too long to fit on one line of a phone";
             const wide = document.createElement("div"); wide.style.width = "500px"; wide.textContent = "wide";
             document.querySelector("main").append(wide);
@@ -603,8 +664,19 @@ def test_proof_flags_are_listed_in_words_whatever_their_kind(proof_folder):
     page = (proof_folder / "proof.html").read_text(encoding="utf-8")
     report = proof_report(proof_folder, json.loads((proof_folder / "manifest.json").read_text(encoding="utf-8")))
     new_kind = SentenceResult(
-        lang="en", track="intro", file="en/00-intro.mp3", start=0.0, end=1.0, text="Take 5 ml.", expected="Take five ml.",
-        heard="Take nine ml.", miss=0.3, missed=1, length=3, flags=["a kind of flag never seen before: 5"], fixes=["try this"],
+        lang="en",
+        track="intro",
+        file="en/00-intro.mp3",
+        start=0.0,
+        end=1.0,
+        text="Take 5 ml.",
+        expected="Take five ml.",
+        heard="Take nine ml.",
+        miss=0.3,
+        missed=1,
+        length=3,
+        flags=["a kind of flag never seen before: 5"],
+        fixes=["try this"],
     )
     report.languages["en"].sentences.insert(0, new_kind)
     page = html_page(report, "Small guide")
@@ -615,7 +687,6 @@ def test_proof_flags_are_listed_in_words_whatever_their_kind(proof_folder):
                 assert f"<li>{flag}</li>".replace("'", "&#x27;") in page
     assert page.count('<span class="status">flagged</span>') == sum(len(lr.flagged) for lr in report.languages.values())
     assert page.count('<li class="sentence ') == sum(len(lr.sentences) for lr in report.languages.values())
-
 
 
 def test_proof_page_lists_the_flagged_sentences_first_worst_first(open_page, proof_folder, manifest):
@@ -629,12 +700,20 @@ def test_proof_page_lists_the_flagged_sentences_first_worst_first(open_page, pro
         for n, sentence in enumerate(lr.flagged):
             target = tab.locator(links.nth(n).get_attribute("href"))
             assert target.locator("button.s").get_attribute("data-file") == sentence.file
-            assert float(target.locator("button.s").get_attribute("data-start")) == pytest.approx(sentence.start, abs=0.001)
+            assert float(target.locator("button.s").get_attribute("data-start")) == pytest.approx(
+                sentence.start, abs=0.001
+            )
             assert sentence.flags[0] in links.nth(n).inner_text()
         tab_to(tab, f"section[lang={lang}] ol.worst a")
         href = tab.evaluate("document.activeElement.getAttribute('href')")
         tab.keyboard.press("Enter")
         tab.wait_for_function("(href) => location.hash === href", arg=href)
         tab.keyboard.press("Tab")  # the next stop after the link's target is the sentence's own button
-        assert tab.evaluate("document.activeElement.closest('li.sentence') && '#' + document.activeElement.closest('li.sentence').id") == href
+        assert (
+            tab.evaluate(
+                "document.activeElement.closest('li.sentence') && "
+                "'#' + document.activeElement.closest('li.sentence').id"
+            )
+            == href
+        )
         assert_focus_shown(tab)

@@ -23,8 +23,6 @@ from pathlib import Path
 
 import pytest
 
-
-
 NOBODY = 65534
 AS_ROOT = os.geteuid() == 0
 
@@ -46,7 +44,13 @@ def run_guide(*args: str, cwd: Path, fsize: int | None = None, as_nobody: bool =
     env.pop("GUIDE_CACHE_DIR", None)  # every call names its --cache-dir
     return subprocess.run(
         [sys.executable, "-c", "from guide.cli import main; main()", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, preexec_fn=setup, check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=setup,
+        check=False,
     )
 
 
@@ -68,12 +72,18 @@ def snapshot(folder: Path) -> dict[str, str]:
     """Every file under `folder` (links not followed) with its SHA-256."""
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
     }
 
 
 def leftovers(*folders: Path) -> list[str]:
-    return [str(p) for folder in folders for p in folder.rglob("*") if p.name.endswith(".part") or p.name.startswith(".staging-")]
+    return [
+        str(p)
+        for folder in folders
+        for p in folder.rglob("*")
+        if p.name.endswith(".part") or p.name.startswith(".staging-")
+    ]
 
 
 def assert_whole_takes(cache: Path) -> None:
@@ -133,7 +143,17 @@ def world(tmp_path, template):
 
 
 def build_args(world: Path, *extra: str) -> tuple[str, ...]:
-    return ("build", "small.yaml", "--out", str(world / "out"), "--cache-dir", str(world / "cache"), "--jobs", "1", *extra)
+    return (
+        "build",
+        "small.yaml",
+        "--out",
+        str(world / "out"),
+        "--cache-dir",
+        str(world / "cache"),
+        "--jobs",
+        "1",
+        *extra,
+    )
 
 
 def edit(world: Path, old: str, new: str) -> None:
@@ -199,7 +219,9 @@ def small_disk(world):
         pytest.skip("mounting a small tmpfs needs root; the file size limit tests cover a full disk")
     disk = world / "disk"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True, text=True, check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True, text=True, check=False
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip() or mounted.returncode}")
     try:
@@ -284,7 +306,9 @@ def read_only(folder: Path, world: Path) -> Iterator[tuple[bool, str]]:
     if bound.returncode != 0:
         pytest.skip(f"{reason}; and cannot bind-mount: {bound.stderr.strip()}")
     try:
-        remounted = subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], capture_output=True, text=True, check=False)
+        remounted = subprocess.run(
+            ["mount", "-o", "remount,bind,ro", str(folder)], capture_output=True, text=True, check=False
+        )
         if remounted.returncode != 0:
             pytest.skip(f"{reason}; and cannot remount read-only: {remounted.stderr.strip()}")
         yield False, "Read-only file system"

@@ -39,7 +39,11 @@ def wrapper(folder: Path, name: str, refuse: str, said: str) -> Path:
     path = folder / name
     path.write_text(
         "#!/bin/sh\n"
-        'for a in "$@"; do case "$a" in ' + refuse + ") echo \"" + said + "\" >&2; echo 'Conversion failed!' >&2; exit 1;; esac; done\n"
+        'for a in "$@"; do case "$a" in '
+        + refuse
+        + ') echo "'
+        + said
+        + "\" >&2; echo 'Conversion failed!' >&2; exit 1;; esac; done\n"
         f'exec "{ff.bundled_path()}" "$@"\n'
     )
     path.chmod(0o755)
@@ -119,7 +123,10 @@ def test_a_chosen_ffmpeg_missing_a_filter_is_named_before_recording(tmp_path, mo
         done = run_guide("--ffmpeg", str(chosen), *build_args(tmp_path), cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert "cannot do everything guide needs" in done.stderr
-    assert "✗ alimiter filter (limit, level, attack, release, latency): [AVFilterGraph] No such filter: 'alimiter' / Conversion failed!" in done.stderr
+    assert (
+        "✗ alimiter filter (limit, level, attack, release, latency): [AVFilterGraph] "
+        "No such filter: 'alimiter' / Conversion failed!" in done.stderr
+    )
     assert "✗ volume" not in done.stderr and "✗ libmp3lame" not in done.stderr  # only what is missing
     assert "unset GUIDE_FFMPEG" in done.stderr and "Traceback" not in done.stderr
     assert takes_in(tmp_path / "cache") == [] and not (tmp_path / "out").exists()
@@ -129,7 +136,18 @@ def test_probe_of_the_bundled_ffmpeg_finds_everything():
     found = ff.probe()
     assert [c.name for c in found if not c.ok] == []
     names = " ".join(c.name for c in found)
-    for needed in ("ebur128", "true-peak", "volume", "acompressor", "alimiter", "aresample", "atempo", "libmp3lame", "wav", "mp3 decoder"):
+    for needed in (
+        "ebur128",
+        "true-peak",
+        "volume",
+        "acompressor",
+        "alimiter",
+        "aresample",
+        "atempo",
+        "libmp3lame",
+        "wav",
+        "mp3 decoder",
+    ):
         assert needed in names
 
 
@@ -198,7 +216,9 @@ def test_a_build_with_debians_ffmpeg_chosen_matches_the_bundled_one(tmp_path, mo
 
     chosen = system_ffmpeg()
     monkeypatch.setenv(ff.FFMPEG_ENV, str(chosen))
-    planned = run_guide("plan", "tiny.yaml", "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"), cwd=tmp_path)
+    planned = run_guide(
+        "plan", "tiny.yaml", "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"), cwd=tmp_path
+    )
     assert planned.returncode == 0, planned.stderr
     assert planned.stdout.count("ffmpeg changed") == len(first)
     done = run_guide(*build_args(tmp_path), cwd=tmp_path)

@@ -72,13 +72,32 @@ def test_escape_round_trips():
         ({"en": {"botox": "BOH-tocks"}}, "en", "Botox and BOTOX and botox.", "BOH-tocks and BOH-tocks and BOH-tocks."),
         ({"en": {"US": "U S"}}, "en", "The US and us.", "The U S and us."),
         ({"en": {"Botox": "BOH-tocks"}}, "en", "Botoxes are not Botox.", "Botoxes are not BOH-tocks."),
-        ({"en": {"Botox": "X", "Botox Cosmetic": "BOH-tocks cosmetic"}}, "en", "Botox Cosmetic, Botox.", "BOH-tocks cosmetic, X."),
+        (
+            {"en": {"Botox": "X", "Botox Cosmetic": "BOH-tocks cosmetic"}},
+            "en",
+            "Botox Cosmetic, Botox.",
+            "BOH-tocks cosmetic, X.",
+        ),
         ({"en": {"mg": "milligrams"}}, "en-GB", "20 mg", "20 milligrams"),
         ({"ar": {"البوتوكس": "البوتُوكس"}}, "ar", "حقن البوتوكس آمنة.", "حقن البوتُوكس آمنة."),
-        ({"ar": {"البوتوكس": "X"}}, "ar", "والبوتوكس", "والبوتوكس"),  # whole words only: prefixed forms need their own entry
+        (
+            {"ar": {"البوتوكس": "X"}},
+            "ar",
+            "والبوتوكس",
+            "والبوتوكس",
+        ),  # whole words only: prefixed forms need their own entry
         ({"ar": {"x": "y"}}, "en", "x marks", "x marks"),  # another language's entries do not apply
     ],
-    ids=["fold-case", "exact-case", "whole-word", "longest-first", "base-language", "arabic", "arabic-prefix", "other-lang"],
+    ids=[
+        "fold-case",
+        "exact-case",
+        "whole-word",
+        "longest-first",
+        "base-language",
+        "arabic",
+        "arabic-prefix",
+        "other-lang",
+    ],
 )
 def test_lexicon(lexicon, lang, text, spoken):
     assert apply_lexicon(text, entries_for(lexicon, lang)) == spoken
@@ -93,12 +112,20 @@ def test_lexicon(lexicon, lang, text, spoken):
             "en",
             [("en", "Botox Injections("), ("ar", "حقن البوتوكس"), ("en", ") provides")],
         ),
-        ("يستخدم البوتوكس (Botox) للتجاعيد", "ar", [("ar", "يستخدم البوتوكس ("), ("en", "Botox"), ("ar", ") للتجاعيد")]),
+        (
+            "يستخدم البوتوكس (Botox) للتجاعيد",
+            "ar",
+            [("ar", "يستخدم البوتوكس ("), ("en", "Botox"), ("ar", ") للتجاعيد")],
+        ),
         ("ضع واقي SPF يوميًا", "ar", [("ar", "ضع واقي "), ("en", "SPF"), ("ar", " يوميًا")]),
         ("It is e.g. fine", "en", [("en", "It is e.g. fine")]),
         ("كلمات عربية فقط.", "ar", [("ar", "كلمات عربية فقط.")]),
         ("Only English here.", "en", [("en", "Only English here.")]),
-        ("Two words: حقن، البوتوكس and more", "en", [("en", "Two words: "), ("ar", "حقن، البوتوكس"), ("en", " and more")]),
+        (
+            "Two words: حقن، البوتوكس and more",
+            "en",
+            [("en", "Two words: "), ("ar", "حقن، البوتوكس"), ("en", " and more")],
+        ),
     ],
     ids=["ar-in-en", "en-in-ar", "acronym-in-ar", "abbreviation", "ar-only", "en-only", "arabic-comma"],
 )
@@ -112,7 +139,11 @@ def test_source_article_sentence_becomes_english_arabic_english():
     assert [(p.lang, p.text) for p in sentence.parts] == [
         ("en", "While Botox Injections("),
         ("ar", "حقن البوتوكس"),
-        ("en", ") provides effective short-term results, its long-term impact depends on frequency of use, dosage, and individual response."),
+        (
+            "en",
+            ") provides effective short-term results, its long-term impact depends on "
+            "frequency of use, dosage, and individual response.",
+        ),
     ]
 
 

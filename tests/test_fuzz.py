@@ -100,8 +100,12 @@ def test_random_yaml_punctuation(folder, registry, content):
 
 
 @settings(FUZZ, max_examples=200)
-@given(head=st.sampled_from(["", "id: t\ntitle: T\nlanguages: [en]\n", "id: t\ntitle: {en: T, ar: ت}\nlanguages: [en, ar]\n"]),
-       content=st.text(alphabet=YAML_SOUP, max_size=200))
+@given(
+    head=st.sampled_from(
+        ["", "id: t\ntitle: T\nlanguages: [en]\n", "id: t\ntitle: {en: T, ar: ت}\nlanguages: [en, ar]\n"]
+    ),
+    content=st.text(alphabet=YAML_SOUP, max_size=200),
+)
 def test_random_yaml_after_a_valid_head(folder, registry, head, content):
     plan_accepted(accept_or_refuse(write(folder, head + content), registry), registry)
 
@@ -109,13 +113,88 @@ def test_random_yaml_after_a_valid_head(folder, registry, head, content):
 # -- (b) script-shaped data --------------------------------------------------------------------------
 
 EDGE_PIECES = [
-    "\u200e", "\u200f", "\u061c", "\u0301", "\u064b", "\u0651", "\u200d", "\u200c", "\u0640", "\ufeff", "\u2028", "\x85",
-    "\x00", "\x07", "\x1b", "\x7f", "\x9b", "\ud800", "\udfff", "😀", "👨\u200d👩\u200d👧", "🇸🇦",
-    "[", "]", "{", "}", "|", "[pause 1s]", "[pause 20s]", "[pause]", "[lang ar]", "[lang en]", "[lang zz]", "[/lang]",
-    "{SPF|S P F}", "{|}", "{a|}", "[[", "]]", "مرحبا", "البوتوكس", "حقن البوتوكس(Botox)", "Botox Injections(حقن البوتوكس)",
-    "١٢٣", "٣٫٥", "3.5", "1,000", "12,345,678.90", "50%", "٪٥٠", "$1,000", "€5", "1st", "2nd", "21st", "3/4", "1/0",
-    "10-20", "2024-02-30", "12:30", "-7", "+3", "1e308", "9" * 40, "0." + "0" * 30 + "1", "Dr.", "e.g.", "U.S.A.", "...",
-    "?", "!", "؟", "،", "؛", ".", " ", "\t", "\n", "  \n  ", "A", "word", "x" * 300,
+    "\u200e",
+    "\u200f",
+    "\u061c",
+    "\u0301",
+    "\u064b",
+    "\u0651",
+    "\u200d",
+    "\u200c",
+    "\u0640",
+    "\ufeff",
+    "\u2028",
+    "\x85",
+    "\x00",
+    "\x07",
+    "\x1b",
+    "\x7f",
+    "\x9b",
+    "\ud800",
+    "\udfff",
+    "😀",
+    "👨\u200d👩\u200d👧",
+    "🇸🇦",
+    "[",
+    "]",
+    "{",
+    "}",
+    "|",
+    "[pause 1s]",
+    "[pause 20s]",
+    "[pause]",
+    "[lang ar]",
+    "[lang en]",
+    "[lang zz]",
+    "[/lang]",
+    "{SPF|S P F}",
+    "{|}",
+    "{a|}",
+    "[[",
+    "]]",
+    "مرحبا",
+    "البوتوكس",
+    "حقن البوتوكس(Botox)",
+    "Botox Injections(حقن البوتوكس)",
+    "١٢٣",
+    "٣٫٥",
+    "3.5",
+    "1,000",
+    "12,345,678.90",
+    "50%",
+    "٪٥٠",
+    "$1,000",
+    "€5",
+    "1st",
+    "2nd",
+    "21st",
+    "3/4",
+    "1/0",
+    "10-20",
+    "2024-02-30",
+    "12:30",
+    "-7",
+    "+3",
+    "1e308",
+    "9" * 40,
+    "0." + "0" * 30 + "1",
+    "Dr.",
+    "e.g.",
+    "U.S.A.",
+    "...",
+    "?",
+    "!",
+    "؟",
+    "،",
+    "؛",
+    ".",
+    " ",
+    "\t",
+    "\n",
+    "  \n  ",
+    "A",
+    "word",
+    "x" * 300,
 ]
 
 
@@ -125,16 +204,47 @@ def edge_text(max_pieces: int = 10) -> st.SearchStrategy[str]:
     return st.lists(piece, max_size=max_pieces).map("".join)
 
 
-TEXT = st.one_of(edge_text(), edge_text(3), st.sampled_from(["Rest well.", "استرح جيدا.", "About 3 to 4 months.", "نحو ٣ إلى ٤ أشهر."]))
-HUGE_TEXT = st.sampled_from(["word " * 20_000, "كلمة " * 4_100, "1" * 25_000, "[pause 1s]" * 2_100, "word " * 3_900, "9" * 19_000, "1.5 " * 4_000])
+TEXT = st.one_of(
+    edge_text(),
+    edge_text(3),
+    st.sampled_from(["Rest well.", "استرح جيدا.", "About 3 to 4 months.", "نحو ٣ إلى ٤ أشهر."]),
+)
+HUGE_TEXT = st.sampled_from(
+    [
+        "word " * 20_000,
+        "كلمة " * 4_100,
+        "1" * 25_000,
+        "[pause 1s]" * 2_100,
+        "word " * 3_900,
+        "9" * 19_000,
+        "1.5 " * 4_000,
+    ]
+)
 LANGS = ["en", "ar", "fr", "de", "zz", "en-GB", "pt-BR", "EN", "e", "ar-SA", ""]
 KEYS = st.sampled_from(
-    [*TOP_KEYS, "body", "bullets", "question", "answer", "engine", "voice", *VOICE_KEYS, *PAUSE_KEYS, "en", "ar", "<<", "x", ""]
+    [
+        *TOP_KEYS,
+        "body",
+        "bullets",
+        "question",
+        "answer",
+        "engine",
+        "voice",
+        *VOICE_KEYS,
+        *PAUSE_KEYS,
+        "en",
+        "ar",
+        "<<",
+        "x",
+        "",
+    ]
 )
 SCALAR = st.one_of(st.none(), st.booleans(), st.integers(-(10**20), 10**20), st.floats(), TEXT)
 WRONG = st.recursive(
     SCALAR,
-    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.one_of(KEYS, TEXT), children, max_size=4)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.one_of(KEYS, TEXT), children, max_size=4)
+    ),
     max_leaves=10,
 )
 
@@ -147,7 +257,9 @@ def sometimes_wrong(right: st.SearchStrategy) -> st.SearchStrategy:
 def texts(langs: list[str]) -> st.SearchStrategy:
     """A bilingual text for `langs`: one entry per language (sometimes one missing or one extra)."""
     keys = langs or ["en"]
-    full = st.fixed_dictionaries({lang: st.one_of(TEXT, TEXT, TEXT, st.none(), HUGE_TEXT if lang == keys[0] else TEXT) for lang in keys})
+    full = st.fixed_dictionaries(
+        {lang: st.one_of(TEXT, TEXT, TEXT, st.none(), HUGE_TEXT if lang == keys[0] else TEXT) for lang in keys}
+    )
     partial = st.dictionaries(st.sampled_from([*keys, "en", "ar", "xx"]), TEXT, max_size=3)
     plain = TEXT
     return sometimes_wrong(st.one_of(full, full, full, partial, plain))
@@ -159,14 +271,18 @@ def voice(langs: list[str]) -> st.SearchStrategy:
     fields = st.fixed_dictionaries(
         {"engine": engine},
         optional={
-            "voice": st.sampled_from(["en", "ar", "fr", "en-US", "xx-nope", "../../etc/passwd", "~nobody/x.onnx", "v" * 300]),
+            "voice": st.sampled_from(
+                ["en", "ar", "fr", "en-US", "xx-nope", "../../etc/passwd", "~nobody/x.onnx", "v" * 300]
+            ),
             "lang": st.sampled_from(["en", "ar", "zz"]),
             "speed": st.one_of(st.floats(0.5, 2.0), st.floats(), st.integers()),
             "pitch": st.one_of(st.integers(0, 100), st.integers()),
             "tld": st.sampled_from(["com", "co.uk", "x", "com.", ""]),
             "slow": st.booleans(),
             "diacritize": st.sampled_from(["auto", "off", "on", False]),
-            "fallback": st.fixed_dictionaries({"engine": st.sampled_from(["espeak", "gtts"])}, optional={"voice": st.sampled_from(["en", "ar"])}),
+            "fallback": st.fixed_dictionaries(
+                {"engine": st.sampled_from(["espeak", "gtts"])}, optional={"voice": st.sampled_from(["en", "ar"])}
+            ),
         },
     )
     return sometimes_wrong(fields)
@@ -175,32 +291,76 @@ def voice(langs: list[str]) -> st.SearchStrategy:
 @st.composite
 def script_data(draw) -> dict:
     """A dict shaped like a script, with wrong types and edge-case text mixed in."""
-    langs = draw(st.one_of(st.sampled_from([["en", "ar"], ["en"], ["ar"], ["ar", "en"], ["en", "fr"], ["en", "en"]]), st.lists(st.sampled_from(LANGS), max_size=3)))
+    langs = draw(
+        st.one_of(
+            st.sampled_from([["en", "ar"], ["en"], ["ar"], ["ar", "en"], ["en", "fr"], ["en", "en"]]),
+            st.lists(st.sampled_from(LANGS), max_size=3),
+        )
+    )
     text = texts(langs)
-    slug = st.one_of(st.sampled_from(["a", "how-long", "intro", "Bad_Id", "x" * 70, "-a", "a--b", "١"]), st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True))
+    slug = st.one_of(
+        st.sampled_from(["a", "how-long", "intro", "Bad_Id", "x" * 70, "-a", "a--b", "١"]),
+        st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True),
+    )
     section = st.fixed_dictionaries(
         {"id": sometimes_wrong(slug), "title": text},
-        optional={"body": sometimes_wrong(st.lists(st.one_of(text, st.fixed_dictionaries({"bullets": sometimes_wrong(st.lists(text, max_size=3))}, optional={"title": text})), max_size=3))},
+        optional={
+            "body": sometimes_wrong(
+                st.lists(
+                    st.one_of(
+                        text,
+                        st.fixed_dictionaries(
+                            {"bullets": sometimes_wrong(st.lists(text, max_size=3))}, optional={"title": text}
+                        ),
+                    ),
+                    max_size=3,
+                )
+            )
+        },
     )
     faq = st.fixed_dictionaries({"id": sometimes_wrong(slug), "question": text, "answer": text})
     values = {
         "id": sometimes_wrong(slug),
         "title": text,
         "languages": sometimes_wrong(st.just(langs)),
-        "voices": sometimes_wrong(st.dictionaries(st.sampled_from([*langs, "ar", "en", "zz", "English"]), voice(langs), max_size=3)),
+        "voices": sometimes_wrong(
+            st.dictionaries(st.sampled_from([*langs, "ar", "en", "zz", "English"]), voice(langs), max_size=3)
+        ),
         "intro": text,
         "sections": sometimes_wrong(st.lists(sometimes_wrong(section), max_size=3)),
         "faq": sometimes_wrong(st.lists(sometimes_wrong(faq), max_size=3)),
         "outro": text,
         "author": sometimes_wrong(TEXT),
-        "pauses": sometimes_wrong(st.dictionaries(st.sampled_from([*PAUSE_KEYS, "x"]), st.one_of(st.floats(), st.integers(), TEXT), max_size=3)),
+        "pauses": sometimes_wrong(
+            st.dictionaries(
+                st.sampled_from([*PAUSE_KEYS, "x"]), st.one_of(st.floats(), st.integers(), TEXT), max_size=3
+            )
+        ),
         "description": text,
         "category": sometimes_wrong(TEXT),
-        "base_url": sometimes_wrong(st.sampled_from(["https://example.org/guides", "ftp://x", "http://", "https://a b"])),
-        "loudness": sometimes_wrong(st.one_of(st.just(False), st.fixed_dictionaries({}, optional={"target": st.floats(), "true_peak": st.floats()}))),
-        "publish": sometimes_wrong(st.dictionaries(st.sampled_from(["transcripts", "chapters", "playlists", "feed", "player", "x"]), st.one_of(st.booleans(), TEXT), max_size=3)),
+        "base_url": sometimes_wrong(
+            st.sampled_from(["https://example.org/guides", "ftp://x", "http://", "https://a b"])
+        ),
+        "loudness": sometimes_wrong(
+            st.one_of(
+                st.just(False), st.fixed_dictionaries({}, optional={"target": st.floats(), "true_peak": st.floats()})
+            )
+        ),
+        "publish": sometimes_wrong(
+            st.dictionaries(
+                st.sampled_from(["transcripts", "chapters", "playlists", "feed", "player", "x"]),
+                st.one_of(st.booleans(), TEXT),
+                max_size=3,
+            )
+        ),
         "code_switch": st.one_of(st.sampled_from(["auto", "off", "maybe", True, False]), WRONG),
-        "lexicon": sometimes_wrong(st.dictionaries(st.sampled_from([*langs, "en", "ar", "English"]), sometimes_wrong(st.dictionaries(TEXT, sometimes_wrong(TEXT), max_size=4)), max_size=2)),
+        "lexicon": sometimes_wrong(
+            st.dictionaries(
+                st.sampled_from([*langs, "en", "ar", "English"]),
+                sometimes_wrong(st.dictionaries(TEXT, sometimes_wrong(TEXT), max_size=4)),
+                max_size=2,
+            )
+        ),
         "cover": st.sampled_from(["cover.png", "", "/dev/zero", "~nobody/c.png"]),
         "music": sometimes_wrong(st.fixed_dictionaries({"file": st.sampled_from(["jingle.mp3", "/etc/passwd"])})),
         "lexicon_file": st.sampled_from(["words.yaml", "/dev/null", "."]),
@@ -232,12 +392,70 @@ def test_script_shaped_data(folder, registry, text):
 
 
 SAFE_PIECES = [
-    "\u200e", "\u200f", "\u061c", "\u0301", "\u064b", "\u0651", "\u200d", "\u200c", "\u0640", "\ufeff", "😀", "👨\u200d👩\u200d👧", "🇸🇦",
-    "[pause 1s]", "[pause 0.3s]", "[lang ar]مرحبا[/lang]", "[lang en]hello[/lang]", "[lang fr]bonjour[/lang]", "{SPF|S P F}", "{٣|ثلاثة}",
-    "مرحبا", "البوتوكس", "حقن البوتوكس(Botox)", "Botox Injections(حقن البوتوكس)", "١٢٣", "٣٫٥", "3.5", "1,000", "12,345,678.90",
-    "50%", "٪٥٠", "$1,000", "€5", "1st", "2nd", "21st", "3/4", "1/0", "10-20", "2024-02-30", "12:30", "-7", "+3", "1e308",
-    "9" * 40, "0." + "0" * 30 + "1", "Dr.", "e.g.", "U.S.A.", "...", "?", "!", "؟", "،", "؛", ".", " ", "\t", "\n", "A", "word",
-    "x" * 300, "Botox", "SPF",
+    "\u200e",
+    "\u200f",
+    "\u061c",
+    "\u0301",
+    "\u064b",
+    "\u0651",
+    "\u200d",
+    "\u200c",
+    "\u0640",
+    "\ufeff",
+    "😀",
+    "👨\u200d👩\u200d👧",
+    "🇸🇦",
+    "[pause 1s]",
+    "[pause 0.3s]",
+    "[lang ar]مرحبا[/lang]",
+    "[lang en]hello[/lang]",
+    "[lang fr]bonjour[/lang]",
+    "{SPF|S P F}",
+    "{٣|ثلاثة}",
+    "مرحبا",
+    "البوتوكس",
+    "حقن البوتوكس(Botox)",
+    "Botox Injections(حقن البوتوكس)",
+    "١٢٣",
+    "٣٫٥",
+    "3.5",
+    "1,000",
+    "12,345,678.90",
+    "50%",
+    "٪٥٠",
+    "$1,000",
+    "€5",
+    "1st",
+    "2nd",
+    "21st",
+    "3/4",
+    "1/0",
+    "10-20",
+    "2024-02-30",
+    "12:30",
+    "-7",
+    "+3",
+    "1e308",
+    "9" * 40,
+    "0." + "0" * 30 + "1",
+    "Dr.",
+    "e.g.",
+    "U.S.A.",
+    "...",
+    "?",
+    "!",
+    "؟",
+    "،",
+    "؛",
+    ".",
+    " ",
+    "\t",
+    "\n",
+    "A",
+    "word",
+    "x" * 300,
+    "Botox",
+    "SPF",
 ]
 NEAR_LIMIT_TEXTS = ["word " * 3_900, "كلمة " * 3_900, "9" * 19_000, "1.5 " * 4_000, "١٢٣٤٥٦٧٨٩٠" * 1_900]
 """Texts just under the 20,000-character bound: the front-end must plan them too (numbers included)."""
@@ -264,18 +482,40 @@ def dump_fast(data: dict, allow_unicode: bool = True) -> str:
 def good_script_data(draw) -> dict:
     """A well-formed script (so it is usually accepted and planned) whose texts are edge cases."""
     langs = draw(st.sampled_from([["en", "ar"], ["en"], ["ar"], ["ar", "en"], ["en", "fr"]]))
-    text = st.fixed_dictionaries({lang: SAFE_TEXT for lang in langs}) if len(langs) > 1 else st.one_of(SAFE_TEXT, st.fixed_dictionaries({langs[0]: SAFE_TEXT}))
-    block = st.one_of(text, st.fixed_dictionaries({"bullets": st.lists(text, min_size=1, max_size=3)}, optional={"title": text}))
+    text = (
+        st.fixed_dictionaries(dict.fromkeys(langs, SAFE_TEXT))
+        if len(langs) > 1
+        else st.one_of(SAFE_TEXT, st.fixed_dictionaries({langs[0]: SAFE_TEXT}))
+    )
+    block = st.one_of(
+        text, st.fixed_dictionaries({"bullets": st.lists(text, min_size=1, max_size=3)}, optional={"title": text})
+    )
     data = {"id": "fuzz", "title": draw(text), "languages": langs}
     if draw(st.booleans()):
-        data["voices"] = {lang: {"engine": "espeak", "voice": lang} for lang in langs if lang != "en"} or {"en": {"engine": "espeak", "voice": "en"}}
+        data["voices"] = {lang: {"engine": "espeak", "voice": lang} for lang in langs if lang != "en"} or {
+            "en": {"engine": "espeak", "voice": "en"}
+        }
         if draw(st.booleans()):
             data["voices"]["ar"] = {"engine": "gtts", "tld": "com"}  # planned only: no request is made
     data["intro"] = draw(text)
-    data["sections"] = [{"id": f"s{i}", "title": draw(text), "body": draw(st.lists(block, min_size=1, max_size=3))} for i in range(draw(st.integers(0, 2)))]
-    data["faq"] = [{"id": f"q{i}", "question": draw(text), "answer": draw(text)} for i in range(draw(st.integers(0, 2)))]
+    data["sections"] = [
+        {"id": f"s{i}", "title": draw(text), "body": draw(st.lists(block, min_size=1, max_size=3))}
+        for i in range(draw(st.integers(0, 2)))
+    ]
+    data["faq"] = [
+        {"id": f"q{i}", "question": draw(text), "answer": draw(text)} for i in range(draw(st.integers(0, 2)))
+    ]
     if draw(st.booleans()):
-        data["lexicon"] = {lang: draw(st.dictionaries(st.sampled_from(["Botox", "SPF", "البوتوكس", "3.5", "word", "\u200f"]), SAFE_TEXT.filter(lambda t: len(t) < 100), max_size=3)) for lang in langs}
+        data["lexicon"] = {
+            lang: draw(
+                st.dictionaries(
+                    st.sampled_from(["Botox", "SPF", "البوتوكس", "3.5", "word", "\u200f"]),
+                    SAFE_TEXT.filter(lambda t: len(t) < 100),
+                    max_size=3,
+                )
+            )
+            for lang in langs
+        }
     if draw(st.booleans()):
         data["code_switch"] = draw(st.sampled_from(["auto", "off"]))
     if draw(st.booleans()):
@@ -291,8 +531,36 @@ def test_well_formed_scripts_with_edge_case_texts(folder, registry, data, allow_
     plan_accepted(accept_or_refuse(write(folder, text), registry), registry)
 
 
-ESCAPES = ["\\ud800", "\\udfff", "\\ud83d\\ude00", "\\U0001F600", "\\x00", "\\0", "\\e", "\\a", "\\x9b", "\\u200f", "\\u061c",
-           "\\u200d", "\\N", "\\_", "\\L", "\\P", "\\t", "\\n", "\\\"", "\\\\", "\\/", "\\ ", "a", "مرحبا", "[pause 1s]", "{a|b}", "٣", "1,000"]
+ESCAPES = [
+    "\\ud800",
+    "\\udfff",
+    "\\ud83d\\ude00",
+    "\\U0001F600",
+    "\\x00",
+    "\\0",
+    "\\e",
+    "\\a",
+    "\\x9b",
+    "\\u200f",
+    "\\u061c",
+    "\\u200d",
+    "\\N",
+    "\\_",
+    "\\L",
+    "\\P",
+    "\\t",
+    "\\n",
+    '\\"',
+    "\\\\",
+    "\\/",
+    "\\ ",
+    "a",
+    "مرحبا",
+    "[pause 1s]",
+    "{a|b}",
+    "٣",
+    "1,000",
+]
 ESCAPED = st.lists(st.sampled_from(ESCAPES), max_size=6).map(lambda parts: '"' + "".join(parts) + '"')
 TEMPLATE = """\
 id: {id}
@@ -315,7 +583,14 @@ outro: {{en: Bye, ar: وداعا}}
 
 
 @settings(FUZZ, max_examples=300)
-@given(values=st.fixed_dictionaries({name: st.one_of(ESCAPED, st.just('"ok"'), st.just('"ar"')) for name in ["id", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "voice", "word"]}))
+@given(
+    values=st.fixed_dictionaries(
+        {
+            name: st.one_of(ESCAPED, st.just('"ok"'), st.just('"ar"'))
+            for name in ["id", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "voice", "word"]
+        }
+    )
+)
 def test_hand_written_escapes(folder, registry, values):
     plan_accepted(accept_or_refuse(write(folder, TEMPLATE.format(**values)), registry), registry)
 
@@ -361,7 +636,9 @@ def test_load_script_without_voice_checks(folder, text):
     ids=["en-4301-digits", "ar-4301-digits", "ar-4301-arabic-digits", "en-307-digit-ordinal"],
 )
 def test_found_by_fuzzing_a_long_number_is_read_or_refused(folder, lang, text):
-    path = write(folder, yaml.safe_dump({"id": "t", "title": "T", "languages": [lang], "intro": text}, allow_unicode=True))
+    path = write(
+        folder, yaml.safe_dump({"id": "t", "title": "T", "languages": [lang], "intro": text}, allow_unicode=True)
+    )
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code in (0, 2)

@@ -41,7 +41,13 @@ CASES = [
     ("en", "Take 5 mg a day.", {"en": {"mg": "grams"}}, False, 'lexicon en "mg": "grams"'),
     ("en", "Take {5 mg|five grams} a day.", {}, False, "{5 mg|five grams}"),
     ("en", "Take {2.5 mg|two point two five milligrams} a day.", {}, False, "{2.5 mg|two point two five milligrams}"),
-    ("en", "About 50 units are injected.", {"en": {"units": "millilitres"}}, False, 'lexicon en "units": "millilitres"'),
+    (
+        "en",
+        "About 50 units are injected.",
+        {"en": {"units": "millilitres"}},
+        False,
+        'lexicon en "units": "millilitres"',
+    ),
     ("ar", "خذ {٥ ملغ|خمسة ملليغرامات} يوميا.", {}, True, ""),
     ("ar", "خذ ٥ ملغ يوميا.", {"ar": {"ملغ": "غرام"}}, False, 'lexicon ar "ملغ": "غرام"'),
     ("ar", "خذ ٥ ملغ يوميا.", {"ar": {"ملغ": "مليغرام"}}, True, ""),
@@ -60,9 +66,21 @@ CASES = [
     # dates
     ("en", "Your visit is on {2026-11-27|November twenty-seventh, twenty twenty-six}.", {}, True, ""),
     ("en", "Your visit is on {2026-11-27|November twenty-seventh, two thousand twenty-six}.", {}, True, ""),
-    ("en", "Your visit is on {2026-11-27|October twenty-seventh, twenty twenty-six}.", {}, False, "{2026-11-27|October"),
+    (
+        "en",
+        "Your visit is on {2026-11-27|October twenty-seventh, twenty twenty-six}.",
+        {},
+        False,
+        "{2026-11-27|October",
+    ),
     ("ar", "موعدك {2026-11-27|السابع والعشرون من نوفمبر ٢٠٢٦}.", {}, True, ""),
-    ("ar", "موعدك {2026-11-27|السابع والعشرون من ديسمبر ٢٠٢٦}.", {}, False, "{2026-11-27|السابع والعشرون من ديسمبر ٢٠٢٦}"),
+    (
+        "ar",
+        "موعدك {2026-11-27|السابع والعشرون من ديسمبر ٢٠٢٦}.",
+        {},
+        False,
+        "{2026-11-27|السابع والعشرون من ديسمبر ٢٠٢٦}",
+    ),
     # phone numbers
     ("en", "Call {050 123 4567|oh five oh, one two three, four five six seven}.", {}, True, ""),
     ("en", "Call {050 123 4567|oh five oh, one two three, four five six eight}.", {}, False, "{050 123 4567|"),
@@ -76,7 +94,13 @@ CASES = [
     ("en", "Ask for Botox (البوتوكس) twice.", {"en": {"botox": "بوتوكس"}}, True, ""),
     # a word next to a number can change how it is read: "in 1990" is a year
     ("en", "It was approved in 1990.", {"en": {"approved": "cleared"}}, True, ""),
-    ("en", "It was approved in 1990.", {"en": {"approved": "first approved"}}, False, 'lexicon en "approved": "first approved"'),
+    (
+        "en",
+        "It was approved in 1990.",
+        {"en": {"approved": "first approved"}},
+        False,
+        'lexicon en "approved": "first approved"',
+    ),
     # a respelling that adds a number
     ("en", "Wear a hat.", {"en": {"hat": "hat with SPF 50"}}, False, 'lexicon en "hat": "hat with SPF 50"'),
     # the marker allows it
@@ -84,7 +108,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "text", "lexicon", "allowed", "cause"), CASES, ids=[c[1][:40] + f"-{i}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("lang", "text", "lexicon", "allowed", "cause"), CASES, ids=[c[1][:40] + f"-{i}" for i, c in enumerate(CASES)]
+)
 def test_spoken_numbers_equal_written(lang, text, lexicon, allowed, cause):
     found = differences(text, lang, FrontEnd(lexicon=lexicon))
     refused = [d for d in found if not d.allowed]
@@ -97,7 +123,9 @@ def test_spoken_numbers_equal_written(lang, text, lexicon, allowed, cause):
 
 
 def test_a_marked_lexicon_entry_is_allowed_and_kept():
-    found = differences("Apply 30 minutes before.", "en", FrontEnd(lexicon={"en": {"30": "13"}}), frozenset({("en", "30")}))
+    found = differences(
+        "Apply 30 minutes before.", "en", FrontEnd(lexicon={"en": {"30": "13"}}), frozenset({("en", "30")})
+    )
     assert len(found) == 1 and found[0].allowed
     assert found[0].change() == "say 13 where 30 is written"
     assert found[0].said == "Apply thirteen minutes before."
@@ -133,7 +161,10 @@ def test_every_unit_reads_back(lang):
     for spelling, key in spellings.items():
         for n in (1, 2, 5, 11, 25):
             said = speakable(f"{n} {spelling}", lang)
-            assert sorted(quantities(said, lang)) == sorted([_number(Fraction(n)), Quantity("unit", key)]), (spelling, said)
+            assert sorted(quantities(said, lang)) == sorted([_number(Fraction(n)), Quantity("unit", key)]), (
+                spelling,
+                said,
+            )
 
 
 @pytest.mark.parametrize(

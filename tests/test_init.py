@@ -106,14 +106,22 @@ def test_indented_line_continues_a_bullet_and_a_new_marker_starts_a_new_list() -
     "text, blocks",
     [
         # The sample script's shape: a "…:" line with no paragraph of its own titles the list.
-        ("Risks:\n\nSafe mostly.\n\nPossible Risks:\n\n• Atrophy\n• Resistance\n\nConsult often.",
-         ("Safe mostly.", ArticleList(("Atrophy", "Resistance"), "Possible Risks"), "Consult often.")),
-        ("## Risks\n\nSafe mostly.\n\n### Possible risks\n\n- Atrophy\n\nConsult often.",
-         ("Safe mostly.", ArticleList(("Atrophy",), "Possible risks"), "Consult often.")),
-        ("## Risks\n\nSafe mostly.\nCommon ones are:\n- Atrophy",
-         ("Safe mostly. Common ones are:", ArticleList(("Atrophy",)))),
-        ("## Risks\n\nSafe mostly.\n\nCommon ones are:\n- Atrophy",
-         ("Safe mostly.", ArticleList(("Atrophy",), "Common ones are"))),
+        (
+            "Risks:\n\nSafe mostly.\n\nPossible Risks:\n\n• Atrophy\n• Resistance\n\nConsult often.",
+            ("Safe mostly.", ArticleList(("Atrophy", "Resistance"), "Possible Risks"), "Consult often."),
+        ),
+        (
+            "## Risks\n\nSafe mostly.\n\n### Possible risks\n\n- Atrophy\n\nConsult often.",
+            ("Safe mostly.", ArticleList(("Atrophy",), "Possible risks"), "Consult often."),
+        ),
+        (
+            "## Risks\n\nSafe mostly.\nCommon ones are:\n- Atrophy",
+            ("Safe mostly. Common ones are:", ArticleList(("Atrophy",))),
+        ),
+        (
+            "## Risks\n\nSafe mostly.\n\nCommon ones are:\n- Atrophy",
+            ("Safe mostly.", ArticleList(("Atrophy",), "Common ones are")),
+        ),
     ],
     ids=["colon-title", "deeper-heading-title", "inside-paragraph", "lead-in-line"],
 )
@@ -125,7 +133,10 @@ def test_list_titles(text: str, blocks: tuple) -> None:
 
 def test_indented_line_after_a_list_and_a_heading_is_a_paragraph() -> None:
     article = parse("## One\n\n- a\n## Two\n  indented text")
-    assert [(s.heading, s.blocks) for s in article.sections] == [("One", (ArticleList(("a",)),)), ("Two", ("indented text",))]
+    assert [(s.heading, s.blocks) for s in article.sections] == [
+        ("One", (ArticleList(("a",)),)),
+        ("Two", ("indented text",)),
+    ]
 
 
 def test_same_level_heading_before_a_list_is_a_section_of_its_own() -> None:
@@ -186,7 +197,18 @@ def test_list_in_an_answer_is_joined_with_a_note() -> None:
 # -- parsing: conclusion ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("heading", ["Conclusion:", "## Conclusion", "## In Conclusion", "Summary:", "## Final thoughts", "## Conclusion: is it worth it?", "الخاتمة:"])
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Conclusion:",
+        "## Conclusion",
+        "## In Conclusion",
+        "Summary:",
+        "## Final thoughts",
+        "## Conclusion: is it worth it?",
+        "الخاتمة:",
+    ],
+)
 def test_final_conclusion_becomes_the_conclusion(heading: str) -> None:
     article = parse(f"## Body\n\nText.\n\n{heading}\n\nAll good. Really.\n\nBye.")
     assert article.conclusion == ("All good. Really.", "Bye.")
@@ -317,7 +339,9 @@ def test_unique_ids_avoid_duplicates_and_reserved_names() -> None:
     assert [len(unique_id(long, taken, "section")) <= 40 for _ in range(3)] == [True] * 3
 
 
-@pytest.mark.parametrize("name, script_id", [("Botox_Long Term.txt", "botox-long-term"), ("مقال.md", "guide"), ("a--b.txt", "a-b")])
+@pytest.mark.parametrize(
+    "name, script_id", [("Botox_Long Term.txt", "botox-long-term"), ("مقال.md", "guide"), ("a--b.txt", "a-b")]
+)
 def test_default_script_id(name: str, script_id: str) -> None:
     assert script_id_for(Path(name)) == script_id
 
@@ -338,7 +362,9 @@ def test_escape_markup() -> None:
 
 
 def test_yaml_text_loads_as_the_script_data() -> None:
-    article = parse("# T: [1]\n\nSay \"hi\" \\ {now}.\n\n## Care\n\n- a\n\n## FAQ\n\n### Q?\n\nA.\n\n## Conclusion\n\nBye.")
+    article = parse(
+        '# T: [1]\n\nSay "hi" \\ {now}.\n\n## Care\n\n- a\n\n## FAQ\n\n### Q?\n\nA.\n\n## Conclusion\n\nBye.'
+    )
     for languages in [("en", "ar"), ("en",), ("en", "no", "pt-BR")]:
         text = skeleton_yaml(article, languages, "t")
         assert yaml.safe_load(text) == script_data(article, languages, "t")
@@ -419,12 +445,20 @@ def test_arabic_article_with_arabic_first(tmp_path: Path) -> None:
     assert data["languages"] == ["ar", "en"]
     assert data["title"] == {"ar": "العناية بالبشرة بعد التقشير", "en": ""}
     assert data["intro"] == {"ar": "تحتاج البشرة إلى عناية خاصة بعد التقشير. يساعد الترطيب على الشفاء.", "en": ""}
-    assert data["sections"] == [{
-        "id": "section",
-        "title": {"ar": "الخطوات اليومية", "en": ""},
-        "body": [{"bullets": [{"ar": "اغسل وجهك بماء فاتر", "en": ""}, {"ar": "ضع مرطبا لطيفا", "en": ""}]}],
-    }]
-    assert data["faq"] == [{"id": "question", "question": {"ar": "متى يتوقف التقشر؟", "en": ""}, "answer": {"ar": "يتوقف التقشر عادة بعد أسبوع.", "en": ""}}]
+    assert data["sections"] == [
+        {
+            "id": "section",
+            "title": {"ar": "الخطوات اليومية", "en": ""},
+            "body": [{"bullets": [{"ar": "اغسل وجهك بماء فاتر", "en": ""}, {"ar": "ضع مرطبا لطيفا", "en": ""}]}],
+        }
+    ]
+    assert data["faq"] == [
+        {
+            "id": "question",
+            "question": {"ar": "متى يتوقف التقشر؟", "en": ""},
+            "answer": {"ar": "يتوقف التقشر عادة بعد أسبوع.", "en": ""},
+        }
+    ]
     assert data["outro"] == {"ar": "العناية اللطيفة تعطي أفضل النتائج.", "en": ""}
 
 
@@ -511,7 +545,9 @@ def _round_trip(article_path: Path, tmp_path: Path, dropped: set[str]) -> tuple[
     return _article_stream(article_path.read_text(encoding="utf-8"), titles, dropped), script
 
 
-@pytest.mark.skipif(not BOTOX_ARTICLE.is_file(), reason=f"source article not found at {BOTOX_ARTICLE} (../shared is not in this clone)")
+@pytest.mark.skipif(
+    not BOTOX_ARTICLE.is_file(), reason=f"source article not found at {BOTOX_ARTICLE} (../shared is not in this clone)"
+)
 def test_round_trip_of_the_source_article(tmp_path: Path) -> None:
     expected, script = _round_trip(BOTOX_ARTICLE, tmp_path, dropped={"Frequently Asked Questions:", "Conclusion:"})
     assert script == expected
@@ -535,7 +571,9 @@ def test_round_trip_of_the_markdown_article(tmp_path: Path) -> None:
 # -- the validator accepts the skeleton (needs loader.py's allow_missing) -------------------------------
 
 
-@pytest.mark.skipif(not BOTOX_ARTICLE.is_file(), reason=f"source article not found at {BOTOX_ARTICLE} (../shared is not in this clone)")
+@pytest.mark.skipif(
+    not BOTOX_ARTICLE.is_file(), reason=f"source article not found at {BOTOX_ARTICLE} (../shared is not in this clone)"
+)
 def test_source_article_skeleton_loads_and_keeps_arabic(tmp_path: Path) -> None:
     from guide.script.loader import load_script
 
@@ -543,7 +581,11 @@ def test_source_article_skeleton_loads_and_keeps_arabic(tmp_path: Path) -> None:
     text = written.read_text(encoding="utf-8")
     assert "Botox Injections(حقن البوتوكس)" in text and "\\u" not in text
     script = load_script(written, allow_missing=True)
-    assert [s.id for s in script.sections] == ["the-importance-of-considering-long-term", "potential-risks-associated-with-long", "long-term-benefits-of-botox"]
+    assert [s.id for s in script.sections] == [
+        "the-importance-of-considering-long-term",
+        "potential-risks-associated-with-long",
+        "long-term-benefits-of-botox",
+    ]
     assert len(script.faq) == 5 and script.intro is not None and script.outro is not None
 
 
@@ -585,8 +627,17 @@ def test_init_names_each_cloud_voice_ready_to_swap_in(tmp_path: Path, monkeypatc
     written = init_script(MARKDOWN_ARTICLE, tmp_path / "peel.yaml")
     text = written.read_text(encoding="utf-8")
     default = next(line for line in text.splitlines() if line.startswith("  ar: {engine: gtts"))
-    choices = [line.replace("  # ar:", "  ar:", 1).split("  #")[0].rstrip() for line in text.splitlines() if line.startswith("  # ar: {engine:")]
-    assert [re.search(r"engine: ([a-z-]+)", c).group(1) for c in choices] == ["azure", "google-cloud", "polly", "elevenlabs"]
+    choices = [
+        line.replace("  # ar:", "  ar:", 1).split("  #")[0].rstrip()
+        for line in text.splitlines()
+        if line.startswith("  # ar: {engine:")
+    ]
+    assert [re.search(r"engine: ([a-z-]+)", c).group(1) for c in choices] == [
+        "azure",
+        "google-cloud",
+        "polly",
+        "elevenlabs",
+    ]
     monkeypatch.setenv("GUIDE_OFFLINE", "1")  # credentials are not needed to check a script that builds offline
     for choice in choices:
         swapped = tmp_path / "swapped.yaml"
@@ -595,7 +646,10 @@ def test_init_names_each_cloud_voice_ready_to_swap_in(tmp_path: Path, monkeypatc
         if "fallback" in choice:
             assert result.exit_code == 0, (choice, result.output)
         else:  # no fallback: an offline check says to give one, naming the engine
-            assert result.exit_code == 2 and "needs the network and this build is offline" in result.output, (choice, result.output)
+            assert result.exit_code == 2 and "needs the network and this build is offline" in result.output, (
+                choice,
+                result.output,
+            )
 
 
 def test_init_s_podcast_settings_uncommented_are_a_valid_script(tmp_path: Path) -> None:

@@ -38,7 +38,9 @@ def visible_screen(tab) -> str:
 
 
 def page_scrolls(tab) -> bool:
-    return tab.evaluate("document.scrollingElement.scrollHeight > innerHeight || document.scrollingElement.scrollWidth > innerWidth")
+    return tab.evaluate(
+        "document.scrollingElement.scrollHeight > innerHeight || document.scrollingElement.scrollWidth > innerWidth"
+    )
 
 
 def test_home_is_a_language_picker_that_does_not_scroll(kiosk):
@@ -96,7 +98,7 @@ def test_pick_arabic_tap_a_tile_it_plays_the_line_shows_large_then_back_home_whe
 
 
 def test_no_idle_return_while_a_track_plays_and_the_topics_after_it_ends(kiosk):
-    tab, manifest, url = kiosk
+    tab, _manifest, url = kiosk
     tab.goto(url)
     tab.locator("#langs button[data-lang=en]").tap()
     tab.locator("#tiles button[data-track=full]").tap()

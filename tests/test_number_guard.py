@@ -82,7 +82,10 @@ def test_check_lists_every_marker_each_time_it_runs(write_script, twice):
         assert result.exit_code == 0, result.output
         assert "2 deliberate number differences (marked 'numbers differ')" in result.output
         assert f'{path}:{ENTRY_LINE}: lexicon en "30": "13" (numbers_differ: true)' in result.output
-        assert '"Apply sunscreen 30 minutes before going out." is said "Apply sunscreen thirteen minutes before going out."' in result.output
+        assert (
+            '"Apply sunscreen 30 minutes before going out." is said '
+            '"Apply sunscreen thirteen minutes before going out."' in result.output
+        )
         assert re.search(rf"{re.escape(str(path))}:\d+: {{24/7\|at any time\|numbers differ}}", result.output)
 
 
@@ -130,7 +133,9 @@ def test_proof_flags_a_marked_sentence_first_and_exits_1(tmp_path):
     assert sun["numbers_differ"]["said"] == "Apply sunscreen thirteen minutes before going out."
     assert sun["flags"][0].startswith("said with other numbers than written, on purpose")
     # Which text was heard is said, whatever the recogniser made of "thirteen".
-    assert sun["numbers_differ"]["heard_as"].startswith(("heard as written (30)", "heard as the voice was given (13)", "heard neither"))
+    assert sun["numbers_differ"]["heard_as"].startswith(
+        ("heard as written (30)", "heard as the voice was given (13)", "heard neither")
+    )
     call = sentences["You can call us 24/7."]
     assert call["numbers_differ"]["marker"] == "{24/7|at any time|numbers differ}"
     # Sentences said as written carry no such flag.

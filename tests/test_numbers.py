@@ -215,7 +215,11 @@ AR = [
     ("dollars-cents", "$20.50", "عشرون دولار وخمسون سنت"),
     ("dollars-million", "$5 مليون", "خمسة ملايين دولار"),
     ("times-per-day", "2x/يوم", "مرتان في اليوم"),
-    ("huge-number-digit-by-digit", "١٢٣٤٥٦٧٨٩٠١٢٣٤", "واحد اثنان ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة صفر واحد اثنان ثلاثة أربعة"),
+    (
+        "huge-number-digit-by-digit",
+        "١٢٣٤٥٦٧٨٩٠١٢٣٤",
+        "واحد اثنان ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة صفر واحد اثنان ثلاثة أربعة",
+    ),
     ("phone-groups", "+971 50 123 4567", "زائد تسعة سبعة واحد، خمسة صفر، واحد اثنان ثلاثة، أربعة خمسة ستة سبعة"),
     ("version", "الإصدار 2.1.0", "الإصدار اثنان نقطة واحد نقطة صفر"),
     ("degrees-alone", "زاوية 90°", "زاوية تسعون درجة"),
@@ -275,7 +279,7 @@ def test_arabic(text, expected):
     assert speakable(text, "ar") == expected
 
 
-@pytest.mark.parametrize("lang, text, expected", [pytest.param(l, t, e, id=i) for i, l, t, e in OTHER])
+@pytest.mark.parametrize("lang, text, expected", [pytest.param(lang, t, e, id=i) for i, lang, t, e in OTHER])
 def test_other_languages(lang, text, expected):
     assert speakable(text, lang) == expected
 

@@ -81,7 +81,8 @@ def test_safe_child_follows_no_link_below_the_root(tmp_path):
     with pytest.raises(OutputError) as caught:
         safe_child(root, "ar/a.mp3", mkdir=True)
     assert caught.value.message == (
-        f"{root / 'ar'}: is a symbolic link to {outside}; guide writes only inside {root} and follows no link there; remove it"
+        f"{root / 'ar'}: is a symbolic link to {outside}; guide writes only inside {root} "
+        f"and follows no link there; remove it"
     )
     with pytest.raises(OutputError, match="is a symbolic link"):
         safe_child(root, "ar", folder=True)
@@ -269,7 +270,11 @@ def test_cache_that_is_a_file_or_under_a_file(tmp_path, small_script):
 
 @pytest.mark.parametrize(
     "addition, named",
-    [("cover: cover.png\n", "cover"), ("music: {file: jingle.mp3}\n", "music.file"), ("lexicon_file: words.yaml\n", "lexicon_file")],
+    [
+        ("cover: cover.png\n", "cover"),
+        ("music: {file: jingle.mp3}\n", "music.file"),
+        ("lexicon_file: words.yaml\n", "lexicon_file"),
+    ],
 )
 def test_missing_inputs_are_refused_before_recording(tmp_path, write_script, private_cache, addition, named):
     script = write_script(SMALL_SCRIPT + addition, "small.yaml")
@@ -280,7 +285,9 @@ def test_missing_inputs_are_refused_before_recording(tmp_path, write_script, pri
 
 
 def test_missing_voices_dir_is_refused(tmp_path, small_script, private_cache):
-    result = cli("build", str(small_script), "--out", str(tmp_path / "out"), "--voices-dir", str(tmp_path / "no-such-folder"))
+    result = cli(
+        "build", str(small_script), "--out", str(tmp_path / "out"), "--voices-dir", str(tmp_path / "no-such-folder")
+    )
     assert result.exit_code == 2, result.output
     assert "no-such-folder" in result.output and "does not exist" in result.output
     assert not (tmp_path / "out").exists() and list(private_cache.rglob("*.wav")) == []
@@ -306,16 +313,27 @@ def shared(tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "addition, name, named",
-    [("cover: cover.png\n", "cover.png", "cover"), ("music: {file: jingle.mp3}\n", "jingle.mp3", "music.file"),
-     ("lexicon_file: words.yaml\n", "words.yaml", "lexicon_file")],
+    [
+        ("cover: cover.png\n", "cover.png", "cover"),
+        ("music: {file: jingle.mp3}\n", "jingle.mp3", "music.file"),
+        ("lexicon_file: words.yaml\n", "words.yaml", "lexicon_file"),
+    ],
 )
 def test_unreadable_inputs_are_refused_before_recording(shared, addition, name, named):
     (shared / "small.yaml").write_text(SMALL_SCRIPT + addition, encoding="utf-8")
     (shared / name).write_bytes(b"\x89PNG\r\n\x1a\n" if name.endswith(".png") else b"")
     (shared / name).chmod(0)
     (shared / "small.yaml").chmod(0o644)
-    done = run_guide("build", "small.yaml", "--out", str(shared / "out"), "--cache-dir", str(shared / "cache"),
-                     cwd=shared, as_nobody=AS_ROOT)
+    done = run_guide(
+        "build",
+        "small.yaml",
+        "--out",
+        str(shared / "out"),
+        "--cache-dir",
+        str(shared / "cache"),
+        cwd=shared,
+        as_nobody=AS_ROOT,
+    )
     assert done.returncode == 2, done.stderr
     assert f"{named}: cannot read" in done.stderr and "Permission denied" in done.stderr
     assert not (shared / "out").exists() and not (shared / "cache").exists()
@@ -437,7 +455,10 @@ def test_guide_folder_link_to_nowhere_is_named(tmp_path, small_script, private_c
     (out / "small-guide").symlink_to(tmp_path / "unmounted" / "disk")
     result = cli("build", str(small_script), "--out", str(out))
     assert result.exit_code == 1, result.output
-    assert f"{out / 'small-guide'}: is a symbolic link to {tmp_path / 'unmounted' / 'disk'}, which does not exist" in result.output
+    assert (
+        f"{out / 'small-guide'}: is a symbolic link to {tmp_path / 'unmounted' / 'disk'}, which does not exist"
+        in result.output
+    )
     assert not (tmp_path / "unmounted").exists() and list(private_cache.rglob("*.wav")) == []
 
 

@@ -16,9 +16,17 @@ pytestmark = pytest.mark.slow
 CHROMIUM = next(filter(None, map(shutil.which, ["chromium", "chromium-browser", "google-chrome"])), None)
 # No network at all: no proxy resolution, no component or safe-browsing downloads, no QUIC.
 FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-default-apps", "--no-proxy-server",
-    "--autoplay-policy=no-user-gesture-required", "--allow-file-access-from-files",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--no-proxy-server",
+    "--autoplay-policy=no-user-gesture-required",
+    "--allow-file-access-from-files",
 ]
 
 
@@ -27,7 +35,9 @@ def page_url(tmp_path_factory):
     root = tmp_path_factory.mktemp("player")
     script = root / "small.yaml"
     script.write_text(SMALL_SCRIPT, encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", str(script), "--out", str(root / "out"), "--cache-dir", str(root / "cache")])
+    result = CliRunner().invoke(
+        main, ["build", str(script), "--out", str(root / "out"), "--cache-dir", str(root / "cache")]
+    )
     assert result.exit_code == 0, result.output
     return (root / "out" / "small-guide" / "index.html").as_uri()
 
@@ -49,11 +59,16 @@ def page(page_url):
 
 
 def test_tracks_load(page):
-    page.wait_for_function("document.getElementById('audio').readyState >= 1 && document.getElementById('audio').duration > 5")
+    page.wait_for_function(
+        "document.getElementById('audio').readyState >= 1 && document.getElementById('audio').duration > 5"
+    )
     items = page.locator("#tracks button")
     assert items.count() == 5  # the full guide and four tracks
     items.nth(3).click()  # the FAQ track
-    page.wait_for_function("document.getElementById('audio').src.endsWith('en/02-how-long.mp3') && document.getElementById('audio').readyState >= 1")
+    page.wait_for_function(
+        "document.getElementById('audio').src.endsWith('en/02-how-long.mp3') "
+        "&& document.getElementById('audio').readyState >= 1"
+    )
     assert page.locator("#transcript .cue").first.inner_text() == "How long does it last?"
     assert all(url.startswith("file://") for url in page.requests), page.requests
 
@@ -63,7 +78,10 @@ def test_chapter_click_seeks_and_highlights(page):
     assert chapters.count() == 4
     chapters.nth(2).click()
     page.wait_for_function("document.getElementById('audio').src.endsWith('small-guide.en.mp3')")
-    start = page.evaluate("window.guidePlayer.audio && JSON.parse(document.getElementById('guide-data').textContent).languages[0].full.chapters[2].start")
+    start = page.evaluate(
+        "window.guidePlayer.audio && JSON.parse(document.getElementById('guide-data').textContent)"
+        ".languages[0].full.chapters[2].start"
+    )
     page.wait_for_function(f"Math.abs(document.getElementById('audio').currentTime - {start}) < 1.5")
     page.wait_for_selector("#transcript .cue.current")
     assert page.locator("#transcript .cue[aria-current=true]").count() == 1
@@ -112,7 +130,10 @@ def test_full_guides_play_to_their_end_with_the_reported_duration(page, page_url
         played = page.evaluate(
             """async (url) => {
                 const audio = new Audio(url);
-                await new Promise((ok, fail) => { audio.onloadedmetadata = ok; audio.onerror = () => fail(audio.error && audio.error.message); });
+                await new Promise((ok, fail) => {
+                    audio.onloadedmetadata = ok;
+                    audio.onerror = () => fail(audio.error && audio.error.message);
+                });
                 const duration = audio.duration;
                 audio.playbackRate = 16;
                 const ended = new Promise((ok) => { audio.onended = ok; });

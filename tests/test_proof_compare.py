@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("rapidfuzz", reason="guide proof needs the proof extra: pip install -e '.[proof]'")
 
-from guide.proof.compare import (  # noqa: E402 - after the skip
+from guide.proof.compare import (  # after the skip
     DEFAULT_MAX_MISS,
     flags,
     fold_arabic,
@@ -40,7 +40,15 @@ def test_words_of(text, lang, words):
 
 @pytest.mark.parametrize(
     "text, folded",
-    [("أَحْمَدُ", "احمد"), ("إِسلام", "اسلام"), ("آمن", "امن"), ("ٱلله", "الله"), ("على", "علي"), ("مدرسة", "مدرسه"), ("كـــتاب", "كتاب")],
+    [
+        ("أَحْمَدُ", "احمد"),
+        ("إِسلام", "اسلام"),
+        ("آمن", "امن"),
+        ("ٱلله", "الله"),
+        ("على", "علي"),
+        ("مدرسة", "مدرسه"),
+        ("كـــتاب", "كتاب"),
+    ],
 )
 def test_fold_arabic(text, folded):
     assert fold_arabic(text) == folded
@@ -112,14 +120,44 @@ def test_score_counts(shown, lang, heard, counts):
 FLAGS = [
     ("Take 50 units.", "en", {}, "take fifty units", []),
     ("Take 15 units.", "en", {}, "take 50 units", ["number not heard as written: '15' (fifteen) heard as 'fifty'"]),
-    ("Take 15 units.", "en", {"en": {"15": "fifty"}}, "take fifty units", ["number not heard", "lexicon word '15' (said as 'fifty')"]),
-    ("Take 2.5 ml daily and rest well for the whole long day.", "en", {}, "take 2.6 ml daily and rest well for the whole long day", ["number not heard as written: '2.5 ml'"]),
+    (
+        "Take 15 units.",
+        "en",
+        {"en": {"15": "fifty"}},
+        "take fifty units",
+        ["number not heard", "lexicon word '15' (said as 'fifty')"],
+    ),
+    (
+        "Take 2.5 ml daily and rest well for the whole long day.",
+        "en",
+        {},
+        "take 2.6 ml daily and rest well for the whole long day",
+        ["number not heard as written: '2.5 ml'"],
+    ),
     ("Results last 3–6 months.", "en", {}, "results last three to six months", []),
     ("Results last 3–6 months.", "en", {}, "results last three months", ["number not heard as written: '3–6'"]),
-    ("Use Botox daily.", "en", {"en": {"botox": "BOH-tocks"}}, "use buttocks daily", ["lexicon word 'botox' (said as 'BOH-tocks') heard as 'buttocks'"]),
+    (
+        "Use Botox daily.",
+        "en",
+        {"en": {"botox": "BOH-tocks"}},
+        "use buttocks daily",
+        ["lexicon word 'botox' (said as 'BOH-tocks') heard as 'buttocks'"],
+    ),
     ("Use Botox daily.", "en", {"en": {"botox": "BOH-tocks"}}, "use Botox daily", []),
-    ("Rest well, drink water and sleep early every day.", "en", {}, "rest well drink water sleep", ["heard wrong: 44% of the words missed"]),
-    ("خذ 50 وحدة", "ar", {}, "خذ خمسين وحدة", ["number not heard as written: '50'"]),  # one letter off: still a number missed
+    (
+        "Rest well, drink water and sleep early every day.",
+        "en",
+        {},
+        "rest well drink water sleep",
+        ["heard wrong: 44% of the words missed"],
+    ),
+    (
+        "خذ 50 وحدة",
+        "ar",
+        {},
+        "خذ خمسين وحدة",
+        ["number not heard as written: '50'"],
+    ),  # one letter off: still a number missed
     ("خذ 50 وحدة", "ar", {}, "خذ خمسون وحده", []),
     ("نحو أربعة أشهر.", "ar", {}, "نحو", ["heard wrong: 75% of the characters missed"]),
 ]
@@ -130,7 +168,7 @@ def test_flags(shown, lang, lexicon, heard, expected):
     ref = reference(shown, lang, lexicon)
     found = flags(ref, score(ref, heard), max_miss_for(lang))
     assert len(found) == len(expected), found
-    for flag, want in zip(found, expected):
+    for flag, want in zip(found, expected, strict=True):
         assert want in flag
 
 
@@ -145,11 +183,21 @@ def test_thresholds_per_language():
     [
         (["30", "min"], ["13", "min"], ["30", "min"], "heard as written (30), not as the voice was given (13)"),
         (["30", "min"], ["13", "min"], ["13", "min"], "heard as the voice was given (13), not as written (30)"),
-        (["30", "min"], ["13", "min"], ["14", "min"], "heard neither as written (30) nor as the voice was given (13): heard 14, min"),
+        (
+            ["30", "min"],
+            ["13", "min"],
+            ["14", "min"],
+            "heard neither as written (30) nor as the voice was given (13): heard 14, min",
+        ),
         (["24", "7"], [], [], "heard as the voice was given (no number), not as written (24, 7)"),
         (["24", "7"], [], ["24", "7"], "heard as written (24, 7), not as the voice was given (no number)"),
         (["٣٠".translate(str.maketrans("٣٠", "30"))], ["13"], ["13"], "heard as the voice was given (13)"),
-        (["5", "milligrams"], ["5", "grams"], ["5", "grams"], "heard as the voice was given (grams), not as written (milligrams)"),
+        (
+            ["5", "milligrams"],
+            ["5", "grams"],
+            ["5", "grams"],
+            "heard as the voice was given (grams), not as written (milligrams)",
+        ),
     ],
 )
 def test_heard_numbers_says_which_text_was_heard(written, given, heard, starts):
@@ -172,7 +220,16 @@ def test_repeated_mishearings_suggest_a_lexicon_entry():
     assert found[0].entry("en") == 'lexicon: {en: {"botox": "bo-tox"}}'
 
 
-@pytest.mark.parametrize("word, respelt", [("Botox", "bo-tox"), ("atrophy", "a-tro-phy"), ("migraine", "mi-graine"), ("injection", "in-jec-tion"), ("skin", "skin")])
+@pytest.mark.parametrize(
+    "word, respelt",
+    [
+        ("Botox", "bo-tox"),
+        ("atrophy", "a-tro-phy"),
+        ("migraine", "mi-graine"),
+        ("injection", "in-jec-tion"),
+        ("skin", "skin"),
+    ],
+)
 def test_suggest_respelling(word, respelt):
     assert suggest_respelling(word, "en") == respelt
 
@@ -191,13 +248,21 @@ def test_a_word_of_one_syllable_gets_no_respelling_that_is_the_word_itself():
     assert Mishearing("long", "one", 2, suggest_respelling("long", "en")).entry("en") == (
         'a respelling of your own in the lexicon (try it first: guide say "long" --lang en)'
     )
-    assert Mishearing("botox", "buttocks", 3, suggest_respelling("botox", "en")).entry("en") == 'lexicon: {en: {"botox": "bo-tox"}}'
+    assert (
+        Mishearing("botox", "buttocks", 3, suggest_respelling("botox", "en")).entry("en")
+        == 'lexicon: {en: {"botox": "bo-tox"}}'
+    )
 
 
 @pytest.mark.parametrize(
     "written, heard, counted",
-    [("reduced", "reduce", False), ("improved", "improve", False), ("helps", "help", False),
-     ("botox", "buttocks", True), ("atrophy", "agrarphe", True)],
+    [
+        ("reduced", "reduce", False),
+        ("improved", "improve", False),
+        ("helps", "help", False),
+        ("botox", "buttocks", True),
+        ("atrophy", "agrarphe", True),
+    ],
 )
 def test_a_dropped_ending_is_no_mishearing_to_respell(written, heard, counted):
     from guide.proof.compare import _inflected

@@ -29,7 +29,9 @@ def test_split_sentences(lang, text, expected):
     assert split_sentences(text, lang) == expected
 
 
-@pytest.mark.parametrize("text, silent", [("•", True), ("★ ✓", True), ("...", True), ("a", False), ("٣", False), ("؟", True)])
+@pytest.mark.parametrize(
+    "text, silent", [("•", True), ("★ ✓", True), ("...", True), ("a", False), ("٣", False), ("؟", True)]
+)
 def test_is_silent(text, silent):
     assert is_silent(text) is silent
 
@@ -45,8 +47,17 @@ def test_english_cardinal(n, words):
 @pytest.mark.parametrize(
     "n, words",
     [
-        (1, "الأول"), (2, "الثاني"), (3, "الثالث"), (10, "العاشر"), (11, "الحادي عشر"), (12, "الثاني عشر"),
-        (19, "التاسع عشر"), (20, "العشرون"), (21, "الحادي والعشرون"), (35, "الخامس والثلاثون"), (90, "التسعون"),
+        (1, "الأول"),
+        (2, "الثاني"),
+        (3, "الثالث"),
+        (10, "العاشر"),
+        (11, "الحادي عشر"),
+        (12, "الثاني عشر"),
+        (19, "التاسع عشر"),
+        (20, "العشرون"),
+        (21, "الحادي والعشرون"),
+        (35, "الخامس والثلاثون"),
+        (90, "التسعون"),
     ],
 )
 def test_arabic_ordinal(n, words):

@@ -19,17 +19,27 @@ from guide.engines import EngineRegistry
 from guide.storage.shared_cache import open_shared
 
 from .conftest import SMALL_SCRIPT
-from .s3_standin import S3, s3  # noqa: F401 - the fixture
+from .s3_standin import S3, s3  # noqa: F401 - the s3 fixture
 
 URL = "s3://clinic/cache"
 
 
 def build(project: Path, machine: str, *args: str) -> object:
     """`guide build` as on a machine of its own: its own local cache and output folder."""
-    return CliRunner().invoke(main, [
-        "build", str(project / "small.yaml"), "--out", str(project / f"out-{machine}"),
-        "--cache-dir", str(project / f"cache-{machine}"), "--jobs", "1", *args,
-    ])
+    return CliRunner().invoke(
+        main,
+        [
+            "build",
+            str(project / "small.yaml"),
+            "--out",
+            str(project / f"out-{machine}"),
+            "--cache-dir",
+            str(project / f"cache-{machine}"),
+            "--jobs",
+            "1",
+            *args,
+        ],
+    )
 
 
 def script(tmp_path: Path) -> Path:
@@ -37,11 +47,11 @@ def script(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def takes(s3: S3) -> dict[str, bytes]:
+def takes(s3: S3) -> dict[str, bytes]:  # noqa: F811 - the s3 fixture
     return {k: v for k, v in s3.objects("cache").items() if k.startswith("takes/") and k.endswith(".wav")}
 
 
-def test_two_machines_share_one_cache_the_second_records_nothing(s3: S3, tmp_path: Path) -> None:
+def test_two_machines_share_one_cache_the_second_records_nothing(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
     project = script(tmp_path)
     first = build(project, "a", "--cache-url", URL)
     assert first.exit_code == 0, first.output
@@ -49,10 +59,19 @@ def test_two_machines_share_one_cache_the_second_records_nothing(s3: S3, tmp_pat
     assert recorded > 10 and f"{recorded} takes recorded, 0 from the shared cache, 0 reused" in first.output
     assert len(takes(s3)) == recorded
     assert "shared take cache" not in first.output  # no warning: every miss was a plain miss
-    records = {k: json.loads(v) for k, v in s3.objects("cache").items() if k.startswith("takes/") and k.endswith(".json")}
+    records = {
+        k: json.loads(v) for k, v in s3.objects("cache").items() if k.startswith("takes/") and k.endswith(".json")
+    }
     assert len(records) == recorded and all(r["blob"] in " ".join(takes(s3)) for r in records.values())
     # guide plan on the second machine says the shared cache holds every take it would record.
-    plan_args = ["plan", str(project / "small.yaml"), "--out", str(project / "out-b"), "--cache-dir", str(project / "cache-b")]
+    plan_args = [
+        "plan",
+        str(project / "small.yaml"),
+        "--out",
+        str(project / "out-b"),
+        "--cache-dir",
+        str(project / "cache-b"),
+    ]
     planned = CliRunner().invoke(main, [*plan_args, "--cache-url", URL])
     assert planned.exit_code == 0, planned.output
     assert f"{recorded} takes to record" in planned.output
@@ -68,7 +87,7 @@ def test_two_machines_share_one_cache_the_second_records_nothing(s3: S3, tmp_pat
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
 
 
-def test_a_damaged_take_or_record_is_a_miss(s3: S3, tmp_path: Path) -> None:
+def test_a_damaged_take_or_record_is_a_miss(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
     project = script(tmp_path)
     assert build(project, "a", "--cache-url", URL).exit_code == 0
     blobs = sorted(takes(s3))
@@ -83,7 +102,7 @@ def test_a_damaged_take_or_record_is_a_miss(s3: S3, tmp_path: Path) -> None:
     assert "0 takes recorded" in third.output and "did not check out" not in third.output
 
 
-def stop_when_recording(s3: S3, cache: Path) -> threading.Thread:
+def stop_when_recording(s3: S3, cache: Path) -> threading.Thread:  # noqa: F811 - the s3 fixture
     """Stop the S3 server as soon as the first take lands in `cache`: after the build asked the
     shared cache for its takes, before it puts what it recorded there."""
 
@@ -99,7 +118,7 @@ def stop_when_recording(s3: S3, cache: Path) -> threading.Thread:
 
 
 @pytest.mark.parametrize("strict", [False, True], ids=["warns", "strict"])
-def test_the_server_stopped_mid_build(s3: S3, tmp_path: Path, strict: bool) -> None:
+def test_the_server_stopped_mid_build(s3: S3, tmp_path: Path, strict: bool) -> None:  # noqa: F811 - the s3 fixture
     project = script(tmp_path)
     watcher = stop_when_recording(s3, project / "cache-a")
     result = build(project, "a", "--cache-url", URL, *(["--cache-strict"] if strict else []))
@@ -113,10 +132,12 @@ def test_the_server_stopped_mid_build(s3: S3, tmp_path: Path, strict: bool) -> N
         assert "Error: --cache-strict: shared take cache s3://clinic/cache:" in result.output
     else:
         assert result.exit_code == 0, result.output
-        assert "warning: shared take cache s3://clinic/cache:" in result.output and "error(s) reaching it" in result.output
+        assert (
+            "warning: shared take cache s3://clinic/cache:" in result.output and "error(s) reaching it" in result.output
+        )
 
 
-def test_a_dead_server_from_the_start_is_a_warning(s3: S3, tmp_path: Path) -> None:
+def test_a_dead_server_from_the_start_is_a_warning(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
     project = script(tmp_path)
     s3.server.stop()
     result = build(project, "a", "--cache-url", URL)
@@ -124,18 +145,26 @@ def test_a_dead_server_from_the_start_is_a_warning(s3: S3, tmp_path: Path) -> No
     assert "error(s) reaching it" in result.output and "switched off" in result.output
 
 
-def test_full_guide_pieces_are_shared_too(s3: S3, tmp_path: Path) -> None:
+def test_full_guide_pieces_are_shared_too(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
     project = script(tmp_path)
     registry = EngineRegistry(offline=True)
     first = builder.build(
-        project / "small.yaml", project / "out-a", registry=registry, cache_folder=project / "cache-a", jobs=1,
+        project / "small.yaml",
+        project / "out-a",
+        registry=registry,
+        cache_folder=project / "cache-a",
+        jobs=1,
         shared=open_shared(URL, TakeCache(project / "cache-a")),
     )
     pieces = {k: v for k, v in s3.objects("cache").items() if k.startswith("pieces/") and k.endswith(".mp3")}
     assert first.pieces_encoded > 0 and len(pieces) == first.pieces_encoded
     assert first.shared is not None and first.shared.pieces_uploaded == first.pieces_encoded
     second = builder.build(
-        project / "small.yaml", project / "out-b", registry=registry, cache_folder=project / "cache-b", jobs=1,
+        project / "small.yaml",
+        project / "out-b",
+        registry=registry,
+        cache_folder=project / "cache-b",
+        jobs=1,
         shared=open_shared(URL, TakeCache(project / "cache-b")),
     )
     assert second.recorded == 0 and second.pieces_encoded == 0
@@ -145,7 +174,7 @@ def test_full_guide_pieces_are_shared_too(s3: S3, tmp_path: Path) -> None:
         assert (project / "out-a" / full).read_bytes() == (project / "out-b" / full).read_bytes()
 
 
-def test_takes_of_a_failed_build_are_shared(s3: S3, tmp_path: Path) -> None:
+def test_takes_of_a_failed_build_are_shared(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
     project = script(tmp_path)
     stored: list[str] = []
 
@@ -157,8 +186,13 @@ def test_takes_of_a_failed_build_are_shared(s3: S3, tmp_path: Path) -> None:
     shared = open_shared(URL, TakeCache(project / "cache-a"))
     with pytest.raises(RuntimeError, match="stopped by the test"):
         builder.build(
-            project / "small.yaml", project / "out-a", registry=EngineRegistry(offline=True),
-            cache_folder=project / "cache-a", jobs=1, on_take=stop_after_three, shared=shared,
+            project / "small.yaml",
+            project / "out-a",
+            registry=EngineRegistry(offline=True),
+            cache_folder=project / "cache-a",
+            jobs=1,
+            on_take=stop_after_three,
+            shared=shared,
         )
     assert shared.count.uploaded == 3
     assert shared._pusher is None  # the pushing thread ended with the failed build
@@ -168,17 +202,19 @@ def test_takes_of_a_failed_build_are_shared(s3: S3, tmp_path: Path) -> None:
     assert ", 3 from the shared cache, 0 reused" in again.output
 
 
-def test_read_only_writes_nothing(s3: S3, tmp_path: Path) -> None:
+def test_read_only_writes_nothing(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
     project = script(tmp_path)
     result = build(project, "a", "--cache-url", URL, "--cache-mode", "ro")
     assert result.exit_code == 0, result.output
     assert s3.objects("cache") == {}
 
 
-def test_a_take_another_machine_puts_while_this_one_builds_is_fetched_not_recorded(s3: S3, tmp_path: Path) -> None:
+def test_a_take_another_machine_puts_while_this_one_builds_is_fetched_not_recorded(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
     project = script(tmp_path)
     registry = EngineRegistry(offline=True)
-    first = builder.build(project / "small.yaml", project / "out-a", registry=registry, cache_folder=project / "cache-a", jobs=1)
+    first = builder.build(
+        project / "small.yaml", project / "out-a", registry=registry, cache_folder=project / "cache-a", jobs=1
+    )
     keys = [p.stem for p in (project / "cache-a").glob("takes/*/*.wav")]
     assert len(keys) == first.recorded > 10
 
@@ -189,8 +225,13 @@ def test_a_take_another_machine_puts_while_this_one_builds_is_fetched_not_record
 
     shared = open_shared(URL, TakeCache(project / "cache-b"))
     second = builder.build(
-        project / "small.yaml", project / "out-b", registry=registry, cache_folder=project / "cache-b", jobs=1,
-        on_work=meanwhile, shared=shared,
+        project / "small.yaml",
+        project / "out-b",
+        registry=registry,
+        cache_folder=project / "cache-b",
+        jobs=1,
+        on_work=meanwhile,
+        shared=shared,
     )
     assert second.recorded == 0
     assert shared.count.fetched == shared.count.fetched_late == len(keys) and shared.count.uploaded == 0
@@ -199,7 +240,9 @@ def test_a_take_another_machine_puts_while_this_one_builds_is_fetched_not_record
         assert (project / "out-a" / full).read_bytes() == (project / "out-b" / full).read_bytes()
 
 
-def test_a_take_another_machine_is_recording_is_waited_for_then_fetched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_take_another_machine_is_recording_is_waited_for_then_fetched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Claims, on file:// storage: machine b comes to a take machine a has claimed; it waits, and fetches
     it once a puts it. A claimant that never delivers is waited for once, then ignored."""
     from guide.storage import shared_cache

@@ -59,7 +59,7 @@ outro: {en: Goodbye., ar: مع السلامة.}
 """
 
 LEXICON_BLOCK = "id: x\nlexicon:\n  en:\n    botox: bo-tox\n    spf: 'S P F'\n  ar:\n    ملغ: \"مليغرام\"\n"
-LEXICON_FLOW = "id: x\nlexicon:\n  en: {botox: \"bo-tox\", spf: S P F}\n"
+LEXICON_FLOW = 'id: x\nlexicon:\n  en: {botox: "bo-tox", spf: S P F}\n'
 
 
 def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
@@ -92,11 +92,26 @@ def comments(text: str) -> list[str]:
         ("lexicon:\n  en:\n", ("en", "us", "U S"), {}, "lexicon:\n  en: {us: U S}\n"),
         # A new language: a line like its siblings, after the lexicon's last line.
         (LEXICON_FLOW, ("ar", "ملغ", "مليغرام"), {}, LEXICON_FLOW + "  ar: {ملغ: مليغرام}\n"),
-        ("lexicon:\n    en: {a: b}\n# end\n", ("ar", "x", "y"), {}, "lexicon:\n    en: {a: b}\n    ar: {x: y}\n# end\n"),
+        (
+            "lexicon:\n    en: {a: b}\n# end\n",
+            ("ar", "x", "y"),
+            {},
+            "lexicon:\n    en: {a: b}\n    ar: {x: y}\n# end\n",
+        ),
         ("id: x\nlexicon: {}\n", ("en", "a", "b"), {}, "id: x\nlexicon: {en: {a: b}}\n"),
         ("id: x\nlexicon: {ar: {x: y}}\n", ("en", "a", "b"), {}, "id: x\nlexicon: {ar: {x: y}, en: {a: b}}\n"),
-        ("id: x\nlexicon:\nintro: {en: hi}\n", ("en", "a", "b"), {}, "id: x\nlexicon:\n  en: {a: b}\nintro: {en: hi}\n"),
-        ("id: x\nlexicon:   # words\nid2: y\n", ("en", "a", "b"), {}, "id: x\nlexicon:   # words\n  en: {a: b}\nid2: y\n"),
+        (
+            "id: x\nlexicon:\nintro: {en: hi}\n",
+            ("en", "a", "b"),
+            {},
+            "id: x\nlexicon:\n  en: {a: b}\nintro: {en: hi}\n",
+        ),
+        (
+            "id: x\nlexicon:   # words\nid2: y\n",
+            ("en", "a", "b"),
+            {},
+            "id: x\nlexicon:   # words\n  en: {a: b}\nid2: y\n",
+        ),
         ("id: x\nlexicon: ~\n", ("en", "a", "b"), {}, "id: x\nlexicon: {en: {a: b}}\n"),
         # No lexicon at all: after the last key (a line break added where the file has none).
         ("id: x\n", ("en", "a", "b"), {}, "id: x\nlexicon:\n  en: {a: b}\n"),
@@ -104,13 +119,43 @@ def comments(text: str) -> list[str]:
         ("id: x\n\n# the end\n", ("en", "a", "b"), {}, "id: x\nlexicon:\n  en: {a: b}\n\n# the end\n"),
         ("{id: x}\n", ("en", "a", "b"), {}, "{id: x, lexicon: {en: {a: b}}}\n"),
         # numbers_differ on a new or a scalar entry: the mapping form.
-        (LEXICON_FLOW, ("en", "30", "13"), {"numbers_differ": True}, LEXICON_FLOW.replace("S P F}", 'S P F, "30": {say: "13", numbers_differ: true}}')),
-        (LEXICON_FLOW, ("en", "botox", "bo-tox"), {"numbers_differ": True}, LEXICON_FLOW.replace('"bo-tox"', '{say: "bo-tox", numbers_differ: true}')),
-        (LEXICON_BLOCK, ("en", "spf", "S P F"), {"numbers_differ": True}, LEXICON_BLOCK.replace("'S P F'", "{say: 'S P F', numbers_differ: true}")),
+        (
+            LEXICON_FLOW,
+            ("en", "30", "13"),
+            {"numbers_differ": True},
+            LEXICON_FLOW.replace("S P F}", 'S P F, "30": {say: "13", numbers_differ: true}}'),
+        ),
+        (
+            LEXICON_FLOW,
+            ("en", "botox", "bo-tox"),
+            {"numbers_differ": True},
+            LEXICON_FLOW.replace('"bo-tox"', '{say: "bo-tox", numbers_differ: true}'),
+        ),
+        (
+            LEXICON_BLOCK,
+            ("en", "spf", "S P F"),
+            {"numbers_differ": True},
+            LEXICON_BLOCK.replace("'S P F'", "{say: 'S P F', numbers_differ: true}"),
+        ),
         # An entry written as a mapping: say changes in place, the mark is added or removed.
-        ("lexicon:\n  en: {a: {say: x, numbers_differ: true}}\n", ("en", "a", "y"), {"numbers_differ": True}, "lexicon:\n  en: {a: {say: y, numbers_differ: true}}\n"),
-        ("lexicon:\n  en: {a: {say: x}}\n", ("en", "a", "x"), {"numbers_differ": True}, "lexicon:\n  en: {a: {say: x, numbers_differ: true}}\n"),
-        ("lexicon:\n  en: {a: {say: x, numbers_differ: false}}\n", ("en", "a", "x"), {"numbers_differ": True}, "lexicon:\n  en: {a: {say: x, numbers_differ: true}}\n"),
+        (
+            "lexicon:\n  en: {a: {say: x, numbers_differ: true}}\n",
+            ("en", "a", "y"),
+            {"numbers_differ": True},
+            "lexicon:\n  en: {a: {say: y, numbers_differ: true}}\n",
+        ),
+        (
+            "lexicon:\n  en: {a: {say: x}}\n",
+            ("en", "a", "x"),
+            {"numbers_differ": True},
+            "lexicon:\n  en: {a: {say: x, numbers_differ: true}}\n",
+        ),
+        (
+            "lexicon:\n  en: {a: {say: x, numbers_differ: false}}\n",
+            ("en", "a", "x"),
+            {"numbers_differ": True},
+            "lexicon:\n  en: {a: {say: x, numbers_differ: true}}\n",
+        ),
         ("lexicon:\n  en: {a: {say: 'x', numbers_differ: true}}\n", ("en", "a", "y"), {}, "lexicon:\n  en: {a: 'y'}\n"),
         (
             "lexicon:\n  en:\n    a:   # marked\n      say: x   # what to say\n      numbers_differ: true\n    b: c\n",
@@ -119,10 +164,10 @@ def comments(text: str) -> list[str]:
             "lexicon:\n  en:\n    a:   # marked\n      say: y   # what to say\n      numbers_differ: true\n    b: c\n",
         ),
         (
-            "lexicon:\n  en:\n    a:\n      say: \"x\"\n      numbers_differ: true\n    b: c\n",
+            'lexicon:\n  en:\n    a:\n      say: "x"\n      numbers_differ: true\n    b: c\n',
             ("en", "a", "y"),
             {},
-            "lexicon:\n  en:\n    a: \"y\"\n    b: c\n",
+            'lexicon:\n  en:\n    a: "y"\n    b: c\n',
         ),
         (
             "lexicon:\n  en:\n    a:\n      say: x\n    b: c\n",
@@ -178,7 +223,34 @@ def test_nothing_to_change_returns_the_source_itself(source, args):
     assert set_lexicon_entry(source, *args) is source
 
 
-@pytest.mark.parametrize("word", ["30", "yes", "no", "null", "~", "true", "1.5", "2nd", "a: b", "#x", "x #y", "<<", "-x", "a, b", "[x]", "{x}", "x:", "'q'", '"q"', "ملغ", "  spaced  ", "tab\there", "é"])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "30",
+        "yes",
+        "no",
+        "null",
+        "~",
+        "true",
+        "1.5",
+        "2nd",
+        "a: b",
+        "#x",
+        "x #y",
+        "<<",
+        "-x",
+        "a, b",
+        "[x]",
+        "{x}",
+        "x:",
+        "'q'",
+        '"q"',
+        "ملغ",
+        "  spaced  ",
+        "tab\there",
+        "é",
+    ],
+)
 @pytest.mark.parametrize("script", [LEXICON_BLOCK, LEXICON_FLOW, "id: x\n"])
 def test_any_word_and_saying_read_back_as_strings(script, word):
     after = set_lexicon_entry(script, "en", word, word)
@@ -214,7 +286,12 @@ def test_windows_line_breaks_are_kept():
         (("ar", "ملغ", "مليغرام"), {}, [], ["  ar: {ملغ: مليغرام}"]),
         (("en", "botox", "boh-tox"), {}, ['  en: {botox: "bo-tox"}'], ['  en: {botox: "boh-tox"}']),
         (("en", "spf", "S P F"), {}, ['  en: {botox: "bo-tox"}'], ['  en: {botox: "bo-tox", spf: S P F}']),
-        (("en", "botox", "bo-tox"), {"numbers_differ": True}, ['  en: {botox: "bo-tox"}'], ['  en: {botox: {say: "bo-tox", numbers_differ: true}}']),
+        (
+            ("en", "botox", "bo-tox"),
+            {"numbers_differ": True},
+            ['  en: {botox: "bo-tox"}'],
+            ['  en: {botox: {say: "bo-tox", numbers_differ: true}}'],
+        ),
         (("en", "botox", None), {}, ['  en: {botox: "bo-tox"}'], ["  en: {}"]),
     ],
 )
@@ -226,11 +303,26 @@ def test_the_sample_changes_only_its_lexicon_line(args, kwargs, out, into):
 @pytest.mark.parametrize(
     ("args", "kwargs", "out", "into"),
     [
-        (("en", "botox", "boh-tox"), {}, ['    botox: "bo-tox"   # heard as buttocks'], ['    botox: "boh-tox"   # heard as buttocks']),
+        (
+            ("en", "botox", "boh-tox"),
+            {},
+            ['    botox: "bo-tox"   # heard as buttocks'],
+            ['    botox: "boh-tox"   # heard as buttocks'],
+        ),
         (("en", "SPF", "ess pee eff"), {}, ["    'SPF':   S P F"], ["    'SPF':   ess pee eff"]),
         (("en", "us", "U S"), {}, [], ["    us: U S"]),
-        (("en", "COVID-19", "kovid"), {"numbers_differ": True}, ['      say: covid      # not "covid nineteen"'], ['      say: kovid      # not "covid nineteen"']),
-        (("en", "COVID-19", "covid"), {}, ["    COVID-19:", '      say: covid      # not "covid nineteen"', "      numbers_differ: true"], ["    COVID-19: covid"]),
+        (
+            ("en", "COVID-19", "kovid"),
+            {"numbers_differ": True},
+            ['      say: covid      # not "covid nineteen"'],
+            ['      say: kovid      # not "covid nineteen"'],
+        ),
+        (
+            ("en", "COVID-19", "covid"),
+            {},
+            ["    COVID-19:", '      say: covid      # not "covid nineteen"', "      numbers_differ: true"],
+            ["    COVID-19: covid"],
+        ),
         (("en", "botox", None), {}, ['    botox: "bo-tox"   # heard as buttocks'], []),
         (("ar", "ملغ", "ملليغرام"), {}, ["    \"ملغ\": 'مليغرام'"], ["    \"ملغ\": 'ملليغرام'"]),
         (("ar", "مل", "مليلتر"), {}, [], ["    مل: مليلتر"]),
@@ -243,16 +335,21 @@ def test_a_hand_formatted_lexicon_keeps_every_other_character(args, kwargs, out,
     kept = [c for c in comments(HAND_FORMATTED) if not any(c in line for line in out)]
     assert [c for c in comments(after) if c in kept] == kept
     before_data, after_data = yaml.safe_load(HAND_FORMATTED), yaml.safe_load(after)
-    assert {k: v for k, v in before_data.items() if k != "lexicon"} == {k: v for k, v in after_data.items() if k != "lexicon"}
+    assert {k: v for k, v in before_data.items() if k != "lexicon"} == {
+        k: v for k, v in after_data.items() if k != "lexicon"
+    }
 
 
 def test_a_new_arabic_language_goes_after_the_lexicons_last_line():
-    after = set_lexicon_entry(HAND_FORMATTED.replace('  ar:\n    "ملغ": \'مليغرام\'\n', ""), "ar", "ملغ", "مليغرام")
+    after = set_lexicon_entry(HAND_FORMATTED.replace("  ar:\n    \"ملغ\": 'مليغرام'\n", ""), "ar", "ملغ", "مليغرام")
     assert "      numbers_differ: true\n  ar: {ملغ: مليغرام}\n\n  # Arabic next\n" in after
 
 
 # -- voices -------------------------------------------------------------------------------------
-VOICES_FLOW = "id: x\nvoices:\n  en: {engine: piper, voice: en_US-joe-medium}\n  ar: {engine: gtts, fallback: {engine: espeak, voice: ar}}\n"
+VOICES_FLOW = (
+    "id: x\nvoices:\n  en: {engine: piper, voice: en_US-joe-medium}\n"
+    "  ar: {engine: gtts, fallback: {engine: espeak, voice: ar}}\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -261,30 +358,77 @@ VOICES_FLOW = "id: x\nvoices:\n  en: {engine: piper, voice: en_US-joe-medium}\n 
         (VOICES_FLOW, "en", {"speed": 1.2}, VOICES_FLOW.replace("joe-medium}", "joe-medium, speed: 1.2}")),
         (VOICES_FLOW, "en", {"voice": "en_US-amy-low"}, VOICES_FLOW.replace("en_US-joe-medium", "en_US-amy-low")),
         (VOICES_FLOW, "en", {"voice": None}, VOICES_FLOW.replace(", voice: en_US-joe-medium", "")),
-        (VOICES_FLOW, "en", {"engine": None, "voice": None}, VOICES_FLOW.replace("{engine: piper, voice: en_US-joe-medium}", "{}")),
-        (VOICES_FLOW, "ar", {"slow": True, "tld": "co.uk"}, VOICES_FLOW.replace("voice: ar}}", "voice: ar}, slow: true, tld: co.uk}")),
-        (VOICES_FLOW, "ar", {"engine": "espeak", "pitch": 50}, VOICES_FLOW.replace("engine: gtts", "engine: espeak").replace("ar}}", "ar}, pitch: 50}")),
+        (
+            VOICES_FLOW,
+            "en",
+            {"engine": None, "voice": None},
+            VOICES_FLOW.replace("{engine: piper, voice: en_US-joe-medium}", "{}"),
+        ),
+        (
+            VOICES_FLOW,
+            "ar",
+            {"slow": True, "tld": "co.uk"},
+            VOICES_FLOW.replace("voice: ar}}", "voice: ar}, slow: true, tld: co.uk}"),
+        ),
+        (
+            VOICES_FLOW,
+            "ar",
+            {"engine": "espeak", "pitch": 50},
+            VOICES_FLOW.replace("engine: gtts", "engine: espeak").replace("ar}}", "ar}, pitch: 50}"),
+        ),
         (VOICES_FLOW, "ar", {"fallback": None}, VOICES_FLOW.replace(", fallback: {engine: espeak, voice: ar}", "")),
         (VOICES_FLOW, "fr", {"engine": "espeak", "voice": "fr"}, VOICES_FLOW + "  fr: {engine: espeak, voice: fr}\n"),
-        (VOICES_FLOW, "en", {"speed": 1.0, "engine": "piper"}, VOICES_FLOW.replace("joe-medium}", "joe-medium, speed: 1.0}")),
+        (
+            VOICES_FLOW,
+            "en",
+            {"speed": 1.0, "engine": "piper"},
+            VOICES_FLOW.replace("joe-medium}", "joe-medium, speed: 1.0}"),
+        ),
         ("id: x\n", "en", {"engine": "piper", "speed": 0.9}, "id: x\nvoices:\n  en: {engine: piper, speed: 0.9}\n"),
         ("id: x\nvoices: {}\n", "en", {"engine": "piper"}, "id: x\nvoices: {en: {engine: piper}}\n"),
         ("id: x\nvoices:\n", "en", {"engine": "piper"}, "id: x\nvoices:\n  en: {engine: piper}\n"),
         ("id: x\nvoices:\n  en:\n", "en", {"engine": "piper"}, "id: x\nvoices:\n  en: {engine: piper}\n"),
-        ("voices:\n  en: {engine: piper, speed: 1}\n", "en", {"speed": 1.25}, "voices:\n  en: {engine: piper, speed: 1.25}\n"),
-        ("voices:\n  en: {engine: piper, speed: 1}\n", "en", {"speed": 1e-5}, "voices:\n  en: {engine: piper, speed: 1.0e-05}\n"),
-        ("voices:\n  ar: {engine: gtts, slow: true}\n", "ar", {"slow": False}, "voices:\n  ar: {engine: gtts, slow: false}\n"),
-        ("voices:\n  ar: {engine: gtts, lang: 'ar'}\n", "ar", {"lang": "no"}, "voices:\n  ar: {engine: gtts, lang: 'no'}\n"),
+        (
+            "voices:\n  en: {engine: piper, speed: 1}\n",
+            "en",
+            {"speed": 1.25},
+            "voices:\n  en: {engine: piper, speed: 1.25}\n",
+        ),
+        (
+            "voices:\n  en: {engine: piper, speed: 1}\n",
+            "en",
+            {"speed": 1e-5},
+            "voices:\n  en: {engine: piper, speed: 1.0e-05}\n",
+        ),
+        (
+            "voices:\n  ar: {engine: gtts, slow: true}\n",
+            "ar",
+            {"slow": False},
+            "voices:\n  ar: {engine: gtts, slow: false}\n",
+        ),
+        (
+            "voices:\n  ar: {engine: gtts, lang: 'ar'}\n",
+            "ar",
+            {"lang": "no"},
+            "voices:\n  ar: {engine: gtts, lang: 'no'}\n",
+        ),
         ("voices:\n  ar: {engine: gtts}\n", "ar", {"lang": "no"}, 'voices:\n  ar: {engine: gtts, lang: "no"}\n'),
-        ("voices:\n  ar: {engine: gtts}\n", "ar", {"diacritize": "off"}, 'voices:\n  ar: {engine: gtts, diacritize: "off"}\n'),
+        (
+            "voices:\n  ar: {engine: gtts}\n",
+            "ar",
+            {"diacritize": "off"},
+            'voices:\n  ar: {engine: gtts, diacritize: "off"}\n',
+        ),
         (
             "voices:\n  en:\n    engine: piper   # offline\n    fallback:\n      engine: espeak\n\n# next\nid: x\n",
             "en",
             {"speed": 1.5, "engine": "espeak"},
-            "voices:\n  en:\n    engine: espeak   # offline\n    fallback:\n      engine: espeak\n    speed: 1.5\n\n# next\nid: x\n",
+            "voices:\n  en:\n    engine: espeak   # offline\n    fallback:\n      engine: espeak\n"
+            "    speed: 1.5\n\n# next\nid: x\n",
         ),
         (
-            "voices:\n  en:\n    engine: piper   # offline\n    fallback:   # missing Piper\n      engine: espeak\n    speed: 2.0\n",
+            "voices:\n  en:\n    engine: piper   # offline\n    fallback:   # missing Piper\n"
+            "      engine: espeak\n    speed: 2.0\n",
             "en",
             {"fallback": None},
             "voices:\n  en:\n    engine: piper   # offline\n    speed: 2.0\n",
@@ -320,9 +464,24 @@ def test_a_voice_change_that_changes_nothing_returns_the_source_itself(source, l
 @pytest.mark.parametrize(
     ("lang", "changes", "out", "into"),
     [
-        ("en", {"speed": 1.1}, ["  en: {engine: piper, voice: en_US-joe-medium}"], ["  en: {engine: piper, voice: en_US-joe-medium, speed: 1.1}"]),
-        ("ar", {"engine": "espeak", "voice": "ar", "fallback": None}, ["  ar: {engine: gtts, fallback: {engine: espeak, voice: ar}}"], ["  ar: {engine: espeak, voice: ar}"]),
-        ("ar", {"tld": "com.eg"}, ["  ar: {engine: gtts, fallback: {engine: espeak, voice: ar}}"], ["  ar: {engine: gtts, fallback: {engine: espeak, voice: ar}, tld: com.eg}"]),
+        (
+            "en",
+            {"speed": 1.1},
+            ["  en: {engine: piper, voice: en_US-joe-medium}"],
+            ["  en: {engine: piper, voice: en_US-joe-medium, speed: 1.1}"],
+        ),
+        (
+            "ar",
+            {"engine": "espeak", "voice": "ar", "fallback": None},
+            ["  ar: {engine: gtts, fallback: {engine: espeak, voice: ar}}"],
+            ["  ar: {engine: espeak, voice: ar}"],
+        ),
+        (
+            "ar",
+            {"tld": "com.eg"},
+            ["  ar: {engine: gtts, fallback: {engine: espeak, voice: ar}}"],
+            ["  ar: {engine: gtts, fallback: {engine: espeak, voice: ar}, tld: com.eg}"],
+        ),
         ("fr", {"engine": "espeak"}, [], ["  fr: {engine: espeak}"]),
     ],
 )
@@ -337,8 +496,18 @@ def test_the_sample_changes_only_its_voice_line(lang, changes, out, into):
         ("en", {"speed": 1.2}, [], ["    speed: 1.2"]),
         ("en", {"voice": "en_US-amy-low"}, ["    voice: 'en_US-joe-medium'"], ["    voice: 'en_US-amy-low'"]),
         ("en", {"engine": "espeak"}, ["    engine: piper      # offline"], ["    engine: espeak      # offline"]),
-        ("en", {"fallback": None}, ["    fallback:          # when Piper is missing", "      engine: espeak", "      voice: en"], []),
-        ("ar", {"engine": "piper", "voice": "ar_JO-kareem-medium"}, ['    engine: "gtts"'], ['    engine: "piper"', "    voice: ar_JO-kareem-medium"]),
+        (
+            "en",
+            {"fallback": None},
+            ["    fallback:          # when Piper is missing", "      engine: espeak", "      voice: en"],
+            [],
+        ),
+        (
+            "ar",
+            {"engine": "piper", "voice": "ar_JO-kareem-medium"},
+            ['    engine: "gtts"'],
+            ['    engine: "piper"', "    voice: ar_JO-kareem-medium"],
+        ),
         ("ar", {"tld": None}, ["    tld: com   # Google's host"], []),
         ("fr", {"engine": "espeak"}, [], ["  fr: {engine: espeak}"]),
     ],
@@ -347,7 +516,9 @@ def test_hand_formatted_voices_keep_every_other_character(lang, changes, out, in
     after = set_voice(HAND_FORMATTED, lang, changes)
     assert changed_lines(HAND_FORMATTED, after) == (out, into)
     before_data, after_data = yaml.safe_load(HAND_FORMATTED), yaml.safe_load(after)
-    assert {k: v for k, v in before_data.items() if k != "voices"} == {k: v for k, v in after_data.items() if k != "voices"}
+    assert {k: v for k, v in before_data.items() if k != "voices"} == {
+        k: v for k, v in after_data.items() if k != "voices"
+    }
     others = {k: v for k, v in before_data["voices"].items() if k != lang}
     assert {k: v for k, v in after_data["voices"].items() if k != lang} == others
 
@@ -381,7 +552,11 @@ def test_the_hand_formatted_script_edited_still_loads():
     after = set_lexicon_entry(HAND_FORMATTED, "en", "us", "U S")
     after = set_voice(after, "en", {"speed": 0.8, "fallback": None})
     script = load_source(after, Path("x.yaml"), None)
-    assert script.lexicon["en"]["us"] == "U S" and script.voices["en"].speed == 0.8 and script.voices["en"].fallback is None
+    assert (
+        script.lexicon["en"]["us"] == "U S"
+        and script.voices["en"].speed == 0.8
+        and script.voices["en"].fallback is None
+    )
 
 
 # -- refusals -----------------------------------------------------------------------------------
@@ -411,7 +586,11 @@ def test_a_lexicon_that_is_not_a_mapping_is_refused(source, match):
         ("voices: [piper]\n", {"speed": 1.0}, "voices must be a mapping of languages, not a list"),
         ("voices:\n  en: piper\n", {"speed": 1.0}, "voices.en must be a mapping, not 'piper'"),
         ("voices:\n  en: [piper]\n", {"speed": 1.0}, "voices.en must be a mapping, not a list"),
-        ("voices:\n  en: {engine: piper, fallback: {engine: espeak}}\n", {"fallback": "espeak"}, "can be removed, not set"),
+        (
+            "voices:\n  en: {engine: piper, fallback: {engine: espeak}}\n",
+            {"fallback": "espeak"},
+            "can be removed, not set",
+        ),
         (VOICES_FLOW, {"speed": float("nan")}, "not a number"),
         (VOICES_FLOW, {"speed": [1.0]}, "text, a number or true/false"),
         (VOICES_FLOW, {"": "x"}, "non-empty string"),
@@ -436,7 +615,13 @@ words = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1
 
 
 @settings(max_examples=100, deadline=None)
-@given(script=st.sampled_from([HAND_FORMATTED, LEXICON_BLOCK, LEXICON_FLOW, "id: x\n"]), lang=st.sampled_from(["en", "ar", "fr"]), word=words, say=words, marked=st.booleans())
+@given(
+    script=st.sampled_from([HAND_FORMATTED, LEXICON_BLOCK, LEXICON_FLOW, "id: x\n"]),
+    lang=st.sampled_from(["en", "ar", "fr"]),
+    word=words,
+    say=words,
+    marked=st.booleans(),
+)
 def test_any_entry_reads_back_exactly_and_nothing_else_changes(script, lang, word, say, marked):
     after = set_lexicon_entry(script, lang, word, say, numbers_differ=marked)
     data = yaml.safe_load(after)

@@ -31,12 +31,9 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.slow
 
 # The small guide with comments, and a planted mishearing: the voice is told to say "butter" where "water" is written.
-SCRIPT = (
-    "# The small guide, kept by hand: comments stay.\n"
-    + SMALL_SCRIPT.replace("faq:\n", "# Questions patients ask.\nfaq:\n").replace(
-        "languages: [en, ar]\n", "languages: [en, ar]\nlexicon:\n  en: {water: butter}  # planted for proof\n"
-    )
-)
+SCRIPT = "# The small guide, kept by hand: comments stay.\n" + SMALL_SCRIPT.replace(
+    "faq:\n", "# Questions patients ask.\nfaq:\n"
+).replace("languages: [en, ar]\n", "languages: [en, ar]\nlexicon:\n  en: {water: butter}  # planted for proof\n")
 ANSWER = "faq/how-long/answer/ar"
 
 
@@ -48,7 +45,7 @@ class Project:
         self.studio = Studio(Workspace(scripts, self.out, self.cache, registry), "127.0.0.1", 0)
         self.thread = threading.Thread(target=self.studio.serve, daemon=True)
 
-    def __enter__(self) -> "Project":
+    def __enter__(self) -> Project:
         self.thread.start()
         deadline = time.monotonic() + 20
         while (self.studio.server is None or not self.studio.server.started) and time.monotonic() < deadline:
@@ -62,7 +59,8 @@ class Project:
 
     def mp3s(self) -> dict[str, str]:
         return {
-            str(p.relative_to(self.out)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(self.out.rglob("*.mp3"))
+            str(p.relative_to(self.out)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(self.out.rglob("*.mp3"))
         }
 
 
@@ -84,7 +82,7 @@ def sample(tmp_path: Path, registry: Any) -> Iterator[Project]:
         yield project
 
 
-def open_studio(browser: "Browser", project: Project, csp: bool = True) -> "Page":
+def open_studio(browser: Browser, project: Project, csp: bool = True) -> Page:  # noqa: F811 - the browser fixture
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=not csp)
     tab = context.new_page()
     tab.goto(project.studio.login_url())
@@ -92,7 +90,7 @@ def open_studio(browser: "Browser", project: Project, csp: bool = True) -> "Page
     return tab
 
 
-def wait_job_end(tab: "Page", timeout: float = 300_000) -> str:
+def wait_job_end(tab: Page, timeout: float = 300_000) -> str:
     tab.wait_for_function(
         "() => !document.querySelector('#progress').hidden || document.querySelector('#job-text').textContent !== ''",
         timeout=30_000,
@@ -101,7 +99,7 @@ def wait_job_end(tab: "Page", timeout: float = 300_000) -> str:
     return tab.locator("#job-text").text_content() or ""
 
 
-def test_edit_save_hear_build_and_proof(browser: "Browser", small: Project) -> None:
+def test_edit_save_hear_build_and_proof(browser: Browser, small: Project) -> None:  # noqa: F811 - the browser fixture
     script = small.root / "scripts" / "small.yaml"
     before_text = script.read_text(encoding="utf-8")
     before_mp3s = small.mp3s()
@@ -115,11 +113,13 @@ def test_edit_save_hear_build_and_proof(browser: "Browser", small: Project) -> N
     answer.press("Control+s")
     tab.wait_for_function("() => document.querySelector('#message').textContent.startsWith('Saved')")
     after_text = script.read_text(encoding="utf-8")
-    changed = [(a, b) for a, b in zip(before_text.splitlines(), after_text.splitlines()) if a != b]
+    changed = [(a, b) for a, b in zip(before_text.splitlines(), after_text.splitlines(), strict=True) if a != b]
     assert len(changed) == 1 and "نحو ثلاثة أشهر." in changed[0][1] and "نحو أربعة أشهر." in changed[0][0]
     assert len(before_text.splitlines()) == len(after_text.splitlines())
     assert "# Questions patients ask." in after_text and "# planted for proof" in after_text
-    assert "not recorded yet" in (tab.locator(f"button[data-action='play'][data-path='{ANSWER}']").first.locator("xpath=..").text_content() or "")
+    assert "not recorded yet" in (
+        tab.locator(f"button[data-action='play'][data-path='{ANSWER}']").first.locator("xpath=..").text_content() or ""
+    )
 
     # 3. The preview plays: the audio element's time advances.
     tab.locator(f"button[data-action='play'][data-path='{ANSWER}']").first.click()
@@ -139,7 +139,9 @@ def test_edit_save_hear_build_and_proof(browser: "Browser", small: Project) -> N
     assert any(f.endswith("how-long.mp3") for f in files)
     assert tab.locator("#player").is_visible()
     tab.wait_for_function(
-        "(path) => [...document.querySelectorAll(`li[data-path='${path}'] .sstate`)].every((n) => n.textContent === '')", arg=ANSWER
+        "(path) => [...document.querySelectorAll(`li[data-path='${path}'] .sstate`)]"
+        ".every((n) => n.textContent === '')",
+        arg=ANSWER,
     )
 
     # 5. Proof shows the planted mishearing on the right sentence.
@@ -155,7 +157,7 @@ def test_edit_save_hear_build_and_proof(browser: "Browser", small: Project) -> N
     assert all("water" in t.lower() or "butter" in t.lower() or "heard" in t for t in texts)
 
 
-def test_two_tabs_edit_one_text_the_second_save_is_refused_and_kept(browser: "Browser", small: Project) -> None:
+def test_two_tabs_edit_one_text_the_second_save_is_refused_and_kept(browser: Browser, small: Project) -> None:  # noqa: F811 - the browser fixture
     script = small.root / "scripts" / "small.yaml"
     first, second = open_studio(browser, small), open_studio(browser, small)
     first.locator("textarea[data-path='outro/en']").fill("Thank you, from tab one.")
@@ -171,7 +173,7 @@ def test_two_tabs_edit_one_text_the_second_save_is_refused_and_kept(browser: "Br
     assert script.read_bytes() == on_disk
 
 
-def test_a_bad_edit_is_shown_at_its_field(browser: "Browser", small: Project) -> None:
+def test_a_bad_edit_is_shown_at_its_field(browser: Browser, small: Project) -> None:  # noqa: F811 - the browser fixture
     tab = open_studio(browser, small)
     area = tab.locator("textarea[data-path='intro/en']")
     area.fill("Welcome {to the guide.")
@@ -183,7 +185,11 @@ def test_a_bad_edit_is_shown_at_its_field(browser: "Browser", small: Project) ->
     assert tab.evaluate("document.activeElement.dataset.path") == "intro/en"
 
 
-def test_the_studio_passes_axe_with_english_and_arabic_on_screen(browser: "Browser", sample: Project, axe_source: str) -> None:
+def test_the_studio_passes_axe_with_english_and_arabic_on_screen(
+    browser: Browser,  # noqa: F811 - the browser fixture
+    sample: Project,
+    axe_source: str,  # noqa: F811 - the axe_source fixture
+) -> None:
     tab = open_studio(browser, sample, csp=False)  # axe is injected as a script, which the studio's own CSP forbids
     assert tab.locator("textarea[lang='ar']").count() > 10 and tab.locator("textarea[lang='en']").count() > 10
     violations = axe_violations(tab, axe_source)
@@ -205,7 +211,7 @@ def test_the_studio_passes_axe_with_english_and_arabic_on_screen(browser: "Brows
     assert not violations, explain(violations)
 
 
-def test_the_studio_works_from_the_keyboard(browser: "Browser", sample: Project) -> None:
+def test_the_studio_works_from_the_keyboard(browser: Browser, sample: Project) -> None:  # noqa: F811 - the browser fixture
     tab = open_studio(browser, sample)
     tab.locator("body").focus()
     tab_to(tab, "button[data-action='save']")
@@ -221,7 +227,7 @@ def test_the_studio_works_from_the_keyboard(browser: "Browser", sample: Project)
     tab.wait_for_function("() => document.querySelector('#message').textContent.startsWith('Saved')")
 
 
-def test_a_pronunciation_heard_before_and_after_then_saved(browser: "Browser", small: Project) -> None:
+def test_a_pronunciation_heard_before_and_after_then_saved(browser: Browser, small: Project) -> None:  # noqa: F811 - the browser fixture
     script = small.root / "scripts" / "small.yaml"
     before = script.read_text(encoding="utf-8")
     tab = open_studio(browser, small)
@@ -240,21 +246,30 @@ def test_a_pronunciation_heard_before_and_after_then_saved(browser: "Browser", s
         tab.wait_for_function("() => document.querySelector('#audio').currentTime > 0.2", timeout=60_000)
     tab.locator("[data-action='pron-save']").click()
     # The save checks the whole script (as guide check does): 60 s, as the waits above, for a loaded machine.
-    tab.wait_for_function("() => document.querySelector('#message').textContent.startsWith('Saved: guide')", timeout=60_000)
+    tab.wait_for_function(
+        "() => document.querySelector('#message').textContent.startsWith('Saved: guide')", timeout=60_000
+    )
     after = script.read_text(encoding="utf-8")
-    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
-    assert changed == [("  en: {water: butter}  # planted for proof", "  en: {water: butter, guide: gide}  # planted for proof")]
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+    assert changed == [
+        ("  en: {water: butter}  # planted for proof", "  en: {water: butter, guide: gide}  # planted for proof")
+    ]
     assert tab.locator("#lexicon tr").count() == 2
 
 
-def test_a_change_made_elsewhere_is_shown_and_unsaved_edits_are_kept(browser: "Browser", small: Project) -> None:
+def test_a_change_made_elsewhere_is_shown_and_unsaved_edits_are_kept(browser: Browser, small: Project) -> None:  # noqa: F811 - the browser fixture
     script = small.root / "scripts" / "small.yaml"
     tab = open_studio(browser, small)
     script.write_text(SCRIPT.replace("Thank you.", "Thank you, from the editor."), encoding="utf-8")
-    tab.wait_for_function("() => document.querySelector('#message').textContent.includes('changed elsewhere')", timeout=20_000)
+    tab.wait_for_function(
+        "() => document.querySelector('#message').textContent.includes('changed elsewhere')", timeout=20_000
+    )
     assert tab.locator("textarea[data-path='outro/en']").input_value() == "Thank you, from the editor."
     # With an unsaved edit, the page keeps it and says why a save will be refused.
     tab.locator("textarea[data-path='intro/en']").fill("My unsaved welcome.")
     script.write_text(SCRIPT.replace("Thank you.", "Thank you, again."), encoding="utf-8")
-    tab.wait_for_function("() => document.querySelector('#message').textContent.includes('Your unsaved edits are still here')", timeout=20_000)
+    tab.wait_for_function(
+        "() => document.querySelector('#message').textContent.includes('Your unsaved edits are still here')",
+        timeout=20_000,
+    )
     assert tab.locator("textarea[data-path='intro/en']").input_value() == "My unsaved welcome."

@@ -116,9 +116,9 @@ def test_an_unchanged_text_leaves_the_file_identical():
 
 
 def test_an_unknown_text_or_language_is_refused():
-    with pytest.raises(EditError, match="no such text to edit: faq\\[9\\].answer.en"):
+    with pytest.raises(EditError, match=r"no such text to edit: faq\[9\].answer.en"):
         edit_texts(HAND_FORMATTED, {("faq[9].answer", "en"): "x"})
-    with pytest.raises(EditError, match="intro.fr"):
+    with pytest.raises(EditError, match=r"intro.fr"):
         edit_texts(HAND_FORMATTED, {("intro", "fr"): "x"})
 
 
@@ -159,7 +159,12 @@ def test_a_save_writes_the_edit_and_keeps_the_previous_version(tmp_path, registr
     cache = tmp_path / "cache"
     loaded = read(script)
     unchanged = text_places(original)[("faq[0].answer", "ar")].value
-    saved = save(loaded, {("faq[0].answer", "en"): "Every 3 to 6 months.", ("faq[0].answer", "ar"): unchanged}, cache, registry.check_voice)
+    saved = save(
+        loaded,
+        {("faq[0].answer", "en"): "Every 3 to 6 months.", ("faq[0].answer", "ar"): unchanged},
+        cache,
+        registry.check_voice,
+    )
     assert saved.changed == (("faq[0].answer", "en"),)  # a text given as it was is not a change
     assert script.read_text(encoding="utf-8") == saved.loaded.text != original
     assert saved.script.faq[0].answer.by_lang["en"] == "Every 3 to 6 months."
@@ -231,9 +236,16 @@ def test_the_view_shows_recorded_changed_and_to_translate(small_build, tmp_path,
     # One answer edited and one translation emptied: that answer is "changed", the emptied one "to translate".
     from guide.studio.saving import read, save
 
-    saved = save(read(path), {("faq[0].answer", "en"): "A brand new answer.", ("outro", "ar"): ""}, tmp_path / "history")
+    saved = save(
+        read(path), {("faq[0].answer", "en"): "A brand new answer.", ("outro", "ar"): ""}, tmp_path / "history"
+    )
     script = saved.script
-    view = {(v.name, v.lang): v for v in guide_view(script, resolve_voices(script, registry), cache, {("en", "A brand new answer."): ["heard wrong"]})}
+    view = {
+        (v.name, v.lang): v
+        for v in guide_view(
+            script, resolve_voices(script, registry), cache, {("en", "A brand new answer."): ["heard wrong"]}
+        )
+    }
     assert view[("faq[0].answer", "en")].state == CHANGED
     assert view[("faq[0].answer", "en")].sentences[0].flags == ("heard wrong",)
     assert view[("outro", "ar")].state == TO_TRANSLATE

@@ -23,8 +23,21 @@ class Process:
     def __init__(self, project: Path, *args: str) -> None:
         env = {**os.environ, "GUIDE_OFFLINE": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", "from guide.cli import main; main()", "studio", "--no-browser", "--port", "0", *args],
-            cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-c",
+                "from guide.cli import main; main()",
+                "studio",
+                "--no-browser",
+                "--port",
+                "0",
+                *args,
+            ],
+            cwd=project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         self.lines: list[str] = []
         deadline = time.monotonic() + 60
@@ -121,6 +134,13 @@ def test_a_host_other_than_this_machine_is_warned_about(project: Path) -> None:
 def test_a_missing_folder_is_an_input_error(project: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-c", "from guide.cli import main; main()", "studio", "--no-browser", "nowhere"],
-        cwd=project, capture_output=True, text=True, timeout=60,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
-    assert result.returncode == 2 and "nowhere: no such script or folder" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.returncode == 2
+        and "nowhere: no such script or folder" in result.stderr
+        and "Traceback" not in result.stderr
+    )

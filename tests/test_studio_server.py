@@ -20,7 +20,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from guide import builder
 from guide.lock import BuildLock
 from guide.studio.server import Studio
 from guide.studio.workspace import Workspace
@@ -110,9 +109,15 @@ def test_without_a_session_every_route_is_403(running: Running) -> None:
     client, _ = running.client(login=False)
     before = running.files()
     for method, path in [
-        ("GET", "/"), ("GET", "/api/scripts"), ("GET", "/api/scripts/small"), ("GET", "/api/scripts/small/events"),
-        ("GET", "/assets/studio.js"), ("POST", "/api/scripts/small/save"), ("POST", "/api/scripts/small/build"),
-        ("GET", "/?token=not-the-token"), ("GET", "/guides/small/index.html"),
+        ("GET", "/"),
+        ("GET", "/api/scripts"),
+        ("GET", "/api/scripts/small"),
+        ("GET", "/api/scripts/small/events"),
+        ("GET", "/assets/studio.js"),
+        ("POST", "/api/scripts/small/save"),
+        ("POST", "/api/scripts/small/build"),
+        ("GET", "/?token=not-the-token"),
+        ("GET", "/guides/small/index.html"),
     ]:
         answer = client.request(method, path, headers={"origin": running.base}, json={})
         assert answer.status_code == 403, (method, path)
@@ -139,7 +144,8 @@ def test_a_foreign_host_is_refused_even_with_a_session(running: Running, host: s
     assert client.get("/api/scripts/small", headers={"host": host}).status_code == 403
     assert client.get("/api/scripts/small/events", headers={"host": host}).status_code == 403
     answer = client.post(
-        "/api/scripts/small/save", headers={"host": host, "origin": f"http://{host}", "x-csrf-token": csrf},
+        "/api/scripts/small/save",
+        headers={"host": host, "origin": f"http://{host}", "x-csrf-token": csrf},
         json={"version": doc(client)["version"], "texts": {"intro/en": "Hacked."}},
     )
     assert answer.status_code == 403
@@ -148,7 +154,11 @@ def test_a_foreign_host_is_refused_even_with_a_session(running: Running, host: s
 
 def test_local_names_are_accepted(running: Running) -> None:
     client, _ = running.client()
-    for host in (f"localhost:{running.studio.port}", f"127.0.0.1:{running.studio.port}", f"[::1]:{running.studio.port}"):
+    for host in (
+        f"localhost:{running.studio.port}",
+        f"127.0.0.1:{running.studio.port}",
+        f"[::1]:{running.studio.port}",
+    ):
         assert client.get("/api/scripts", headers={"host": host}).status_code == 200
 
 
@@ -167,7 +177,9 @@ def test_a_change_from_another_origin_is_refused(running: Running, headers: dict
     before = running.files()
     for path, body in [
         ("save", {"version": version, "texts": {"intro/en": "Changed."}}),
-        ("build", {}), ("undo", {"version": version}), ("preview", {"path": "intro/en", "sentence": 0}),
+        ("build", {}),
+        ("undo", {"version": version}),
+        ("preview", {"path": "intro/en", "sentence": 0}),
     ]:
         answer = client.post(f"/api/scripts/small/{path}", headers={**headers, "x-csrf-token": csrf}, json=body)
         assert answer.status_code == 403, path
@@ -180,7 +192,8 @@ def test_a_change_without_the_csrf_token_is_refused(running: Running) -> None:
     before = running.files()
     for token in ("", "wrong", csrf[:-1]):
         answer = client.post(
-            "/api/scripts/small/save", headers={"origin": running.base, "x-csrf-token": token},
+            "/api/scripts/small/save",
+            headers={"origin": running.base, "x-csrf-token": token},
             json={"version": doc(client)["version"], "texts": {"intro/en": "Changed."}},
         )
         assert answer.status_code == 403
@@ -189,33 +202,57 @@ def test_a_change_without_the_csrf_token_is_refused(running: Running) -> None:
 
 @pytest.mark.parametrize(
     "script_id",
-    ["..", "%2e%2e", "..%2fscripts%2fsmall", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/etc/passwd", "%2Fetc%2Fpasswd", "small.yaml", "nope"],
+    [
+        "..",
+        "%2e%2e",
+        "..%2fscripts%2fsmall",
+        "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/etc/passwd",
+        "%2Fetc%2Fpasswd",
+        "small.yaml",
+        "nope",
+    ],
 )
 def test_traversal_in_the_script_id_is_refused(running: Running, script_id: str) -> None:
     client, csrf = running.client()
     before = running.files()
     assert client.get(f"/api/scripts/{script_id}").status_code in (403, 404)
-    answer = client.post(f"/api/scripts/{script_id}/save", headers=running.headers(csrf), json={"version": "x", "texts": {}})
+    answer = client.post(
+        f"/api/scripts/{script_id}/save", headers=running.headers(csrf), json={"version": "x", "texts": {}}
+    )
     assert answer.status_code in (403, 404, 405)
     assert running.files() == before
 
 
 @pytest.mark.parametrize(
-    "address", ["../../etc/passwd", "%2e%2e/intro/en", "/etc/passwd", "intro/../outro/en", "intro/en/../../x", "intro/fr", ""]
+    "address",
+    ["../../etc/passwd", "%2e%2e/intro/en", "/etc/passwd", "intro/../outro/en", "intro/en/../../x", "intro/fr", ""],
 )
 def test_traversal_in_a_text_address_is_refused(running: Running, address: str) -> None:
     client, csrf = running.client()
     version = doc(client)["version"]
     before = running.files()
-    save = client.post("/api/scripts/small/save", headers=running.headers(csrf), json={"version": version, "texts": {address: "x"}})
+    save = client.post(
+        "/api/scripts/small/save", headers=running.headers(csrf), json={"version": version, "texts": {address: "x"}}
+    )
     assert save.status_code == 404 and "no text" in save.json()["error"]
-    preview = client.post("/api/scripts/small/preview", headers=running.headers(csrf), json={"path": address, "sentence": 0})
+    preview = client.post(
+        "/api/scripts/small/preview", headers=running.headers(csrf), json={"path": address, "sentence": 0}
+    )
     assert preview.status_code == 404
     assert running.files() == before
 
 
 @pytest.mark.parametrize(
-    "file", ["../small.yaml", "%2e%2e/%2e%2e/scripts/small.yaml", "..%2f..%2fscripts%2fsmall.yaml", "/etc/passwd", "en/../../../scripts/small.yaml", "manifest.json/.."]
+    "file",
+    [
+        "../small.yaml",
+        "%2e%2e/%2e%2e/scripts/small.yaml",
+        "..%2f..%2fscripts%2fsmall.yaml",
+        "/etc/passwd",
+        "en/../../../scripts/small.yaml",
+        "manifest.json/..",
+    ],
 )
 def test_traversal_in_a_guide_file_is_refused(running: Running, file: str) -> None:
     client, _ = running.client()
@@ -229,7 +266,8 @@ def test_a_huge_body_is_refused_and_nothing_is_written(running: Running) -> None
     before = running.files()
     huge = "x" * 6_000_000
     answer = client.post(
-        "/api/scripts/small/save", headers=running.headers(csrf),
+        "/api/scripts/small/save",
+        headers=running.headers(csrf),
         content=json.dumps({"version": doc(client)["version"], "texts": {"intro/en": huge}}),
     )
     assert answer.status_code == 413
@@ -248,7 +286,10 @@ def test_a_huge_body_is_refused_and_nothing_is_written(running: Running) -> None
 def test_junk_bodies_get_clear_errors(running: Running) -> None:
     client, csrf = running.client()
     headers = running.headers(csrf)
-    assert client.post("/api/scripts/small/save", headers=headers, content=b"not json").json()["error"] == "the request is not JSON"
+    assert (
+        client.post("/api/scripts/small/save", headers=headers, content=b"not json").json()["error"]
+        == "the request is not JSON"
+    )
     assert client.post("/api/scripts/small/save", headers=headers, json=[1, 2]).status_code == 422
     assert client.post("/api/scripts/small/save", headers=headers, json={"texts": "x"}).status_code == 422
     deep = client.post("/api/scripts/small/save", headers=headers, content=b"[" * 200_000 + b"]" * 200_000)
@@ -266,14 +307,20 @@ def test_a_save_changes_that_line_only_and_keeps_comments(running: Running) -> N
     client, csrf = running.client()
     before = running.script.read_text(encoding="utf-8")
     answer = client.post(
-        "/api/scripts/small/save", headers=running.headers(csrf),
+        "/api/scripts/small/save",
+        headers=running.headers(csrf),
         json={"version": doc(client)["version"], "texts": {"faq/how-long/answer/ar": "نحو ثلاثة أشهر."}},
     )
     assert answer.status_code == 200, answer.text
     assert answer.json()["changed"] == ["faq/how-long/answer/ar"]
     after = running.script.read_text(encoding="utf-8")
-    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
-    assert changed == [('    answer: {en: "About four months.", ar: "نحو أربعة أشهر."}', '    answer: {en: "About four months.", ar: "نحو ثلاثة أشهر."}')]
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+    assert changed == [
+        (
+            '    answer: {en: "About four months.", ar: "نحو أربعة أشهر."}',
+            '    answer: {en: "About four months.", ar: "نحو ثلاثة أشهر."}',
+        )
+    ]
     assert len(before.splitlines()) == len(after.splitlines())
     assert "# Questions patients ask." in after
     text = next(t for t in doc(client)["texts"] if t["path"] == "faq/how-long/answer/ar")
@@ -285,7 +332,11 @@ def test_a_save_over_a_change_on_disk_is_refused(running: Running) -> None:
     version = doc(client)["version"]
     running.script.write_text(SCRIPT.replace("Thank you.", "Thanks a lot."), encoding="utf-8")
     on_disk = running.script.read_bytes()
-    answer = client.post("/api/scripts/small/save", headers=running.headers(csrf), json={"version": version, "texts": {"intro/en": "Mine."}})
+    answer = client.post(
+        "/api/scripts/small/save",
+        headers=running.headers(csrf),
+        json={"version": version, "texts": {"intro/en": "Mine."}},
+    )
     assert answer.status_code == 409
     assert "changed since this page loaded it" in answer.json()["error"]
     assert running.script.read_bytes() == on_disk
@@ -295,7 +346,8 @@ def test_a_bad_edit_is_refused_at_its_field_in_words(running: Running) -> None:
     client, csrf = running.client()
     before = running.files()
     answer = client.post(
-        "/api/scripts/small/save", headers=running.headers(csrf),
+        "/api/scripts/small/save",
+        headers=running.headers(csrf),
         json={"version": doc(client)["version"], "texts": {"faq/how-long/answer/en": "About {four months."}},
     )
     assert answer.status_code == 422
@@ -310,11 +362,17 @@ def test_undo_puts_back_the_version_before(running: Running) -> None:
     client, csrf = running.client()
     original = running.script.read_bytes()
     version = doc(client)["version"]
-    saved = client.post("/api/scripts/small/save", headers=running.headers(csrf), json={"version": version, "texts": {"outro/en": "Bye."}})
+    saved = client.post(
+        "/api/scripts/small/save",
+        headers=running.headers(csrf),
+        json={"version": version, "texts": {"outro/en": "Bye."}},
+    )
     assert saved.status_code == 200
     stale = client.post("/api/scripts/small/undo", headers=running.headers(csrf), json={"version": version})
     assert stale.status_code == 409  # based on a version that is no longer on disk
-    undone = client.post("/api/scripts/small/undo", headers=running.headers(csrf), json={"version": saved.json()["version"]})
+    undone = client.post(
+        "/api/scripts/small/undo", headers=running.headers(csrf), json={"version": saved.json()["version"]}
+    )
     assert undone.status_code == 200
     assert running.script.read_bytes() == original
 
@@ -333,14 +391,18 @@ def test_preview_records_a_changed_sentence_as_an_ordinary_take(running: Running
     client, csrf = running.client()
     text = next(t for t in doc(client)["texts"] if t["path"] == "intro/en")
     assert text["sentences"][1]["state"] == "changed"
-    answer = client.post("/api/scripts/small/preview", headers=running.headers(csrf), json={"path": "intro/en", "sentence": 1})
+    answer = client.post(
+        "/api/scripts/small/preview", headers=running.headers(csrf), json={"path": "intro/en", "sentence": 1}
+    )
     assert answer.status_code == 200 and answer.headers["content-type"] == "audio/wav"
     assert 0.8 < _seconds(answer.content) < 5
     about = json.loads(httpx.URL("?a=" + answer.headers["x-guide-about"]).params["a"])
     assert about["sentence"] == "This is a short guide." and about["recorded"]
     text = next(t for t in doc(client)["texts"] if t["path"] == "intro/en")
     assert [s["state"] for s in text["sentences"]] == ["changed", "recorded"]
-    again = client.post("/api/scripts/small/preview", headers=running.headers(csrf), json={"path": "intro/en", "sentence": 1})
+    again = client.post(
+        "/api/scripts/small/preview", headers=running.headers(csrf), json={"path": "intro/en", "sentence": 1}
+    )
     assert again.content == answer.content
     assert not json.loads(httpx.URL("?a=" + again.headers["x-guide-about"]).params["a"])["recorded"]
 
@@ -348,9 +410,13 @@ def test_preview_records_a_changed_sentence_as_an_ordinary_take(running: Running
 def test_preview_of_an_unsaved_text_and_its_errors(running: Running) -> None:
     client, csrf = running.client()
     headers = running.headers(csrf)
-    answer = client.post("/api/scripts/small/preview", headers=headers, json={"path": "outro/ar", "sentence": 0, "text": "شكرا جزيلا."})
+    answer = client.post(
+        "/api/scripts/small/preview", headers=headers, json={"path": "outro/ar", "sentence": 0, "text": "شكرا جزيلا."}
+    )
     assert answer.status_code == 200 and _seconds(answer.content) > 0.3
-    bad = client.post("/api/scripts/small/preview", headers=headers, json={"path": "outro/en", "sentence": 0, "text": "Hi {there"})
+    bad = client.post(
+        "/api/scripts/small/preview", headers=headers, json={"path": "outro/en", "sentence": 0, "text": "Hi {there"}
+    )
     assert bad.status_code == 422
     past = client.post("/api/scripts/small/preview", headers=headers, json={"path": "outro/en", "sentence": 5})
     assert past.status_code == 404 and "1 sentence" in past.json()["error"]
@@ -434,29 +500,52 @@ def test_the_events_stream_checks_the_host_too(running: Running) -> None:
 def test_a_pronunciation_shows_what_it_changes_and_saves_one_line(running: Running) -> None:
     client, csrf = running.client()
     headers = running.headers(csrf)
-    found = client.post("/api/scripts/small/pronunciation/check", headers=headers, json={"lang": "en", "word": "water", "say": "wa-ter"})
+    found = client.post(
+        "/api/scripts/small/pronunciation/check", headers=headers, json={"lang": "en", "word": "water", "say": "wa-ter"}
+    )
     assert found.json()["sentences"] == [
-        {"path": "sections/care/body/1/bullets/0/en", "sentence": 0, "text": "Drink water", "before": "Drink water", "after": "Drink wa-ter"}
+        {
+            "path": "sections/care/body/1/bullets/0/en",
+            "sentence": 0,
+            "text": "Drink water",
+            "before": "Drink water",
+            "after": "Drink wa-ter",
+        }
     ]
     heard = {
-        flavour: client.post("/api/scripts/small/preview", headers=headers, json={
-            "path": "sections/care/body/1/bullets/0/en", "sentence": 0, **({"entry": {"lang": "en", "word": "water", "say": "wa-ter"}} if flavour else {}),
-        }).content
+        flavour: client.post(
+            "/api/scripts/small/preview",
+            headers=headers,
+            json={
+                "path": "sections/care/body/1/bullets/0/en",
+                "sentence": 0,
+                **({"entry": {"lang": "en", "word": "water", "say": "wa-ter"}} if flavour else {}),
+            },
+        ).content
         for flavour in (False, True)
     }
     assert heard[False] != heard[True] and all(_seconds(wav) > 0.3 for wav in heard.values())
     before = running.script.read_text(encoding="utf-8")
-    saved = client.post("/api/scripts/small/pronunciation", headers=headers,
-                        json={"version": doc(client)["version"], "lang": "en", "word": "water", "say": "wa-ter"})
+    saved = client.post(
+        "/api/scripts/small/pronunciation",
+        headers=headers,
+        json={"version": doc(client)["version"], "lang": "en", "word": "water", "say": "wa-ter"},
+    )
     assert saved.status_code == 200, saved.text
     after = running.script.read_text(encoding="utf-8")
-    assert [line for line in after.splitlines() if line not in before.splitlines()] == ["lexicon:", "  en: {water: wa-ter}"]
+    assert [line for line in after.splitlines() if line not in before.splitlines()] == [
+        "lexicon:",
+        "  en: {water: wa-ter}",
+    ]
     assert before in after  # nothing else moved
     assert client.get("/api/scripts/small/lexicon").json()["entries"] == [
         {"lang": "en", "word": "water", "say": "wa-ter", "editable": True, "numbers_differ": False}
     ]
-    removed = client.post("/api/scripts/small/pronunciation", headers=headers,
-                          json={"version": saved.json()["version"], "lang": "en", "word": "water", "say": None})
+    removed = client.post(
+        "/api/scripts/small/pronunciation",
+        headers=headers,
+        json={"version": saved.json()["version"], "lang": "en", "word": "water", "say": None},
+    )
     assert removed.status_code == 200
     assert client.get("/api/scripts/small/lexicon").json()["entries"] == []
 
@@ -465,8 +554,11 @@ def test_a_pronunciation_that_changes_a_number_is_refused_in_words(running: Runn
     client, csrf = running.client()
     running.script.write_text(SCRIPT.replace("About four months.", "About 4 months."), encoding="utf-8")
     before = running.files()
-    refused = client.post("/api/scripts/small/pronunciation", headers=running.headers(csrf),
-                          json={"version": doc(client)["version"], "lang": "en", "word": "4", "say": "six"})
+    refused = client.post(
+        "/api/scripts/small/pronunciation",
+        headers=running.headers(csrf),
+        json={"version": doc(client)["version"], "lang": "en", "word": "4", "say": "six"},
+    )
     assert refused.status_code == 422
     assert "6 where 4 is written" in refused.json()["error"]
     assert running.files() == before
@@ -479,13 +571,19 @@ def test_voices_are_listed_with_what_speaks_now_and_a_voice_is_saved(running: Ru
     assert any(o["engine"] == "espeak" and o["voice"] == "ar" for o in languages["ar"]["options"])
     assert not any(o["voice"].startswith("en") for o in languages["ar"]["options"])
     before = running.script.read_text(encoding="utf-8")
-    saved = client.post("/api/scripts/small/voice", headers=running.headers(csrf),
-                        json={"version": doc(client)["version"], "lang": "ar", "engine": "espeak", "voice": "ar", "speed": 0.9})
+    saved = client.post(
+        "/api/scripts/small/voice",
+        headers=running.headers(csrf),
+        json={"version": doc(client)["version"], "lang": "ar", "engine": "espeak", "voice": "ar", "speed": 0.9},
+    )
     assert saved.status_code == 200, saved.text
     after = running.script.read_text(encoding="utf-8")
     assert before in after and after.endswith("voices:\n  ar: {engine: espeak, voice: ar, speed: 0.9}\n")
-    bad = client.post("/api/scripts/small/voice", headers=running.headers(csrf),
-                      json={"version": saved.json()["version"], "lang": "ar", "engine": "espeak", "voice": "xx-nope", "speed": 1})
+    bad = client.post(
+        "/api/scripts/small/voice",
+        headers=running.headers(csrf),
+        json={"version": saved.json()["version"], "lang": "ar", "engine": "espeak", "voice": "xx-nope", "speed": 1},
+    )
     assert bad.status_code == 422 and "xx-nope" in bad.json()["error"]
     assert running.script.read_text(encoding="utf-8") == after
 
@@ -493,7 +591,9 @@ def test_voices_are_listed_with_what_speaks_now_and_a_voice_is_saved(running: Ru
 def test_a_new_guide_from_an_article(running: Running) -> None:
     client, csrf = running.client()
     article = "# Sun care\n\nUse sunscreen every day.\n\n## Why it matters\n\nSunburn hurts the skin.\n"
-    made = client.post("/api/guides", headers=running.headers(csrf), json={"name": "Sun care", "article": article, "markdown": True})
+    made = client.post(
+        "/api/guides", headers=running.headers(csrf), json={"name": "Sun care", "article": article, "markdown": True}
+    )
     assert made.status_code == 201 and made.json() == {"id": "sun-care"}
     new = client.get("/api/scripts/sun-care").json()
     assert "problems" not in new
@@ -507,7 +607,12 @@ def test_a_new_guide_from_an_article(running: Running) -> None:
         answer = client.post("/api/guides", headers=running.headers(csrf), json={"name": name, "article": article})
         assert answer.status_code == 201 and answer.json() == {"id": made_id}
     assert sorted(p for p in running.project.parent.rglob("*") if "scripts" not in p.parts) == outside
-    assert sorted(p.name for p in (running.project / "scripts").iterdir()) == ["etc-passwd.yaml", "evil.yaml", "small.yaml", "sun-care.yaml"]
+    assert sorted(p.name for p in (running.project / "scripts").iterdir()) == [
+        "etc-passwd.yaml",
+        "evil.yaml",
+        "small.yaml",
+        "sun-care.yaml",
+    ]
     for name, article_text in (("", article), ("مقال", article), ("Empty", "   ")):
         answer = client.post("/api/guides", headers=running.headers(csrf), json={"name": name, "article": article_text})
         assert answer.status_code == 422, answer.text
@@ -521,7 +626,9 @@ def test_two_studios_on_one_machine_keep_their_sessions_apart(running: Running, 
         while other.server is None or not other.server.started:
             time.sleep(0.02)
         client, _ = running.client()  # one browser: one cookie jar for 127.0.0.1, whatever the port
-        login = client.get(f"http://127.0.0.1:{other.port}/" + other.login_url().split("/", 3)[3], follow_redirects=True)
+        login = client.get(
+            f"http://127.0.0.1:{other.port}/" + other.login_url().split("/", 3)[3], follow_redirects=True
+        )
         assert login.status_code == 200
         assert client.get("/api/scripts").status_code == 200
         assert client.get(f"http://127.0.0.1:{other.port}/api/scripts").status_code == 200

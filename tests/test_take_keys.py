@@ -38,7 +38,9 @@ def baseline_code(tmp_path_factory) -> Path:
     try:
         archive = subprocess.run(
             ["git", "-C", str(ROOT), "archive", "--format=tar", BASELINE, "guide"],
-            capture_output=True, check=True, timeout=60,
+            capture_output=True,
+            check=True,
+            timeout=60,
         ).stdout
     except (OSError, subprocess.CalledProcessError) as exc:
         if os.environ.get("CI"):
@@ -79,7 +81,7 @@ def test_the_comparison_sees_a_changed_key(baseline_code, tmp_path):
     changed = tmp_path / "changed"
     shutil.copytree(baseline_code, changed)
     text = (changed / "guide" / "planner.py").read_text(encoding="utf-8")
-    (changed / "guide" / "planner.py").write_text(text.replace("; v1\"", "; v2\""), encoding="utf-8")
+    (changed / "guide" / "planner.py").write_text(text.replace('; v1"', '; v2"'), encoding="utf-8")
     assert planner.read_text(encoding="utf-8") != (changed / "guide" / "planner.py").read_text(encoding="utf-8")
     ours = _keys(ROOT, SECOND_SCRIPT, tmp_path / "ours", offline=True)
     theirs = _keys(changed, SECOND_SCRIPT, tmp_path / "theirs", offline=True)

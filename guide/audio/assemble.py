@@ -8,10 +8,11 @@ end to end: no crossfade.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
+import soxr
 
 from .ffmpeg import pydub
 
@@ -32,22 +33,22 @@ def to_pipeline_format(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     samples = samples[max(0, loud[0] - margin) : loud[-1] + 1 + margin]
     if sample_rate == SAMPLE_RATE:
         return samples
-    import soxr
-
     return soxr.resample(samples, sample_rate, SAMPLE_RATE, quality="VHQ").astype(np.int16, copy=False)
 
 
-def segment(samples: np.ndarray):  # noqa: ANN201 - pydub.AudioSegment
+def segment(samples: np.ndarray):  # -> pydub.AudioSegment
     """A pydub AudioSegment over pipeline-format samples."""
-    return pydub()(data=np.asarray(samples, dtype=np.int16).tobytes(), sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
+    return pydub()(
+        data=np.asarray(samples, dtype=np.int16).tobytes(), sample_width=2, frame_rate=SAMPLE_RATE, channels=1
+    )
 
 
-def silence(seconds: float):  # noqa: ANN201 - pydub.AudioSegment
+def silence(seconds: float):  # -> pydub.AudioSegment
     """Silence in the pipeline format, exact to the sample."""
-    return segment(np.zeros(int(round(seconds * SAMPLE_RATE)), dtype=np.int16))
+    return segment(np.zeros(round(seconds * SAMPLE_RATE), dtype=np.int16))
 
 
-def join(parts: Sequence):  # noqa: ANN201 - pydub.AudioSegment
+def join(parts: Sequence):  # -> pydub.AudioSegment
     """Join AudioSegments end to end (no crossfade) in one copy, not one per part."""
     AudioSegment = pydub()
     for part in parts:
@@ -72,6 +73,8 @@ class Cue:
     takes: tuple[tuple[str, str, float], ...] = ()
     """(take key, text the voice was given, start in seconds) of each take heard in the sentence."""
 
-    def shifted(self, seconds: float) -> "Cue":
+    def shifted(self, seconds: float) -> Cue:
         """The same cue `seconds` later."""
-        return Cue(self.text, self.start + seconds, self.end + seconds, tuple((k, t, s + seconds) for k, t, s in self.takes))
+        return Cue(
+            self.text, self.start + seconds, self.end + seconds, tuple((k, t, s + seconds) for k, t, s in self.takes)
+        )

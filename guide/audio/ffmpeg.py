@@ -20,9 +20,9 @@ import shutil
 import subprocess
 import tempfile
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
@@ -62,16 +62,19 @@ def bundled_path() -> str:
     Found directly in the package's ``binaries/`` folder: imageio-ffmpeg's own lookup
     would honour IMAGEIO_FFMPEG_EXE and fall back to PATH, which is what we must not do.
     """
-    try:  # imported here, not at the top: a broken install gets this message, not a traceback at import
-        import imageio_ffmpeg
+    try:
+        import imageio_ffmpeg  # noqa: PLC0415 - here, not at the top: a broken install gets this message, not a traceback
     except ImportError:  # pragma: no cover - it is a declared dependency
         raise AudioError("ffmpeg not found: reinstall guide (pip install -e .) to get imageio-ffmpeg") from None
     folder = Path(imageio_ffmpeg.__file__).parent / "binaries"
-    found = sorted(p for p in folder.glob("ffmpeg-*") if p.is_file() and os.access(p, os.X_OK)) if folder.is_dir() else []
+    found = (
+        sorted(p for p in folder.glob("ffmpeg-*") if p.is_file() and os.access(p, os.X_OK)) if folder.is_dir() else []
+    )
     if not found:
         raise AudioError(
             f"the ffmpeg bundled with imageio-ffmpeg is missing from {folder} (no wheel for this platform?): "
-            f"reinstall it (pip install --force-reinstall imageio-ffmpeg) or choose an ffmpeg with {FFMPEG_ENV}=/path/to/ffmpeg"
+            f"reinstall it (pip install --force-reinstall imageio-ffmpeg) "
+            f"or choose an ffmpeg with {FFMPEG_ENV}=/path/to/ffmpeg"
         )
     return str(found[-1])
 
@@ -126,15 +129,15 @@ def _version(path: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def pydub():  # noqa: ANN201 - the pydub.AudioSegment class
+def pydub():  # -> the pydub.AudioSegment class
     """pydub's AudioSegment, pointed at our ffmpeg.
 
     pydub warns at import when no system ffmpeg is on PATH; we give it one, so
     the warning is noise and is silenced.
     """
-    with warnings.catch_warnings():  # imported here, not at the top: only inside this guard is it quiet
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        from pydub import AudioSegment
+        from pydub import AudioSegment  # noqa: PLC0415 - on first use, inside this guard: only here is it quiet
     AudioSegment.converter = ffmpeg_exe()
     AudioSegment.ffmpeg = ffmpeg_exe()
     return AudioSegment
@@ -163,7 +166,7 @@ def _failed(step: str, status: int, log: str) -> AudioError:
     return AudioError(f"ffmpeg failed {step}: {said}\n  ffmpeg used: {ffmpeg().label}")
 
 
-def run_ffmpeg(args: list[str], stdin: bytes | None = None, want_stderr: bool = False, *, step: str = "while running"):  # noqa: ANN201
+def run_ffmpeg(args: list[str], stdin: bytes | None = None, want_stderr: bool = False, *, step: str = "while running"):
     """Run ffmpeg; returns stdout (bytes), or its log (str) with `want_stderr`.
 
     `step` says what it was doing, for the error ("while decoding music.mp3"); an
@@ -180,15 +183,30 @@ def run_ffmpeg(args: list[str], stdin: bytes | None = None, want_stderr: bool = 
     return done.stderr.decode(errors="replace") if want_stderr else done.stdout
 
 
-def pipe_pcm(args: list[str], pcm: Iterable[np.ndarray], sample_rate: int, log: bool = False, *, step: str = "while running") -> str:
+def pipe_pcm(
+    args: list[str], pcm: Iterable[np.ndarray], sample_rate: int, log: bool = False, *, step: str = "while running"
+) -> str:
     """Stream mono int16 `pcm` pieces into ffmpeg (``-i pipe:0`` is added); returns its log with `log`.
 
     Streaming keeps an hour-long full guide out of memory.
     """
     level = "info" if log else "error"
     cmd = [
-        ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", level, "-y",
-        "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", *args,
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-nostats",
+        "-loglevel",
+        level,
+        "-y",
+        "-f",
+        "s16le",
+        "-ar",
+        str(sample_rate),
+        "-ac",
+        "1",
+        "-i",
+        "pipe:0",
+        *args,
     ]
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a chatty ffmpeg cannot block
         try:
@@ -213,7 +231,9 @@ def pipe_pcm(args: list[str], pcm: Iterable[np.ndarray], sample_rate: int, log: 
     return text
 
 
-def decode_mp3(data: bytes, sample_rate: int, tempo: float = 1.0, *, step: str = "while decoding MP3 audio") -> np.ndarray:
+def decode_mp3(
+    data: bytes, sample_rate: int, tempo: float = 1.0, *, step: str = "while decoding MP3 audio"
+) -> np.ndarray:
     """MP3 bytes -> mono int16 samples at `sample_rate`, optionally sped up by `tempo` (pitch kept)."""
     args = ["-f", "mp3", "-i", "pipe:0"]
     if abs(tempo - 1.0) > 1e-6:
@@ -267,7 +287,11 @@ def _probes() -> list[tuple[str, list[str], str | None]]:
         ("alimiter filter (limit, level, attack, release, latency)", ["-af", limiter, *null], None),
         ("aresample filter", ["-af", f"aresample={44100 * 4},aresample={rate}", *null], None),
         ("atempo filter", ["-af", "atempo=1.2500", *null], None),
-        ("libmp3lame encoder and mp3 format", ["-codec:a", "libmp3lame", "-b:a", "96k", "-ar", rate, "-f", "mp3", "pipe:1"], None),
+        (
+            "libmp3lame encoder and mp3 format",
+            ["-codec:a", "libmp3lame", "-b:a", "96k", "-ar", rate, "-f", "mp3", "pipe:1"],
+            None,
+        ),
         ("wav format (pcm_s16le)", ["-codec:a", "pcm_s16le", "-f", "wav", "pipe:1"], None),
     ]
 
@@ -279,7 +303,22 @@ def probe(path: str | None = None) -> list[Capability]:
     """
     path = path or ffmpeg_exe()
     tone = (np.sin(np.arange(22050) * 2 * np.pi * 440 / 44100) * 8000).astype("<i2").tobytes()
-    head = [path, "-hide_banner", "-nostats", "-nostdin", "-loglevel", "info", "-f", "s16le", "-ar", "44100", "-ac", "1", "-i", "pipe:0"]
+    head = [
+        path,
+        "-hide_banner",
+        "-nostats",
+        "-nostdin",
+        "-loglevel",
+        "info",
+        "-f",
+        "s16le",
+        "-ar",
+        "44100",
+        "-ac",
+        "1",
+        "-i",
+        "pipe:0",
+    ]
     results: list[Capability] = []
     mp3 = b""
     for name, args, expect in _probes():
@@ -287,7 +326,24 @@ def probe(path: str | None = None) -> list[Capability]:
         if args[-2:] == ["mp3", "pipe:1"] and ok:
             mp3 = out
         results.append(Capability(name, ok, said))
-    decode = [path, "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "mp3", "-i", "pipe:0", "-f", "s16le", "-ac", "1", "-ar", "44100", "pipe:1"]
+    decode = [
+        path,
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-f",
+        "mp3",
+        "-i",
+        "pipe:0",
+        "-f",
+        "s16le",
+        "-ac",
+        "1",
+        "-ar",
+        "44100",
+        "pipe:1",
+    ]
     ok, said, out = _try(decode, mp3, None) if mp3 else (False, "no MP3 to decode (the encoder failed)", b"")
     results.append(Capability("mp3 decoder", ok and len(out) > 0, said or ("" if out else "decoded nothing")))
     return results
@@ -323,5 +379,7 @@ def require_capable() -> Ffmpeg:
     missing = [c for c in _checked(used.path) if not c.ok]
     if missing:
         lines = "\n".join(f"  ✗ {c.name}: {c.said}" for c in missing)
-        raise ToolError(f"{used.label} cannot do everything guide needs:\n{lines}\n{BACK_TO_BUNDLED} (guide doctor checks it)")
+        raise ToolError(
+            f"{used.label} cannot do everything guide needs:\n{lines}\n{BACK_TO_BUNDLED} (guide doctor checks it)"
+        )
     return used

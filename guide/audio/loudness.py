@@ -11,7 +11,7 @@ seconds, leaving short FAQ tracks 5 LU too quiet.)
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -20,17 +20,23 @@ from .ffmpeg import pipe_pcm, run_ffmpeg
 from .filters import METER, PEAK_METER, gain_filter
 
 
-def measure(pcm: Iterable[np.ndarray], sample_rate: int, chain: str | None = None, name: str = "the audio") -> float | None:
+def measure(
+    pcm: Iterable[np.ndarray], sample_rate: int, chain: str | None = None, name: str = "the audio"
+) -> float | None:
     """Integrated loudness (LUFS) of mono int16 `pcm` pieces, after the filter `chain` if given; None when silent.
 
     `name` is the file the audio becomes, for errors.
     """
     meter = f"{chain},{METER}" if chain else METER
-    out = pipe_pcm(["-af", meter, "-f", "null", "-"], pcm, sample_rate, log=True, step=f"while measuring the loudness of {name}")
+    out = pipe_pcm(
+        ["-af", meter, "-f", "null", "-"], pcm, sample_rate, log=True, step=f"while measuring the loudness of {name}"
+    )
     return _integrated(out)
 
 
-def normalising_chain(pcm, sample_rate: int, target: Loudness, name: str = "the audio") -> str | None:  # noqa: ANN001 - () -> pieces
+def normalising_chain(
+    pcm, sample_rate: int, target: Loudness, name: str = "the audio"
+) -> str | None:  # pcm: () -> pieces
     """The filter chain that brings the audio made by `pcm()` to `target`; None for silence.
 
     `name` is the file the audio becomes, for errors.
@@ -86,7 +92,11 @@ def _integrated(log: str) -> float | None:
 
 def ebur128(path: str) -> tuple[float, float]:
     """(integrated LUFS, true peak dBTP) of an audio file, by ffmpeg's ebur128 meter."""
-    out = run_ffmpeg(["-i", str(path), "-af", PEAK_METER, "-f", "null", "-"], want_stderr=True, step=f"while measuring the loudness of {path}")
+    out = run_ffmpeg(
+        ["-i", str(path), "-af", PEAK_METER, "-f", "null", "-"],
+        want_stderr=True,
+        step=f"while measuring the loudness of {path}",
+    )
     summary = out[out.rfind("Summary:") :]
     integrated = float(re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary).group(1))
     peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -20,8 +20,8 @@ def _db(value: float) -> float:
 def mix_under(speech: np.ndarray, cues: Sequence[Cue], music: Music) -> tuple[np.ndarray, float]:
     """Mix `music` under `speech`: returns the mixed samples and the speech's new start (the lead)."""
     lead = music.lead
-    start = int(round(lead * SAMPLE_RATE))
-    total = start + len(speech) + int(round(music.fade_out * SAMPLE_RATE))
+    start = round(lead * SAMPLE_RATE)
+    total = start + len(speech) + round(music.fade_out * SAMPLE_RATE)
     bed = decode_file(str(music.file), step=f"while decoding the music file {music.file}").astype(np.float32)[:total]
     bed = np.pad(bed, (0, total - len(bed)))
 

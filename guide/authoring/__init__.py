@@ -11,8 +11,12 @@ from importlib import import_module
 from typing import Any
 
 _WHERE = {
-    **dict.fromkeys(("Article", "ArticleList", "ArticleSection", "Block", "Question", "parse_article", "strip_markdown"), "article"),
-    **dict.fromkeys(("escape_markup", "init_script", "read_article", "script_data", "skeleton_yaml", "slugify"), "skeleton"),
+    **dict.fromkeys(
+        ("Article", "ArticleList", "ArticleSection", "Block", "Question", "parse_article", "strip_markdown"), "article"
+    ),
+    **dict.fromkeys(
+        ("escape_markup", "init_script", "read_article", "script_data", "skeleton_yaml", "slugify"), "skeleton"
+    ),
 }
 
 __all__ = sorted(_WHERE)

@@ -111,7 +111,9 @@ _INDENTED = re.compile(r"^(?: {2,}|\t)")
 _QUESTION_END = ("?", "؟", "？")
 _FINAL_PUNCT = ".!?…؟۔:;,،؛"
 
-_FAQ_RE = re.compile(r"\bFAQs?\b|frequently\s+asked\s+questions|الأسئلة\s+الشائعة|أسئلة\s+شائعة|الأسئلة\s+المتكررة", re.IGNORECASE)
+_FAQ_RE = re.compile(
+    r"\bFAQs?\b|frequently\s+asked\s+questions|الأسئلة\s+الشائعة|أسئلة\s+شائعة|الأسئلة\s+المتكررة", re.IGNORECASE
+)
 _CONCLUSION_RE = re.compile(
     r"^(?:(?:in\s+)?conclusions?|summary|in\s+(?:summary|short|brief|closing)|(?:final|closing|concluding)\s+(?:thoughts|words|remarks)"
     r"|(?:the\s+)?bottom\s+line|wrapping\s+up|to\s+(?:sum\s+up|conclude)|(?:key\s+)?takeaways?"
@@ -292,9 +294,7 @@ def heading_text(raw: str, references: frozenset[str] = frozenset()) -> str:
 def _is_colon_heading(text: str) -> bool:
     """True for a short line of its own ending in ':' ("Possible Long-Term Risks:")."""
     return (
-        text.endswith((":", "："))
-        and len(text.split()) <= HEADING_MAX_WORDS
-        and len(split_sentences(text, "en")) == 1
+        text.endswith((":", "：")) and len(text.split()) <= HEADING_MAX_WORDS and len(split_sentences(text, "en")) == 1
     )
 
 
@@ -329,7 +329,11 @@ def _take_title(elements: list[_Element], references: frozenset[str]) -> tuple[s
         return None, elements
     first = elements[0]
     # With several '#' headings they are the sections, not a title.
-    if isinstance(first, _Heading) and first.level == 1 and sum(1 for e in elements if isinstance(e, _Heading) and e.level == 1) == 1:
+    if (
+        isinstance(first, _Heading)
+        and first.level == 1
+        and sum(1 for e in elements if isinstance(e, _Heading) and e.level == 1) == 1
+    ):
         return first.text, elements[1:]
     if isinstance(first, _Para) and len(first.lines) == 1 and first.blank_after:
         text = normalise(strip_markdown(first.lines[0], references))
@@ -391,7 +395,9 @@ class _Builder:
             return
         answer = normalise(" ".join(self.open.answer))
         if not answer:
-            self.notes.append(f"line {self.open.line}: the question \"{self.open.question}\" has no answer in the article")
+            self.notes.append(
+                f'line {self.open.line}: the question "{self.open.question}" has no answer in the article'
+            )
         self.questions.append(Question(self.open.question, answer))
         self.open = None
 
@@ -404,7 +410,9 @@ class _Builder:
     def heading(self, heading: _Heading, next_is_list: bool) -> bool:
         """Handle a heading; True when it is the title of the list that follows (consumed with it)."""
         part = self.part
-        deeper = part is not None and heading.level is not None and part.level is not None and heading.level > part.level
+        deeper = (
+            part is not None and heading.level is not None and part.level is not None and heading.level > part.level
+        )
         if part is not None and part.faq and (_is_question(heading.text) or deeper):
             self.ask(heading.text, heading.line)
             return False
@@ -421,7 +429,9 @@ class _Builder:
             bold = re.match(r"^\s*(\*\*|__)(.+?[?؟？])\1\s*(.*)$", para.lines[0])
             if bold:
                 # "**Question?** Answer…" on one line.
-                self.ask(self.text([bold.group(2)]), para.line).answer.append(self.text([bold.group(3), *para.lines[1:]]))
+                self.ask(self.text([bold.group(2)]), para.line).answer.append(
+                    self.text([bold.group(3), *para.lines[1:]])
+                )
                 return
             if _is_question(first):
                 self.ask(first, para.line).answer.append(self.text(para.lines[1:]))
@@ -438,7 +448,10 @@ class _Builder:
             # Only a plain "…:" line can title a list here (deeper Markdown
             # headings are questions in an FAQ), so its colon is given back.
             self.open.answer.extend([f"{title}:" if title else "", *texts])
-            self.notes.append(f"line {items.line}: a list in the answer to \"{self.open.question}\" was joined into the answer text; check its punctuation")
+            self.notes.append(
+                f'line {items.line}: a list in the answer to "{self.open.question}" was joined into the answer text; '
+                f"check its punctuation"
+            )
             return
         self.add_block(ArticleList(texts, title))
 
@@ -469,7 +482,9 @@ class _Builder:
 
 
 def _is_conclusion(part: _Part) -> bool:
-    return bool(_CONCLUSION_RE.match(part.heading)) and bool(part.blocks) and all(isinstance(b, str) for b in part.blocks)
+    return (
+        bool(_CONCLUSION_RE.match(part.heading)) and bool(part.blocks) and all(isinstance(b, str) for b in part.blocks)
+    )
 
 
 def _reference_labels(lines: list[str]) -> frozenset[str]:
@@ -520,7 +535,7 @@ def parse_article(text: str, source: str = "<article>") -> Article:
         if part.blocks:
             sections.append(ArticleSection(part.heading, tuple(part.blocks)))
         elif not part.faq:
-            notes.append(f"line {part.line}: the heading \"{part.heading}\" has no text of its own; it was left out")
+            notes.append(f'line {part.line}: the heading "{part.heading}" has no text of its own; it was left out')
 
     article = Article(
         source=source,

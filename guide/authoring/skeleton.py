@@ -63,7 +63,10 @@ def slugify(text: str, max_length: int = ID_MAX) -> str:
 
 
 def unique_id(text: str, taken: set[str], fallback: str) -> str:
-    """A slug of `text` not in `taken` nor reserved (``intro``/``outro``), suffixed -2, -3… if needed; adds it to `taken`."""
+    """A slug of `text` not in `taken` nor reserved (``intro``/``outro``), suffixed -2, -3… if needed.
+
+    Adds it to `taken`.
+    """
     base = slugify(text) or fallback
     candidate, number = base, 2
     while candidate in taken or candidate in RESERVED_IDS:
@@ -141,7 +144,11 @@ def script_data(article: Article, languages: Sequence[str], script_id: str) -> d
     taken: set[str] = set()
     if article.sections:
         data["sections"] = [
-            {"id": unique_id(s.heading, taken, "section"), "title": text(s.heading), "body": [_block(b, text) for b in s.blocks]}
+            {
+                "id": unique_id(s.heading, taken, "section"),
+                "title": text(s.heading),
+                "body": [_block(b, text) for b in s.blocks],
+            }
             for s in article.sections
         ]
     if article.faq:
@@ -233,12 +240,17 @@ VOICES_COMMENT = (
 
 
 CLOUD_VOICES = (
-    "  # A paid cloud voice speaks Arabic best (the README's \"Arabic voices\" table compares them). Its key comes",
-    "  # from the environment, never from this file; guide check says what a build will cost. Put one line in place of the ar: line above:",
-    "  # ar: {engine: azure, voice: ar-SA-ZariyahNeural, fallback: {engine: espeak, voice: ar}}    # AZURE_SPEECH_KEY, AZURE_SPEECH_REGION",
-    "  # ar: {engine: google-cloud, voice: ar-XA-Wavenet-A, fallback: {engine: espeak, voice: ar}}  # GOOGLE_CLOUD_API_KEY",
-    "  # ar: {engine: polly, voice: Hala, fallback: {engine: espeak, voice: ar}}                   # AWS credentials; pip install -e '.[polly]'",
-    "  # ar: {engine: elevenlabs, voice: 21m00Tcm4TlvDq8ikWAM, model: eleven_multilingual_v2}      # ELEVENLABS_API_KEY",
+    '  # A paid cloud voice speaks Arabic best (the README\'s "Arabic voices" table compares them). Its key comes',
+    "  # from the environment, never from this file; guide check says what a build will cost. "
+    "Put one line in place of the ar: line above:",
+    "  # ar: {engine: azure, voice: ar-SA-ZariyahNeural, fallback: {engine: espeak, voice: ar}}    "
+    "# AZURE_SPEECH_KEY, AZURE_SPEECH_REGION",
+    "  # ar: {engine: google-cloud, voice: ar-XA-Wavenet-A, fallback: {engine: espeak, voice: ar}}  "
+    "# GOOGLE_CLOUD_API_KEY",
+    "  # ar: {engine: polly, voice: Hala, fallback: {engine: espeak, voice: ar}}                   "
+    "# AWS credentials; pip install -e '.[polly]'",
+    "  # ar: {engine: elevenlabs, voice: 21m00Tcm4TlvDq8ikWAM, model: eleven_multilingual_v2}      "
+    "# ELEVENLABS_API_KEY",
 )
 """Commented choices under ``voices:`` for a script with Arabic: one line per cloud engine, ready to uncomment."""
 
@@ -299,10 +311,12 @@ def header_lines(article: Article, languages: Sequence[str]) -> list[str]:
     name = Path(article.source).name
     rest = list(languages[1:])
     if rest:
-        lines.append(_comment(
-            f"Skeleton made by `guide init` from {name}; still to translate: {', '.join(rest)} "
-            f"(every \"\" text); run `guide check --allow-missing` to list them."
-        ))
+        lines.append(
+            _comment(
+                f"Skeleton made by `guide init` from {name}; still to translate: {', '.join(rest)} "
+                f'(every "" text); run `guide check --allow-missing` to list them.'
+            )
+        )
     else:
         lines.append(_comment(f"Skeleton made by `guide init` from {name}."))
     lines.extend(_comment(f"Check: {note}") for note in article.notes)

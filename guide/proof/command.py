@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..engines import EngineRegistry
 from ..errors import InputError
 
 # Options are declared here rather than imported from guide.cli: cli imports this module.
@@ -20,14 +21,40 @@ _voices_dir = click.option(
 
 @click.command("proof")
 @click.argument("script", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("audio_out"), show_default=True, help="Output folder the guide was built into.")
-@click.option("--lang", "languages", multiple=True, help="Only this language (repeatable). Default: every language built.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("audio_out"),
+    show_default=True,
+    help="Output folder the guide was built into.",
+)
+@click.option(
+    "--lang", "languages", multiple=True, help="Only this language (repeatable). Default: every language built."
+)
 @click.option("--only", multiple=True, metavar="ITEM_ID", help="Only this item's track (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object, for programs and CI.")
-@click.option("--html", "as_html", is_flag=True, help="Also write proof.html beside index.html: click a sentence to hear it.")
-@click.option("--max-miss", type=float, default=None, metavar="X", help="Exit with status 1 when a language misses more than X (0-1) of its words (Arabic: characters).")
-@click.option("--model", type=click.Path(path_type=Path), default=None, metavar="FOLDER", help="A faster-whisper model folder instead of the bundled Whisper base.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Cache folder (default: GUIDE_CACHE_DIR, else .guide-cache/ here).")
+@click.option(
+    "--html", "as_html", is_flag=True, help="Also write proof.html beside index.html: click a sentence to hear it."
+)
+@click.option(
+    "--max-miss",
+    type=float,
+    default=None,
+    metavar="X",
+    help="Exit with status 1 when a language misses more than X (0-1) of its words (Arabic: characters).",
+)
+@click.option(
+    "--model",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FOLDER",
+    help="A faster-whisper model folder instead of the bundled Whisper base.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Cache folder (default: GUIDE_CACHE_DIR, else .guide-cache/ here).",
+)
 @_voices_dir
 def proof(
     script: Path,
@@ -52,9 +79,10 @@ def proof(
     'numbers differ' marker, or not heard as written) or a language is over
     --max-miss; 0 otherwise.
     """
-    from .run import ProofOptions, proof as run_proof, write_html
-    from .report import as_json as to_json, summary
-    from ..engines import EngineRegistry
+    from .report import as_json as to_json  # noqa: PLC0415 - guide.proof loads on first use: other commands do not pay for it
+    from .report import summary  # noqa: PLC0415 - guide.proof loads on first use: other commands do not pay for it
+    from .run import ProofOptions, write_html  # noqa: PLC0415 - guide.proof loads on first use: other commands do not pay for it
+    from .run import proof as run_proof  # noqa: PLC0415 - guide.proof loads on first use: other commands do not pay for it
 
     if max_miss is not None and not 0 <= max_miss <= 1:
         raise InputError(f"--max-miss {max_miss:g}: give a share between 0 and 1 (0.1 is 10%)")
@@ -80,7 +108,9 @@ def proof(
     if numbered:
         failed = True
         if not as_json:
-            click.echo(f"\n{len(numbered)} sentence(s) flagged for a number: listen to each (they are listed first)", err=True)
+            click.echo(
+                f"\n{len(numbered)} sentence(s) flagged for a number: listen to each (they are listed first)", err=True
+            )
     if max_miss is not None:
         worse = report.worse_than(max_miss)
         if worse:

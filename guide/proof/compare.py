@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
 
 from ..text.codeswitch import foreign_runs
 from ..text.lexicon import entries_for
@@ -180,7 +180,7 @@ def _units(words: Sequence[str], lang: str) -> tuple[tuple[str, ...], tuple[tupl
 
 def _blocks(a: Sequence[str], b: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
     """Levenshtein opcodes of `a` -> `b` with adjacent differences merged: (tag, a1, a2, b1, b2)."""
-    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.distance import Levenshtein  # noqa: PLC0415 - the optional proof extra: check_installed() names it
 
     merged: list[tuple[str, int, int, int, int]] = []
     for op in Levenshtein.opcodes(list(a), list(b)):
@@ -284,7 +284,7 @@ class Score:
 
 def score(ref: Reference, heard: str) -> Score:
     """Align what was heard with the reference: substitutions, deletions, insertions, and which units were missed."""
-    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.distance import Levenshtein  # noqa: PLC0415 - the optional proof extra: check_installed() names it
 
     heard_words = words_of(expand(heard, ref.lang), ref.lang)
     heard_units, _ = _units(heard_words, ref.lang)
@@ -300,7 +300,9 @@ def score(ref: Reference, heard: str) -> Score:
         else:
             ins += 1
     blocks = _blocks(ref.words, heard_words)
-    diffs = tuple((tuple(ref.words[a1:a2]), tuple(heard_words[b1:b2])) for tag, a1, a2, b1, b2 in blocks if tag != "equal")
+    diffs = tuple(
+        (tuple(ref.words[a1:a2]), tuple(heard_words[b1:b2])) for tag, a1, a2, b1, b2 in blocks if tag != "equal"
+    )
     aligned = tuple((a1, a2, b1, b2) for _, a1, a2, b1, b2 in blocks)
     return Score(tuple(heard_words), subs, dels, ins, len(ref.units), frozenset(missed), diffs, aligned)
 
@@ -384,7 +386,10 @@ def heard_numbers(written: Sequence[str], given: Sequence[str], heard: Sequence[
     if as_given and not as_written:
         return f"heard as the voice was given ({said}), not as written ({wrote})"
     if as_written and not as_given:
-        return f"heard as written ({wrote}), not as the voice was given ({said}): the recogniser may have guessed; listen to it"
+        return (
+            f"heard as written ({wrote}), not as the voice was given ({said}): "
+            f"the recogniser may have guessed; listen to it"
+        )
     heard_text = ", ".join(heard) or "no number"
     return f"heard neither as written ({wrote}) nor as the voice was given ({said}): heard {heard_text}"
 
@@ -490,7 +495,7 @@ def suggest_respelling(word: str, lang: str) -> str:
         i = j
     if not cuts:
         return word
-    return "-".join(w[a:b] for a, b in zip([0, *cuts], [*cuts, len(w)]))
+    return "-".join(w[a:b] for a, b in zip([0, *cuts], [*cuts, len(w)], strict=True))
 
 
 # --------------------------------------------------------------------------- #

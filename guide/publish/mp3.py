@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Container, Iterable
 
 import numpy as np
 
@@ -13,8 +14,8 @@ from ..audio.assemble import SAMPLE_RATE
 from ..audio.ffmpeg import pipe_pcm
 from ..audio.loudness import normalising_chain
 from ..errors import InputError
-from ..script.model import Loudness
 from ..safe_files import atomic_path
+from ..script.model import Loudness
 
 CTOC_MAX = 255  # entries in one ID3 table of contents (its count is one byte)
 
@@ -31,10 +32,34 @@ BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 
 # ISO 639-1 -> ISO 639-2/B, for the TLAN frame; other languages get no TLAN.
 ISO639_2 = {
-    "ar": "ara", "en": "eng", "fr": "fre", "de": "ger", "es": "spa", "it": "ita", "pt": "por",
-    "nl": "dut", "ru": "rus", "tr": "tur", "fa": "per", "ur": "urd", "hi": "hin", "bn": "ben",
-    "zh": "chi", "ja": "jpn", "ko": "kor", "he": "heb", "el": "gre", "pl": "pol", "sv": "swe",
-    "uk": "ukr", "id": "ind", "ms": "may", "sw": "swa", "am": "amh", "so": "som", "ku": "kur",
+    "ar": "ara",
+    "en": "eng",
+    "fr": "fre",
+    "de": "ger",
+    "es": "spa",
+    "it": "ita",
+    "pt": "por",
+    "nl": "dut",
+    "ru": "rus",
+    "tr": "tur",
+    "fa": "per",
+    "ur": "urd",
+    "hi": "hin",
+    "bn": "ben",
+    "zh": "chi",
+    "ja": "jpn",
+    "ko": "kor",
+    "he": "heb",
+    "el": "gre",
+    "pl": "pol",
+    "sv": "swe",
+    "uk": "ukr",
+    "id": "ind",
+    "ms": "may",
+    "sw": "swa",
+    "am": "amh",
+    "so": "som",
+    "ku": "kur",
 }
 
 
@@ -134,7 +159,9 @@ def write_mp3(
     filters = ["-af", chain] if chain else []
     no_tag = ["-id3v2_version", "0"] if tags is None else []
     with atomic_path(target, root) as tmp:
-        pipe_pcm([*filters, *encoder_args(bitrate), *no_tag, str(tmp)], pcm(), SAMPLE_RATE, step=f"while encoding {name}")
+        pipe_pcm(
+            [*filters, *encoder_args(bitrate), *no_tag, str(tmp)], pcm(), SAMPLE_RATE, step=f"while encoding {name}"
+        )
         if tags is not None:
             _v23(id3_tag(tags, frames())).save(str(tmp), v2_version=ID3_VERSION)  # in place of the tag ffmpeg wrote
             with open(tmp, "r+b") as handle:  # then its chapters put in order, in place: the same bytes
@@ -147,14 +174,12 @@ def write_mp3(
 
 def id3_bytes(tags: Tags, frames: Frames) -> bytes:
     """The ID3v2.3 tag of `tags` and `frames`, as the bytes that start an MP3 file."""
-    import io
-
     out = io.BytesIO()
     _v23(id3_tag(tags, frames)).save(out, v2_version=ID3_VERSION)
     return chapters_in_start_order(out.getvalue())
 
 
-def _v23(id3):  # noqa: ANN001, ANN202 - mutagen.id3.ID3
+def _v23(id3):  # id3: a mutagen.id3.ID3, returned
     """`id3` made ready to be saved as ID3v2.3 (mutagen asks it; guide writes no v2.4-only frame)."""
     id3.update_to_v23()
     return id3
@@ -195,7 +220,10 @@ def chapters_in_start_order(tag: bytes) -> bytes:
     def when(frame: bytes) -> tuple[int, int, int, bytes]:
         id_end = frame.index(b"\0", 10)  # the element id, then start time (ms), end time, offsets
         element_id = frame[10:id_end]
-        start, stop = int.from_bytes(frame[id_end + 1 : id_end + 5], "big"), int.from_bytes(frame[id_end + 5 : id_end + 9], "big")
+        start, stop = (
+            int.from_bytes(frame[id_end + 1 : id_end + 5], "big"),
+            int.from_bytes(frame[id_end + 5 : id_end + 9], "big"),
+        )
         return start, stop, len(element_id), element_id
 
     chapters = iter(sorted((f for name, f in frames if name == b"CHAP"), key=when))
@@ -203,10 +231,10 @@ def chapters_in_start_order(tag: bytes) -> bytes:
     return tag[:10] + body + tag[at:]
 
 
-def id3_tag(tags: Tags, frames: Frames):  # noqa: ANN201 - mutagen.id3.ID3
+def id3_tag(tags: Tags, frames: Frames):  # -> mutagen.id3.ID3
     """The ID3 tag of a track or full guide: title, album, track number, language, artist,
     cover, transcript, and chapters under a table of contents."""
-    from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TIT2, TLAN, TPE1, TRCK, USLT, CTOCFlags
+    from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TIT2, TLAN, TPE1, TRCK, USLT, CTOCFlags  # noqa: PLC0415 - ~8 ms, loaded only to write a tag
 
     id3 = ID3()
     id3.add(TIT2(encoding=3, text=tags.title))
@@ -226,9 +254,15 @@ def id3_tag(tags: Tags, frames: Frames):  # noqa: ANN201 - mutagen.id3.ID3
         id3.add(USLT(encoding=3, lang=code or "und", desc="", text=frames.transcript))
     if frames.chapters:
         ids = [f"chp{i}" for i in range(len(frames.chapters))]
-        for element_id, (title, start, end) in zip(ids, frames.chapters):
-            id3.add(CHAP(element_id=element_id, start_time=int(round(start * 1000)), end_time=int(round(end * 1000)),
-                         sub_frames=[TIT2(encoding=3, text=title)]))
+        for element_id, (title, start, end) in zip(ids, frames.chapters, strict=True):
+            id3.add(
+                CHAP(
+                    element_id=element_id,
+                    start_time=round(start * 1000),
+                    end_time=round(end * 1000),
+                    sub_frames=[TIT2(encoding=3, text=title)],
+                )
+            )
         # Players ignore CHAP frames that no top-level table of contents lists. A CTOC holds
         # at most 255 entries, so longer guides get ordered sub-tables of 255 chapters each.
         ordered = CTOCFlags.ORDERED
@@ -238,8 +272,20 @@ def id3_tag(tags: Tags, frames: Frames):  # noqa: ANN201 - mutagen.id3.ID3
             children = []
             for n, first in enumerate(range(0, len(ids), CTOC_MAX)):
                 children.append(f"toc{n}")
-                id3.add(CTOC(element_id=f"toc{n}", flags=ordered, child_element_ids=ids[first : first + CTOC_MAX],
-                             sub_frames=[TIT2(encoding=3, text=frames.chapters[first][0])]))
-        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | ordered, child_element_ids=children,
-                     sub_frames=[TIT2(encoding=3, text=tags.title)]))
+                id3.add(
+                    CTOC(
+                        element_id=f"toc{n}",
+                        flags=ordered,
+                        child_element_ids=ids[first : first + CTOC_MAX],
+                        sub_frames=[TIT2(encoding=3, text=frames.chapters[first][0])],
+                    )
+                )
+        id3.add(
+            CTOC(
+                element_id="toc",
+                flags=CTOCFlags.TOP_LEVEL | ordered,
+                child_element_ids=children,
+                sub_frames=[TIT2(encoding=3, text=tags.title)],
+            )
+        )
     return id3

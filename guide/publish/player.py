@@ -10,13 +10,31 @@ from .transcripts import is_rtl
 
 UI = {
     "en": {
-        "name": "English", "tracks": "Tracks", "chapters": "Chapters", "transcript": "Transcript", "full": "Full guide", "language": "Language",
-        "pick": "Tap your language", "home": "Languages", "topics": "Topics", "play": "Play", "pause": "Pause",
+        "name": "English",
+        "tracks": "Tracks",
+        "chapters": "Chapters",
+        "transcript": "Transcript",
+        "full": "Full guide",
+        "language": "Language",
+        "pick": "Tap your language",
+        "home": "Languages",
+        "topics": "Topics",
+        "play": "Play",
+        "pause": "Pause",
         "player": "Player",
     },
     "ar": {
-        "name": "العربية", "tracks": "المقاطع", "chapters": "الفصول", "transcript": "النص المكتوب", "full": "الدليل كاملا", "language": "اللغة",
-        "pick": "اختر لغتك", "home": "اللغات", "topics": "المواضيع", "play": "تشغيل", "pause": "إيقاف مؤقت",
+        "name": "العربية",
+        "tracks": "المقاطع",
+        "chapters": "الفصول",
+        "transcript": "النص المكتوب",
+        "full": "الدليل كاملا",
+        "language": "اللغة",
+        "pick": "اختر لغتك",
+        "home": "اللغات",
+        "topics": "المواضيع",
+        "play": "تشغيل",
+        "pause": "إيقاف مؤقت",
         "player": "المشغل",
     },
 }
@@ -44,7 +62,12 @@ def kiosk_html(languages: list[dict]) -> str:
 def _page(template_name: str, languages: list[dict]) -> str:
     data = {
         "languages": [
-            {**lang, "dir": "rtl" if is_rtl(lang["lang"]) else "ltr", "name": _ui(lang["lang"])["name"], "ui": _ui(lang["lang"])}
+            {
+                **lang,
+                "dir": "rtl" if is_rtl(lang["lang"]) else "ltr",
+                "name": _ui(lang["lang"])["name"],
+                "ui": _ui(lang["lang"]),
+            }
             for lang in languages
         ]
     }

@@ -7,8 +7,10 @@ left-to-right still lay them out right-to-left.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import Sequence
+
+import srt as srt_lib
 
 from ..audio.assemble import Cue
 
@@ -27,17 +29,17 @@ def _text(cue: Cue, lang: str) -> str:
 
 def srt(cues: Sequence[Cue], lang: str) -> str:
     """The cues as SubRip text."""
-    import srt as srt_lib
-
     subtitles = [
-        srt_lib.Subtitle(index=i, start=timedelta(seconds=c.start), end=timedelta(seconds=c.end), content=_text(c, lang))
+        srt_lib.Subtitle(
+            index=i, start=timedelta(seconds=c.start), end=timedelta(seconds=c.end), content=_text(c, lang)
+        )
         for i, c in enumerate(cues, start=1)
     ]
     return srt_lib.compose(subtitles, reindex=False)
 
 
 def _vtt_time(seconds: float) -> str:
-    millis = int(round(seconds * 1000))
+    millis = round(seconds * 1000)
     hours, rest = divmod(millis, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     secs, millis = divmod(rest, 1000)
@@ -46,9 +48,11 @@ def _vtt_time(seconds: float) -> str:
 
 def vtt(cues: Sequence[Cue], lang: str) -> str:
     """The cues as WebVTT text."""
-    import webvtt
+    import webvtt  # noqa: PLC0415 - ~4 ms, loaded only to write a transcript
 
-    document = webvtt.WebVTT(captions=[webvtt.Caption(_vtt_time(c.start), _vtt_time(c.end), _text(c, lang)) for c in cues])
+    document = webvtt.WebVTT(
+        captions=[webvtt.Caption(_vtt_time(c.start), _vtt_time(c.end), _text(c, lang)) for c in cues]
+    )
     return document.content
 
 

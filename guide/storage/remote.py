@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping
+from typing import Any
+
+import fsspec.core
 
 from ..errors import GuideError, InputError
 
@@ -47,15 +50,13 @@ def _defaults(scheme: str) -> dict[str, Any]:
     return {}
 
 
-def open_remote(url: str, storage_options: Mapping[str, Any] | None = None) -> "Remote":
+def open_remote(url: str, storage_options: Mapping[str, Any] | None = None) -> Remote:
     """The remote folder at `url`.
 
     Raises:
         InputError: the URL is not one fsspec knows, or names no folder.
         MissingExtra: its filesystem package is not installed (the message names the install command).
     """
-    import fsspec.core
-
     scheme = _scheme(url)
     options = {**_defaults(scheme), **dict(storage_options or {})}
     try:
@@ -65,7 +66,9 @@ def open_remote(url: str, storage_options: Mapping[str, Any] | None = None) -> "
         raise MissingExtra(f"{url}: {scheme}:// needs {package}: pip install -e '.[{extra}]'") from None
     except ValueError as exc:
         if "Protocol not known" in str(exc):
-            raise InputError(f"{url}: unknown storage '{scheme}://' (s3://, gs://, az:// or file:// are known)") from None
+            raise InputError(
+                f"{url}: unknown storage '{scheme}://' (s3://, gs://, az:// or file:// are known)"
+            ) from None
         raise InputError(f"{url}: {exc}") from None
     root = root.rstrip("/")
     if not root:
@@ -103,14 +106,14 @@ class Remote:
                 return handle.read()
         except FileNotFoundError:
             return None
-        except Exception as exc:  # noqa: BLE001 - each backend raises its own errors: one clear message
+        except Exception as exc:  # each backend raises its own errors: one clear message
             raise self._failed(f"cannot read {relative}", exc) from None
 
     def put(self, local: Path, relative: str, content_type: str, cache_control: str) -> None:
         """Upload `local` as `relative`, with its Content-Type and Cache-Control where the storage keeps them."""
         try:
             self.fs.put_file(str(local), self.path(relative), **self._headers(content_type, cache_control))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._failed(f"cannot upload {relative}", exc) from None
 
     def info(self, relative: str) -> dict[str, Any]:
@@ -119,7 +122,7 @@ class Remote:
             info = self.fs.info(self.path(relative))
         except FileNotFoundError:
             raise StorageError(f"{relative}: not found at {self.url} just after it was uploaded") from None
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._failed(f"cannot check {relative}", exc) from None
         kept = info.get("ContentType") or info.get("contentType") or info.get("content_type")
         if isinstance(kept, Mapping):  # adlfs: content_settings
@@ -131,7 +134,7 @@ class Remote:
             self.fs.rm_file(self.path(relative))
         except FileNotFoundError:
             pass
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._failed(f"cannot delete {relative}", exc) from None
 
     def _headers(self, content_type: str, cache_control: str) -> dict[str, Any]:
@@ -140,7 +143,7 @@ class Remote:
         if self.scheme in ("gs", "gcs"):
             return {"content_type": content_type, "fixed_key_metadata": {"cache_control": cache_control}}
         if self.scheme in ("az", "abfs", "abfss"):
-            from azure.storage.blob import ContentSettings
+            from azure.storage.blob import ContentSettings  # noqa: PLC0415 - only with the optional azure extra
 
             return {"content_settings": ContentSettings(content_type=content_type, cache_control=cache_control)}
         return {}  # a mounted web root: the web server sets the headers

@@ -26,15 +26,16 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from ..cache import TakeCache
 from ..safe_files import atomic_path
 from .remote import Remote, StorageError, open_remote
 
-__all__ = ["SharedCache", "SharedCount", "open_shared", "MODES", "MAX_ERRORS", "CACHE_URL_ENV"]
+__all__ = ["CACHE_URL_ENV", "MAX_ERRORS", "MODES", "SharedCache", "SharedCount", "open_shared"]
 
 CACHE_URL_ENV = "GUIDE_CACHE_URL"
 MODES = ("rw", "ro")
@@ -176,7 +177,7 @@ class SharedCache:
 
     def _strip(self, path: str) -> str:
         protocol = f"{self.remote.scheme}://"
-        return path[len(protocol):] if path.startswith(protocol) else path
+        return path[len(protocol) :] if path.startswith(protocol) else path
 
     def holds(self, keys: Iterable[str]) -> set[str]:
         """The keys whose record the shared cache holds (``guide plan``): not yet checked against their takes."""
@@ -188,7 +189,7 @@ class SharedCache:
             chunk = wanted[start : start + BATCH * 8]
             try:
                 records = self._cat([_paths(k)[0] for k in chunk])
-            except Exception as exc:  # noqa: BLE001 - any storage error: counted, never fatal
+            except Exception as exc:  # any storage error: counted, never fatal
                 self._failed("cannot read records", exc)
                 continue
             held |= {k for k in chunk if _paths(k)[0] in records}
@@ -222,12 +223,17 @@ class SharedCache:
         claim_path = TAKES.paths(key)[0].replace(".json", ".claim")
         try:
             found = self._cat([claim_path])
-        except Exception as exc:  # noqa: BLE001 - any storage error: counted, never fatal
+        except Exception as exc:  # any storage error: counted, never fatal
             self._failed("cannot read claims", exc)
             return False
         claim = _claim(found.get(claim_path))
         now = time.time()
-        if claim is not None and claim["owner"] != self.owner and claim["owner"] not in self._dead and now - claim["time"] < CLAIM_TTL:
+        if (
+            claim is not None
+            and claim["owner"] != self.owner
+            and claim["owner"] not in self._dead
+            and now - claim["time"] < CLAIM_TTL
+        ):
             deadline = time.monotonic() + CLAIM_WAIT
             while time.monotonic() < deadline and self.on:
                 time.sleep(CLAIM_POLL)
@@ -240,8 +246,10 @@ class SharedCache:
             return False
         if self.mode == "rw":
             try:
-                self.remote.fs.pipe({self.remote.path(claim_path): json.dumps({"owner": self.owner, "time": now}).encode()})
-            except Exception as exc:  # noqa: BLE001
+                self.remote.fs.pipe(
+                    {self.remote.path(claim_path): json.dumps({"owner": self.owner, "time": now}).encode()}
+                )
+            except Exception as exc:
                 self._failed("cannot claim takes", exc)
         return False
 
@@ -258,7 +266,9 @@ class SharedCache:
         if self.mode != "rw" or self._pusher is not None:
             return
         self._queue = queue.Queue()
-        self._pusher = threading.Thread(target=self._push_queued, args=(self._queue,), name="shared-cache-push", daemon=True)
+        self._pusher = threading.Thread(
+            target=self._push_queued, args=(self._queue,), name="shared-cache-push", daemon=True
+        )
         self._pusher.start()
 
     def push_soon(self, key: str) -> None:
@@ -274,7 +284,7 @@ class SharedCache:
         self._pusher.join()
         self._queue = self._pusher = None
 
-    def _push_queued(self, pending: "queue.Queue[str | None]") -> None:
+    def _push_queued(self, pending: queue.Queue[str | None]) -> None:
         while True:
             keys = [pending.get()]
             while len(keys) < BATCH and not pending.empty():  # what piled up goes in one batch
@@ -303,12 +313,17 @@ class SharedCache:
                 records = self._cat([_paths(k)[0] for k in chunk])
                 checked = {k: self._record(k, records[_paths(k)[0]]) for k in chunk if _paths(k)[0] in records}
                 blobs = self._cat([_paths(k, r["sha256"])[1] for k, r in checked.items() if r is not None])
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 self._failed(f"cannot read {shelf.what}s", exc)
                 continue
             for key, record in checked.items():
                 data = blobs.get(_paths(key, record["sha256"])[1]) if record else None
-                if record is None or data is None or len(data) != record["size"] or hashlib.sha256(data).hexdigest() != record["sha256"]:
+                if (
+                    record is None
+                    or data is None
+                    or len(data) != record["size"]
+                    or hashlib.sha256(data).hexdigest() != record["sha256"]
+                ):
                     # A miss: made again, and uploaded over it.
                     damaged = self.count.damaged if shelf is TAKES else self.count.damaged_pieces
                     with self._lock:
@@ -332,7 +347,9 @@ class SharedCache:
         except ValueError:
             return None
         ok = (
-            isinstance(record, dict) and isinstance(record.get("sha256"), str) and len(record["sha256"]) == 64
+            isinstance(record, dict)
+            and isinstance(record.get("sha256"), str)
+            and len(record["sha256"]) == 64
             and isinstance(record.get("size"), int)
         )
         return record if ok else None
@@ -376,7 +393,7 @@ class SharedCache:
             try:
                 self.remote.fs.pipe(blobs)
                 self.remote.fs.pipe(records)  # only once every take it names is there
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 self._failed(f"cannot upload {shelf.what}s", exc)
                 continue
             if shelf is TAKES:
@@ -391,7 +408,10 @@ class SharedCache:
         if self.count.damaged:
             parts.append(f"{len(self.count.damaged)} shared take(s) did not check out and were recorded again")
         if self.count.damaged_pieces:
-            parts.append(f"{len(self.count.damaged_pieces)} shared piece(s) of the full guides did not check out and were encoded again")
+            parts.append(
+                f"{len(self.count.damaged_pieces)} shared piece(s) of the full guides "
+                f"did not check out and were encoded again"
+            )
         if self.count.errors:
             off = "; switched off for the rest of the build" if self.count.switched_off else ""
             parts.append(f"{len(self.count.errors)} error(s) reaching it ({self.count.errors[0]}){off}")
@@ -404,5 +424,7 @@ def open_shared(url: str, local: TakeCache, mode: str = "rw", strict: bool = Fal
     """The shared cache at `url` behind `local`, with short timeouts."""
     options: dict[str, Any] = {}
     if url.split("://", 1)[0] in ("s3", "s3a"):
-        options = {"config_kwargs": {"connect_timeout": TIMEOUT, "read_timeout": TIMEOUT, "retries": {"max_attempts": 1}}}
+        options = {
+            "config_kwargs": {"connect_timeout": TIMEOUT, "read_timeout": TIMEOUT, "retries": {"max_attempts": 1}}
+        }
     return SharedCache(open_remote(url, options), local, mode, strict)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import AsyncIterator
 from importlib import resources
-from typing import Any, AsyncIterator
+from typing import Any
 from urllib.parse import quote
 
 from starlette.applications import Starlette
@@ -25,7 +26,7 @@ from ..script.limits import Limits
 from .security import BodyTooLarge, Guard, Sessions
 from .workspace import Refused, UnknownScript, UnknownText, Workspace
 
-__all__ = ["create_app", "Wakeup"]
+__all__ = ["Wakeup", "create_app"]
 
 ASSETS = {"studio.js": "text/javascript; charset=utf-8", "studio.css": "text/css; charset=utf-8"}
 """The page's own files, by the name the page asks for (nothing else is served from the package)."""
@@ -135,7 +136,9 @@ def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0
         return await asyncio.to_thread(function, *args)
 
     async def page(request: Request) -> Response:
-        return Response(_page(request.scope["state"]["csrf"]), media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
+        return Response(
+            _page(request.scope["state"]["csrf"]), media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS
+        )
 
     async def asset(request: Request) -> Response:
         name = request.path_params["name"]
@@ -176,10 +179,18 @@ def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0
         if entry is not None:
             if not isinstance(entry, dict):
                 raise InputError("'entry' must be an object: {lang, word, say}")
-            entry = (_text(entry, "lang", limit=20), _text(entry, "word", limit=200), _text(entry, "say", optional=True, limit=500))
-        wav, about = await call(workspace.preview, request.path_params["id"], str(body.get("path", "")), index, text, entry)
+            entry = (
+                _text(entry, "lang", limit=20),
+                _text(entry, "word", limit=200),
+                _text(entry, "say", optional=True, limit=500),
+            )
+        wav, about = await call(
+            workspace.preview, request.path_params["id"], str(body.get("path", "")), index, text, entry
+        )
         about_header = quote(json.dumps(about, ensure_ascii=False))
-        return Response(wav, media_type="audio/wav", headers={"x-guide-about": about_header, "cache-control": "no-store"})
+        return Response(
+            wav, media_type="audio/wav", headers={"x-guide-about": about_header, "cache-control": "no-store"}
+        )
 
     async def lexicon(request: Request) -> Response:
         return JSONResponse({"entries": await call(workspace.lexicon, request.path_params["id"])})
@@ -187,18 +198,27 @@ def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0
     async def pronunciation_check(request: Request) -> Response:
         body = await _json_body(request)
         found = await call(
-            workspace.pronunciation_effect, request.path_params["id"], _text(body, "lang", limit=20),
-            _text(body, "word", limit=200), _text(body, "say", optional=True, limit=500),
+            workspace.pronunciation_effect,
+            request.path_params["id"],
+            _text(body, "lang", limit=20),
+            _text(body, "word", limit=200),
+            _text(body, "say", optional=True, limit=500),
         )
         return JSONResponse({"sentences": found})
 
     async def pronunciation(request: Request) -> Response:
         body = await _json_body(request)
-        return JSONResponse(await call(
-            workspace.set_pronunciation, request.path_params["id"], _text(body, "version", limit=100),
-            _text(body, "lang", limit=20), _text(body, "word", limit=200), _text(body, "say", optional=True, limit=500),
-            body.get("numbers_differ") is True,
-        ))
+        return JSONResponse(
+            await call(
+                workspace.set_pronunciation,
+                request.path_params["id"],
+                _text(body, "version", limit=100),
+                _text(body, "lang", limit=20),
+                _text(body, "word", limit=200),
+                _text(body, "say", optional=True, limit=500),
+                body.get("numbers_differ") is True,
+            )
+        )
 
     async def voices(request: Request) -> Response:
         return JSONResponse({"languages": await call(workspace.voices, request.path_params["id"])})
@@ -208,10 +228,17 @@ def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0
         speed = body.get("speed", 1.0)
         if isinstance(speed, bool) or not isinstance(speed, (int, float)):
             raise InputError("'speed' must be a number")
-        return JSONResponse(await call(
-            workspace.set_voice, request.path_params["id"], _text(body, "version", limit=100), _text(body, "lang", limit=20),
-            _text(body, "engine", limit=40), _text(body, "voice", optional=True, limit=300), float(speed),
-        ))
+        return JSONResponse(
+            await call(
+                workspace.set_voice,
+                request.path_params["id"],
+                _text(body, "version", limit=100),
+                _text(body, "lang", limit=20),
+                _text(body, "engine", limit=40),
+                _text(body, "voice", optional=True, limit=300),
+                float(speed),
+            )
+        )
 
     async def new_guide(request: Request) -> Response:
         body = await _json_body(request)
@@ -219,8 +246,11 @@ def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0
         if not isinstance(languages, list) or not all(isinstance(code, str) and len(code) < 20 for code in languages):
             raise InputError("'languages' must be a list of language codes")
         script_id = await call(
-            workspace.new_guide, _text(body, "article", limit=Limits().script_bytes), _text(body, "name", limit=200),
-            tuple(languages), body.get("markdown") is True,
+            workspace.new_guide,
+            _text(body, "article", limit=Limits().script_bytes),
+            _text(body, "name", limit=200),
+            tuple(languages),
+            body.get("markdown") is True,
         )
         return JSONResponse({"id": script_id}, 201)
 
@@ -247,13 +277,15 @@ def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0
                 return None
             return info.st_mtime_ns, info.st_size
 
-        async def stream():  # noqa: ANN202 - an async generator of SSE lines
+        async def stream():  # an async generator of SSE lines
             last = None
             on_disk = stamp()
             quiet = 0.0
             while not wakeup.closing:
                 state = workspace.job_state(script_id)
-                seen = None if state is None else {k: v for k, v in state.items() if k not in ("seconds", "seconds_left")}
+                seen = (
+                    None if state is None else {k: v for k, v in state.items() if k not in ("seconds", "seconds_left")}
+                )
                 if seen != last or (state is not None and state["state"] == "running"):
                     last = seen
                     yield f"event: job\ndata: {json.dumps(state, ensure_ascii=False)}\n\n"
@@ -269,7 +301,9 @@ def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0
                     quiet = 0.0
                     yield ": still here\n\n"
 
-        return StreamingResponse(stream(), media_type="text/event-stream", headers={"cache-control": "no-store", "x-accel-buffering": "no"})
+        return StreamingResponse(
+            stream(), media_type="text/event-stream", headers={"cache-control": "no-store", "x-accel-buffering": "no"}
+        )
 
     async def guide_file(request: Request) -> Response:
         path = await call(workspace.player_file, request.path_params["id"], request.path_params["file"])

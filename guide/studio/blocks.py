@@ -20,7 +20,8 @@ import json
 import math
 import re
 from collections import Counter
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -36,7 +37,9 @@ Render = Callable[[str | None], str]
 """Writes a value, given the style of the value it replaces (None for plain, or a new value)."""
 
 # Characters YAML may not hold raw (PyYAML's reader refuses them) or reads as line breaks.
-_RAW_UNSAFE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_RAW_UNSAFE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 # Plain is kept for words that cannot be misread: no indicator first, no ": " or " #", and none of
 # ",?[]{}" anywhere (a flow mapping would split on them); how it resolves ("30", "yes", "null") is checked by loading.
 _PLAIN_UNSAFE = re.compile(r"""^[\s\-?:,\[\]{}#&*!|>'"%@`=~]|:\s|:$|\s#|[,?\[\]{}\n\r\t]|\s$|^$|^<<$""")
@@ -56,7 +59,9 @@ def _plain_ok(text: str) -> bool:
 def _double(text: str) -> str:
     """`text` double-quoted: JSON's escapes are YAML's, plus escapes for what YAML may not hold raw."""
     quoted = json.dumps(text, ensure_ascii=False)
-    return _RAW_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) <= 0xFFFF else f"\\U{ord(m.group()):08x}", quoted)
+    return _RAW_UNSAFE.sub(
+        lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) <= 0xFFFF else f"\\U{ord(m.group()):08x}", quoted
+    )
 
 
 def _text(text: str, style: str | None = None) -> str:
@@ -285,9 +290,16 @@ def _language(
     if _is_null(section_node):
         if first is None:
             return source, [*path, lang], None, None
-        return _fill(source, section_key, section_node, _flow({lang: flow}), [f"{_text(lang)}: {flow}"]), [*path, lang], None, None
+        return (
+            _fill(source, section_key, section_node, _flow({lang: flow}), [f"{_text(lang)}: {flow}"]),
+            [*path, lang],
+            None,
+            None,
+        )
     if not isinstance(section_node, yaml.MappingNode):
-        raise EditError(f"{section} must be a mapping of languages, not {_kind(section_node)}; correct it by hand first")
+        raise EditError(
+            f"{section} must be a mapping of languages, not {_kind(section_node)}; correct it by hand first"
+        )
     _unshared(root, section_node, section)
     at = _find(section_node, lang, section)
     if at is None:
@@ -400,9 +412,14 @@ def set_lexicon_entry(source: str, lang: str, word: str, say: str | None, *, num
         _expect(expected, path, loaded_entry)
         # The new mapping keeps the value's own quoting for what to say.
         style = value.style if value.style in ("'", '"') else None
-        return _checked(_replace_scalar(source, value, lambda _: _flow({"say": _text(say, style), "numbers_differ": "true"})), expected)
+        return _checked(
+            _replace_scalar(source, value, lambda _: _flow({"say": _text(say, style), "numbers_differ": "true"})),
+            expected,
+        )
     if not isinstance(value, yaml.MappingNode):
-        raise EditError(f"lexicon.{lang}.{word} must be what to say or {{say: …}}, not {_kind(value)}; correct it by hand first")
+        raise EditError(
+            f"lexicon.{lang}.{word} must be what to say or {{say: …}}, not {_kind(value)}; correct it by hand first"
+        )
     fields = _marked_fields(value, f"lexicon.{lang}.{word}")
     if not numbers_differ and "numbers_differ" in fields and len(fields) == len(value.value):
         # The mark goes and only say is left: the entry becomes what to say alone, in say's own quoting.
@@ -472,7 +489,10 @@ def set_voice(source: str, lang: str, changes: Mapping[str, object]) -> str:
             would not read back as asked.
     """
     _check_name(lang, "the language")
-    renders = {_check_name(name, "a voice setting's name"): None if value is None else _setting(value) for name, value in changes.items()}
+    renders = {
+        _check_name(name, "a voice setting's name"): None if value is None else _setting(value)
+        for name, value in changes.items()
+    }
     expected = _load(source)
     result = source
     # One key at a time, the script composed again for each: every offset after a change moves.

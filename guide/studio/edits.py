@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 import yaml
 
 from ..errors import InputError
 
-__all__ = ["EditError", "Place", "text_places", "edit_texts"]
+__all__ = ["EditError", "Place", "edit_texts", "text_places"]
 
 _FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader where PyYAML has it: reading back is 5-10 times faster. The places themselves
@@ -32,7 +33,8 @@ come from the pure-Python composer, whose offsets count a byte-order mark as the
 
 def _read(source: str) -> Any:
     """The document's data, as guide's loader reads it (libyaml's safe loader where PyYAML has it)."""
-    return yaml.load(source, Loader=_FAST)  # noqa: S506 - a safe loader
+    return yaml.load(source, Loader=_FAST)  # a safe loader
+
 
 TextKey = tuple[str, str]
 """(the text's name, its language): ``("faq[0].answer", "ar")``."""
@@ -122,11 +124,15 @@ def text_places(source: str, languages: tuple[str, ...] = ()) -> dict[TextKey, P
             continue
         for key_node, value_node in node.value if isinstance(node, yaml.MappingNode) else []:
             if isinstance(key_node, yaml.ScalarNode) and isinstance(value_node, yaml.ScalarNode):
-                places[(name, key_node.value)] = _place(value_node, key_node.start_mark.column, (*path, key_node.value), source, key_node)
+                places[(name, key_node.value)] = _place(
+                    value_node, key_node.start_mark.column, (*path, key_node.value), source, key_node
+                )
     return places
 
 
-def _place(node: yaml.ScalarNode, column: int, path: tuple[str | int, ...], source: str, key: yaml.Node | None = None) -> Place:
+def _place(
+    node: yaml.ScalarNode, column: int, path: tuple[str | int, ...], source: str, key: yaml.Node | None = None
+) -> Place:
     start, end = node.start_mark.index, node.end_mark.index
     if node.tag == "tag:yaml.org,2002:null" and start == end and key is not None:
         # "ar:" with nothing after it: the new text goes right after the colon.

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..errors import GuideError
 
-__all__ = ["Job", "Cancelled", "RUNNING", "DONE", "FAILED", "CANCELLED"]
+__all__ = ["CANCELLED", "DONE", "FAILED", "RUNNING", "Cancelled", "Job"]
 
 RUNNING, DONE, FAILED, CANCELLED = "running", "done", "failed", "cancelled"
 
@@ -66,7 +67,7 @@ class Job:
             except GuideError as exc:
                 self.state = FAILED
                 self.error = exc.format_message()
-            except Exception as exc:  # noqa: BLE001 - a bug must still end the job visibly, not hang the page
+            except Exception as exc:  # a bug must still end the job visibly, not hang the page
                 self.state = FAILED
                 self.error = f"the {self.kind} failed unexpectedly: {type(exc).__name__}: {exc}"
             self.ended = time.monotonic()

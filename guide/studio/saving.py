@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
+
+import yaml
 
 from ..errors import InputError
 from ..safe_files import write_text
@@ -28,7 +30,7 @@ from ..script.loader import VoiceChecker, load_source, read_text_file
 from ..script.model import Script
 from .edits import TextKey, edit_texts, text_places
 
-__all__ = ["KEEP", "ChangedOnDisk", "Loaded", "Saved", "read", "save", "rewrite", "undo", "history_folder", "versions"]
+__all__ = ["KEEP", "ChangedOnDisk", "Loaded", "Saved", "history_folder", "read", "rewrite", "save", "undo", "versions"]
 
 KEEP = 20
 """Versions of each script kept in the history."""
@@ -180,8 +182,6 @@ def undo(loaded: Loaded, cache: Path, check_voice: VoiceChecker | None = None) -
 
 def _languages(text: str) -> list[str]:
     """The script's declared languages, for texts written as plain strings in a one-language script."""
-    import yaml
-
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError:

@@ -18,12 +18,13 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from typing import Any, Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qs
 
-__all__ = ["Guard", "Sessions", "COOKIE", "CSRF_HEADER", "LOCAL_NAMES", "WILDCARDS"]
+__all__ = ["COOKIE", "CSRF_HEADER", "LOCAL_NAMES", "WILDCARDS", "Guard", "Sessions"]
 
 COOKIE = "guide_studio"
 CSRF_HEADER = "x-csrf-token"
@@ -89,7 +90,9 @@ def _is_ip(name: str) -> bool:
 class Guard:
     """ASGI middleware enforcing the rules in this module's docstring."""
 
-    def __init__(self, app: ASGIApp, sessions: Sessions, bind_host: str = "127.0.0.1", max_body: int = 5_000_000) -> None:
+    def __init__(
+        self, app: ASGIApp, sessions: Sessions, bind_host: str = "127.0.0.1", max_body: int = 5_000_000
+    ) -> None:
         self.app = app
         self.sessions = sessions
         self.bind_host = bind_host
@@ -123,7 +126,8 @@ class Guard:
             new = self.sessions.exchange(token) if token and scope.get("path") == "/" and method == "GET" else None
             if new is None:
                 await _refuse(
-                    send, 403,
+                    send,
+                    403,
                     "Forbidden: open the studio from the address guide studio printed in the terminal "
                     "(its token works once; restart guide studio for a new one).",
                 )
@@ -168,7 +172,7 @@ def _cookie(header: str, name: str) -> str | None:
     jar = SimpleCookie()
     try:
         jar.load(header)
-    except Exception:  # noqa: BLE001 - http.cookies raises CookieError and others on junk: no session
+    except Exception:  # http.cookies raises CookieError and others on junk: no session
         return None
     morsel = jar.get(name)
     return morsel.value if morsel else None

@@ -5,8 +5,11 @@ from __future__ import annotations
 import socket
 import threading
 import webbrowser
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
+
+import uvicorn
 
 from ..errors import InputError
 from .app import create_app
@@ -25,7 +28,9 @@ def open_socket(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; try another --port, or --port 0 for any free one") from None
+        raise InputError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}; try another --port, or --port 0 for any free one"
+        ) from None
     sock.listen(64)
     sock.set_inheritable(True)
     return sock
@@ -59,10 +64,13 @@ class Studio:
 
     def serve(self, on_started: Callable[[], None] = lambda: None) -> None:
         """Serve until Ctrl-C (or SIGTERM); running builds are cancelled, their recorded takes kept."""
-        import uvicorn
-
         config = uvicorn.Config(
-            self.app, log_level="warning", lifespan="on", timeout_graceful_shutdown=2, access_log=False, proxy_headers=False,
+            self.app,
+            log_level="warning",
+            lifespan="on",
+            timeout_graceful_shutdown=2,
+            access_log=False,
+            proxy_headers=False,
             server_header=False,
         )
         close_streams = self.app.close_streams

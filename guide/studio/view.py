@@ -16,8 +16,8 @@ Proof's flags for a sentence (by language and written text) come with it, and wh
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 from ..cache import TakeCache
 from ..engines.base import VoiceRef
@@ -27,7 +27,7 @@ from ..text.codeswitch import script_of
 from ..text.frontend import FrontEnd
 from ..text.guard import sentence_key
 
-__all__ = ["SentenceView", "TextView", "guide_view", "address_of", "addresses", "RECORDED", "CHANGED", "TO_TRANSLATE"]
+__all__ = ["CHANGED", "RECORDED", "TO_TRANSLATE", "SentenceView", "TextView", "address_of", "addresses", "guide_view"]
 
 RECORDED = "recorded"
 CHANGED = "changed"
@@ -140,4 +140,3 @@ def guide_view(
             state = CHANGED if any(s.state == CHANGED for s in sentences) else RECORDED
             out.append(TextView(name, lang, source, text.line_of(lang), rtl, state, sentences, address))
     return out
-

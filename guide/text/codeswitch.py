@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 
 # Letters (with their combining marks and the tatweel) of the Arabic script blocks.
-_ARABIC_LETTER = "\u0621-\u064a\u0656-\u065f\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc"
+_ARABIC_LETTER = (
+    "\u0621-\u064a\u0656-\u065f\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc"
+)
 _ARABIC_MARKS = "\u0610-\u061a\u064b-\u0655\u0670\u06d6-\u06ed\u0640"
 _LATIN_LETTER = "A-Za-z\u00c0-\u024f"
 
@@ -23,8 +25,12 @@ _ARABIC_SCRIPT_LANGS = frozenset({"ar", "fa", "ur", "ps", "ku", "sd", "ug"})
 # A run: words of the other script, joined by spaces or light punctuation (not by the text's own letters).
 _JOIN = r"[\s\u200c\u200d\u200e\u200f\-–—'’.,،]*"
 _RUNS = {
-    "arabic": re.compile(rf"[{_ARABIC_LETTER}][{_ARABIC_LETTER}{_ARABIC_MARKS}]*(?:{_JOIN}[{_ARABIC_LETTER}][{_ARABIC_LETTER}{_ARABIC_MARKS}]*)*"),
-    "latin": re.compile(rf"[{_LATIN_LETTER}](?:[{_LATIN_LETTER}'’.\-]*[{_LATIN_LETTER}])?(?:{_JOIN}[{_LATIN_LETTER}](?:[{_LATIN_LETTER}'’.\-]*[{_LATIN_LETTER}])?)*"),
+    "arabic": re.compile(
+        rf"[{_ARABIC_LETTER}][{_ARABIC_LETTER}{_ARABIC_MARKS}]*(?:{_JOIN}[{_ARABIC_LETTER}][{_ARABIC_LETTER}{_ARABIC_MARKS}]*)*"
+    ),
+    "latin": re.compile(
+        rf"[{_LATIN_LETTER}](?:[{_LATIN_LETTER}'’.\-]*[{_LATIN_LETTER}])?(?:{_JOIN}[{_LATIN_LETTER}](?:[{_LATIN_LETTER}'’.\-]*[{_LATIN_LETTER}])?)*"
+    ),
 }
 
 

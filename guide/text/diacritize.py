@@ -14,6 +14,7 @@ import re
 import threading
 from functools import lru_cache
 from importlib import metadata
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -44,17 +45,19 @@ def is_diacritized(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _model() -> Any:
-    from text2tashkeel import Diacritizer  # heavy (onnxruntime): only when Arabic is spoken offline
+    from text2tashkeel import Diacritizer  # noqa: PLC0415 - heavy (onnxruntime): only when Arabic is spoken offline
 
     return Diacritizer(MODEL)
 
 
 @lru_cache(maxsize=1)
 def model_id() -> str:
-    """What decides the diacritized text: the model's bytes and the rules after it. Part of every diacritized take's key."""
-    from importlib.util import find_spec
+    """What decides the diacritized text: the model's bytes and the rules after it.
 
-    # Found, not imported: importing text2tashkeel loads onnxruntime, which a rebuild with nothing to record never needs.
+    Part of every diacritized take's key.
+    """
+    # Found, not imported: importing text2tashkeel loads onnxruntime, which a rebuild with nothing to record
+    # never needs.
     spec = find_spec("text2tashkeel")
     if spec is None or spec.origin is None:
         raise EngineError("text2tashkeel (the Arabic diacritizer) is not installed: reinstall guide (pip install -e .)")
@@ -79,7 +82,9 @@ _FINAL_VOWELS = "\u064b\u064c\u064d\u064e\u064f\u0650"
 """Tanween (fathatan, dammatan, kasratan) and short vowels (fatha, damma, kasra): what a pausal ending drops."""
 _MARK_CLASS = "\u064b-\u065f\u0670"
 """Every Arabic combining mark: harakat, shadda (kept), sukun (kept), dagger alef."""
-_ARABIC_WORD = re.compile(rf"[\u0621-\u063a\u0641-\u064a\u0671-\u06d3][\u0621-\u063a\u0640-\u064a\u0671-\u06d3{_MARK_CLASS}]*")
+_ARABIC_WORD = re.compile(
+    rf"[\u0621-\u063a\u0641-\u064a\u0671-\u06d3][\u0621-\u063a\u0640-\u064a\u0671-\u06d3{_MARK_CLASS}]*"
+)
 _TRAILING_MARKS = re.compile(rf"[{_MARK_CLASS}]+$")
 _ACCUSATIVE_ALEF = re.compile(rf"([{_MARK_CLASS}]*)([اى])$")
 _PAUSE_MARKS = "،,؛;.؟?!:…"
@@ -153,4 +158,4 @@ def keep_letters(original: str, diacritized: str) -> str:
     out = re.split(r"(\s+)", diacritized)
     if len(src) != len(out):
         return original
-    return "".join(d if _ALL_MARKS.sub("", d) == o else o for o, d in zip(src, out))
+    return "".join(d if _ALL_MARKS.sub("", d) == o else o for o, d in zip(src, out, strict=True))

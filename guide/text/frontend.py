@@ -16,8 +16,9 @@ script's own text (``shown``), never what the voice was given.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Mapping, Union
+from typing import TYPE_CHECKING
 
 from . import markup
 from .codeswitch import foreign_runs
@@ -41,7 +42,7 @@ class FrontEnd:
     lexicon: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Language -> word -> what the voice should say."""
 
-    memo: "SentenceMemo | None" = field(default=None, compare=False, repr=False)
+    memo: SentenceMemo | None = field(default=None, compare=False, repr=False)
     """What earlier builds made of each text under this code switching and lexicon
     (:mod:`guide.text.memo`); None expands every text."""
 
@@ -57,7 +58,7 @@ class Run:
     """What the voice is given (after lexicon, numbers and symbols)."""
 
 
-Part = Union[Run, markup.Silence]
+Part = Run | markup.Silence
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,9 @@ def _add(parts: list[Part], run: Run) -> None:
         return
     previous = parts[-1] if parts else None
     if isinstance(previous, Run) and (previous.lang == run.lang or is_silent(text)):
-        parts[-1] = Run(previous.lang, f"{previous.text} {text}".strip() if _spaced(previous.text, text) else previous.text + text)
+        parts[-1] = Run(
+            previous.lang, f"{previous.text} {text}".strip() if _spaced(previous.text, text) else previous.text + text
+        )
     elif isinstance(previous, Run) and is_silent(previous.text):
         parts[-1] = Run(run.lang, previous.text + text)
     else:
@@ -155,7 +158,9 @@ def _add(parts: list[Part], run: Run) -> None:
 
 
 def _spaced(left: str, right: str) -> bool:
-    return not (left.endswith(("(", "[", "«", "“")) or right.startswith((")", "]", "»", "”", ",", ".", "،", "؟", "?", "!")))
+    return not (
+        left.endswith(("(", "[", "«", "“")) or right.startswith((")", "]", "»", "”", ",", ".", "،", "؟", "?", "!"))
+    )
 
 
 def sentences(text: str, lang: str, frontend: FrontEnd) -> list[SpokenSentence]:

@@ -22,9 +22,9 @@ Pure functions over the front-end: no audio, no files.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Mapping
 
 from . import markup
 from .frontend import FrontEnd, Run, sentence_tokens, spoken_parts
@@ -116,7 +116,9 @@ def _as_written(token: markup.Token) -> markup.Token:
     return token
 
 
-def _lexicon_hits(text: str, lexicon: Mapping[str, Mapping[str, str]], langs: set[str]) -> list[tuple[str, str, str, bool]]:
+def _lexicon_hits(
+    text: str, lexicon: Mapping[str, Mapping[str, str]], langs: set[str]
+) -> list[tuple[str, str, str, bool]]:
     """(language, key, said, near a number) of the lexicon entries of `langs` whose key occurs in `text`."""
     hits: dict[tuple[str, str, str], bool] = {}
     for lang in sorted(langs):
@@ -183,7 +185,14 @@ def differences(
         if same_quantities(spoken, written):
             continue
         candidates = [
-            Cause("markup", t.lang or lang, t.shown, t.spoken, t.numbers_differ, _changes(t.shown, t.spoken, t.lang or lang))
+            Cause(
+                "markup",
+                t.lang or lang,
+                t.shown,
+                t.spoken,
+                t.numbers_differ,
+                _changes(t.shown, t.spoken, t.lang or lang),
+            )
             for t in substitutions
         ] + [
             Cause("lexicon", hit_lang, key, said, (hit_lang, key) in marked_entries, _changes(key, said, hit_lang))

@@ -9,8 +9,8 @@ multi-word entries ("Botox Cosmetic") take precedence.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from typing import Iterator, Mapping
 
 Lexicon = Mapping[str, Mapping[str, str]]
 """Language code -> written word -> what the voice should say."""

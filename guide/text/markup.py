@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Union
 
 MAX_PAUSE = 10.0
 """Longest inline pause, in seconds."""
@@ -77,7 +76,7 @@ class Silence:
     """Length of the silence."""
 
 
-Token = Union[Span, Silence]
+Token = Span | Silence
 
 
 def escape(text: str) -> str:
@@ -117,7 +116,9 @@ def parse(text: str) -> list[Token]:
                 raise MarkupError("'{' is never closed; write '{{' for a literal brace", i)
             body = text[i + 1 : end]
             if "|" not in body or any(c in body for c in "[{"):
-                raise MarkupError(f"'{{{body}}}' is not markup: write {{shown|spoken}}, or '{{{{' for a literal brace", i)
+                raise MarkupError(
+                    f"'{{{body}}}' is not markup: write {{shown|spoken}}, or '{{{{' for a literal brace", i
+                )
             shown, spoken, *marks = body.split("|")
             if len(marks) > 1:
                 raise MarkupError(f"'{{{body}}}' has more than two '|'", i)
@@ -170,7 +171,8 @@ def _command(command: str, offset: int, forced: tuple[str, int] | None, tokens: 
     if command.startswith("pause"):
         raise MarkupError(f"'[{command}]': write a pause as '[pause 800ms]' or '[pause 1.5s]'", offset)
     raise MarkupError(
-        f"unknown markup '[{command}]' (known: [pause 800ms], [lang ar]…[/lang], {{shown|spoken}}; '[[' for a literal bracket)",
+        f"unknown markup '[{command}]' (known: [pause 800ms], [lang ar]…[/lang], {{shown|spoken}}; "
+        f"'[[' for a literal bracket)",
         offset,
     )
 

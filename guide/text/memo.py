@@ -77,7 +77,7 @@ class SentenceMemo:
         """Texts the front-end expanded in this run."""
 
     @classmethod
-    def load(cls, path: Path, context: str) -> "SentenceMemo":
+    def load(cls, path: Path, context: str) -> SentenceMemo:
         """The memo at `path` if it was made for `context`, else an empty one that will replace it."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -92,7 +92,7 @@ class SentenceMemo:
         return f"{lang}\n{text}"
 
     @classmethod
-    def for_front_end(cls, path: Path, code_switch: bool, lexicon: Mapping[str, Mapping[str, str]]) -> "SentenceMemo":
+    def for_front_end(cls, path: Path, code_switch: bool, lexicon: Mapping[str, Mapping[str, str]]) -> SentenceMemo:
         """The memo at `path` for a front-end with this code switching and lexicon."""
         return cls.load(path, context_of(code_switch, lexicon))
 
@@ -143,8 +143,6 @@ def _encode(value: list[SpokenSentence]) -> list:
 def _decode(stored: list) -> list[SpokenSentence]:
     out = []
     for shown, parts in stored:
-        decoded = tuple(
-            Silence(float(p)) if isinstance(p, (int, float)) else Run(str(p[0]), str(p[1])) for p in parts
-        )
+        decoded = tuple(Silence(float(p)) if isinstance(p, (int, float)) else Run(str(p[0]), str(p[1])) for p in parts)
         out.append(SpokenSentence(str(shown), decoded))
     return out

@@ -48,17 +48,46 @@ __all__ = ["en_digits", "english"]
 
 _EN_DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _EN_MONTHS = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ]
 _EN_FRACTIONS = {
-    (1, 2): "one half", (1, 3): "one third", (2, 3): "two thirds", (1, 4): "one quarter", (3, 4): "three quarters",
+    (1, 2): "one half",
+    (1, 3): "one third",
+    (2, 3): "two thirds",
+    (1, 4): "one quarter",
+    (3, 4): "three quarters",
 }
-_EN_SCALES = {"k": "thousand", "K": "thousand", "M": "million", "bn": "billion",
-              "ألف": "thousand", "مليون": "million", "مليار": "billion"}
+_EN_SCALES = {
+    "k": "thousand",
+    "K": "thousand",
+    "M": "million",
+    "bn": "billion",
+    "ألف": "thousand",
+    "مليون": "million",
+    "مليار": "billion",
+}
 _EN_COMPARE = {"<": "less than", ">": "more than", "≤": "at most", "≥": "at least"}
-_EN_SYMBOLS = {"±": "plus or minus", "=": "equals", "+": "plus", "&": " and ", "%": "percent", "°": "degrees",
-               "²": "squared", "³": "cubed"}
+_EN_SYMBOLS = {
+    "±": "plus or minus",
+    "=": "equals",
+    "+": "plus",
+    "&": " and ",
+    "%": "percent",
+    "°": "degrees",
+    "²": "squared",
+    "³": "cubed",
+}
 
 _EN_ABBREVIATIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<![\w.])([Ee])\.\s?g\.(?!\w)"), "for example"),

@@ -31,13 +31,13 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from arabic_tts_frontend.normalize import MONTHS as _AR_MONTH_NAMES
 
 from .units import AR_CURRENCIES, AR_UNITS, DIGIT_FOLD, EN_CURRENCIES, EN_UNITS, UNIT_SPELLINGS
 
-__all__ = ["Quantity", "quantities", "same_quantities", "describe"]
+__all__ = ["Quantity", "describe", "quantities", "same_quantities"]
 
 
 @dataclass(frozen=True, order=True)
@@ -58,7 +58,7 @@ class Quantity:
         return self.value if self.kind == "number" else f"{self.kind} {self.value}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _unit_name(key: str) -> str:
     """A unit's key as a reader of a message knows it: "mg" -> "milligrams", "%" -> "percent"."""
     if key in EN_UNITS:
@@ -66,7 +66,9 @@ def _unit_name(key: str) -> str:
     money = key.removesuffix("/100")
     if money in EN_CURRENCIES:
         return EN_CURRENCIES[money][3 if key.endswith("/100") else 1]
-    return {"%": "percent", "day": "days", "week": "weeks", "month": "months", "year": "years", "times": "times"}.get(key, key)
+    return {"%": "percent", "day": "days", "week": "weeks", "month": "months", "year": "years", "times": "times"}.get(
+        key, key
+    )
 
 
 def _number(value: Fraction) -> Quantity:
@@ -95,24 +97,39 @@ def _number(value: Fraction) -> Quantity:
 # --------------------------------------------------------------------------- #
 
 _EN_ONES = {w: i for i, w in enumerate("zero one two three four five six seven eight nine".split())}
-_EN_TEENS = {w: i + 10 for i, w in enumerate("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_EN_TEENS = {
+    w: i + 10
+    for i, w in enumerate("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())
+}
 _EN_TENS = {w: (i + 2) * 10 for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
 _EN_ORDINALS = {
     **{w: i + 1 for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth".split())},
-    **{w: i + 10 for i, w in enumerate(
-        "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split()
-    )},
-    **{w: (i + 2) * 10 for i, w in enumerate(
-        "twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth".split()
-    )},
+    **{
+        w: i + 10
+        for i, w in enumerate(
+            "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split()
+        )
+    },
+    **{
+        w: (i + 2) * 10
+        for i, w in enumerate("twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth".split())
+    },
 }
 _EN_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _EN_SCALE_ORDINALS = {"hundredth": 100, "thousandth": 10**3, "millionth": 10**6}
-_EN_FRACTIONS = {"half": Fraction(1, 2), "halves": Fraction(1, 2), "quarter": Fraction(1, 4), "quarters": Fraction(1, 4),
-                 "thirds": Fraction(1, 3)}
-_EN_MONTHS = {m: str(i + 1) for i, m in enumerate(
-    "january february march april may june july august september october november december".split()
-)}
+_EN_FRACTIONS = {
+    "half": Fraction(1, 2),
+    "halves": Fraction(1, 2),
+    "quarter": Fraction(1, 4),
+    "quarters": Fraction(1, 4),
+    "thirds": Fraction(1, 3),
+}
+_EN_MONTHS = {
+    m: str(i + 1)
+    for i, m in enumerate(
+        "january february march april may june july august september october november december".split()
+    )
+}
 _EN_WEEKDAYS = {d: str(i + 1) for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
 _EN_AMPM = {"a.m.": "am", "am": "am", "p.m.": "pm", "pm": "pm"}
 _EN_TOKEN = re.compile(r"[ap]\.\s?m\.?|[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?|[,;:.!?()]")
@@ -130,10 +147,35 @@ def _en_units() -> dict[str, str]:
         words[one] = words[many] = symbol
         words.setdefault(cent, f"{symbol}/100")
         words.setdefault(cents, f"{symbol}/100")
-    words.update({"percent": "%", "per cent": "%", "day": "day", "days": "day", "week": "week", "weeks": "week",
-                  "month": "month", "months": "month", "year": "year", "years": "year"})
-    words.update({"milligramme": "mg", "milligrammes": "mg", "gramme": "g", "grammes": "g", "cc": "ml", "cc's": "ml",
-                  "mls": "ml", "mgs": "mg", "hrs": "h", "mins": "min", "secs": "s"})
+    words.update(
+        {
+            "percent": "%",
+            "per cent": "%",
+            "day": "day",
+            "days": "day",
+            "week": "week",
+            "weeks": "week",
+            "month": "month",
+            "months": "month",
+            "year": "year",
+            "years": "year",
+        }
+    )
+    words.update(
+        {
+            "milligramme": "mg",
+            "milligrammes": "mg",
+            "gramme": "g",
+            "grammes": "g",
+            "cc": "ml",
+            "cc's": "ml",
+            "mls": "ml",
+            "mgs": "mg",
+            "hrs": "h",
+            "mins": "min",
+            "secs": "s",
+        }
+    )
     # Abbreviations a voice may be left with ("thirty mg" when a respelling took the number): the unit still.
     for spelling, key in UNIT_SPELLINGS.items():
         if len(spelling) > 1 and spelling.isalpha() and spelling not in ("min", "sec", "units", "unit"):
@@ -168,7 +210,7 @@ def _en_quantities(text: str) -> list[Quantity]:
             reader.at = i
             reader.ones(_EN_ONES[following])
             reader.oh = True
-        elif token in _EN_ONES or token == "oh" and reader.active:  # "five oh": digits read one by one
+        elif token in _EN_ONES or (token == "oh" and reader.active):  # "five oh": digits read one by one
             reader.ones(_EN_ONES.get(token, 0))
         elif token in _EN_TEENS:
             reader.small(_EN_TEENS[token], "teen")
@@ -189,7 +231,9 @@ def _en_quantities(text: str) -> list[Quantity]:
                 i += 1
                 digits.append(str(_EN_ONES.get(tokens[i], 0)))
             reader.decimal("".join(digits))
-        elif token in ("and", ",") and reader.active and reader.last in ("hundred", "scale") and _en_is_number(following):
+        elif (
+            token in ("and", ",") and reader.active and reader.last in ("hundred", "scale") and _en_is_number(following)
+        ):
             pass  # "one hundred and five", "one thousand, two hundred"
         elif token == "and" and following == "a" and tokens[i + 2 : i + 3] in (["half"], ["quarter"]) and reader.active:
             reader.add_fraction(_EN_FRACTIONS[tokens[i + 2]])
@@ -205,7 +249,11 @@ def _en_quantities(text: str) -> list[Quantity]:
         else:
             reader.finish()
             phrase = next(
-                (" ".join(tokens[i : i + n]) for n in range(longest_unit, 0, -1) if " ".join(tokens[i : i + n]) in units),
+                (
+                    " ".join(tokens[i : i + n])
+                    for n in range(longest_unit, 0, -1)
+                    if " ".join(tokens[i : i + n]) in units
+                ),
                 None,
             )
             if phrase is not None:
@@ -225,8 +273,13 @@ def _en_quantities(text: str) -> list[Quantity]:
 
 def _en_is_number(token: str) -> bool:
     return bool(token) and (
-        token in _EN_ONES or token in _EN_TEENS or token in _EN_TENS or token in _EN_ORDINALS
-        or token in ("hundred", "a") or token in _EN_SCALES or token[0].isdigit()
+        token in _EN_ONES
+        or token in _EN_TEENS
+        or token in _EN_TENS
+        or token in _EN_ORDINALS
+        or token in ("hundred", "a")
+        or token in _EN_SCALES
+        or token[0].isdigit()
     )
 
 
@@ -264,7 +317,7 @@ class _Reader:
         """The last thing read was a number (so "am" after it is a time)."""
 
     def ones(self, n: int) -> None:
-        if self.active and (self.last in ("ones", "teen") or self.last == "tens" and n == 0):
+        if self.active and (self.last in ("ones", "teen") or (self.last == "tens" and n == 0)):
             self.finish()  # "five zero": two digits, as phone numbers are read
         self._add(n, "ones")
 
@@ -275,7 +328,7 @@ class _Reader:
         self._add(n, kind)
 
     def ordinal(self, n: int) -> None:
-        if self.active and not (self.last in ("hundred", "scale") or self.last == "tens" and n < 10):
+        if self.active and not (self.last in ("hundred", "scale") or (self.last == "tens" and n < 10)):
             self.finish()
         self._add(n, "ordinal")
         self.finish()
@@ -361,8 +414,13 @@ class _Reader:
         previous: _Said | None = None
         for item in self.items:
             if isinstance(item, _Said):
-                joins = previous is not None and previous.two_digit and (
-                    item.two_digit and item.start == previous.end + 1 or item.oh and item.start == previous.end + 2
+                joins = (
+                    previous is not None
+                    and previous.two_digit
+                    and (
+                        (item.two_digit and item.start == previous.end + 1)
+                        or (item.oh and item.start == previous.end + 2)
+                    )
                 )
                 if joins:
                     out[-1] = _number(previous.value * 100 + item.value)
@@ -395,22 +453,62 @@ def _ar_table(words: dict[str, int]) -> dict[str, int]:
     return {_ar_fold(w): n for w, n in words.items()}
 
 
-_AR_ONES = _ar_table({
-    "صفر": 0, "واحد": 1, "واحدة": 1, "أحد": 1, "إحدى": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2,
-    "اثنا": 2, "اثنتا": 2, "اثني": 2, "اثنتي": 2, "ثلاث": 3, "ثلاثة": 3, "أربع": 4, "أربعة": 4, "خمس": 5,
-    "خمسة": 5, "ست": 6, "ستة": 6, "سبع": 7, "سبعة": 7, "ثمان": 8, "ثماني": 8, "ثمانية": 8, "تسع": 9, "تسعة": 9,
-})
+_AR_ONES = _ar_table(
+    {
+        "صفر": 0,
+        "واحد": 1,
+        "واحدة": 1,
+        "أحد": 1,
+        "إحدى": 1,
+        "اثنان": 2,
+        "اثنين": 2,
+        "اثنتان": 2,
+        "اثنتين": 2,
+        "اثنا": 2,
+        "اثنتا": 2,
+        "اثني": 2,
+        "اثنتي": 2,
+        "ثلاث": 3,
+        "ثلاثة": 3,
+        "أربع": 4,
+        "أربعة": 4,
+        "خمس": 5,
+        "خمسة": 5,
+        "ست": 6,
+        "ستة": 6,
+        "سبع": 7,
+        "سبعة": 7,
+        "ثمان": 8,
+        "ثماني": 8,
+        "ثمانية": 8,
+        "تسع": 9,
+        "تسعة": 9,
+    }
+)
 _AR_TEN = _ar_table({"عشر": 10, "عشرة": 10})
-_AR_TENS = _ar_table({
-    **{w: (i + 2) * 10 for i, w in enumerate("عشرون ثلاثون أربعون خمسون ستون سبعون ثمانون تسعون".split())},
-    **{w: (i + 2) * 10 for i, w in enumerate("عشرين ثلاثين أربعين خمسين ستين سبعين ثمانين تسعين".split())},
-})
-_AR_HUNDREDS = _ar_table({
-    "مئة": 100, "مائة": 100, "مئه": 100, "مئتان": 200, "مئتين": 200, "مائتان": 200, "مائتين": 200, "مئتا": 200, "مائتا": 200,
-    **{f"{w}مئة": (i + 3) * 100 for i, w in enumerate("ثلاث أربع خمس ست سبع ثمان تسع".split())},
-    **{f"{w}مائة": (i + 3) * 100 for i, w in enumerate("ثلاث أربع خمس ست سبع ثمان تسع".split())},
-    "ثمانمئة": 800, "ثمانمائة": 800,
-})
+_AR_TENS = _ar_table(
+    {
+        **{w: (i + 2) * 10 for i, w in enumerate("عشرون ثلاثون أربعون خمسون ستون سبعون ثمانون تسعون".split())},
+        **{w: (i + 2) * 10 for i, w in enumerate("عشرين ثلاثين أربعين خمسين ستين سبعين ثمانين تسعين".split())},
+    }
+)
+_AR_HUNDREDS = _ar_table(
+    {
+        "مئة": 100,
+        "مائة": 100,
+        "مئه": 100,
+        "مئتان": 200,
+        "مئتين": 200,
+        "مائتان": 200,
+        "مائتين": 200,
+        "مئتا": 200,
+        "مائتا": 200,
+        **{f"{w}مئة": (i + 3) * 100 for i, w in enumerate("ثلاث أربع خمس ست سبع ثمان تسع".split())},
+        **{f"{w}مائة": (i + 3) * 100 for i, w in enumerate("ثلاث أربع خمس ست سبع ثمان تسع".split())},
+        "ثمانمئة": 800,
+        "ثمانمائة": 800,
+    }
+)
 # Scale word -> (value, how many it already says: the dual says two).
 _AR_SCALES = {
     **{_ar_fold(w): (10**3, 1) for w in ("ألف", "آلاف", "ألفا", "الاف")},
@@ -421,11 +519,33 @@ _AR_SCALES = {
     **{_ar_fold(w): (10**9, 2) for w in ("ملياران", "مليارين")},
     **{_ar_fold(w): (10**12, 1) for w in ("تريليون", "تريليونات")},
 }
-_AR_ORDINALS = _ar_table({
-    "الأول": 1, "الأولى": 1, "الواحدة": 1, "الحادي": 1, "الحادية": 1, "الثاني": 2, "الثانية": 2, "الثالث": 3, "الثالثة": 3,
-    "الرابع": 4, "الرابعة": 4, "الخامس": 5, "الخامسة": 5, "السادس": 6, "السادسة": 6, "السابع": 7, "السابعة": 7,
-    "الثامن": 8, "الثامنة": 8, "التاسع": 9, "التاسعة": 9, "العاشر": 10, "العاشرة": 10,
-})
+_AR_ORDINALS = _ar_table(
+    {
+        "الأول": 1,
+        "الأولى": 1,
+        "الواحدة": 1,
+        "الحادي": 1,
+        "الحادية": 1,
+        "الثاني": 2,
+        "الثانية": 2,
+        "الثالث": 3,
+        "الثالثة": 3,
+        "الرابع": 4,
+        "الرابعة": 4,
+        "الخامس": 5,
+        "الخامسة": 5,
+        "السادس": 6,
+        "السادسة": 6,
+        "السابع": 7,
+        "السابعة": 7,
+        "الثامن": 8,
+        "الثامنة": 8,
+        "التاسع": 9,
+        "التاسعة": 9,
+        "العاشر": 10,
+        "العاشرة": 10,
+    }
+)
 _AR_FRACTIONS = {
     **{_ar_fold(w): Fraction(1, 2) for w in ("نصف", "النصف")},
     **{_ar_fold(w): Fraction(1, 3) for w in ("ثلث", "الثلث")},
@@ -435,12 +555,26 @@ _AR_FRACTIONS = {
 _AR_QUARTERS = _ar_table({"أرباع": 4, "أثلاث": 3})
 _AR_POINT = _ar_fold("فاصلة")
 _AR_MINUS = _ar_fold("سالب")
-_AR_AMPM = {_ar_fold(w): v for w, v in (("صباحًا", "am"), ("صباحا", "am"), ("مساءً", "pm"), ("مساء", "pm"), ("ليلًا", "night"))}
+_AR_AMPM = {
+    _ar_fold(w): v for w, v in (("صباحًا", "am"), ("صباحا", "am"), ("مساءً", "pm"), ("مساء", "pm"), ("ليلًا", "night"))
+}
 _AR_WEEKDAYS = _ar_table({"الاثنين": 1, "الثلاثاء": 2, "الأربعاء": 3, "الخميس": 4, "الجمعة": 5, "السبت": 6, "الأحد": 7})
 
 
 _AR_UNIT_ALIASES = {
-    "mg": ("مليغرام", "مليغرامات", "ملغرام", "ملليجرام", "ملليجرامات", "مليجرام", "مليجرامات", "ملجم", "ملغم", "ملغ", "مغ"),
+    "mg": (
+        "مليغرام",
+        "مليغرامات",
+        "ملغرام",
+        "ملليجرام",
+        "ملليجرامات",
+        "مليجرام",
+        "مليجرامات",
+        "ملجم",
+        "ملغم",
+        "ملغ",
+        "مغ",
+    ),
     "mcg": ("ميكروجرام", "ميكروجرامات", "مكغ"),
     "g": ("جرام", "جرامات", "جم", "غم"),
     "kg": ("كيلوجرام", "كيلوجرامات", "كيلو", "كغ", "كجم"),
@@ -467,14 +601,46 @@ def _ar_units() -> tuple[dict[str, tuple[str, int]], dict[str, str]]:
         add(symbol, *whole[:3])
         add(f"{symbol}/100", *cents[:3])
     for key, forms in {
-        "h": ("ساعتين", "الساعات"), "min": ("دقيقتين", "دقائق"), "s": ("ثانيتين", "ثوانٍ", "ثواني"),
-        "day": ("يوم", "يومان", "يومين", "أيام", "اليوم"), "week": ("أسبوع", "أسبوعان", "أسبوعين", "أسابيع"),
-        "month": ("شهر", "شهران", "شهرين", "أشهر", "شهور"), "year": ("سنة", "سنتان", "سنتين", "سنوات", "سنين", "عام", "عامان", "عامين", "أعوام"),
-        "%": ("بالمئة", "بالمائة", "المئة", "المائة"), "unit": ("وحدتين",), "times": ("مرة", "مرتان", "مرتين", "مرات"),
+        "h": ("ساعتين", "الساعات"),
+        "min": ("دقيقتين", "دقائق"),
+        "s": ("ثانيتين", "ثوانٍ", "ثواني"),
+        "day": ("يوم", "يومان", "يومين", "أيام", "اليوم"),
+        "week": ("أسبوع", "أسبوعان", "أسبوعين", "أسابيع"),
+        "month": ("شهر", "شهران", "شهرين", "أشهر", "شهور"),
+        "year": ("سنة", "سنتان", "سنتين", "سنوات", "سنين", "عام", "عامان", "عامين", "أعوام"),
+        "%": ("بالمئة", "بالمائة", "المئة", "المائة"),
+        "unit": ("وحدتين",),
+        "times": ("مرة", "مرتان", "مرتين", "مرات"),
     }.items():
         for form in forms:
-            dual = 2 if _ar_fold(form).endswith(("ان", "ين", "تان", "تين")) and form not in ("يومين",) and not form.startswith("ال") else 0
-            units.setdefault(_ar_fold(form), (key, 2 if form in ("يومين", "شهرين", "سنتين", "عامين", "أسبوعين", "ساعتين", "دقيقتين", "ثانيتين", "وحدتين", "مرتين") else dual))
+            dual = (
+                2
+                if _ar_fold(form).endswith(("ان", "ين", "تان", "تين"))
+                and form not in ("يومين",)
+                and not form.startswith("ال")
+                else 0
+            )
+            units.setdefault(
+                _ar_fold(form),
+                (
+                    key,
+                    2
+                    if form
+                    in (
+                        "يومين",
+                        "شهرين",
+                        "سنتين",
+                        "عامين",
+                        "أسبوعين",
+                        "ساعتين",
+                        "دقيقتين",
+                        "ثانيتين",
+                        "وحدتين",
+                        "مرتين",
+                    )
+                    else dual,
+                ),
+            )
     # Other spellings in use (Egypt's ج for غ, one ل or two): a respelling between them keeps the unit.
     for key, forms in _AR_UNIT_ALIASES.items():
         for form in forms:
@@ -560,7 +726,9 @@ def _ar_quantities(text: str) -> list[Quantity]:
             i += 1
             digits = ""
             # A fraction of one or two digits is read as a number; one with a zero or longer, digit by digit.
-            if tokens[i] in _AR_ONES and (tokens[i] == _ar_fold("صفر") or (i + 1 < len(tokens) and tokens[i + 1] in _AR_ONES)):
+            if tokens[i] in _AR_ONES and (
+                tokens[i] == _ar_fold("صفر") or (i + 1 < len(tokens) and tokens[i + 1] in _AR_ONES)
+            ):
                 while i < len(tokens) and tokens[i] in _AR_ONES:
                     digits += str(_AR_ONES[tokens[i]])
                     i += 1
@@ -595,7 +763,7 @@ def _ar_quantities(text: str) -> list[Quantity]:
         elif last == "ordinal" and token.startswith("وال") and token[3:] in _AR_TENS:
             current += _AR_TENS[token[3:]]  # "السابع والعشرون"
             last = "tens"
-        elif word in _AR_ORDINALS or token.startswith("و") and token[1:] in _AR_ORDINALS:
+        elif word in _AR_ORDINALS or (token.startswith("و") and token[1:] in _AR_ORDINALS):
             finish()
             value = _AR_ORDINALS[word if word in _AR_ORDINALS else token[1:]]
             if following in _AR_TEN:  # "الحادية عشرة"
@@ -609,7 +777,7 @@ def _ar_quantities(text: str) -> list[Quantity]:
             if pair in units:
                 i += 1
                 token = pair
-            if token in units or word in units and not joined:
+            if token in units or (word in units and not joined):
                 key, count = units[token] if token in units else units[word]
                 if count:
                     out.append(_number(Fraction(count)))
@@ -626,7 +794,14 @@ def _ar_quantities(text: str) -> list[Quantity]:
 
 
 def _ar_is_number(word: str) -> bool:
-    return word in _AR_ONES or word in _AR_TEN or word in _AR_TENS or word in _AR_HUNDREDS or word in _AR_SCALES or word in _AR_FRACTIONS
+    return (
+        word in _AR_ONES
+        or word in _AR_TEN
+        or word in _AR_TENS
+        or word in _AR_HUNDREDS
+        or word in _AR_SCALES
+        or word in _AR_FRACTIONS
+    )
 
 
 _DIGITS = DIGIT_FOLD | {0x066B: "."}  # and the Arabic decimal separator

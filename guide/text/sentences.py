@@ -20,7 +20,26 @@ _CLOSERS = "\"'”’»)]"
 
 # Abbreviations whose period does not end a sentence.
 _ABBREVIATIONS = {
-    "en": {"dr", "mr", "mrs", "ms", "prof", "st", "vs", "etc", "e.g", "i.e", "approx", "no", "fig", "jr", "sr", "inc", "ltd", "mt"},
+    "en": {
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "prof",
+        "st",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "approx",
+        "no",
+        "fig",
+        "jr",
+        "sr",
+        "inc",
+        "ltd",
+        "mt",
+    },
 }
 
 _DIGITS = "0-9\u0660-\u0669\u06f0-\u06f9"
