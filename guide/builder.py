@@ -6,7 +6,7 @@ a staging folder before anything in the output folder is replaced; each file
 is renamed into place whole; the companion files follow, and the manifest,
 which names every file written, comes last.
 
-This module orchestrates; the stages are in :mod:`guide.build`. Their public names
+This module orchestrates; the stages are in :mod:`guide.stages`. Their public names
 are importable from here too.
 """
 
@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from .audio.ffmpeg import Ffmpeg, require_capable
 from .authoring.review import MAX_WORDS, Review, review
-from .build.companions import make_companions
-from .build.encode import record_and_encode
-from .build.inputs import disk_errors, load, open_cache, open_memo, plan, resolve_voices, save_memo
-from .build.place import inventory, manifest_of, place_files, remove_dropped, remove_files, write_manifest
-from .build.print_guide import PrintResult, print_guide
-from .build.results import BuildResult, LanguageResult, TrackResult, results
-from .build.speak import say
-from .build.wording import ARABIC_BY_ESPEAK, VoiceChoice, voice_choices, warnings
+from .stages.companions import make_companions
+from .stages.encode import record_and_encode
+from .stages.inputs import disk_errors, load, open_cache, open_memo, plan, resolve_voices, save_memo
+from .stages.place import inventory, manifest_of, place_files, remove_dropped, remove_files, write_manifest
+from .stages.print_guide import PrintResult, print_guide
+from .stages.results import BuildResult, LanguageResult, TrackResult, results
+from .stages.speak import say
+from .stages.wording import ARABIC_BY_ESPEAK, VoiceChoice, voice_choices, warnings
 from .cache import TakeCache, cache_dir
 from .engines import EngineRegistry, VoiceInfo, VoiceRef
 from .errors import EngineError, InputError
@@ -130,7 +130,9 @@ def build(
     if jobs < 1:
         raise InputError(f"--jobs must be at least 1, not {jobs}")
     registry = registry or EngineRegistry()
-    bitrate, script, the_plan, cache, folder, tool, memo = _gather(path, out, languages, bitrate, registry, cache_folder)
+    bitrate, script, the_plan, cache, folder, tool, memo = _gather(
+        path, out, languages, bitrate, registry, cache_folder
+    )
     url = base_url or script.base_url
 
     with disk_errors(), BuildLock(folder):
@@ -187,6 +189,7 @@ def build(
             stamps.forget_missing()
         stamps.save()
         save_memo(memo, script, languages)
+    fetched_late = 0  # takes another machine put into the shared cache while this one was about to speak them
     if shared is not None:
         fetched_late = shared.count.fetched_late
         shared.push([*(job.take.key for job in work.record), *(f.used for f in fallbacks if f.recorded)])
@@ -196,7 +199,7 @@ def build(
         folder=folder,
         work=work,
         languages=results(manifest, the_plan),
-        recorded=len(work.record) - sum(1 for f in fallbacks if not f.recorded) - (fetched_late if shared is not None else 0),
+        recorded=len(work.record) - sum(1 for f in fallbacks if not f.recorded) - fetched_late,
         reused=work.reused,
         encoded=[job.file for job in work.encode if job.file in encoded],
         joined=[job.file for job in work.encode if job.kind == "full" and job.file in encoded],
@@ -225,7 +228,9 @@ def plan_build(
 ) -> Work:
     """What `build` with the same arguments would record and encode, and why (``guide plan``)."""
     registry = registry or EngineRegistry()
-    bitrate, script, the_plan, cache, folder, tool, memo = _gather(path, out, languages, bitrate, registry, cache_folder)
+    bitrate, script, the_plan, cache, folder, tool, memo = _gather(
+        path, out, languages, bitrate, registry, cache_folder
+    )
     stamps = FileStamps.load(folder, cache.stamps_path(folder))
     previous = read_manifest(folder, follow_links=True)
     work = plan_work(the_plan, cache, folder, previous, bitrate, only, force, stamps.sha256, encoder=tool.version)

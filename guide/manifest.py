@@ -1,6 +1,6 @@
 """The manifest (``manifest.json``): what a build wrote into a guide folder, as typed data.
 
-Written by the build (:mod:`guide.build.place`); read by the next build (what changed), by the
+Written by the build (:mod:`guide.stages.place`); read by the next build (what changed), by the
 companion files (transcripts, feeds, the player), ``guide proof``, ``guide print`` and ``guide publish``.
 Everything here is a low layer: it imports nothing of guide's but the file helpers.
 
@@ -93,7 +93,8 @@ class SpokenTake:
         """A take read from the manifest; ValueError when it is not one."""
         data = _dict(data, "take")
         planned = data.get("planned")
-        return cls(_str(data, "key"), _str(data, "text"), _num(data, "start"), planned if isinstance(planned, str) else None)
+        planned = planned if isinstance(planned, str) else None
+        return cls(_str(data, "key"), _str(data, "text"), _num(data, "start"), planned)
 
 
 @dataclass(frozen=True)
@@ -458,7 +459,9 @@ class Manifest:
             id=_str(data, "id"),
             title={lang: text for lang, text in title.items() if isinstance(text, str)},
             ffmpeg=FfmpegInfo.from_json(ffmpeg) if ffmpeg is not None else None,
-            languages={lang: LanguageEntry.from_json(block) for lang, block in languages.items() if isinstance(block, Mapping)},
+            languages={
+                lang: LanguageEntry.from_json(block) for lang, block in languages.items() if isinstance(block, Mapping)
+            },
             files=tuple(FileRecord.from_json(f) for f in _list(data.get("files", []), "files")),
         )
 

@@ -203,6 +203,7 @@ def test_sample_script_builds_both_languages(tmp_path):
     from guide.publish.m4b import read_chapters
 
     from .test_chapters import check_chapters
+    from .test_manifest import check_inventory
 
     base = "https://clinic.example/guides/botox-long-term-effects"
     result = run("build", str(SAMPLE_SCRIPT), "--out", str(tmp_path), "--base-url", base)
@@ -230,6 +231,9 @@ def test_sample_script_builds_both_languages(tmp_path):
         pod = podcastparser.parse(f"{base}/{lang}/feed.xml", io.BytesIO(text.encode("utf-8")))
         assert pod["cover_url"] == f"{base}/{lang}/cover.jpg"
         assert pod["episodes"][0]["enclosures"][0]["url"] == f"{base}/{entry['full']}"
+    # The manifest is valid against its schema and names every file written, feeds and M4Bs included.
+    check_inventory(folder)
+    assert {"feed", "m4b", "cover"} <= {f["kind"] for f in manifest["files"]}
 
 
 def test_read_only_output_folder_is_a_clear_error(tmp_path, small_script):

@@ -1,9 +1,10 @@
 """Every file of a built guide, with its SHA-256 and size: what ``guide publish`` compares with what was
 published last (content hashes only: a rebuilt MP3 of the same length has the same size).
 
-The build's manifest is the one inventory: it names every file the build wrote (:attr:`guide.manifest.Manifest.files`).
-Each is checked on disk here before it may be published: a file inside the guide folder, reached through no link,
-not one of guide's hidden or staging files, and with the content the manifest says.
+The build's manifest is the one inventory: it names every file the build wrote
+(:attr:`guide.manifest.Manifest.files`). Each is checked on disk here before it may be published: a file
+inside the guide folder, reached through no link, not one of guide's hidden or staging files, and with the
+content the manifest says.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build.inputs import load
+from ..stages.inputs import load
 from ..cache import cache_dir
 from ..engines import EngineRegistry
 from ..errors import GuideError, InputError

@@ -124,7 +124,9 @@ def write_companions(
             put(folder, f"{lang}/feed.xml", feeds.feed_xml(episode, base_url, tracks), written)
 
     if publish.player and languages:
-        pages = [_player_language(lang, entry, full, script, covers.name(lang)) for lang, (entry, full) in languages.items()]
+        pages = [
+            _player_language(lang, entry, full, script, covers.name(lang)) for lang, (entry, full) in languages.items()
+        ]
         put(folder, "index.html", player_html(pages), written)
         put(folder, "kiosk.html", kiosk_html(pages), written)
     return written

@@ -26,7 +26,7 @@ from ..engines import EngineRegistry
 from ..errors import GuideError, InputError, ScriptError
 from ..lock import held_elsewhere
 from ..planner import TakeSpec, pieces, plan_sentences
-from ..build.speak import sentences_of, speak
+from ..stages.speak import sentences_of, speak
 from ..renderer import default_jobs
 from ..script.loader import load_source
 from ..script.model import Script
