@@ -54,7 +54,7 @@ def _int(data: Mapping[str, Any], key: str) -> int:
 
 
 def _dict(value: object, what: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):  # JSON objects are dicts (a typing.Mapping check is 10 times slower)
         raise ValueError(f"{what}: not an object")
     return value
 
@@ -294,7 +294,7 @@ class TrackEntry:
         chapters, pieces, m4b = data.get("chapters"), data.get("pieces"), data.get("m4b")
         fallback = data.get("fallback_takes", 0)
         return cls(
-            id=_str(data, "id") if "id" in data else "full",
+            id=_str(data, "id"),
             kind=_str(data, "kind"),
             title=_str(data, "title"),
             file=_str(data, "file"),
@@ -307,7 +307,7 @@ class TrackEntry:
             chapters=None if chapters is None else tuple(ChapterSpan.from_json(c) for c in _list(chapters, "chapters")),
             pieces=None if pieces is None else tuple(PieceSpan.from_json(p) for p in _list(pieces, "pieces")),
             published=published if isinstance(published, str) else None,
-            m4b=Audiobook.from_json(m4b) if isinstance(m4b, Mapping) else None,
+            m4b=Audiobook.from_json(m4b) if isinstance(m4b, dict) else None,
         )
 
     def planned_keys(self) -> set[str]:
@@ -432,8 +432,8 @@ class Manifest:
     """By language, in the script's order: what the folder holds."""
 
     files: tuple[FileRecord, ...] = field(default_factory=tuple)
-    """Every file the build wrote but the manifest itself, sorted by path (empty in a manifest from before
-    0.9: ``guide build`` writes it again)."""
+    """Every file the build wrote but the manifest itself, sorted by path (empty in a manifest written before
+    the inventory was: the next ``guide build`` writes it). The print PDF is not one: ``guide print`` writes it."""
 
     def to_json(self) -> dict[str, Any]:
         """The manifest as JSON data, keys in the order it is written."""
@@ -460,7 +460,7 @@ class Manifest:
             title={lang: text for lang, text in title.items() if isinstance(text, str)},
             ffmpeg=FfmpegInfo.from_json(ffmpeg) if ffmpeg is not None else None,
             languages={
-                lang: LanguageEntry.from_json(block) for lang, block in languages.items() if isinstance(block, Mapping)
+                lang: LanguageEntry.from_json(block) for lang, block in languages.items() if isinstance(block, dict)
             },
             files=tuple(FileRecord.from_json(f) for f in _list(data.get("files", []), "files")),
         )

@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import jsonschema
-import pytest
 from click.testing import CliRunner
 
 from guide.cli import main

@@ -112,7 +112,8 @@ def place_files(staging: Path, folder: Path, encoded: Mapping[str, TrackEntry], 
     """Move the files encoded into `staging` into the guide folder, each whole, and stamp them."""
     for relative, made in encoded.items():
         place(staging / relative, folder, relative)
-        stamps.record(relative, made.sha256 or "")
+        if made.sha256 is not None:
+            stamps.record(relative, made.sha256)
         if made.m4b is not None:
             place(staging / made.m4b.file, folder, made.m4b.file)
             stamps.record(made.m4b.file, made.m4b.sha256)
