@@ -1,7 +1,8 @@
 """CI: every MP3 of two builds of the same script has the same loudness (shape 2 against shape 1).
 
-The takes differ (Piper samples noise, and each shape records afresh), so the files differ;
-their integrated loudness must not, by more than TOLERANCE, and every true peak stays under -1 dBTP.
+Shape 2 builds from shape 1's takes, so same_audio.py finds the same bytes; this measures, as a listener's
+check, that the integrated loudness is within TOLERANCE and every true peak stays under -1 dBTP (and it still
+holds for builds that record their takes afresh, where Piper's noise makes the files differ).
 Usage: python .ci/same_loudness.py FIRST_OUT SECOND_OUT
 """
 

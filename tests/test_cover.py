@@ -14,7 +14,8 @@ import pytest
 from PIL import Image, features
 
 from guide.publish import cover
-from guide.publish.cover import check_cover, contrast_ratio, make_cover, parse_colour, text_colour
+from guide.publish.cover import contrast_ratio, make_cover, parse_colour, text_colour
+from guide.script.files import check_cover
 
 EN_TITLE = "Botox: long-term effects"
 AR_TITLE = "البوتوكس: التأثيرات على المدى الطويل"

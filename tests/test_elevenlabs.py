@@ -1,5 +1,7 @@
-"""The elevenlabs engine against a loopback stand-in of ElevenLabs' REST API (tests/standin_elevenlabs.py):
-real HTTP, real JSON parsed by the server, real PCM decoded, real builds."""
+"""The elevenlabs engine's own behaviour against a loopback stand-in of ElevenLabs' REST API
+(tests/standin_elevenlabs.py): its request, its models (language_code, price), its speed range, voice ids and
+premade names, spent credits, the service's own refusals (a voice the account lacks, a 422).
+What every cloud engine must do is tests/test_cloud_contract.py's (ELEVENLABS in tests/engine_contract.py)."""
 
 from __future__ import annotations
 
@@ -14,51 +16,32 @@ from click.testing import CliRunner
 from guide.cli import main
 from guide.engines import EngineRegistry, VoiceNotFound
 from guide.engines.elevenlabs import CATALOGUE, MODELS, ElevenLabsEngine
-from guide.engines.http import Sender
 from guide.errors import CredentialsError, NetworkError
 from guide.script.model import VoiceSettings
 
-from .standin_elevenlabs import ElevenLabsStandIn
+from .engine_contract import CLONE, ELEVENLABS
 
 pytestmark = pytest.mark.usefixtures("allow_online")
 
-CLONE = "c1oNeDv01ceF0rTest01"  # a voice id of the stand-in's account, not in guide's catalogue
-
-ELEVENLABS_SCRIPT = """\
-id: small-guide
-title: {en: "Small guide", ar: "دليل صغير"}
-languages: [en, ar]
-voices:
-  en: {engine: espeak, voice: en-us}
-  ar: {engine: elevenlabs, voice: %s%s}
-intro: {en: "Welcome.", ar: "مرحبا بكم. هذا دليل قصير."}
-faq:
-  - id: how-long
-    question: {en: "How long does it last?", ar: "كم يدوم؟"}
-    answer: {en: "About four months.", ar: "نحو أربعة أشهر."}
-outro: {en: "Thank you.", ar: "شكرا لكم."}
-"""
-
 
 def script_text(extra: str = "", voice: str = CLONE) -> str:
-    return ELEVENLABS_SCRIPT % (voice, extra)
+    """The contract's script, ElevenLabs speaking Arabic with `voice` (`extra`: more of voices.ar's settings)."""
+    return ELEVENLABS.script(extra, voice)
 
 
 @pytest.fixture
-def eleven(monkeypatch, speech):
-    samples, rate = speech
-    with ElevenLabsStandIn(samples, rate) as server:
-        monkeypatch.setenv("ELEVENLABS_API_KEY", server.key)
-        monkeypatch.setenv("GUIDE_ELEVENLABS_URL", server.url)
+def eleven(monkeypatch, speech, tmp_path):
+    """ElevenLabs' stand-in, running, with the engine configured for it, as the contract tests configure it."""
+    with ELEVENLABS.serve(monkeypatch, speech, tmp_path / "config") as server:
         yield server
 
 
 def engine() -> ElevenLabsEngine:
-    return ElevenLabsEngine(Sender("elevenlabs", timeout=(1.0, 0.5), retries=3, backoff=0.01))
+    return ELEVENLABS.engine()
 
 
 def voice(name: str | None = CLONE, lang: str = "ar", **settings):
-    return engine().resolve(lang, VoiceSettings("elevenlabs", name, **settings), Path("."))
+    return ELEVENLABS.resolve(name, lang, **settings)
 
 
 def build(script: Path, out: Path, *extra: str):
@@ -108,23 +91,6 @@ def test_the_normal_speed_leaves_the_voices_own_settings(eleven):
     assert "voice_settings" not in json.loads(eleven.synthesis_requests()[0].body)
 
 
-@pytest.mark.parametrize("settings, message", [
-    ({"speed": 0.6}, r"0\.7 to 1\.2 times a voice's normal speed, not 0\.6: change voices\.ar\.speed"),
-    ({"speed": 1.3}, r"0\.7 to 1\.2 times a voice's normal speed, not 1\.3"),
-    ({"pitch": 60}, r"elevenlabs cannot change pitch: remove 'pitch' from voices\.ar"),
-    ({"model": "eleven_flash_v2"}, r"model 'eleven_flash_v2' is not one guide can use: choose eleven_multilingual_v2, eleven_v3, "
-                                   r"eleven_flash_v2_5, eleven_turbo_v2_5"),
-    ({"model": "eleven_monolingual_v1"}, r"model 'eleven_monolingual_v1' is not one guide can use"),
-    ({"voice": "Nobody"}, r"voice 'Nobody' is neither a voice id \(20 letters and digits"),
-    ({"voice": "21m00Tcm4TlvDq8ikWA"}, r"is neither a voice id"),  # 19 characters
-    ({"voice": "21m00Tcm4TlvDq8ikWA!"}, r"is neither a voice id"),
-])
-def test_what_elevenlabs_cannot_do_is_refused_before_anything_is_sent(settings, message):
-    settings = {"voice": CLONE, **settings}
-    with pytest.raises(VoiceNotFound, match=message):
-        ElevenLabsEngine(environ={}).resolve("ar", VoiceSettings("elevenlabs", **settings), Path("."))
-
-
 def test_a_model_that_does_not_speak_the_language_is_refused():
     with pytest.raises(VoiceNotFound, match=r"model 'eleven_multilingual_v2' does not speak 'hu'"):
         ElevenLabsEngine(environ={}).resolve("hu", VoiceSettings("elevenlabs", CLONE), Path("."))
@@ -143,53 +109,6 @@ def test_the_model_is_part_of_the_voice(eleven):
     assert default.identity == "elevenlabs:eleven_multilingual_v2:pcm_24000" and flash.identity != default.identity
 
 
-@pytest.mark.parametrize("hostile", [
-    "a < b & c > d", 'say "this" and \'that\'', "]]> <![CDATA[ x ]]>", "<script>alert(1)</script>",
-    '</speak>"}, "model_id": "evil', "&amp; &#x41; &lt;", "back\\slash \\u0041 \\n", "bell\x07 and \x1b escape, nul\x00 too",
-    "مرحبا <b>بكم</b> & «أهلا»", "\u202eRTL override\u202c and \u200f marks", "emoji 🎧 and 𝒳",
-])
-def test_hostile_text_arrives_exactly_as_written(eleven, hostile):
-    engine().synthesize(hostile, voice())
-    request = eleven.synthesis_requests()[-1]
-    assert json.loads(request.body.decode("utf-8"))["text"] == hostile
-    assert request.extra["text"] == hostile  # what the server read, byte for byte
-    assert set(json.loads(request.body)) == {"text", "model_id"}  # nothing leaked out of the text field
-
-
-@pytest.mark.parametrize("storm", [[429, 429, 429], [500], [503, "reset"], ["garbage"], ["empty"], ["hang"]])
-def test_what_may_heal_is_retried(eleven, storm):
-    eleven.script = list(storm)
-    assert engine().synthesize("hello", voice(lang="en")).duration > 0.5
-    assert len(eleven.synthesis_requests()) == len(storm) + 1
-
-
-@pytest.mark.parametrize("status", ["too_many_concurrent_requests", "system_busy"])
-def test_a_persistent_429_is_a_clear_network_error(eleven, status):
-    eleven.rate_limit_status = status
-    eleven.script = [429] * 10
-    with pytest.raises(NetworkError, match=r"elevenlabs: 127\.0\.0\.1:\d+ answered HTTP 429 after 3 retries \(rate limited") as caught:
-        engine().synthesize("hello", voice(lang="en"))
-    assert status in caught.value.message
-    assert len(eleven.synthesis_requests()) == 4
-
-
-def test_garbage_every_time_is_reported(eleven):
-    eleven.script = ["garbage"] * 4
-    with pytest.raises(NetworkError, match="elevenlabs: the service answered without usable audio"):
-        engine().synthesize("hello", voice(lang="en"))
-
-
-def test_a_wrong_key_is_not_retried_and_later_takes_are_not_asked(eleven, monkeypatch):
-    monkeypatch.setenv("ELEVENLABS_API_KEY", "not-the-key")
-    speaker = engine()
-    with pytest.raises(CredentialsError, match=r"elevenlabs: .* refused the key \(HTTP 401, invalid_api_key: Invalid API key\): "
-                                               r"check ELEVENLABS_API_KEY"):
-        speaker.synthesize("hello", voice(lang="en"))
-    with pytest.raises(CredentialsError, match="refused the key"):
-        speaker.synthesize("another sentence", voice(lang="en"))
-    assert len(eleven.synthesis_requests()) == 1
-
-
 def test_spent_credits_are_not_called_a_wrong_key(eleven):
     eleven.quota = 12
     speaker = engine()
@@ -202,14 +121,6 @@ def test_spent_credits_are_not_called_a_wrong_key(eleven):
     with pytest.raises(CredentialsError, match="credits are used up"):
         speaker.synthesize("hi", voice(lang="en"))  # not asked: the build stops rather than spend what is left piecemeal
     assert len(eleven.synthesis_requests()) == 2
-
-
-def test_a_key_without_the_permission_is_named(eleven):
-    eleven.script = [403]
-    with pytest.raises(CredentialsError, match=r"refused the key's access \(HTTP 403, missing_permissions: .*text_to_speech.*\): "
-                                               r"the key may lack the Text to Speech permission"):
-        engine().synthesize("hello", voice(lang="en"))
-    assert len(eleven.synthesis_requests()) == 1
 
 
 def test_a_voice_the_account_lacks_is_named(eleven):
@@ -226,42 +137,6 @@ def test_a_validation_error_names_the_field(eleven):
     assert len(eleven.synthesis_requests()) == 1
 
 
-def test_build_against_the_stand_in_then_a_rebuild_sends_nothing(eleven, tmp_path, write_script):
-    from guide.audio.loudness import ebur128
-
-    script = write_script(script_text())
-    result = build(script, tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    assert f"voice ar: elevenlabs:{CLONE}" in result.output and "warning" not in result.output
-    texts = [r.extra["text"] for r in eleven.synthesis_requests()]
-    sent = len(texts)
-    assert sent >= 5 and len(set(texts)) == sent  # each Arabic sentence bought once
-    assert {r.extra["voice"] for r in eleven.synthesis_requests()} == {CLONE}
-    assert {r.extra["model"] for r in eleven.synthesis_requests()} == {"eleven_multilingual_v2"}
-    folder = tmp_path / "out" / "small-guide"
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    tracks = manifest["languages"]["ar"]["tracks"]
-    assert tracks
-    for track in tracks:
-        integrated, _ = ebur128(str(folder / track["file"]))
-        assert abs(integrated + 16) <= 1.0, (track["file"], integrated)
-    again = build(script, tmp_path / "out")
-    assert again.exit_code == 0, again.output
-    assert len(eleven.synthesis_requests()) == sent  # every take is in the cache: nothing is bought twice
-
-
-def test_the_cost_estimate_counts_what_a_build_sends(eleven, tmp_path, write_script):
-    script = write_script(script_text())
-    checked = CliRunner().invoke(main, ["check", str(script)])
-    assert checked.exit_code == 0, checked.output
-    assert eleven.seen == []  # estimating asks nothing
-    assert build(script, tmp_path / "out").exit_code == 0
-    sent = sum(len(r.extra["text"]) for r in eleven.synthesis_requests())
-    price = MODELS["eleven_multilingual_v2"].price
-    assert f"elevenlabs: a cold build sends {sent:,} characters" in checked.output
-    assert f"at US${price.usd_per_million:g} per million characters ({price.tier}; {price.source})" in checked.output
-
-
 def test_a_changed_model_records_again(eleven, tmp_path, write_script):
     script = write_script(script_text())
     assert build(script, tmp_path / "out").exit_code == 0
@@ -274,23 +149,6 @@ def test_a_changed_model_records_again(eleven, tmp_path, write_script):
     assert {(r.extra["model"], r.extra["language_code"]) for r in again} == {("eleven_flash_v2_5", "ar")}
 
 
-def test_a_failing_service_falls_back_to_the_offline_voice_with_a_warning(eleven, tmp_path, write_script):
-    eleven.script = [503] * 200
-    script = write_script(script_text(", fallback: {engine: espeak, voice: ar}"))
-    result = build(script, tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    assert "warning:" in result.output and "espeak:ar" in result.output
-
-
-def test_a_refused_key_stops_the_build_even_with_a_fallback(eleven, tmp_path, write_script, monkeypatch):
-    monkeypatch.setenv("ELEVENLABS_API_KEY", "not-the-key")
-    script = write_script(script_text(", fallback: {engine: espeak, voice: ar}"))
-    result = build(script, tmp_path / "out")
-    assert result.exit_code == 2, result.output
-    assert "refused the key (HTTP 401, invalid_api_key" in result.output and "Traceback" not in result.output
-    assert len(eleven.synthesis_requests()) == 1  # not retried, and no other take was asked for
-
-
 def test_spent_credits_stop_the_build_with_their_own_message(eleven, tmp_path, write_script):
     eleven.quota = 0
     script = write_script(script_text(", fallback: {engine: espeak, voice: ar}"))
@@ -300,34 +158,12 @@ def test_spent_credits_stop_the_build_with_their_own_message(eleven, tmp_path, w
     assert "Traceback" not in result.output and len(eleven.synthesis_requests()) == 1
 
 
-def test_a_missing_key_is_named_before_anything_is_recorded(eleven, tmp_path, write_script, monkeypatch):
-    monkeypatch.delenv("ELEVENLABS_API_KEY")
-    script = write_script(script_text())
-    for command in (["check", str(script)], ["build", str(script), "--out", str(tmp_path / "out")]):
-        result = CliRunner().invoke(main, command)
-        assert result.exit_code == 2, result.output
-        assert f"{script}:6: voices.ar: elevenlabs needs an API key: set ELEVENLABS_API_KEY" in result.output
-        assert "Traceback" not in result.output
-    assert eleven.seen == [] and not (tmp_path / "out").exists()
-
-
 def test_a_speed_out_of_range_is_named_with_its_line(eleven, tmp_path, write_script):
     script = write_script(script_text(", speed: 1.5"))
     result = CliRunner().invoke(main, ["check", str(script)])
     assert result.exit_code == 2, result.output
     assert f"{script}:6: voices.ar: elevenlabs speaks at 0.7 to 1.2 times a voice's normal speed, not 1.5" in result.output
     assert eleven.seen == []
-
-
-@pytest.mark.parametrize("lang", ["ar", "en"])
-def test_voices_lists_the_catalogue_for_both_languages(lang):
-    result = CliRunner().invoke(main, ["voices", "--engine", "elevenlabs", "--lang", lang])
-    assert result.exit_code == 0, result.output
-    assert f"elevenlabs (online, needs internet): {len(CATALOGUE)} voice(s)" in result.output
-    assert len(CATALOGUE) >= 2
-    for known in CATALOGUE:
-        assert known.name in result.output
-    assert "21m00Tcm4TlvDq8ikWAM" in result.output and "Rachel: English (American) accent, female" in result.output
 
 
 def test_price_billing_and_phonemes():

@@ -160,3 +160,120 @@ def test_piper_settles_with_every_core_between_recordings_and_back_for_a_paralle
     assert engine._voice(voice.voice) is settled  # nothing to do: not loaded again
     engine.prepare(QUICK_LOAD_TAKES + 1, 2, 2)
     assert threads() == 1
+
+
+# -- engines describe themselves (issue 29) ------------------------------------------------------
+
+
+class _FirstInterface:
+    """A plug-in written to the first, smaller interface: no capabilities, no optional members."""
+
+    name = "plain"
+    offline = True
+
+    def list_voices(self):
+        from guide.engines import VoiceInfo
+
+        return [VoiceInfo(self.name, "one", ("en",), "test")]
+
+    def resolve(self, lang, settings, base_dir):
+        from guide.engines import VoiceRef
+
+        return VoiceRef(self.name, lang, "one", speed=settings.speed, identity="plain==1")
+
+    def synthesize(self, text, voice):  # pragma: no cover - not spoken here
+        raise NotImplementedError
+
+
+def test_engines_declare_what_they_take():
+    registry = EngineRegistry()
+    taking = {name: sorted(registry.get(name).capabilities.settings) for name in registry.names()}
+    assert taking["piper"] == [] and taking["espeak"] == ["pitch"] and taking["gtts"] == ["slow", "tld"]
+    assert registry.takers("pitch") == ["espeak", "azure", "google-cloud"]
+    assert registry.takers("model") == ["polly", "elevenlabs"]
+    assert registry.get("piper").offline and not registry.get("gtts").offline
+    assert registry.get("polly").paid and not registry.get("gtts").paid
+    assert registry.get("elevenlabs").capabilities.speed == (0.7, 1.2)
+
+
+def test_each_engine_checks_the_settings_it_is_given():
+    registry = EngineRegistry()
+    assert registry.check_settings("piper", {"pitch": 60, "slow": True}) == {
+        "pitch": "piper cannot change pitch (espeak, azure and google-cloud can)",
+        "slow": "only the gtts engine has a slow reading (piper has not; use speed)",
+    }
+    assert registry.check_settings("gtts", {"model": "x"}) == {
+        "model": "gtts has no models to choose from (polly and elevenlabs have)"
+    }
+    assert registry.check_settings("espeak", {"pitch": 0}) == {}
+    # A cloud voice's pitch and model are refused when it is resolved, with the voice's own reasons.
+    assert registry.check_settings("polly", {"pitch": 60}) == {}
+    assert registry.check_settings("festival", {"pitch": 60}) == {}  # the voice's check names the unknown engine
+
+
+def test_a_plugin_of_the_first_interface_gets_the_defaults(tmp_path):
+    registry = EngineRegistry()
+    registry.use(_FirstInterface())
+    engine = registry.get("plain")
+    assert engine.capabilities.offline and not engine.paid and engine.missing_credentials() is None
+    voice = registry.resolve("en", VoiceSettings("plain"), tmp_path)
+    assert voice.capabilities == engine.capabilities and not engine.phonemes(voice)
+    assert registry.price(voice) is None and registry.billed_characters("Hello.", voice) == 0
+    engine.prepare(3, 1, 2)  # nothing to do, and no error
+    assert engine.health().status == "ok" and engine.health().detail == "offline; 1 voices"
+    assert registry.check_settings("plain", {"pitch": 60})["pitch"].startswith("plain cannot change pitch")
+    assert registry.speaks("plain", "en") and not registry.speaks("plain", "ar")
+
+
+def test_resolved_voices_carry_their_engines_capabilities(registry, tmp_path):
+    from guide.planner import take_key
+
+    piper = registry.resolve("en", VoiceSettings("piper", BUNDLED_VOICE), Path("."))
+    assert piper.capabilities is registry.get("piper").capabilities and not piper.can.voice_in_key
+    moved = shutil.copy(Path(piper.voice), tmp_path / Path(piper.voice).name)
+    shutil.copy(f"{piper.voice}.json", f"{moved}.json")
+    elsewhere = registry.resolve("en", VoiceSettings("piper", str(moved)), Path("."))
+    assert elsewhere.voice != piper.voice and take_key(elsewhere, "Hi.") == take_key(piper, "Hi.")
+    espeak = registry.resolve("ar", VoiceSettings("espeak", "ar"), Path("."))
+    assert espeak.can.voice_in_key and espeak.fallback is None
+
+
+def test_the_default_voice_asks_whether_gtts_speaks_the_language():
+    from guide.script.loader import default_voice
+
+    class Speaks:
+        def __init__(self, langs):
+            self.langs = langs
+
+        def speaks(self, engine, lang):
+            return engine == "gtts" and lang in self.langs
+
+    assert default_voice("fr", Speaks({"fr"})).engine == "gtts"
+    assert default_voice("fr", Speaks(set())) == VoiceSettings("espeak", "fr")
+    assert default_voice("fr").engine == "gtts"  # the installed engines: gTTS speaks French
+    assert default_voice("en", Speaks(set())).engine == "piper"  # the table first
+
+
+def test_loading_a_script_imports_neither_pillow_nor_the_engines_it_does_not_need():
+    import subprocess
+    import sys
+
+    from .conftest import SAMPLE_SCRIPT
+
+    code = (
+        "import sys\nfrom guide.script.loader import load_script\n"
+        f"load_script({str(SAMPLE_SCRIPT)!r})\n"
+        "print(sorted(m for m in ('PIL', 'numpy', 'guide.publish', 'guide.engines') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_engines_name_the_files_a_voice_is_made_of_and_settle(registry):
+    piper = registry.resolve("en", VoiceSettings("piper", BUNDLED_VOICE), Path("."))
+    assert registry.get("piper").files(piper) == [Path(piper.voice), Path(f"{piper.voice}.json")]
+    espeak = registry.resolve("ar", VoiceSettings("espeak", "ar"), Path("."))
+    assert registry.get("espeak").files(espeak) == []
+    registry.settle(2)  # the engines that record in threads (Piper) ready themselves for single sentences
+    assert registry.get("piper").threads == 2

@@ -353,10 +353,10 @@ def test_load_script_without_voice_checks(folder, text):
 @pytest.mark.parametrize(
     "lang, text",
     [
-        ("en", "9" * 4301),  # ValueError: int() of more than 4,300 digits (numbers.py, _en_number)
+        ("en", "9" * 4301),  # ValueError: int() of more than 4,300 digits (numbers_en.py, _en_number)
         ("ar", "9" * 4301),  # the same through the Arabic reading
         ("ar", "٩" * 4301),  # Arabic-Indic digits
-        ("en", "1" * 307 + "st"),  # OverflowError: num2words' ordinal of 10**306 or more (numbers.py, _en_ordinal)
+        ("en", "1" * 307 + "st"),  # OverflowError: num2words' ordinal of 10**306 or more (numbers_en.py, _en_ordinal)
     ],
     ids=["en-4301-digits", "ar-4301-digits", "ar-4301-arabic-digits", "en-307-digit-ordinal"],
 )

@@ -1,13 +1,13 @@
-"""The google-cloud engine against a loopback stand-in of Google Cloud Text-to-Speech's REST API v1 and of
-Google's OAuth2 token endpoint (tests/standin_google_cloud.py): real HTTP, real JSON and SSML parsed by the
-server, real google-auth refreshing a real token, real audio decoded, real builds."""
+"""The google-cloud engine's own behaviour against a loopback stand-in of Google Cloud Text-to-Speech's REST API v1
+and of Google's OAuth2 token endpoint (tests/standin_google_cloud.py): its request, audioConfig's speed and pitch,
+Chirp 3: HD voices, billing the markup, application default credentials through real google-auth.
+What every cloud engine must do is tests/test_cloud_contract.py's (GOOGLE in tests/engine_contract.py)."""
 
 from __future__ import annotations
 
 import json
 import sys
 import time
-import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,42 +17,17 @@ from click.testing import CliRunner
 from guide.cli import main
 from guide.engines import VoiceNotFound
 from guide.engines.google_cloud import GoogleCloudEngine
-from guide.engines.http import Sender
 from guide.errors import CredentialsError, NetworkError
 from guide.script.model import VoiceSettings
 
-from .standin_google_cloud import GoogleCloudStandIn
+from .engine_contract import GOOGLE
 
 pytestmark = pytest.mark.usefixtures("allow_online")
 
-GOOGLE_SCRIPT = """\
-id: small-guide
-title: {en: "Small guide", ar: "دليل صغير"}
-languages: [en, ar]
-voices:
-  en: {engine: espeak, voice: en-us}
-  ar: {engine: google-cloud, voice: ar-XA-Wavenet-A%s}
-intro: {en: "Welcome.", ar: "مرحبا بكم. هذا دليل قصير."}
-faq:
-  - id: how-long
-    question: {en: "How long does it last?", ar: "كم يدوم؟"}
-    answer: {en: "About four months.", ar: "نحو أربعة أشهر."}
-outro: {en: "Thank you.", ar: "شكرا لكم."}
-"""
-
-CREDENTIAL_ENV = ("GOOGLE_CLOUD_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_CLOUD_QUOTA_PROJECT", "CLOUDSDK_CONFIG")
-
-
 @pytest.fixture
-def google(monkeypatch, speech, tmp_path_factory):
-    samples, rate = speech
-    with GoogleCloudStandIn(samples, rate) as server:
-        for name in CREDENTIAL_ENV:
-            monkeypatch.delenv(name, raising=False)
-        # gcloud's own folder, empty: a developer's real `gcloud auth application-default login` is never used
-        monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path_factory.mktemp("gcloud")))
-        monkeypatch.setenv("GOOGLE_CLOUD_API_KEY", server.key)
-        monkeypatch.setenv("GUIDE_GOOGLE_CLOUD_URL", server.url)
+def google(monkeypatch, speech, tmp_path):
+    """Google's stand-in, running, with the engine configured for it (an API key), as the contract tests configure it."""
+    with GOOGLE.serve(monkeypatch, speech, tmp_path / "config") as server:
         yield server
 
 
@@ -73,11 +48,11 @@ def adc(google, monkeypatch, tmp_path):
 
 
 def engine() -> GoogleCloudEngine:
-    return GoogleCloudEngine(Sender("google-cloud", timeout=(1.0, 0.5), retries=3, backoff=0.01))
+    return GOOGLE.engine()
 
 
 def voice(name="ar-XA-Wavenet-A", lang="ar", **settings):
-    return engine().resolve(lang, VoiceSettings("google-cloud", name, **settings), Path("."))
+    return GOOGLE.resolve(name, lang, **settings)
 
 
 def build(script: Path, out: Path, *extra: str):
@@ -123,23 +98,10 @@ def test_chirp3_hd_is_sent_text_not_ssml(google):
 def test_chirp3_hd_refuses_pitch_before_anything_is_sent(google, tmp_path, write_script):
     with pytest.raises(VoiceNotFound, match="Chirp 3: HD voice, which cannot change pitch"):
         voice("ar-XA-Chirp3-HD-Kore", pitch=60)
-    script = write_script((GOOGLE_SCRIPT % ", pitch: 60").replace("ar-XA-Wavenet-A", "ar-XA-Chirp3-HD-Kore"))
+    script = write_script(GOOGLE.script(", pitch: 60", voice="ar-XA-Chirp3-HD-Kore"))
     result = CliRunner().invoke(main, ["check", str(script)])
     assert result.exit_code == 2 and "cannot change pitch" in result.output, result.output
     assert google.seen == []
-
-
-@pytest.mark.parametrize("hostile", ["a < b & c > d", 'say "this" and \'that\'', "]]> <![CDATA[ x ]]>", "<script>alert(1)</script>",
-                                     "</speak><speak>", "&amp; &#x41; &lt;", "bell\x07 and \x1b escape"])
-def test_hostile_text_arrives_as_text_in_well_formed_ssml(google, hostile):
-    v = voice("en-US-Wavenet-F", "en")
-    engine().synthesize(hostile, v)
-    request = google.synthesis_requests()[-1]
-    sent = json.loads(request.body)["input"]["ssml"]
-    root = ET.fromstring(sent)  # well-formed, or this raises
-    assert [e.tag for e in root.iter()] == ["speak"]  # no element came from the text
-    assert request.extra["text"] == hostile.replace("\x07", "").replace("\x1b", "")
-    assert engine().billed_characters(hostile, v) == len(sent)  # Google bills the markup too: what was sent
 
 
 def test_billed_characters_count_what_is_sent(google):
@@ -162,122 +124,10 @@ def test_lexicon_phonemes_are_sent_for_english_only(google):
     assert not engine().phonemes(voice()) and not engine().phonemes(voice("en-US-Chirp3-HD-Kore", "en"))
 
 
-@pytest.mark.parametrize("storm", [[429, 429, 429], [500], [503, "reset"], ["garbage"], ["empty"], ["hang"]])
-def test_what_may_heal_is_retried(google, storm):
-    google.script = list(storm)
-    assert engine().synthesize("hello", voice("en-US-Wavenet-F", "en")).duration > 0.5
-    assert len(google.synthesis_requests()) == len(storm) + 1
-
-
-def test_a_429_storm_past_the_retries_is_a_network_error(google):
-    google.script = [429] * 10
-    with pytest.raises(NetworkError, match=r"google-cloud: 127\.0\.0\.1:\d+ answered HTTP 429 after 3 retries \(rate limited.*RESOURCE_EXHAUSTED"):
-        engine().synthesize("hello", voice("en-US-Wavenet-F", "en"))
-    assert len(google.synthesis_requests()) == 4
-
-
-def test_garbage_every_time_is_reported(google):
-    google.script = ["garbage"] * 4
-    with pytest.raises(NetworkError, match="google-cloud: the service answered without usable audio"):
-        engine().synthesize("hello", voice("en-US-Wavenet-F", "en"))
-
-
-@pytest.mark.parametrize("status", [401, 403])
-def test_a_refused_key_is_not_retried_nor_asked_again(google, status):
-    google.script = [status]
-    sender = engine()
-    with pytest.raises(CredentialsError, match=rf"google-cloud: .* refused the API key in GOOGLE_CLOUD_API_KEY \(HTTP {status}\)"):
-        sender.synthesize("hello", voice("en-US-Wavenet-F", "en"))
-    with pytest.raises(CredentialsError, match="GOOGLE_APPLICATION_CREDENTIALS"):
-        sender.synthesize("another take", voice("en-US-Wavenet-F", "en"))
-    assert len(google.synthesis_requests()) == 1
-
-
-def test_a_wrong_key_is_a_credentials_error_though_google_answers_400(google, monkeypatch):
-    monkeypatch.setenv("GOOGLE_CLOUD_API_KEY", "not-the-key")
-    with pytest.raises(CredentialsError, match=r"refused the API key in GOOGLE_CLOUD_API_KEY \(HTTP 400\): INVALID_ARGUMENT: API key not valid"):
-        engine().synthesize("hello", voice("en-US-Wavenet-F", "en"))
-    assert len(google.synthesis_requests()) == 1
-
-
 def test_an_unknown_voice_is_named_and_not_retried(google):
     with pytest.raises(NetworkError, match=r"voice 'ar-XA-Wavenet-Z' \(HTTP 400\): INVALID_ARGUMENT: Voice 'ar-XA-Wavenet-Z' does not exist"):
         engine().synthesize("مرحبا", voice("ar-XA-Wavenet-Z"))
     assert len(google.synthesis_requests()) == 1
-
-
-def test_build_against_the_stand_in_then_a_rebuild_sends_nothing(google, tmp_path, write_script):
-    from guide.audio.loudness import ebur128
-
-    script = write_script(GOOGLE_SCRIPT % "")
-    result = build(script, tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    assert "voice ar: google-cloud:ar-XA-Wavenet-A" in result.output and "warning" not in result.output
-    texts = [r.extra["text"] for r in google.synthesis_requests()]
-    sent = len(texts)
-    assert sent >= 5 and len(set(texts)) == sent  # each Arabic sentence bought once
-    assert {r.extra["voice"] for r in google.synthesis_requests()} == {"ar-XA-Wavenet-A"}
-    folder = tmp_path / "out" / "small-guide"
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    tracks = manifest["languages"]["ar"]["tracks"]
-    assert tracks
-    for track in tracks:
-        integrated, _ = ebur128(str(folder / track["file"]))
-        assert abs(integrated + 16) <= 1.0, (track["file"], integrated)
-    again = build(script, tmp_path / "out")
-    assert again.exit_code == 0, again.output
-    assert len(google.synthesis_requests()) == sent  # every take is in the cache: nothing is bought twice
-
-
-def test_a_new_voice_records_again(google, tmp_path, write_script):
-    script = write_script(GOOGLE_SCRIPT % "")
-    assert build(script, tmp_path / "out").exit_code == 0
-    sent = len(google.synthesis_requests())
-    script.write_text((GOOGLE_SCRIPT % "").replace("ar-XA-Wavenet-A", "ar-XA-Wavenet-B"), encoding="utf-8")
-    result = build(script, tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    assert len(google.synthesis_requests()) == 2 * sent
-    assert {r.extra["voice"] for r in google.synthesis_requests()[sent:]} == {"ar-XA-Wavenet-B"}
-
-
-def test_a_failing_service_falls_back_to_the_offline_voice_with_a_warning(google, tmp_path, write_script):
-    google.script = [503] * 200
-    script = write_script(GOOGLE_SCRIPT % ", fallback: {engine: espeak, voice: ar}")
-    result = build(script, tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    assert "warning:" in result.output and "espeak:ar" in result.output
-
-
-def test_a_refused_key_stops_the_build_even_with_a_fallback(google, tmp_path, write_script):
-    google.script = [401] * 50
-    script = write_script(GOOGLE_SCRIPT % ", fallback: {engine: espeak, voice: ar}")
-    result = build(script, tmp_path / "out")
-    assert result.exit_code == 2, result.output
-    assert "refused the API key in GOOGLE_CLOUD_API_KEY (HTTP 401)" in result.output and "Traceback" not in result.output
-    assert len(google.synthesis_requests()) == 1  # not retried, and no other take was asked for
-
-
-@pytest.mark.parametrize("credentials_file, said", [
-    (None, ["google-cloud needs credentials", "GOOGLE_CLOUD_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS"]),
-    ("missing.json", ["google-cloud cannot use the credentials file", "missing.json", "GOOGLE_CLOUD_API_KEY"]),
-    ("{not json", ["google-cloud cannot use the credentials file", "GOOGLE_APPLICATION_CREDENTIALS"]),
-])
-def test_a_missing_credential_is_named_before_anything_is_recorded(google, tmp_path, write_script, monkeypatch, credentials_file, said):
-    monkeypatch.delenv("GOOGLE_CLOUD_API_KEY")
-    if credentials_file == "{not json":
-        broken = tmp_path / "broken.json"
-        broken.write_text(credentials_file, encoding="utf-8")
-        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(broken))
-    elif credentials_file:
-        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / credentials_file))
-    script = write_script(GOOGLE_SCRIPT % "")
-    for command in (["check", str(script)], ["build", str(script), "--out", str(tmp_path / "out")]):
-        result = CliRunner().invoke(main, command)
-        assert result.exit_code == 2, result.output
-        assert f"{script}:6: voices.ar: google-cloud" in result.output, result.output
-        assert all(words in result.output for words in said), result.output
-        assert "Traceback" not in result.output
-    assert google.seen == [] and not (tmp_path / "out").exists()
 
 
 def test_without_google_auth_the_message_says_how_to_install_it(google, adc, monkeypatch):
@@ -323,7 +173,7 @@ def test_gclouds_own_credentials_file_is_found(google, adc, monkeypatch, tmp_pat
 
 
 def test_a_build_with_application_default_credentials(google, adc, tmp_path, write_script):
-    result = build(write_script(GOOGLE_SCRIPT % ""), tmp_path / "out")
+    result = build(write_script(GOOGLE.script()), tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert len(google.token_requests()) == 1 and len(google.synthesis_requests()) >= 5
 
@@ -335,17 +185,6 @@ def test_refused_credentials_are_not_asked_again(google, adc, monkeypatch):
         with pytest.raises(CredentialsError, match=r"token endpoint refused the credentials in .*adc\.json.*invalid_grant"):
             e.synthesize(sentence, voice())
     assert len(google.token_requests()) == 1 and google.synthesis_requests() == []
-
-
-@pytest.mark.parametrize("settings, message", [
-    ({"voice": "Wavenet-A"}, "not a voice name like ar-XA-Wavenet-A"),
-    ({"voice": "en-US-Wavenet-F"}, "speaks en-US, not 'ar'"),
-    ({"voice": "ar-XA-Wavenet-A", "model": "x"}, "no models"),
-    ({"voice": "ar-XA-Chirp3-HD-Zephyr", "pitch": 40}, "Chirp 3: HD voice, which cannot change pitch"),
-])
-def test_wrong_voices_are_named(settings, message):
-    with pytest.raises(VoiceNotFound, match=message):
-        GoogleCloudEngine(environ={}).resolve("ar", VoiceSettings("google-cloud", **settings), Path("."))
 
 
 def test_defaults_and_prices_follow_the_voice_family():
@@ -361,14 +200,3 @@ def test_defaults_and_prices_follow_the_voice_family():
         assert price.source.startswith("https://") and price.source.endswith("read 2026-12-03")
 
 
-def test_voices_lists_the_arabic_voices():
-    result = CliRunner().invoke(main, ["voices", "--engine", "google-cloud", "--lang", "ar"])
-    assert result.exit_code == 0, result.output
-    header, *rows = result.output.strip().splitlines()
-    assert header == f"google-cloud (online, needs internet): {len(rows)} voice(s)"
-    names = [row.split()[0] for row in rows]
-    for family in ("Standard", "Wavenet"):
-        assert {f"ar-XA-{family}-{letter}" for letter in "ABCD"} <= set(names)
-    assert {"ar-XA-Chirp3-HD-Achernar", "ar-XA-Chirp3-HD-Zephyr", "ar-XA-Chirp3-HD-Charon"} <= set(names)
-    assert all(name.startswith("ar-XA-") for name in names)
-    assert "Modern Standard Arabic" in result.output and "female" in result.output and "male;" in result.output

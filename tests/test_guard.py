@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from guide.text.frontend import FrontEnd
 from guide.text.guard import differences
-from guide.text.numbers import _AR_UNIT_SPELLINGS, _UNIT_SPELLINGS, speakable
+from guide.text.numbers import speakable
 from guide.text.quantities import Quantity, _number, quantities
+from guide.text.units import AR_UNIT_SPELLINGS, UNIT_SPELLINGS
 
 # (language, text, lexicon, allowed?, the cause named when refused)
 CASES = [
@@ -128,7 +129,7 @@ def test_decimals_read_back(lang, written):
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_every_unit_reads_back(lang):
-    spellings = {**_UNIT_SPELLINGS, **(_AR_UNIT_SPELLINGS if lang == "ar" else {})}
+    spellings = {**UNIT_SPELLINGS, **(AR_UNIT_SPELLINGS if lang == "ar" else {})}
     for spelling, key in spellings.items():
         for n in (1, 2, 5, 11, 25):
             said = speakable(f"{n} {spelling}", lang)

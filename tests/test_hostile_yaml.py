@@ -20,7 +20,7 @@ from click.testing import CliRunner, Result
 
 from guide.cli import main
 from guide.errors import GuideError, InputError, ScriptError
-from guide.script import loader
+from guide.script import loader, safe_yaml
 from guide.script.limits import ENVIRONMENT, Limits
 from guide.script.loader import load_script
 
@@ -35,7 +35,7 @@ OUTRO = "outro: {en: Bye, ar: وداعا}\n"
 def yaml_loader(request, monkeypatch) -> str:
     """Run a case with libyaml's loader (the default) and with PyYAML's pure-Python one (the fallback)."""
     if request.param == "python":
-        monkeypatch.setattr(loader, "_YAML_LOADER", yaml.SafeLoader)
+        monkeypatch.setattr(safe_yaml, "_YAML_LOADER", yaml.SafeLoader)
     elif not yaml.__with_libyaml__:
         pytest.skip("PyYAML built without libyaml")
     return request.param

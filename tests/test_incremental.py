@@ -23,6 +23,7 @@ from guide.cli import main
 from guide.engines import EngineRegistry
 from guide.engines.base import VoiceRef
 from guide.engines.gtts import GttsEngine
+from guide.engines.piper import PiperEngine
 from guide.script.model import VoiceSettings
 from guide.errors import NetworkError
 from guide.lock import BuildLock
@@ -76,7 +77,10 @@ def test_the_offline_arabic_front_end_is_in_the_keys_of_espeak_arabic_takes_only
 
 
 def test_piper_take_key_follows_the_model_not_its_path():
-    voice = VoiceRef("piper", "en", "/a/voice.onnx", identity="piper-tts==1.8.0 model=abc")
+    # As the registry resolves it: with Piper's capabilities (its voice is a model file, known by its hash).
+    voice = VoiceRef(
+        "piper", "en", "/a/voice.onnx", identity="piper-tts==1.8.0 model=abc", capabilities=PiperEngine.capabilities
+    )
     moved = replace(voice, voice="/b/voice.onnx")
     retrained = replace(voice, identity="piper-tts==1.8.0 model=def")
     assert take_key(moved, "Hi.") == take_key(voice, "Hi.") != take_key(retrained, "Hi.")

@@ -249,8 +249,8 @@ def ligature_words(texts: list[str]) -> dict[str, str]:
     params=["hand-made", pytest.param("sample", marks=pytest.mark.slow)],
 )
 def printed(request, tmp_path_factory, registry) -> tuple[Path, dict, str]:
-    """(PDF, manifest, base address): the hand-made build's print, and the sample script's (built
-    for real once, then printed with ``guide print``)."""
+    """(PDF, manifest, base address): the hand-made build's print, and the sample script's (its build
+    shared by the test run, printed here with ``guide print``)."""
     root = tmp_path_factory.mktemp(f"print-{request.param}")
     if request.param == "hand-made":
         script = root / "botox.yaml"
@@ -259,16 +259,10 @@ def printed(request, tmp_path_factory, registry) -> tuple[Path, dict, str]:
         (out / "botox").mkdir(parents=True)
         (out / "botox" / "manifest.json").write_text(json.dumps(fake_manifest(), ensure_ascii=False), encoding="utf-8")
         (out / "botox" / "index.html").write_text("<!DOCTYPE html>", encoding="utf-8")
-    else:
-        from guide import builder
-
+    else:  # the test run's one build of the sample, read only
         from .conftest import SAMPLE_SCRIPT
 
-        script, out, base = SAMPLE_SCRIPT, root / "out", SAMPLE_BASE_URL
-        with pytest.MonkeyPatch.context() as patch:  # the module's build keeps off the user's cache and voices
-            patch.setenv("GUIDE_CACHE_DIR", str(root / "cache"))
-            patch.setenv("GUIDE_USER_VOICES_DIR", str(root / "voices"))
-            builder.build(script, out, registry=registry, cache_folder=root / "cache", jobs=2)
+        script, out, base = SAMPLE_SCRIPT, request.getfixturevalue("sample_build") / "out", SAMPLE_BASE_URL
     pdf = root / "print.pdf"
     result = run_print(str(script), "--out", str(out), "--base-url", base, "-o", str(pdf))
     assert result.exit_code == 0, result.output

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import warnings
@@ -26,6 +27,8 @@ from typing import Iterable
 import numpy as np
 
 from ..errors import AudioError, ToolError
+from ..script.model import Loudness
+from .filters import METER, PEAK_METER, gain_filter
 
 FFMPEG_ENV = "GUIDE_FFMPEG"
 """Environment variable naming an ffmpeg binary to use instead of the bundled one."""
@@ -59,7 +62,7 @@ def bundled_path() -> str:
     Found directly in the package's ``binaries/`` folder: imageio-ffmpeg's own lookup
     would honour IMAGEIO_FFMPEG_EXE and fall back to PATH, which is what we must not do.
     """
-    try:
+    try:  # imported here, not at the top: a broken install gets this message, not a traceback at import
         import imageio_ffmpeg
     except ImportError:  # pragma: no cover - it is a declared dependency
         raise AudioError("ffmpeg not found: reinstall guide (pip install -e .) to get imageio-ffmpeg") from None
@@ -80,8 +83,6 @@ def chosen_path() -> str | None:
         return None
     path = Path(given).expanduser()
     if os.sep not in given:  # a bare name, as on a command line: look it up on PATH
-        import shutil
-
         found = shutil.which(given)
         path = Path(found) if found else path
     if not path.is_file() or not os.access(path, os.X_OK):
@@ -131,7 +132,7 @@ def pydub():  # noqa: ANN201 - the pydub.AudioSegment class
     pydub warns at import when no system ffmpeg is on PATH; we give it one, so
     the warning is noise and is silenced.
     """
-    with warnings.catch_warnings():
+    with warnings.catch_warnings():  # imported here, not at the top: only inside this guard is it quiet
         warnings.simplefilter("ignore", RuntimeWarning)
         from pydub import AudioSegment
     AudioSegment.converter = ffmpeg_exe()
@@ -253,9 +254,6 @@ def _probes() -> list[tuple[str, list[str], str | None]]:
     option an older ffmpeg lacks (ebur128's framelog=quiet before 6.0) is caught here,
     not after recording.
     """
-    from ..script.model import Loudness
-    from .loudness import METER, PEAK_METER, gain_filter
-
     rate = "44100"
     chain = gain_filter(Loudness(), 0.0, 44100).split(",")
     compressor = next(f for f in chain if f.startswith("acompressor="))

@@ -17,18 +17,7 @@ import numpy as np
 
 from ..script.model import Loudness
 from .ffmpeg import pipe_pcm, run_ffmpeg
-
-MP3_MARGIN_DB = 1.0
-"""Decoded MP3 peaks overshoot the PCM they were encoded from; limit this far below the ceiling."""
-
-OVERSAMPLE = 4
-
-METER = "ebur128=framelog=verbose"
-"""The integrated-loudness meter. Its per-frame lines go to the verbose log, which we do not
-read; ``framelog=quiet`` would say the same but ffmpeg before 6.0 (Debian 12's 5.1) refuses it."""
-
-PEAK_METER = "ebur128=peak=true"
-"""The meter of integrated loudness and true peak, for checking a finished file."""
+from .filters import METER, PEAK_METER, gain_filter
 
 
 def measure(pcm: Iterable[np.ndarray], sample_rate: int, chain: str | None = None, name: str = "the audio") -> float | None:
@@ -93,16 +82,6 @@ def _integrated(log: str) -> float | None:
     if not match or match.group(1) == "-inf" or float(match.group(1)) < -69:
         return None  # silence: below the absolute gate
     return float(match.group(1))
-
-
-def gain_filter(target: Loudness, gain: float, sample_rate: int, oversample: bool = True) -> str:
-    """Gain by `gain` dB, compress gently (2.5:1 above -14 dBFS RMS, as speech is mastered for
-    listening), then limit true peaks to the target's ceiling (less the MP3 margin)."""
-    ceiling = 10 ** ((target.true_peak - MP3_MARGIN_DB) / 20)
-    limiter = f"alimiter=limit={ceiling:.5f}:level=false:attack=2:release=40:latency=true"
-    if oversample:
-        limiter = f"aresample={sample_rate * OVERSAMPLE},{limiter},aresample={sample_rate}"
-    return f"volume={gain:.2f}dB,acompressor=threshold=0.2:ratio=2.5:attack=8:release=150:knee=4,{limiter}"
 
 
 def ebur128(path: str) -> tuple[float, float]:

@@ -87,8 +87,9 @@ def unsayable(run: Run) -> str:
 def review(script: Script, plan: Plan, max_words: int = MAX_WORDS, gtts_requests=None) -> Review:  # noqa: ANN001
     """Warnings for `script` and estimates for `plan`.
 
-    `gtts_requests(text, voice)` counts the web requests one gTTS take needs (the
-    engine's own request planner); without it each take counts as one.
+    `gtts_requests(text, voice)` counts the web requests one take sends, for the voices whose engine
+    plans them (gTTS: :attr:`~guide.engines.Capabilities.plans_requests`; the registry's ``web_requests``);
+    without it each such take counts as one.
     """
     result = Review()
     frontend = FrontEnd(code_switch=script.code_switch, lexicon=script.lexicon)
@@ -125,7 +126,7 @@ def review(script: Script, plan: Plan, max_words: int = MAX_WORDS, gtts_requests
                     seen.add(piece.key)
                     estimate.takes += 1
                     estimate.voices[piece.voice.label] = estimate.voices.get(piece.voice.label, 0) + 1
-                    if piece.voice.engine == "gtts":
+                    if piece.voice.can.plans_requests:
                         estimate.web_requests += gtts_requests(piece.text, piece.voice) if gtts_requests else 1
         result.estimates.append(estimate)
     return result

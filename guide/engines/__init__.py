@@ -5,15 +5,29 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
-from ..errors import EngineError
+from ..errors import EngineError, GuideError, NetworkError
 from ..script.model import VoiceSettings
-from .base import OFFLINE_ENV, AudioChunk, Engine, Price, VoiceInfo, VoiceNotFound, VoiceRef, go_offline, offline_from_env
+from .base import (
+    OFFLINE_ENV,
+    AudioChunk,
+    Capabilities,
+    Engine,
+    EngineBase,
+    Health,
+    Price,
+    VoiceInfo,
+    VoiceNotFound,
+    VoiceRef,
+    adopted,
+    go_offline,
+    offline_from_env,
+)
 
 __all__ = [
-    "ENTRY_POINT_GROUP", "OFFLINE_ENV", "go_offline", "offline_from_env", "AudioChunk", "Engine", "EngineRegistry",
-    "Plugin", "Price", "VoiceInfo", "VoiceNotFound", "VoiceRef", "plugins",
+    "ENTRY_POINT_GROUP", "OFFLINE_ENV", "go_offline", "offline_from_env", "AudioChunk", "Capabilities", "Engine",
+    "EngineBase", "EngineRegistry", "Health", "Plugin", "Price", "VoiceInfo", "VoiceNotFound", "VoiceRef", "plugins",
 ]
 
 ENTRY_POINT_GROUP = "guide.engines"
@@ -68,7 +82,7 @@ class EngineRegistry:
         self.voices_dirs = tuple(Path(d) for d in voices_dirs)
         """Extra folders of Piper voices."""
         self._offline = offline
-        self._engines: dict[str, Engine] = {}
+        self._engines: dict[str, EngineBase] = {}
         self._resolved: dict[tuple, VoiceRef] = {}
 
     @property
@@ -80,19 +94,50 @@ class EngineRegistry:
         """Engine names a script may write: the built-in ones and every installed plug-in."""
         return list(dict.fromkeys([*plugins(), *self._engines]))
 
-    def get(self, name: str) -> Engine:
-        """The engine called `name`; raises VoiceNotFound for an unknown engine, EngineError for a broken plug-in."""
+    def get(self, name: str) -> EngineBase:
+        """The engine called `name`, with every member of :class:`~guide.engines.base.Engine` (a plug-in written
+        to the first interface gets the defaults); raises VoiceNotFound for an unknown engine, EngineError for a
+        broken plug-in."""
         if name in self._engines:
             return self._engines[name]
         found = plugins().get(name)
         if found is None:
             raise VoiceNotFound(f"unknown engine '{name}' (available: {', '.join(self.names())})")
-        self._engines[name] = found.factory()(self)
+        self._engines[name] = adopted(found.factory()(self))
         return self._engines[name]
 
     def use(self, engine: Engine) -> None:
         """Use this engine instance under its name (a configured one, or a new engine)."""
-        self._engines[engine.name] = engine
+        self._engines[engine.name] = adopted(engine)
+
+    def capabilities(self, name: str) -> Capabilities | None:
+        """What the engine called `name` can do; None for an engine unknown or broken (its voices say why)."""
+        try:
+            return self.get(name).capabilities
+        except GuideError:
+            return None
+
+    def takers(self, setting: str) -> list[str]:
+        """Names of the engines that take a voice setting (``pitch``), in :meth:`names` order; an engine that
+        does not load is left out (a voice naming it is told why)."""
+        found = {name: self.capabilities(name) for name in self.names()}
+        return [name for name, can in found.items() if can is not None and can.takes(setting)]
+
+    def check_settings(self, engine: str, written: Mapping[str, object]) -> dict[str, str]:
+        """The settings a script gives a voice of `engine` that it cannot honour -> why (for the script validator);
+        {} for an engine unknown or broken, which the voice's own check reports."""
+        try:
+            found = self.get(engine)
+        except GuideError:
+            return {}
+        return found.check_settings(written, self.takers)
+
+    def speaks(self, engine: str, lang: str) -> bool:
+        """Whether `engine` (installed and loading) has a voice for the language code `lang`."""
+        try:
+            return self.get(engine).speaks(lang)
+        except GuideError:
+            return False
 
     def resolve(self, lang: str, settings: VoiceSettings, base_dir: Path) -> VoiceRef:
         """The concrete voice for a script language; raises VoiceNotFound. Remembered per build."""
@@ -109,9 +154,8 @@ class EngineRegistry:
                     )
                 self._resolved[memo] = self.resolve(lang, settings.fallback, base_dir)
                 return self._resolved[memo]
-            voice = engine.resolve(lang, settings, base_dir)
-            missing = getattr(engine, "missing_credentials", None)
-            why = missing() if missing is not None else None
+            voice = replace(engine.resolve(lang, settings, base_dir), capabilities=engine.capabilities)
+            why = engine.missing_credentials()
             if why:  # before anything is recorded: the build would fail at its first take of this voice
                 raise VoiceNotFound(why)
             if settings.diacritize == "auto" and _needs_tashkeel(voice):
@@ -126,13 +170,12 @@ class EngineRegistry:
     def with_phonemes(self, voice: VoiceRef, pronunciations: tuple[tuple[str, str], ...]) -> VoiceRef:
         """`voice` (and its fallback) carrying the lexicon's IPA pronunciations, where its engine sends phonemes."""
         fallback = self.with_phonemes(voice.fallback, pronunciations) if voice.fallback is not None else None
-        takes = getattr(self.get(voice.engine), "phonemes", None)
-        wanted = pronunciations if pronunciations and takes is not None and takes(voice) else ()
+        wanted = pronunciations if pronunciations and self.get(voice.engine).phonemes(voice) else ()
         if wanted == voice.phonemes and fallback is voice.fallback:
             return voice
         return replace(voice, phonemes=wanted, fallback=fallback)
 
-    def _engine_for(self, settings: VoiceSettings) -> Engine:
+    def _engine_for(self, settings: VoiceSettings) -> EngineBase:
         """The engine a voice names; a plug-in that does not load is reported as the voice's problem."""
         try:
             return self.get(settings.engine)
@@ -143,16 +186,26 @@ class EngineRegistry:
 
     def price(self, voice: VoiceRef) -> Price | None:
         """What the voice's service charges per character, where the engine publishes it (None: free or unknown)."""
-        priced = getattr(self.get(voice.engine), "price", None)
-        return priced(voice) if priced is not None else None
+        return self.get(voice.engine).price(voice)
 
     def billed_characters(self, text: str, voice: VoiceRef) -> int:
         """Characters a take of `text` sends to the voice's service (0 for offline engines)."""
         engine = self.get(voice.engine)
         if engine.offline:
             return 0
-        count = getattr(engine, "billed_characters", None)
-        return count(text, voice) if count is not None else len(text)
+        return engine.billed_characters(text, voice)
+
+    def web_requests(self, text: str, voice: VoiceRef) -> int:
+        """Web requests a take of `text` sends, for engines that plan them (:attr:`Capabilities.plans_requests`)."""
+        return len(self.get(voice.engine).plan_requests(text, voice))
+
+    def settle(self, cores: int) -> None:
+        """Between recordings of a long-lived process (the studio): each engine that records in threads
+        (:attr:`Capabilities.threads`) readies its voices for single sentences with `cores` cores."""
+        for name in self.names():
+            found = self.capabilities(name)
+            if found is not None and found.threads:
+                self.get(name).settle(cores)
 
     def check_voice(self, lang: str, settings: VoiceSettings, base_dir: Path) -> str | None:
         """None when the voice can be used, else why not (for the script validator)."""
@@ -163,12 +216,18 @@ class EngineRegistry:
         return None
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
-        """Speak one sentence with `voice` (diacritized first when the voice asks for it)."""
+        """Speak one sentence with `voice` (diacritized first when the voice asks for it).
+
+        The one safety net of offline runs: an online engine is never asked (its voices resolve to their
+        fallback before any take is asked for; this catches a voice resolved before going offline)."""
+        engine = self.get(voice.engine)
+        if self.offline and not engine.offline:
+            raise NetworkError(f"{voice.engine}: not asked, this build is offline ({OFFLINE_ENV}=1 or --offline)")
         if voice.diacritize:
             from ..text.diacritize import diacritize
 
             text = diacritize(text)
-        return self.get(voice.engine).synthesize(text, voice)
+        return engine.synthesize(text, voice)
 
 
 def _needs_tashkeel(voice: VoiceRef) -> bool:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from ..script.model import VoiceSettings
 from . import ssml
-from .base import AudioChunk, Price, VoiceInfo, VoiceNotFound, VoiceRef
-from .cloud import USER_AGENT, CatalogueVoice, CloudEngine, check_language, endpoint, endpoint_env, first_env, offline_guard, wav_chunk
+from .base import AudioChunk, Capabilities, Price, VoiceInfo, VoiceNotFound, VoiceRef
+from .cloud import USER_AGENT, CatalogueVoice, CloudEngine, check_language, endpoint, endpoint_env, first_env, wav_chunk
 
 KEY_ENV = ("AZURE_SPEECH_KEY", "SPEECH_KEY")
 REGION_ENV = ("AZURE_SPEECH_REGION", "SPEECH_REGION")
@@ -71,6 +71,8 @@ class AzureEngine(CloudEngine):
     """Microsoft's neural voices (online, paid): 16 Arabic locales, SSML with phonemes for ar-SA and ar-EG."""
 
     name = "azure"
+    capabilities = Capabilities(offline=False, paid=True, settings=frozenset({"pitch"}), ssml=True, phonemes=True)
+    """Pitch as SSML prosody; phonemes for the locales of :data:`PHONEME_LOCALES`."""
     catalogue = CATALOGUE
 
     def _key(self) -> str | None:
@@ -92,7 +94,7 @@ class AzureEngine(CloudEngine):
         return [v.info(self.name, "online, paid; set AZURE_SPEECH_KEY") for v in self.catalogue]
 
     def resolve(self, lang: str, settings: VoiceSettings, base_dir: Path) -> VoiceRef:
-        self.reject(settings, lang, pitch=True, model=False)
+        self.reject(settings, lang)
         name = settings.voice or self.default_voice(lang)
         match = _VOICE_RE.match(name)
         if not match:
@@ -127,8 +129,6 @@ class AzureEngine(CloudEngine):
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
         import requests
-
-        offline_guard(self.name)
         request = requests.Request(
             "POST",
             f"{self.base_url()}/cognitiveservices/v1",

@@ -13,13 +13,18 @@ import io
 import os
 import wave
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..errors import NetworkError
 from ..script.model import VoiceSettings
-from .base import OFFLINE_ENV, AudioChunk, Price, VoiceInfo, VoiceNotFound, VoiceRef, offline_from_env
+from .base import (
+    AudioChunk,
+    Capabilities,
+    EngineBase,
+    VoiceInfo,
+    VoiceNotFound,
+)
 from .http import BadAnswer, Sender
 
 USER_AGENT = "guide-audio-guides (+https://pypi.org/project/guide)"
@@ -72,12 +77,6 @@ def check_language(engine: str, voice: str, locale: str, lang: str, multilingual
         raise VoiceNotFound(f"{engine} voice '{voice}' speaks {locale}, not '{lang}' (run 'guide voices --engine {engine} --lang {lang}')")
 
 
-def offline_guard(engine: str) -> None:
-    """A safety net: offline builds resolve cloud voices to their fallback before any take is asked for."""
-    if offline_from_env():
-        raise NetworkError(f"{engine}: not asked, this build is offline ({OFFLINE_ENV}=1 or --offline)")
-
-
 def wav_chunk(text: str, data: bytes, engine: str) -> AudioChunk:
     """A RIFF/WAV answer (16-bit PCM) as an AudioChunk; raises BadAnswer for anything else."""
     try:
@@ -115,13 +114,12 @@ def mp3_chunk(text: str, data: bytes, engine: str) -> AudioChunk:
     return AudioChunk(text, np.asarray(samples, dtype=np.int16), SAMPLE_RATE)
 
 
-class CloudEngine:
+class CloudEngine(EngineBase):
     """The parts of a cloud engine that are the same for every vendor (subclassed per vendor)."""
 
     name = "cloud"
-    offline = False
-    paid = True
-    """The vendor bills what is sent (whether or not guide knows its price)."""
+    capabilities = Capabilities(offline=False, paid=True, ssml=True)
+    """Online; the vendor bills what is sent (whether or not guide knows its price). Each vendor says more."""
     catalogue: tuple[CatalogueVoice, ...] = ()
     """The voices the vendor documents (what ``guide voices`` lists when the service is not asked)."""
 
@@ -138,11 +136,11 @@ class CloudEngine:
         """The catalogue's entry for a voice name (None: not documented when guide was released)."""
         return next((v for v in self.catalogue if v.name == name), None)
 
-    def missing_credentials(self) -> str | None:  # pragma: no cover - every vendor overrides it
-        return None
-
-    def price(self, voice: VoiceRef) -> Price | None:  # pragma: no cover - every vendor overrides it
-        return None
+    def check_settings(self, written: Mapping[str, object], takers: Callable[[str], Sequence[str]]) -> dict[str, str]:
+        """Only ``slow`` is refused here: a pitch or model the voice cannot take is refused when the voice is
+        resolved (:meth:`reject`), where the voice is known (a Chirp voice takes no pitch, another one does)."""
+        problems = super().check_settings(written, takers)
+        return {setting: why for setting, why in problems.items() if setting not in ("pitch", "model")}
 
     def default_voice(self, lang: str) -> str:
         """The voice used when a script names none: the catalogue's first for the language."""
@@ -151,10 +149,10 @@ class CloudEngine:
                 return voice.name
         raise VoiceNotFound(f"{self.name} has no voice for '{lang}' known to guide: name one (run 'guide voices --engine {self.name}')")
 
-    def reject(self, settings: VoiceSettings, lang: str, *, pitch: bool, model: bool) -> None:
-        """Refuse settings this engine cannot honour, rather than ignore them."""
-        if settings.pitch is not None and not pitch:
+    def reject(self, settings: VoiceSettings, lang: str) -> None:
+        """Refuse settings this engine cannot honour (:attr:`Capabilities.settings`), rather than ignore them."""
+        if settings.pitch is not None and not self.capabilities.takes("pitch"):
             raise VoiceNotFound(f"{self.name} cannot change pitch: remove 'pitch' from voices.{lang}")
-        if settings.model is not None and not model:
+        if settings.model is not None and not self.capabilities.takes("model"):
             raise VoiceNotFound(f"{self.name} has no models to choose from: remove 'model' from voices.{lang}")
 

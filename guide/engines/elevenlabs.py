@@ -28,8 +28,8 @@ from urllib.parse import quote
 
 from ..errors import CredentialsError
 from ..script.model import VoiceSettings
-from .base import AudioChunk, Price, VoiceInfo, VoiceNotFound, VoiceRef
-from .cloud import USER_AGENT, CatalogueVoice, CloudEngine, endpoint, first_env, offline_guard, pcm_chunk
+from .base import AudioChunk, Capabilities, Price, VoiceInfo, VoiceNotFound, VoiceRef
+from .cloud import USER_AGENT, CatalogueVoice, CloudEngine, endpoint, first_env, pcm_chunk
 from .http import BadAnswer
 
 KEY_ENV = "ELEVENLABS_API_KEY"
@@ -109,6 +109,9 @@ class ElevenLabsEngine(CloudEngine):
     """ElevenLabs' voices (online, paid): premade, library or cloned voices by id, four multilingual models."""
 
     name = "elevenlabs"
+    # Plain text in JSON: no SSML, so no <phoneme> (the lexicon's spellings still apply).
+    capabilities = Capabilities(offline=False, paid=True, settings=frozenset({"model"}), speed=SPEED_RANGE)
+    """The multilingual models by ``model``; speed only from 0.7 to 1.2."""
     catalogue = CATALOGUE
 
     def _key(self) -> str | None:
@@ -135,7 +138,7 @@ class ElevenLabsEngine(CloudEngine):
         return self.catalogue[0].name
 
     def resolve(self, lang: str, settings: VoiceSettings, base_dir: Path) -> VoiceRef:
-        self.reject(settings, lang, pitch=False, model=True)
+        self.reject(settings, lang)
         model_id = settings.model or DEFAULT_MODEL
         model = MODELS.get(model_id)
         if model is None:
@@ -146,7 +149,7 @@ class ElevenLabsEngine(CloudEngine):
         code = lang.split("-")[0].lower()
         if model.languages is not None and code not in model.languages:
             raise VoiceNotFound(f"elevenlabs model '{model_id}' does not speak '{lang}' (eleven_v3 speaks the most languages)")
-        low, high = SPEED_RANGE
+        low, high = self.capabilities.speed
         if not low <= settings.speed <= high:
             raise VoiceNotFound(
                 f"elevenlabs speaks at {low:g} to {high:g} times a voice's normal speed, not {settings.speed:g}: "
@@ -174,9 +177,6 @@ class ElevenLabsEngine(CloudEngine):
             )
         return found
 
-    def phonemes(self, voice: VoiceRef) -> bool:
-        return False  # plain text in JSON: no SSML, so no <phoneme> (the lexicon's spellings still apply)
-
     def price(self, voice: VoiceRef) -> Price | None:
         """ElevenLabs' API price for the voice's model (``https://elevenlabs.io/pricing/api``)."""
         model = MODELS.get(voice.model)
@@ -199,8 +199,6 @@ class ElevenLabsEngine(CloudEngine):
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
         import requests
-
-        offline_guard(self.name)
         request = requests.Request(
             "POST",
             f"{self.base_url()}/v1/text-to-speech/{quote(voice.voice, safe='')}",

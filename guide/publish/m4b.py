@@ -39,7 +39,7 @@ from ..audio.assemble import SAMPLE_RATE
 from ..audio.ffmpeg import ffmpeg_exe, pipe_pcm, run_ffmpeg
 from ..errors import AudioError, InputError
 from ..safe_files import atomic_path
-from .mp3 import ISO639_2, Tags
+from .mp3 import ISO639_2, Bitrates, Tags, check_bitrate
 
 CODEC = "aac"
 """ffmpeg's native AAC-LC encoder (libfdk_aac is not in any ffmpeg build guide may run)."""
@@ -64,13 +64,8 @@ STIK_AUDIOBOOK = 2
 LANGUAGE_ATOM = "----:com.apple.iTunes:LANGUAGE"
 """Freeform atom taggers (Picard, mutagen users) read the language from."""
 
-
-def check_aac_bitrate(bitrate: str) -> str:
-    """Normalise '64k' / '64' to '64k'; InputError outside 16k-320k (mono AAC-LC's useful range)."""
-    match = re.fullmatch(r"(\d+)k?", bitrate.strip().lower())
-    if not match or not 16 <= int(match.group(1)) <= 320:
-        raise InputError(f"bitrate '{bitrate}' is not an AAC bitrate guide writes (use 16k to 320k; 64k is plenty for speech)")
-    return f"{match.group(1)}k"
+AAC_BITRATES = Bitrates(range(16, 321), "an AAC bitrate guide writes", "use 16k to 320k; 64k is plenty for speech")
+"""What guide gives the AAC encoder: mono AAC-LC's useful range."""
 
 
 def write_m4b(
@@ -92,7 +87,7 @@ def write_m4b(
     reader to agree. `cover` is PNG or JPEG bytes or a file of them. `root` is as for
     :func:`~guide.safe_files.atomic_path`. A failure leaves `target` as it was.
     """
-    bitrate = check_aac_bitrate(bitrate)
+    bitrate = check_bitrate(bitrate, AAC_BITRATES)
     picture = _cover(cover)
     _check_chapters(chapters)
     code = ISO639_2.get(tags.lang.split("-")[0])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Container, Iterable
 
 import numpy as np
 
@@ -58,12 +58,35 @@ class Tags:
     """TPE1: the script's author, if any."""
 
 
-def check_bitrate(bitrate: str) -> str:
-    """Normalise '96k' / '96' to '96k'; InputError for anything LAME does not offer."""
+@dataclass(frozen=True)
+class Bitrates:
+    """The bitrates (kbps) guide gives one encoder, and how a refusal names them."""
+
+    allowed: Container[int]
+    """Every bitrate accepted, in kbps."""
+
+    what: str
+    """What a refused bitrate is not, after "bitrate '…' is not" (``an MP3 bitrate``)."""
+
+    advice: str
+    """What to give instead, in the refusal's parentheses."""
+
+
+MP3_BITRATES = Bitrates(BITRATES, "an MP3 bitrate", f"use one of: {', '.join(f'{b}k' for b in BITRATES)}")
+"""What LAME offers."""
+
+
+def parse_bitrate(bitrate: str, bitrates: Bitrates = MP3_BITRATES) -> int:
+    """The kbps of '96k' / '96' (any case, spaces around); InputError for one not in `bitrates`."""
     match = re.fullmatch(r"(\d+)k?", bitrate.strip().lower())
-    if not match or int(match.group(1)) not in BITRATES:
-        raise InputError(f"bitrate '{bitrate}' is not an MP3 bitrate (use one of: {', '.join(f'{b}k' for b in BITRATES)})")
-    return f"{match.group(1)}k"
+    if not match or int(match.group(1)) not in bitrates.allowed:
+        raise InputError(f"bitrate '{bitrate}' is not {bitrates.what} ({bitrates.advice})")
+    return int(match.group(1))  # a number, not the text typed: "096" and Arabic-Indic "٩٦" both become 96
+
+
+def check_bitrate(bitrate: str, bitrates: Bitrates = MP3_BITRATES) -> str:
+    """Normalise '96k' / '96' to '96k', as ffmpeg's ``-b:a`` takes it; InputError as :func:`parse_bitrate`."""
+    return f"{parse_bitrate(bitrate, bitrates)}k"
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,18 @@ raised, so the author fixes them all in one pass.
 Any file at all is either accepted or refused with a :class:`~guide.errors.GuideError`,
 in bounded time and memory: the bounds are :class:`~guide.script.limits.Limits`
 (``docs/limits.md``), checked before the work they bound.
+
+The reading is in parts: :mod:`~guide.script.safe_yaml` (text to nodes, safely),
+:mod:`~guide.script.nodes` (typed values out of nodes, with lines), :mod:`~guide.script.files`
+(the files a script is and names, its cover), :mod:`~guide.script.voices` (the voices, asked of
+the engines); this module reads the script's structure and texts.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
-import stat
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import cast
 
@@ -25,9 +28,8 @@ from ..errors import InputError, Problem, ScriptError
 from ..text import markup
 from ..text.codeswitch import has_foreign
 from ..text.lexicon import apply_lexicon, entries_for
+from .files import IMAGE_TYPES, MAX_FILE_BYTES, check_cover, read_text_file
 from .limits import ENVIRONMENT, Limits
-from ..publish.cover import check_cover
-from .number_check import check_numbers
 from .model import (
     BodyBlock,
     LexiconSource,
@@ -43,38 +45,22 @@ from .model import (
     Script,
     Section,
     Text,
-    VoiceSettings,
 )
+from .nodes import LANG_RE, ON_OFF, SLUG_MAX, SLUG_RE, NodeReader
+from .number_check import check_numbers
+from .safe_yaml import compose_yaml
+from .voices import DEFAULT_VOICES, VOICE_KEYS, VoiceChecker, VoiceEngines, VoiceReader, default_voice
+
+__all__ = [
+    "DEFAULT_VOICES", "LANG_RE", "MAX_FILE_BYTES", "MAX_LEXICON_ENTRIES", "MAX_NODES", "MAX_TEXT_CHARS", "PAUSE_KEYS",
+    "RESERVED_IDS", "SLUG_MAX", "SLUG_RE", "TOP_KEYS", "VOICE_KEYS", "VoiceChecker", "VoiceEngines", "compose_yaml",
+    "default_voice", "load_script", "load_source", "read_text_file",
+]
 
 _DEFAULT_LIMITS = Limits()
 
-MAX_FILE_BYTES = _DEFAULT_LIMITS.script_bytes
-"""Default for scripts: larger files are refused before reading (see :attr:`Limits.script_bytes`)."""
-
 MAX_NODES = _DEFAULT_LIMITS.yaml_nodes
 """Default count of YAML values and node visits; stops alias-expansion bombs (see :attr:`Limits.yaml_nodes`)."""
-
-# libyaml's parser and composer are C: ten times faster than PyYAML's Python ones on a
-# large script, with the same nodes and marks. The pure-Python loader remains the fallback.
-_YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-# Characters YAML does not allow in a file (PyYAML's and libyaml's reader refuse them
-# too), and that a script may not smuggle in through escapes ("\0", "\ud800") either:
-# control characters other than tab and line breaks, and unpaired surrogates, which
-# cannot be spoken, nor written to any UTF-8 file.
-_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# What YAML counts as a line break, so lines computed here agree with its marks.
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-_LIBYAML_MAX_DEPTH = 1000
-"""libyaml refuses deeper nesting itself (YAML_MAX_NESTING_LEVEL)."""
-
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SLUG_MAX = 64
-_PLAIN_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
-)
-LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 # Ids the planner uses for its own tracks.
 RESERVED_IDS = frozenset({"intro", "outro"})
@@ -88,13 +74,9 @@ LOUDNESS_KEYS = ("target", "true_peak")
 LEXICON_ENTRY_KEYS = ("say", "ipa", "numbers_differ")
 MUSIC_KEYS = ("file", "fade_in", "fade_out", "duck_db", "volume_db", "lead")
 PUBLISH_KEYS = tuple(Publish.__dataclass_fields__)
-IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
 SECTION_KEYS = ("id", "title", "body")
 FAQ_KEYS = ("id", "question", "answer")
 BULLETS_KEYS = ("bullets", "title")
-VOICE_KEYS = ("engine", "voice", "lang", "speed", "pitch", "model", "tld", "slow", "diacritize", "fallback")
-ON_OFF = ("auto", "off")
-
 MAX_TEXT_CHARS = _DEFAULT_LIMITS.text_chars
 """Default longest single text (see :attr:`Limits.text_chars`)."""
 
@@ -102,176 +84,23 @@ MAX_LEXICON_ENTRIES = _DEFAULT_LIMITS.lexicon_entries
 """Default entries allowed in one language of a lexicon (see :attr:`Limits.lexicon_entries`)."""
 PAUSE_KEYS = tuple(Pauses.__dataclass_fields__)
 
-DEFAULT_VOICES = {
-    "en": VoiceSettings(engine="piper", voice="en_US-joe-medium"),
-    "ar": VoiceSettings(engine="gtts", fallback=VoiceSettings(engine="espeak", voice="ar")),
-}
-"""The voice of a language a script names no voice for: the best each machine can reach.
-
-English: Piper's neural joe voice, offline. Arabic: Google's natural voice (gTTS) when its
-endpoint answers, else espeak-ng (a recogniser misses about 6 % of gTTS's Arabic characters
-and half of espeak-ng's). Other languages: gTTS with espeak-ng as the fallback where both
-speak it, else espeak-ng alone (see :func:`default_voice`)."""
-
-VoiceChecker = Callable[[str, VoiceSettings, Path], "str | None"]
-
-
-def default_voice(lang: str) -> VoiceSettings:
-    """The voice used for `lang` when the script names none (:data:`DEFAULT_VOICES`)."""
-    if lang in DEFAULT_VOICES:
-        return DEFAULT_VOICES[lang]
-    offline = VoiceSettings(engine="espeak", voice=lang)
-    from gtts.lang import tts_langs  # a table in the package: no network
-
-    if lang in tts_langs():
-        return VoiceSettings(engine="gtts", fallback=offline)
-    return offline
-
-
-def read_text_file(path: Path, what: str = "script", limit: int = MAX_FILE_BYTES, setting: str | None = None) -> str:
-    """Read a UTF-8 text file (a BOM is allowed), with clear errors for the user's mistakes.
-
-    `what` names the file in messages ("script", "article"); files over `limit` bytes are
-    refused before anything is read, and `setting` (an environment variable) is named as
-    the way to raise the limit. Only regular files are read: a device or a pipe could
-    block or never end.
-
-    Raises:
-        InputError: missing, a folder, not a regular file, unreadable, too large, or not UTF-8.
-    """
-    hint = f" ({setting} raises the limit)" if setting else ""
-    try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError(f"{path}: is a folder, not a {what} file")
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(f"{path}: not a regular file (a device, pipe or socket); the {what} must be a file")
-        if info.st_size > limit:
-            raise InputError(f"{path}: file is {info.st_size:,} bytes; {what}s are limited to {limit:,}{hint}")
-        with path.open("rb") as file:
-            # Never more than the limit, even if the file grew since stat().
-            data = file.read(limit + 1)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a {what} file") from None
-    except PermissionError:
-        raise InputError(f"{path}: not readable (permission denied)") from None
-    except ValueError:  # a NUL in the path, from a script or the command line
-        raise InputError(f"{_shown(str(path))}: not a usable file name") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the {what}: {exc.strerror}") from None
-    if len(data) > limit:
-        raise InputError(f"{path}: file is more than {limit:,} bytes; {what}s are limited to {limit:,}{hint}")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{path}:1: the {what} is UTF-16 text; save it as UTF-8")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not UTF-8 text (byte {exc.start}); save the {what} as UTF-8") from None
-
-
-def compose_yaml(source: str, path: Path, limits: Limits) -> yaml.Node | None:
-    """Compose YAML text into nodes (None for an empty stream), refusing what could exhaust time or memory.
-
-    Before composing, one cheap pass over the parser's events bounds the nesting depth
-    (the composer is recursive) and the number of values (each costs memory), and
-    refuses a second document; unprintable characters are refused before parsing.
-
-    Raises:
-        ScriptError: a YAML syntax error, a refused character, or a bound exceeded; with its line.
-    """
-    bad = _UNPRINTABLE.search(source)
-    if bad:
-        line, column = _position(source, bad.start())
-        hint = "; is the file UTF-16? save it as UTF-8" if bad.group() == "\0" else "; remove it"
-        raise ScriptError([Problem(path, line, f"character {_codepoint(bad.group())} is not allowed in a YAML file{hint}", column)])
-    try:
-        _check_events(source, path, limits)
-        return yaml.compose(source, Loader=_YAML_LOADER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = f"YAML syntax error: {exc.problem or exc.context or 'invalid YAML'}"
-        if "maximum nesting depth" in what:
-            # libyaml's own bound (1000 levels), met first when it scans ahead on one long line.
-            what = _too_deep(min(limits.yaml_depth, _LIBYAML_MAX_DEPTH))
-        line = mark.line + 1 if mark else None
-        col = mark.column + 1 if mark else None
-        raise ScriptError([Problem(path, line, _shown(what), col)]) from None
-    except yaml.reader.ReaderError as exc:
-        # Unprintable characters are refused above, so this is a safety net only.
-        line, column = _position(source, exc.position)
-        raise ScriptError([Problem(path, line, f"YAML error: {exc.reason}", column)]) from None
-    except yaml.YAMLError as exc:
-        raise ScriptError([Problem(path, None, f"YAML error: {_shown(str(exc))}")]) from None
-    except RecursionError:
-        # Unreachable with the depth bound checked above; the last resort should a composer still recurse too deep.
-        raise ScriptError([Problem(path, None, _too_deep(limits.yaml_depth))]) from None
-
-
-def _check_events(source: str, path: Path, limits: Limits) -> None:
-    """Walk the parser's events without composing: bound depth and values, refuse a second document."""
-    depth = values = documents = 0
-    for event in yaml.parse(source, Loader=_YAML_LOADER):
-        if isinstance(event, yaml.CollectionStartEvent):
-            values += 1
-            depth += 1
-            if depth > limits.yaml_depth:
-                raise ScriptError([_at(path, event, _too_deep(limits.yaml_depth))])
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-        elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
-            values += 1
-        elif isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise ScriptError([_at(path, event, "a second YAML document starts here ('---'); a script is one document")])
-        if values > limits.yaml_nodes:
-            message = f"the script holds more than {limits.yaml_nodes:,} YAML values ({ENVIRONMENT['yaml_nodes']} raises the limit)"
-            raise ScriptError([_at(path, event, message)])
-
-
-def _too_deep(depth: int) -> str:
-    return f"lists and mappings nested more than {depth:,} levels deep (a script needs about 8; {ENVIRONMENT['yaml_depth']} raises the limit)"
-
-
-def _at(path: Path, event: yaml.Event, message: str) -> Problem:
-    """A problem at an event's start."""
-    mark = event.start_mark
-    return Problem(path, mark.line + 1 if mark else None, message, mark.column + 1 if mark else None)
-
-
-def _position(source: str, index: int) -> tuple[int, int]:
-    """1-based line and column of `index` in `source`, counting line breaks as YAML does."""
-    line, start = 1, 0
-    for match in _LINE_BREAK.finditer(source, 0, index):
-        line, start = line + 1, match.end()
-    return line, index - start + 1
-
-
-def _codepoint(char: str) -> str:
-    return f"U+{ord(char):04X}"
-
-
-def _shown(text: str) -> str:
-    """`text` with characters a terminal should not receive (controls, lone surrogates) written as escapes."""
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
-
 
 def load_script(
     path: str | Path,
     check_voice: VoiceChecker | None = None,
     allow_missing: bool = False,
     limits: Limits | None = None,
+    engines: VoiceEngines | None = None,
 ) -> Script:
     """Read and validate the script at `path`.
 
     `check_voice` validates each language's voice against the engines on this
     machine (the builder passes the engine registry's check); without it only
-    the structure is checked. With `allow_missing`, texts left empty (not
-    translated yet) are accepted and listed in ``Script.missing``. `limits`
-    bound the file (default: :meth:`Limits.from_env`, the defaults with
+    the script itself is checked. `engines` (the builder's registry; default:
+    the installed engines) say which settings each engine takes, and which
+    languages gTTS speaks for the default voices. With `allow_missing`, texts
+    left empty (not translated yet) are accepted and listed in ``Script.missing``.
+    `limits` bound the file (default: :meth:`Limits.from_env`, the defaults with
     environment overrides).
 
     Raises:
@@ -281,7 +110,7 @@ def load_script(
     limits = limits or Limits.from_env()
     path = Path(path)
     source = read_text_file(path, "script", limits.script_bytes, ENVIRONMENT["script_bytes"])
-    return load_source(source, path, check_voice, allow_missing, limits)
+    return load_source(source, path, check_voice, allow_missing, limits, engines)
 
 
 def load_source(
@@ -290,6 +119,7 @@ def load_source(
     check_voice: VoiceChecker | None = None,
     allow_missing: bool = False,
     limits: Limits | None = None,
+    engines: VoiceEngines | None = None,
 ) -> Script:
     """Validate script text not yet written to `path` (an edit about to be saved), as :func:`load_script`
     would validate it there: files it names are looked for beside `path`.
@@ -302,29 +132,29 @@ def load_source(
     if len(source.encode("utf-8")) > limits.script_bytes:
         raise ScriptError([Problem(path, None, f"script larger than {limits.script_bytes:,} bytes ({ENVIRONMENT['script_bytes']} raises the limit)")])
     root = compose_yaml(source, path, limits)
-    return _Reader(path, check_voice, allow_missing, limits).script(root)
+    return _Reader(path, check_voice, allow_missing, limits, engines).script(root)
 
 
-_CREDENTIAL = re.compile(r"(secret|passw|token|credential|api[_-]?key|access[_-]?key|private[_-]?key|authori[sz]ation)", re.IGNORECASE)
-"""Key names that hold a credential: refused with their own message, whatever their place in a script."""
 
-class _Reader:
+class _Reader(NodeReader):
     """Walks the composed YAML nodes, collecting problems and building the model."""
 
     def __init__(
-        self, path: Path, check_voice: VoiceChecker | None, allow_missing: bool = False, limits: Limits | None = None
+        self,
+        path: Path,
+        check_voice: VoiceChecker | None,
+        allow_missing: bool = False,
+        limits: Limits | None = None,
+        engines: VoiceEngines | None = None,
     ) -> None:
-        self.path = path
+        super().__init__(path, limits or _DEFAULT_LIMITS)
         self.check_voice = check_voice
+        self.engines = engines
+        """Asked what each engine takes (None: the installed engines, when first needed)."""
         self.allow_missing = allow_missing
-        self.limits = limits or _DEFAULT_LIMITS
-        self.problems: list[Problem] = []
         self.missing: list[Problem] = []
-        self.visits = 0
         self.text_chars = 0
         """Characters of text read so far, an aliased text counted each time it is used."""
-        self.refused: set[int] = set()
-        """Ids of nodes already reported for their tag or characters: an alias repeats a node, not its problems."""
         self.checked: dict[tuple[int, str], tuple[str | None, frozenset[str]]] = {}
         """(node id, language) -> the checked text and the languages it is spoken in: an aliased text is
         checked once, however often it is used."""
@@ -334,145 +164,9 @@ class _Reader:
         self.declared: dict[str, int] = {}
         """Languages of `languages` -> the line of their entry."""
         self.spoken: dict[str, int] = {}
+        """Languages spoken inside texts ([lang xx], or another script) -> first line, for their voices."""
         self.lexicon_sources: dict[tuple[str, str], LexiconSource] = {}
         """(language, word) -> where each lexicon entry read is written, and whether it is marked numbers_differ."""
-        """Languages spoken inside texts ([lang xx], or another script) -> first line, for their voices."""
-
-    # -- reporting ---------------------------------------------------------
-    def problem(self, node: yaml.Node | None, message: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else None
-        # Messages quote the script's values; never send control characters to the terminal.
-        self.problems.append(Problem(self.path, line, _shown(message)))
-
-    def visit(self, node: yaml.Node) -> None:
-        """Count a node (bounding alias bombs); refuse tags that are not plain YAML and unprintable characters."""
-        self.visits += 1
-        if self.visits > self.limits.yaml_nodes:
-            # Alias bombs make the tree enormous; stop before it costs memory or time.
-            raise ScriptError(
-                [
-                    *self.problems,
-                    Problem(
-                        self.path,
-                        node.start_mark.line + 1,
-                        f"script too large or too deeply aliased (more than {self.limits.yaml_nodes:,} values; "
-                        f"{ENVIRONMENT['yaml_nodes']} raises the limit)",
-                    ),
-                ]
-            )
-        if id(node) in self.refused:
-            return
-        if node.tag not in _PLAIN_TAGS:
-            self.refused.add(id(node))
-            self.problem(node, f"YAML tag '{node.tag}' is not allowed in a script (only plain text, numbers, lists and mappings)")
-        elif isinstance(node, yaml.ScalarNode):
-            bad = _UNPRINTABLE.search(node.value)
-            if bad:
-                self.refused.add(id(node))
-                self.problem(
-                    node,
-                    f"the value contains character {_codepoint(bad.group())} (written with an escape); "
-                    "control characters and unpaired surrogates are not allowed in a script",
-                )
-
-    def usable(self, node: yaml.Node) -> bool:
-        """Whether a visited scalar may be used (not refused for its tag or characters)."""
-        return id(node) not in self.refused
-
-    # -- node helpers ------------------------------------------------------
-    def mapping(self, node: yaml.Node, what: str, allowed: Sequence[str] | None) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
-        """Keys of a mapping node -> (key node, value node); reports wrong types, unknown and duplicate keys.
-
-        `allowed` None accepts any key (languages, lexicon words: the caller checks them).
-        """
-        self.visit(node)
-        if not isinstance(node, yaml.MappingNode):
-            self.problem(node, f"{what} must be a mapping (key: value lines), not {_kind(node)}")
-            return None
-        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE_TAG:
-                # YAML 1.2 (editors, the JSON schema) has no merge keys: '<<' would mean two different things.
-                self.problem(key_node, f"{what}: merge keys ('<<') are not supported; write the keys out (an alias like *name may stand for a whole value)")
-                continue
-            self.visit(key_node)
-            if not self.usable(key_node):
-                continue
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, str):
-                self.problem(key_node, f"{what}: keys must be plain words")
-                continue
-            if key in out:
-                self.problem(key_node, f"{what}: duplicate key '{key}' (first at line {out[key][0].start_mark.line + 1})")
-                continue
-            if allowed is not None and key not in allowed and _CREDENTIAL.search(key):
-                self.problem(
-                    key_node,
-                    f"{what}: '{key}' looks like a credential; a script never holds one (it is shared, and published "
-                    "beside the guide): set it in the environment or the vendor's credential file instead",
-                )
-                continue
-            if allowed is not None and key not in allowed:
-                near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
-                hint = f"did you mean '{near[0]}'? " if near else ""
-                self.problem(key_node, f"{what}: unknown key '{key}' ({hint}allowed: {', '.join(allowed)})")
-                continue
-            out[key] = (key_node, value_node)
-        return out
-
-    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
-        self.visit(node)
-        if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, f"{what} must be a list (lines starting with '- '), not {_kind(node)}")
-            return []
-        return list(node.value)
-
-    def items(self, node: yaml.Node, what: str) -> list[yaml.Node]:
-        """A list that must have at least one entry."""
-        found = self.sequence(node, what)
-        if not found and isinstance(node, yaml.SequenceNode):
-            self.problem(node, f"{what} is empty")
-        return found
-
-    def scalar(self, node: yaml.Node, what: str) -> str | None:
-        """A non-null scalar's text as written."""
-        self.visit(node)
-        if not isinstance(node, yaml.ScalarNode):
-            self.problem(node, f"{what} must be a single value, not {_kind(node)}")
-            return None
-        if not self.usable(node):
-            return None
-        if node.tag == "tag:yaml.org,2002:null":
-            self.problem(node, f"{what} is empty")
-            return None
-        return node.value
-
-    def number(self, node: yaml.Node, what: str, low: float, high: float) -> float | None:
-        raw = self.scalar(node, what)
-        if raw is None:
-            return None
-        try:
-            value = float(raw)
-        except ValueError:
-            self.problem(node, f"{what} must be a number, not '{raw}'")
-            return None
-        if not low <= value <= high:
-            self.problem(node, f"{what} must be between {low:g} and {high:g}, not {value:g}")
-            return None
-        return value
-
-    def slug(self, node: yaml.Node, what: str) -> str | None:
-        raw = self.scalar(node, what)
-        if raw is None:
-            return None
-        if not SLUG_RE.fullmatch(raw) or len(raw) > SLUG_MAX:
-            self.problem(
-                node,
-                f"{what} '{raw}' is not a safe id: use lowercase letters, digits and single hyphens "
-                f"(like 'how-long'), at most {SLUG_MAX} characters",
-            )
-            return None
-        return raw
 
     def text(self, node: yaml.Node, what: str, languages: Sequence[str]) -> Text | None:
         """A bilingual text: a mapping with a non-empty text for every declared language.
@@ -660,7 +354,9 @@ class _Reader:
         lexicon = self.lexicon(top.get("lexicon"), top.get("lexicon_file"))
         self.lexicon_languages(lexicon, top.get("lexicon") or top.get("lexicon_file"))
         # Voices last: texts and the lexicon tell which other languages are spoken inside them.
-        voices = self.voices(top.get("voices"), languages)
+        voices = VoiceReader(self, self.engines, self.check_voice).voices(
+            top.get("voices"), languages, self.declared, self.spoken
+        )
 
         if self.problems:
             raise ScriptError(self.problems)
@@ -696,31 +392,6 @@ class _Reader:
         if numbers.problems:
             raise ScriptError(list(numbers.problems))
         return dataclasses.replace(script, number_exceptions=numbers.exceptions)
-
-    def existing_file(self, node: yaml.Node, what: str) -> Path | None:
-        """A file named in the script, relative to the script's folder, that must exist and be readable."""
-        raw = self.scalar(node, what)
-        if raw is None:
-            return None
-        try:
-            path = (self.path.parent / raw).expanduser()
-            found = path.is_file()
-        except RuntimeError:  # '~someone/…' for a user this machine does not know
-            self.problem(node, f"{what}: cannot find the home folder in '{raw[:60]}'")
-            return None
-        except OSError as exc:  # a name too long for the file system, a loop of links
-            self.problem(node, f"{what}: cannot use '{raw[:60]}…': {exc.strerror}")
-            return None
-        if not found:
-            self.problem(node, f"{what}: no such file: {path}")
-            return None
-        try:
-            with path.open("rb"):
-                pass
-        except OSError as exc:
-            self.problem(node, f"{what}: cannot read {path}: {exc.strerror}")
-            return None
-        return path
 
     def cover(self, node: yaml.Node) -> Path | None:
         path = self.existing_file(node, "cover")
@@ -840,95 +511,6 @@ class _Reader:
                 self.declared[lang] = item.start_mark.line + 1
         return tuple(langs)
 
-    def voices(self, entry: tuple[yaml.Node, yaml.Node] | None, languages: Sequence[str]) -> dict[str, VoiceSettings]:
-        """A voice for each declared language and each language spoken inside texts (given, or the default)."""
-        given: dict[str, VoiceSettings] = {}
-        if entry is not None:
-            # Any language may have a voice: one not declared still speaks runs in texts ([lang xx], code switching).
-            fields = self.mapping(entry[1], "voices", allowed=None)
-            for lang, (key_node, node) in (fields or {}).items():
-                if not LANG_RE.fullmatch(lang):
-                    self.problem(key_node, f"voices: '{lang}' is not a language code like 'en', 'ar' or 'en-GB'")
-                    continue
-                settings = self.voice(node, lang)
-                if settings is not None:
-                    given[lang] = settings
-        wanted = [*languages, *(lang for lang in self.spoken if lang not in languages)]
-        voices = {lang: given.get(lang) or default_voice(lang) for lang in wanted}
-        if self.check_voice is not None:
-            for lang, settings in voices.items():
-                message = self.check_voice(lang, settings, self.path.parent)
-                if message:
-                    # Where the voice is named, else where the language is (declared, or first spoken), else 'voices:'.
-                    line = settings.line or self.declared.get(lang) or self.spoken.get(lang)
-                    if line is None and entry is not None:
-                        line = entry[0].start_mark.line + 1
-                    where = f"voices.{lang}" if lang in given or lang in languages else f"text in '{lang}' (no voice for it)"
-                    self.problems.append(Problem(self.path, line, f"{where}: {message}"))
-                if settings.fallback is not None:
-                    message = self.check_voice(lang, settings.fallback, self.path.parent)
-                    if message:
-                        self.problems.append(Problem(self.path, settings.fallback.line, f"voices.{lang}.fallback: {message}"))
-        return voices
-
-    def voice(self, node: yaml.Node, lang: str, what: str | None = None) -> VoiceSettings | None:
-        what = what or f"voices.{lang}"
-        fields = self.mapping(node, what, VOICE_KEYS)
-        if fields is None:
-            return None
-        before = len(self.problems)
-        if "engine" not in fields:
-            self.problem(node, f"{what}: missing 'engine' (piper, espeak, gtts, or a cloud engine: azure, google-cloud, polly, elevenlabs)")
-        engine = self.scalar(fields["engine"][1], f"{what}.engine") if "engine" in fields else None
-        voice = self.scalar(fields["voice"][1], f"{what}.voice") if "voice" in fields else None
-        engine_lang = self.scalar(fields["lang"][1], f"{what}.lang") if "lang" in fields else None
-        speed = self.number(fields["speed"][1], f"{what}.speed", 0.5, 2.0) if "speed" in fields else 1.0
-        pitch = self.number(fields["pitch"][1], f"{what}.pitch", 0, 100) if "pitch" in fields else None
-        model = self.scalar(fields["model"][1], f"{what}.model") if "model" in fields else None
-        tld = self.scalar(fields["tld"][1], f"{what}.tld") if "tld" in fields else "com"
-        slow = self.boolean(fields["slow"][1], f"{what}.slow") if "slow" in fields else False
-        diacritize = self.choice(fields["diacritize"][1], f"{what}.diacritize", ON_OFF) if "diacritize" in fields else "auto"
-        fallback = None
-        if "fallback" in fields:
-            if what.endswith(".fallback"):
-                self.problem(fields["fallback"][0], f"{what}: a fallback voice cannot have a fallback of its own")
-            else:
-                fallback = self.voice(fields["fallback"][1], lang, f"{what}.fallback")
-        # Cloud and plug-in engines say for themselves what they cannot do (when the voice is checked).
-        if pitch is not None and engine in ("piper", "gtts"):
-            self.problem(fields["pitch"][1], f"{what}.pitch: {engine} cannot change pitch (espeak, azure and google-cloud can)")
-        if model is not None and engine in ("piper", "espeak", "gtts"):
-            self.problem(fields["model"][1], f"{what}.model: {engine} has no models to choose from (polly and elevenlabs have)")
-        if slow and engine not in (None, "gtts"):
-            self.problem(fields["slow"][1], f"{what}.slow: only the gtts engine has a slow reading ({engine} has not; use speed)")
-        if tld is not None and not re.fullmatch(r"[a-z]{2,3}(\.[a-z]{2,3})?", tld):
-            self.problem(fields["tld"][1], f"{what}.tld '{tld}' is not a top-level domain like 'com' or 'co.uk'")
-        if len(self.problems) > before or engine is None:
-            return None
-        return VoiceSettings(
-            engine=engine,
-            voice=voice,
-            lang=engine_lang,
-            speed=speed if speed is not None else 1.0,
-            pitch=int(pitch) if pitch is not None else None,
-            model=model,
-            tld=tld or "com",
-            slow=bool(slow),
-            diacritize=diacritize or "auto",
-            fallback=fallback,
-            line=node.start_mark.line + 1,
-        )
-
-    def choice(self, node: yaml.Node, what: str, allowed: Sequence[str]) -> str | None:
-        """One of a few words; YAML's `off` (a boolean) is read as the word."""
-        raw = self.scalar(node, what)
-        if raw is None:
-            return None
-        if raw.lower() not in allowed:
-            self.problem(node, f"{what} must be one of {', '.join(allowed)}, not '{raw}'")
-            return None
-        return raw.lower()
-
     def lexicon(
         self, entry: tuple[yaml.Node, yaml.Node] | None, file_entry: tuple[yaml.Node, yaml.Node] | None
     ) -> dict[str, dict[str, str]]:
@@ -1021,15 +603,6 @@ class _Reader:
             marked = bool(self.boolean(fields["numbers_differ"][1], f"{what}.numbers_differ"))
         return spoken, marked, ipa
 
-    def boolean(self, node: yaml.Node, what: str) -> bool | None:
-        raw = self.scalar(node, what)
-        if raw is None:
-            return None
-        if node.tag != "tag:yaml.org,2002:bool":
-            self.problem(node, f"{what} must be true or false, not '{raw}'")
-            return None
-        return raw.lower() in ("true", "yes", "on")
-
     def pauses(self, node: yaml.Node) -> Pauses:
         fields = self.mapping(node, "pauses", PAUSE_KEYS) or {}
         values = {}
@@ -1115,13 +688,3 @@ class _Reader:
         if item_id is None or not parts.get("question") or not parts.get("answer"):
             return None
         return FaqEntry(item_id, parts["question"], parts["answer"])
-
-
-def _kind(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    if node.tag == "tag:yaml.org,2002:null":
-        return "empty"
-    return f"the value '{node.value[:40]}'"

@@ -33,6 +33,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
+from arabic_tts_frontend.normalize import MONTHS as _AR_MONTH_NAMES
+
+from .units import AR_CURRENCIES, AR_UNITS, DIGIT_FOLD, EN_CURRENCIES, EN_UNITS, UNIT_SPELLINGS
+
 __all__ = ["Quantity", "quantities", "same_quantities", "describe"]
 
 
@@ -57,13 +61,11 @@ class Quantity:
 @lru_cache(maxsize=None)
 def _unit_name(key: str) -> str:
     """A unit's key as a reader of a message knows it: "mg" -> "milligrams", "%" -> "percent"."""
-    from .numbers import _EN_CURRENCIES, _EN_UNITS
-
-    if key in _EN_UNITS:
-        return _EN_UNITS[key][1]
+    if key in EN_UNITS:
+        return EN_UNITS[key][1]
     money = key.removesuffix("/100")
-    if money in _EN_CURRENCIES:
-        return _EN_CURRENCIES[money][3 if key.endswith("/100") else 1]
+    if money in EN_CURRENCIES:
+        return EN_CURRENCIES[money][3 if key.endswith("/100") else 1]
     return {"%": "percent", "day": "days", "week": "weeks", "month": "months", "year": "years", "times": "times"}.get(key, key)
 
 
@@ -119,14 +121,12 @@ _EN_TOKEN = re.compile(r"[ap]\.\s?m\.?|[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?|[,;:.!?(
 @lru_cache(maxsize=1)
 def _en_units() -> dict[str, str]:
     """Spoken English unit words (one word or several) -> unit key, from the front-end's own table."""
-    from .numbers import _EN_CURRENCIES, _EN_UNITS
-
     words: dict[str, str] = {}
-    for key, forms in _EN_UNITS.items():
+    for key, forms in EN_UNITS.items():
         for form in forms:
             words[form.lower()] = key
             words[form.lower().replace("meter", "metre").replace("liter", "litre")] = key
-    for symbol, (one, many, cent, cents) in _EN_CURRENCIES.items():
+    for symbol, (one, many, cent, cents) in EN_CURRENCIES.items():
         words[one] = words[many] = symbol
         words.setdefault(cent, f"{symbol}/100")
         words.setdefault(cents, f"{symbol}/100")
@@ -135,9 +135,7 @@ def _en_units() -> dict[str, str]:
     words.update({"milligramme": "mg", "milligrammes": "mg", "gramme": "g", "grammes": "g", "cc": "ml", "cc's": "ml",
                   "mls": "ml", "mgs": "mg", "hrs": "h", "mins": "min", "secs": "s"})
     # Abbreviations a voice may be left with ("thirty mg" when a respelling took the number): the unit still.
-    from .numbers import _UNIT_SPELLINGS
-
-    for spelling, key in _UNIT_SPELLINGS.items():
+    for spelling, key in UNIT_SPELLINGS.items():
         if len(spelling) > 1 and spelling.isalpha() and spelling not in ("min", "sec", "units", "unit"):
             words.setdefault(spelling.lower(), key)
     words["pounds"] = words["pound"] = "lb"  # £ and lb are both "pounds": one meaning, so a respelling never changes it
@@ -456,10 +454,6 @@ _AR_UNIT_ALIASES = {
 @lru_cache(maxsize=1)
 def _ar_units() -> tuple[dict[str, tuple[str, int]], dict[str, str]]:
     """Arabic unit words -> (unit key, the number a dual form says, else 0); month names -> number."""
-    from arabic_tts_frontend.normalize import MONTHS
-
-    from .numbers import _AR_CURRENCIES, _AR_UNITS
-
     units: dict[str, tuple[str, int]] = {}
 
     def add(key: str, singular: str, dual: str, plural: str) -> None:
@@ -467,9 +461,9 @@ def _ar_units() -> tuple[dict[str, tuple[str, int]], dict[str, str]]:
         for form, count in ((singular, 0), (dual, 2 if dual != singular else 0), (plural, 0)):
             units.setdefault(" ".join(_ar_fold(w) for w in form.split()), (key, count))
 
-    for key, (singular, dual, plural, _feminine) in _AR_UNITS.items():
+    for key, (singular, dual, plural, _feminine) in AR_UNITS.items():
         add(key, singular, dual, plural)
-    for symbol, (whole, cents) in _AR_CURRENCIES.items():
+    for symbol, (whole, cents) in AR_CURRENCIES.items():
         add(symbol, *whole[:3])
         add(f"{symbol}/100", *cents[:3])
     for key, forms in {
@@ -485,7 +479,7 @@ def _ar_units() -> tuple[dict[str, tuple[str, int]], dict[str, str]]:
     for key, forms in _AR_UNIT_ALIASES.items():
         for form in forms:
             units.setdefault(_ar_fold(form), (key, 0))
-    months = {_ar_fold(name): str(number) for number, name in MONTHS.items()}
+    months = {_ar_fold(name): str(number) for number, name in _AR_MONTH_NAMES.items()}
     return units, months
 
 
@@ -635,7 +629,7 @@ def _ar_is_number(word: str) -> bool:
     return word in _AR_ONES or word in _AR_TEN or word in _AR_TENS or word in _AR_HUNDREDS or word in _AR_SCALES or word in _AR_FRACTIONS
 
 
-_DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")} | {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")} | {0x066B: "."}
+_DIGITS = DIGIT_FOLD | {0x066B: "."}  # and the Arabic decimal separator
 _OTHER_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 # --------------------------------------------------------------------------- #
