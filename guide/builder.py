@@ -14,20 +14,14 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from .audio.ffmpeg import Ffmpeg, require_capable
+from .authoring import cost
 from .authoring.review import MAX_WORDS, Review, review
-from .stages.companions import make_companions
-from .stages.encode import record_and_encode
-from .stages.inputs import disk_errors, load, open_cache, open_memo, plan, resolve_voices, save_memo
-from .stages.place import inventory, manifest_of, place_files, remove_dropped, remove_files, write_manifest
-from .stages.print_guide import PrintResult, print_guide
-from .stages.results import BuildResult, LanguageResult, TrackResult, results
-from .stages.speak import say
-from .stages.wording import ARABIC_BY_ESPEAK, VoiceChoice, voice_choices, warnings
 from .cache import TakeCache, cache_dir
 from .engines import EngineRegistry, VoiceInfo, VoiceRef
 from .errors import EngineError, InputError
@@ -40,6 +34,14 @@ from .publish.mp3 import check_bitrate
 from .renderer import Progress, default_jobs
 from .safe_files import remove_leftovers, staging_folder
 from .script.model import Script
+from .stages.companions import make_companions
+from .stages.encode import record_and_encode
+from .stages.inputs import disk_errors, load, open_cache, open_memo, plan, resolve_voices, save_memo
+from .stages.place import inventory, manifest_of, place_files, remove_dropped, remove_files, write_manifest
+from .stages.print_guide import PrintResult, print_guide
+from .stages.results import BuildResult, LanguageResult, TrackResult, results
+from .stages.speak import say
+from .stages.wording import ARABIC_BY_ESPEAK, VoiceChoice, voice_choices, warnings
 from .text.memo import SentenceMemo
 from .work import Work, plan_work
 
@@ -47,9 +49,29 @@ if TYPE_CHECKING:
     from .storage.shared_cache import SharedCache
 
 __all__ = [
-    "ARABIC_BY_ESPEAK", "MANIFEST", "MAX_WORDS", "BuildResult", "LanguageResult", "PrintResult", "TrackResult",
-    "VoiceChoice", "all_take_keys", "build", "check", "check_piper_model", "list_voices", "load", "named_files",
-    "open_cache", "open_memo", "plan", "plan_build", "print_guide", "resolve_voices", "say", "voice_choices",
+    "ARABIC_BY_ESPEAK",
+    "MANIFEST",
+    "MAX_WORDS",
+    "BuildResult",
+    "LanguageResult",
+    "PrintResult",
+    "TrackResult",
+    "VoiceChoice",
+    "all_take_keys",
+    "build",
+    "check",
+    "check_piper_model",
+    "list_voices",
+    "load",
+    "named_files",
+    "open_cache",
+    "open_memo",
+    "plan",
+    "plan_build",
+    "print_guide",
+    "resolve_voices",
+    "say",
+    "voice_choices",
     "warnings",
 ]
 
@@ -64,8 +86,6 @@ def check(
 ) -> tuple[Script, Review]:
     """Validate a script and review it: warnings (long sentences, unsayable characters), estimates per language,
     and what the online voices will be sent and cost (a cold build, and the next one against the take cache)."""
-    from .authoring import cost
-
     registry = registry or EngineRegistry()
     script = load(path, registry, allow_missing=allow_missing)
     the_plan = plan(script, registry)
@@ -114,7 +134,7 @@ def build(
     base_url: str | None = None,
     on_take: Callable[[str], None] | None = None,
     on_work: Callable[[Work], None] | None = None,
-    shared: "SharedCache | None" = None,
+    shared: SharedCache | None = None,
 ) -> BuildResult:
     """Build the script at `path` into ``<out>/<id>/``: record what the cache lacks,
     encode what changed, and leave everything else untouched.
@@ -242,7 +262,7 @@ def named_files(path: str | Path, registry: EngineRegistry) -> list[Path]:
     """Files a script names besides itself (Piper voice models and configs), for --watch."""
     script = load(path, registry)
     files = []
-    for lang, voice in resolve_voices(script, registry).items():
+    for voice in resolve_voices(script, registry).values():
         if voice.engine == "piper":
             files += [Path(voice.voice), Path(f"{voice.voice}.json")]
     return files
@@ -258,7 +278,7 @@ def all_take_keys(paths: Sequence[Path], registry: EngineRegistry) -> set[str]:
 
 def check_piper_model(model: Path) -> None:
     """Load the Piper voice at `model` and speak a word, so a broken file is refused before it is added."""
-    from .engines.piper import PiperEngine
+    from .engines.piper import PiperEngine  # noqa: PLC0415 - loads onnxruntime: only guide voices add pays for it
 
     engine = PiperEngine(threads=1)
     ref = VoiceRef("piper", "xx", str(Path(model).resolve()))

@@ -14,15 +14,27 @@ The JSON Schema of the file is ``guide/manifest.schema.json`` (``guide schema ma
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from .safe_files import read_own_text
 
 __all__ = [
-    "MANIFEST", "SCHEMA", "SpokenTake", "SpokenSentence", "ChapterSpan", "PieceSpan", "Audiobook", "TrackEntry",
-    "LanguageEntry", "FfmpegInfo", "FileRecord", "Manifest", "read_manifest",
+    "MANIFEST",
+    "SCHEMA",
+    "Audiobook",
+    "ChapterSpan",
+    "FfmpegInfo",
+    "FileRecord",
+    "LanguageEntry",
+    "Manifest",
+    "PieceSpan",
+    "SpokenSentence",
+    "SpokenTake",
+    "TrackEntry",
+    "read_manifest",
 ]
 
 MANIFEST = "manifest.json"
@@ -89,7 +101,7 @@ class SpokenTake:
         return out
 
     @classmethod
-    def from_json(cls, data: object) -> "SpokenTake":
+    def from_json(cls, data: object) -> SpokenTake:
         """A take read from the manifest; ValueError when it is not one."""
         data = _dict(data, "take")
         planned = data.get("planned")
@@ -118,17 +130,18 @@ class SpokenSentence:
         return {"text": self.text, "start": self.start, "end": self.end, "takes": [t.to_json() for t in self.takes]}
 
     @classmethod
-    def from_json(cls, data: object) -> "SpokenSentence":
+    def from_json(cls, data: object) -> SpokenSentence:
         """A sentence read from the manifest; one from before 0.2 (no ``takes``) is its own one take."""
         data = _dict(data, "sentence")
         raw = data.get("takes")
         takes = (
-            tuple(SpokenTake.from_json(t) for t in _list(raw, "takes")) if raw is not None
+            tuple(SpokenTake.from_json(t) for t in _list(raw, "takes"))
+            if raw is not None
             else (SpokenTake(_str(data, "key"), _str(data, "text"), _num(data, "start")),)
         )
         return cls(_str(data, "text"), _num(data, "start"), _num(data, "end"), takes)
 
-    def shifted(self, seconds: float) -> "SpokenSentence":
+    def shifted(self, seconds: float) -> SpokenSentence:
         """The sentence `seconds` later (its takes too), rounded as the manifest keeps times."""
         takes = tuple(SpokenTake(t.key, t.text, round(t.start + seconds, 3), t.planned) for t in self.takes)
         return SpokenSentence(self.text, round(self.start + seconds, 3), round(self.end + seconds, 3), takes)
@@ -152,7 +165,7 @@ class ChapterSpan:
         return {"title": self.title, "start": self.start, "end": self.end}
 
     @classmethod
-    def from_json(cls, data: object) -> "ChapterSpan":
+    def from_json(cls, data: object) -> ChapterSpan:
         """A chapter read from the manifest; ValueError when it is not one."""
         data = _dict(data, "chapter")
         return cls(_str(data, "title"), _num(data, "start"), _num(data, "end"))
@@ -180,14 +193,18 @@ class PieceSpan:
         return {**source, "start": self.start, "samples": self.samples}
 
     @classmethod
-    def from_json(cls, data: object) -> "PieceSpan":
+    def from_json(cls, data: object) -> PieceSpan:
         """A piece read from the manifest; ValueError when it is not one."""
         data = _dict(data, "piece")
         piece, file = data.get("piece"), data.get("file")
         if not isinstance(piece, str) and not isinstance(file, str):
             raise ValueError("piece: neither a piece nor a file")
-        return cls(_num(data, "start"), _int(data, "samples"), file if isinstance(file, str) else None,
-                   piece if isinstance(piece, str) else None)
+        return cls(
+            _num(data, "start"),
+            _int(data, "samples"),
+            file if isinstance(file, str) else None,
+            piece if isinstance(piece, str) else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -208,7 +225,7 @@ class Audiobook:
         return {"file": self.file, "sha256": self.sha256, "bytes": self.bytes}
 
     @classmethod
-    def from_json(cls, data: object) -> "Audiobook":
+    def from_json(cls, data: object) -> Audiobook:
         """The block read from the manifest; ValueError when it is not one."""
         data = _dict(data, "m4b")
         return cls(_str(data, "file"), _str(data, "sha256"), _int(data, "bytes"))
@@ -286,7 +303,7 @@ class TrackEntry:
         return out
 
     @classmethod
-    def from_json(cls, data: object) -> "TrackEntry":
+    def from_json(cls, data: object) -> TrackEntry:
         """An entry read from the manifest; ValueError when it is not one."""
         data = _dict(data, "track")
         sha256, published = data.get("sha256"), data.get("published")
@@ -339,7 +356,7 @@ class LanguageEntry:
         return out
 
     @classmethod
-    def from_json(cls, data: object) -> "LanguageEntry":
+    def from_json(cls, data: object) -> LanguageEntry:
         """The block read from the manifest; a track that cannot be read is left out (the next build makes it)."""
         data = _dict(data, "language")
         tracks = []
@@ -378,7 +395,7 @@ class FfmpegInfo:
         return {"version": self.version, "bundled": self.bundled}
 
     @classmethod
-    def from_json(cls, data: object) -> "FfmpegInfo":
+    def from_json(cls, data: object) -> FfmpegInfo:
         """The block read from the manifest; ValueError when it is not one."""
         data = _dict(data, "ffmpeg")
         return cls(_str(data, "version"), bool(data.get("bundled")))
@@ -409,7 +426,7 @@ class FileRecord:
         return {"path": self.path, "bytes": self.bytes, "sha256": self.sha256, "kind": self.kind}
 
     @classmethod
-    def from_json(cls, data: object) -> "FileRecord":
+    def from_json(cls, data: object) -> FileRecord:
         """A record read from the manifest; ValueError when it is not one."""
         data = _dict(data, "file")
         return cls(_str(data, "path"), _int(data, "bytes"), _str(data, "sha256"), _str(data, "kind"))
@@ -449,7 +466,7 @@ class Manifest:
         return json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n"
 
     @classmethod
-    def from_json(cls, data: object) -> "Manifest":
+    def from_json(cls, data: object) -> Manifest:
         """A manifest read from JSON data; ValueError (or KeyError) when it is not one guide wrote."""
         data = _dict(data, "manifest")
         languages = _dict(data.get("languages"), "languages")
@@ -466,7 +483,7 @@ class Manifest:
         )
 
     @classmethod
-    def from_text(cls, text: str) -> "Manifest":
+    def from_text(cls, text: str) -> Manifest:
         """A manifest read from its text; ValueError (or KeyError) when it is not one guide wrote."""
         return cls.from_json(json.loads(text))
 

@@ -12,7 +12,7 @@ import jsonschema
 from click.testing import CliRunner
 
 from guide.cli import main
-from guide.manifest import MANIFEST, FILE_KINDS, Manifest, read_manifest
+from guide.manifest import FILE_KINDS, MANIFEST, Manifest, read_manifest
 
 GUIDE = "small-guide"
 

@@ -17,7 +17,7 @@ from ..errors import InputError
 from ..manifest import MANIFEST, Manifest
 from ..safe_files import STAGING_PREFIX
 
-__all__ = ["Entry", "inventory", "MANIFEST"]
+__all__ = ["MANIFEST", "Entry", "inventory"]
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import random
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -77,7 +78,7 @@ def record_and_encode(
     folder: Path,
     previous: Mapping[str, TrackEntry],
     on_take: Callable[[str], None] | None = None,
-    shared: "SharedCache | None" = None,
+    shared: SharedCache | None = None,
     covers: Covers | None = None,
 ) -> tuple[dict[str, TrackEntry], list[Substitution], list[str]]:
     """Record the missing takes, encode every track that must be and every bridge piece the
@@ -134,8 +135,13 @@ def record_and_encode(
             [np.zeros(0, dtype=np.int16), *stream(job.bridge.steps, (), cache, timeline, substitutes)]
         )
         write_mp3(
-            lambda: [samples], path, None, bitrate, script.loudness,
-            name=f"a piece of the full guide {job.full.file}", root=cache.folder,
+            lambda: [samples],
+            path,
+            None,
+            bitrate,
+            script.loudness,
+            name=f"a piece of the full guide {job.full.file}",
+            root=cache.folder,
         )
         made.append(key)
         return job.name, None
@@ -162,6 +168,7 @@ def record_and_encode(
     # Encoders are ffmpeg processes, no more at once than cores (--jobs counts recording
     # processes, each of which loads a voice).
     with cf.ThreadPoolExecutor(max_workers=default_jobs()) as encoder:
+
         def start(name: str) -> None:
             function, job = tasks[name]
             futures.append(encoder.submit(function, job))
@@ -189,7 +196,12 @@ def record_and_encode(
             takes = takes[turn:] + takes[:turn]
         try:
             record_takes(
-                takes, registry, cache, jobs, progress, on_done=take_done,
+                takes,
+                registry,
+                cache,
+                jobs,
+                progress,
+                on_done=take_done,
                 fetch=shared.fetch_late if shared is not None else None,
             )
         except EngineError as exc:
@@ -207,7 +219,17 @@ def record_and_encode(
         if _same_fallback(full, substitutes, previous.get(full.file), folder):
             continue
         entries[full.file] = join_full(
-            full, plans[full.lang], bridge_keys, entries, previous, encode, work, cache, staging, folder, substitutes,
+            full,
+            plans[full.lang],
+            bridge_keys,
+            entries,
+            previous,
+            encode,
+            work,
+            cache,
+            staging,
+            folder,
+            substitutes,
             covers,
         )
     audiobooks = [full for full in fulls if full.file in entries and "m4b" in full.recipe]
@@ -216,7 +238,7 @@ def record_and_encode(
             blocks = list(
                 encoder.map(lambda full: write_audiobook(full, entries[full.file], staging, covers), audiobooks)
             )
-        for full, block in zip(audiobooks, blocks):
+        for full, block in zip(audiobooks, blocks, strict=True):
             entries[full.file] = replace(entries[full.file], m4b=block)
     return entries, fallbacks, made
 

@@ -3,9 +3,9 @@ the plan, the take cache and the front-end's memo; and how a file that cannot be
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from ..cache import TakeCache, cache_dir
 from ..engines import EngineRegistry, VoiceNotFound, VoiceRef

@@ -3,8 +3,8 @@ written beside a full guide."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping
 
 from ..audio.assemble import SAMPLE_RATE
 from ..cache import TakeCache
@@ -78,11 +78,11 @@ def join_full(
 
     offsets = [s / SAMPLE_RATE for s in starts([p for p, _, _ in parts])]
     duration = total_samples([p for p, _, _ in parts]) / SAMPLE_RATE
-    heard = tuple(s.shifted(offset) for (_, said, _), offset in zip(parts, offsets) for s in said)
-    marks = {i: at + offset for (_, _, found), offset in zip(parts, offsets) for i, at in found.items()}
+    heard = tuple(s.shifted(offset) for (_, said, _), offset in zip(parts, offsets, strict=True) for s in said)
+    marks = {i: at + offset for (_, _, found), offset in zip(parts, offsets, strict=True) for i, at in found.items()}
     tracks = lang_plan.tracks
     begins = [marks[i] for i in range(len(tracks))]
-    chapters = tuple((t.title, a, b) for t, a, b in zip(tracks, begins, [*begins[1:], duration]))
+    chapters = tuple((t.title, a, b) for t, a, b in zip(tracks, begins, [*begins[1:], duration], strict=True))
     frames = Frames(
         chapters=chapters if script.publish.chapters else (),
         transcript=" ".join(s.text for s in heard) if script.publish.transcripts else None,
@@ -93,7 +93,7 @@ def join_full(
         join([p for p, _, _ in parts], out, id3_bytes(job.tags, frames))
     pieces = tuple(
         PieceSpan(round(offset, 6), piece.samples, source.get("file"), source.get("piece"))
-        for source, offset, (piece, _, _) in zip(sources, offsets, parts)
+        for source, offset, (piece, _, _) in zip(sources, offsets, parts, strict=True)
     )
     spans = tuple(ChapterSpan(t, round(a, 3), round(b, 3)) for t, a, b in chapters)
     return entry(job, duration, heard, target, substitutes, now().isoformat(), chapters=spans, pieces=pieces)

@@ -8,16 +8,25 @@ this only places what the build made in its own output folder.)
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 from ..audio.assemble import Cue
 from ..audio.ffmpeg import Ffmpeg
 from ..file_stamps import FileStamps
 from ..manifest import (
-    MANIFEST, Audiobook, ChapterSpan, FfmpegInfo, FileRecord, LanguageEntry, Manifest, PieceSpan, SpokenSentence,
-    SpokenTake, TrackEntry,
+    MANIFEST,
+    Audiobook,
+    ChapterSpan,
+    FfmpegInfo,
+    FileRecord,
+    LanguageEntry,
+    Manifest,
+    PieceSpan,
+    SpokenSentence,
+    SpokenTake,
+    TrackEntry,
 )
 from ..publish.companions import companion_kind, transcript_files
 from ..safe_files import place, read_own_text, safe_child, sha256_of, write_text

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..manifest import read_manifest
@@ -47,7 +48,7 @@ def print_guide(
     ``base_url:``); the PDF goes to `output` (default: ``<out>/<id>/<id>.print.pdf``).
     """
     # fpdf and fontTools take a third of a second to import: only guide print pays for them.
-    from ..publish.printing import FONT_FAMILY, PAPERS, missing_glyphs, printout, render
+    from ..publish.printing import FONT_FAMILY, PAPERS, missing_glyphs, printout, render  # noqa: PLC0415
 
     script = load_script(path)
     if paper not in PAPERS:

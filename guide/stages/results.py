@@ -106,7 +106,7 @@ class BuildResult:
     voices: list[VoiceChoice] = field(default_factory=list)
     """Which voice spoke each language built, and why."""
 
-    shared: "SharedCount | None" = None
+    shared: SharedCount | None = None
     """What the shared take cache did (None without one)."""
 
     shared_warning: str | None = None

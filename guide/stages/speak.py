@@ -3,9 +3,9 @@ studio's ▶ (:meth:`guide.studio.workspace.Workspace.preview`) share :func:`spe
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import numpy as np
 

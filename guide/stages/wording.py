@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from ..engines import EngineRegistry
 from ..script.model import Script
@@ -54,7 +55,8 @@ def voice_choices(
         elif online:
             paid = ", paid" if getattr(registry.get(settings.engine), "paid", False) else ""
             fallback = (
-                f"offline fallback: {voice.fallback.label}" if voice.fallback
+                f"offline fallback: {voice.fallback.label}"
+                if voice.fallback
                 else f"no offline fallback: the build stops when {service} cannot be reached"
             )
             why = f"online{paid}, {origin}; {fallback}"
