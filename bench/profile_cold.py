@@ -89,11 +89,12 @@ def main() -> None:
     from guide.engines.espeak import EspeakEngine
     from guide.engines.piper import PiperEngine
     from guide.publish import frames
+    from guide.stages import encode
 
     wrap(PiperEngine, "synthesize", "engine: Piper (English)")
     wrap(EspeakEngine, "synthesize", "engine: espeak-ng (Arabic)")
     wrap_ffmpeg()
-    wrap(builder, "_join_full", "join the full guides from frames")
+    wrap(encode, "join_full", "join the full guides from frames")
     wrap(frames, "read_piece", "read pieces' frames")
 
     load = os.getloadavg()

@@ -438,13 +438,20 @@ def init(article: Path, out: Path | None, languages: str, script_id: str | None,
         click.echo(f"next: translate the empty {', '.join(langs[1:])} texts; `guide check --allow-missing {written}` lists them")
 
 
+SCHEMAS = {"script": ("guide.script", "schema.json"), "manifest": ("guide", "manifest.schema.json")}
+"""``guide schema WHICH``: the package and file of each JSON Schema shipped."""
+
+
 @main.command()
+@click.argument("which", type=click.Choice(sorted(SCHEMAS)), default="script")
 @click.option("--path", "show_path", is_flag=True, help="Print where the schema file is instead of its content.")
-def schema(show_path: bool) -> None:
-    """Print the JSON Schema of the script format (for editors: see docs/script-format.md)."""
+def schema(which: str, show_path: bool) -> None:
+    """Print the JSON Schema of the script format (for editors: see docs/script-format.md), or with
+    `manifest` that of the manifest.json a build writes."""
     from importlib.resources import as_file, files
 
-    resource = files("guide.script") / "schema.json"
+    package, name = SCHEMAS[which]
+    resource = files(package) / name
     if show_path:
         with as_file(resource) as path:
             click.echo(str(path))

@@ -1,7 +1,7 @@
 """Rendering: record the takes a plan needs (in parallel, into the cache), then turn
 tracks and full guides into audio from the cached takes.
 
-Nothing here writes into the output folder; :mod:`guide.builder` publishes.
+Nothing here writes into the output folder; :mod:`guide.stages.place` places the files there.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 
 from .cache import TakeCache
 from .errors import InputError
+from .manifest import Manifest
 from .safe_files import file_sha256, sha256_of
 from .planner import ChapterMark, LanguagePlan, Pause, Plan, TakeSpec, TrackPlan, heard
 from .publish.cover import cover_recipe
@@ -238,34 +239,11 @@ def file_jobs(
     return jobs
 
 
-def old_entries(manifest: dict) -> dict[str, dict]:
-    """Previous manifest entries by file path (tracks and full guides)."""
-    out: dict[str, dict] = {}
-    for entry in (manifest.get("languages") or {}).values():
-        if not isinstance(entry, dict):
-            continue
-        for track in entry.get("tracks") or []:
-            if isinstance(track, dict) and isinstance(track.get("file"), str):
-                out[track["file"]] = track
-        full = entry.get("full_guide")
-        if isinstance(full, dict) and isinstance(full.get("file"), str):
-            out[full["file"]] = full
-    return out
-
-
-def _takes_of(sentence: dict) -> list[dict]:
-    """The takes of one manifest sentence (manifests before 0.2 had one take per sentence)."""
-    takes = sentence.get("takes")
-    if isinstance(takes, list):
-        return [t for t in takes if isinstance(t, dict)]
-    return [sentence]
-
-
 def plan_work(
     plan: Plan,
     cache: TakeCache,
     folder: Path,
-    manifest: dict,
+    manifest: Manifest | None,
     bitrate: str,
     only: Sequence[str] = (),
     force: bool = False,
@@ -273,7 +251,8 @@ def plan_work(
     *,
     encoder: str,
 ) -> Work:
-    """Compare the plan with the cache and the previous build; say what must be done and why.
+    """Compare the plan with the cache and the previous build (its `manifest`; None for none); say what must
+    be done and why.
 
     `encoder` is the version of the ffmpeg that will encode (part of every file's recipe).
     """
@@ -283,10 +262,9 @@ def plan_work(
         known = ", ".join(t.id for t in plan.languages[0].tracks) if plan.languages else ""
         raise InputError(f"--only {', '.join(unknown)}: no such item in {plan.script.path} (items: {known})")
     work = Work(plan)
-    previous = old_entries(manifest)
-    old_takes = [t for e in previous.values() for s in e.get("sentences", []) if isinstance(s, dict) for t in _takes_of(s)]
-    old_texts = {t.get("text") for t in old_takes}
-    old_keys = {t.get("key") for t in old_takes} | {t.get("planned") for t in old_takes}
+    previous = manifest.entries() if manifest is not None else {}
+    old_texts = {t.text for e in previous.values() for s in e.sentences for t in s.takes}
+    old_keys = {key for e in previous.values() for key in e.planned_keys()}
     selected = set(only)
     needed: dict[str, TakeJob | None] = {}
 
@@ -302,7 +280,7 @@ def plan_work(
             elif old is None:
                 reasons.append("new file")
             else:
-                old_recipe = old.get("recipe") or {}
+                old_recipe = old.recipe
                 reasons += [
                     name for part, name in _CHANGE_NAMES.items() if part in job.recipe and old_recipe.get(part) != job.recipe[part]
                 ]
@@ -314,14 +292,13 @@ def plan_work(
                     actual = file_hash(folder / job.file)
                     if actual is None:
                         reasons.append("missing file")
-                    elif actual != old.get("sha256"):
+                    elif actual != old.sha256:
                         reasons.append("file changed on disk")
                     elif "m4b" in job.recipe:
-                        m4b = old.get("m4b") if isinstance(old.get("m4b"), dict) else {}
                         actual = file_hash(folder / m4b_file(job.file))
                         if actual is None:
                             reasons.append("M4B missing")
-                        elif actual != m4b.get("sha256"):
+                        elif old.m4b is None or actual != old.m4b.sha256:
                             reasons.append("M4B changed on disk")
             skipped = bool(selected) and not in_scope
             work.files.append(FileJob(**{**job.__dict__, "reasons": tuple(reasons), "skipped": skipped}))

@@ -203,6 +203,7 @@ def test_sample_script_builds_both_languages(sample_build):
     from guide.publish.m4b import read_chapters
 
     from .test_chapters import check_chapters
+    from .test_manifest import check_inventory
 
     base = SAMPLE_BASE_URL
     folder = sample_build / "out" / "botox-long-term-effects"
@@ -228,6 +229,9 @@ def test_sample_script_builds_both_languages(sample_build):
         pod = podcastparser.parse(f"{base}/{lang}/feed.xml", io.BytesIO(text.encode("utf-8")))
         assert pod["cover_url"] == f"{base}/{lang}/cover.jpg"
         assert pod["episodes"][0]["enclosures"][0]["url"] == f"{base}/{entry['full']}"
+    # The manifest is valid against its schema and names every file written, feeds and M4Bs included.
+    check_inventory(folder)
+    assert {"feed", "m4b", "cover"} <= {f["kind"] for f in manifest["files"]}
 
 
 def test_read_only_output_folder_is_a_clear_error(tmp_path, small_script):

@@ -146,6 +146,27 @@ def test_file_urls_publish_to_a_mounted_web_root(built: Path, tmp_path: Path) ->
     assert "up to date" in run(built, f"file://{root}/guides").output
 
 
+def test_only_what_the_manifest_lists_is_published_and_as_the_build_wrote_it(built: Path, tmp_path: Path) -> None:
+    folder = built / "out" / GUIDE
+    (folder / "notes.txt").write_text("left here by hand", encoding="utf-8")  # not a file the build wrote
+    root = tmp_path / "www"
+    result = run(built, f"file://{root}/guides")
+    assert result.exit_code == 0, result.output
+    assert not (root / "guides" / "notes.txt").exists()
+    (folder / "en" / "01-care.srt").write_text("edited after the build", encoding="utf-8")
+    changed = run(built, f"file://{root}/guides")
+    assert changed.exit_code == 2 and "changed since guide build wrote it" in changed.output, changed.output
+
+
+def test_a_manifest_without_an_inventory_asks_for_a_build(built: Path, tmp_path: Path) -> None:
+    manifest = built / "out" / GUIDE / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    del data["files"]  # as an older guide wrote it
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    result = run(built, f"file://{tmp_path}/www")
+    assert result.exit_code == 2 and "lists no files" in result.output, result.output
+
+
 def test_a_missing_extra_names_its_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 

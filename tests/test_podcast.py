@@ -27,6 +27,7 @@ from guide.audio.loudness import ebur128
 from guide.cli import main
 from guide.publish.cover import EMBED_SIDE, check_cover
 from guide.publish.m4b import read_chapters
+from guide.safe_files import sha256_of
 
 from .conftest import SMALL_SCRIPT
 from .test_chapters import TOLERANCE, check_chapters
@@ -151,7 +152,7 @@ def test_the_m4b_is_made_again_with_its_full_guide_only(copy, registry):
     builder.build(script, copy / "out", registry=registry, cache_folder=copy / "cache", jobs=1)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert en.read_bytes() != en_before and _stamp(ar) == ar_before
-    assert manifest["languages"]["en"]["full_guide"]["m4b"]["sha256"] == builder.sha256_of(en)
+    assert manifest["languages"]["en"]["full_guide"]["m4b"]["sha256"] == sha256_of(en)
 
     # A deleted M4B is made again, and the plan says why.
     ar.unlink()

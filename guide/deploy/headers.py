@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from ..manifest import MANIFEST
+
 __all__ = ["TYPES", "SHORT", "LONG", "headers_for", "kind_of", "MEDIA", "TEXT", "PAGE", "MANIFEST_KIND"]
 
 MEDIA, TEXT, PAGE, MANIFEST_KIND = "media", "text", "page", "manifest"
@@ -44,13 +46,13 @@ UNKNOWN = ("application/octet-stream", MEDIA, LONG)
 def headers_for(relative: str) -> tuple[str, str]:
     """(Content-Type, Cache-Control) of a published file."""
     content_type, kind, cache = TYPES.get(PurePosixPath(relative).suffix.lower(), UNKNOWN)
-    if relative == "manifest.json":
+    if relative == MANIFEST:
         return "application/json", SHORT
     return content_type, cache
 
 
 def kind_of(relative: str) -> str:
     """``media``, ``text``, ``page`` or ``manifest``: when it is uploaded."""
-    if relative == "manifest.json":
+    if relative == MANIFEST:
         return MANIFEST_KIND
     return TYPES.get(PurePosixPath(relative).suffix.lower(), UNKNOWN)[1]

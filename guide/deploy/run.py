@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from ..errors import GuideError, InputError
+from ..manifest import Manifest, read_manifest
 from ..storage import Remote, StorageError, open_remote
 from .headers import headers_for
 from .inventory import MANIFEST, Entry, inventory
@@ -37,10 +38,10 @@ class PublishResult:
     dry_run: bool = False
 
 
-def publishable_manifest(folder: Path, files: Mapping[str, Entry]) -> bytes:
+def publishable_manifest(manifest: Manifest, files: Mapping[str, Entry]) -> bytes:
     """The manifest to publish: the guide's own, with every published file's hash and size, so the next
     publish knows what DEST holds by reading it back."""
-    data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    data = manifest.to_json()
     data["published"] = {
         "files": {path: {"sha256": e.sha256, "bytes": e.size, "md5": e.md5} for path, e in sorted(files.items())}
     }
@@ -104,6 +105,9 @@ def publish(
         raise InputError("--max-deletes must be 0 or more")
     if not (folder / MANIFEST).is_file():
         raise InputError(f"{folder}: no build here (no {MANIFEST}); run guide build first")
+    built = read_manifest(folder)
+    if built is None:
+        raise InputError(f"{folder / MANIFEST}: not a manifest guide wrote; run guide build again")
     warnings = []
     if public_url is not None:
         wanted = public_url.rstrip("/") + "/"
@@ -115,7 +119,7 @@ def publish(
                 f"rebuild with --base-url {wanted}"
             )
     remote = open_remote(dest, storage_options)
-    local = inventory(folder)
+    local = inventory(folder, built)
     current = remote.read_bytes(MANIFEST)
     try:
         published_manifest = json.loads(current) if current else None
@@ -124,7 +128,7 @@ def publish(
         warnings.append(f"{dest}/{MANIFEST} is not a manifest guide wrote: every file is uploaded")
     published = published_files(published_manifest)
     plan = plan_publish(local, published, delete=delete, max_deletes=max_deletes, named_by_feeds=_feed_files(folder))
-    manifest_bytes = publishable_manifest(folder, {**local, **{e.path: e for e in plan.carried}})
+    manifest_bytes = publishable_manifest(built, {**local, **{e.path: e for e in plan.carried}})
     manifest = Entry(
         MANIFEST, hashlib.sha256(manifest_bytes).hexdigest(), len(manifest_bytes),
         hashlib.md5(manifest_bytes, usedforsecurity=False).hexdigest(),

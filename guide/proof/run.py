@@ -11,15 +11,15 @@ Nothing is imported from faster-whisper until a proof runs.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..builder import MANIFEST, load
+from ..stages.inputs import load
 from ..cache import cache_dir
 from ..engines import EngineRegistry
 from ..errors import GuideError, InputError
+from ..manifest import MANIFEST, Manifest
 from ..safe_files import read_own_text, safe_child, write_text
 from ..text.lexicon import entries_for
 from ..text.guard import sentence_key
@@ -67,51 +67,48 @@ class ProofOptions:
     """How the recogniser listens."""
 
 
-def _read_manifest(folder: Path, script_path: Path, out: Path) -> dict:
+def _read_manifest(folder: Path, script_path: Path, out: Path) -> Manifest:
     text = read_own_text(folder / MANIFEST)
     if text is None:
         raise InputError(f"{folder / MANIFEST}: no build to proof; run  guide build {script_path} --out {out}  first")
     try:
-        data = json.loads(text)
-    except ValueError:
-        raise InputError(f"{folder / MANIFEST}: not a manifest guide wrote; run  guide build {script_path} --out {out}  again") from None
-    if not isinstance(data, dict) or not isinstance(data.get("languages"), dict):
-        raise InputError(f"{folder / MANIFEST}: not a manifest guide wrote; run  guide build {script_path} --out {out}  again")
-    return data
+        return Manifest.from_text(text)
+    except (KeyError, ValueError):
+        raise InputError(
+            f"{folder / MANIFEST}: not a manifest guide wrote; run  guide build {script_path} --out {out}  again"
+        ) from None
 
 
-def spans_of(manifest: dict, folder: Path, languages: Sequence[str], only: Sequence[str]) -> list[Span]:
+def spans_of(manifest: Manifest, folder: Path, languages: Sequence[str], only: Sequence[str]) -> list[Span]:
     """Every sentence of the per-track files (not the full guides) of `languages`, limited to `only` items."""
     spans: list[Span] = []
     for lang in languages:
-        block = manifest["languages"].get(lang) or {}
-        for track in block.get("tracks") or []:
-            if not isinstance(track, dict) or track.get("kind") == "full" or (only and track.get("id") not in only):
+        block = manifest.languages.get(lang)
+        for track in block.tracks if block is not None else ():
+            if track.kind == "full" or (only and track.id not in only):
                 continue
-            file = str(track.get("file", ""))
-            path = safe_child(folder, file)
+            path = safe_child(folder, track.file)
             if not path.is_file():
                 raise InputError(f"{path}: listed in the manifest but missing; run guide build again")
-            for sentence in track.get("sentences") or []:
-                takes = sentence.get("takes") or []
+            for sentence in track.sentences:
                 spans.append(
                     Span(
                         lang=lang,
-                        track=str(track.get("id", "")),
-                        title=str(track.get("title", "")),
-                        file=file,
-                        start=float(sentence["start"]),
-                        end=float(sentence["end"]),
-                        text=str(sentence.get("text", "")),
-                        takes=tuple(str(t.get("key", "")) for t in takes),
-                        spoken=tuple(str(t.get("text", "")) for t in takes),
+                        track=track.id,
+                        title=track.title,
+                        file=track.file,
+                        start=float(sentence.start),
+                        end=float(sentence.end),
+                        text=sentence.text,
+                        takes=tuple(t.key for t in sentence.takes),
+                        spoken=tuple(t.text for t in sentence.takes),
                     )
                 )
     return spans
 
 
-def _languages(manifest: dict, script_languages: Sequence[str], wanted: Sequence[str], path: Path) -> list[str]:
-    built = [lang for lang in script_languages if lang in manifest["languages"]]
+def _languages(manifest: Manifest, script_languages: Sequence[str], wanted: Sequence[str], path: Path) -> list[str]:
+    built = [lang for lang in script_languages if lang in manifest.languages]
     unknown = [lang for lang in wanted if lang not in script_languages]
     if unknown:
         raise InputError(f"--lang {', '.join(unknown)}: not in {path} (it declares: {', '.join(script_languages)})")
@@ -121,8 +118,8 @@ def _languages(manifest: dict, script_languages: Sequence[str], wanted: Sequence
     return list(wanted) or built
 
 
-def _check_only(manifest: dict, only: Sequence[str], languages: Sequence[str]) -> None:
-    known = {t.get("id") for lang in languages for t in (manifest["languages"].get(lang) or {}).get("tracks") or [] if isinstance(t, dict)}
+def _check_only(manifest: Manifest, only: Sequence[str], languages: Sequence[str]) -> None:
+    known = {t.id for lang in languages if lang in manifest.languages for t in manifest.languages[lang].tracks}
     unknown = [item for item in only if item not in known]
     if unknown:
         raise InputError(f"--only {', '.join(unknown)}: no such item (items: {', '.join(sorted(str(k) for k in known))})")
@@ -211,12 +208,12 @@ def _numbers_flag(marks: list[dict[str, object]], ref_text: str, heard: str, lan
     return flag, {**first, "markers": [f"{m['marker']} at {m['where']}" for m in marks], "heard_as": heard_as}
 
 
-def _report(script, folder: Path, manifest: dict, languages: list[str], listening: Listening, model: Model, settings: Settings, path: Path) -> ProofReport:  # noqa: ANN001 - Script
+def _report(script, folder: Path, manifest: Manifest, languages: list[str], listening: Listening, model: Model, settings: Settings, path: Path) -> ProofReport:  # noqa: ANN001 - Script
     reports: dict[str, LanguageReport] = {}
     changed = _changed_sentences(script)
     for lang in languages:
-        block = manifest["languages"].get(lang) or {}
-        voice = str(block.get("voice", ""))
+        block = manifest.languages.get(lang)
+        voice = block.voice if block is not None else ""
         lr = LanguageReport(lang, voice, max_miss_for(lang))
         if lang.split("-")[0] == "ar" and model.bundled:
             lr.note = ARABIC_NOTE

@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from ..audio.assemble import Cue
+from ..manifest import LanguageEntry, Manifest, TrackEntry
 from ..script.model import Script
 from . import feed as feeds
 from .cover import Covers
@@ -44,8 +45,26 @@ def transcript_files(mp3: str) -> list[str]:
     return [f"{stem}.srt", f"{stem}.vtt"]
 
 
+def companion_kind(relative: str) -> str:
+    """What a companion file is, as the manifest's inventory says (:data:`guide.manifest.FILE_KINDS`)."""
+    name = relative.rsplit("/", 1)[-1]
+    if name.endswith((".srt", ".vtt")):
+        return "subtitles"
+    if name.endswith(".chapters.json"):
+        return "chapters"
+    if name.endswith(".txt"):
+        return "transcript"
+    if name.endswith(".m3u8"):
+        return "playlist"
+    if name.endswith(".xml"):
+        return "feed"
+    if name.endswith(".html"):
+        return "page"
+    return "cover"
+
+
 def write_companions(
-    folder: Path, script: Script, manifest: dict, base_url: str | None, made: list[str] | None = None,
+    folder: Path, script: Script, manifest: Manifest, base_url: str | None, made: list[str] | None = None,
     covers: Covers | None = None,
 ) -> list[str]:
     """Write every companion file the script asks for; returns those written (relative paths).
@@ -56,9 +75,9 @@ def write_companions(
     put = partial(_put, made=made)
     publish = script.publish
     covers = covers or Covers(script)
-    languages = {lang: entry for lang, entry in manifest.get("languages", {}).items() if entry.get("full_guide")}
+    languages = {lang: (entry, entry.full_guide) for lang, entry in manifest.languages.items() if entry.full_guide}
 
-    for lang, entry in languages.items():
+    for lang, (entry, full) in languages.items():
         cover = covers.name(lang)
         if publish.feed or publish.player:  # (it is in every MP3 anyway)
             _put_bytes(folder, cover, covers.data(lang), written, made)
@@ -66,33 +85,32 @@ def write_companions(
             other = cover[: -len("png")] + ("jpg" if cover.endswith(".png") else "png")
             safe_child(folder, other).unlink(missing_ok=True)
         if publish.transcripts:
-            for item in [*entry["tracks"], entry["full_guide"]]:
-                cues = [Cue(s["text"], s["start"], s["end"]) for s in item["sentences"]]
-                srt_file, vtt_file = transcript_files(item["file"])
+            for item in entry.entries():
+                cues = [Cue(s.text, s.start, s.end) for s in item.sentences]
+                srt_file, vtt_file = transcript_files(item.file)
                 put(folder, srt_file, srt(cues, lang), written)
                 put(folder, vtt_file, vtt(cues, lang), written)
-            sections = [(t["title"], [s["text"] for s in t["sentences"]]) for t in entry["tracks"]]
+            sections = [(t.title, [s.text for s in t.sentences]) for t in entry.tracks]
             put(folder, f"{lang}/{script.id}.{lang}.txt", plain(script.title[lang], sections), written)
         if publish.playlists:
-            rows = [(Path(t["file"]).name, t["duration"], t["title"]) for t in entry["tracks"]]
+            rows = [(Path(t.file).name, t.duration, t.title) for t in entry.tracks]
             put(folder, f"{lang}/playlist.m3u8", feeds.playlist(rows), written)
-        full = entry["full_guide"]
         chapters_file = f"{lang}/{script.id}.{lang}.chapters.json"
-        chapters = [feeds.Chapter(c["title"], c["start"], c["end"]) for c in full.get("chapters", [])]
+        chapters = [feeds.Chapter(c.title, c.start, c.end) for c in full.chapters or ()]
         if publish.chapters:
             put(folder, chapters_file, feeds.chapters_json(chapters, script.title[lang]), written)
         if publish.feed and base_url and publish.chapters and publish.transcripts:
-            srt_file, vtt_file = transcript_files(full["file"])
+            srt_file, vtt_file = transcript_files(full.file)
             episode = feeds.Episode(
                 lang=lang,
                 title=script.title[lang],
                 description=script.description[lang] if script.description else script.title[lang],
                 author=script.author,
-                file=full["file"],
-                bytes=full["bytes"],
-                duration=full["duration"],
-                sha256=full["sha256"],
-                published=datetime.fromisoformat(full["published"]),
+                file=full.file,
+                bytes=full.bytes,
+                duration=full.duration,
+                sha256=full.sha256 or "",
+                published=datetime.fromisoformat(full.published or ""),
                 chapters_file=chapters_file,
                 vtt_file=vtt_file,
                 srt_file=srt_file,
@@ -106,7 +124,9 @@ def write_companions(
             put(folder, f"{lang}/feed.xml", feeds.feed_xml(episode, base_url, tracks), written)
 
     if publish.player and languages:
-        pages = [_player_language(lang, entry, script, covers.name(lang)) for lang, entry in languages.items()]
+        pages = [
+            _player_language(lang, entry, full, script, covers.name(lang)) for lang, (entry, full) in languages.items()
+        ]
         put(folder, "index.html", player_html(pages), written)
         put(folder, "kiosk.html", kiosk_html(pages), written)
     return written
@@ -116,47 +136,47 @@ EPISODE_KINDS = ("section", "faq")
 """The tracks a per-track feed makes episodes of: each chapter and FAQ answer (not the welcome and goodbye)."""
 
 
-def _track_episodes(entry: dict, fallback: datetime) -> list[feeds.TrackEpisode]:
+def _track_episodes(entry: LanguageEntry, fallback: datetime) -> list[feeds.TrackEpisode]:
     """The episodes of a per-track feed, in the guide's order; a track from before tracks had a
     publication time gets the full guide's."""
-    chosen = [t for t in entry["tracks"] if t.get("kind") in EPISODE_KINDS]
+    chosen = [t for t in entry.tracks if t.kind in EPISODE_KINDS]
     episodes = []
     for n, t in enumerate(chosen, start=1):
-        srt_file, vtt_file = transcript_files(t["file"])
+        srt_file, vtt_file = transcript_files(t.file)
         episodes.append(feeds.TrackEpisode(
             number=n,
-            title=t["title"],
-            text=" ".join(s["text"] for s in t.get("sentences", [])),
-            file=t["file"],
-            bytes=t["bytes"],
-            duration=t["duration"],
-            sha256=t["sha256"],
-            published=datetime.fromisoformat(t["published"]) if t.get("published") else fallback,
+            title=t.title,
+            text=" ".join(s.text for s in t.sentences),
+            file=t.file,
+            bytes=t.bytes,
+            duration=t.duration,
+            sha256=t.sha256 or "",
+            published=datetime.fromisoformat(t.published) if t.published else fallback,
             vtt_file=vtt_file,
             srt_file=srt_file,
         ))
     return episodes
 
 
-def _player_language(lang: str, entry: dict, script: Script, cover: str) -> dict:
-    def item(data: dict, track: int | None = None) -> dict:
+def _player_language(lang: str, entry: LanguageEntry, full_guide: TrackEntry, script: Script, cover: str) -> dict:
+    def item(data: TrackEntry, track: int | None = None) -> dict:
         return {
-            "id": data.get("id", "full"),
-            "title": data["title"],
-            "file": data["file"],
-            "duration": data["duration"],
-            "cues": [[s["start"], s["end"], s["text"], track] for s in data["sentences"]],
+            "id": data.id,
+            "title": data.title,
+            "file": data.file,
+            "duration": data.duration,
+            "cues": [[s.start, s.end, s.text, track] for s in data.sentences],
         }
 
-    full = item(entry["full_guide"])
+    full = item(full_guide)
     full["id"] = "full"
     full["title"] = script.title[lang]
-    full["chapters"] = [{"title": c["title"], "start": c["start"]} for c in entry["full_guide"].get("chapters", [])]
+    full["chapters"] = [{"title": c.title, "start": c.start} for c in full_guide.chapters or ()]
     # In the full guide's transcript, one paragraph per chapter.
     starts = sorted(c["start"] for c in full["chapters"])
     for cue in full["cues"]:
         cue[3] = bisect.bisect_right(starts, cue[0] + 1e-6) - 1
     return {
         "lang": lang, "title": script.title[lang], "cover": cover,
-        "tracks": [item(t, i) for i, t in enumerate(entry["tracks"])], "full": full,
+        "tracks": [item(t, i) for i, t in enumerate(entry.tracks)], "full": full,
     }

@@ -29,6 +29,7 @@ from fpdf.fonts import TTFFont
 from fpdf.prefs import ViewerPreferences
 
 from ..errors import InputError
+from ..manifest import Manifest
 from .player import UI as PLAYER_UI
 from .transcripts import is_rtl
 
@@ -168,7 +169,7 @@ def player_url(base_url: str, lang: str, track: str | None = None) -> str:
 
 
 def printout(
-    manifest: dict,
+    manifest: Manifest,
     base_url: str,
     languages: Sequence[str],
     *,
@@ -181,17 +182,19 @@ def printout(
     titles: dict[str, str] = {}
     created: datetime | None = None
     for lang in languages:
-        entry = manifest["languages"][lang]
-        full = entry["full_guide"]
-        titles[lang] = full["title"]
-        posters.append(Poster(lang, full["title"], player_url(base_url, lang), full["duration"]))
-        for track in entry["tracks"]:
-            if track["kind"] in CARD_KINDS:
-                url = player_url(base_url, lang, track["id"])
-                cards.append(Card(lang, track["id"], track["kind"], track["title"], url, track["duration"]))
-        if created is None and full.get("published"):
+        entry = manifest.languages[lang]
+        full = entry.full_guide
+        if full is None:
+            continue  # not built in that language: guide print asks only for built ones
+        titles[lang] = full.title
+        posters.append(Poster(lang, full.title, player_url(base_url, lang), full.duration))
+        for track in entry.tracks:
+            if track.kind in CARD_KINDS:
+                url = player_url(base_url, lang, track.id)
+                cards.append(Card(lang, track.id, track.kind, track.title, url, track.duration))
+        if created is None and full.published:
             try:
-                created = datetime.fromisoformat(full["published"])
+                created = datetime.fromisoformat(full.published)
             except ValueError:
                 created = None
     return Printout(titles, tuple(posters), tuple(cards), cover, paper, created)

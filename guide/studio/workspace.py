@@ -25,8 +25,9 @@ from ..cache import TakeCache
 from ..engines import EngineRegistry
 from ..errors import GuideError, InputError, ScriptError
 from ..lock import held_elsewhere
-from ..planner import Pause, TakeSpec, pieces, plan_sentences
-from ..renderer import default_jobs, record_takes
+from ..planner import TakeSpec, pieces, plan_sentences
+from ..stages.speak import sentences_of, speak
+from ..renderer import default_jobs
 from ..script.loader import load_source
 from ..script.model import Script
 from ..text import markup
@@ -377,34 +378,26 @@ class Workspace:
         name, lang = known[address]
         if text is None:
             text = dict(script.texts())[name].by_lang.get(lang, "")
-        try:
-            markup.parse(text)
-        except markup.MarkupError as exc:
-            raise InputError(exc.message) from None
         voices = builder.resolve_voices(script, self.registry)
         lexicon = script.lexicon
         if entry is not None:
             _check_entry(script, entry[0], entry[1])
             lexicon = _with_entry(lexicon, *entry)
-        sentences = plan_sentences(text, lang, voices, FrontEnd(code_switch=script.code_switch, lexicon=lexicon))
+        try:
+            sentences = sentences_of(text, lang, voices, FrontEnd(code_switch=script.code_switch, lexicon=lexicon))
+        except markup.MarkupError as exc:
+            raise InputError(exc.message) from None
         if not 0 <= index < len(sentences):
             raise UnknownText(f"the text has {len(sentences)} sentence(s); there is no sentence {index + 1}")
         sentence = sentences[index]
-        missing = [t for t in sentence.takes if not self.cache.has(t.key)]
-        substitutions = record_takes(list({t.key: t for t in missing}.values()), self.registry, self.cache, 1)
-        substitutes = {s.key: s.used for s in substitutions}
-        parts = [
-            np.zeros(int(p.seconds * SAMPLE_RATE), dtype=np.int16) if isinstance(p, Pause) else self.cache.load(substitutes.get(p.key, p.key))
-            for p in sentence.pieces
-        ]
-        samples = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
+        spoken = speak([sentence], voices[lang], self.registry, self.cache, script.pauses.sentence)
         about = {
             "sentence": sentence.text,
-            "recorded": bool(missing),
+            "recorded": spoken.recorded,
             "voice": ", ".join(dict.fromkeys(t.voice.label for t in sentence.takes)),
-            "fallback": [f"spoken by {s.fallback} because {s.voice} failed: {s.reason}" for s in substitutions],
+            "fallback": [f"spoken by {s.fallback} because {s.voice} failed: {s.reason}" for s in spoken.substitutions],
         }
-        return wav_bytes(samples), about
+        return wav_bytes(spoken.samples), about
 
     def warm(self) -> None:
         """Load the offline voices of every script now, so the first ▶ does not wait for them (never fails)."""
