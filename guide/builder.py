@@ -89,11 +89,7 @@ def check(
     registry = registry or EngineRegistry()
     script = load(path, registry, allow_missing=allow_missing)
     the_plan = plan(script, registry)
-
-    def gtts_requests(text: str, voice: VoiceRef) -> int:
-        return len(registry.get("gtts").plan_requests(text, voice))  # type: ignore[attr-defined]
-
-    advice = review(script, the_plan, max_words, gtts_requests)
+    advice = review(script, the_plan, max_words, registry.web_requests)
     advice.costs = cost.estimate(the_plan.takes(), TakeCache(cache_dir(cache_folder)).has, registry)
     return script, advice
 
@@ -259,13 +255,9 @@ def plan_build(
 
 
 def named_files(path: str | Path, registry: EngineRegistry) -> list[Path]:
-    """Files a script names besides itself (Piper voice models and configs), for --watch."""
+    """Files a script names besides itself (local voice models and their configs), for --watch."""
     script = load(path, registry)
-    files = []
-    for voice in resolve_voices(script, registry).values():
-        if voice.engine == "piper":
-            files += [Path(voice.voice), Path(f"{voice.voice}.json")]
-    return files
+    return [file for voice in resolve_voices(script, registry).values() for file in registry.get(voice.engine).files(voice)]
 
 
 def all_take_keys(paths: Sequence[Path], registry: EngineRegistry) -> set[str]:

@@ -389,8 +389,6 @@ def _voice_option(value: str | None) -> VoiceSettings | None:
     names = EngineRegistry().names()
     if engine not in names:
         raise InputError(f"--voice {value}: the engine must be one of {', '.join(names)} (as in piper:en_US-joe-medium)")
-    if engine == "gtts":
-        return VoiceSettings(engine=engine, lang=name or None)
     return VoiceSettings(engine=engine, voice=name or None)
 
 

@@ -41,6 +41,19 @@ MANIFEST = "manifest.json"
 """The manifest's name in a guide folder."""
 
 SCHEMA = "manifest.schema.json"
+
+PROOF_PAGE = "proof.html"
+"""What ``guide proof --html`` writes into the guide folder, after a build (so in no build's inventory)."""
+
+
+def print_pdf(guide_id: str) -> str:
+    """What ``guide print`` writes into the guide folder by default, after a build (so in no build's inventory)."""
+    return f"{guide_id}.print.pdf"
+
+
+def later_files(guide_id: str) -> tuple[str, ...]:
+    """Files other guide commands write into a built guide's folder, which ``guide publish`` publishes too."""
+    return (print_pdf(guide_id), PROOF_PAGE)
 """The manifest's JSON Schema, beside this module in the package."""
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputError
-from ..manifest import MANIFEST, Manifest
+from ..manifest import MANIFEST, Manifest, later_files
 from ..safe_files import STAGING_PREFIX
 
 __all__ = ["MANIFEST", "Entry", "inventory"]
@@ -80,4 +80,8 @@ def inventory(folder: Path, manifest: Manifest) -> dict[str, Entry]:
                 f"{folder / record.path}: changed since guide build wrote it; run guide build again, then publish"
             )
         found[record.path] = Entry(record.path, sha, size, md5)
+    for name in later_files(manifest.id):  # guide print's PDF and guide proof's page, when they were made
+        if name not in found and _publishable(folder, name):
+            sha, md5, size = _hashes(folder / name)
+            found[name] = Entry(name, sha, size, md5)
     return found

@@ -19,7 +19,7 @@ from ..stages.inputs import load
 from ..cache import cache_dir
 from ..engines import EngineRegistry
 from ..errors import GuideError, InputError
-from ..manifest import MANIFEST, Manifest
+from ..manifest import MANIFEST, PROOF_PAGE, Manifest
 from ..safe_files import read_own_text, safe_child, write_text
 from ..text.lexicon import entries_for
 from ..text.guard import sentence_key
@@ -40,7 +40,7 @@ from .report import ARABIC_NOTE, LanguageReport, ProofReport, SentenceResult, Tr
 
 __all__ = ["ProofOptions", "proof", "write_html", "HTML_NAME"]
 
-HTML_NAME = "proof.html"
+HTML_NAME = PROOF_PAGE
 """The HTML report, beside the web player's ``index.html``."""
 
 

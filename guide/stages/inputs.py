@@ -22,7 +22,7 @@ def load(path: str | Path, registry: EngineRegistry | None = None, *, allow_miss
     With `allow_missing`, texts not translated yet are accepted and listed in ``Script.missing``.
     """
     registry = registry or EngineRegistry()
-    return load_script(path, check_voice=registry.check_voice, allow_missing=allow_missing)
+    return load_script(path, check_voice=registry.check_voice, allow_missing=allow_missing, engines=registry)
 
 
 def resolve_voices(script: Script, registry: EngineRegistry) -> dict[str, VoiceRef]:

@@ -14,7 +14,7 @@ from ..publish.cover import Covers
 from ..publish.feed import now
 from ..publish.frames import NotJoinable, Piece, Settings, join, read_piece, starts, total_samples
 from ..publish.m4b import file_pcm, write_m4b
-from ..publish.mp3 import Frames, id3_bytes
+from ..publish.mp3 import Frames, id3_bytes, parse_bitrate
 from ..renderer import Timeline, stream
 from ..safe_files import atomic_path
 from ..work import FileJob, Work, m4b_file
@@ -26,7 +26,7 @@ Encoder = Callable[[FileJob], tuple[str, "TrackEntry | None"]]
 
 def settings(bitrate: str) -> Settings:
     """What every frame of a full guide's pieces must be: the pipeline's format at `bitrate`."""
-    return Settings(SAMPLE_RATE, 1, int(bitrate.rstrip("k")))
+    return Settings(SAMPLE_RATE, 1, parse_bitrate(bitrate))
 
 
 def join_full(

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..manifest import read_manifest
+from ..manifest import print_pdf, read_manifest
 from ..safe_files import atomic_path
 from ..script.loader import load_script
 from .inputs import disk_errors
@@ -91,7 +91,7 @@ def print_guide(
             f"{script.path}: the print font ({FONT_FAMILY}) has no letters for {shown_chars}; "
             "guide print covers Latin and Arabic script"
         )
-    target = Path(output) if output is not None else folder / f"{script.id}.print.pdf"
+    target = Path(output) if output is not None else folder / print_pdf(script.id)
     data, pages = render(doc)
     with disk_errors(), atomic_path(target) as tmp:
         tmp.write_bytes(data)

@@ -94,7 +94,7 @@ def say(
     voices: dict[str, VoiceRef] = {}
     for code in {lang, *languages_spoken(text, lang, frontend)}:
         try:
-            voices[code] = registry.resolve(code, settings.get(code) or default_voice(code), base)
+            voices[code] = registry.resolve(code, settings.get(code) or default_voice(code, registry), base)
             if script is not None:
                 voices[code] = registry.with_phonemes(voices[code], script.phonemes(code))
         except VoiceNotFound as exc:

@@ -53,7 +53,7 @@ def voice_choices(
         if online and registry.offline:
             why = f"offline build, {shown} not asked; {origin} is {shown}"
         elif online:
-            paid = ", paid" if getattr(registry.get(settings.engine), "paid", False) else ""
+            paid = ", paid" if registry.get(settings.engine).paid else ""
             fallback = (
                 f"offline fallback: {voice.fallback.label}"
                 if voice.fallback

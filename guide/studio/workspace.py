@@ -8,23 +8,19 @@ and other programs may call them directly. Scripts are named by their id among t
 
 from __future__ import annotations
 
-import io
 import re
 import tempfile
 import threading
-import wave
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-import numpy as np
 
 from .. import builder
-from ..audio.assemble import SAMPLE_RATE
-from ..cache import TakeCache
 from ..engines import EngineRegistry
 from ..errors import GuideError, InputError, ScriptError
 from ..lock import held_elsewhere
+from ..safe_files import wav_bytes
 from ..planner import TakeSpec, pieces, plan_sentences
 from ..stages.speak import sentences_of, speak
 from ..renderer import default_jobs
@@ -36,7 +32,7 @@ from ..text.guard import sentence_key
 from . import saving
 from .blocks import set_lexicon_entry, set_voice
 from .edits import EditError, TextKey, edit_texts, text_places
-from .jobs import Cancelled, Job
+from .jobs import Job
 from .view import addresses, guide_view
 
 __all__ = ["Workspace", "UnknownScript", "UnknownText", "Refused", "SCRIPT_SUFFIXES"]
@@ -401,9 +397,8 @@ class Workspace:
 
     def warm(self) -> None:
         """Load the offline voices of every script now, so the first ▶ does not wait for them (never fails)."""
-        settle = getattr(self.registry.get("piper"), "settle", None)
-        if settle is not None:
-            settle(default_jobs())  # no voice loaded yet: only says that voices load optimised, with every core
+        # No voice loaded yet: only says that voices load optimised, with every core.
+        self.registry.settle(default_jobs())
         for script_id in self.scripts():
             try:
                 _, script = self.load(script_id)
@@ -494,9 +489,7 @@ class Workspace:
             )
         finally:
             # A build records in parallel threads of one thread each; ▶ speaks one sentence, fastest with every core.
-            settle = getattr(self.registry.get("piper"), "settle", None)
-            if settle is not None:
-                settle(default_jobs())
+            self.registry.settle(default_jobs())
         return {
             "summary": _summary(result),
             "files": [*result.encoded, *result.published],
@@ -539,17 +532,6 @@ class Workspace:
         if not path.is_file() or path.is_symlink():
             raise UnknownText("no such file in the guide")
         return path
-
-
-def wav_bytes(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> bytes:
-    """Mono int16 samples as a WAV file in memory (what the page's audio element plays)."""
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(sample_rate)
-        wav.writeframes(np.asarray(samples, dtype="<i2").tobytes())
-    return buffer.getvalue()
 
 
 def _items_of(the_plan: Any) -> dict[str, str]:
