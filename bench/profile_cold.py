@@ -104,9 +104,9 @@ def main() -> None:
         children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         self_before = resource.getrusage(resource.RUSAGE_SELF)
         start = time.perf_counter()
-        result = builder.build(
-            script, folder / "out", registry=EngineRegistry(offline=True), cache_folder=folder / "cache", jobs=args.jobs
-        )
+        from guide.settings import RunSettings
+
+        result = builder.build(script, RunSettings.make(out=folder / "out", cache=folder / "cache", jobs=args.jobs), registry=EngineRegistry(offline=True))
         wall = time.perf_counter() - start
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         own = resource.getrusage(resource.RUSAGE_SELF)

@@ -292,10 +292,10 @@ class InProcess:
     """The library calls behind a preview, in this process (no HTTP, no studio): where the time goes."""
 
     def __init__(self, script: Path, cache: Path, out: Path) -> None:
-        from guide.engines import EngineRegistry
+        from guide.settings import RunSettings
         from guide.studio.workspace import Workspace
 
-        self.workspace = Workspace(script, out, cache, EngineRegistry())
+        self.workspace = Workspace(script, RunSettings.make(out=out, cache=cache))
         self.workspace.warm()
         _, loaded = self.workspace.load(SCRIPT_ID)
         from guide import builder
@@ -345,11 +345,12 @@ class InProcess:
 
         stored: list[float] = []
         start = time.perf_counter()
+        from guide.settings import RunSettings
+
         result = builder.build(
             script,
-            out,
+            RunSettings.make(out=out, cache=cache),
             registry=self.registry,
-            cache_folder=cache,
             progress=lambda done, total: stored.append(time.perf_counter() - start),
         )
         seconds = time.perf_counter() - start

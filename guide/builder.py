@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from .audio.ffmpeg import Ffmpeg, require_capable
 from .authoring import cost
 from .authoring.review import MAX_WORDS, Review, review
-from .cache import TakeCache, cache_dir
+from .cache import TakeCache
 from .engines import EngineRegistry, VoiceInfo, VoiceRef
 from .errors import EngineError, InputError
 from .file_stamps import FileStamps
@@ -30,13 +30,13 @@ from .lock import BuildLock
 from .manifest import MANIFEST, read_manifest
 from .planner import Plan
 from .publish.cover import Covers
-from .publish.mp3 import check_bitrate
 from .renderer import Progress, default_jobs
 from .safe_files import remove_leftovers, staging_folder
 from .script.model import Script
+from .settings import RunSettings
 from .stages.companions import make_companions
 from .stages.encode import record_and_encode
-from .stages.inputs import disk_errors, load, open_cache, open_memo, plan, resolve_voices, save_memo
+from .stages.inputs import disk_errors, load, open_memo, plan, resolve_voices, save_memo
 from .stages.place import inventory, manifest_of, place_files, remove_dropped, remove_files, write_manifest
 from .stages.print_guide import PrintResult, print_guide
 from .stages.results import BuildResult, LanguageResult, TrackResult, results
@@ -64,7 +64,6 @@ __all__ = [
     "list_voices",
     "load",
     "named_files",
-    "open_cache",
     "open_memo",
     "plan",
     "plan_build",
@@ -78,62 +77,56 @@ __all__ = [
 
 def check(
     path: str | Path,
+    settings: RunSettings | None = None,
     registry: EngineRegistry | None = None,
     *,
     allow_missing: bool = False,
     max_words: int = MAX_WORDS,
-    cache_folder: str | Path | None = None,
 ) -> tuple[Script, Review]:
     """Validate a script and review it: warnings (long sentences, unsayable characters), estimates per language,
     and what the online voices will be sent and cost (a cold build, and the next one against the take cache)."""
-    registry = registry or EngineRegistry()
+    settings = settings or RunSettings.make()
+    registry = registry or settings.registry()
     script = load(path, registry, allow_missing=allow_missing)
     the_plan = plan(script, registry)
     advice = review(script, the_plan, max_words, registry.web_requests)
-    advice.costs = cost.estimate(the_plan.takes(), TakeCache(cache_dir(cache_folder)).has, registry)
+    advice.costs = cost.estimate(the_plan.takes(), settings.take_cache().has, registry)
     return script, advice
 
 
 def _gather(
-    path: str | Path,
-    out: str | Path,
-    languages: Sequence[str] | None,
-    bitrate: str,
-    registry: EngineRegistry,
-    cache_folder: str | Path | None,
-) -> tuple[str, Script, Plan, TakeCache, Path, Ffmpeg, SentenceMemo]:
+    path: str | Path, settings: RunSettings, languages: Sequence[str] | None, registry: EngineRegistry
+) -> tuple[Script, Plan, TakeCache, Path, Ffmpeg, SentenceMemo]:
     """Check every input of a build, and the ffmpeg it will use, before anything is recorded or written."""
-    bitrate = check_bitrate(bitrate)
     tool = require_capable()
     script = load(path, registry)
-    cache = open_cache(cache_folder, out)
+    cache = settings.take_cache()
     memo = open_memo(script, cache)
     the_plan = plan(script, registry, languages, memo)
-    folder = Path(out) / script.id
+    folder = settings.out / script.id
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{folder}: exists and is not a folder")
-    return bitrate, script, the_plan, cache, folder, tool, memo
+    return script, the_plan, cache, folder, tool, memo
 
 
 def build(
     path: str | Path,
-    out: str | Path = "audio_out",
+    settings: RunSettings | None = None,
     languages: Sequence[str] | None = None,
-    bitrate: str = "96k",
     registry: EngineRegistry | None = None,
     progress: Progress | None = None,
     *,
     only: Sequence[str] = (),
     force: bool = False,
-    jobs: int | None = None,
-    cache_folder: str | Path | None = None,
-    base_url: str | None = None,
     on_take: Callable[[str], None] | None = None,
     on_work: Callable[[Work], None] | None = None,
     shared: SharedCache | None = None,
 ) -> BuildResult:
-    """Build the script at `path` into ``<out>/<id>/``: record what the cache lacks,
+    """Build the script at `path` into ``<settings.out>/<id>/``: record what the cache lacks,
     encode what changed, and leave everything else untouched.
+
+    `settings` are the run's (default: :meth:`RunSettings.make`, from the environment); `registry` the engines
+    (default: the settings'), given by a caller that keeps its voices loaded between builds.
 
     `progress(done, total)` and `on_take(key)` are called as each take is stored; either may
     raise to stop the build (the studio's cancel): takes already recorded stay in the cache,
@@ -142,14 +135,12 @@ def build(
     With `shared` (a shared take cache), takes the local cache lacks are taken from it first, and the
     takes recorded here are put into it afterwards; it never fails the build (see ``guide.storage``)."""
     started = time.monotonic()
-    jobs = jobs or default_jobs()
-    if jobs < 1:
-        raise InputError(f"--jobs must be at least 1, not {jobs}")
-    registry = registry or EngineRegistry()
-    bitrate, script, the_plan, cache, folder, tool, memo = _gather(
-        path, out, languages, bitrate, registry, cache_folder
-    )
-    url = base_url or script.base_url
+    settings = settings or RunSettings.make()
+    jobs = settings.jobs or default_jobs()
+    registry = registry or settings.registry()
+    script, the_plan, cache, folder, tool, memo = _gather(path, settings, languages, registry)
+    bitrate = settings.bitrate_text
+    url = settings.base_url or script.base_url
 
     with disk_errors(), BuildLock(folder):
         cache.remove_leftovers()
@@ -233,23 +224,22 @@ def build(
 
 def plan_build(
     path: str | Path,
-    out: str | Path = "audio_out",
+    settings: RunSettings | None = None,
     languages: Sequence[str] | None = None,
-    bitrate: str = "96k",
     registry: EngineRegistry | None = None,
     *,
     only: Sequence[str] = (),
     force: bool = False,
-    cache_folder: str | Path | None = None,
 ) -> Work:
     """What `build` with the same arguments would record and encode, and why (``guide plan``)."""
-    registry = registry or EngineRegistry()
-    bitrate, script, the_plan, cache, folder, tool, memo = _gather(
-        path, out, languages, bitrate, registry, cache_folder
-    )
+    settings = settings or RunSettings.make()
+    registry = registry or settings.registry()
+    script, the_plan, cache, folder, tool, memo = _gather(path, settings, languages, registry)
     stamps = FileStamps.load(folder, cache.stamps_path(folder))
     previous = read_manifest(folder, follow_links=True)
-    work = plan_work(the_plan, cache, folder, previous, bitrate, only, force, stamps.sha256, encoder=tool.version)
+    work = plan_work(
+        the_plan, cache, folder, previous, settings.bitrate_text, only, force, stamps.sha256, encoder=tool.version
+    )
     save_memo(memo, script, languages)
     return work
 
@@ -257,7 +247,8 @@ def plan_build(
 def named_files(path: str | Path, registry: EngineRegistry) -> list[Path]:
     """Files a script names besides itself (local voice models and their configs), for --watch."""
     script = load(path, registry)
-    return [file for voice in resolve_voices(script, registry).values() for file in registry.get(voice.engine).files(voice)]
+    voices = resolve_voices(script, registry).values()
+    return [file for voice in voices for file in registry.get(voice.engine).files(voice)]
 
 
 def all_take_keys(paths: Sequence[Path], registry: EngineRegistry) -> set[str]:

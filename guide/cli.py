@@ -11,17 +11,19 @@ import click
 
 from . import __version__, builder
 from .audio.ffmpeg import use_ffmpeg
-from .engines import EngineRegistry, go_offline
+from .authoring import cost
+from .engines import EngineRegistry
 from .errors import GuideError, InputError
+from .options import run_settings
 from .planner import Pause
 from .proof.command import proof as proof_command
 from .script.model import Loudness, Script, VoiceSettings
+from .settings import RunSettings
+from .storage import StorageError
+from .storage.shared_cache import open_shared
+from .watch import watch as watch_loop
 
 SCRIPTS_DIR = Path("scripts")
-
-
-def _registry(voices_dir: tuple[Path, ...]) -> EngineRegistry:
-    return EngineRegistry(voices_dirs=voices_dir)
 
 
 def _scripts(given: tuple[Path, ...]) -> list[Path]:
@@ -38,14 +40,6 @@ def _minutes(seconds: float) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-voices_dir_option = click.option(
-    "--voices-dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    multiple=True,
-    help="Folder of extra Piper voices (NAME.onnx + NAME.onnx.json); also GUIDE_VOICES_DIR.",
-)
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="guide")
 @click.option(
@@ -60,98 +54,64 @@ def main(ffmpeg_path: Path | None) -> None:
         use_ffmpeg(str(ffmpeg_path))
 
 
-cache_dir_option = click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Take cache folder (default: GUIDE_CACHE_DIR, else .guide-cache/ here).",
-)
-def _go_offline(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
-    if value:
-        go_offline()
-    return value
-
-
-offline_option = click.option(
-    "--offline",
-    is_flag=True,
-    expose_value=False,
-    callback=_go_offline,
-    help="Never touch the network: gTTS voices speak through their offline fallback (also GUIDE_OFFLINE=1).",
-)
 only_option = click.option("--only", multiple=True, metavar="ITEM_ID", help="Only this item's tracks (repeatable); full guides are left as they are.")
 force_option = click.option("--force", is_flag=True, help="Record and encode again even what is up to date.")
 
 
 @main.command()
-@offline_option
 @click.argument("scripts", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--lang", "languages", multiple=True, help="Build only this language (repeatable). Default: all the script declares.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("audio_out"), show_default=True, help="Output folder.")
-@click.option("--bitrate", default="96k", show_default=True, help="MP3 bitrate.")
+@click.option(
+    "--lang", "languages", multiple=True, help="Build only this language (repeatable). Default: all the script declares."
+)
 @only_option
 @force_option
-@click.option("--jobs", "-j", type=int, default=None, help="Piper voices recording at once, in threads sharing one loaded voice (default: the number of cores).")
-@cache_dir_option
 @click.option("--watch", is_flag=True, help="Stay running; rebuild whenever a script or a voice file it uses is saved.")
-@click.option("--base-url", help="Where the guide folder will be published (podcast feed URLs); overrides the script's base_url.")
-@click.option("--proof", "then_proof", is_flag=True, help="Then listen to what was built (guide proof; needs the proof extra).")
-@click.option("--cache-url", envvar="GUIDE_CACHE_URL", help="A shared take cache (s3://bucket/prefix, any fsspec URL) behind the local one; also GUIDE_CACHE_URL.")
-@click.option("--cache-mode", type=click.Choice(["rw", "ro"]), default="rw", show_default=True, help="ro: take from the shared cache, never put into it.")
-@click.option("--cache-strict", is_flag=True, help="A shared cache that cannot be reached is an error (exit 1), not a warning.")
-@voices_dir_option
+@click.option(
+    "--proof", "then_proof", is_flag=True, help="Then listen to what was built (guide proof; needs the proof extra)."
+)
+@run_settings(
+    "offline", "out", "bitrate", "jobs", "cache", "base_url", "cache_url", "cache_mode", "cache_strict", "voices_dirs"
+)
 @click.pass_context
 def build(
     ctx: click.Context,
     scripts: tuple[Path, ...],
     languages: tuple[str, ...],
-    out: Path,
-    bitrate: str,
     only: tuple[str, ...],
     force: bool,
-    jobs: int | None,
-    cache_dir: Path | None,
     watch: bool,
-    base_url: str | None,
     then_proof: bool,
-    cache_url: str | None,
-    cache_mode: str,
-    cache_strict: bool,
-    voices_dir: tuple[Path, ...],
+    settings: RunSettings,
 ) -> None:
     """Record SCRIPTS (default: every script in scripts/) into MP3 tracks and full guides.
 
     Only what changed since the last build is recorded and encoded again.
     """
-    registry = _registry(voices_dir)
+    registry = settings.registry()
     paths = _scripts(scripts)
 
     def one(path: Path) -> None:
         shared = None
-        if cache_url:
-            from .cache import TakeCache, cache_dir as default_cache_dir
-            from .storage.shared_cache import open_shared
-
-            shared = open_shared(cache_url, TakeCache(default_cache_dir(cache_dir)), cache_mode, cache_strict)
-        with _ProgressBar(f"Recording {path.name}") as progress:
-            result = builder.build(
-                path, out, languages, bitrate, registry, progress,
-                only=only, force=force, jobs=jobs, cache_folder=cache_dir, base_url=base_url, shared=shared,
+        if settings.cache_url:
+            shared = open_shared(
+                settings.cache_url, settings.take_cache(), settings.cache_mode, settings.cache_strict
             )
+        with _ProgressBar(f"Recording {path.name}") as progress:
+            result = builder.build(path, settings, languages, registry, progress, only=only, force=force, shared=shared)
         _summary(result)
-        if shared is not None and cache_strict and (shared.count.errors or shared.count.damaged):
-            from .storage import StorageError
-
+        if shared is not None and settings.cache_strict and (shared.count.errors or shared.count.damaged):
             raise StorageError(f"--cache-strict: {result.shared_warning}")
         if then_proof:
             click.echo("")
-            ctx.invoke(proof_command, script=path, out=out, languages=languages, only=only, cache_dir=cache_dir, voices_dir=voices_dir)
+            ctx.invoke(
+                proof_command, script=path, out=settings.out, languages=languages, only=only, cache=settings.cache,
+                voices_dirs=settings.voices_dirs,
+            )
 
     if not watch:
         for path in paths:
             one(path)
         return
-    from .watch import watch as watch_loop
-
     try:
         watch_loop(paths, one, click.echo, named=lambda p: builder.named_files(p, registry))
     except KeyboardInterrupt:
@@ -222,46 +182,29 @@ def _warnings(result: builder.BuildResult) -> None:
 
 
 @main.command("plan")
-@offline_option
 @click.argument("script", type=click.Path(path_type=Path))
 @click.option("--lang", "languages", multiple=True, help="Only this language (repeatable).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("audio_out"), show_default=True, help="Output folder.")
-@click.option("--bitrate", default="96k", show_default=True, help="MP3 bitrate.")
 @only_option
 @force_option
-@cache_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON, for programs.")
-@click.option("--cache-url", envvar="GUIDE_CACHE_URL", help="Also say which of the takes to record the shared take cache holds; also GUIDE_CACHE_URL.")
-@voices_dir_option
+@run_settings(
+    "offline", "out", "bitrate", "cache", "cache_url", "voices_dirs",
+    cache_url="Also say which of the takes to record the shared take cache holds; also GUIDE_CACHE_URL.",
+)
 def plan_command(
-    script: Path,
-    languages: tuple[str, ...],
-    out: Path,
-    bitrate: str,
-    only: tuple[str, ...],
-    force: bool,
-    cache_dir: Path | None,
-    as_json: bool,
-    cache_url: str | None,
-    voices_dir: tuple[Path, ...],
+    script: Path, languages: tuple[str, ...], only: tuple[str, ...], force: bool, as_json: bool, settings: RunSettings
 ) -> None:
     """Show what `guide build SCRIPT` would record and encode, and why, without doing it."""
-    work = builder.plan_build(
-        script, out, languages, bitrate, _registry(voices_dir), only=only, force=force, cache_folder=cache_dir
-    )
+    registry = settings.registry()
+    work = builder.plan_build(script, settings, languages, registry, only=only, force=force)
     held: set[str] | None = None
     warning = None
-    if cache_url and work.record:
-        from .cache import TakeCache, cache_dir as default_cache_dir
-        from .storage.shared_cache import open_shared
-
-        shared = open_shared(cache_url, TakeCache(default_cache_dir(cache_dir)), "ro")
+    if settings.cache_url and work.record:
+        shared = open_shared(settings.cache_url, settings.take_cache(), "ro")
         held = shared.holds(job.take.key for job in work.record)
         warning = shared.warning()
-    from .authoring import cost
-
     to_record = {job.take.key for job in work.record}
-    costs = cost.estimate(work.plan.takes(), lambda key: key not in to_record, _registry(voices_dir))
+    costs = cost.estimate(work.plan.takes(), lambda key: key not in to_record, registry)
     if as_json:
         data = work.as_json()
         if held is not None:
@@ -280,7 +223,7 @@ def plan_command(
         return
     click.echo(f"{script}: {len(work.record)} take{'s' if len(work.record) != 1 else ''} to record, {work.reused} reused from the cache")
     if held is not None:
-        click.echo(f"  {len(held):>4} of them are in the shared cache {cache_url}: the build fetches them instead")
+        click.echo(f"  {len(held):>4} of them are in the shared cache {settings.cache_url}: the build fetches them instead")
     reasons = Counter(job.reason for job in work.record)
     for reason, count in reasons.most_common():
         click.echo(f"  {count:>4} {reason}")
@@ -304,15 +247,20 @@ def plan_command(
 
 @main.command("print")
 @click.argument("script", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("audio_out"), show_default=True, help="Output folder of the build to print from.")
 @click.option("--lang", "languages", multiple=True, help="Only this language (repeatable). Default: every language built.")
-@click.option("--base-url", help="Where the guide folder is published (the QR codes' addresses); overrides the script's base_url.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="PDF to write (default: OUT/<id>/<id>.print.pdf).")
 @click.option("--paper", type=click.Choice(["a4", "a5", "letter"], case_sensitive=False), default="a4", show_default=True, help="Paper size.")
-def print_command(script: Path, out: Path, languages: tuple[str, ...], base_url: str | None, output: Path | None, paper: str) -> None:
+@run_settings(
+    "out", "base_url",
+    out="Output folder of the build to print from.",
+    base_url="Where the guide folder is published (the QR codes' addresses); overrides the script's base_url.",
+)
+def print_command(
+    script: Path, languages: tuple[str, ...], output: Path | None, paper: str, settings: RunSettings
+) -> None:
     """Write a printable PDF for SCRIPT's build: a QR poster per language and an answer card
     (with its own QR code) per section and FAQ entry, several to a page with cut marks."""
-    result = builder.print_guide(script, out, languages, base_url=base_url, output=output, paper=paper.lower())
+    result = builder.print_guide(script, settings, languages, output=output, paper=paper.lower())
     doc = result.printout
     click.echo(
         f"Wrote {result.pdf}: {len(doc.posters)} poster{'s' if len(doc.posters) != 1 else ''} and "
@@ -322,20 +270,18 @@ def print_command(script: Path, out: Path, languages: tuple[str, ...], base_url:
 
 
 @main.command()
-@offline_option
 @click.argument("scripts", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--allow-missing", is_flag=True, help="Accept texts not translated yet (left empty) and list them.")
 @click.option("--max-words", type=click.IntRange(5, 500), default=builder.MAX_WORDS, show_default=True, help="Warn about sentences longer than this (hard to follow by ear).")
-@cache_dir_option
-@voices_dir_option
-def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, cache_dir: Path | None, voices_dir: tuple[Path, ...]) -> None:
+@run_settings("offline", "cache", "voices_dirs")
+def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, settings: RunSettings) -> None:
     """Validate SCRIPTS without recording anything; warn about what may not sound right; estimate each language,
     and what the online voices will be sent and cost."""
-    registry = _registry(voices_dir)
+    registry = settings.registry()
     failures: list[GuideError] = []
     for path in scripts:
         try:
-            script, advice = builder.check(path, registry, allow_missing=allow_missing, max_words=max_words, cache_folder=cache_dir)
+            script, advice = builder.check(path, settings, registry, allow_missing=allow_missing, max_words=max_words)
         except GuideError as exc:
             failures.append(exc)
             click.echo(exc.format_message(), err=True)
@@ -393,20 +339,20 @@ def _voice_option(value: str | None) -> VoiceSettings | None:
 
 
 @main.command()
-@offline_option
 @click.argument("text")
 @click.option("--lang", required=True, help="Language of TEXT (en, ar, …).")
 @click.option("--voice", "voice_name", metavar="ENGINE[:VOICE]", help="Voice for --lang, e.g. espeak:ar, piper:en_US-joe-medium, gtts:ar.")
 @click.option("--script", "script_path", type=click.Path(path_type=Path), help="Use this script's voices, lexicon and code switching.")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("say.mp3"), show_default=True, help="Output file (.mp3, or .wav).")
-@cache_dir_option
-@voices_dir_option
-def say(text: str, lang: str, voice_name: str | None, script_path: Path | None, out: Path, cache_dir: Path | None, voices_dir: tuple[Path, ...]) -> None:
+@run_settings("offline", "cache", "voices_dirs")
+def say(
+    text: str, lang: str, voice_name: str | None, script_path: Path | None, out: Path, settings: RunSettings
+) -> None:
     """Speak TEXT through the same front-end and voices as a build, to try a pronunciation."""
     from .text.diacritize import diacritize
 
     spoken, seconds = builder.say(
-        text, lang, out, _registry(voices_dir), voice=_voice_option(voice_name), script_path=script_path, cache_folder=cache_dir, loudness=Loudness()
+        text, lang, out, settings, voice=_voice_option(voice_name), script_path=script_path, loudness=Loudness()
     )
     for sentence in spoken:
         click.echo(f"{sentence.text}")
@@ -460,13 +406,13 @@ def schema(which: str, show_path: bool) -> None:
 @main.group(invoke_without_command=True)
 @click.option("--engine", help="Only this engine (piper, espeak, gtts, azure, … or an installed plug-in's).")
 @click.option("--lang", help="Only voices for this language (e.g. ar).")
-@voices_dir_option
+@run_settings("voices_dirs")
 @click.pass_context
-def voices(ctx: click.Context, engine: str | None, lang: str | None, voices_dir: tuple[Path, ...]) -> None:
+def voices(ctx: click.Context, engine: str | None, lang: str | None, settings: RunSettings) -> None:
     """List the voices each engine offers on this machine; add or remove your own Piper voices."""
     if ctx.invoked_subcommand is not None:
         return
-    registry = _registry(voices_dir)
+    registry = settings.registry()
     if engine is not None and engine not in registry.names():
         raise InputError(f"--engine {engine}: no such engine (installed: {', '.join(registry.names())})")
     for name in [engine] if engine else registry.names():
@@ -511,41 +457,36 @@ def cache() -> None:
 
 
 @cache.command("info")
-@cache_dir_option
-def cache_info(cache_dir: Path | None) -> None:
+@run_settings("cache")
+def cache_info(settings: RunSettings) -> None:
     """Where the take cache is, and how big."""
-    from .cache import TakeCache, cache_dir as default_cache_dir
-
-    info = TakeCache(default_cache_dir(cache_dir)).info()
+    info = settings.take_cache().info()
     click.echo(f"{info.folder}: {info.takes} takes, {info.bytes / 1e6:.1f} MB, {_minutes(info.seconds)} of audio")
 
 
 @cache.command("prune")
 @click.argument("scripts", nargs=-1, type=click.Path(path_type=Path))
-@cache_dir_option
-@voices_dir_option
-def cache_prune(scripts: tuple[Path, ...], cache_dir: Path | None, voices_dir: tuple[Path, ...]) -> None:
+@run_settings("cache", "voices_dirs")
+def cache_prune(scripts: tuple[Path, ...], settings: RunSettings) -> None:
     """Drop takes that no script in SCRIPTS (default: scripts/) uses."""
-    from .cache import TakeCache, cache_dir as default_cache_dir
-
-    keep = builder.all_take_keys(_scripts(scripts), _registry(voices_dir))
-    removed, freed = TakeCache(default_cache_dir(cache_dir)).prune(keep)
+    keep = builder.all_take_keys(_scripts(scripts), settings.registry())
+    removed, freed = settings.take_cache().prune(keep)
     click.echo(f"removed {removed} takes ({freed / 1e6:.1f} MB); kept {len(keep)} that the scripts use")
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("audio_out"), show_default=True, help="Output folder to check.")
-@cache_dir_option
-@voices_dir_option
+@run_settings("out", "cache", "voices_dirs", out="Output folder to check.")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
-def doctor(out: Path, cache_dir: Path | None, voices_dir: tuple[Path, ...], as_json: bool) -> None:
+def doctor(as_json: bool, settings: RunSettings) -> None:
     """Check that this machine can build a guide: Python, ffmpeg, voices, cache, disk, network.
 
     Exit status 0 when a build can run, 1 otherwise; each ✗ comes with a fix.
     """
     from . import doctor as doc
 
-    report = doc.diagnose(out=out, cache_folder=cache_dir, scripts_dir=SCRIPTS_DIR, voices_dirs=voices_dir)
+    report = doc.diagnose(
+        out=settings.out, cache_folder=settings.cache, scripts_dir=SCRIPTS_DIR, voices_dirs=settings.voices_dirs
+    )
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -558,21 +499,17 @@ main.add_command(proof_command)
 
 
 @main.command()
-@offline_option
 @click.argument("scripts", required=False, metavar="[SCRIPT|FOLDER]", type=click.Path(path_type=Path))
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port to listen on; 0 picks a free one.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. Anything but this machine's own lets others on the network reach the studio.")
 @click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("audio_out"), show_default=True, help="Output folder of builds.")
-@click.option("--base-url", help="Where the guide folder will be published (podcast feed URLs); overrides the script's base_url.")
-@cache_dir_option
-@click.option("--cache-url", envvar="GUIDE_CACHE_URL", help="A shared take cache behind the local one for the studio's builds (as guide build's); also GUIDE_CACHE_URL.")
-@click.option("--cache-mode", type=click.Choice(["rw", "ro"]), default="rw", show_default=True, help="ro: take from the shared cache, never put into it.")
-@voices_dir_option
-def studio(
-    scripts: Path | None, port: int, host: str, no_browser: bool, out: Path, base_url: str | None,
-    cache_dir: Path | None, cache_url: str | None, cache_mode: str, voices_dir: tuple[Path, ...],
-) -> None:
+@run_settings(
+    "offline", "out", "base_url", "cache", "cache_url", "cache_mode", "voices_dirs",
+    out="Output folder of builds.",
+    cache_url="A shared take cache behind the local one for the studio's builds (as guide build's); "
+    "also GUIDE_CACHE_URL.",
+)
+def studio(scripts: Path | None, port: int, host: str, no_browser: bool, settings: RunSettings) -> None:
     """Edit, hear and build guides in the browser: the scripts in FOLDER (default: scripts/), or one SCRIPT.
 
     Prints the studio's address, with a one-time login token, on a line of its own; Ctrl-C stops it.
@@ -583,7 +520,7 @@ def studio(
     folder = scripts or SCRIPTS_DIR
     if not folder.exists():
         raise InputError(f"{folder}: no such script or folder (guide init ARTICLE writes a first script into {SCRIPTS_DIR}/)")
-    workspace = Workspace(folder, out, cache_dir, _registry(voices_dir), base_url, cache_url, cache_mode)
+    workspace = Workspace(folder, settings)
     running = Studio(workspace, host, port)
     if running.exposed:
         click.echo(
@@ -608,13 +545,19 @@ def studio(
 @main.command("publish")
 @click.argument("script", type=click.Path(path_type=Path))
 @click.argument("dest")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("audio_out"), show_default=True, help="Output folder of the build to publish.")
+@run_settings("out", out="Output folder of the build to publish.")
 @click.option("--dry-run", is_flag=True, help="Print what would be uploaded and deleted; change nothing.")
 @click.option("--delete", is_flag=True, help="Delete files the last publish put at DEST that the guide no longer has.")
 @click.option("--max-deletes", type=int, default=None, help="Refuse to delete more files than this (default 10).")
 @click.option("--public-url", help="The address DEST is served at: warns when the QR codes and feeds point elsewhere.")
 def publish_command(
-    script: Path, dest: str, out: Path, dry_run: bool, delete: bool, max_deletes: int | None, public_url: str | None
+    script: Path,
+    dest: str,
+    dry_run: bool,
+    delete: bool,
+    max_deletes: int | None,
+    public_url: str | None,
+    settings: RunSettings,
 ) -> None:
     """Upload the built guide of SCRIPT to DEST (s3://bucket/prefix, gs://…, az://…, file:///srv/www/…): changed
     files only, media first and the manifest last. Credentials come from the environment or the vendor's files."""
@@ -622,7 +565,7 @@ def publish_command(
     from .deploy.run import publish
 
     loaded = builder.load(script)
-    folder = out / loaded.id
+    folder = settings.out / loaded.id
     result = publish(
         folder, dest, dry_run=dry_run, delete=delete, max_deletes=DEFAULT_MAX_DELETES if max_deletes is None else max_deletes,
         base_url=loaded.base_url, public_url=public_url, report=click.echo,

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from filelock import FileLock
 
+from guide.settings import RunSettings
 from guide.audio.ffmpeg import decode_file
 from guide.engines import EngineRegistry
 
@@ -133,7 +134,7 @@ def small_build(tmp_path_factory, registry) -> Path:
     root = tmp_path_factory.mktemp("small-build")
     script = root / "small.yaml"
     script.write_text(SMALL_SCRIPT, encoding="utf-8")
-    builder.build(script, root / "out", registry=registry, cache_folder=root / "cache", jobs=1)
+    builder.build(script, RunSettings.make(out=root / "out", cache=root / "cache", jobs=1), registry=registry)
     return root
 
 

@@ -18,7 +18,7 @@ from guide.engines.piper import BUNDLED_VOICE, bundled_voices
 from guide.cache import TakeCache
 from guide.planner import ChapterMark, Pause, TakeSpec, TrackRef, pieces
 
-from .conftest import SAMPLE_BASE_URL, SAMPLE_SCRIPT, SMALL_SCRIPT, decoded_seconds
+from .conftest import SAMPLE_BASE_URL, SMALL_SCRIPT, decoded_seconds
 
 pytestmark = pytest.mark.slow
 

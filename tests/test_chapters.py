@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 from mutagen.id3 import ID3, CTOCFlags
 
+from guide.settings import RunSettings
 from guide import builder
 from guide.audio.ffmpeg import decode_file, ffmpeg, run_ffmpeg
 from guide.publish.frames import Settings, id3_size, read_piece
@@ -271,7 +272,7 @@ def long_titles(tmp_path_factory, registry):
         'intro: {en: "Welcome.", ar: "مرحبا."}\nsections:\n' + sections + 'outro: {en: "Thanks.", ar: "شكرا."}\n',
         encoding="utf-8",
     )
-    builder.build(script, root / "out", registry=registry, cache_folder=root / "cache", jobs=1)
+    builder.build(script, RunSettings.make(out=root / "out", cache=root / "cache", jobs=1), registry=registry)
     folder = root / "out" / "long-titles"
     return folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from guide.settings import RunSettings
 from guide.cli import main
 from guide.deploy.headers import headers_for
 from guide.deploy.run import PublishError, publish
@@ -83,7 +82,7 @@ def test_one_answer_edited_uploads_only_what_changed(s3: S3, built: Path, regist
     assert run(built, "s3://clinic/guides").exit_code == 0
     script = built / "small.yaml"
     script.write_text(SMALL_SCRIPT.replace("About four months.", "About three months."), encoding="utf-8")
-    builder.build(script, built / "out", registry=registry, cache_folder=built / "cache", jobs=1)
+    builder.build(script, RunSettings.make(out=built / "out", cache=built / "cache", jobs=1), registry=registry)
     result = run(built, "s3://clinic/guides")
     assert result.exit_code == 0, result.output
     sent = {line.split()[1] for line in result.output.splitlines() if line.startswith("uploaded ")}

@@ -12,6 +12,7 @@ import gtts.tts
 import pytest
 from click.testing import CliRunner
 
+from guide.settings import RunSettings
 from guide import builder
 from guide.cli import main
 from guide.engines import EngineRegistry
@@ -59,12 +60,12 @@ def standin(mp3_bytes, monkeypatch):
 def test_a_failing_engine_names_script_item_and_language(tmp_path, write_script, standin):
     script = write_script(ONLINE % "")
     out, cache = tmp_path / "out", tmp_path / "cache"
-    builder.build(script, out, registry=_registry(), cache_folder=cache, jobs=1)
+    builder.build(script, RunSettings.make(out=out, cache=cache, jobs=1), registry=_registry())
     before = _tree(out)
     script.write_text((ONLINE % "").replace("عدة أشهر.", "ستة أشهر تقريبا."), encoding="utf-8")
     standin.fail_texts["ستة أشهر تقريبا."] = 503
     with pytest.raises(NetworkError) as caught:
-        builder.build(script, out, registry=_registry(), cache_folder=cache, jobs=1)
+        builder.build(script, RunSettings.make(out=out, cache=cache, jobs=1), registry=_registry())
     message = caught.value.message
     assert f"{script}: item 'how-long' (ar)" in message
     assert 'while recording "ستة أشهر تقريبا."' in message and "gtts:ar (ar)" in message and "HTTP 503" in message
@@ -117,7 +118,7 @@ def test_offline_build_with_fallback_ends_quickly_in_espeak(tmp_path, write_scri
         port = s.getsockname()[1]
     monkeypatch.setattr(gtts.tts, "_translate_url", lambda tld="com", path="": f"http://127.0.0.1:{port}/{path}")
     script = write_script(ONLINE % FALLBACK)
-    result = builder.build(script, tmp_path / "out", registry=_registry(), cache_folder=tmp_path / "cache", jobs=1)
+    result = builder.build(script, RunSettings.make(out=tmp_path / "out", cache=tmp_path / "cache", jobs=1), registry=_registry())
     ar_takes = [t for t in result.work.plan.takes() if t.voice.engine == "gtts"]
     assert len(result.fallbacks) == len(ar_takes) and all("connection refused" in f.reason for f in result.fallbacks)
 
@@ -139,7 +140,7 @@ def test_a_fallback_that_fails_too_names_both(tmp_path, write_script, standin):
     script = write_script((ONLINE % FALLBACK).replace("fallback: {engine: espeak, voice: ar}", "fallback: {engine: gtts, tld: co.uk}"))
     standin.fail_texts["كم يدوم؟"] = 503
     with pytest.raises(EngineError) as caught:
-        builder.build(script, tmp_path / "out", registry=_registry(), cache_folder=tmp_path / "cache", jobs=1)
+        builder.build(script, RunSettings.make(out=tmp_path / "out", cache=tmp_path / "cache", jobs=1), registry=_registry())
     assert "item 'how-long' (ar)" in caught.value.message and "HTTP 503" in caught.value.message
 
 

@@ -17,6 +17,7 @@ import gtts.tts
 import pytest
 from click.testing import CliRunner
 
+from guide.settings import RunSettings
 from guide import builder, planner
 from guide.cache import TakeCache
 from guide.cli import main
@@ -123,7 +124,7 @@ def test_editing_one_answer_records_only_its_takes(setup, registry):
     script, out, cache, args = setup
     before, before_pieces = snapshot(out), snapshot(cache / "pieces")
     script.write_text(SMALL_SCRIPT.replace("About four months.", "About four months. Sometimes six."), encoding="utf-8")
-    result = builder.build(script, out, registry=registry, cache_folder=cache)
+    result = builder.build(script, RunSettings.make(out=out, cache=cache), registry=registry)
     assert result.recorded == 1 and result.work.record[0].take.text == "Sometimes six."
     assert result.work.record[0].reason == "new text"
     assert sorted(result.encoded) == ["en/02-how-long.mp3", "en/small-guide.en.mp3"]
@@ -149,7 +150,7 @@ def test_editing_one_answer_records_only_its_takes(setup, registry):
 def test_voice_change_rerecords_that_language_only(setup, registry):
     script, out, cache, args = setup
     script.write_text(SMALL_SCRIPT.replace("languages: [en, ar]", "languages: [en, ar]\nvoices:\n  ar: {engine: espeak, voice: ar, speed: 1.2}"), encoding="utf-8")
-    work = builder.plan_build(script, out, registry=registry, cache_folder=cache)
+    work = builder.plan_build(script, RunSettings.make(out=out, cache=cache), registry=registry)
     assert {job.take.voice.lang for job in work.record} == {"ar"}
     assert {job.reason for job in work.record} == {"new voice or settings"}
     assert {f.file.split("/")[0] for f in work.encode} == {"ar"}
@@ -159,7 +160,7 @@ def test_voice_change_rerecords_that_language_only(setup, registry):
 def test_pause_change_reencodes_without_recording(setup, registry):
     script, out, cache, args = setup
     script.write_text(SMALL_SCRIPT + "pauses: {question: 2.0}\n", encoding="utf-8")
-    result = builder.build(script, out, registry=registry, cache_folder=cache)
+    result = builder.build(script, RunSettings.make(out=out, cache=cache), registry=registry)
     assert result.recorded == 0
     assert sorted(result.encoded) == ["ar/02-how-long.mp3", "ar/small-guide.ar.mp3", "en/02-how-long.mp3", "en/small-guide.en.mp3"]
     assert {r for f in result.work.encode for r in f.reasons} == {"pauses or order changed"}
@@ -171,7 +172,7 @@ def test_deleted_or_altered_output_is_rebuilt(setup, registry):
     (out / "small-guide" / "ar" / "00-intro.mp3").unlink()
     with open(out / "small-guide" / "en" / "03-outro.mp3", "ab") as handle:
         handle.write(b"junk")
-    work = builder.plan_build(script, out, registry=registry, cache_folder=cache)
+    work = builder.plan_build(script, RunSettings.make(out=out, cache=cache), registry=registry)
     assert {f.file: f.reasons for f in work.encode} == {"ar/00-intro.mp3": ("missing file",), "en/03-outro.mp3": ("file changed on disk",)}
     assert work.record == []
 
@@ -181,7 +182,7 @@ def test_plan_json_agrees_with_the_build(setup):
     script, out, cache, args = setup
     script.write_text(SMALL_SCRIPT.replace("Rest well.", "Rest well at night.").replace("اشرب الماء", "اشرب الماء كثيرا"), encoding="utf-8")
     planned = json.loads(cli("plan", str(script), *args, "--json").output)
-    result = builder.build(script, out, cache_folder=cache)
+    result = builder.build(script, RunSettings.make(out=out, cache=cache))
     assert [r["key"] for r in planned["record"]] == [job.take.key for job in result.work.record]
     assert len(planned["record"]) == result.recorded == 2
     assert sorted(e["file"] for e in planned["encode"]) == sorted(result.encoded)
@@ -240,7 +241,7 @@ def test_killed_build_leaves_whole_files_and_its_takes_are_reused(tmp_path):
         assert TakeCache(cache).frames(key) > 4000
     assert not list(out.rglob("*.mp3"))
 
-    result = builder.build(script, out, cache_folder=cache, jobs=1)
+    result = builder.build(script, RunSettings.make(out=out, cache=cache, jobs=1))
     assert result.reused >= len(done_before)
     assert result.recorded + result.reused == 43  # 40 sentences, goodbye, the title, 'Conclusion.'
     for mp3 in (out / "long").rglob("*.mp3"):
@@ -258,7 +259,7 @@ def test_leftovers_of_dead_builds_are_removed(tmp_path, small_script, registry):
     (cache / "takes" / "ab" / f".abcdef012345.{dead}.q1.part").write_bytes(b"half")
     mine = out / "small-guide" / f".01-care.mp3.{os.getpid()}.abc.part"  # a live process's: kept
     mine.write_bytes(b"")
-    builder.build(small_script, out, ["ar"], registry=registry, cache_folder=cache)
+    builder.build(small_script, RunSettings.make(out=out, cache=cache), ["ar"], registry=registry)
     assert [p.name for p in out.rglob(".*")] == [mine.name]
     assert list(cache.rglob(".*")) == []
 
@@ -291,12 +292,12 @@ def test_finished_takes_survive_a_failure(tmp_path, write_script, mp3_bytes, mon
         monkeypatch.setattr(gtts.tts, "_translate_url", server.url)
         server.fail_texts["Three."] = 503
         with pytest.raises(NetworkError, match="HTTP 503"):
-            builder.build(script, tmp_path / "out", registry=registry, cache_folder=tmp_path / "cache", jobs=1)
+            builder.build(script, RunSettings.make(out=tmp_path / "out", cache=tmp_path / "cache", jobs=1), registry=registry)
         kept = len(list((tmp_path / "cache").glob("takes/*/*.wav")))
         assert kept >= 2  # "One." and "Two." were finished before "Three." failed
         assert not list((tmp_path / "out").rglob("*.mp3"))
         server.fail_texts.clear()
-        result = builder.build(script, tmp_path / "out", registry=registry, cache_folder=tmp_path / "cache", jobs=1)
+        result = builder.build(script, RunSettings.make(out=tmp_path / "out", cache=tmp_path / "cache", jobs=1), registry=registry)
     assert result.reused == kept and result.recorded + result.reused == 5  # 4 sentences and the title
 
 
@@ -305,8 +306,8 @@ def test_parallel_build_matches_sequential(tmp_path, registry):
     text = " ".join(f"Point {n} is worth saying." for n in range(1, 15))
     script = tmp_path / "p.yaml"
     script.write_text(f'id: par\ntitle: "Par"\nlanguages: [en]\nintro: "{text}"\n', encoding="utf-8")
-    one = builder.build(script, tmp_path / "o1", registry=registry, cache_folder=tmp_path / "c1", jobs=1)
-    two = builder.build(script, tmp_path / "o2", registry=registry, cache_folder=tmp_path / "c2", jobs=2)
+    one = builder.build(script, RunSettings.make(out=tmp_path / "o1", cache=tmp_path / "c1", jobs=1), registry=registry)
+    two = builder.build(script, RunSettings.make(out=tmp_path / "o2", cache=tmp_path / "c2", jobs=2), registry=registry)
     assert one.recorded == two.recorded == 15
     assert {p.name for p in (tmp_path / "c1").rglob("*.wav")} == {p.name for p in (tmp_path / "c2").rglob("*.wav")}
     # Piper samples noise, so the audio differs slightly; its length hardly does.
@@ -319,7 +320,7 @@ def test_watch_rebuilds_when_the_script_is_saved(tmp_path, write_script):
     stop = threading.Event()
 
     def rebuild(path: Path) -> None:
-        results.append(builder.build(path, tmp_path / "out", cache_folder=tmp_path / "cache"))
+        results.append(builder.build(path, RunSettings.make(out=tmp_path / "out", cache=tmp_path / "cache")))
 
     thread = threading.Thread(target=watch, args=([script], rebuild, messages.append), kwargs={"interval": 0.05, "should_stop": stop.is_set})
     thread.start()

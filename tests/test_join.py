@@ -14,6 +14,7 @@ import pytest
 import srt
 from mutagen.mp3 import MP3, BitrateMode
 
+from guide.settings import RunSettings
 from guide import builder
 from guide.audio.ffmpeg import decode_file, ffmpeg_exe, run_ffmpeg
 from guide.audio.loudness import ebur128, measure
@@ -32,7 +33,7 @@ def joined(tmp_path_factory, registry):
     root = tmp_path_factory.mktemp("join")
     script = root / "small.yaml"
     script.write_text(SMALL_SCRIPT, encoding="utf-8")
-    builder.build(script, root / "out", registry=registry, cache_folder=root / "cache", jobs=1)
+    builder.build(script, RunSettings.make(out=root / "out", cache=root / "cache", jobs=1), registry=registry)
     folder = root / "out" / "small-guide"
     return folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8")), TakeCache(root / "cache")
 
@@ -154,7 +155,7 @@ def test_a_cached_piece_with_other_settings_is_refused_and_only_it_is_encoded_ag
     tracks = {p: p.stat().st_mtime_ns for p in folder.glob("*/0*.mp3")}
     (folder / "en" / "small-guide.en.mp3").unlink()
     (folder / "ar" / "small-guide.ar.mp3").unlink()
-    result = builder.build(root / "small.yaml", root / "out", registry=registry, cache_folder=root / "cache", jobs=1)
+    result = builder.build(root / "small.yaml", RunSettings.make(out=root / "out", cache=root / "cache", jobs=1), registry=registry)
     assert result.recorded == 0 and result.pieces_encoded == 1
     assert sorted(result.encoded) == sorted(result.joined) == ["ar/small-guide.ar.mp3", "en/small-guide.en.mp3"]
     assert read_piece(planted, SETTINGS).frames > 0

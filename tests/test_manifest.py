@@ -11,6 +11,7 @@ from pathlib import Path
 import jsonschema
 from click.testing import CliRunner
 
+from guide.settings import RunSettings
 from guide.cli import main
 from guide.manifest import FILE_KINDS, MANIFEST, Manifest, read_manifest
 
@@ -74,8 +75,8 @@ def test_a_rebuild_with_a_changed_companion_lists_its_new_bytes(small_build: Pat
     project = tmp_path / "project"
     folder = project / "out" / GUIDE
     (folder / "index.html").write_text("edited by hand", encoding="utf-8")
-    result = builder.build(project / "small.yaml", project / "out", registry=registry, cache_folder=project / "cache")
+    result = builder.build(project / "small.yaml", RunSettings.make(out=project / "out", cache=project / "cache"), registry=registry)
     assert result.published == ["index.html"] and not result.encoded
     check_inventory(folder)
-    again = builder.build(project / "small.yaml", project / "out", registry=registry, cache_folder=project / "cache")
+    again = builder.build(project / "small.yaml", RunSettings.make(out=project / "out", cache=project / "cache"), registry=registry)
     assert again.nothing_to_do

@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from guide.settings import RunSettings
 from guide import builder
 from guide.cache import TakeCache
 from guide.cli import main
@@ -503,7 +504,7 @@ def test_planted_take_is_recorded_again_not_played(built, registry):
     slot.unlink()
     slot.symlink_to(injected)
     (out / "small-guide" / "en" / "00-intro.mp3").unlink()  # so the intro's takes are needed
-    result = builder.build(script, out, registry=registry, cache_folder=cache, jobs=1)
+    result = builder.build(script, RunSettings.make(out=out, cache=cache, jobs=1), registry=registry)
     assert result.recorded == 1 and result.work.record[0].take.key == key
     assert not slot.is_symlink() and TakeCache(cache).frames(key) > 4000
     assert injected.read_bytes() == before

@@ -21,6 +21,7 @@ from mutagen.id3 import ID3
 from mutagen.mp4 import MP4, MP4Cover
 from PIL import Image
 
+from guide.settings import RunSettings
 from guide import builder
 from guide.audio.ffmpeg import run_ffmpeg
 from guide.audio.loudness import ebur128
@@ -47,7 +48,7 @@ ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 def _build(root: Path, registry, text: str = PODCAST_SCRIPT) -> tuple[Path, dict]:  # noqa: ANN001
     script = root / "small.yaml"
     script.write_text(text, encoding="utf-8")
-    builder.build(script, root / "out", registry=registry, cache_folder=root / "cache", jobs=1)
+    builder.build(script, RunSettings.make(out=root / "out", cache=root / "cache", jobs=1), registry=registry)
     folder = root / "out" / "small-guide"
     return folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
 
@@ -137,7 +138,7 @@ def test_a_rebuild_with_nothing_new_leaves_the_m4bs_and_covers_alone(copy, regis
     folder = copy / "out" / "small-guide"
     files = [folder / lang / name for lang in ("en", "ar") for name in (f"small-guide.{lang}.m4b", "cover.jpg")]
     before = [_stamp(f) for f in files]
-    result = builder.build(copy / "small.yaml", copy / "out", registry=registry, cache_folder=copy / "cache", jobs=1)
+    result = builder.build(copy / "small.yaml", RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)
     assert result.nothing_to_do and not result.published
     assert [_stamp(f) for f in files] == before
 
@@ -149,7 +150,7 @@ def test_the_m4b_is_made_again_with_its_full_guide_only(copy, registry):
     script = copy / "small.yaml"
     script.write_text(script.read_text(encoding="utf-8").replace("About four months.", "About three months."), encoding="utf-8")
     en_before = en.read_bytes()
-    builder.build(script, copy / "out", registry=registry, cache_folder=copy / "cache", jobs=1)
+    builder.build(script, RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert en.read_bytes() != en_before and _stamp(ar) == ar_before
     assert manifest["languages"]["en"]["full_guide"]["m4b"]["sha256"] == sha256_of(en)
@@ -158,12 +159,12 @@ def test_the_m4b_is_made_again_with_its_full_guide_only(copy, registry):
     ar.unlink()
     result = CliRunner().invoke(main, ["plan", str(script), "--out", str(copy / "out"), "--cache-dir", str(copy / "cache")])
     assert result.exit_code == 0 and "M4B missing" in result.output, result.output
-    builder.build(script, copy / "out", registry=registry, cache_folder=copy / "cache", jobs=1)
+    builder.build(script, RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)
     assert [t for t, _, _ in read_chapters(ar)] == [t["title"] for t in manifest["languages"]["ar"]["tracks"]]
 
     # Turned off, the M4Bs go, and the manifest no longer names them.
     script.write_text(script.read_text(encoding="utf-8").replace("publish: {m4b: true}", "publish: {m4b: false}"), encoding="utf-8")
-    builder.build(script, copy / "out", registry=registry, cache_folder=copy / "cache", jobs=1)
+    builder.build(script, RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert not en.exists() and not ar.exists()
     assert all("m4b" not in entry["full_guide"] for entry in manifest["languages"].values())
@@ -174,7 +175,7 @@ def test_a_new_theme_colour_retags_every_file_and_records_nothing(copy, registry
     old_cover = (folder / "en" / "cover.jpg").read_bytes()
     script = copy / "small.yaml"
     script.write_text(script.read_text(encoding="utf-8") + 'theme: {colour: "#f5c400"}\n', encoding="utf-8")
-    result = builder.build(script, copy / "out", registry=registry, cache_folder=copy / "cache", jobs=1)
+    result = builder.build(script, RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)
     assert result.recorded == 0
     assert len(result.encoded) == 10  # 4 tracks and the full guide, in each language: "tags changed"
     cover = (folder / "en" / "cover.jpg").read_bytes()
@@ -189,7 +190,7 @@ def test_the_author_s_own_cover_goes_everywhere_in_place_of_the_generated_ones(c
     run_ffmpeg(["-f", "lavfi", "-i", "color=c=0x0b5cad:s=1400x1400", "-frames:v", "1", "-y", str(copy / "art.png")])
     script = copy / "small.yaml"
     script.write_text(script.read_text(encoding="utf-8") + "cover: art.png\n", encoding="utf-8")
-    builder.build(script, copy / "out", registry=registry, cache_folder=copy / "cache", jobs=1)
+    builder.build(script, RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)
     art = (copy / "art.png").read_bytes()
     for lang in ("en", "ar"):
         assert (folder / lang / "cover.png").read_bytes() == art
@@ -219,10 +220,10 @@ def test_an_author_s_cover_outside_what_directories_take_is_refused_before_recor
 def test_companion_files_a_build_no_longer_makes_are_removed(copy, registry):
     folder = copy / "out" / "small-guide"
     script = copy / "small.yaml"
-    builder.build(script, copy / "out", registry=registry, cache_folder=copy / "cache", jobs=1)  # stamps for this folder
+    builder.build(script, RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)  # stamps for this folder
     assert (folder / "en" / "feed.xml").exists()
     script.write_text(script.read_text(encoding="utf-8").replace("publish: {m4b: true}", "publish: {m4b: true, feed: false}"), encoding="utf-8")
-    builder.build(script, copy / "out", registry=registry, cache_folder=copy / "cache", jobs=1)
+    builder.build(script, RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)
     assert not (folder / "en" / "feed.xml").exists() and not (folder / "ar" / "feed.xml").exists()
     assert (folder / "en" / "cover.jpg").exists() and (folder / "index.html").exists()  # the player still shows it
 
@@ -277,19 +278,19 @@ def test_a_per_track_feed_changes_only_the_episode_whose_answer_changed(copy, re
     folder = copy / "out" / "small-guide"
     script = copy / "small.yaml"
     script.write_text(script.read_text(encoding="utf-8").replace("publish: {m4b: true}", "publish: {feed: per-track}"), encoding="utf-8")
-    builder.build(script, copy / "out", registry=registry, cache_folder=copy / "cache", jobs=1)
+    builder.build(script, RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)
     channel = etree.parse(str(folder / "en" / "feed.xml")).find("channel")
     assert channel.findtext(f"{{{ITUNES}}}type") == "serial"
     assert [i.findtext("title") for i in channel.findall("item")] == ["Care", "How long does it last?"]  # a chapter, an answer
     before = {lang: _items(folder / lang / "feed.xml") for lang in ("en", "ar")}
 
     (folder / "en" / "01-care.mp3").unlink()  # encoded again from the cache: the same bytes, the same episode
-    result = builder.build(script, copy / "out", registry=registry, cache_folder=copy / "cache", jobs=1)
+    result = builder.build(script, RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)
     assert "en/01-care.mp3" in result.encoded and result.recorded == 0
     assert {lang: _items(folder / lang / "feed.xml") for lang in ("en", "ar")} == before
 
     script.write_text(script.read_text(encoding="utf-8").replace("About four months.", "About three months."), encoding="utf-8")
-    builder.build(script, copy / "out", registry=registry, cache_folder=copy / "cache", jobs=1)
+    builder.build(script, RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)
     after = {lang: _items(folder / lang / "feed.xml") for lang in ("en", "ar")}
     assert after["ar"] == before["ar"]
     assert after["en"]["01-care.mp3"] == before["en"]["01-care.mp3"]

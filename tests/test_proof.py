@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from guide.settings import RunSettings
 from guide import builder
 from guide.cli import main
 from guide.errors import GuideError, InputError, ScriptError
@@ -42,7 +43,7 @@ def run(*args: str):
 def build_into(root: Path, text: str, registry) -> Path:  # noqa: ANN001 - the session's EngineRegistry
     script = root / "guide.yaml"
     script.write_text(text, encoding="utf-8")
-    builder.build(script, root / "out", registry=registry, cache_folder=root / "cache", jobs=1)
+    builder.build(script, RunSettings.make(out=root / "out", cache=root / "cache", jobs=1), registry=registry)
     return script
 
 
@@ -52,7 +53,7 @@ def built(tmp_path_factory, registry) -> Path:
     root = tmp_path_factory.mktemp("proof")
     script = build_into(root, SCRIPT, registry)
     if HAS_RECOGNISER:
-        proof(script, ProofOptions(out=root / "out", cache_folder=root / "cache"), registry)
+        proof(script, RunSettings.make(out=root / "out", cache=root / "cache"), ProofOptions(), registry)
     return root
 
 
@@ -135,7 +136,7 @@ def test_a_damaged_join_is_refused_and_leaves_nothing(tmp_path):
 def test_english_is_heard_and_results_are_reused(built, tmp_path, registry):
     root = copy_of(built, tmp_path)
     started = time.monotonic()
-    report = proof(root / "guide.yaml", ProofOptions(out=root / "out", cache_folder=root / "cache"), registry)
+    report = proof(root / "guide.yaml", RunSettings.make(out=root / "out", cache=root / "cache"), ProofOptions(), registry)
     assert time.monotonic() - started < 30
     en = report.languages["en"]
     assert report.transcribed == 0 and report.reused == len(en.sentences) + len(report.languages["ar"].sentences)
@@ -160,7 +161,7 @@ def test_a_lexicon_entry_that_changes_a_number_is_refused_and_flagged_when_marke
     spoken = json.loads((tmp_path / "out" / "proof-guide" / "manifest.json").read_text(encoding="utf-8"))
     takes = [t["text"] for s in spoken["languages"]["en"]["tracks"][0]["sentences"] for t in s["takes"]]
     assert "Take fifty units of the medicine before the visit." in takes  # what the voice was given
-    report = proof(script, ProofOptions(out=tmp_path / "out", languages=("en",), only=("intro",), cache_folder=tmp_path / "cache"), registry)
+    report = proof(script, RunSettings.make(out=tmp_path / "out", cache=tmp_path / "cache"), ProofOptions(languages=("en",), only=("intro",)), registry)
     sentence = next(s for s in report.languages["en"].sentences if "15" in s.text)
     assert sentence.numbers_differ["marker"] == 'lexicon en "15": "fifty" (numbers_differ: true)'
     assert sentence.flags[0].startswith("said with other numbers than written, on purpose")
@@ -182,7 +183,7 @@ def test_a_planted_wrong_number_in_the_manifest_is_flagged(built, tmp_path, regi
     assert sentence["text"] == "Take 50 units of the medicine before the visit."
     sentence["text"] = "Take 15 units of the medicine before the visit."
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    report = proof(root / "guide.yaml", ProofOptions(out=root / "out", languages=("en",), cache_folder=root / "cache"), registry)
+    report = proof(root / "guide.yaml", RunSettings.make(out=root / "out", cache=root / "cache"), ProofOptions(languages=("en",)), registry)
     flagged = report.languages["en"].flagged
     assert flagged and flagged[0].text.startswith("Take 15 units")
     assert flagged[0].flags == ["number not heard as written: '15' (fifteen) heard as 'fifty'"]
@@ -195,8 +196,8 @@ def test_after_editing_one_answer_only_its_new_sentence_is_transcribed(built, tm
     root = copy_of(built, tmp_path)
     script = root / "guide.yaml"
     script.write_text(SCRIPT.replace("Rest for two days after the treatment.", "Rest for three days after the treatment."), encoding="utf-8")
-    builder.build(script, root / "out", registry=registry, cache_folder=root / "cache", jobs=1)
-    report = proof(script, ProofOptions(out=root / "out", cache_folder=root / "cache"), registry)
+    builder.build(script, RunSettings.make(out=root / "out", cache=root / "cache", jobs=1), registry=registry)
+    report = proof(script, RunSettings.make(out=root / "out", cache=root / "cache"), ProofOptions(), registry)
     assert report.transcribed == 1
     assert report.reused == sum(len(lr.sentences) for lr in report.languages.values()) - 1
     answer = next(s for s in report.languages["en"].sentences if s.text.startswith("Rest for"))

@@ -18,7 +18,7 @@ from guide.cli import main
 from guide.file_stamps import FileStamps
 from guide.text import memo as memo_module
 from guide.text.frontend import FrontEnd, sentences
-from guide.text.memo import SentenceMemo, context_of
+from guide.text.memo import SentenceMemo
 
 from .conftest import SMALL_SCRIPT
 

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from guide.settings import RunSettings
 from guide import builder
 from guide.cache import TakeCache
 from guide.cli import main
@@ -148,25 +149,11 @@ def test_a_dead_server_from_the_start_is_a_warning(s3: S3, tmp_path: Path) -> No
 def test_full_guide_pieces_are_shared_too(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
     project = script(tmp_path)
     registry = EngineRegistry(offline=True)
-    first = builder.build(
-        project / "small.yaml",
-        project / "out-a",
-        registry=registry,
-        cache_folder=project / "cache-a",
-        jobs=1,
-        shared=open_shared(URL, TakeCache(project / "cache-a")),
-    )
+    first = builder.build(project / "small.yaml", RunSettings.make(out=project / "out-a", cache=project / "cache-a", jobs=1), registry=registry, shared=open_shared(URL, TakeCache(project / "cache-a")))
     pieces = {k: v for k, v in s3.objects("cache").items() if k.startswith("pieces/") and k.endswith(".mp3")}
     assert first.pieces_encoded > 0 and len(pieces) == first.pieces_encoded
     assert first.shared is not None and first.shared.pieces_uploaded == first.pieces_encoded
-    second = builder.build(
-        project / "small.yaml",
-        project / "out-b",
-        registry=registry,
-        cache_folder=project / "cache-b",
-        jobs=1,
-        shared=open_shared(URL, TakeCache(project / "cache-b")),
-    )
+    second = builder.build(project / "small.yaml", RunSettings.make(out=project / "out-b", cache=project / "cache-b", jobs=1), registry=registry, shared=open_shared(URL, TakeCache(project / "cache-b")))
     assert second.recorded == 0 and second.pieces_encoded == 0
     assert second.shared is not None and second.shared.pieces_fetched == first.pieces_encoded
     for lang in ("en", "ar"):
@@ -185,15 +172,7 @@ def test_takes_of_a_failed_build_are_shared(s3: S3, tmp_path: Path) -> None:  # 
 
     shared = open_shared(URL, TakeCache(project / "cache-a"))
     with pytest.raises(RuntimeError, match="stopped by the test"):
-        builder.build(
-            project / "small.yaml",
-            project / "out-a",
-            registry=EngineRegistry(offline=True),
-            cache_folder=project / "cache-a",
-            jobs=1,
-            on_take=stop_after_three,
-            shared=shared,
-        )
+        builder.build(project / "small.yaml", RunSettings.make(out=project / "out-a", cache=project / "cache-a", jobs=1), registry=EngineRegistry(offline=True), on_take=stop_after_three, shared=shared)
     assert shared.count.uploaded == 3
     assert shared._pusher is None  # the pushing thread ended with the failed build
     assert len(takes(s3)) == 3
@@ -212,9 +191,7 @@ def test_read_only_writes_nothing(s3: S3, tmp_path: Path) -> None:  # noqa: F811
 def test_a_take_another_machine_puts_while_this_one_builds_is_fetched_not_recorded(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
     project = script(tmp_path)
     registry = EngineRegistry(offline=True)
-    first = builder.build(
-        project / "small.yaml", project / "out-a", registry=registry, cache_folder=project / "cache-a", jobs=1
-    )
+    first = builder.build(project / "small.yaml", RunSettings.make(out=project / "out-a", cache=project / "cache-a", jobs=1), registry=registry)
     keys = [p.stem for p in (project / "cache-a").glob("takes/*/*.wav")]
     assert len(keys) == first.recorded > 10
 
@@ -224,15 +201,7 @@ def test_a_take_another_machine_puts_while_this_one_builds_is_fetched_not_record
         assert open_shared(URL, TakeCache(project / "cache-a")).push(keys) == len(keys)
 
     shared = open_shared(URL, TakeCache(project / "cache-b"))
-    second = builder.build(
-        project / "small.yaml",
-        project / "out-b",
-        registry=registry,
-        cache_folder=project / "cache-b",
-        jobs=1,
-        on_work=meanwhile,
-        shared=shared,
-    )
+    second = builder.build(project / "small.yaml", RunSettings.make(out=project / "out-b", cache=project / "cache-b", jobs=1), registry=registry, on_work=meanwhile, shared=shared)
     assert second.recorded == 0
     assert shared.count.fetched == shared.count.fetched_late == len(keys) and shared.count.uploaded == 0
     for lang in ("en", "ar"):

@@ -106,7 +106,7 @@ def test_check_warns_about_long_sentences_and_unsayable_characters(write_script,
         f"intro: {{en: '{long_sentence}', ar: 'نص قصير.'}}\n"
         "outro: {en: 'Cyrillic жук here.', ar: 'رمز ☂ هنا.'}\n"
     )
-    _, advice = check(path, registry)
+    _, advice = check(path, registry=registry)
     messages = [(w.line, w.message) for w in advice.warnings]
     assert any(line == 4 and "intro.en: a sentence of 40 words" in m for line, m in messages), messages
     assert any(line == 5 and "outro.en: no en voice can say 'ж' 'у' 'к'" in m for line, m in messages), messages
@@ -121,7 +121,7 @@ def test_check_estimates_each_language_and_counts_gtts_requests(write_script, re
         "voices:\n  en: {engine: gtts}\n  ar: {engine: espeak, voice: ar}\n"
         f"outro: {{en: \"{answer}\", ar: 'شكرا.'}}\n"
     )
-    _, advice = check(path, registry)
+    _, advice = check(path, registry=registry)
     en, ar = advice.estimates
     assert en.web_requests >= 3 and ar.web_requests == 0
     result = run("check", str(path))
@@ -133,7 +133,7 @@ def test_estimates_are_close_to_a_real_build(sample_build, registry):
     """The estimate is within 20 % of the sample's real durations (its build shared by the test run)."""
     manifest_file = sample_build / "out" / "botox-long-term-effects" / "manifest.json"
     manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    _, advice = check(SAMPLE_SCRIPT, registry)
+    _, advice = check(SAMPLE_SCRIPT, registry=registry)
     for estimate in advice.estimates:
         real = manifest["languages"][estimate.lang]["full_guide"]["duration"]
         assert abs(estimate.seconds - real) / real < 0.2, (estimate.lang, estimate.seconds, real)

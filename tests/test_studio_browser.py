@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from guide.settings import RunSettings
 from guide import builder
 from guide.studio.server import Studio
 from guide.studio.workspace import Workspace
@@ -42,7 +43,7 @@ class Project:
         self.root = root
         self.out = root / "audio_out"
         self.cache = root / "cache"
-        self.studio = Studio(Workspace(scripts, self.out, self.cache, registry), "127.0.0.1", 0)
+        self.studio = Studio(Workspace(scripts, RunSettings.make(out=self.out, cache=self.cache), registry), "127.0.0.1", 0)
         self.thread = threading.Thread(target=self.studio.serve, daemon=True)
 
     def __enter__(self) -> Project:
@@ -69,7 +70,7 @@ def small(tmp_path: Path, registry: Any) -> Iterator[Project]:
     (tmp_path / "scripts").mkdir()
     script = tmp_path / "scripts" / "small.yaml"
     script.write_text(SCRIPT, encoding="utf-8")
-    builder.build(script, tmp_path / "audio_out", registry=registry, cache_folder=tmp_path / "cache", jobs=1)
+    builder.build(script, RunSettings.make(out=tmp_path / "audio_out", cache=tmp_path / "cache", jobs=1), registry=registry)
     with Project(tmp_path, tmp_path / "scripts", registry) as project:
         yield project
 

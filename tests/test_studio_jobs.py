@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from guide.settings import RunSettings
 from guide.errors import InputError
 from guide.studio import jobs
 from guide.studio.jobs import Cancelled, Job
@@ -119,7 +120,11 @@ def test_studio_builds_share_takes_through_the_shared_cache(tmp_path, registry) 
     shared = (tmp_path / "shared").as_uri()
     results = []
     for machine in ("a", "b"):
-        workspace = Workspace(scripts, tmp_path / f"out-{machine}", tmp_path / f"cache-{machine}", registry, cache_url=shared)
+        workspace = Workspace(
+            scripts,
+            RunSettings.make(out=tmp_path / f"out-{machine}", cache=tmp_path / f"cache-{machine}", cache_url=shared),
+            registry,
+        )
         job = workspace.start_build("small")
         job.join(300)
         assert job.state == jobs.DONE, job.error

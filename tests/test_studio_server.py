@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from guide.settings import RunSettings
 from guide.lock import BuildLock
 from guide.studio.server import Studio
 from guide.studio.workspace import Workspace
@@ -72,7 +73,7 @@ def running(tmp_path: Path, registry) -> Iterator[Running]:
     script = project / "scripts" / "small.yaml"
     script.write_text(SCRIPT, encoding="utf-8")
     out, cache = project / "audio_out", project / "cache"
-    studio = Studio(Workspace(project / "scripts", out, cache, registry), "127.0.0.1", 0)
+    studio = Studio(Workspace(project / "scripts", RunSettings.make(out=out, cache=cache), registry), "127.0.0.1", 0)
     thread = threading.Thread(target=studio.serve, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -619,7 +620,7 @@ def test_a_new_guide_from_an_article(running: Running) -> None:
 
 
 def test_two_studios_on_one_machine_keep_their_sessions_apart(running: Running, tmp_path: Path, registry) -> None:
-    other = Studio(Workspace(running.project / "scripts", running.out, running.cache, registry), "127.0.0.1", 0)
+    other = Studio(Workspace(running.project / "scripts", RunSettings.make(out=running.out, cache=running.cache), registry), "127.0.0.1", 0)
     thread = threading.Thread(target=other.serve, daemon=True)
     thread.start()
     try:

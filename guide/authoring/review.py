@@ -11,7 +11,7 @@ from typing import Iterator
 
 from ..errors import Problem
 from ..planner import Pause, Plan, TakeSpec, heard
-from ..script.model import BulletList, Paragraph, Script, Text
+from ..script.model import Script, Text
 from ..text.codeswitch import script_of
 from ..text.frontend import FrontEnd, Run, sentences
 

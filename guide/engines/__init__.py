@@ -21,12 +21,11 @@ from .base import (
     VoiceNotFound,
     VoiceRef,
     adopted,
-    go_offline,
     offline_from_env,
 )
 
 __all__ = [
-    "ENTRY_POINT_GROUP", "OFFLINE_ENV", "go_offline", "offline_from_env", "AudioChunk", "Capabilities", "Engine",
+    "ENTRY_POINT_GROUP", "OFFLINE_ENV", "offline_from_env", "AudioChunk", "Capabilities", "Engine",
     "EngineBase", "EngineRegistry", "Health", "Plugin", "Price", "VoiceInfo", "VoiceNotFound", "VoiceRef", "plugins",
 ]
 

@@ -102,11 +102,6 @@ class Health:
     """What the report calls the check (``espeak-ng``); "" for ``engine NAME``."""
 
 
-def go_offline() -> None:
-    """Make this process build offline (``--offline``); goes when the CLI passes RunSettings down."""
-    os.environ[OFFLINE_ENV] = "1"
-
-
 class VoiceNotFound(InputError):
     """Raised when a script names a voice (or voice file) an engine does not have."""
 

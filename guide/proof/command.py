@@ -7,27 +7,12 @@ from pathlib import Path
 
 import click
 
-from ..engines import EngineRegistry
 from ..errors import InputError
-
-# Options are declared here rather than imported from guide.cli: cli imports this module.
-_voices_dir = click.option(
-    "--voices-dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    multiple=True,
-    help="Folder of extra Piper voices the script uses (as for guide build).",
-)
-
+from ..options import run_settings
+from ..settings import RunSettings
 
 @click.command("proof")
 @click.argument("script", type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("audio_out"),
-    show_default=True,
-    help="Output folder the guide was built into.",
-)
 @click.option(
     "--lang", "languages", multiple=True, help="Only this language (repeatable). Default: every language built."
 )
@@ -50,23 +35,21 @@ _voices_dir = click.option(
     metavar="FOLDER",
     help="A faster-whisper model folder instead of the bundled Whisper base.",
 )
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Cache folder (default: GUIDE_CACHE_DIR, else .guide-cache/ here).",
+@run_settings(
+    "out", "cache", "voices_dirs",
+    out="Output folder the guide was built into.",
+    cache="Cache folder (default: GUIDE_CACHE_DIR, else .guide-cache/ here).",
+    voices_dirs="Folder of extra Piper voices the script uses (as for guide build).",
 )
-@_voices_dir
 def proof(
     script: Path,
-    out: Path,
     languages: tuple[str, ...],
     only: tuple[str, ...],
     as_json: bool,
     as_html: bool,
     max_miss: float | None,
     model: Path | None,
-    cache_dir: Path | None,
-    voices_dir: tuple[Path, ...],
+    settings: RunSettings,
 ) -> None:
     """Listen to the built tracks of SCRIPT with an offline recogniser and flag sentences heard wrong.
 
@@ -86,10 +69,10 @@ def proof(
 
     if max_miss is not None and not 0 <= max_miss <= 1:
         raise InputError(f"--max-miss {max_miss:g}: give a share between 0 and 1 (0.1 is 10%)")
-    options = ProofOptions(out=out, languages=languages, only=only, model=model, cache_folder=cache_dir)
+    options = ProofOptions(languages=languages, only=only, model=model)
     bar = _Bar()
     try:
-        report = run_proof(script, options, EngineRegistry(voices_dirs=voices_dir), progress=bar)
+        report = run_proof(script, settings, options, progress=bar)
     finally:
         bar.close()
     if as_html:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..stages.inputs import load
-from ..cache import cache_dir
 from ..engines import EngineRegistry
 from ..errors import GuideError, InputError
 from ..manifest import MANIFEST, PROOF_PAGE, Manifest
+from ..settings import RunSettings
 from ..safe_files import read_own_text, safe_child, write_text
 from ..text.lexicon import entries_for
 from ..text.guard import sentence_key
@@ -48,9 +48,6 @@ HTML_NAME = PROOF_PAGE
 class ProofOptions:
     """What to proof and how."""
 
-    out: Path = Path("audio_out")
-    """The output folder given to ``guide build`` (the guide is in ``<out>/<id>/``)."""
-
     languages: tuple[str, ...] = ()
     """Only these languages (default: every language built)."""
 
@@ -59,9 +56,6 @@ class ProofOptions:
 
     model: Path | None = None
     """A faster-whisper model folder instead of the bundled Whisper base."""
-
-    cache_folder: Path | None = None
-    """The cache folder (default: GUIDE_CACHE_DIR, else ``.guide-cache/``)."""
 
     settings: Settings = Settings()
     """How the recogniser listens."""
@@ -150,7 +144,11 @@ def _fixes(found: list[str], span: Span, script_path: Path, voice: str) -> list[
 
 
 def proof(
-    path: str | Path, options: ProofOptions = ProofOptions(), registry: EngineRegistry | None = None, progress: Progress | None = None
+    path: str | Path,
+    settings: RunSettings | None = None,
+    options: ProofOptions | None = None,
+    registry: EngineRegistry | None = None,
+    progress: Progress | None = None,
 ) -> ProofReport:
     """Transcribe the built sentences of the script at `path` and compare them with what it writes.
 
@@ -159,13 +157,15 @@ def proof(
         InputError: no build, an unknown language or item, a bad --model folder.
     """
     check_installed()
-    script = load(path, registry or EngineRegistry())
-    folder = Path(options.out) / script.id
-    manifest = _read_manifest(folder, Path(path), Path(options.out))
+    settings = settings or RunSettings.make()
+    options = options or ProofOptions()
+    script = load(path, registry or settings.registry())
+    folder = settings.out / script.id
+    manifest = _read_manifest(folder, Path(path), settings.out)
     languages = _languages(manifest, script.languages, options.languages, Path(path))
     _check_only(manifest, options.only, languages)
     spans = spans_of(manifest, folder, languages, options.only)
-    cache = cache_dir(options.cache_folder)
+    cache = settings.cache
     model: Model = given_model(Path(options.model), cache) if options.model else bundled_model(cache)
     listening = listen(spans, folder, model, ResultStore(cache), options.settings, progress)
     return _report(script, folder, manifest, languages, listening, model, options.settings, Path(path))

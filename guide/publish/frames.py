@@ -184,6 +184,7 @@ def read_piece(path: Path, settings: Settings, name: str | None = None) -> Piece
     if end - 128 >= start and data[end - 128 : end - 125] == b"TAG":
         end -= 128  # an ID3v1 tag
     expected: tuple[int, int, int] | None = None  # the first audio frame's header bytes that must not change
+    lengths = (0, 0)  # a frame's length without and with its padding byte, once the first frame is read
     while position < end:
         if expected is not None and position + 4 <= end:
             # Fast path: a frame like the first (only its padding bit may differ) needs no full decoding.

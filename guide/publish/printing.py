@@ -28,7 +28,6 @@ from fpdf.enums import TextDirection
 from fpdf.fonts import TTFFont
 from fpdf.prefs import ViewerPreferences
 
-from ..errors import InputError
 from ..manifest import Manifest
 from .player import UI as PLAYER_UI
 from .transcripts import is_rtl

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..cache import TakeCache, cache_dir
+from ..cache import TakeCache
 from ..engines import EngineRegistry, VoiceNotFound, VoiceRef
 from ..errors import InputError, OutputError, Problem, ScriptError
 from ..planner import Plan, plan_script
@@ -65,15 +65,6 @@ def save_memo(memo: SentenceMemo, script: Script, languages: Sequence[str] | Non
     """Keep the front-end's notes, unless only some languages were planned."""
     if not languages or tuple(languages) == script.languages:  # a plan of some languages would drop the others' texts
         memo.save()
-
-
-def open_cache(cache_folder: str | Path | None, out: str | Path) -> TakeCache:
-    """The take cache; refused when it would sit inside the (published) output folder."""
-    folder = cache_dir(cache_folder)
-    resolved, out_resolved = folder.resolve(), Path(out).resolve()
-    if resolved == out_resolved or out_resolved in resolved.parents:
-        raise InputError(f"the take cache {folder} is inside the output folder {out}: choose another --cache-dir")
-    return TakeCache(folder)
 
 
 @contextmanager

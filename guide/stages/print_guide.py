@@ -12,6 +12,7 @@ from ..errors import InputError
 from ..manifest import print_pdf, read_manifest
 from ..safe_files import atomic_path
 from ..script.loader import load_script
+from ..settings import RunSettings
 from .inputs import disk_errors
 
 if TYPE_CHECKING:
@@ -34,19 +35,20 @@ class PrintResult:
 
 def print_guide(
     path: str | Path,
-    out: str | Path = "audio_out",
+    settings: RunSettings | None = None,
     languages: Sequence[str] | None = None,
     *,
-    base_url: str | None = None,
     output: str | Path | None = None,
     paper: str = "a4",
 ) -> PrintResult:
-    """Write the printable PDF of the build of the script at `path` in `out`: a QR poster per
+    """Write the printable PDF of the build of the script at `path` in ``settings.out``: a QR poster per
     language and an answer card per section and FAQ entry (:mod:`guide.publish.printing`).
 
-    The QR codes lead to the web player published at `base_url` (default: the script's
+    The QR codes lead to the web player published at ``settings.base_url`` (default: the script's
     ``base_url:``); the PDF goes to `output` (default: ``<out>/<id>/<id>.print.pdf``).
     """
+    settings = settings or RunSettings.make()
+    base_url = settings.base_url
     # fpdf and fontTools take a third of a second to import: only guide print pays for them.
     from ..publish.printing import FONT_FAMILY, PAPERS, missing_glyphs, printout, render  # noqa: PLC0415
 
@@ -73,7 +75,7 @@ def print_guide(
             f"{_where_key(script.path, 'publish')}: publish: player is off, "
             "but the printed QR codes lead to the web player"
         )
-    folder = Path(out) / script.id
+    folder = settings.out / script.id
     manifest = read_manifest(folder, follow_links=True)
     built = manifest.built() if manifest is not None else []
     if manifest is None or not built or not (folder / "index.html").is_file():

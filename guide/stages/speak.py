@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ..audio.ffmpeg import require_capable
-from ..cache import TakeCache, cache_dir
+from ..cache import TakeCache
 from ..engines import EngineRegistry, VoiceNotFound, VoiceRef
 from ..errors import InputError
 from ..planner import Sentence, Utterance, plan_sentences
@@ -19,6 +19,7 @@ from ..renderer import Substitution, Timeline, record_takes, stream
 from ..safe_files import write_wav
 from ..script.loader import default_voice
 from ..script.model import Loudness, Pauses, VoiceSettings
+from ..settings import RunSettings
 from ..text import markup
 from ..text.frontend import FrontEnd, languages_spoken
 from .inputs import disk_errors, load
@@ -66,11 +67,11 @@ def say(
     text: str,
     lang: str,
     out: str | Path,
+    settings: RunSettings | None = None,
     registry: EngineRegistry | None = None,
     *,
     voice: VoiceSettings | None = None,
     script_path: str | Path | None = None,
-    cache_folder: str | Path | None = None,
     loudness: Loudness | None = None,
 ) -> tuple[tuple[Sentence, ...], float]:
     """Speak one text through the same front-end and engines as a build, into `out` (MP3, or WAV by suffix).
@@ -78,7 +79,8 @@ def say(
     `script_path` lends a script's voices, lexicon, code switching and pauses; `voice` overrides
     the voice of `lang`. Returns what was spoken (sentences of takes) and the duration.
     """
-    registry = registry or EngineRegistry()
+    settings = settings or RunSettings.make()
+    registry = registry or settings.registry()
     require_capable()
     script = load(script_path, registry) if script_path is not None else None
     settings: dict[str, VoiceSettings] = dict(script.voices) if script else {}
@@ -105,7 +107,7 @@ def say(
     out = Path(out)
     pause = (script.pauses if script else Pauses()).sentence
     with disk_errors():
-        result = speak(spoken, voices[lang], registry, TakeCache(cache_dir(cache_folder)), pause)
+        result = speak(spoken, voices[lang], registry, settings.take_cache(), pause)
         if out.suffix.lower() == ".wav":
             write_wav(out, result.samples)
         else:

@@ -26,6 +26,8 @@ from ..stages.speak import sentences_of, speak
 from ..renderer import default_jobs
 from ..script.loader import load_source
 from ..script.model import Script
+from ..settings import RunSettings
+from ..storage.shared_cache import open_shared
 from ..text import markup
 from ..text.frontend import FrontEnd
 from ..text.guard import sentence_key
@@ -74,24 +76,16 @@ class Workspace:
     """A project's scripts, as the studio edits, hears and builds them."""
 
     def __init__(
-        self,
-        scripts: Path,
-        out: Path = Path("audio_out"),
-        cache_folder: Path | None = None,
-        registry: EngineRegistry | None = None,
-        base_url: str | None = None,
-        cache_url: str | None = None,
-        cache_mode: str = "rw",
+        self, scripts: Path, settings: RunSettings | None = None, registry: EngineRegistry | None = None
     ) -> None:
-        """`scripts` is a folder of scripts or one script file; `cache_url` a shared take cache
-        (``guide build --cache-url``) behind the local one for every build."""
+        """`scripts` is a folder of scripts or one script file; `settings` those of every build, preview and proof
+        (their shared take cache, ``cache_url``, is behind the local one for every build); `registry` the
+        engines (default: the settings')."""
         self.scripts_path = Path(scripts)
-        self.cache_url = cache_url
-        self.cache_mode = cache_mode
-        self.out = Path(out)
-        self.cache = builder.open_cache(cache_folder, out)
-        self.registry = registry or EngineRegistry()
-        self.base_url = base_url
+        self.settings = settings or RunSettings.make()
+        self.out = self.settings.out
+        self.cache = self.settings.take_cache()
+        self.registry = registry or self.settings.registry()
         self._lock = threading.RLock()  # saves, undos and job starts, one at a time
         self._jobs: dict[str, Job] = {}
         self._proofed: dict[str, _Proofed] = {}
@@ -478,14 +472,12 @@ class Workspace:
             job.took(key)
 
         shared = None
-        if self.cache_url:
-            from ..storage.shared_cache import open_shared
-
-            shared = open_shared(self.cache_url, self.cache, self.cache_mode)
+        if self.settings.cache_url:
+            shared = open_shared(self.settings.cache_url, self.cache, self.settings.cache_mode)
         try:
             result = builder.build(
-                path, self.out, registry=self.registry, progress=progress, cache_folder=self.cache.folder,
-                base_url=self.base_url, on_take=on_take, on_work=on_work, shared=shared,
+                path, self.settings, registry=self.registry, progress=progress, on_take=on_take, on_work=on_work,
+                shared=shared,
             )
         finally:
             # A build records in parallel threads of one thread each; ▶ speaks one sentence, fastest with every core.
@@ -504,7 +496,7 @@ class Workspace:
             job.check()
             job.progress(done, total)
 
-        report = proof(path, ProofOptions(out=self.out, cache_folder=self.cache.folder), self.registry, progress)
+        report = proof(path, self.settings, ProofOptions(), self.registry, progress)
         proofed = _Proofed()
         flagged = 0
         for lang, lang_report in report.languages.items():
