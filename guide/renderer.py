@@ -23,7 +23,7 @@ from .planner import ChapterMark, Pause, TakeSpec, TrackPlan, TrackRef, take_key
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each take is recorded (drives the CLI's progress bar)."""
 
-GTTS_CONCURRENCY = 4
+ONLINE_CONCURRENCY = 4
 """At most this many gTTS requests at once, whatever --jobs says: more invites 429s."""
 
 MIN_PARALLEL_TAKES = 4
@@ -139,7 +139,7 @@ def record_takes(
     futures: list[cf.Future] = []
     try:
         if online:
-            threads = cf.ThreadPoolExecutor(max_workers=max(1, min(jobs, GTTS_CONCURRENCY)))
+            threads = cf.ThreadPoolExecutor(max_workers=max(1, min(jobs, ONLINE_CONCURRENCY)))
             executors.append(threads)
             futures += [threads.submit(attempt, s, registry, cache) for s in online]
         workers = min(jobs, len(threaded)) if parallel else 1

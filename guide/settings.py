@@ -1,9 +1,11 @@
 """The settings of one run of guide, made once and passed down.
 
-The CLI makes them from its options (one set of click options shared by the commands that take them), the
-studio the same way, and a program calls :meth:`RunSettings.make`. Each default is written here once; the
-environment (``GUIDE_CACHE_DIR``, ``GUIDE_OFFLINE``, ``GUIDE_CACHE_URL``, ``GUIDE_FFMPEG``) is read here once,
-as input, and never written back (``GUIDE_VOICES_DIR`` is the Piper engine's own, read where it looks for voices).
+The CLI makes them from its options (one set of click options shared by the commands that take them,
+:mod:`guide.options`), the studio the same way, and a program calls :meth:`RunSettings.make`. Each default is
+written here once. :meth:`RunSettings.make` reads the environment (``GUIDE_CACHE_DIR``, ``GUIDE_OFFLINE``,
+``GUIDE_CACHE_URL``, ``GUIDE_FFMPEG``) as input and never writes it. Lower layers keep their own fallbacks for a
+program that calls them without settings (an :class:`EngineRegistry` made without ``offline`` reads
+``GUIDE_OFFLINE``); ``GUIDE_VOICES_DIR`` is the Piper engine's own, read where it looks for voices.
 """
 
 from __future__ import annotations
@@ -68,7 +70,9 @@ class RunSettings:
     """Where the guide folder is published (feeds, QR codes); overrides the script's ``base_url:``."""
 
     ffmpeg: Path | None = None
-    """An ffmpeg to use instead of the bundled one, or None."""
+    """The ffmpeg chosen instead of the bundled one (``guide --ffmpeg``, ``GUIDE_FFMPEG``), or None. The choice
+    is the process's (:func:`guide.audio.ffmpeg.use_ffmpeg`, made by ``guide --ffmpeg`` before any command):
+    the audio layer runs it; this says which it is."""
 
     @classmethod
     def make(
