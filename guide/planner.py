@@ -278,7 +278,10 @@ class Plan:
 
 
 def plan_script(
-    script: Script, voices: Mapping[str, VoiceRef], languages: tuple[str, ...] | None = None, memo: SentenceMemo | None = None
+    script: Script,
+    voices: Mapping[str, VoiceRef],
+    languages: tuple[str, ...] | None = None,
+    memo: SentenceMemo | None = None,
 ) -> Plan:
     """Plan the build of `script` for `languages` (default: all of the script's), with resolved `voices`.
 
@@ -293,7 +296,9 @@ def plan_script(
     return Plan(script, tuple(_Planner(script, lang, voices, frontend).language() for lang in langs))
 
 
-def plan_sentences(text: str, lang: str, voices: Mapping[str, VoiceRef], frontend: FrontEnd, run_gap: float = RUN_GAP) -> tuple[Sentence, ...]:
+def plan_sentences(
+    text: str, lang: str, voices: Mapping[str, VoiceRef], frontend: FrontEnd, run_gap: float = RUN_GAP
+) -> tuple[Sentence, ...]:
     """`text` (language `lang`, markup allowed) as sentences of takes, each run voiced by its language's voice."""
     out: list[Sentence] = []
     for sentence in spoken_sentences(text, lang, frontend):
@@ -382,7 +387,9 @@ class _Planner:
         """The full guide: the title, then each track after its spoken announcement."""
         script, lang, pauses = self.script, self.lang, self.pauses
         steps: list[Union[Utterance, Pause, TrackRef, ChapterMark]] = [
-            ChapterMark(0), self.say(script.title.source(lang), "announcement"), Pause(pauses.announcement)
+            ChapterMark(0),
+            self.say(script.title.source(lang), "announcement"),
+            Pause(pauses.announcement),
         ]
         chapter = question = 0
         for index, track in enumerate(tracks):
@@ -403,6 +410,9 @@ class _Planner:
                 if heading:
                     spoken.append(heading)
             for i, words in enumerate(spoken):
-                steps += [self.say(words, "announcement"), Pause(pauses.announcement if i == len(spoken) - 1 else pauses.paragraph)]
+                steps += [
+                    self.say(words, "announcement"),
+                    Pause(pauses.announcement if i == len(spoken) - 1 else pauses.paragraph),
+                ]
             steps.append(TrackRef(index))
         return FullPlan(f"{lang}/{script.id}.{lang}.mp3", script.title[lang], tuple(steps))

@@ -38,7 +38,15 @@ def test_success_decodes_real_audio(standin):
     chunk = engine().synthesize("مرحبا بكم", voice("ar"))
     assert chunk.sample_rate == 44100 and chunk.duration > 0.5
     assert np.abs(chunk.samples.astype(np.int32)).max() > 1000
-    assert standin.requests == [{"path": "/_/TranslateWebserverUi/data/batchexecute", "rpc": "jQ1olc", "text": "مرحبا بكم", "lang": "ar", "speed": None}]
+    assert standin.requests == [
+        {
+            "path": "/_/TranslateWebserverUi/data/batchexecute",
+            "rpc": "jQ1olc",
+            "text": "مرحبا بكم",
+            "lang": "ar",
+            "speed": None,
+        }
+    ]
     assert standin.tlds == ["com"]
 
 
@@ -143,9 +151,15 @@ def test_connection_refused_says_to_use_an_offline_engine_then_fails_fast(monkey
     monkeypatch.setattr(gtts.tts, "_translate_url", lambda tld="com", path="": f"http://127.0.0.1:{port}/{path}")
     sent: list[str] = []
     real_send = requests.Session.send
-    monkeypatch.setattr(requests.Session, "send", lambda self, request, **kw: (sent.append(request.url), real_send(self, request, **kw))[1])
+    monkeypatch.setattr(
+        requests.Session,
+        "send",
+        lambda self, request, **kw: (sent.append(request.url), real_send(self, request, **kw))[1],
+    )
     gtts_engine = engine()
-    with pytest.raises(NetworkError, match=r"cannot reach 127\.0\.0\.1:\d+ \(connection refused\).*offline.*engine: espeak"):
+    with pytest.raises(
+        NetworkError, match=r"cannot reach 127\.0\.0\.1:\d+ \(connection refused\).*offline.*engine: espeak"
+    ):
         gtts_engine.synthesize("مرحبا", voice("ar"))
     assert len(sent) == 3  # the first try and two connection retries
     with pytest.raises(NetworkError, match="connection refused"):
@@ -155,7 +169,9 @@ def test_connection_refused_says_to_use_an_offline_engine_then_fails_fast(monkey
 
 def test_name_lookup_failure_is_reported(monkeypatch):
     # .invalid never resolves (RFC 6761), online or not.
-    monkeypatch.setattr(gtts.tts, "_translate_url", lambda tld="com", path="": f"http://translate.google.invalid/{path}")
+    monkeypatch.setattr(
+        gtts.tts, "_translate_url", lambda tld="com", path="": f"http://translate.google.invalid/{path}"
+    )
     with pytest.raises(NetworkError, match=r"cannot reach translate\.google\.invalid \(name lookup failed\)"):
         engine().synthesize("hello", voice("en"))
 

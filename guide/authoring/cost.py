@@ -88,7 +88,19 @@ def estimate(takes: Iterable[TakeSpec], cached: Callable[[str], bool], registry:
             continue
         chars = registry.billed_characters(take.text, voice)
         price = registry.price(voice)
-        row = rows.setdefault(voice.engine, {"voices": {}, "takes": 0, "chars": 0, "next_takes": 0, "next_chars": 0, "prices": {}, "cold": 0.0, "next": 0.0})
+        row = rows.setdefault(
+            voice.engine,
+            {
+                "voices": {},
+                "takes": 0,
+                "chars": 0,
+                "next_takes": 0,
+                "next_chars": 0,
+                "prices": {},
+                "cold": 0.0,
+                "next": 0.0,
+            },
+        )
         row["voices"][voice.label] = None
         row["prices"][price] = None
         row["takes"] += 1
@@ -105,9 +117,16 @@ def estimate(takes: Iterable[TakeSpec], cached: Callable[[str], bool], registry:
         priced = all(p is not None for p in prices)
         out.append(
             EngineCost(
-                engine, tuple(row["voices"]), row["takes"], row["chars"], row["next_takes"], row["next_chars"],
-                prices[0] if priced else None, len(prices) > 1,
-                row["cold"] if priced else None, row["next"] if priced else None,
+                engine,
+                tuple(row["voices"]),
+                row["takes"],
+                row["chars"],
+                row["next_takes"],
+                row["next_chars"],
+                prices[0] if priced else None,
+                len(prices) > 1,
+                row["cold"] if priced else None,
+                row["next"] if priced else None,
             )
         )
     return out

@@ -103,14 +103,22 @@ def review(script: Script, plan: Plan, max_words: int = MAX_WORDS, gtts_requests
                 if words > max_words:
                     start = " ".join(sentence.shown.split()[:8])
                     result.warnings.append(
-                        Problem(script.path, text.line, f"{what}.{lang}: a sentence of {words} words is hard to follow by ear "
-                                f"(over {max_words}): \"{start} …\"; split it")
+                        Problem(
+                            script.path,
+                            text.line,
+                            f"{what}.{lang}: a sentence of {words} words is hard to follow by ear "
+                            f'(over {max_words}): "{start} …"; split it',
+                        )
                     )
                 for part in sentence.parts:
                     if isinstance(part, Run) and (bad := unsayable(part)):
                         result.warnings.append(
-                            Problem(script.path, text.line, f"{what}.{lang}: no {part.lang} voice can say {' '.join(repr(c) for c in bad)}; "
-                                    "spell it out, or use {shown|spoken}")
+                            Problem(
+                                script.path,
+                                text.line,
+                                f"{what}.{lang}: no {part.lang} voice can say {' '.join(repr(c) for c in bad)}; "
+                                "spell it out, or use {shown|spoken}",
+                            )
                         )
     for lang_plan in plan.languages:
         estimate = LanguageEstimate(lang_plan.lang)

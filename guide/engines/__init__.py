@@ -26,8 +26,22 @@ from .base import (
 )
 
 __all__ = [
-    "ENTRY_POINT_GROUP", "OFFLINE_ENV", "go_offline", "offline_from_env", "AudioChunk", "Capabilities", "Engine",
-    "EngineBase", "EngineRegistry", "Health", "Plugin", "Price", "VoiceInfo", "VoiceNotFound", "VoiceRef", "plugins",
+    "ENTRY_POINT_GROUP",
+    "OFFLINE_ENV",
+    "go_offline",
+    "offline_from_env",
+    "AudioChunk",
+    "Capabilities",
+    "Engine",
+    "EngineBase",
+    "EngineRegistry",
+    "Health",
+    "Plugin",
+    "Price",
+    "VoiceInfo",
+    "VoiceNotFound",
+    "VoiceRef",
+    "plugins",
 ]
 
 ENTRY_POINT_GROUP = "guide.engines"
@@ -38,7 +52,9 @@ ENTRY_POINT_GROUP = "guide.engines"
 class Plugin:
     """One engine registered in the entry-point group: its name, where it comes from, and its factory."""
 
-    def __init__(self, name: str, value: str, package: str, load: Callable[[], Callable[["EngineRegistry"], Engine]]) -> None:
+    def __init__(
+        self, name: str, value: str, package: str, load: Callable[[], Callable[["EngineRegistry"], Engine]]
+    ) -> None:
         self.name = name
         """The engine's name, as scripts write it (``engine: azure``)."""
         self.value = value
@@ -69,7 +85,10 @@ def plugins() -> dict[str, Plugin]:
     found: dict[str, Plugin] = {}
     order = ("piper", "espeak", "gtts", "azure", "google-cloud", "polly", "elevenlabs")  # offline first, then online
     ours = lambda p: p.dist is not None and p.dist.name == "guide"  # noqa: E731
-    for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: (not ours(p), order.index(p.name) if p.name in order else len(order), p.name)):
+    for point in sorted(
+        entry_points(group=ENTRY_POINT_GROUP),
+        key=lambda p: (not ours(p), order.index(p.name) if p.name in order else len(order), p.name),
+    ):
         package = point.dist.name if point.dist is not None else "unknown"
         found.setdefault(point.name, Plugin(point.name, point.value, package, point.load))
     return found

@@ -60,7 +60,9 @@ _ENGLISH = [
 ]
 
 CATALOGUE = tuple(
-    CatalogueVoice(f"{locale}-{name}", locale, f"{'Arabic' if locale.startswith('ar') else 'English'} ({place})", gender)
+    CatalogueVoice(
+        f"{locale}-{name}", locale, f"{'Arabic' if locale.startswith('ar') else 'English'} ({place})", gender
+    )
     for locale, place, female, male in [*_ARABIC, *_ENGLISH]
     for name, gender in ((female, "female"), (male, "male"))
 )
@@ -87,7 +89,9 @@ class AzureEngine(CloudEngine):
         if not self._key():
             return f"azure needs a Speech resource key: set {KEY_ENV[0]} (or {KEY_ENV[1]}) in the environment, never in a script"
         if not first_env(self.environ, REGION_ENV) and not self.environ.get(endpoint_env(self.name), "").strip():
-            return f"azure needs the Speech resource's region: set {REGION_ENV[0]} (or {REGION_ENV[1]}), e.g. westeurope"
+            return (
+                f"azure needs the Speech resource's region: set {REGION_ENV[0]} (or {REGION_ENV[1]}), e.g. westeurope"
+            )
         return None
 
     def list_voices(self) -> list[VoiceInfo]:
@@ -98,9 +102,13 @@ class AzureEngine(CloudEngine):
         name = settings.voice or self.default_voice(lang)
         match = _VOICE_RE.match(name)
         if not match:
-            raise VoiceNotFound(f"azure voice '{name}' is not a voice name like ar-SA-ZariyahNeural (run 'guide voices --engine azure')")
+            raise VoiceNotFound(
+                f"azure voice '{name}' is not a voice name like ar-SA-ZariyahNeural (run 'guide voices --engine azure')"
+            )
         check_language(self.name, name, match.group(1), lang, multilingual="Multilingual" in name)
-        return VoiceRef(self.name, lang, name, speed=settings.speed, pitch=settings.pitch, identity=f"azure:{OUTPUT_FORMAT}")
+        return VoiceRef(
+            self.name, lang, name, speed=settings.speed, pitch=settings.pitch, identity=f"azure:{OUTPUT_FORMAT}"
+        )
 
     def phonemes(self, voice: VoiceRef) -> bool:
         return voice.voice[:5] in PHONEME_LOCALES
@@ -129,6 +137,7 @@ class AzureEngine(CloudEngine):
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
         import requests
+
         request = requests.Request(
             "POST",
             f"{self.base_url()}/cognitiveservices/v1",

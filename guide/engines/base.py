@@ -416,8 +416,10 @@ class Adopted(EngineBase):
         self.name = engine.name
         own = getattr(engine, "capabilities", None)
         # The first interface said offline and paid as attributes of their own.
-        self.capabilities = own if isinstance(own, Capabilities) else Capabilities(
-            offline=bool(engine.offline), paid=bool(getattr(engine, "paid", False))
+        self.capabilities = (
+            own
+            if isinstance(own, Capabilities)
+            else Capabilities(offline=bool(engine.offline), paid=bool(getattr(engine, "paid", False)))
         )
 
     def __getattr__(self, name: str) -> Any:

@@ -92,7 +92,10 @@ _PREMADE = [
     ("IKne3meq5aSn9XLyUdCD", "Charlie", "en-AU", "Australian", "male"),
 ]
 
-CATALOGUE = tuple(CatalogueVoice(voice_id, locale, f"{name}: English ({accent}) accent", gender) for voice_id, name, locale, accent, gender in _PREMADE)
+CATALOGUE = tuple(
+    CatalogueVoice(voice_id, locale, f"{name}: English ({accent}) accent", gender)
+    for voice_id, name, locale, accent, gender in _PREMADE
+)
 """A few of ElevenLabs' premade voices, by voice id. Their accent is English, but through the multilingual
 models they speak Arabic too; the first (George, the voice of ElevenLabs' own examples) is the default."""
 
@@ -129,7 +132,12 @@ class ElevenLabsEngine(CloudEngine):
     def list_voices(self) -> list[VoiceInfo]:
         # One voice id speaks every language of its model: listed under both of guide's languages.
         return [
-            VoiceInfo(self.name, v.name, ("ar", "en"), f"{v.dialect}, {v.gender}; Arabic through the multilingual models; online, paid; set {KEY_ENV}")
+            VoiceInfo(
+                self.name,
+                v.name,
+                ("ar", "en"),
+                f"{v.dialect}, {v.gender}; Arabic through the multilingual models; online, paid; set {KEY_ENV}",
+            )
             for v in self.catalogue
         ]
 
@@ -148,7 +156,9 @@ class ElevenLabsEngine(CloudEngine):
             )
         code = lang.split("-")[0].lower()
         if model.languages is not None and code not in model.languages:
-            raise VoiceNotFound(f"elevenlabs model '{model_id}' does not speak '{lang}' (eleven_v3 speaks the most languages)")
+            raise VoiceNotFound(
+                f"elevenlabs model '{model_id}' does not speak '{lang}' (eleven_v3 speaks the most languages)"
+            )
         low, high = self.capabilities.speed
         if not low <= settings.speed <= high:
             raise VoiceNotFound(
@@ -199,12 +209,17 @@ class ElevenLabsEngine(CloudEngine):
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
         import requests
+
         request = requests.Request(
             "POST",
             f"{self.base_url()}/v1/text-to-speech/{quote(voice.voice, safe='')}",
             params={"output_format": OUTPUT_FORMAT},
             data=json.dumps(self.body(text, voice), ensure_ascii=False).encode("utf-8"),
-            headers={"xi-api-key": self._key() or "", "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT},
+            headers={
+                "xi-api-key": self._key() or "",
+                "Content-Type": "application/json; charset=utf-8",
+                "User-Agent": USER_AGENT,
+            },
         ).prepare()
         return self.sender.send(
             request,

@@ -93,8 +93,14 @@ class _Library:
         lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
         lib.espeak_SetParameter.restype = ctypes.c_int
         lib.espeak_Synth.argtypes = [
-            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
-            ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_size_t,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_uint,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
         ]
         lib.espeak_Synth.restype = ctypes.c_int
         lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
@@ -164,7 +170,9 @@ class EspeakEngine(EngineBase):
         except (ImportError, OSError, GuideError) as exc:
             return Health("fail", f"libespeak-ng does not load: {exc}", fix, name="espeak-ng")
         if fails:
-            return Health("fail", f"libespeak-ng {version}: voices {', '.join(fails)} do not load", fix, name="espeak-ng")
+            return Health(
+                "fail", f"libespeak-ng {version}: voices {', '.join(fails)} do not load", fix, name="espeak-ng"
+            )
         loader = package_version("espeakng-loader")
         return Health("ok", f"libespeak-ng {version} (espeakng-loader {loader}); voices ar, en load", name="espeak-ng")
 
@@ -192,7 +200,9 @@ class EspeakEngine(EngineBase):
         with handle.lock:
             ok = handle.lib.espeak_SetVoiceByName(name.encode()) == _EE_OK
         if not ok:
-            near = [v.name for v in self.list_voices() if any(l.split("-")[0] == lang.split("-")[0] for l in v.languages)]
+            near = [
+                v.name for v in self.list_voices() if any(l.split("-")[0] == lang.split("-")[0] for l in v.languages)
+            ]
             hint = f"voices for '{lang}': {', '.join(near)}" if near else "run 'guide voices' to list them"
             raise VoiceNotFound(f"espeak-ng has no voice '{name}' ({hint})")
         identity = f"espeak-ng {self.version()} espeakng-loader=={package_version('espeakng-loader')}"

@@ -57,7 +57,9 @@ INSTALL_HINT = "pip install -e '.[google-cloud]'"
 _READ = "read 2026-12-03"
 PRICES: dict[str, Price | None] = {
     "Standard": Price(
-        4.0, "Standard", f"https://bicov.pro/blog/new-gcp-text-to-speech-pricing (Standard voices, ~$4 per 1M characters), {_READ}"
+        4.0,
+        "Standard",
+        f"https://bicov.pro/blog/new-gcp-text-to-speech-pricing (Standard voices, ~$4 per 1M characters), {_READ}",
     ),
     # The only WaveNet figure in the pages read ($16 per 1M, "as of June 2024", third-party) is contradicted by a
     # later summary giving WaveNet the Standard voices' 4M free characters; Google's own pricing page could not be
@@ -85,12 +87,36 @@ _FAMILY = {"Standard": "Standard", "Wavenet": "WaveNet", "Chirp3-HD": "Chirp 3: 
 
 _ARABIC = "Modern Standard Arabic (ar-XA)"
 _CHIRP3_STARS = [  # Google's Chirp 3: HD voices, every one in every Chirp 3: HD locale, with the gender Google gives
-    ("Achernar", "female"), ("Achird", "male"), ("Algenib", "male"), ("Algieba", "male"), ("Alnilam", "male"),
-    ("Aoede", "female"), ("Autonoe", "female"), ("Callirrhoe", "female"), ("Charon", "male"), ("Despina", "female"),
-    ("Enceladus", "male"), ("Erinome", "female"), ("Fenrir", "male"), ("Gacrux", "female"), ("Iapetus", "male"),
-    ("Kore", "female"), ("Laomedeia", "female"), ("Leda", "female"), ("Orus", "male"), ("Puck", "male"),
-    ("Pulcherrima", "female"), ("Rasalgethi", "male"), ("Sadachbia", "male"), ("Sadaltager", "male"), ("Schedar", "male"),
-    ("Sulafat", "female"), ("Umbriel", "male"), ("Vindemiatrix", "female"), ("Zephyr", "female"), ("Zubenelgenubi", "male"),
+    ("Achernar", "female"),
+    ("Achird", "male"),
+    ("Algenib", "male"),
+    ("Algieba", "male"),
+    ("Alnilam", "male"),
+    ("Aoede", "female"),
+    ("Autonoe", "female"),
+    ("Callirrhoe", "female"),
+    ("Charon", "male"),
+    ("Despina", "female"),
+    ("Enceladus", "male"),
+    ("Erinome", "female"),
+    ("Fenrir", "male"),
+    ("Gacrux", "female"),
+    ("Iapetus", "male"),
+    ("Kore", "female"),
+    ("Laomedeia", "female"),
+    ("Leda", "female"),
+    ("Orus", "male"),
+    ("Puck", "male"),
+    ("Pulcherrima", "female"),
+    ("Rasalgethi", "male"),
+    ("Sadachbia", "male"),
+    ("Sadaltager", "male"),
+    ("Schedar", "male"),
+    ("Sulafat", "female"),
+    ("Umbriel", "male"),
+    ("Vindemiatrix", "female"),
+    ("Zephyr", "female"),
+    ("Zubenelgenubi", "male"),
 ]
 _LETTERS = [("A", "female"), ("B", "male"), ("C", "male"), ("D", "female")]  # ar-XA's Standard and WaveNet voices
 
@@ -153,7 +179,9 @@ def _bad_key(text: str) -> bool:
     error = _google_error(text)
     details = error.get("details") if isinstance(error.get("details"), list) else []
     reasons = [str(d.get("reason", "")) for d in details if isinstance(d, dict)]
-    return any(r.startswith("API_KEY_") for r in reasons) or str(error.get("message", "")).startswith("API key not valid")
+    return any(r.startswith("API_KEY_") for r in reasons) or str(error.get("message", "")).startswith(
+        "API key not valid"
+    )
 
 
 def _read(text: str, data: bytes) -> AudioChunk:
@@ -225,7 +253,10 @@ class GoogleCloudEngine(CloudEngine):
 
     def list_voices(self) -> list[VoiceInfo]:
         return [
-            v.info(self.name, f"{_FAMILY.get(family(v.name), family(v.name))}, online, paid; set {KEY_ENV} or {CREDENTIALS_ENV}")
+            v.info(
+                self.name,
+                f"{_FAMILY.get(family(v.name), family(v.name))}, online, paid; set {KEY_ENV} or {CREDENTIALS_ENV}",
+            )
             for v in self.catalogue
         ]
 
@@ -244,7 +275,11 @@ class GoogleCloudEngine(CloudEngine):
             )
         check_language(self.name, name, match.group(1), lang)
         return VoiceRef(
-            self.name, lang, name, speed=settings.speed, pitch=settings.pitch,
+            self.name,
+            lang,
+            name,
+            speed=settings.speed,
+            pitch=settings.pitch,
             identity=f"google-cloud:{API_VERSION}:{ENCODING}-{SAMPLE_RATE}",
         )
 
@@ -262,7 +297,11 @@ class GoogleCloudEngine(CloudEngine):
 
     def body(self, text: str, voice: VoiceRef) -> dict[str, Any]:
         """The JSON sent for one take."""
-        config: dict[str, Any] = {"audioEncoding": ENCODING, "sampleRateHertz": SAMPLE_RATE, "speakingRate": round(voice.speed, 3)}
+        config: dict[str, Any] = {
+            "audioEncoding": ENCODING,
+            "sampleRateHertz": SAMPLE_RATE,
+            "speakingRate": round(voice.speed, 3),
+        }
         semitones = ssml.pitch_semitones(voice.pitch)
         if semitones is not None:
             config["pitch"] = semitones
@@ -278,14 +317,22 @@ class GoogleCloudEngine(CloudEngine):
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
         import requests
+
         request = requests.Request(
             "POST",
             f"{self.base_url()}/{API_VERSION}/text:synthesize",
             data=json.dumps(self.body(text, voice), ensure_ascii=False).encode("utf-8"),
-            headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT, **self._auth_headers()},
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "User-Agent": USER_AGENT,
+                **self._auth_headers(),
+            },
         ).prepare()
         return self.sender.send(
-            request, voice, lambda r: _read(text, r.content), lambda status, host, answer: self._refused(status, host, answer, voice)
+            request,
+            voice,
+            lambda r: _read(text, r.content),
+            lambda status, host, answer: self._refused(status, host, answer, voice),
         )
 
     def _auth_headers(self) -> dict[str, str]:
@@ -356,14 +403,18 @@ class GoogleCloudEngine(CloudEngine):
                 credentials.refresh(bounded)
             except google.auth.exceptions.RefreshError as exc:
                 if getattr(exc, "retryable", False):
-                    raise NetworkError(f"google-cloud: the token endpoint issued no token ({_reason(exc)}); try again later") from None
+                    raise NetworkError(
+                        f"google-cloud: the token endpoint issued no token ({_reason(exc)}); try again later"
+                    ) from None
                 self._adc_refused = (
                     f"google-cloud: the token endpoint refused the credentials in {self.adc_file()} ({CREDENTIALS_ENV}): "
                     f"{_reason(exc)}. Renew them (gcloud auth application-default login) or set {KEY_ENV}"
                 )
                 raise CredentialsError(self._adc_refused) from None
             except google.auth.exceptions.TransportError as exc:
-                raise NetworkError(f"google-cloud: cannot reach the token endpoint ({_reason(exc)}). Check the connection") from None
+                raise NetworkError(
+                    f"google-cloud: cannot reach the token endpoint ({_reason(exc)}). Check the connection"
+                ) from None
             return credentials
 
     def _refused(self, status: int, host: str, text: str, voice: VoiceRef) -> Exception:
@@ -371,7 +422,11 @@ class GoogleCloudEngine(CloudEngine):
 
         said = _error_said(text)
         if status in (401, 403) or (status == 400 and _bad_key(text)):
-            what = f"the API key in {KEY_ENV}" if self._key() else f"the credentials in {CREDENTIALS_ENV} ({self.adc_file()})"
+            what = (
+                f"the API key in {KEY_ENV}"
+                if self._key()
+                else f"the credentials in {CREDENTIALS_ENV} ({self.adc_file()})"
+            )
             return CredentialsError(
                 f"google-cloud: {host} refused {what} (HTTP {status}){said}. Check {KEY_ENV} or {CREDENTIALS_ENV}, "
                 "and that the Cloud Text-to-Speech API is enabled for the project"

@@ -75,10 +75,13 @@ class GttsEngine(EngineBase):
         if code not in langs:
             near = [c for c in langs if c.split("-")[0] == code.split("-")[0]]
             raise VoiceNotFound(
-                f"gtts has no language '{code}'" + (f" (did you mean {', '.join(near)}?)" if near else " (run 'guide voices')")
+                f"gtts has no language '{code}'"
+                + (f" (did you mean {', '.join(near)}?)" if near else " (run 'guide voices')")
             )
         identity = f"gtts=={package_version('gtts')}"
-        return VoiceRef(self.name, lang, code, speed=settings.speed, tld=settings.tld, slow=settings.slow, identity=identity)
+        return VoiceRef(
+            self.name, lang, code, speed=settings.speed, tld=settings.tld, slow=settings.slow, identity=identity
+        )
 
     def health(self) -> Health:
         """Whether the gTTS package is installed (its endpoint is checked apart: it needs the network)."""

@@ -153,7 +153,10 @@ class Sender:
                     error = (refused or self.refused)(status, host, response.text)
                     if isinstance(error, CredentialsError):
                         with self._lock:
-                            self._unreachable = (CredentialsError, error.message)  # a refused key: the next takes are not asked
+                            self._unreachable = (
+                                CredentialsError,
+                                error.message,
+                            )  # a refused key: the next takes are not asked
                     raise error from None
             left = self._charge(time.monotonic() - started)
             if attempt < self.retries and left > 0:
@@ -166,7 +169,9 @@ class Sender:
         """The default error for a 4xx answer other than 429."""
         if status in (401, 403):
             return CredentialsError(f"{self.name}: {host} refused the credentials (HTTP {status}){_said(text)}")
-        return NetworkError(f"{self.name}: {host} refused the request (HTTP {status}); the service may have changed{_said(text)}")
+        return NetworkError(
+            f"{self.name}: {host} refused the request (HTTP {status}); the service may have changed{_said(text)}"
+        )
 
     def _network_error(self, exc: Exception, host: str, voice: VoiceRef) -> NetworkError:
         """A message for a request that failed: a timeout, or a host that cannot be reached."""

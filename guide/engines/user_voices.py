@@ -61,7 +61,9 @@ def read_voice(model: Path) -> PiperVoiceFile:
         raise InputError(f"{model}: no such file")
     config_path = Path(f"{model}.json")
     if not config_path.is_file():
-        raise InputError(f"{model}: its config {config_path.name} is not beside it (Piper voices come as NAME.onnx + NAME.onnx.json)")
+        raise InputError(
+            f"{model}: its config {config_path.name} is not beside it (Piper voices come as NAME.onnx + NAME.onnx.json)"
+        )
     try:
         config = json.loads(config_path.read_text(encoding="utf-8"))
         audio = config.get("audio") or {}
@@ -97,7 +99,9 @@ def add_voice(model: Path, *, force: bool = False, check: Callable[[Path], None]
     folder = user_voices_dir()
     target = folder / f"{voice.name}.onnx"
     if target.exists() and not force:
-        raise InputError(f"a voice named {voice.name} is already in {folder} (guide voices remove {voice.name}, or add with --force)")
+        raise InputError(
+            f"a voice named {voice.name} is already in {folder} (guide voices remove {voice.name}, or add with --force)"
+        )
     if check is not None:
         check(voice.model)
     from ..safe_files import atomic_path

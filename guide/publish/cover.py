@@ -403,8 +403,9 @@ class _OutlinePen:
         pass
 
 
-def _draw_line(image: Any, line: _Line, weight: int, scale: float, left: float, baseline: float,
-               ink: tuple[int, int, int]) -> None:
+def _draw_line(
+    image: Any, line: _Line, weight: int, scale: float, left: float, baseline: float, ink: tuple[int, int, int]
+) -> None:
     """Draw `line` on `image` with its ink's left edge at `left` and its baseline at `baseline` (px)."""
     from PIL import Image, ImageDraw
 
@@ -465,13 +466,17 @@ def make_cover(title: str, author: str | None, lang: str, colour: str | None = N
         rule_w, rule_h = round(RULE[0] * size), max(1, round(RULE[1] * size))
         rule_bottom = round(baseline - 0.7 * em * scale - gap)
         rule_left = margin + width - rule_w if rtl else margin
-        ImageDraw.Draw(image).rectangle((rule_left, rule_bottom - rule_h, rule_left + rule_w - 1, rule_bottom - 1), fill=ink)
+        ImageDraw.Draw(image).rectangle(
+            (rule_left, rule_bottom - rule_h, rule_left + rule_w - 1, rule_bottom - 1), fill=ink
+        )
         bottom = rule_bottom - rule_h - gap
     if title:
         block = _fit_title(title, rtl, size, (width, bottom - margin))
         baseline = margin + block.lines[0].ink[3] * block.scale
         for line in block.lines:
-            _draw_line(image, line, TITLE_WEIGHT, block.scale, _start(line, block.scale, rtl, margin, width), baseline, ink)
+            _draw_line(
+                image, line, TITLE_WEIGHT, block.scale, _start(line, block.scale, rtl, margin, width), baseline, ink
+            )
             baseline += block.pitch * block.scale
     out = io.BytesIO()
     image.save(out, "JPEG", quality=QUALITY, optimize=True, dpi=(72, 72))  # Apple's artwork rules ask for 72 dpi
@@ -497,8 +502,13 @@ def cover_recipe(script: "Script", lang: str) -> dict:
 
     if script.cover is not None:
         return {"file": file_sha256(script.cover), "embedded": EMBED_SIDE}
-    return {"generated": COVER_VERSION, "title": script.title[lang], "author": script.author, "colour": script.theme.colour,
-            "embedded": EMBED_SIDE}
+    return {
+        "generated": COVER_VERSION,
+        "title": script.title[lang],
+        "author": script.author,
+        "colour": script.theme.colour,
+        "embedded": EMBED_SIDE,
+    }
 
 
 EMBED_SIDE = 600

@@ -95,11 +95,15 @@ def check_cover(path: Path) -> str | None:
     if kind not in FORMATS:
         return f"{name} is a {kind} image: {need}"
     if width != height or not MIN_SIDE <= width <= MAX_SIDE:
-        return (f"{name} is {width} × {height} px: a podcast cover must be square, "
-                f"{MIN_SIDE} to {MAX_SIDE} px on a side (Apple Podcasts)")
+        return (
+            f"{name} is {width} × {height} px: a podcast cover must be square, "
+            f"{MIN_SIDE} to {MAX_SIDE} px on a side (Apple Podcasts)"
+        )
     if mode == "CMYK":
         return f"{name} is in CMYK colours: a podcast cover must be in RGB (Apple Podcasts)"
     if mode in ("RGBA", "LA", "PA", "La", "RGBa"):
-        return (f"{name} has transparent parts (an alpha channel): a podcast cover must have none (Apple Podcasts); "
-                "save it without transparency")
+        return (
+            f"{name} has transparent parts (an alpha channel): a podcast cover must have none (Apple Podcasts); "
+            "save it without transparency"
+        )
     return None

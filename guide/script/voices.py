@@ -39,7 +39,6 @@ VoiceChecker = Callable[[str, VoiceSettings, Path], "str | None"]
 """Checks one voice on this machine: None when it can be used, else why not (``EngineRegistry.check_voice``)."""
 
 
-
 class VoiceEngines(Protocol):
     """What reading a script asks of the speech engines; :class:`guide.engines.EngineRegistry` is one."""
 
