@@ -133,7 +133,7 @@ def _ffmpeg() -> list[Finding]:
     return findings
 
 
-def _engines(registry) -> list[Finding]:  # noqa: ANN001 - EngineRegistry
+def _engines(registry) -> list[Finding]:  # registry: an EngineRegistry
     """Every engine, guide's own and those other packages register: whether it loads, and what it says of itself
     (its package's version and voices; an online engine, whether its credentials are set)."""
     from .engines import plugins
@@ -155,7 +155,7 @@ TEST_TEXT = {"en": "Hello.", "ar": "مرحبا."}
 """What the test synthesis says in each default voice: about 0.3 to 0.6 seconds of speech."""
 
 
-def _test_voices(registry) -> list[Finding]:  # noqa: ANN001 - EngineRegistry
+def _test_voices(registry) -> list[Finding]:  # registry: an EngineRegistry
     from .errors import GuideError
     from .script.loader import DEFAULT_VOICES
 
@@ -232,7 +232,7 @@ def _disk(out: Path) -> list[Finding]:
     return [Finding("output folder", OK, detail)]
 
 
-def _endpoint(scripts_dir: Path, registry, timeout: float) -> list[Finding]:  # noqa: ANN001 - EngineRegistry
+def _endpoint(scripts_dir: Path, registry, timeout: float) -> list[Finding]:  # registry: an EngineRegistry
     import gtts.tts
     import requests
 
@@ -266,7 +266,7 @@ def _endpoint(scripts_dir: Path, registry, timeout: float) -> list[Finding]:  # 
     return [Finding("Google TTS endpoint", OK, f"{url}: answers")]
 
 
-def _scripts_needing_gtts(scripts_dir: Path, registry) -> list[str]:  # noqa: ANN001 - EngineRegistry
+def _scripts_needing_gtts(scripts_dir: Path, registry) -> list[str]:  # registry: an EngineRegistry
     """Scripts in `scripts_dir` with a language spoken by gTTS and no fallback voice."""
     from .errors import GuideError
     from .script.loader import load_script

@@ -143,7 +143,7 @@ class TrackRef:
 Step = Union[Utterance, Pause]
 
 
-def units(steps) -> Iterator[Union[Sentence, Pause, "TrackRef", "ChapterMark"]]:  # noqa: ANN001 - steps of a track or full guide
+def units(steps) -> Iterator[Union[Sentence, Pause, "TrackRef", "ChapterMark"]]:  # steps of a track or full guide
     """Sentences and pauses in the order heard (track references and chapter marks kept as they are)."""
     for step in steps:
         if isinstance(step, Utterance):
@@ -155,7 +155,7 @@ def units(steps) -> Iterator[Union[Sentence, Pause, "TrackRef", "ChapterMark"]]:
             yield step
 
 
-def pieces(steps) -> Iterator[Union[TakeSpec, Pause, "TrackRef", "ChapterMark"]]:  # noqa: ANN001
+def pieces(steps) -> Iterator[Union[TakeSpec, Pause, "TrackRef", "ChapterMark"]]:
     """Flatten steps into what is heard: takes and pauses (track references and chapter marks kept as they are)."""
     for unit in units(steps):
         if isinstance(unit, Sentence):
@@ -164,7 +164,7 @@ def pieces(steps) -> Iterator[Union[TakeSpec, Pause, "TrackRef", "ChapterMark"]]
             yield unit
 
 
-def heard(steps, tracks: Sequence["TrackPlan"]) -> Iterator[Union[TakeSpec, Pause, "ChapterMark"]]:  # noqa: ANN001
+def heard(steps, tracks: Sequence["TrackPlan"]) -> Iterator[Union[TakeSpec, Pause, "ChapterMark"]]:
     """Takes, pauses and chapter marks in the order heard, each track reference replaced by that track's."""
     for piece in pieces(steps):
         if isinstance(piece, TrackRef):
@@ -342,7 +342,7 @@ class _Planner:
         sentences = plan_sentences(text, self.lang, self.voices, self.frontend)
         return Utterance(text, self.voice, sentences, role, self.pauses.sentence)
 
-    def section_steps(self, title: Text, body) -> list[Step]:  # noqa: ANN001 - a section's blocks
+    def section_steps(self, title: Text, body) -> list[Step]:  # body: a section's blocks
         pauses = self.pauses
         steps: list[Step] = [self.say(title.source(self.lang), "title")]
         for block in body:

@@ -156,7 +156,7 @@ class CloudStandIn:
         """The requests that asked for speech (not voice lists)."""
         return [s for s in self.seen if s.method == "POST"]
 
-    def __enter__(self):  # noqa: ANN204
+    def __enter__(self):
         self.thread.start()
         return self
 

@@ -76,7 +76,7 @@ class ElevenLabsStandIn(CloudStandIn):
 
     key = "test-elevenlabs-key"
 
-    def __init__(self, samples, rate) -> None:  # noqa: ANN001 - as CloudStandIn
+    def __init__(self, samples, rate) -> None:  # as CloudStandIn
         super().__init__(samples, rate)
         self.rate_limit_status = "too_many_concurrent_requests"
         """What a scripted 429 says: ``too_many_concurrent_requests`` or ``system_busy``."""

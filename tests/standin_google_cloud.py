@@ -52,7 +52,7 @@ class GoogleCloudStandIn(CloudStandIn):
     client_secret = "test-client-secret"
     refresh_token = "test-refresh-token"
 
-    def __init__(self, samples, rate: int) -> None:  # noqa: ANN001 - numpy samples
+    def __init__(self, samples, rate: int) -> None:  # samples: numpy samples
         super().__init__(samples, rate)
         self.tokens: set[str] = set()
         """Access tokens this server issued (and so accepts)."""

@@ -89,7 +89,7 @@ class PollyStandIn(CloudStandIn):
     secret_key = "guide-test-secret/Polly+StandIn0000000000"
     region = "me-south-1"
 
-    def __init__(self, samples, rate: int) -> None:  # noqa: ANN001 - np.ndarray
+    def __init__(self, samples, rate: int) -> None:  # samples: an np.ndarray
         super().__init__(samples, rate)
         # Stop within 50 ms of the test's end rather than serve_forever's default half second, times every test.
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

@@ -57,7 +57,7 @@ def server(
         yield running
 
 
-def build(script: Path, out: Path, *extra: str):  # noqa: ANN201 - click's Result
+def build(script: Path, out: Path, *extra: str):  # -> click's Result
     return CliRunner().invoke(main, ["build", str(script), "--out", str(out), "--jobs", "1", *extra])
 
 

@@ -134,7 +134,7 @@ def test_piper_loads_unoptimised_for_a_few_sentences_and_optimised_again_for_man
     voice = engine.resolve("en", VoiceSettings("piper", BUNDLED_VOICE), Path("."))
     level = onnxruntime.GraphOptimizationLevel
 
-    def loaded_level():  # noqa: ANN202
+    def loaded_level():
         return engine._voice(voice.voice).session.get_session_options().graph_optimization_level
 
     engine.prepare(2, 1, 2)

@@ -84,7 +84,7 @@ def unsayable(run: Run) -> str:
     return "".join(bad)
 
 
-def review(script: Script, plan: Plan, max_words: int = MAX_WORDS, gtts_requests=None) -> Review:  # noqa: ANN001
+def review(script: Script, plan: Plan, max_words: int = MAX_WORDS, gtts_requests=None) -> Review:
     """Warnings for `script` and estimates for `plan`.
 
     `gtts_requests(text, voice)` counts the web requests one take sends, for the voices whose engine

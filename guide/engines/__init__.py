@@ -67,7 +67,7 @@ class Plugin:
         """Import the plug-in's module and return its factory; raises EngineError saying which plug-in failed."""
         try:
             return self._load()
-        except Exception as exc:  # noqa: BLE001 - a broken third-party package must not crash guide
+        except Exception as exc:  # a broken third-party package must not crash guide
             raise EngineError(
                 f"the engine plug-in '{self.name}' ({self.value}, from the package {self.package}) does not load: "
                 f"{exc.__class__.__name__}: {exc}. Reinstall or remove that package."

@@ -164,6 +164,6 @@ class AzureEngine(CloudEngine):
         return self.sender.refused(status, host, text)
 
 
-def create(registry) -> AzureEngine:  # noqa: ANN001 - EngineRegistry (entry point ``guide.engines``)
+def create(registry) -> AzureEngine:  # registry: an EngineRegistry (entry point ``guide.engines``)
     """The engine, as the registry makes it from the ``guide.engines`` entry point."""
     return AzureEngine()

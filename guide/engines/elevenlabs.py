@@ -294,6 +294,6 @@ def _detail(text: str) -> tuple[str, str]:
     return "", str(detail or "")
 
 
-def create(registry) -> ElevenLabsEngine:  # noqa: ANN001 - EngineRegistry (entry point ``guide.engines``)
+def create(registry) -> ElevenLabsEngine:  # registry: an EngineRegistry (entry point ``guide.engines``)
     """The engine, as the registry makes it from the ``guide.engines`` entry point."""
     return ElevenLabsEngine()

@@ -117,7 +117,7 @@ class _Library:
         self._callback = _SynthCallback(self._on_audio)  # must stay referenced while the library lives
         lib.espeak_SetSynthCallback(self._callback)
 
-    def _on_audio(self, wav, count, events) -> int:  # noqa: ANN001 - ctypes callback
+    def _on_audio(self, wav, count, events) -> int:  # a ctypes callback
         if count > 0:
             self.buffer.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
         return 0  # 0 = continue synthesis
@@ -255,6 +255,6 @@ def _languages(pointer: int | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def create(registry) -> EspeakEngine:  # noqa: ANN001 - EngineRegistry (entry point ``guide.engines``)
+def create(registry) -> EspeakEngine:  # registry: an EngineRegistry (entry point ``guide.engines``)
     """The engine, as the registry makes it from the ``guide.engines`` entry point."""
     return EspeakEngine()

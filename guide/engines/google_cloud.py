@@ -455,6 +455,6 @@ def _reason(exc: BaseException) -> str:
     return text[0] if text else exc.__class__.__name__
 
 
-def create(registry) -> GoogleCloudEngine:  # noqa: ANN001 - EngineRegistry (entry point ``guide.engines``)
+def create(registry) -> GoogleCloudEngine:  # registry: an EngineRegistry (entry point ``guide.engines``)
     """The engine, as the registry makes it from the ``guide.engines`` entry point."""
     return GoogleCloudEngine()

@@ -137,7 +137,7 @@ def _audio_from(body: str, host: str) -> bytes:
     raise BadAnswer(f"gtts: {host} answered without audio (the service may have changed; try an offline engine)")
 
 
-def create(registry) -> GttsEngine:  # noqa: ANN001 - EngineRegistry (entry point ``guide.engines``)
+def create(registry) -> GttsEngine:  # registry: an EngineRegistry (entry point ``guide.engines``)
     """The engine, as the registry makes it from the ``guide.engines`` entry point."""
     import os
 

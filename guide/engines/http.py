@@ -77,7 +77,7 @@ class Sender:
         self._unreachable: tuple[type[NetworkError] | type[CredentialsError], str] | None = None  # set once the host
         # proved unreachable or refused the key: every later take fails at once with the same error
 
-    def session(self):  # noqa: ANN201 - requests.Session
+    def session(self):  # -> requests.Session
         """This thread's HTTP session (connections are kept alive between takes)."""
         session = getattr(self._local, "session", None)
         if session is None:
@@ -108,7 +108,7 @@ class Sender:
 
     def send(
         self,
-        request,  # noqa: ANN001 - requests.PreparedRequest
+        request,  # a requests.PreparedRequest
         voice: VoiceRef,
         read: Callable[["object"], T],
         refused: Refusal | None = None,

@@ -185,7 +185,7 @@ class PiperEngine(EngineBase):
         for model in stale:
             try:
                 voice = _load_voice(model, cores, optimise=True)
-            except Exception:  # noqa: BLE001 - the voice in use stays; the next recording reports a broken model
+            except Exception:  # the voice in use stays; the next recording reports a broken model
                 continue
             with self._lock:
                 self._loaded[model] = voice
@@ -193,7 +193,7 @@ class PiperEngine(EngineBase):
                 self._quick_loaded.discard(model)
 
     # -- synthesis -----------------------------------------------------------
-    def _voice(self, model: str):  # noqa: ANN202 - piper.PiperVoice, imported lazily
+    def _voice(self, model: str):  # -> piper.PiperVoice, imported lazily
         with self._lock:
             voice = self._loaded.get(model)
             if voice is None:
@@ -223,7 +223,7 @@ class PiperEngine(EngineBase):
         return AudioChunk(text, samples, piper_voice.config.sample_rate)
 
 
-def _load_voice(model: str, threads: int | None, optimise: bool = True):  # noqa: ANN202 - piper.PiperVoice
+def _load_voice(model: str, threads: int | None, optimise: bool = True):  # -> piper.PiperVoice
     """Load a Piper voice with our onnxruntime session options.
 
     Idle onnxruntime threads stop spinning, so the MP3 encoders running beside
@@ -251,6 +251,6 @@ def _load_voice(model: str, threads: int | None, optimise: bool = True):  # noqa
     return PiperVoice(config=config, session=session)
 
 
-def create(registry) -> PiperEngine:  # noqa: ANN001 - EngineRegistry (entry point ``guide.engines``)
+def create(registry) -> PiperEngine:  # registry: an EngineRegistry (entry point ``guide.engines``)
     """The engine, as the registry makes it from the ``guide.engines`` entry point."""
     return PiperEngine(registry.voices_dirs)

@@ -136,7 +136,7 @@ class PollyEngine(CloudEngine):
 
     # -- AWS configuration -------------------------------------------------------------------------------------
 
-    def _botocore_session(self):  # noqa: ANN202 - botocore.session.Session
+    def _botocore_session(self):  # -> botocore.session.Session
         """botocore's session (AWS's environment variables and files); raises ImportError without botocore."""
         import botocore.session
 
@@ -145,7 +145,7 @@ class PollyEngine(CloudEngine):
                 self._session = botocore.session.Session()
             return self._session
 
-    def _aws_credentials(self):  # noqa: ANN202 - botocore.credentials.Credentials | None
+    def _aws_credentials(self):  # -> botocore.credentials.Credentials | None
         """The credentials AWS's standard chain finds, or None; kept once found, looked for again while missing."""
         with self._lock:
             if self._credentials is not None:
@@ -381,7 +381,7 @@ class _Answers:
         self.last_status = 0
         """Its HTTP status."""
 
-    def transient(self, response) -> bool:  # noqa: ANN001 - requests.Response
+    def transient(self, response) -> bool:  # response: a requests.Response
         self.last_status = response.status_code
         self.last_error = error_type(response.headers, response.text)
         return self.last_error in TRANSIENT_ERRORS
@@ -427,7 +427,7 @@ def _quoted(message: str, limit: int = 200) -> str:
     return f": {message[:limit]}{'…' if len(message) > limit else ''}" if message else ""
 
 
-def _audio(text: str, response) -> AudioChunk:  # noqa: ANN001 - requests.Response
+def _audio(text: str, response) -> AudioChunk:  # response: a requests.Response
     """A 200 answer's raw PCM as an AudioChunk; raises BadAnswer for anything else (a proxy's page, a cut stream)."""
     kind = response.headers.get("Content-Type", "audio/pcm").split(";")[0].strip().lower()
     if kind != "audio/pcm":
@@ -440,6 +440,6 @@ def _engines(voice: PollyVoice) -> str:
     return ", ".join(f"{e} (default)" if i == 0 else e for i, e in enumerate(voice.engines))
 
 
-def create(registry) -> PollyEngine:  # noqa: ANN001 - EngineRegistry (entry point ``guide.engines``)
+def create(registry) -> PollyEngine:  # registry: an EngineRegistry (entry point ``guide.engines``)
     """The engine, as the registry makes it from the ``guide.engines`` entry point."""
     return PollyEngine()

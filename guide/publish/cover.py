@@ -378,28 +378,28 @@ class _OutlinePen:
     def _at(self, x: float, y: float) -> tuple[float, float]:
         return self.x + x * self.scale, self.y - y * self.scale
 
-    def moveTo(self, p: tuple[float, float]) -> None:  # noqa: N802 - the pen protocol's names
+    def moveTo(self, p: tuple[float, float]) -> None:  # the pen protocol's names
         self.outline.move(*self._at(*p))
         self.current = p
 
-    def lineTo(self, p: tuple[float, float]) -> None:  # noqa: N802
+    def lineTo(self, p: tuple[float, float]) -> None:
         self.outline.line(*self._at(*p))
         self.current = p
 
-    def curveTo(self, c1: tuple[float, float], c2: tuple[float, float], p: tuple[float, float]) -> None:  # noqa: N802
+    def curveTo(self, c1: tuple[float, float], c2: tuple[float, float], p: tuple[float, float]) -> None:
         self.outline.curve(*self._at(*c1), *self._at(*c2), *self._at(*p))
         self.current = p
 
-    def qCurveTo(self, c: tuple[float, float], p: tuple[float, float]) -> None:  # noqa: N802
+    def qCurveTo(self, c: tuple[float, float], p: tuple[float, float]) -> None:
         (x0, y0), (cx, cy), (x, y) = self.current, c, p
         c1 = (x0 + 2 / 3 * (cx - x0), y0 + 2 / 3 * (cy - y0))
         c2 = (x + 2 / 3 * (cx - x), y + 2 / 3 * (cy - y))
         self.curveTo(c1, c2, p)
 
-    def closePath(self) -> None:  # noqa: N802
+    def closePath(self) -> None:
         self.outline.close()
 
-    def endPath(self) -> None:  # noqa: N802
+    def endPath(self) -> None:
         pass
 
 
