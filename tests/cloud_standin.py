@@ -20,6 +20,7 @@ import urllib.parse
 import wave
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import numpy as np
 
@@ -170,7 +171,7 @@ class AzureStandIn(CloudStandIn):
     and GET /cognitiveservices/voices/list."""
 
     key = "test-azure-key"
-    FORMATS = {
+    FORMATS: ClassVar[dict[str, int]] = {
         "riff-24khz-16bit-mono-pcm": 24000,
         "riff-16khz-16bit-mono-pcm": 16000,
         "audio-24khz-48kbitrate-mono-mp3": 24000,

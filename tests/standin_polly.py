@@ -70,7 +70,7 @@ _RATE = re.compile(r"^(\d+)%$")
 class AwsError(int):
     """A scripted (or raised) HTTP status that carries AWS's error type: ``AwsError(400, "ThrottlingException")``."""
 
-    def __new__(cls, status: int, error: str) -> "AwsError":
+    def __new__(cls, status: int, error: str) -> AwsError:
         value = super().__new__(cls, status)
         value.error = error
         return value
@@ -219,10 +219,10 @@ class PollyStandIn(CloudStandIn):
             )
         stamp = seen.headers.get("x-amz-date", "")
         try:
-            when = datetime.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.timezone.utc)
+            when = datetime.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.UTC)
         except ValueError:
             raise Refuse(AwsError(400, "IncompleteSignatureException"), "X-Amz-Date is missing or malformed") from None
-        if stamp[:8] != day or abs((datetime.datetime.now(datetime.timezone.utc) - when).total_seconds()) > 300:
+        if stamp[:8] != day or abs((datetime.datetime.now(datetime.UTC) - when).total_seconds()) > 300:
             raise Refuse(
                 AwsError(403, "InvalidSignatureException"), "Signature expired or not of its credential's day."
             )

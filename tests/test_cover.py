@@ -182,7 +182,7 @@ def test_text_stays_inside_the_margins(lang: str, title: str, author: str | None
 def test_a_long_title_wraps_over_several_balanced_lines() -> None:
     """Counted in the pixels: English has no dots or marks floating between its lines."""
     ink = _ink(make_cover(LONG_EN, "Clinic", "en", size=SIDE))
-    *title, rule, author = _bands(ink)
+    *title, _rule, _author = _bands(ink)
     assert len(title) >= 3
     heights = [b - a for a, b in title]
     assert max(heights) < SIDE * cover.TITLE_MAX * 1.5  # lines, not one blob
@@ -236,7 +236,7 @@ def test_no_author_no_rule() -> None:
 
 def test_a_short_title_is_not_blown_up_past_the_largest_size() -> None:
     ink = _ink(make_cover("A", None, "en", size=SIDE))
-    left, top, right, bottom = _box(ink)
+    _left, top, _right, bottom = _box(ink)
     assert bottom - top < cover.TITLE_MAX * SIDE  # a capital is less than an em tall
     assert bottom - top > 0.5 * cover.TITLE_MAX * SIDE
 

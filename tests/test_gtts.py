@@ -74,7 +74,7 @@ def test_rate_limit_and_server_errors_are_retried(standin, status):
 
 def test_persistent_429_is_a_clear_error(standin):
     standin.script = [429] * 10
-    with pytest.raises(NetworkError, match="HTTP 429 after 3 retries.*rate limited"):
+    with pytest.raises(NetworkError, match=r"HTTP 429 after 3 retries.*rate limited"):
         engine().synthesize("hello", voice("en"))
     assert len(standin.requests) == 4  # first try + 3 retries, then stop
 
@@ -82,7 +82,7 @@ def test_persistent_429_is_a_clear_error(standin):
 def test_timeout_is_retried_then_reported(standin):
     standin.script = ["hang"] * 10
     standin.hang_seconds = 1.5
-    with pytest.raises(NetworkError, match="did not answer within 0.5 s.*offline engine"):
+    with pytest.raises(NetworkError, match=r"did not answer within 0.5 s.*offline engine"):
         engine(retries=1).synthesize("hello", voice("en"))
 
 

@@ -573,7 +573,7 @@ def test_raised_lexicon_limits(tmp_path, monkeypatch):
     with pytest.raises(ScriptError, match="lexicon files are limited to 1,000,000"):
         load_script(path)
     monkeypatch.setenv("GUIDE_MAX_LEXICON_BYTES", "2000000")
-    with pytest.raises(ScriptError, match="lexicon.en has 5,001 entries; at most 5,000"):
+    with pytest.raises(ScriptError, match=r"lexicon.en has 5,001 entries; at most 5,000"):
         load_script(path)
     monkeypatch.setenv("GUIDE_MAX_LEXICON_ENTRIES", "6000")
     assert len(load_script(path).lexicon["en"]) == 5001

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from click.testing import CliRunner
 
@@ -12,7 +11,6 @@ from guide.errors import ScriptError
 from guide.script.model import BulletList, Paragraph, VoiceSettings
 
 from .conftest import SAMPLE_SCRIPT, SMALL_SCRIPT
-
 
 GOOD_HEAD = """\
 id: t
@@ -206,7 +204,7 @@ def test_broken_scripts_report_every_problem_with_its_line(name, text, expected,
         load(path, registry)
     problems = [(p.line, p.message) for p in caught.value.problems]
     for line, fragment in expected:
-        assert any(l == line and fragment in m for l, m in problems), (
+        assert any(at == line and fragment in m for at, m in problems), (
             f"expected line {line}: {fragment!r} in {problems}"
         )
 

@@ -9,8 +9,8 @@ character, the cost too, with the price's source and the date it was read.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from ..engines import EngineRegistry, Price
 from ..planner import TakeSpec

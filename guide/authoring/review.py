@@ -6,12 +6,12 @@ Pure: works on the validated script and its plan, never records or downloads.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from ..errors import Problem
 from ..planner import Pause, Plan, TakeSpec, heard
-from ..script.model import BulletList, Paragraph, Script, Text
+from ..script.model import Script, Text
 from ..text.codeswitch import script_of
 from ..text.frontend import FrontEnd, Run, sentences
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 from ..errors import EngineError, GuideError, NetworkError
 from ..script.model import VoiceSettings
@@ -28,8 +28,6 @@ from .base import (
 __all__ = [
     "ENTRY_POINT_GROUP",
     "OFFLINE_ENV",
-    "go_offline",
-    "offline_from_env",
     "AudioChunk",
     "Capabilities",
     "Engine",
@@ -41,6 +39,8 @@ __all__ = [
     "VoiceInfo",
     "VoiceNotFound",
     "VoiceRef",
+    "go_offline",
+    "offline_from_env",
     "plugins",
 ]
 
@@ -53,7 +53,7 @@ class Plugin:
     """One engine registered in the entry-point group: its name, where it comes from, and its factory."""
 
     def __init__(
-        self, name: str, value: str, package: str, load: Callable[[], Callable[["EngineRegistry"], Engine]]
+        self, name: str, value: str, package: str, load: Callable[[], Callable[[EngineRegistry], Engine]]
     ) -> None:
         self.name = name
         """The engine's name, as scripts write it (``engine: azure``)."""
@@ -63,7 +63,7 @@ class Plugin:
         """The distribution that registers it (``guide`` for the built-in engines)."""
         self._load = load
 
-    def factory(self) -> Callable[["EngineRegistry"], Engine]:
+    def factory(self) -> Callable[[EngineRegistry], Engine]:
         """Import the plug-in's module and return its factory; raises EngineError saying which plug-in failed."""
         try:
             return self._load()

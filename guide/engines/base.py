@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ..errors import InputError
 from ..script.model import VoiceSettings
@@ -151,7 +152,7 @@ class VoiceRef:
     """Lexicon pronunciations for this voice's engine to send as SSML phonemes: (word as the voice is given it,
     IPA). Set only for engines that take phonemes in this language (``phonemes(voice)``); empty otherwise."""
 
-    fallback: "VoiceRef | None" = None
+    fallback: VoiceRef | None = None
     """Opt-in voice that records a take this voice fails to (``voices.<lang>.fallback``)."""
 
     capabilities: Capabilities | None = field(default=None, compare=False, repr=False)

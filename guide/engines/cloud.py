@@ -12,8 +12,8 @@ from __future__ import annotations
 import io
 import os
 import wave
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 

@@ -201,7 +201,9 @@ class EspeakEngine(EngineBase):
             ok = handle.lib.espeak_SetVoiceByName(name.encode()) == _EE_OK
         if not ok:
             near = [
-                v.name for v in self.list_voices() if any(l.split("-")[0] == lang.split("-")[0] for l in v.languages)
+                v.name
+                for v in self.list_voices()
+                if any(code.split("-")[0] == lang.split("-")[0] for code in v.languages)
             ]
             hint = f"voices for '{lang}': {', '.join(near)}" if near else "run 'guide voices' to list them"
             raise VoiceNotFound(f"espeak-ng has no voice '{name}' ({hint})")
@@ -236,7 +238,7 @@ def _pace(lang: str) -> float:
 
 def rate(lang: str, speed: float) -> int:
     """espeak-ng's rate (words per minute) for a script language at `speed`."""
-    return int(round(_NORMAL_RATE * _pace(lang) * speed))
+    return round(_NORMAL_RATE * _pace(lang) * speed)
 
 
 def _languages(pointer: int | None) -> tuple[str, ...]:

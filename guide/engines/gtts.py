@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import numpy as np
 
@@ -99,7 +99,9 @@ class GttsEngine(EngineBase):
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
         parts = [
-            self.sender.send(request, voice, lambda r: _audio_from(r.text, host_of(request.url)), _refused)
+            self.sender.send(
+                request, voice, lambda r, request=request: _audio_from(r.text, host_of(request.url)), _refused
+            )
             for request in self.plan_requests(text, voice)
         ]
         samples = decode_mp3(b"".join(parts), SAMPLE_RATE, tempo=voice.speed, step="while decoding the audio gTTS sent")

@@ -22,7 +22,8 @@ from __future__ import annotations
 import random
 import threading
 import time
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from ..errors import CredentialsError, NetworkError
@@ -110,9 +111,9 @@ class Sender:
         self,
         request,  # a requests.PreparedRequest
         voice: VoiceRef,
-        read: Callable[["object"], T],
+        read: Callable[[object], T],
         refused: Refusal | None = None,
-        transient: Callable[["object"], bool] | None = None,
+        transient: Callable[[object], bool] | None = None,
     ) -> T:
         """Send a prepared request and return what `read` makes of a 200 answer, retrying what may heal.
 
@@ -200,7 +201,8 @@ def _said(text: str, limit: int = 200) -> str:
 
 def _is_timeout(exc: Exception) -> bool:
     import requests
-    from urllib3.exceptions import MaxRetryError, NewConnectionError, TimeoutError as Urllib3Timeout
+    from urllib3.exceptions import MaxRetryError, NewConnectionError
+    from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
     inner = exc.args[0] if exc.args else None
     reason = inner.reason if isinstance(inner, MaxRetryError) else inner

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
 from ..errors import EngineError, GuideError, InputError
-from ..script.model import VoiceSettings
 from ..safe_files import file_sha256
+from ..script.model import VoiceSettings
 from .base import AudioChunk, Capabilities, EngineBase, Health, VoiceInfo, VoiceNotFound, VoiceRef, package_version
 from .user_voices import read_voice, user_voices_dir
 

@@ -27,9 +27,10 @@ from __future__ import annotations
 import json
 import threading
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import CredentialsError, EngineError, NetworkError

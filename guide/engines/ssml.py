@@ -10,7 +10,7 @@ engine, so changing a pause records nothing again (and buys nothing again).
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 # Characters XML 1.0 forbids (C0 controls but tab, newline, return; lone surrogates; U+FFFE/FFFF).

@@ -21,11 +21,13 @@ The same inputs give the same bytes (same Pillow), so a rebuild leaves the file 
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..script.files import check_cover  # noqa: F401 - its name here before it moved to the script's checks
 
@@ -218,7 +220,7 @@ def _shape(text: str, rtl: bool, weight: int) -> _Line:
         buf.guess_segment_properties()
         buf.direction = "rtl" if run_rtl else "ltr"
         hb.shape(font, buf, {})
-        for info, pos in zip(buf.glyph_infos, buf.glyph_positions):
+        for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
             gx, gy = x + pos.x_offset, float(pos.y_offset)
             glyphs.append(_Glyph(info.codepoint, gx, gy))
             ext = font.get_glyph_extents(info.codepoint)
@@ -261,7 +263,7 @@ def _block(texts: Sequence[str], rtl: bool, weight: int, max_scale: float, box: 
     lines = tuple(_shape(t, rtl, weight) for t in texts)
     em = _upem(weight)
     pitch = LEADING[rtl] * em
-    for upper, lower in zip(lines, lines[1:]):
+    for upper, lower in itertools.pairwise(lines):
         pitch = max(pitch, lower.ink[3] - upper.ink[1] + LINE_CLEARANCE * em)
     probe = _Block(lines, 1.0, pitch)
     scale = min(max_scale, box[0] / max(probe.width, 1e-9), box[1] / max(probe.height, 1e-9))
@@ -409,7 +411,7 @@ def _draw_line(
     """Draw `line` on `image` with its ink's left edge at `left` and its baseline at `baseline` (px)."""
     from PIL import Image, ImageDraw
 
-    ink_left, ink_bottom, ink_right, ink_top = line.ink
+    ink_left, ink_bottom, _ink_right, ink_top = line.ink
     x0 = int(left)  # the mask's corner, whole pixels; the glyphs keep their fraction
     y0 = int(baseline - ink_top * scale) - 1
     w = int(left + line.width * scale) - x0 + 2
@@ -495,7 +497,7 @@ COVER_VERSION = 1
 """Bump when :func:`make_cover` draws differently, so every generated cover is made (and embedded) again."""
 
 
-def cover_recipe(script: "Script", lang: str) -> dict:
+def cover_recipe(script: Script, lang: str) -> dict:
     """What decides the bytes of `script`'s cover in `lang`: the author's file, or what a
     generated one is drawn from. Part of every file's recipe, so a new cover re-tags them."""
     from ..safe_files import file_sha256
@@ -533,7 +535,7 @@ class Covers:
     one made per language by :func:`make_cover` when first asked for (encoders ask from several
     threads; each cover is drawn once)."""
 
-    def __init__(self, script: "Script") -> None:
+    def __init__(self, script: Script) -> None:
         import threading
 
         self.script = script

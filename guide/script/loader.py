@@ -32,19 +32,19 @@ from .files import IMAGE_TYPES, MAX_FILE_BYTES, check_cover, read_text_file
 from .limits import ENVIRONMENT, Limits
 from .model import (
     BodyBlock,
-    LexiconSource,
     BulletList,
     FaqEntry,
+    LexiconSource,
     Loudness,
     Music,
     Owner,
-    Theme,
     Paragraph,
     Pauses,
     Publish,
     Script,
     Section,
     Text,
+    Theme,
 )
 from .nodes import LANG_RE, ON_OFF, SLUG_MAX, SLUG_RE, NodeReader
 from .number_check import check_numbers
