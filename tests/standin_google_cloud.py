@@ -159,7 +159,8 @@ class GoogleCloudStandIn(CloudStandIn):
         )
 
     def authorized_user(self, quota_project: str | None = None, refresh_token: str | None = None) -> dict:
-        """The ``authorized_user`` credentials ``gcloud auth application-default login`` writes, pointed at this server."""
+        """The ``authorized_user`` credentials ``gcloud auth application-default login`` writes, pointed at this
+        server."""
         info = {
             "type": "authorized_user",
             "client_id": self.client_id,

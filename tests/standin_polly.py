@@ -32,7 +32,8 @@ import xml.etree.ElementTree as ET
 from .cloud_standin import CloudStandIn, Refuse, Seen
 
 VOICES = {
-    # VoiceId: (LanguageCode, engines), from Polly's voice table (docs.aws.amazon.com/polly/latest/dg/available-voices.html)
+    # VoiceId: (LanguageCode, engines), from Polly's voice table
+    # (docs.aws.amazon.com/polly/latest/dg/available-voices.html)
     "Hala": ("ar-AE", {"neural"}),
     "Zayd": ("ar-AE", {"neural"}),
     "Zeina": ("arb", {"standard"}),
@@ -62,7 +63,8 @@ MESSAGES = {
 """What AWS says with a scripted error."""
 
 _AUTH = re.compile(
-    r"^AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$"
+    r"^AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request, SignedHeaders=([a-z0-9;-]+), "
+    r"Signature=([0-9a-f]{64})$"
 )
 _RATE = re.compile(r"^(\d+)%$")
 
@@ -180,7 +182,8 @@ class PollyStandIn(CloudStandIn):
         )
 
     def check_prosody(self, attrs: dict[str, str], engine: str) -> None:
-        """Refuse prosody Polly's documentation says it does not take (pitch but on standard voices; rate n% in 20-200)."""
+        """Refuse prosody Polly's documentation says it does not take (pitch but on standard voices; rate n% in
+        20-200)."""
         if "pitch" in attrs and engine != "standard":
             raise Refuse(AwsError(400, "InvalidSsmlException"), f"Unsupported {engine} feature: prosody pitch")
         if "rate" in attrs:

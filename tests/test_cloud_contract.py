@@ -329,8 +329,8 @@ def test_check_estimates_what_a_build_sends_and_costs(
     spec: CloudSpec, server: CloudStandIn, tmp_path: Path, write_script: WriteScript
 ) -> None:
     """`check` sends nothing and says what a cold build and the next build send, in the characters the vendor bills
-    (as the stand-in received them) and in US$ at the engine's price for the voice; after the build, the next build sends
-    nothing, and `plan --json` says the same."""
+    (as the stand-in received them) and in US$ at the engine's price for the voice; after the build, the next build
+    sends nothing, and `plan --json` says the same."""
     voice = spec.priced_voice or spec.voice
     script = write_script(spec.script(voice=voice))
     cache = tmp_path / "cache"

@@ -125,7 +125,8 @@ def test_espeak_speaks_arabic_at_its_own_pace(registry):
 
 
 def test_piper_loads_unoptimised_for_a_few_sentences_and_optimised_again_for_many():
-    """An edit's few sentences load the voice quickly; a long recording later in the same process reloads it optimised."""
+    """An edit's few sentences load the voice quickly; a long recording later in the same process reloads it
+    optimised."""
     import onnxruntime
 
     from guide.engines.piper import QUICK_LOAD_TAKES, PiperEngine

@@ -27,7 +27,8 @@ pytestmark = pytest.mark.usefixtures("allow_online")
 
 @pytest.fixture
 def google(monkeypatch, speech, tmp_path):
-    """Google's stand-in, running, with the engine configured for it (an API key), as the contract tests configure it."""
+    """Google's stand-in, running, with the engine configured for it (an API key), as the contract tests configure
+    it."""
     with GOOGLE.serve(monkeypatch, speech, tmp_path / "config") as server:
         yield server
 

@@ -51,7 +51,10 @@ def test_success_decodes_real_audio(standin):
 
 
 def test_long_text_is_planned_as_several_requests(standin):
-    text = "This sentence is long enough, with clauses and commas, that gTTS must cut it into parts, because its limit is one hundred characters per request."
+    text = (
+        "This sentence is long enough, with clauses and commas, that gTTS must cut it into parts, because its "
+        "limit is one hundred characters per request."
+    )
     requests = engine().plan_requests(text, voice("en"))
     assert len(requests) >= 2
     engine().synthesize(text, voice("en"))

@@ -115,7 +115,8 @@ def test_one_big_anchored_list_referenced_many_times(tmp_path):
 
 
 def test_one_long_text_referenced_many_times_is_bounded(tmp_path):
-    # Regression: this 0.5 MB file took 247 s (every alias re-checked a 20k-character text); now the total bound stops it.
+    # Regression: this 0.5 MB file took 247 s (every alias re-checked a 20k-character text); now the total bound
+    # stops it.
     long = "word " * 3900
     text = (
         HEAD
@@ -199,7 +200,10 @@ def test_whole_value_aliases_are_accepted(tmp_path, registry):
     path = write(
         tmp_path,
         HEAD
-        + "voices:\n  en: &v {engine: espeak, voice: en}\n  ar: {engine: espeak, voice: ar}\nintro: &t {en: Hi, ar: مرحبا}\noutro: *t\n",
+        + (
+            "voices:\n  en: &v {engine: espeak, voice: en}\n  ar: {engine: espeak, voice: ar}\n"
+            "intro: &t {en: Hi, ar: مرحبا}\noutro: *t\n"
+        ),
     )
     script = load_script(path)
     assert script.outro == script.intro and script.voices["en"].voice == "en"

@@ -354,7 +354,8 @@ def test_languages_spoken_inside_texts_get_voices(write_script, registry):
 
 def test_a_voice_may_be_given_for_a_language_only_spoken_inside_texts(write_script, registry):
     path = write_script(
-        "id: t\ntitle: T\nlanguages: [en]\nvoices:\n  ar: {engine: espeak, voice: ar, speed: 0.9}\noutro: 'Say [lang ar]مرحبا[/lang].'\n"
+        "id: t\ntitle: T\nlanguages: [en]\nvoices:\n  ar: {engine: espeak, voice: ar, speed: 0.9}\n"
+        "outro: 'Say [lang ar]مرحبا[/lang].'\n"
     )
     assert load(path, registry).voices["ar"].speed == 0.9
 

@@ -126,8 +126,8 @@ def test_a_broken_plugin_is_named_and_the_others_still_work(site, tmp_path):
     assert voices.returncode == 0, voices.stderr
     assert "hum (offline): 1 voice(s)" in voices.stdout
     assert (
-        "the engine plug-in 'broken' (guide_broken_engine:create, from the package guide-broken-engine) does not load: ImportError: needs libfoo 2"
-        in voices.stderr
+        "the engine plug-in 'broken' (guide_broken_engine:create, from the package guide-broken-engine) does not "
+        "load: ImportError: needs libfoo 2" in voices.stderr
     )
     script = tmp_path / "broken.yaml"
     script.write_text(SCRIPT.replace("en: {engine: hum}", "en: {engine: broken}"), encoding="utf-8")

@@ -239,7 +239,8 @@ def test_the_endpoint_is_awss_own_configuration(aws, monkeypatch):
 
 def test_a_standard_voice_is_estimated_at_the_standard_engines_price(polly, tmp_path, write_script):
     """The same text costs less with Zeina (standard) than with Hala (neural): `plan` prices each voice by its engine
-    (what a build sends and bills, and Hala's price, are the contract's test_check_estimates_what_a_build_sends_and_costs)."""
+    (what a build sends and bills, and Hala's price, are the contract's
+    test_check_estimates_what_a_build_sends_and_costs)."""
     plans = {}
     for name in ("Hala", "Zeina"):
         plan = CliRunner().invoke(

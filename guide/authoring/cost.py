@@ -59,7 +59,8 @@ class EngineCost:
         if self.price is None:
             return line + "; no price per character published (see the README's voices table)"
         return line + (
-            f"; about {_usd(self.cold_usd)} cold, {_usd(self.next_usd)} next, at US${self.price.usd_per_million:g} per million "
+            f"; about {_usd(self.cold_usd)} cold, {_usd(self.next_usd)} next, at US${self.price.usd_per_million:g} "
+            "per million "
             f"characters ({self.price.tier}; {self.price.source}), before any free tier"
         )
 

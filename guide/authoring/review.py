@@ -19,8 +19,8 @@ MAX_WORDS = 35
 """Default longest sentence, in words, that a listener follows comfortably."""
 
 WORDS_PER_SECOND = {"en": 2.6, "ar": 1.6}
-"""Words per second at speed 1.0, from the sample script's build (Piper en 4:37; espeak-ng ar, diacritized, at its 0.85 pace:
-its sentences last 425 s where they lasted 388 s at full pace, when 1.75 words a second matched)."""
+"""Words per second at speed 1.0, from the sample script's build (Piper en 4:37; espeak-ng ar, diacritized, at its
+0.85 pace: its sentences last 425 s where they lasted 388 s at full pace, when 1.75 words a second matched)."""
 
 _ALLOWED_SYMBOLS = set("%&+=/-–—'’\"“”«»()[]")
 

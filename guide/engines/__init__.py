@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from ..errors import EngineError, GuideError, NetworkError
@@ -80,8 +81,6 @@ def plugins() -> dict[str, Plugin]:
 
     A name registered twice keeps guide's own engine, else the first package's, so a plug-in
     cannot silently replace a built-in voice."""
-    from importlib.metadata import entry_points
-
     found: dict[str, Plugin] = {}
     order = ("piper", "espeak", "gtts", "azure", "google-cloud", "polly", "elevenlabs")  # offline first, then online
     ours = lambda p: p.dist is not None and p.dist.name == "guide"  # noqa: E731
@@ -168,8 +167,9 @@ class EngineRegistry:
                 engine.resolve(lang, settings, base_dir)  # its own checks need no network: a wrong voice is still named
                 if settings.fallback is None:
                     raise VoiceNotFound(
-                        f"{settings.engine} needs the network and this build is offline ({OFFLINE_ENV}=1 or --offline): "
-                        f"give it an offline fallback, e.g. {{engine: {settings.engine}, fallback: {{engine: espeak, voice: {lang}}}}}"
+                        f"{settings.engine} needs the network and this build is offline "
+                        f"({OFFLINE_ENV}=1 or --offline): give it an offline fallback, e.g. "
+                        f"{{engine: {settings.engine}, fallback: {{engine: espeak, voice: {lang}}}}}"
                     )
                 self._resolved[memo] = self.resolve(lang, settings.fallback, base_dir)
                 return self._resolved[memo]
@@ -178,7 +178,7 @@ class EngineRegistry:
             if why:  # before anything is recorded: the build would fail at its first take of this voice
                 raise VoiceNotFound(why)
             if settings.diacritize == "auto" and _needs_tashkeel(voice):
-                from ..text.diacritize import model_id
+                from ..text.diacritize import model_id  # noqa: PLC0415 - ~2 ms, for diacritized voices only: guide.engines loads at CLI start-up
 
                 voice = replace(voice, diacritize=model_id())
             if settings.fallback is not None:
@@ -243,7 +243,7 @@ class EngineRegistry:
         if self.offline and not engine.offline:
             raise NetworkError(f"{voice.engine}: not asked, this build is offline ({OFFLINE_ENV}=1 or --offline)")
         if voice.diacritize:
-            from ..text.diacritize import diacritize
+            from ..text.diacritize import diacritize  # noqa: PLC0415 - ~2 ms, for diacritized voices only: guide.engines loads at CLI start-up
 
             text = diacritize(text)
         return engine.synthesize(text, voice)

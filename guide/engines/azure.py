@@ -15,6 +15,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import requests
+
+from ..errors import CredentialsError, NetworkError
 from ..script.model import VoiceSettings
 from . import ssml
 from .base import AudioChunk, Capabilities, Price, VoiceInfo, VoiceNotFound, VoiceRef
@@ -87,7 +90,10 @@ class AzureEngine(CloudEngine):
 
     def missing_credentials(self) -> str | None:
         if not self._key():
-            return f"azure needs a Speech resource key: set {KEY_ENV[0]} (or {KEY_ENV[1]}) in the environment, never in a script"
+            return (
+                f"azure needs a Speech resource key: set {KEY_ENV[0]} (or {KEY_ENV[1]}) in the environment, never "
+                "in a script"
+            )
         if not first_env(self.environ, REGION_ENV) and not self.environ.get(endpoint_env(self.name), "").strip():
             return (
                 f"azure needs the Speech resource's region: set {REGION_ENV[0]} (or {REGION_ENV[1]}), e.g. westeurope"
@@ -136,8 +142,6 @@ class AzureEngine(CloudEngine):
         return len(document[document.index(">", document.index("<voice")) + 1 : document.rindex("</voice>")])
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
-        import requests
-
         request = requests.Request(
             "POST",
             f"{self.base_url()}/cognitiveservices/v1",
@@ -152,8 +156,6 @@ class AzureEngine(CloudEngine):
         return self.sender.send(request, voice, lambda r: wav_chunk(text, r.content, self.name), self._refused)
 
     def _refused(self, status: int, host: str, text: str) -> Exception:
-        from ..errors import CredentialsError, NetworkError
-
         if status in (401, 403):
             return CredentialsError(
                 f"azure: {host} refused the key (HTTP {status}): check {KEY_ENV[0]} and that {REGION_ENV[0]} "

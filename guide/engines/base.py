@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -129,7 +130,8 @@ class VoiceRef:
     """Speaking speed, 1.0 = normal."""
 
     pitch: int | None = None
-    """Pitch 0-100 with 50 the voice's own (espeak-ng's scale; cloud engines map it to semitones), None = the voice's own."""
+    """Pitch 0-100 with 50 the voice's own (espeak-ng's scale; cloud engines map it to semitones), None = the
+    voice's own."""
 
     tld: str = "com"
     """gTTS host top-level domain (accent)."""
@@ -517,8 +519,6 @@ def _listed(names: Sequence[str]) -> str:
 
 def package_version(name: str) -> str:
     """Installed version of a distribution, or 'unknown'."""
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version(name)
     except PackageNotFoundError:

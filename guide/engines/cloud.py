@@ -17,6 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..audio.assemble import SAMPLE_RATE
+from ..audio.ffmpeg import decode_mp3
+from ..errors import AudioError
 from ..script.model import VoiceSettings
 from .base import (
     AudioChunk,
@@ -75,7 +78,8 @@ def check_language(engine: str, voice: str, locale: str, lang: str, multilingual
     """Raise VoiceNotFound when a voice of `locale` is asked to speak the script language `lang`."""
     if not multilingual and locale.split("-")[0].lower() != lang.split("-")[0].lower():
         raise VoiceNotFound(
-            f"{engine} voice '{voice}' speaks {locale}, not '{lang}' (run 'guide voices --engine {engine} --lang {lang}')"
+            f"{engine} voice '{voice}' speaks {locale}, not '{lang}' (run 'guide voices --engine {engine} --lang "
+            f"{lang}')"
         )
 
 
@@ -110,10 +114,6 @@ def pcm_chunk(text: str, data: bytes, rate: int, engine: str) -> AudioChunk:
 
 def mp3_chunk(text: str, data: bytes, engine: str) -> AudioChunk:
     """An MP3 answer decoded with guide's ffmpeg; raises BadAnswer when it holds no audio."""
-    from ..audio.assemble import SAMPLE_RATE
-    from ..audio.ffmpeg import decode_mp3
-    from ..errors import AudioError
-
     try:
         samples = decode_mp3(data, SAMPLE_RATE, step=f"while decoding the audio {engine} sent")
     except AudioError as exc:

@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from ..errors import CredentialsError
+import requests
+
+from ..errors import CredentialsError, NetworkError
 from ..script.model import VoiceSettings
 from .base import AudioChunk, Capabilities, Price, VoiceInfo, VoiceNotFound, VoiceRef
 from .cloud import USER_AGENT, CatalogueVoice, CloudEngine, endpoint, first_env, pcm_chunk
@@ -181,7 +183,8 @@ class ElevenLabsEngine(CloudEngine):
         found = NAMES.get(voice.strip().lower())
         if found is None:
             raise VoiceNotFound(
-                f"elevenlabs voice '{voice}' is neither a voice id (20 letters and digits, like {self.catalogue[0].name}) "
+                f"elevenlabs voice '{voice}' is neither a voice id (20 letters and digits, like "
+                f"{self.catalogue[0].name}) "
                 f"nor a premade voice guide knows ({', '.join(name for _, name, *_ in _PREMADE)}): copy the id from "
                 "ElevenLabs' voice library, or run 'guide voices --engine elevenlabs'"
             )
@@ -208,8 +211,6 @@ class ElevenLabsEngine(CloudEngine):
         return body
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
-        import requests
-
         request = requests.Request(
             "POST",
             f"{self.base_url()}/v1/text-to-speech/{quote(voice.voice, safe='')}",
@@ -230,8 +231,6 @@ class ElevenLabsEngine(CloudEngine):
 
     def _refused(self, status: int, host: str, text: str, voice: VoiceRef) -> Exception:
         """The error for a 4xx answer no retry mends, from ElevenLabs' ``{"detail": ...}`` body."""
-        from ..errors import NetworkError
-
         code, message = _detail(text)
         said = f"{code}: {message}" if code and message else code or message
         why = f", {said}" if said else ""
@@ -266,13 +265,15 @@ def _speech(text: str, data: bytes) -> AudioChunk:
     chunk = pcm_chunk(text, data, SAMPLE_RATE, "elevenlabs")
     if text.strip() and chunk.duration < MIN_SECONDS:
         raise BadAnswer(
-            f"elevenlabs: the service answered without usable audio ({chunk.duration * 1000:.0f} ms of PCM for a sentence)"
+            f"elevenlabs: the service answered without usable audio ({chunk.duration * 1000:.0f} ms of PCM for a "
+            "sentence)"
         )
     return chunk
 
 
 def _detail(text: str) -> tuple[str, str]:
-    """(code, message) from an ElevenLabs error body; validation errors name the fields (``body.text: Field required``)."""
+    """(code, message) from an ElevenLabs error body; validation errors name the fields
+    (``body.text: Field required``)."""
     try:
         detail = json.loads(text).get("detail") if text else None
     except (ValueError, AttributeError):

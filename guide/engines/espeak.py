@@ -67,7 +67,7 @@ _SynthCallback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), 
 def _locate() -> tuple[str, str | None]:
     """The library to load and its data folder: the bundled one, else a system espeak-ng."""
     try:
-        import espeakng_loader
+        import espeakng_loader  # noqa: PLC0415 - guarded: without it, a system espeak-ng
     except ImportError:
         espeakng_loader = None
     if espeakng_loader is not None:

@@ -31,9 +31,13 @@ import json
 import os
 import re
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 
+import requests
+
+from ..errors import CredentialsError, NetworkError
 from ..script.model import VoiceSettings
 from . import ssml
 from .base import AudioChunk, Capabilities, Price, VoiceInfo, VoiceNotFound, VoiceRef
@@ -156,7 +160,8 @@ def locale(voice: str) -> str:
 
 
 def _google_error(text: str) -> dict[str, Any]:
-    """The ``error`` object of Google's JSON error answer (``{"error": {"code", "message", "status", "details"}}``), or {}."""
+    """The ``error`` object of Google's JSON error answer (``{"error": {"code", "message", "status", "details"}}``),
+    or {}."""
     try:
         error = json.loads(text).get("error")
     except (ValueError, AttributeError):  # not JSON, or JSON but not an object
@@ -196,7 +201,8 @@ def _read(text: str, data: bytes) -> AudioChunk:
 
 
 class GoogleCloudEngine(CloudEngine):
-    """Google's Text-to-Speech voices (online, paid): ar-XA (Modern Standard Arabic) Standard, WaveNet and Chirp 3: HD."""
+    """Google's Text-to-Speech voices (online, paid): ar-XA (Modern Standard Arabic) Standard, WaveNet and
+    Chirp 3: HD."""
 
     name = "google-cloud"
     capabilities = Capabilities(offline=False, paid=True, settings=frozenset({"pitch"}), ssml=True, phonemes=True)
@@ -237,18 +243,27 @@ class GoogleCloudEngine(CloudEngine):
     def missing_credentials(self) -> str | None:
         if self._key():
             return None
-        where = f"set {KEY_ENV} (an API key) or {CREDENTIALS_ENV} (a credentials JSON file) in the environment, never in a script"
+        where = (
+            f"set {KEY_ENV} (an API key) or {CREDENTIALS_ENV} (a credentials JSON file) in the environment, never "
+            "in a script"
+        )
         try:
-            import google.auth  # noqa: F401 - only whether it is installed
+            import google.auth  # noqa: F401, PLC0415 - the optional google-cloud extra: only whether it is installed
         except ImportError:
-            return f"google-cloud needs credentials: set {KEY_ENV} (an API key), or {INSTALL_HINT} to use {CREDENTIALS_ENV}"
+            return (
+                f"google-cloud needs credentials: set {KEY_ENV} (an API key), or {INSTALL_HINT} to use "
+                f"{CREDENTIALS_ENV}"
+            )
         path = self.adc_file()
         if path is None:
             return f"google-cloud needs credentials: {where}"
         try:
             self._credentials()
         except _bad_file_errors() as exc:
-            return f"google-cloud cannot use the credentials file {path} ({CREDENTIALS_ENV}): {_reason(exc)}; or set {KEY_ENV}"
+            return (
+                f"google-cloud cannot use the credentials file {path} ({CREDENTIALS_ENV}): {_reason(exc)}; or set "
+                f"{KEY_ENV}"
+            )
         return None
 
     def list_voices(self) -> list[VoiceInfo]:
@@ -265,12 +280,14 @@ class GoogleCloudEngine(CloudEngine):
         match = _VOICE_RE.match(name)
         if not match:
             raise VoiceNotFound(
-                f"google-cloud voice '{name}' is not a voice name like ar-XA-Wavenet-A (run 'guide voices --engine google-cloud')"
+                f"google-cloud voice '{name}' is not a voice name like ar-XA-Wavenet-A (run 'guide voices --engine "
+                "google-cloud')"
             )
         self.reject(settings, lang)
         if settings.pitch is not None and not takes_ssml(name):
             raise VoiceNotFound(
-                f"google-cloud voice '{name}' is a {_FAMILY.get(match.group(2), match.group(2))} voice, which cannot change "
+                f"google-cloud voice '{name}' is a {_FAMILY.get(match.group(2), match.group(2))} voice, which "
+                "cannot change "
                 f"pitch: remove 'pitch' from voices.{lang}, or choose a Standard or WaveNet voice"
             )
         check_language(self.name, name, match.group(1), lang)
@@ -316,8 +333,6 @@ class GoogleCloudEngine(CloudEngine):
         return len(next(iter(self.input(text, voice).values())))
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
-        import requests
-
         request = requests.Request(
             "POST",
             f"{self.base_url()}/{API_VERSION}/text:synthesize",
@@ -351,15 +366,11 @@ class GoogleCloudEngine(CloudEngine):
         """The ADC file's credentials, loaded once (no network); raises what google-auth raises for a bad file."""
         path = self.adc_file()
         if path is None:
-            from ..errors import CredentialsError
-
             raise CredentialsError(f"google-cloud needs credentials: set {KEY_ENV} or {CREDENTIALS_ENV}")
         with self._lock:
             if self._adc is None or self._adc[0] != path:  # another file named since (a long-lived studio)
-                import warnings
-
-                from google.auth import load_credentials_from_file
-                from google.auth.credentials import with_scopes_if_required
+                from google.auth import load_credentials_from_file  # noqa: PLC0415 - the optional google-cloud extra
+                from google.auth.credentials import with_scopes_if_required  # noqa: PLC0415 - the optional google-cloud extra
 
                 # What google.auth.default() does with the same two files, minus its last resorts (App Engine, the
                 # GCE metadata server, a `gcloud` subprocess for the project): the same loader, its warning about
@@ -376,16 +387,14 @@ class GoogleCloudEngine(CloudEngine):
     def _fresh_credentials(self) -> Any:
         """The credentials with a valid token, refreshed at the token endpoint when needed (bounded by the sender's
         timeout); a refusal is CredentialsError, an unreachable endpoint NetworkError."""
-        from ..errors import CredentialsError, NetworkError
-
         try:
             credentials = self._credentials()
         except _bad_file_errors() as exc:
             raise CredentialsError(
                 f"google-cloud cannot use the credentials file {self.adc_file()} ({CREDENTIALS_ENV}): {_reason(exc)}"
             ) from None
-        import google.auth.exceptions
-        from google.auth.transport.requests import Request
+        import google.auth.exceptions  # noqa: PLC0415 - the optional google-cloud extra
+        from google.auth.transport.requests import Request  # noqa: PLC0415 - the optional google-cloud extra
 
         with self._lock:
             if self._adc_refused:
@@ -407,7 +416,8 @@ class GoogleCloudEngine(CloudEngine):
                         f"google-cloud: the token endpoint issued no token ({_reason(exc)}); try again later"
                     ) from None
                 self._adc_refused = (
-                    f"google-cloud: the token endpoint refused the credentials in {self.adc_file()} ({CREDENTIALS_ENV}): "
+                    f"google-cloud: the token endpoint refused the credentials in {self.adc_file()} "
+                    f"({CREDENTIALS_ENV}): "
                     f"{_reason(exc)}. Renew them (gcloud auth application-default login) or set {KEY_ENV}"
                 )
                 raise CredentialsError(self._adc_refused) from None
@@ -418,8 +428,6 @@ class GoogleCloudEngine(CloudEngine):
             return credentials
 
     def _refused(self, status: int, host: str, text: str, voice: VoiceRef) -> Exception:
-        from ..errors import CredentialsError, NetworkError
-
         said = _error_said(text)
         if status in (401, 403) or (status == 400 and _bad_key(text)):
             what = (
@@ -443,7 +451,7 @@ def _bad_file_errors() -> tuple[type[Exception], ...]:
     """What google-auth raises for a credentials file it cannot use (missing, unreadable, not JSON, unknown type).
     A function, so google-auth is imported only when a file is being read."""
     try:
-        from google.auth.exceptions import DefaultCredentialsError
+        from google.auth.exceptions import DefaultCredentialsError  # noqa: PLC0415 - the optional google-cloud extra
     except ImportError:
         return (OSError, ValueError)
     return (DefaultCredentialsError, OSError, ValueError)

@@ -12,6 +12,7 @@ The MP3 parts are decoded to PCM with ffmpeg.
 from __future__ import annotations
 
 import base64
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -63,12 +64,12 @@ class GttsEngine(EngineBase):
         """Sends the requests (timeouts, retries, the failure budget)."""
 
     def list_voices(self) -> list[VoiceInfo]:
-        from gtts.lang import tts_langs
+        from gtts.lang import tts_langs  # noqa: PLC0415 - ~90 ms, on first use: health() says when gTTS is missing
 
         return [VoiceInfo(self.name, code, (code,), f"{name} (online)") for code, name in sorted(tts_langs().items())]
 
     def resolve(self, lang: str, settings: VoiceSettings, base_dir: Path) -> VoiceRef:
-        from gtts.lang import tts_langs
+        from gtts.lang import tts_langs  # noqa: PLC0415 - ~90 ms, on first use: health() says when gTTS is missing
 
         code = settings.lang or settings.voice or lang
         langs = tts_langs()
@@ -92,7 +93,7 @@ class GttsEngine(EngineBase):
 
     def plan_requests(self, text: str, voice: VoiceRef) -> list:
         """The web requests gTTS would send for `text` (requests.PreparedRequest), none sent."""
-        from gtts import gTTS
+        from gtts import gTTS  # noqa: PLC0415 - ~90 ms, on first use: health() says when gTTS is missing
 
         tts = gTTS(text, tld=voice.tld, lang=voice.voice, slow=voice.slow, lang_check=False)
         return tts._prepare_requests()  # gtts's public API only sends; planning is what we need
@@ -141,6 +142,4 @@ def _audio_from(body: str, host: str) -> bytes:
 
 def create(registry) -> GttsEngine:  # registry: an EngineRegistry (entry point ``guide.engines``)
     """The engine, as the registry makes it from the ``guide.engines`` entry point."""
-    import os
-
     return GttsEngine(budget=budget_from_env(os.environ))

@@ -26,6 +26,10 @@ from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+import requests
+from urllib3.exceptions import MaxRetryError, NewConnectionError
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
+
 from ..errors import CredentialsError, NetworkError
 from .base import VoiceRef
 
@@ -82,8 +86,6 @@ class Sender:
         """This thread's HTTP session (connections are kept alive between takes)."""
         session = getattr(self._local, "session", None)
         if session is None:
-            import requests
-
             session = requests.Session()
             self._local.session = session
         return session
@@ -103,8 +105,10 @@ class Sender:
         if left <= 0:
             raise NetworkError(
                 f"{self.name}: gave up on {host} after {self.budget:g} s of failed requests in this build "
-                f"(timeouts, rate limits or server errors). Try again later, or use an offline engine for '{voice.lang}', "
-                f"or give a fallback voice (voices: {{{voice.lang}: {{engine: {voice.engine}, fallback: {{engine: espeak}}}}}})"
+                "(timeouts, rate limits or server errors). Try again later, or use an offline engine for "
+                f"'{voice.lang}', "
+                f"or give a fallback voice (voices: {{{voice.lang}: {{engine: {voice.engine}, fallback: {{engine: "
+                "espeak}}})"
             )
 
     def send(
@@ -120,8 +124,6 @@ class Sender:
         `read` takes the ``requests.Response`` and raises :class:`BadAnswer` for an answer without usable
         audio; `refused` builds the error for any other 4xx (the default names the status); `transient`
         says which other answers are worth asking again (AWS's throttling comes as a 400)."""
-        import requests
-
         host = urlsplit(request.url).netloc
         failure: Exception | None = None
         for attempt in range(self.retries + 1):
@@ -186,8 +188,8 @@ class Sender:
 
 def _offline_hint(voice: VoiceRef) -> str:
     return (
-        f"This machine seems to be offline: use an offline engine for '{voice.lang}', e.g. voices: {{{voice.lang}: {{engine: espeak}}}}"
-        + (" or piper" if voice.lang.startswith("en") else "")
+        f"This machine seems to be offline: use an offline engine for '{voice.lang}', e.g. voices: {{{voice.lang}: "
+        "{engine: espeak}}" + (" or piper" if voice.lang.startswith("en") else "")
     )
 
 
@@ -200,10 +202,6 @@ def _said(text: str, limit: int = 200) -> str:
 
 
 def _is_timeout(exc: Exception) -> bool:
-    import requests
-    from urllib3.exceptions import MaxRetryError, NewConnectionError
-    from urllib3.exceptions import TimeoutError as Urllib3Timeout
-
     inner = exc.args[0] if exc.args else None
     reason = inner.reason if isinstance(inner, MaxRetryError) else inner
     return isinstance(exc, requests.exceptions.Timeout) or (

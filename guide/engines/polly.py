@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import requests
+
 from ..errors import CredentialsError, EngineError, NetworkError
 from ..script.model import VoiceSettings
 from . import ssml
@@ -57,7 +59,10 @@ INSTALL_HINT = "pip install -e '.[polly]'"
 ENGINES = ("standard", "neural", "generative", "long-form")
 """Polly's engines, which a script names as ``model``."""
 
-_PRICE_SOURCE = "https://aws.amazon.com/polly/pricing/ (as quoted by https://www.acecloudinterviews.com/tutorials/aws/polly/), read 2026-12-03"
+_PRICE_SOURCE = (
+    "https://aws.amazon.com/polly/pricing/ (as quoted by https://www.acecloudinterviews.com/tutorials/aws/polly/), "
+    "read 2026-12-03"
+)
 PRICES = {
     "standard": Price(4.0, "Standard voices", _PRICE_SOURCE),
     "neural": Price(16.0, "Neural voices", _PRICE_SOURCE),
@@ -83,7 +88,8 @@ CREDENTIAL_ERRORS = frozenset(
 """AWS error types that mean the credentials (not the request) are wrong: some come as HTTP 400, not 403."""
 
 THROTTLING_ERRORS = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"})
-"""AWS error types that mean "too many requests": AWS throttles with HTTP 400, which the Sender would not retry by itself."""
+"""AWS error types that mean "too many requests": AWS throttles with HTTP 400, which the Sender would not retry by
+itself."""
 
 TRANSIENT_ERRORS = THROTTLING_ERRORS | {"ServiceFailureException", "ServiceUnavailableException", "RequestTimeout"}
 """AWS error types worth asking again, whatever their HTTP status."""
@@ -139,7 +145,7 @@ class PollyEngine(CloudEngine):
 
     def _botocore_session(self):  # -> botocore.session.Session
         """botocore's session (AWS's environment variables and files); raises ImportError without botocore."""
-        import botocore.session
+        import botocore.session  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
 
         with self._lock:
             if self._session is None:
@@ -159,7 +165,7 @@ class PollyEngine(CloudEngine):
     def _config(self, name: str) -> Any:
         """botocore's value of a configuration variable (environment, then profile), None when it cannot be read."""
         try:
-            from botocore.exceptions import BotoCoreError
+            from botocore.exceptions import BotoCoreError  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
 
             return self._botocore_session().get_config_variable(name)
         except ImportError:
@@ -187,9 +193,10 @@ class PollyEngine(CloudEngine):
         return f"https://polly.{region}.amazonaws.com{'.cn' if region.startswith('cn-') else ''}"
 
     def _profile_endpoint(self) -> str | None:
-        """The profile's endpoint for polly (its ``services`` section's, else its ``endpoint_url``), as botocore reads it."""
+        """The profile's endpoint for polly (its ``services`` section's, else its ``endpoint_url``), as botocore
+        reads it."""
         try:
-            from botocore.exceptions import BotoCoreError
+            from botocore.exceptions import BotoCoreError  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
 
             session = self._botocore_session()
             scoped = session.get_scoped_config()
@@ -202,18 +209,25 @@ class PollyEngine(CloudEngine):
 
     def missing_credentials(self) -> str | None:
         try:
-            from botocore.exceptions import BotoCoreError, ClientError
+            from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
         except ImportError:
-            return f"polly signs its requests with botocore, which is not installed: {INSTALL_HINT} (or pip install botocore)"
+            return (
+                f"polly signs its requests with botocore, which is not installed: {INSTALL_HINT} (or pip install "
+                "botocore)"
+            )
         try:
             credentials = self._aws_credentials()
             if credentials is not None:
                 credentials.get_frozen_credentials()  # an SSO or assume-role profile fetches them now, not mid-build
         except (BotoCoreError, ClientError) as exc:  # ClientError: STS refused an assume-role profile's role
-            return f"polly cannot read the AWS credentials: {exc}. Check {PROFILE_ENV} and ~/.aws/config (for SSO: aws sso login)"
+            return (
+                f"polly cannot read the AWS credentials: {exc}. Check {PROFILE_ENV} and ~/.aws/config (for SSO: "
+                "aws sso login)"
+            )
         if credentials is None:
             return (
-                f"polly needs AWS credentials: set {KEY_ENV[0]} and {KEY_ENV[1]} in the environment (never in a script), "
+                f"polly needs AWS credentials: set {KEY_ENV[0]} and {KEY_ENV[1]} in the environment (never in a "
+                "script), "
                 f"or {PROFILE_ENV} to a profile in ~/.aws/credentials or ~/.aws/config"
             )
         return None
@@ -287,8 +301,6 @@ class PollyEngine(CloudEngine):
         return body
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
-        import requests
-
         url = f"{self.base_url()}/v1/speech"
         body = json.dumps(self.request_body(text, voice), ensure_ascii=False).encode("utf-8")
         headers = self._signed_headers(url, body)
@@ -315,9 +327,9 @@ class PollyEngine(CloudEngine):
     def _signed_headers(self, url: str, body: bytes) -> dict[str, str]:
         """The headers of a SigV4-signed POST of `body` to `url` (Authorization, X-Amz-Date, the session token)."""
         try:
-            from botocore.auth import SigV4Auth
-            from botocore.awsrequest import AWSRequest
-            from botocore.exceptions import BotoCoreError, ClientError
+            from botocore.auth import SigV4Auth  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
+            from botocore.awsrequest import AWSRequest  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
+            from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
         except ImportError:
             raise CredentialsError(
                 f"polly: botocore is not installed, and it signs the requests: {INSTALL_HINT}"
@@ -392,7 +404,8 @@ class _Answers:
 
 
 def rate(speed: float) -> str | None:
-    """A speaking speed (1.0 normal) as Polly's prosody rate: a percentage of the voice's own (``120%``), None when normal."""
+    """A speaking speed (1.0 normal) as Polly's prosody rate: a percentage of the voice's own (``120%``), None when
+    normal."""
     # Polly documents rate as "n%" from 20% to 200%, not the relative "+20%" other services take.
     return None if abs(speed - 1.0) < 1e-6 else f"{round(speed * 100)}%"
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..safe_files import atomic_path
 
 USER_VOICES_ENV = "GUIDE_USER_VOICES_DIR"
 """Overrides where a user's voices are kept (default: under XDG_DATA_HOME)."""
@@ -104,8 +105,6 @@ def add_voice(model: Path, *, force: bool = False, check: Callable[[Path], None]
         )
     if check is not None:
         check(voice.model)
-    from ..safe_files import atomic_path
-
     folder.mkdir(parents=True, exist_ok=True)
     # The config goes in last: a voice without its config is not listed, so a copy stopped
     # half-way never shows as a voice.

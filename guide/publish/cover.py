@@ -23,13 +23,16 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ..safe_files import file_sha256
 from ..script.files import check_cover  # noqa: F401 - its name here before it moved to the script's checks
+from .transcripts import is_rtl
 
 if TYPE_CHECKING:
     from ..script.model import Script
@@ -152,8 +155,8 @@ class _Line:
 @lru_cache(maxsize=4)
 def _font(weight: int) -> Any:
     """The HarfBuzz font of IBM Plex Sans Arabic at `weight`, in font units."""
-    import fontpkg
-    import uharfbuzz as hb
+    import fontpkg  # noqa: PLC0415 - loaded only to draw a cover (guide.publish.cover loads at CLI start-up)
+    import uharfbuzz as hb  # noqa: PLC0415 - ~10 ms, loaded only to draw a cover
 
     with open(fontpkg.path(FONT_FAMILY, weight), "rb") as file:
         face = hb.Face(hb.Blob(file.read()))
@@ -171,8 +174,8 @@ def _visual_runs(text: str, rtl: bool) -> list[tuple[str, bool]]:
     of one direction, in the order they are drawn from the left, each with whether it is written
     right to left. The Unicode bidi algorithm is fpdf2's (guide print's), so Latin names and
     numbers in an Arabic title sit where a browser would put them."""
-    from fpdf.bidi import BidiParagraph
-    from fpdf.enums import TextDirection
+    from fpdf.bidi import BidiParagraph  # noqa: PLC0415 - ~270 ms (fpdf2), loaded only to draw a cover
+    from fpdf.enums import TextDirection  # noqa: PLC0415 - ~270 ms (fpdf2), loaded only to draw a cover
 
     direction = TextDirection.RTL if rtl else TextDirection.LTR
     # Joiners (ZWJ, ZWNJ) are kept, and stay in the run they sit in: they steer the shaping.
@@ -207,7 +210,7 @@ def _visual_runs(text: str, rtl: bool) -> list[tuple[str, bool]]:
 def _shape(text: str, rtl: bool, weight: int) -> _Line:
     """One line of `text`, shaped and laid out left to right (in a right-to-left paragraph when
     `rtl`), in font units."""
-    import uharfbuzz as hb
+    import uharfbuzz as hb  # noqa: PLC0415 - ~10 ms, loaded only to draw a cover
 
     font = _font(weight)
     glyphs: list[_Glyph] = []
@@ -409,7 +412,7 @@ def _draw_line(
     image: Any, line: _Line, weight: int, scale: float, left: float, baseline: float, ink: tuple[int, int, int]
 ) -> None:
     """Draw `line` on `image` with its ink's left edge at `left` and its baseline at `baseline` (px)."""
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw  # noqa: PLC0415 - heavy (Pillow, ~15 ms), loaded only to draw a cover
 
     ink_left, ink_bottom, _ink_right, ink_top = line.ink
     x0 = int(left)  # the mask's corner, whole pixels; the glyphs keep their fraction
@@ -441,9 +444,7 @@ def make_cover(title: str, author: str | None, lang: str, colour: str | None = N
     under a short rule. The background is `colour` (``#rrggbb``, else :data:`DEFAULT_COLOUR`),
     the text white or ink, whichever contrasts more. Same inputs, same bytes.
     """
-    from PIL import Image, ImageDraw
-
-    from .transcripts import is_rtl  # (not at import: it brings in the audio code, and numpy)
+    from PIL import Image, ImageDraw  # noqa: PLC0415 - heavy (Pillow, ~15 ms), loaded only to draw a cover
 
     if size < 64:
         raise ValueError(f"a cover of {size} px is too small to draw")
@@ -500,8 +501,6 @@ COVER_VERSION = 1
 def cover_recipe(script: Script, lang: str) -> dict:
     """What decides the bytes of `script`'s cover in `lang`: the author's file, or what a
     generated one is drawn from. Part of every file's recipe, so a new cover re-tags them."""
-    from ..safe_files import file_sha256
-
     if script.cover is not None:
         return {"file": file_sha256(script.cover), "embedded": EMBED_SIDE}
     return {
@@ -518,8 +517,9 @@ EMBED_SIDE = 600
 
 
 def shrink(data: bytes, side: int = EMBED_SIDE) -> bytes:
-    """`data` (a square JPEG or PNG cover) as an RGB JPEG at most `side` px on a side; the same bytes for the same input."""
-    from PIL import Image
+    """`data` (a square JPEG or PNG cover) as an RGB JPEG at most `side` px on a side; the same bytes for the same
+    input."""
+    from PIL import Image  # noqa: PLC0415 - heavy (Pillow, ~10 ms), loaded only to shrink a cover
 
     with Image.open(io.BytesIO(data)) as image:
         image = image.convert("RGB")
@@ -536,8 +536,6 @@ class Covers:
     threads; each cover is drawn once)."""
 
     def __init__(self, script: Script) -> None:
-        import threading
-
         self.script = script
         self._made: dict[str, bytes] = {}
         self._small: dict[str, bytes] = {}

@@ -74,7 +74,7 @@ def check_cover(path: Path) -> str | None:
     """None when `path` is a cover podcast directories take (a JPEG or PNG, RGB, square, 1400 to
     3000 px on a side); else one line saying what is wrong with it and what is needed."""
     # Pillow is heavy and needed only here: imported when a script has a cover to check.
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - heavy: a script loads without Pillow
 
     name = Path(path).name
     need = f"a podcast cover must be a square JPEG or PNG, {MIN_SIDE} to {MAX_SIDE} px on a side (Apple Podcasts)"

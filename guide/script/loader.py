@@ -170,7 +170,8 @@ def load_source(
                 Problem(
                     path,
                     None,
-                    f"script larger than {limits.script_bytes:,} bytes ({ENVIRONMENT['script_bytes']} raises the limit)",
+                    f"script larger than {limits.script_bytes:,} bytes ({ENVIRONMENT['script_bytes']} raises the "
+                    "limit)",
                 )
             ]
         )
@@ -273,7 +274,8 @@ class _Reader(NodeReader):
                         Problem(
                             self.path,
                             node.start_mark.line + 1,
-                            f"the script's texts add up to more than {limit:,} characters, each alias counted every time "
+                            f"the script's texts add up to more than {limit:,} characters, each alias counted "
+                            "every time "
                             f"it is used ({ENVIRONMENT['total_text_chars']} raises the limit)",
                         ),
                     ]
@@ -392,7 +394,8 @@ class _Reader(NodeReader):
             self.problem(
                 where,
                 f"the script has {len(section_nodes) + len(faq_nodes):,} items ({len(section_nodes):,} sections, "
-                f"{len(faq_nodes):,} faq entries); at most {self.limits.items:,} ({ENVIRONMENT['items']} raises the limit)",
+                f"{len(faq_nodes):,} faq entries); at most {self.limits.items:,} ({ENVIRONMENT['items']} raises "
+                "the limit)",
             )
             section_nodes, faq_nodes = [], []
         sections = tuple(s for s in (self.section(n, i, languages, seen_ids) for i, n in enumerate(section_nodes)) if s)

@@ -109,7 +109,8 @@ class VoiceSettings:
     """Speaking speed; 1.0 is the voice's normal speed, 1.2 is 20 % faster."""
 
     pitch: int | None = None
-    """Pitch, 0-100 (50 is the voice's own): espeak-ng, and the cloud engines that can change it (azure, google-cloud)."""
+    """Pitch, 0-100 (50 is the voice's own): espeak-ng, and the cloud engines that can change it (azure,
+    google-cloud)."""
 
     model: str | None = None
     """Cloud engines with several models: ElevenLabs' ``model_id``, Polly's engine (``neural``, ``standard``)."""
