@@ -83,7 +83,7 @@ def plugins() -> dict[str, Plugin]:
     cannot silently replace a built-in voice."""
     found: dict[str, Plugin] = {}
     order = ("piper", "espeak", "gtts", "azure", "google-cloud", "polly", "elevenlabs")  # offline first, then online
-    ours = lambda p: p.dist is not None and p.dist.name == "guide"  # noqa: E731
+    ours = lambda p: p.dist is not None and p.dist.name == "guide"  # noqa: E731 - a one-line predicate, named for the sort key below
     for point in sorted(
         entry_points(group=ENTRY_POINT_GROUP),
         key=lambda p: (not ours(p), order.index(p.name) if p.name in order else len(order), p.name),
