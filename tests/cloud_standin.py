@@ -20,6 +20,7 @@ import urllib.parse
 import wave
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import numpy as np
 
@@ -99,7 +100,13 @@ class CloudStandIn:
             def _serve(self, method: str) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
                 url = urllib.parse.urlsplit(self.path)
-                seen = Seen(method, url.path, urllib.parse.parse_qs(url.query), {k.lower(): v for k, v in self.headers.items()}, body)
+                seen = Seen(
+                    method,
+                    url.path,
+                    urllib.parse.parse_qs(url.query),
+                    {k.lower(): v for k, v in self.headers.items()},
+                    body,
+                )
                 server.seen.append(seen)
                 action = server.script.pop(0) if server.script else "ok"
                 if action == "hang":
@@ -142,13 +149,15 @@ class CloudStandIn:
         raise NotImplementedError
 
     def error_body(self, status: int, message: str) -> tuple[dict[str, str], bytes]:
-        return {"Content-Type": "application/json"}, json.dumps({"error": {"code": status, "message": message}}).encode()
+        return {"Content-Type": "application/json"}, json.dumps(
+            {"error": {"code": status, "message": message}}
+        ).encode()
 
     def synthesis_requests(self) -> list[Seen]:
         """The requests that asked for speech (not voice lists)."""
         return [s for s in self.seen if s.method == "POST"]
 
-    def __enter__(self):  # noqa: ANN204
+    def __enter__(self):
         self.thread.start()
         return self
 
@@ -162,7 +171,11 @@ class AzureStandIn(CloudStandIn):
     and GET /cognitiveservices/voices/list."""
 
     key = "test-azure-key"
-    FORMATS = {"riff-24khz-16bit-mono-pcm": 24000, "riff-16khz-16bit-mono-pcm": 16000, "audio-24khz-48kbitrate-mono-mp3": 24000}
+    FORMATS: ClassVar[dict[str, int]] = {
+        "riff-24khz-16bit-mono-pcm": 24000,
+        "riff-16khz-16bit-mono-pcm": 16000,
+        "audio-24khz-48kbitrate-mono-mp3": 24000,
+    }
 
     def handle(self, seen: Seen) -> tuple[int, dict[str, str], bytes]:
         import xml.etree.ElementTree as ET
@@ -170,8 +183,16 @@ class AzureStandIn(CloudStandIn):
         if seen.headers.get("ocp-apim-subscription-key") != self.key:
             raise Refuse(401, "")
         if seen.method == "GET" and seen.path == "/cognitiveservices/voices/list":
-            voices = [{"Name": "Microsoft Server Speech Text to Speech Voice (ar-SA, ZariyahNeural)", "ShortName": "ar-SA-ZariyahNeural",
-                       "Gender": "Female", "Locale": "ar-SA", "LocaleName": "Arabic (Saudi Arabia)", "VoiceType": "Neural"}]
+            voices = [
+                {
+                    "Name": "Microsoft Server Speech Text to Speech Voice (ar-SA, ZariyahNeural)",
+                    "ShortName": "ar-SA-ZariyahNeural",
+                    "Gender": "Female",
+                    "Locale": "ar-SA",
+                    "LocaleName": "Arabic (Saudi Arabia)",
+                    "VoiceType": "Neural",
+                }
+            ]
             return 200, {"Content-Type": "application/json"}, json.dumps(voices).encode()
         if seen.path != "/cognitiveservices/v1" or seen.method != "POST":
             raise Refuse(404, "")
@@ -188,8 +209,13 @@ class AzureStandIn(CloudStandIn):
         voice = root.find(f"{ns}voice")
         if root.tag != f"{ns}speak" or voice is None or not voice.get("name"):
             raise Refuse(400, "SSML needs <speak> and <voice name>")
-        seen.extra = {"text": "".join(voice.itertext()), "voice": voice.get("name"), "lang": root.get("{http://www.w3.org/XML/1998/namespace}lang"),
-                      "prosody": [p.attrib for p in voice.iter(f"{ns}prosody")], "phonemes": [p.attrib for p in voice.iter(f"{ns}phoneme")]}
+        seen.extra = {
+            "text": "".join(voice.itertext()),
+            "voice": voice.get("name"),
+            "lang": root.get("{http://www.w3.org/XML/1998/namespace}lang"),
+            "prosody": [p.attrib for p in voice.iter(f"{ns}prosody")],
+            "phonemes": [p.attrib for p in voice.iter(f"{ns}phoneme")],
+        }
         rate = self.FORMATS[fmt]
         audio = wav_bytes(self.speech(rate), rate) if fmt.startswith("riff") else mp3_bytes(self.speech(rate), rate)
         return 200, {"Content-Type": "audio/wav" if fmt.startswith("riff") else "audio/mpeg"}, audio

@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
 
 import numpy as np
 import pytest
@@ -181,8 +181,9 @@ class CloudSpec:
         return NOT_XML.sub("", text) if self.ssml else text
 
     @contextmanager
-    def serve(self, monkeypatch: pytest.MonkeyPatch, speech: tuple[np.ndarray, int],
-              folder: Path) -> Iterator[CloudStandIn]:
+    def serve(
+        self, monkeypatch: pytest.MonkeyPatch, speech: tuple[np.ndarray, int], folder: Path
+    ) -> Iterator[CloudStandIn]:
         """The stand-in, running, with the engine configured for it (`speech`: what it answers with)."""
         samples, rate = speech
         with self.standin(samples, rate) as server:
@@ -211,13 +212,21 @@ def azure_wire(request: Seen, text: str, engine: CloudEngine, voice: VoiceRef) -
 
 
 AZURE = CloudSpec(
-    name="azure", engine_class=AzureEngine, standin=AzureStandIn, configure=configure_azure,
-    voice="ar-SA-ZariyahNeural", other_voice="ar-SA-HamedNeural", english="en-US-JennyNeural", rate=24000,
+    name="azure",
+    engine_class=AzureEngine,
+    standin=AzureStandIn,
+    configure=configure_azure,
+    voice="ar-SA-ZariyahNeural",
+    other_voice="ar-SA-HamedNeural",
+    english="en-US-JennyNeural",
+    rate=24000,
     build_fields={"voice": "ar-SA-ZariyahNeural"},
     billed=lambda r: len(ssml.text(r.extra["text"])),  # what Azure bills: the text inside <voice>
-    wire=azure_wire, ssml=True,
-    refusals=tuple(Refusal(str(s), rf"azure: .* refused the key \(HTTP {s}\): check AZURE_SPEECH_KEY", (s,))
-                   for s in (401, 403)),
+    wire=azure_wire,
+    ssml=True,
+    refusals=tuple(
+        Refusal(str(s), rf"azure: .* refused the key \(HTTP {s}\): check AZURE_SPEECH_KEY", (s,)) for s in (401, 403)
+    ),
     build_refusal=Refusal("401", r"refused the key \(HTTP 401\)", (401,)),
     past_retries=(
         Storm("429", 429, r"azure: 127\.0\.0\.1:\d+ answered HTTP 429 after 3 retries \(rate limited"),
@@ -233,8 +242,15 @@ AZURE = CloudSpec(
         ({"voice": "en-US-JennyNeural"}, "speaks en-US, not 'ar'"),
         ({"voice": "ar-SA-ZariyahNeural", "model": "x"}, "no models"),
     ),
-    listings=(Listing("ar", ("ar-SA-ZariyahNeural", "ar-EG-SalmaNeural"), count=32, prefix="ar-",
-                      said=(("ar-EG-SalmaNeural", "Arabic (Egypt), female"),)),),
+    listings=(
+        Listing(
+            "ar",
+            ("ar-SA-ZariyahNeural", "ar-EG-SalmaNeural"),
+            count=32,
+            prefix="ar-",
+            said=(("ar-EG-SalmaNeural", "Arabic (Egypt), female"),),
+        ),
+    ),
     price_said=("US$15 per million characters", "read 2026-12-03"),
 )
 
@@ -264,34 +280,66 @@ def google_wire(request: Seen, text: str, engine: CloudEngine, voice: VoiceRef) 
 
 
 GOOGLE = CloudSpec(
-    name="google-cloud", engine_class=GoogleCloudEngine, standin=GoogleCloudStandIn, configure=configure_google,
-    voice="ar-XA-Wavenet-A", other_voice="ar-XA-Wavenet-B", english="en-US-Wavenet-F", rate=24000,
+    name="google-cloud",
+    engine_class=GoogleCloudEngine,
+    standin=GoogleCloudStandIn,
+    configure=configure_google,
+    voice="ar-XA-Wavenet-A",
+    other_voice="ar-XA-Wavenet-B",
+    english="en-US-Wavenet-F",
+    rate=24000,
     priced_voice="ar-XA-Standard-A",  # WaveNet's price is not known to guide (None, rather than a wrong one)
     build_fields={"voice": "ar-XA-Wavenet-A"},
     billed=lambda r: len(r.extra["sent"]),  # Google bills the SSML as sent, markup and all
-    wire=google_wire, ssml=True,
+    wire=google_wire,
+    ssml=True,
     refusals=(
-        *(Refusal(str(s), rf"google-cloud: .* refused the API key in GOOGLE_CLOUD_API_KEY \(HTTP {s}\)"
-                          r".*GOOGLE_APPLICATION_CREDENTIALS", (s,)) for s in (401, 403)),
-        Refusal("wrong-key-400", r"refused the API key in GOOGLE_CLOUD_API_KEY \(HTTP 400\): "
-                                 r"INVALID_ARGUMENT: API key not valid", env={"GOOGLE_CLOUD_API_KEY": "not-the-key"}),
+        *(
+            Refusal(
+                str(s),
+                rf"google-cloud: .* refused the API key in GOOGLE_CLOUD_API_KEY \(HTTP {s}\)"
+                r".*GOOGLE_APPLICATION_CREDENTIALS",
+                (s,),
+            )
+            for s in (401, 403)
+        ),
+        Refusal(
+            "wrong-key-400",
+            r"refused the API key in GOOGLE_CLOUD_API_KEY \(HTTP 400\): "
+            r"INVALID_ARGUMENT: API key not valid",
+            env={"GOOGLE_CLOUD_API_KEY": "not-the-key"},
+        ),
     ),
     build_refusal=Refusal("401", r"refused the API key in GOOGLE_CLOUD_API_KEY \(HTTP 401\)", (401,)),
     past_retries=(
-        Storm("429", 429, r"google-cloud: 127\.0\.0\.1:\d+ answered HTTP 429 after 3 retries "
-                          r"\(rate limited.*RESOURCE_EXHAUSTED"),
+        Storm(
+            "429",
+            429,
+            r"google-cloud: 127\.0\.0\.1:\d+ answered HTTP 429 after 3 retries "
+            r"\(rate limited.*RESOURCE_EXHAUSTED",
+        ),
         Storm("500", 500, r"google-cloud: 127\.0\.0\.1:\d+ answered HTTP 500 after 3 retries"),
     ),
     failing=(503,) * 200,
     missing=(
-        Missing("none", ("google-cloud needs credentials", "GOOGLE_CLOUD_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS"),
-                unset=("GOOGLE_CLOUD_API_KEY",)),
-        Missing("missing-file",
-                ("google-cloud cannot use the credentials file", "missing.json", "GOOGLE_CLOUD_API_KEY"),
-                unset=("GOOGLE_CLOUD_API_KEY",), env={"GOOGLE_APPLICATION_CREDENTIALS": "{tmp}/missing.json"}),
-        Missing("broken-file", ("google-cloud cannot use the credentials file", "GOOGLE_APPLICATION_CREDENTIALS"),
-                unset=("GOOGLE_CLOUD_API_KEY",), env={"GOOGLE_APPLICATION_CREDENTIALS": "{tmp}/broken.json"},
-                files={"broken.json": "{not json"}),
+        Missing(
+            "none",
+            ("google-cloud needs credentials", "GOOGLE_CLOUD_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS"),
+            unset=("GOOGLE_CLOUD_API_KEY",),
+        ),
+        Missing(
+            "missing-file",
+            ("google-cloud cannot use the credentials file", "missing.json", "GOOGLE_CLOUD_API_KEY"),
+            unset=("GOOGLE_CLOUD_API_KEY",),
+            env={"GOOGLE_APPLICATION_CREDENTIALS": "{tmp}/missing.json"},
+        ),
+        Missing(
+            "broken-file",
+            ("google-cloud cannot use the credentials file", "GOOGLE_APPLICATION_CREDENTIALS"),
+            unset=("GOOGLE_CLOUD_API_KEY",),
+            env={"GOOGLE_APPLICATION_CREDENTIALS": "{tmp}/broken.json"},
+            files={"broken.json": "{not json"},
+        ),
     ),
     wrong_voices=(
         ({"voice": "Wavenet-A"}, "not a voice name like ar-XA-Wavenet-A"),
@@ -299,23 +347,42 @@ GOOGLE = CloudSpec(
         ({"voice": "ar-XA-Wavenet-A", "model": "x"}, "no models"),
         ({"voice": "ar-XA-Chirp3-HD-Zephyr", "pitch": 40}, "Chirp 3: HD voice, which cannot change pitch"),
     ),
-    listings=(Listing(
-        "ar",
-        (*(f"ar-XA-{family}-{letter}" for family in ("Standard", "Wavenet") for letter in "ABCD"),
-         "ar-XA-Chirp3-HD-Achernar", "ar-XA-Chirp3-HD-Zephyr", "ar-XA-Chirp3-HD-Charon"),
-        said=(("", "Modern Standard Arabic"), ("", "female"), ("", "male;")), prefix="ar-XA-",
-    ),),
+    listings=(
+        Listing(
+            "ar",
+            (
+                *(f"ar-XA-{family}-{letter}" for family in ("Standard", "Wavenet") for letter in "ABCD"),
+                "ar-XA-Chirp3-HD-Achernar",
+                "ar-XA-Chirp3-HD-Zephyr",
+                "ar-XA-Chirp3-HD-Charon",
+            ),
+            said=(("", "Modern Standard Arabic"), ("", "female"), ("", "male;")),
+            prefix="ar-XA-",
+        ),
+    ),
 )
 
 
 # -- Amazon Polly ---------------------------------------------------------------------------------------------------
 
 AWS_VARIABLES = (
-    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_POLLY",
-    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_POLLY",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
     "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CONFIG_FILE",
 )
 
 
@@ -345,45 +412,81 @@ def polly_wire(request: Seen, text: str, engine: CloudEngine, voice: VoiceRef) -
 
 
 POLLY = CloudSpec(
-    name="polly", engine_class=PollyEngine, standin=PollyStandIn, configure=configure_polly,
-    voice="Hala", other_voice="Zayd", english="Joanna", rate=16000,
+    name="polly",
+    engine_class=PollyEngine,
+    standin=PollyStandIn,
+    configure=configure_polly,
+    voice="Hala",
+    other_voice="Zayd",
+    english="Joanna",
+    rate=16000,
     build_fields={"voice": "Hala", "engine": "neural"},
     billed=lambda r: len(r.extra["text"]),  # what Polly bills: the text, not the SSML tags
-    wire=polly_wire, ssml=True, hostile_settings={"speed": 1.1},
+    wire=polly_wire,
+    ssml=True,
+    hostile_settings={"speed": 1.1},
     refusals=(
-        *(Refusal(f"{variable}-{error}",
-                  rf"polly: .* refused the AWS credentials \({error}, HTTP 403\).*AWS_SECRET_ACCESS_KEY",
-                  env={variable: value}) for variable, value, error in (
-            ("AWS_SECRET_ACCESS_KEY", "not-the-secret", "InvalidSignatureException"),
-            ("AWS_ACCESS_KEY_ID", "AKIAANOTHERKEY000000", "UnrecognizedClientException"),
-            ("AWS_REGION", "eu-west-1", "InvalidSignatureException"),  # signed for another region than the endpoint's
-        )),
+        *(
+            Refusal(
+                f"{variable}-{error}",
+                rf"polly: .* refused the AWS credentials \({error}, HTTP 403\).*AWS_SECRET_ACCESS_KEY",
+                env={variable: value},
+            )
+            for variable, value, error in (
+                ("AWS_SECRET_ACCESS_KEY", "not-the-secret", "InvalidSignatureException"),
+                ("AWS_ACCESS_KEY_ID", "AKIAANOTHERKEY000000", "UnrecognizedClientException"),
+                (
+                    "AWS_REGION",
+                    "eu-west-1",
+                    "InvalidSignatureException",
+                ),  # signed for another region than the endpoint's
+            )
+        ),
         # Credentials AWS refuses with a 400 are credentials too.
         Refusal("ExpiredTokenException", "the session token has expired", (AwsError(400, "ExpiredTokenException"),)),
-        Refusal("UnrecognizedClientException", "check AWS_ACCESS_KEY_ID",
-                (AwsError(400, "UnrecognizedClientException"),)),
+        Refusal(
+            "UnrecognizedClientException", "check AWS_ACCESS_KEY_ID", (AwsError(400, "UnrecognizedClientException"),)
+        ),
         Refusal("403", "may not call polly:SynthesizeSpeech", (403,)),
     ),
-    build_refusal=Refusal("secret", r"refused the AWS credentials \(InvalidSignatureException, HTTP 403\)",
-                          env={"AWS_SECRET_ACCESS_KEY": "not-the-secret"}),
+    build_refusal=Refusal(
+        "secret",
+        r"refused the AWS credentials \(InvalidSignatureException, HTTP 403\)",
+        env={"AWS_SECRET_ACCESS_KEY": "not-the-secret"},
+    ),
     past_retries=(
         Storm("429", 429, r"polly: 127\.0\.0\.1:\d+ answered HTTP 429 after 3 retries \(rate limited"),
         Storm("500", 500, r"polly: 127\.0\.0\.1:\d+ answered HTTP 500 after 3 retries: .*Internal service failure"),
-        Storm("throttled", "throttle",
-              r"polly: 127\.0\.0\.1:\d+ throttled every request \(ThrottlingException, HTTP 400\) after 3 retries: "
-              r".*Wait a while"),
+        Storm(
+            "throttled",
+            "throttle",
+            r"polly: 127\.0\.0\.1:\d+ throttled every request \(ThrottlingException, HTTP 400\) after 3 retries: "
+            r".*Wait a while",
+        ),
     ),
     # The first take is throttled past its retries; then the service drops every connection (given up on at once).
     failing=("throttle",) * 5 + ("reset",) * 200,
     failing_said=("throttled every request (ThrottlingException, HTTP 400)",),
     missing=(
-        Missing("no-keys", ("polly needs AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",),
-                unset=("AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID")),
-        Missing("only-the-key-id", ("polly cannot read the AWS credentials: Partial credentials found in env, missing: "
-                                    "AWS_SECRET_ACCESS_KEY",), unset=("AWS_SECRET_ACCESS_KEY",)),
-        Missing("no-such-profile",
-                ("polly cannot read the AWS credentials: The config profile (clinic) could not be found",),
-                unset=("AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID"), env={"AWS_PROFILE": "clinic"}),
+        Missing(
+            "no-keys",
+            ("polly needs AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",),
+            unset=("AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID"),
+        ),
+        Missing(
+            "only-the-key-id",
+            (
+                "polly cannot read the AWS credentials: Partial credentials found in env, missing: "
+                "AWS_SECRET_ACCESS_KEY",
+            ),
+            unset=("AWS_SECRET_ACCESS_KEY",),
+        ),
+        Missing(
+            "no-such-profile",
+            ("polly cannot read the AWS credentials: The config profile (clinic) could not be found",),
+            unset=("AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID"),
+            env={"AWS_PROFILE": "clinic"},
+        ),
     ),
     wrong_voices=(
         ({"voice": "Hala", "pitch": 60}, "polly cannot change pitch: remove 'pitch' from voices.ar"),
@@ -393,11 +496,23 @@ POLLY = CloudSpec(
         ({"voice": "Joanna"}, "speaks en-US, not 'ar'"),
         ({"voice": "Fatima"}, r"polly voice 'Fatima' is not one guide knows \(for 'ar': Hala, Zayd, Zeina\)"),
     ),
-    listings=(Listing("ar", ("Hala", "Zayd", "Zeina"), count=3, exact=True, said=(
-        ("Hala", "Arabic (Gulf), female; neural (default)"),
-        ("Zeina", "Arabic (Modern Standard), female; standard"))),),
-    heal=(("throttled", ("throttle",) * 3), ("html", ("html",)),
-          ("unavailable-400", (AwsError(400, "ServiceUnavailableException"), "throttle"))),
+    listings=(
+        Listing(
+            "ar",
+            ("Hala", "Zayd", "Zeina"),
+            count=3,
+            exact=True,
+            said=(
+                ("Hala", "Arabic (Gulf), female; neural (default)"),
+                ("Zeina", "Arabic (Modern Standard), female; standard"),
+            ),
+        ),
+    ),
+    heal=(
+        ("throttled", ("throttle",) * 3),
+        ("html", ("html",)),
+        ("unavailable-400", (AwsError(400, "ServiceUnavailableException"), "throttle")),
+    ),
     price_said=("(Neural voices; https://aws.amazon.com/polly/pricing/", "read 2026-12-03"),
 )
 
@@ -422,42 +537,75 @@ def elevenlabs_wire(request: Seen, text: str, engine: CloudEngine, voice: VoiceR
 
 
 ELEVENLABS = CloudSpec(
-    name="elevenlabs", engine_class=ElevenLabsEngine, standin=ElevenLabsStandIn, configure=configure_elevenlabs,
-    voice=CLONE, other_voice=RACHEL, english=CLONE, rate=24000,
+    name="elevenlabs",
+    engine_class=ElevenLabsEngine,
+    standin=ElevenLabsStandIn,
+    configure=configure_elevenlabs,
+    voice=CLONE,
+    other_voice=RACHEL,
+    english=CLONE,
+    rate=24000,
     build_fields={"voice": CLONE, "model": "eleven_multilingual_v2"},
     billed=lambda r: len(r.extra["text"]),
-    wire=elevenlabs_wire, ssml=False,
+    wire=elevenlabs_wire,
+    ssml=False,
     refusals=(
-        Refusal("wrong-key",
-                r"elevenlabs: .* refused the key \(HTTP 401, invalid_api_key: Invalid API key\): "
-                r"check ELEVENLABS_API_KEY",
-                env={"ELEVENLABS_API_KEY": "not-the-key"}),
-        Refusal("403", r"refused the key's access \(HTTP 403, missing_permissions: .*text_to_speech.*\): "
-                       r"the key may lack the Text to Speech permission", (403,)),
+        Refusal(
+            "wrong-key",
+            r"elevenlabs: .* refused the key \(HTTP 401, invalid_api_key: Invalid API key\): "
+            r"check ELEVENLABS_API_KEY",
+            env={"ELEVENLABS_API_KEY": "not-the-key"},
+        ),
+        Refusal(
+            "403",
+            r"refused the key's access \(HTTP 403, missing_permissions: .*text_to_speech.*\): "
+            r"the key may lack the Text to Speech permission",
+            (403,),
+        ),
     ),
-    build_refusal=Refusal("wrong-key", r"refused the key \(HTTP 401, invalid_api_key",
-                          env={"ELEVENLABS_API_KEY": "not-the-key"}),
+    build_refusal=Refusal(
+        "wrong-key", r"refused the key \(HTTP 401, invalid_api_key", env={"ELEVENLABS_API_KEY": "not-the-key"}
+    ),
     past_retries=(
-        *(Storm(f"429-{status}", 429,
+        *(
+            Storm(
+                f"429-{status}",
+                429,
                 rf"elevenlabs: 127\.0\.0\.1:\d+ answered HTTP 429 after 3 retries \(rate limited.*{status}",
-                {"rate_limit_status": status}) for status in ("too_many_concurrent_requests", "system_busy")),
+                {"rate_limit_status": status},
+            )
+            for status in ("too_many_concurrent_requests", "system_busy")
+        ),
         Storm("500", 500, r"elevenlabs: 127\.0\.0\.1:\d+ answered HTTP 500 after 3 retries"),
     ),
     failing=(503,) * 200,
     missing=(Missing("key", ("elevenlabs needs an API key: set ELEVENLABS_API_KEY",), unset=("ELEVENLABS_API_KEY",)),),
-    wrong_voices=tuple(({"voice": CLONE, **settings}, message) for settings, message in (
-        ({"speed": 0.6}, r"0\.7 to 1\.2 times a voice's normal speed, not 0\.6: change voices\.ar\.speed"),
-        ({"speed": 1.3}, r"0\.7 to 1\.2 times a voice's normal speed, not 1\.3"),
-        ({"pitch": 60}, r"elevenlabs cannot change pitch: remove 'pitch' from voices\.ar"),
-        ({"model": "eleven_flash_v2"}, r"model 'eleven_flash_v2' is not one guide can use: choose "
-                                       r"eleven_multilingual_v2, eleven_v3, eleven_flash_v2_5, eleven_turbo_v2_5"),
-        ({"model": "eleven_monolingual_v1"}, r"model 'eleven_monolingual_v1' is not one guide can use"),
-        ({"voice": "Nobody"}, r"voice 'Nobody' is neither a voice id \(20 letters and digits"),
-        ({"voice": "21m00Tcm4TlvDq8ikWA"}, r"is neither a voice id"),  # 19 characters
-        ({"voice": "21m00Tcm4TlvDq8ikWA!"}, r"is neither a voice id"),
-    )),
-    listings=tuple(Listing(lang, tuple(v.name for v in ELEVENLABS_CATALOGUE), count=len(ELEVENLABS_CATALOGUE),
-                           said=((RACHEL, "Rachel: English (American) accent, female"),)) for lang in ("ar", "en")),
+    wrong_voices=tuple(
+        ({"voice": CLONE, **settings}, message)
+        for settings, message in (
+            ({"speed": 0.6}, r"0\.7 to 1\.2 times a voice's normal speed, not 0\.6: change voices\.ar\.speed"),
+            ({"speed": 1.3}, r"0\.7 to 1\.2 times a voice's normal speed, not 1\.3"),
+            ({"pitch": 60}, r"elevenlabs cannot change pitch: remove 'pitch' from voices\.ar"),
+            (
+                {"model": "eleven_flash_v2"},
+                r"model 'eleven_flash_v2' is not one guide can use: choose "
+                r"eleven_multilingual_v2, eleven_v3, eleven_flash_v2_5, eleven_turbo_v2_5",
+            ),
+            ({"model": "eleven_monolingual_v1"}, r"model 'eleven_monolingual_v1' is not one guide can use"),
+            ({"voice": "Nobody"}, r"voice 'Nobody' is neither a voice id \(20 letters and digits"),
+            ({"voice": "21m00Tcm4TlvDq8ikWA"}, r"is neither a voice id"),  # 19 characters
+            ({"voice": "21m00Tcm4TlvDq8ikWA!"}, r"is neither a voice id"),
+        )
+    ),
+    listings=tuple(
+        Listing(
+            lang,
+            tuple(v.name for v in ELEVENLABS_CATALOGUE),
+            count=len(ELEVENLABS_CATALOGUE),
+            said=((RACHEL, "Rachel: English (American) accent, female"),),
+        )
+        for lang in ("ar", "en")
+    ),
 )
 
 

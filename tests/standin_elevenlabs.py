@@ -26,16 +26,34 @@ VOICES = {
 }
 """The voices this stand-in's account has: a few premade ones and a clone."""
 
-TTS_MODELS = {"eleven_multilingual_v2", "eleven_v3", "eleven_flash_v2_5", "eleven_turbo_v2_5", "eleven_flash_v2", "eleven_turbo_v2"}
+TTS_MODELS = {
+    "eleven_multilingual_v2",
+    "eleven_v3",
+    "eleven_flash_v2_5",
+    "eleven_turbo_v2_5",
+    "eleven_flash_v2",
+    "eleven_turbo_v2",
+}
 NO_LANGUAGE_CODE = {"eleven_multilingual_v2"}  # "This parameter is not supported for multilingual_v2 models."
-MP3_FORMATS = {"mp3_22050_32", "mp3_24000_48", "mp3_44100_32", "mp3_44100_64", "mp3_44100_96", "mp3_44100_128", "mp3_44100_192"}
+MP3_FORMATS = {
+    "mp3_22050_32",
+    "mp3_24000_48",
+    "mp3_44100_32",
+    "mp3_44100_64",
+    "mp3_44100_96",
+    "mp3_44100_128",
+    "mp3_44100_192",
+}
 PCM_RATES = {8000, 16000, 22050, 24000, 32000, 44100, 48000}
 
 SCRIPTED = {
     400: {"status": "invalid_request", "message": "The request is invalid."},
     401: {"status": "invalid_api_key", "message": "Invalid API key"},
     402: {"status": "insufficient_credits", "message": "Your account has insufficient credits."},
-    403: {"status": "missing_permissions", "message": "The API key you used is missing the permission text_to_speech to execute this operation."},
+    403: {
+        "status": "missing_permissions",
+        "message": "The API key you used is missing the permission text_to_speech to execute this operation.",
+    },
     404: {"status": "voice_not_found", "message": "A voice with the voice_id was not found."},
     500: {"status": "internal_error", "message": "An internal error occurred."},
     502: {"status": "internal_error", "message": "Bad gateway."},
@@ -58,7 +76,7 @@ class ElevenLabsStandIn(CloudStandIn):
 
     key = "test-elevenlabs-key"
 
-    def __init__(self, samples, rate) -> None:  # noqa: ANN001 - as CloudStandIn
+    def __init__(self, samples, rate) -> None:  # as CloudStandIn
         super().__init__(samples, rate)
         self.rate_limit_status = "too_many_concurrent_requests"
         """What a scripted 429 says: ``too_many_concurrent_requests`` or ``system_busy``."""
@@ -72,7 +90,13 @@ class ElevenLabsStandIn(CloudStandIn):
             raise Refuse(404, detail("not_found", "Not Found"))
         # The body's schema is checked before the key (a malformed body is a 422 whatever the key).
         if not seen.headers.get("content-type", "").startswith("application/json"):
-            raise validation_error((["body"], "Input should be a valid dictionary or object to extract fields from", "model_attributes_type"))
+            raise validation_error(
+                (
+                    ["body"],
+                    "Input should be a valid dictionary or object to extract fields from",
+                    "model_attributes_type",
+                )
+            )
         try:
             body = json.loads(seen.body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
@@ -80,20 +104,37 @@ class ElevenLabsStandIn(CloudStandIn):
         if not isinstance(body, dict):
             raise validation_error((["body"], "Input should be a valid dictionary", "dict_type"))
         if not isinstance(body.get("text"), str):
-            raise validation_error((["body", "text"], "Field required" if "text" not in body else "Input should be a valid string", "missing"))
+            raise validation_error(
+                (
+                    ["body", "text"],
+                    "Field required" if "text" not in body else "Input should be a valid string",
+                    "missing",
+                )
+            )
         settings = body.get("voice_settings") or {}
         if not isinstance(settings, dict):
             raise validation_error((["body", "voice_settings"], "Input should be a valid dictionary", "dict_type"))
         speed = settings.get("speed")
         if speed is not None and not (isinstance(speed, (int, float)) and 0.7 <= speed <= 1.2):
-            raise validation_error((["body", "voice_settings", "speed"], "Input should be between 0.7 and 1.2", "invalid_voice_settings"))
+            raise validation_error(
+                (["body", "voice_settings", "speed"], "Input should be between 0.7 and 1.2", "invalid_voice_settings")
+            )
         seen.extra = {
-            "text": body["text"], "model": body.get("model_id"), "voice": match.group(1), "speed": speed,
-            "language_code": body.get("language_code"), "voice_settings": body.get("voice_settings"),
+            "text": body["text"],
+            "model": body.get("model_id"),
+            "voice": match.group(1),
+            "speed": speed,
+            "language_code": body.get("language_code"),
+            "voice_settings": body.get("voice_settings"),
         }
         key = seen.headers.get("xi-api-key")
         if not key:
-            raise Refuse(401, detail("needs_authorization", "Neither authorization header nor xi-api-key received, please provide one."))
+            raise Refuse(
+                401,
+                detail(
+                    "needs_authorization", "Neither authorization header nor xi-api-key received, please provide one."
+                ),
+            )
         if key != self.key:
             raise Refuse(401, detail("invalid_api_key", "Invalid API key"))
         if match.group(1) not in self.voices:
@@ -106,11 +147,19 @@ class ElevenLabsStandIn(CloudStandIn):
         fmt = (seen.query.get("output_format") or ["mp3_44100_128"])[0]
         pcm = re.fullmatch(r"pcm_(\d+)", fmt)
         if not (fmt in MP3_FORMATS or (pcm and int(pcm.group(1)) in PCM_RATES)):
-            raise validation_error((["query", "output_format"], f"Input should be one of the documented formats, not '{fmt}'", "enum"))
+            raise validation_error(
+                (["query", "output_format"], f"Input should be one of the documented formats, not '{fmt}'", "enum")
+            )
         if self.quota is not None:
             if len(body["text"]) > self.quota:
-                raise Refuse(401, detail("quota_exceeded", f"This request exceeds your quota of {self.quota} characters. "
-                                                           f"You have {self.quota} credits remaining, while {len(body['text'])} credits are required."))
+                raise Refuse(
+                    401,
+                    detail(
+                        "quota_exceeded",
+                        f"This request exceeds your quota of {self.quota} characters. "
+                        f"You have {self.quota} credits remaining, while {len(body['text'])} credits are required.",
+                    ),
+                )
             self.quota -= len(body["text"])
         if pcm:
             rate = int(pcm.group(1))
@@ -120,7 +169,11 @@ class ElevenLabsStandIn(CloudStandIn):
 
     def error_body(self, status: int, message: str) -> tuple[dict[str, str], bytes]:
         if message == "scripted":  # a status from the test's script: what the service says with it
-            said = {"status": self.rate_limit_status, "message": "Too many requests."} if status == 429 else SCRIPTED.get(status, {"status": "error", "message": ""})
+            said = (
+                {"status": self.rate_limit_status, "message": "Too many requests."}
+                if status == 429
+                else SCRIPTED.get(status, {"status": "error", "message": ""})
+            )
         else:
             said = json.loads(message)
         return {"Content-Type": "application/json"}, json.dumps({"detail": said}).encode()

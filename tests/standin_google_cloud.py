@@ -18,15 +18,27 @@ import xml.etree.ElementTree as ET
 
 from .cloud_standin import CloudStandIn, Refuse, Seen, wav_bytes
 
-STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
-          429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}
+STATUS = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
 """Google's canonical error status for each HTTP status the stand-in answers with."""
 
 VOICE = re.compile(r"^([a-z]{2,3}-[A-Z]{2})-([A-Za-z0-9]+(?:-HD)?)-([A-Za-z0-9]+)$")
 ENCODINGS = ("LINEAR16",)  # what this stand-in can answer; Google has more (MP3, OGG_OPUS, MULAW, ALAW)
 STARS = ("Achernar", "Aoede", "Charon", "Fenrir", "Kore", "Leda", "Orus", "Puck", "Schedar", "Zephyr")
 VOICES = frozenset(
-    [f"{locale}-{kind}-{letter}" for locale in ("ar-XA", "en-US", "en-GB") for kind in ("Standard", "Wavenet") for letter in "ABCDEF"]
+    [
+        f"{locale}-{kind}-{letter}"
+        for locale in ("ar-XA", "en-US", "en-GB")
+        for kind in ("Standard", "Wavenet")
+        for letter in "ABCDEF"
+    ]
     + [f"{locale}-Chirp3-HD-{star}" for locale in ("ar-XA", "en-US", "en-GB") for star in STARS]
 )
 """Voices this stand-in has (a sample of Google's): any other name is refused, as Google refuses it."""
@@ -40,7 +52,7 @@ class GoogleCloudStandIn(CloudStandIn):
     client_secret = "test-client-secret"
     refresh_token = "test-refresh-token"
 
-    def __init__(self, samples, rate: int) -> None:  # noqa: ANN001 - numpy samples
+    def __init__(self, samples, rate: int) -> None:  # samples: numpy samples
         super().__init__(samples, rate)
         self.tokens: set[str] = set()
         """Access tokens this server issued (and so accepts)."""
@@ -91,8 +103,16 @@ class GoogleCloudStandIn(CloudStandIn):
         if chirp and "pitch" in config:
             raise Refuse(400, f"This voice ({name}) does not support pitch parameters.")
         rate = int(config.get("sampleRateHertz") or 24000)
-        seen.extra = {"text": text, "voice": name, "lang": voice.get("languageCode"), "input": next(iter(given)),
-                      "audioConfig": config, "phonemes": phonemes, "tags": tags, "sent": next(iter(given.values()))}
+        seen.extra = {
+            "text": text,
+            "voice": name,
+            "lang": voice.get("languageCode"),
+            "input": next(iter(given)),
+            "audioConfig": config,
+            "phonemes": phonemes,
+            "tags": tags,
+            "sent": next(iter(given.values())),
+        }
         audio = base64.b64encode(wav_bytes(self.speech(rate), rate)).decode("ascii")
         return 200, {"Content-Type": "application/json; charset=UTF-8"}, json.dumps({"audioContent": audio}).encode()
 
@@ -106,7 +126,7 @@ class GoogleCloudStandIn(CloudStandIn):
             return
         if not bearer.startswith("Bearer "):
             raise Refuse(403, "Method doesn't allow unregistered callers (callers without established identity).")
-        if bearer[len("Bearer "):] not in self.tokens:
+        if bearer[len("Bearer ") :] not in self.tokens:
             raise Refuse(401, "Request had invalid authentication credentials.")
 
     def _token(self, seen: Seen) -> tuple[int, dict[str, str], bytes]:
@@ -124,16 +144,30 @@ class GoogleCloudStandIn(CloudStandIn):
         token = f"ya29.test-{next(self._count)}"
         self.tokens.add(token)
         answer = {"access_token": token, "expires_in": 3600, "token_type": "Bearer"}
-        return 200, {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}, json.dumps(answer).encode()
+        return (
+            200,
+            {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"},
+            json.dumps(answer).encode(),
+        )
 
     @staticmethod
     def _oauth_error(status: int, error: str) -> tuple[int, dict[str, str], bytes]:
-        return status, {"Content-Type": "application/json"}, json.dumps({"error": error, "error_description": error.replace("_", " ")}).encode()
+        return (
+            status,
+            {"Content-Type": "application/json"},
+            json.dumps({"error": error, "error_description": error.replace("_", " ")}).encode(),
+        )
 
     def authorized_user(self, quota_project: str | None = None, refresh_token: str | None = None) -> dict:
-        """The ``authorized_user`` credentials ``gcloud auth application-default login`` writes, pointed at this server."""
-        info = {"type": "authorized_user", "client_id": self.client_id, "client_secret": self.client_secret,
-                "refresh_token": refresh_token or self.refresh_token, "token_uri": f"{self.url}/token"}
+        """The ``authorized_user`` credentials ``gcloud auth application-default login`` writes, pointed at this
+        server."""
+        info = {
+            "type": "authorized_user",
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "refresh_token": refresh_token or self.refresh_token,
+            "token_uri": f"{self.url}/token",
+        }
         if quota_project:
             info["quota_project_id"] = quota_project
         return info
@@ -141,5 +175,11 @@ class GoogleCloudStandIn(CloudStandIn):
     def error_body(self, status: int, message: str) -> tuple[dict[str, str], bytes]:
         error = {"code": status, "message": message, "status": STATUS.get(status, "UNKNOWN")}
         if message.startswith("API key not valid"):
-            error["details"] = [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID", "domain": "googleapis.com"}]
+            error["details"] = [
+                {
+                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": "API_KEY_INVALID",
+                    "domain": "googleapis.com",
+                }
+            ]
         return {"Content-Type": "application/json; charset=UTF-8"}, json.dumps({"error": error}).encode()

@@ -42,7 +42,13 @@ def test_a_take_is_real_audio_from_well_formed_ssml(azure):
     request = azure.synthesis_requests()[0]
     assert request.headers["x-microsoft-outputformat"] == "riff-24khz-16bit-mono-pcm"
     assert request.headers["ocp-apim-subscription-key"] == azure.key
-    assert request.extra == {"text": "مرحبا بكم", "voice": "ar-SA-ZariyahNeural", "lang": "ar-SA", "prosody": [], "phonemes": []}
+    assert request.extra == {
+        "text": "مرحبا بكم",
+        "voice": "ar-SA-ZariyahNeural",
+        "lang": "ar-SA",
+        "prosody": [],
+        "phonemes": [],
+    }
 
 
 def test_speed_and_pitch_are_prosody(azure):
@@ -88,5 +94,3 @@ def test_lexicon_ipa_becomes_a_phoneme_and_only_its_sentences_record_again(azure
     resent = azure.synthesis_requests()[sent:]
     assert [r.extra["text"] for r in resent] == ["البوتوكس شائع."]  # the other sentences' keys did not change
     assert resent[0].extra["phonemes"] == [{"alphabet": "ipa", "ph": "ʔalbotoks"}]
-
-

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import numpy as np
 import pytest
@@ -49,18 +49,20 @@ def spec(request: pytest.FixtureRequest) -> CloudSpec:
 
 
 @pytest.fixture
-def server(spec: CloudSpec, monkeypatch: pytest.MonkeyPatch, speech: tuple[np.ndarray, int],
-           tmp_path: Path) -> Iterator[CloudStandIn]:
+def server(
+    spec: CloudSpec, monkeypatch: pytest.MonkeyPatch, speech: tuple[np.ndarray, int], tmp_path: Path
+) -> Iterator[CloudStandIn]:
     """The engine's stand-in, running, with the engine configured for it."""
     with spec.serve(monkeypatch, speech, tmp_path / "config") as running:
         yield running
 
 
-def build(script: Path, out: Path, *extra: str):  # noqa: ANN201 - click's Result
+def build(script: Path, out: Path, *extra: str):  # -> click's Result
     return CliRunner().invoke(main, ["build", str(script), "--out", str(out), "--jobs", "1", *extra])
 
 
 # -- one take ---------------------------------------------------------------------------------------------------------
+
 
 def test_a_take_is_the_services_speech_at_the_engines_rate(spec: CloudSpec, server: CloudStandIn) -> None:
     """An Arabic take is every sample the service sent, in order, at the engine's rate; the service was sent the
@@ -73,10 +75,21 @@ def test_a_take_is_the_services_speech_at_the_engines_rate(spec: CloudSpec, serv
 
 
 HOSTILE = (
-    "a < b & c > d", 'say "this" and \'that\'', "]]> <![CDATA[ x ]]>", "<script>alert(1)</script>",
-    "</speak><speak>", "</voice></speak><speak>", "</prosody></speak><speak>", '</speak>"}, "model_id": "evil',
-    "&amp; &#x41; &lt;", "back\\slash \\u0041 \\n", "bell\x07 and \x1b escape", "bell\x07 and \x1b escape, nul\x00 too",
-    "مرحبا <b>بكم</b> & «أهلا»", "\u202eRTL override\u202c and \u200f marks", "emoji 🎧 and 𝒳",
+    "a < b & c > d",
+    "say \"this\" and 'that'",
+    "]]> <![CDATA[ x ]]>",
+    "<script>alert(1)</script>",
+    "</speak><speak>",
+    "</voice></speak><speak>",
+    "</prosody></speak><speak>",
+    '</speak>"}, "model_id": "evil',
+    "&amp; &#x41; &lt;",
+    "back\\slash \\u0041 \\n",
+    "bell\x07 and \x1b escape",
+    "bell\x07 and \x1b escape, nul\x00 too",
+    "مرحبا <b>بكم</b> & «أهلا»",
+    "\u202eRTL override\u202c and \u200f marks",
+    "emoji 🎧 and 𝒳",
 )
 """Texts that are markup, JSON or escapes to a careless engine."""
 
@@ -95,8 +108,14 @@ def test_hostile_text_arrives_as_text(spec: CloudSpec, server: CloudStandIn, hos
 
 # -- what may heal, and what will not -------------------------------------------------------------------------------
 
-SHARED_STORMS = (("429", (429,) * 3), ("500", (500,)), ("503-reset", (503, "reset")), ("garbage", ("garbage",)),
-                 ("empty", ("empty",)), ("hang", ("hang",)))
+SHARED_STORMS = (
+    ("429", (429,) * 3),
+    ("500", (500,)),
+    ("503-reset", (503, "reset")),
+    ("garbage", ("garbage",)),
+    ("empty", ("empty",)),
+    ("hang", ("hang",)),
+)
 """Answers a retry must mend, for every engine: rate limits, server errors, a dropped connection, a 200 without
 usable audio, an answer after the read timeout."""
 
@@ -111,8 +130,9 @@ def test_what_may_heal_is_retried(spec: CloudSpec, server: CloudStandIn, storm: 
 
 
 @pytest.mark.parametrize("spec, storm", rows(lambda s: s.past_retries))
-def test_what_does_not_heal_past_the_retries_is_a_network_error(spec: CloudSpec, server: CloudStandIn,
-                                                                storm: Storm) -> None:
+def test_what_does_not_heal_past_the_retries_is_a_network_error(
+    spec: CloudSpec, server: CloudStandIn, storm: Storm
+) -> None:
     """A rate limit or server error on every attempt ends, after 3 retries (4 requests), in a NetworkError that says
     what the service answered (a fallback voice may speak instead; it is not a credentials problem)."""
     for name, value in storm.server.items():
@@ -143,9 +163,9 @@ def test_a_refused_request_is_not_retried(spec: CloudSpec, server: CloudStandIn)
 
 
 @pytest.mark.parametrize("spec, refusal", rows(lambda s: s.refusals))
-def test_a_refused_key_is_not_retried_and_later_takes_are_not_asked(spec: CloudSpec, server: CloudStandIn,
-                                                                     monkeypatch: pytest.MonkeyPatch,
-                                                                     refusal: Refusal) -> None:
+def test_a_refused_key_is_not_retried_and_later_takes_are_not_asked(
+    spec: CloudSpec, server: CloudStandIn, monkeypatch: pytest.MonkeyPatch, refusal: Refusal
+) -> None:
     """Refused credentials are a CredentialsError saying what to check, after one request; the engine's later takes
     fail with the same message without asking (a wrong key is not retried, take after take)."""
     server.script = list(refusal.script)
@@ -173,6 +193,7 @@ def test_an_offline_build_asks_nothing(spec: CloudSpec, server: CloudStandIn) ->
 
 
 # -- voices -----------------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("spec, case", rows(lambda s: s.wrong_voices, settings_id))
 def test_wrong_voices_are_named(spec: CloudSpec, case: tuple) -> None:
@@ -208,8 +229,10 @@ def test_voices_lists_the_catalogue(spec: CloudSpec, listing: Listing) -> None:
 
 # -- builds -----------------------------------------------------------------------------------------------------------
 
-def test_build_against_the_stand_in_then_a_rebuild_sends_nothing(spec: CloudSpec, server: CloudStandIn, tmp_path: Path,
-                                                                  write_script: WriteScript) -> None:
+
+def test_build_against_the_stand_in_then_a_rebuild_sends_nothing(
+    spec: CloudSpec, server: CloudStandIn, tmp_path: Path, write_script: WriteScript
+) -> None:
     """A build buys each Arabic sentence once, with the script's voice, and its tracks are at -16 LUFS; a rebuild
     takes every take from the cache and sends nothing."""
     from guide.audio.loudness import ebur128
@@ -234,8 +257,9 @@ def test_build_against_the_stand_in_then_a_rebuild_sends_nothing(spec: CloudSpec
     assert len(server.synthesis_requests()) == len(texts)  # every take is in the cache: nothing is bought twice
 
 
-def test_a_new_voice_records_again(spec: CloudSpec, server: CloudStandIn, tmp_path: Path,
-                                   write_script: WriteScript) -> None:
+def test_a_new_voice_records_again(
+    spec: CloudSpec, server: CloudStandIn, tmp_path: Path, write_script: WriteScript
+) -> None:
     """Another voice is another take: every Arabic sentence is bought again, from the new voice."""
     script = write_script(spec.script())
     assert build(script, tmp_path / "out").exit_code == 0
@@ -247,9 +271,9 @@ def test_a_new_voice_records_again(spec: CloudSpec, server: CloudStandIn, tmp_pa
     assert {r.extra["voice"] for r in server.synthesis_requests()[sent:]} == {spec.other_voice}
 
 
-def test_a_failing_service_falls_back_to_the_offline_voice_with_a_warning(spec: CloudSpec, server: CloudStandIn,
-                                                                           tmp_path: Path,
-                                                                           write_script: WriteScript) -> None:
+def test_a_failing_service_falls_back_to_the_offline_voice_with_a_warning(
+    spec: CloudSpec, server: CloudStandIn, tmp_path: Path, write_script: WriteScript
+) -> None:
     """When the service keeps failing, the build still ends, spoken by the fallback voice, and warns."""
     server.script = list(spec.failing)
     result = build(write_script(spec.script(FALLBACK)), tmp_path / "out")
@@ -259,9 +283,9 @@ def test_a_failing_service_falls_back_to_the_offline_voice_with_a_warning(spec: 
         assert words in result.output
 
 
-def test_a_refused_key_stops_the_build_even_with_a_fallback(spec: CloudSpec, server: CloudStandIn, tmp_path: Path,
-                                                            write_script: WriteScript,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_refused_key_stops_the_build_even_with_a_fallback(
+    spec: CloudSpec, server: CloudStandIn, tmp_path: Path, write_script: WriteScript, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Refused credentials are the user's to mend: no fallback voice hides them, the build stops (exit 2) with the
     engine's message and no traceback, after one request and no other take."""
     refusal = spec.build_refusal
@@ -275,10 +299,14 @@ def test_a_refused_key_stops_the_build_even_with_a_fallback(spec: CloudSpec, ser
 
 
 @pytest.mark.parametrize("spec, missing", rows(lambda s: s.missing))
-def test_a_missing_credential_is_named_before_anything_is_recorded(spec: CloudSpec, server: CloudStandIn,
-                                                                   tmp_path: Path, write_script: WriteScript,
-                                                                   monkeypatch: pytest.MonkeyPatch,
-                                                                   missing: Missing) -> None:
+def test_a_missing_credential_is_named_before_anything_is_recorded(
+    spec: CloudSpec,
+    server: CloudStandIn,
+    tmp_path: Path,
+    write_script: WriteScript,
+    monkeypatch: pytest.MonkeyPatch,
+    missing: Missing,
+) -> None:
     """Without usable credentials, `check` and `build` stop (exit 2) at the script's line for the voice, naming what
     to set, before anything is sent or written."""
     for name in missing.unset:
@@ -297,11 +325,12 @@ def test_a_missing_credential_is_named_before_anything_is_recorded(spec: CloudSp
     assert server.seen == [] and not (tmp_path / "out").exists()
 
 
-def test_check_estimates_what_a_build_sends_and_costs(spec: CloudSpec, server: CloudStandIn, tmp_path: Path,
-                                                      write_script: WriteScript) -> None:
+def test_check_estimates_what_a_build_sends_and_costs(
+    spec: CloudSpec, server: CloudStandIn, tmp_path: Path, write_script: WriteScript
+) -> None:
     """`check` sends nothing and says what a cold build and the next build send, in the characters the vendor bills
-    (as the stand-in received them) and in US$ at the engine's price for the voice; after the build, the next build sends
-    nothing, and `plan --json` says the same."""
+    (as the stand-in received them) and in US$ at the engine's price for the voice; after the build, the next build
+    sends nothing, and `plan --json` says the same."""
     voice = spec.priced_voice or spec.voice
     script = write_script(spec.script(voice=voice))
     cache = tmp_path / "cache"
@@ -325,7 +354,8 @@ def test_check_estimates_what_a_build_sends_and_costs(spec: CloudSpec, server: C
         assert words in line, (words, line)
     after = CliRunner().invoke(main, ["check", str(script), "--cache-dir", str(cache)])
     assert "the next build 0 (0 takes not in the cache)" in after.output and "cold, US$0.00 next" in after.output
-    plan = CliRunner().invoke(main, ["plan", str(script), "--out", str(tmp_path / "out"), "--cache-dir", str(cache),
-                                     "--json"])
+    plan = CliRunner().invoke(
+        main, ["plan", str(script), "--out", str(tmp_path / "out"), "--cache-dir", str(cache), "--json"]
+    )
     online = json.loads(plan.output)["online"]
     assert [(o["engine"], o["characters"], o["next_characters"]) for o in online] == [(spec.name, characters, 0)]

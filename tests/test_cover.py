@@ -19,10 +19,14 @@ from guide.script.files import check_cover
 
 EN_TITLE = "Botox: long-term effects"
 AR_TITLE = "البوتوكس: التأثيرات على المدى الطويل"
-LONG_EN = ("Care after your knee replacement surgery: what to expect in the first six weeks at home, "
-           "how to manage pain and swelling, and when to call the clinic")
-LONG_AR = ("العناية بعد جراحة استبدال الركبة: ما تتوقعه في الأسابيع الستة الأولى في المنزل، "
-           "وكيف تتعامل مع الألم والتورم، ومتى تتصل بالعيادة")
+LONG_EN = (
+    "Care after your knee replacement surgery: what to expect in the first six weeks at home, "
+    "how to manage pain and swelling, and when to call the clinic"
+)
+LONG_AR = (
+    "العناية بعد جراحة استبدال الركبة: ما تتوقعه في الأسابيع الستة الأولى في المنزل، "
+    "وكيف تتعامل مع الألم والتورم، ومتى تتصل بالعيادة"
+)
 SIDE = 1400  # most tests draw the smallest cover podcasts take: the layout scales with the side
 INK_THRESHOLD = 64  # a pixel this far (0-255, any channel) from the background is ink, not JPEG noise
 
@@ -123,9 +127,15 @@ def test_same_bytes_in_a_fresh_process() -> None:
         "from guide.publish.cover import make_cover\n"
         f"sys.stdout.write(hashlib.sha256(make_cover({EN_TITLE!r}, 'Clinic', 'en', size={SIDE})).hexdigest())\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
-                            env={"PYTHONHASHSEED": "12345", "PATH": ""}, check=True,
-                            cwd=Path(__file__).resolve().parents[1])
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONHASHSEED": "12345", "PATH": ""},
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert result.stdout == hashlib.sha256(make_cover(EN_TITLE, "Clinic", "en", size=SIDE)).hexdigest()
 
 
@@ -147,16 +157,19 @@ def test_the_cover_does_not_depend_on_libraqm(monkeypatch: pytest.MonkeyPatch) -
 # --------------------------------------------------------------------------------- layout
 
 
-@pytest.mark.parametrize("lang, title, author", [
-    ("en", EN_TITLE, "Clinic"),
-    ("ar", AR_TITLE, "Clinic"),
-    ("en", LONG_EN, "St Mary's Hospital, Department of Orthopaedic Surgery and Rehabilitation"),
-    ("ar", LONG_AR, "عيادة الجلدية والتجميل في مستشفى الجامعة"),
-    ("en", " ".join(f"word{i}" for i in range(150)), None),  # cut short with an ellipsis
-    ("ar", " ".join(["كلمة"] * 150), "Clinic"),
-    ("en", "Pneumonoultramicroscopicsilicovolcanoconiosis" * 3, "Clinic"),  # one word longer than a line
-    ("ar", "ـ" * 400, None),  # an Arabic "word" of 400 joining strokes, no space to break at
-])
+@pytest.mark.parametrize(
+    "lang, title, author",
+    [
+        ("en", EN_TITLE, "Clinic"),
+        ("ar", AR_TITLE, "Clinic"),
+        ("en", LONG_EN, "St Mary's Hospital, Department of Orthopaedic Surgery and Rehabilitation"),
+        ("ar", LONG_AR, "عيادة الجلدية والتجميل في مستشفى الجامعة"),
+        ("en", " ".join(f"word{i}" for i in range(150)), None),  # cut short with an ellipsis
+        ("ar", " ".join(["كلمة"] * 150), "Clinic"),
+        ("en", "Pneumonoultramicroscopicsilicovolcanoconiosis" * 3, "Clinic"),  # one word longer than a line
+        ("ar", "ـ" * 400, None),  # an Arabic "word" of 400 joining strokes, no space to break at
+    ],
+)
 def test_text_stays_inside_the_margins(lang: str, title: str, author: str | None) -> None:
     ink = _ink(make_cover(title, author, lang, size=SIDE))
     left, top, right, bottom = _box(ink)
@@ -169,7 +182,7 @@ def test_text_stays_inside_the_margins(lang: str, title: str, author: str | None
 def test_a_long_title_wraps_over_several_balanced_lines() -> None:
     """Counted in the pixels: English has no dots or marks floating between its lines."""
     ink = _ink(make_cover(LONG_EN, "Clinic", "en", size=SIDE))
-    *title, rule, author = _bands(ink)
+    *title, _rule, _author = _bands(ink)
     assert len(title) >= 3
     heights = [b - a for a, b in title]
     assert max(heights) < SIDE * cover.TITLE_MAX * 1.5  # lines, not one blob
@@ -212,7 +225,7 @@ def test_title_is_large_and_author_smaller_under_a_rule() -> None:
     assert author[1] - author[0] < 0.6 * title_height
     assert author[1] <= SIDE - _margin(SIDE)
     # the title fills a good part of the width: big enough to read on a phone's list
-    left, _, right, _ = _box(ink[title[0][0]:title[-1][1]])
+    left, _, right, _ = _box(ink[title[0][0] : title[-1][1]])
     assert right - left > 0.5 * (SIDE - 2 * _margin(SIDE))
 
 
@@ -223,7 +236,7 @@ def test_no_author_no_rule() -> None:
 
 def test_a_short_title_is_not_blown_up_past_the_largest_size() -> None:
     ink = _ink(make_cover("A", None, "en", size=SIDE))
-    left, top, right, bottom = _box(ink)
+    _left, top, _right, bottom = _box(ink)
     assert bottom - top < cover.TITLE_MAX * SIDE  # a capital is less than an em tall
     assert bottom - top > 0.5 * cover.TITLE_MAX * SIDE
 
@@ -239,8 +252,8 @@ def test_english_starts_at_the_left_margin_arabic_at_the_right() -> None:
     ar = _ink(make_cover(LONG_AR, "Clinic", "ar", size=SIDE))
     assert (SIDE - margin) - _box(ar)[2] <= 3  # Arabic ends at the right margin, so does its rule
     rule = _bands(ar)[-2]
-    assert (SIDE - margin) - _box(ar[rule[0]:rule[1]])[2] <= 3
-    assert _box(ar[rule[0]:rule[1]])[0] > SIDE / 2
+    assert (SIDE - margin) - _box(ar[rule[0] : rule[1]])[2] <= 3
+    assert _box(ar[rule[0] : rule[1]])[0] > SIDE / 2
 
 
 @pytest.mark.parametrize("lang, word", [("en", "Botox"), ("ar", "البوتوكس")])
@@ -300,12 +313,15 @@ def test_glyphs_are_the_joining_forms() -> None:
     assert len(joined) == 3 and isolated not in joined and len(set(joined)) == 3
 
 
-@pytest.mark.parametrize("text, rtl, order", [
-    ("علاج 2024 Botox", True, ["Botox", " ", "2024", "علاج "]),  # as a browser lays it out
-    ("Botox 2024", True, ["Botox 2024"]),
-    ("Title عربي 123", False, ["Title ", "123", "عربي "]),
-    ("البوتوكس: التأثيرات", True, ["البوتوكس: التأثيرات"]),
-])
+@pytest.mark.parametrize(
+    "text, rtl, order",
+    [
+        ("علاج 2024 Botox", True, ["Botox", " ", "2024", "علاج "]),  # as a browser lays it out
+        ("Botox 2024", True, ["Botox 2024"]),
+        ("Title عربي 123", False, ["Title ", "123", "عربي "]),
+        ("البوتوكس: التأثيرات", True, ["البوتوكس: التأثيرات"]),
+    ],
+)
 def test_mixed_directions_follow_the_bidi_algorithm(text: str, rtl: bool, order: list[str]) -> None:
     assert [run for run, _ in cover._visual_runs(text, rtl)] == order
 
@@ -324,8 +340,9 @@ def test_drawn_like_pillow_with_libraqm(text: str, rtl: bool) -> None:
     width = int(line.advance * scale) + 100
     mine = Image.new("L", (width, 260), 0)
     cover._draw_line(mine, line, cover.TITLE_WEIGHT, scale, 50, 180, 255)
-    font = ImageFont.truetype(fontpkg.path(cover.FONT_FAMILY, cover.TITLE_WEIGHT), px,
-                              layout_engine=ImageFont.Layout.RAQM)
+    font = ImageFont.truetype(
+        fontpkg.path(cover.FONT_FAMILY, cover.TITLE_WEIGHT), px, layout_engine=ImageFont.Layout.RAQM
+    )
     theirs = Image.new("L", (width, 260), 0)
     ImageDraw.Draw(theirs).text((50, 180), text, font=font, fill=255, anchor="ls", direction="rtl" if rtl else "ltr")
     a, b = np.asarray(mine) > 127, np.asarray(theirs) > 127
@@ -401,8 +418,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("name, size, fmt, mode, expected", CASES, ids=[c[0] for c in CASES])
-def test_check_cover(tmp_path: Path, name: str, size: tuple[int, int], fmt: str, mode: str,
-                     expected: list[str] | None) -> None:
+def test_check_cover(
+    tmp_path: Path, name: str, size: tuple[int, int], fmt: str, mode: str, expected: list[str] | None
+) -> None:
     message = check_cover(_save(tmp_path / name, size, fmt, mode))
     if expected is None:
         assert message is None

@@ -38,7 +38,9 @@ def fallen_in(output: str) -> int:
 
 
 def snapshot(out: Path) -> dict[str, tuple[int, int]]:
-    return {str(p.relative_to(out)): (p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(out.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(out)): (p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(out.rglob("*")) if p.is_file()
+    }
 
 
 def test_online_arabic_is_spoken_by_gtts(tmp_path, small_script, standin):
@@ -58,7 +60,10 @@ def test_unreachable_then_still_offline_then_back_online(tmp_path, small_script,
     first = build(small_script, out)
     assert first.exit_code == 0, first.output
     fallen = fallen_in(first.output)
-    assert "take(s) were spoken by the fallback voice espeak:ar because gtts:ar failed: gtts: cannot reach 127.0.0.1" in first.output
+    assert (
+        "take(s) were spoken by the fallback voice espeak:ar because gtts:ar failed: gtts: cannot reach 127.0.0.1"
+        in first.output
+    )
     named = first.output.split("The takes: ")[1].split(". The next build")[0]
     assert named.count('"') == 6 and f"and {fallen - 3} more" in named
     assert "warning: Arabic will be spoken by espeak-ng" in first.output
@@ -102,7 +107,9 @@ def test_offline_never_opens_a_connection(tmp_path, small_script, standin, monke
 
 
 def test_offline_refuses_a_gtts_voice_without_fallback_before_recording(tmp_path, write_script, standin):
-    script = write_script('id: t\ntitle: {ar: "ت"}\nlanguages: [ar]\nvoices: {ar: {engine: gtts}}\nintro: {ar: "مرحبا."}\n')
+    script = write_script(
+        'id: t\ntitle: {ar: "ت"}\nlanguages: [ar]\nvoices: {ar: {engine: gtts}}\nintro: {ar: "مرحبا."}\n'
+    )
     result = build(script, tmp_path / "out", "--offline")
     assert result.exit_code == 2
     assert "gtts needs the network and this build is offline" in result.output and "fallback" in result.output
@@ -123,7 +130,9 @@ def test_check_says_which_voice_speaks_and_why(small_script, standin):
 
 
 def test_a_script_that_names_espeak_for_arabic_is_warned(write_script):
-    script = write_script('id: t\ntitle: {ar: "ت"}\nlanguages: [ar]\nvoices: {ar: {engine: espeak, voice: ar}}\nintro: {ar: "مرحبا."}\n')
+    script = write_script(
+        'id: t\ntitle: {ar: "ت"}\nlanguages: [ar]\nvoices: {ar: {engine: espeak, voice: ar}}\nintro: {ar: "مرحبا."}\n'
+    )
     result = CliRunner().invoke(main, ["check", str(script)])
     assert result.exit_code == 0
     assert "voice ar: espeak:ar (offline, the script's)" in result.output

@@ -17,7 +17,9 @@ from guide.cli import main
 from .gtts_standin import StandIn
 from .test_ffmpeg import wrapper
 
-pytestmark = pytest.mark.usefixtures("allow_online", "fresh_ffmpeg")  # gTTS is a loopback stand-in; ffmpeg as each test chooses
+pytestmark = pytest.mark.usefixtures(
+    "allow_online", "fresh_ffmpeg"
+)  # gTTS is a loopback stand-in; ffmpeg as each test chooses
 
 
 @pytest.fixture
@@ -92,13 +94,17 @@ def test_a_broken_ffmpeg_chosen_by_the_environment(tmp_path, online, monkeypatch
 
 
 def test_a_chosen_ffmpeg_missing_a_capability(tmp_path, online, monkeypatch):
-    monkeypatch.setenv(ff.FFMPEG_ENV, str(wrapper(tmp_path, "ffmpeg", "*atempo*", "[AVFilterGraph @ 0x1] No such filter: 'atempo'")))
+    monkeypatch.setenv(
+        ff.FFMPEG_ENV, str(wrapper(tmp_path, "ffmpeg", "*atempo*", "[AVFilterGraph @ 0x1] No such filter: 'atempo'"))
+    )
     code, _, found = doctor(tmp_path)
     assert code == 1
     assert found["ffmpeg"]["status"] == "ok" and "chosen with GUIDE_FFMPEG" in found["ffmpeg"]["detail"]
     capability = found["ffmpeg can do what guide needs"]
     assert capability["status"] == "fail"
-    assert capability["detail"] == "missing: atempo filter: [AVFilterGraph] No such filter: 'atempo' / Conversion failed!"
+    assert (
+        capability["detail"] == "missing: atempo filter: [AVFilterGraph] No such filter: 'atempo' / Conversion failed!"
+    )
     assert "unset GUIDE_FFMPEG" in capability["fix"]
 
 
@@ -110,7 +116,9 @@ def test_a_cache_folder_that_cannot_be_made(tmp_path, online):
     assert "--cache-dir" in found["take cache"]["fix"]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders; .ci/run runs this as a user that is not root")
+@pytest.mark.skipif(
+    os.geteuid() == 0, reason="root writes into read-only folders; .ci/run runs this as a user that is not root"
+)
 def test_an_unwritable_cache_folder(tmp_path, online):
     cache = tmp_path / "cache"
     cache.mkdir()

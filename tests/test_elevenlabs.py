@@ -57,8 +57,14 @@ def test_a_take_is_real_audio_and_the_request_is_right(eleven):
     assert request.query == {"output_format": ["pcm_24000"]}
     assert request.headers["xi-api-key"] == eleven.key
     assert request.headers["content-type"].startswith("application/json")
-    assert request.extra == {"text": "مرحبا بكم", "model": "eleven_multilingual_v2", "voice": CLONE, "speed": None,
-                             "language_code": None, "voice_settings": None}
+    assert request.extra == {
+        "text": "مرحبا بكم",
+        "model": "eleven_multilingual_v2",
+        "voice": CLONE,
+        "speed": None,
+        "language_code": None,
+        "voice_settings": None,
+    }
 
 
 def test_the_default_voice_speaks_both_languages(eleven):
@@ -94,7 +100,12 @@ def test_the_normal_speed_leaves_the_voices_own_settings(eleven):
 def test_a_model_that_does_not_speak_the_language_is_refused():
     with pytest.raises(VoiceNotFound, match=r"model 'eleven_multilingual_v2' does not speak 'hu'"):
         ElevenLabsEngine(environ={}).resolve("hu", VoiceSettings("elevenlabs", CLONE), Path("."))
-    assert ElevenLabsEngine(environ={}).resolve("hu", VoiceSettings("elevenlabs", CLONE, model="eleven_flash_v2_5"), Path(".")).model == "eleven_flash_v2_5"
+    assert (
+        ElevenLabsEngine(environ={})
+        .resolve("hu", VoiceSettings("elevenlabs", CLONE, model="eleven_flash_v2_5"), Path("."))
+        .model
+        == "eleven_flash_v2_5"
+    )
 
 
 @pytest.mark.parametrize("written", ["Rachel", "rachel", " RACHEL "])
@@ -119,7 +130,9 @@ def test_spent_credits_are_not_called_a_wrong_key(eleven):
     assert "credits are used up (HTTP 401, quota_exceeded)" in message and "the key itself was accepted" in message
     assert "refused the key" not in message and "check ELEVENLABS_API_KEY" not in message
     with pytest.raises(CredentialsError, match="credits are used up"):
-        speaker.synthesize("hi", voice(lang="en"))  # not asked: the build stops rather than spend what is left piecemeal
+        speaker.synthesize(
+            "hi", voice(lang="en")
+        )  # not asked: the build stops rather than spend what is left piecemeal
     assert len(eleven.synthesis_requests()) == 2
 
 
@@ -132,7 +145,9 @@ def test_a_voice_the_account_lacks_is_named(eleven):
 
 def test_a_validation_error_names_the_field(eleven):
     too_fast = replace(voice(lang="en"), speed=1.5)  # past resolve's check, as a changed service range would be
-    with pytest.raises(NetworkError, match=r"refused the request as invalid \(HTTP 422, body\.voice_settings\.speed: Input should be"):
+    with pytest.raises(
+        NetworkError, match=r"refused the request as invalid \(HTTP 422, body\.voice_settings\.speed: Input should be"
+    ):
         engine().synthesize("hello", too_fast)
     assert len(eleven.synthesis_requests()) == 1
 
@@ -162,7 +177,9 @@ def test_a_speed_out_of_range_is_named_with_its_line(eleven, tmp_path, write_scr
     script = write_script(script_text(", speed: 1.5"))
     result = CliRunner().invoke(main, ["check", str(script)])
     assert result.exit_code == 2, result.output
-    assert f"{script}:6: voices.ar: elevenlabs speaks at 0.7 to 1.2 times a voice's normal speed, not 1.5" in result.output
+    assert (
+        f"{script}:6: voices.ar: elevenlabs speaks at 0.7 to 1.2 times a voice's normal speed, not 1.5" in result.output
+    )
     assert eleven.seen == []
 
 
@@ -170,7 +187,9 @@ def test_price_billing_and_phonemes():
     registry = EngineRegistry()
     chosen = ElevenLabsEngine(environ={}).resolve("ar", VoiceSettings("elevenlabs", CLONE), Path("."))
     flash = replace(chosen, model="eleven_flash_v2_5")
-    assert registry.price(chosen).usd_per_million == 2 * registry.price(flash).usd_per_million  # Flash/Turbo: half the price
+    assert (
+        registry.price(chosen).usd_per_million == 2 * registry.price(flash).usd_per_million
+    )  # Flash/Turbo: half the price
     assert registry.price(chosen).source.startswith("https://elevenlabs.io/pricing/api")
     assert registry.billed_characters("مرحبا <b>", chosen) == len("مرحبا <b>")
     assert registry.get("elevenlabs").phonemes(chosen) is False
@@ -178,4 +197,7 @@ def test_price_billing_and_phonemes():
 
 def test_the_service_address_and_its_override():
     assert ElevenLabsEngine(environ={}).base_url() == "https://api.elevenlabs.io"
-    assert ElevenLabsEngine(environ={"GUIDE_ELEVENLABS_URL": "https://api.eu.residency.elevenlabs.io/"}).base_url() == "https://api.eu.residency.elevenlabs.io"
+    assert (
+        ElevenLabsEngine(environ={"GUIDE_ELEVENLABS_URL": "https://api.eu.residency.elevenlabs.io/"}).base_url()
+        == "https://api.eu.residency.elevenlabs.io"
+    )

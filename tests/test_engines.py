@@ -19,7 +19,12 @@ from .conftest import rms
 @pytest.mark.parametrize(
     "lang, settings, short, long",
     [
-        ("en", VoiceSettings("piper", BUNDLED_VOICE), "Hello.", "Hello, and welcome to this guide about long term care."),
+        (
+            "en",
+            VoiceSettings("piper", BUNDLED_VOICE),
+            "Hello.",
+            "Hello, and welcome to this guide about long term care.",
+        ),
         ("ar", VoiceSettings("espeak", "ar"), "مرحبا.", "مرحبا بكم في هذا الدليل عن العناية على المدى الطويل."),
         ("en", VoiceSettings("espeak", "en-us"), "Hello.", "Hello, and welcome to this guide about long term care."),
     ],
@@ -110,7 +115,9 @@ def test_espeak_speaks_arabic_at_its_own_pace(registry):
 
     text = "يساعد الثلج على تخفيف التورم في الأيام الأولى بعد الحقن."
     arabic = registry.resolve("ar", VoiceSettings("espeak", "ar", diacritize="off"), Path("."))
-    as_other = registry.resolve("fa", VoiceSettings("espeak", "ar", diacritize="off"), Path("."))  # same voice, default pace
+    as_other = registry.resolve(
+        "fa", VoiceSettings("espeak", "ar", diacritize="off"), Path(".")
+    )  # same voice, default pace
     assert "pace=0.85" in arabic.identity and "pace" not in as_other.identity  # the pace is part of the take key
     slow = registry.synthesize(text, arabic).duration
     default = registry.synthesize(text, as_other).duration
@@ -118,7 +125,8 @@ def test_espeak_speaks_arabic_at_its_own_pace(registry):
 
 
 def test_piper_loads_unoptimised_for_a_few_sentences_and_optimised_again_for_many():
-    """An edit's few sentences load the voice quickly; a long recording later in the same process reloads it optimised."""
+    """An edit's few sentences load the voice quickly; a long recording later in the same process reloads it
+    optimised."""
     import onnxruntime
 
     from guide.engines.piper import QUICK_LOAD_TAKES, PiperEngine
@@ -127,7 +135,7 @@ def test_piper_loads_unoptimised_for_a_few_sentences_and_optimised_again_for_man
     voice = engine.resolve("en", VoiceSettings("piper", BUNDLED_VOICE), Path("."))
     level = onnxruntime.GraphOptimizationLevel
 
-    def loaded_level():  # noqa: ANN202
+    def loaded_level():
         return engine._voice(voice.voice).session.get_session_options().graph_optimization_level
 
     engine.prepare(2, 1, 2)

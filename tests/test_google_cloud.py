@@ -24,9 +24,11 @@ from .engine_contract import GOOGLE
 
 pytestmark = pytest.mark.usefixtures("allow_online")
 
+
 @pytest.fixture
 def google(monkeypatch, speech, tmp_path):
-    """Google's stand-in, running, with the engine configured for it (an API key), as the contract tests configure it."""
+    """Google's stand-in, running, with the engine configured for it (an API key), as the contract tests configure
+    it."""
     with GOOGLE.serve(monkeypatch, speech, tmp_path / "config") as server:
         yield server
 
@@ -92,7 +94,10 @@ def test_chirp3_hd_is_sent_text_not_ssml(google):
     assert chunk.duration > 0.5
     request = google.synthesis_requests()[0]
     assert request.extra["input"] == "text" and request.extra["sent"] == sentence  # verbatim: plain text is not markup
-    assert request.extra["audioConfig"]["speakingRate"] == pytest.approx(0.9) and "pitch" not in request.extra["audioConfig"]
+    assert (
+        request.extra["audioConfig"]["speakingRate"] == pytest.approx(0.9)
+        and "pitch" not in request.extra["audioConfig"]
+    )
 
 
 def test_chirp3_hd_refuses_pitch_before_anything_is_sent(google, tmp_path, write_script):
@@ -125,7 +130,10 @@ def test_lexicon_phonemes_are_sent_for_english_only(google):
 
 
 def test_an_unknown_voice_is_named_and_not_retried(google):
-    with pytest.raises(NetworkError, match=r"voice 'ar-XA-Wavenet-Z' \(HTTP 400\): INVALID_ARGUMENT: Voice 'ar-XA-Wavenet-Z' does not exist"):
+    with pytest.raises(
+        NetworkError,
+        match=r"voice 'ar-XA-Wavenet-Z' \(HTTP 400\): INVALID_ARGUMENT: Voice 'ar-XA-Wavenet-Z' does not exist",
+    ):
         engine().synthesize("مرحبا", voice("ar-XA-Wavenet-Z"))
     assert len(google.synthesis_requests()) == 1
 
@@ -182,7 +190,9 @@ def test_refused_credentials_are_not_asked_again(google, adc, monkeypatch):
     adc.write_text(json.dumps(google.authorized_user(refresh_token="revoked")), encoding="utf-8")
     e = engine()
     for sentence in ("مرحبا", "شكرا"):
-        with pytest.raises(CredentialsError, match=r"token endpoint refused the credentials in .*adc\.json.*invalid_grant"):
+        with pytest.raises(
+            CredentialsError, match=r"token endpoint refused the credentials in .*adc\.json.*invalid_grant"
+        ):
             e.synthesize(sentence, voice())
     assert len(google.token_requests()) == 1 and google.synthesis_requests() == []
 
@@ -192,11 +202,11 @@ def test_defaults_and_prices_follow_the_voice_family():
     default = e.resolve("ar", VoiceSettings("google-cloud"), Path("."))
     assert default.voice.startswith("ar-XA-Wavenet-")  # pitch and SSML work with the default voice
     assert e.resolve("en", VoiceSettings("google-cloud"), Path(".")).voice.startswith("en-")
-    prices = {name: e.price(e.resolve("ar", VoiceSettings("google-cloud", name), Path(".")))
-              for name in ("ar-XA-Standard-A", "ar-XA-Wavenet-A", "ar-XA-Chirp3-HD-Kore")}
+    prices = {
+        name: e.price(e.resolve("ar", VoiceSettings("google-cloud", name), Path(".")))
+        for name in ("ar-XA-Standard-A", "ar-XA-Wavenet-A", "ar-XA-Chirp3-HD-Kore")
+    }
     standard, chirp = prices["ar-XA-Standard-A"], prices["ar-XA-Chirp3-HD-Kore"]
     assert standard is not None and chirp is not None and chirp.usd_per_million > standard.usd_per_million
     for price in (standard, chirp):
         assert price.source.startswith("https://") and price.source.endswith("read 2026-12-03")
-
-

@@ -38,12 +38,23 @@ def test_success_decodes_real_audio(standin):
     chunk = engine().synthesize("مرحبا بكم", voice("ar"))
     assert chunk.sample_rate == 44100 and chunk.duration > 0.5
     assert np.abs(chunk.samples.astype(np.int32)).max() > 1000
-    assert standin.requests == [{"path": "/_/TranslateWebserverUi/data/batchexecute", "rpc": "jQ1olc", "text": "مرحبا بكم", "lang": "ar", "speed": None}]
+    assert standin.requests == [
+        {
+            "path": "/_/TranslateWebserverUi/data/batchexecute",
+            "rpc": "jQ1olc",
+            "text": "مرحبا بكم",
+            "lang": "ar",
+            "speed": None,
+        }
+    ]
     assert standin.tlds == ["com"]
 
 
 def test_long_text_is_planned_as_several_requests(standin):
-    text = "This sentence is long enough, with clauses and commas, that gTTS must cut it into parts, because its limit is one hundred characters per request."
+    text = (
+        "This sentence is long enough, with clauses and commas, that gTTS must cut it into parts, because its "
+        "limit is one hundred characters per request."
+    )
     requests = engine().plan_requests(text, voice("en"))
     assert len(requests) >= 2
     engine().synthesize(text, voice("en"))
@@ -66,7 +77,7 @@ def test_rate_limit_and_server_errors_are_retried(standin, status):
 
 def test_persistent_429_is_a_clear_error(standin):
     standin.script = [429] * 10
-    with pytest.raises(NetworkError, match="HTTP 429 after 3 retries.*rate limited"):
+    with pytest.raises(NetworkError, match=r"HTTP 429 after 3 retries.*rate limited"):
         engine().synthesize("hello", voice("en"))
     assert len(standin.requests) == 4  # first try + 3 retries, then stop
 
@@ -74,7 +85,7 @@ def test_persistent_429_is_a_clear_error(standin):
 def test_timeout_is_retried_then_reported(standin):
     standin.script = ["hang"] * 10
     standin.hang_seconds = 1.5
-    with pytest.raises(NetworkError, match="did not answer within 0.5 s.*offline engine"):
+    with pytest.raises(NetworkError, match=r"did not answer within 0.5 s.*offline engine"):
         engine(retries=1).synthesize("hello", voice("en"))
 
 
@@ -143,9 +154,15 @@ def test_connection_refused_says_to_use_an_offline_engine_then_fails_fast(monkey
     monkeypatch.setattr(gtts.tts, "_translate_url", lambda tld="com", path="": f"http://127.0.0.1:{port}/{path}")
     sent: list[str] = []
     real_send = requests.Session.send
-    monkeypatch.setattr(requests.Session, "send", lambda self, request, **kw: (sent.append(request.url), real_send(self, request, **kw))[1])
+    monkeypatch.setattr(
+        requests.Session,
+        "send",
+        lambda self, request, **kw: (sent.append(request.url), real_send(self, request, **kw))[1],
+    )
     gtts_engine = engine()
-    with pytest.raises(NetworkError, match=r"cannot reach 127\.0\.0\.1:\d+ \(connection refused\).*offline.*engine: espeak"):
+    with pytest.raises(
+        NetworkError, match=r"cannot reach 127\.0\.0\.1:\d+ \(connection refused\).*offline.*engine: espeak"
+    ):
         gtts_engine.synthesize("مرحبا", voice("ar"))
     assert len(sent) == 3  # the first try and two connection retries
     with pytest.raises(NetworkError, match="connection refused"):
@@ -155,7 +172,9 @@ def test_connection_refused_says_to_use_an_offline_engine_then_fails_fast(monkey
 
 def test_name_lookup_failure_is_reported(monkeypatch):
     # .invalid never resolves (RFC 6761), online or not.
-    monkeypatch.setattr(gtts.tts, "_translate_url", lambda tld="com", path="": f"http://translate.google.invalid/{path}")
+    monkeypatch.setattr(
+        gtts.tts, "_translate_url", lambda tld="com", path="": f"http://translate.google.invalid/{path}"
+    )
     with pytest.raises(NetworkError, match=r"cannot reach translate\.google\.invalid \(name lookup failed\)"):
         engine().synthesize("hello", voice("en"))
 

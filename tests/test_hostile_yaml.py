@@ -86,8 +86,12 @@ def test_billion_laughs_where_the_reader_walks(tmp_path, yaml_loader):
     text = (
         HEAD
         + 'p: &p {en: "Rest.", ar: "استرح."}\n'
-        + "b1: &b1 [" + ", ".join(["*p"] * 50) + "]\n"
-        + "sections: [" + ", ".join(["{id: s, title: *p, body: *b1}"] * 1000) + "]\n"
+        + "b1: &b1 ["
+        + ", ".join(["*p"] * 50)
+        + "]\n"
+        + "sections: ["
+        + ", ".join(["{id: s, title: *p, body: *b1}"] * 1000)
+        + "]\n"
     )
     path = write(tmp_path, text)
     result = check(path)
@@ -98,16 +102,28 @@ def test_one_big_anchored_list_referenced_many_times(tmp_path):
     # Quadratic: 2,000 paragraphs written once, used by 500 sections -> a million paragraphs to read.
     paragraphs = "".join(f'  - {{en: "Paragraph {i}.", ar: "فقرة {i}."}}\n' for i in range(2000))
     sections = "".join(f"  - {{id: s{i}, title: {{en: S, ar: ق}}, body: *body}}\n" for i in range(500))
-    path = write(tmp_path, HEAD + "sections:\n  - id: first\n    title: {en: F, ar: ف}\n    body: &body\n" + paragraphs.replace("  - ", "      - ") + sections)
+    path = write(
+        tmp_path,
+        HEAD
+        + "sections:\n  - id: first\n    title: {en: F, ar: ف}\n    body: &body\n"
+        + paragraphs.replace("  - ", "      - ")
+        + sections,
+    )
     result = check(path)
     assert "too deeply aliased (more than 200,000 values" in result.output
     assert f"{path}:" in result.output
 
 
 def test_one_long_text_referenced_many_times_is_bounded(tmp_path):
-    # Regression: this 0.5 MB file took 247 s (every alias re-checked a 20k-character text); now the total bound stops it.
+    # Regression: this 0.5 MB file took 247 s (every alias re-checked a 20k-character text); now the total bound
+    # stops it.
     long = "word " * 3900
-    text = HEAD + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    body:\n" + f'      - &p {{en: "{long}", ar: "{long}"}}\n' + "      - *p\n" * 40_000
+    text = (
+        HEAD
+        + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    body:\n"
+        + f'      - &p {{en: "{long}", ar: "{long}"}}\n'
+        + "      - *p\n" * 40_000
+    )
     path = write(tmp_path, text)
     assert_reported(check(path), path, 8, "texts add up to more than 5,000,000 characters")
 
@@ -154,7 +170,12 @@ def test_tags_that_are_not_plain_yaml_are_refused(tmp_path, value, tag, yaml_loa
 
 
 def test_duplicate_keys_are_reported_with_both_lines(tmp_path):
-    text = HEAD + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    title: {en: B, ar: ب}\n    body: [{en: x, ar: س}]\n" + OUTRO + OUTRO
+    text = (
+        HEAD
+        + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    title: {en: B, ar: ب}\n    body: [{en: x, ar: س}]\n"
+        + OUTRO
+        + OUTRO
+    )
     path = write(tmp_path, text)
     result = check(path)
     assert_reported(result, path, 7, "sections[1]: duplicate key 'title' (first at line 6)")
@@ -176,7 +197,14 @@ def test_merge_keys_are_refused(tmp_path, yaml_loader):
 
 
 def test_whole_value_aliases_are_accepted(tmp_path, registry):
-    path = write(tmp_path, HEAD + "voices:\n  en: &v {engine: espeak, voice: en}\n  ar: {engine: espeak, voice: ar}\nintro: &t {en: Hi, ar: مرحبا}\noutro: *t\n")
+    path = write(
+        tmp_path,
+        HEAD
+        + (
+            "voices:\n  en: &v {engine: espeak, voice: en}\n  ar: {engine: espeak, voice: ar}\n"
+            "intro: &t {en: Hi, ar: مرحبا}\noutro: *t\n"
+        ),
+    )
     script = load_script(path)
     assert script.outro == script.intro and script.voices["en"].voice == "en"
 
@@ -202,7 +230,7 @@ def test_empty_files(tmp_path, text):
     path = write(tmp_path, text)
     result = check(path)
     assert f"{path}:1:" in result.output or f"{path}:2:" in result.output
-    assert ("the script is empty" in result.output or "must be a mapping" in result.output)
+    assert "the script is empty" in result.output or "must be a mapping" in result.output
 
 
 def test_tabs_for_indentation(tmp_path, yaml_loader):
@@ -240,7 +268,9 @@ def test_a_utf8_bom_is_accepted(tmp_path):
     assert f"{path}: ok" in result.output
 
 
-@pytest.mark.parametrize("char, name", [("\0", "U+0000"), ("\x07", "U+0007"), ("\x1b", "U+001B"), ("\x7f", "U+007F"), ("\x9b", "U+009B")])
+@pytest.mark.parametrize(
+    "char, name", [("\0", "U+0000"), ("\x07", "U+0007"), ("\x1b", "U+001B"), ("\x7f", "U+007F"), ("\x9b", "U+009B")]
+)
 def test_control_characters_in_the_file(tmp_path, char, name, yaml_loader):
     path = write(tmp_path, HEAD + f"outro: {{en: 'a{char}b', ar: ب}}\n")
     assert_reported(check(path), path, 4, f"character {name} is not allowed in a YAML file")
@@ -306,7 +336,9 @@ def test_a_lexicon_that_multiplies_the_text_is_bounded(tmp_path):
     # growing with it): every "word" of a 20,000-character text replaced by a 10,000-character phrase.
     text = HEAD.replace("languages: [en, ar]", "languages: [en]").replace('title: {en: "T", ar: "ت"}', "title: T")
     path = write(tmp_path, text + "lexicon:\n  en: {word: '" + "word " * 2000 + "'}\nintro: '" + "word " * 3900 + "'\n")
-    assert_reported(check(path), path, 6, "texts add up to more than 5,000,000 characters once the lexicon replaces their words")
+    assert_reported(
+        check(path), path, 6, "texts add up to more than 5,000,000 characters once the lexicon replaces their words"
+    )
 
 
 def test_a_lexicon_of_another_language_spoken_inside_a_text_is_counted(tmp_path):
@@ -328,7 +360,10 @@ def test_a_50_mb_file_is_refused_before_it_is_read(tmp_path):
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert f"{path}: file is 50,000,000 bytes; scripts are limited to 5,000,000 (GUIDE_MAX_SCRIPT_BYTES raises the limit)" in result.output
+    assert (
+        f"{path}: file is 50,000,000 bytes; scripts are limited to 5,000,000 (GUIDE_MAX_SCRIPT_BYTES raises the limit)"
+        in result.output
+    )
     assert peak < 5_000_000, f"{peak:,} bytes allocated: the file was read"
 
 
@@ -342,7 +377,9 @@ def test_a_pipe_is_not_opened(tmp_path):
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)
     outcome: list[Result] = []
-    worker = threading.Thread(target=lambda: outcome.append(CliRunner().invoke(main, ["check", str(fifo)])), daemon=True)
+    worker = threading.Thread(
+        target=lambda: outcome.append(CliRunner().invoke(main, ["check", str(fifo)])), daemon=True
+    )
     worker.start()
     worker.join(timeout=20)
     assert outcome, "guide check blocked on a FIFO"
@@ -399,7 +436,10 @@ def test_every_limit_has_an_environment_variable():
     assert Limits.from_env({}) == Limits()
     defaults = Limits()
     assert (loader.MAX_FILE_BYTES, loader.MAX_NODES, loader.MAX_TEXT_CHARS, loader.MAX_LEXICON_ENTRIES) == (
-        defaults.script_bytes, defaults.yaml_nodes, defaults.text_chars, defaults.lexicon_entries,
+        defaults.script_bytes,
+        defaults.yaml_nodes,
+        defaults.text_chars,
+        defaults.lexicon_entries,
     )
 
 
@@ -435,7 +475,12 @@ LOWERED = [
     ("GUIDE_MAX_YAML_DEPTH", "3", "nested more than 3 levels deep", 7),
     ("GUIDE_MAX_TEXT_CHARS", "10", "intro.en is 31 characters; a text is limited to 10", 4),
     ("GUIDE_MAX_TOTAL_TEXT_CHARS", "100", "texts add up to more than 100 characters", 7),
-    ("GUIDE_MAX_ITEMS", "1", "the script has 2 items (1 sections, 1 faq entries); at most 1 (GUIDE_MAX_ITEMS raises the limit)", 15),
+    (
+        "GUIDE_MAX_ITEMS",
+        "1",
+        "the script has 2 items (1 sections, 1 faq entries); at most 1 (GUIDE_MAX_ITEMS raises the limit)",
+        15,
+    ),
 ]
 
 
@@ -473,7 +518,9 @@ def test_a_raised_script_size_limit_accepts_a_larger_file(tmp_path, monkeypatch)
 
 def test_a_raised_node_limit_accepts_more_values(tmp_path, monkeypatch):
     # 60,000 uses of one paragraph: few values in the file, but 300,000 visits once the aliases are followed.
-    text = HEAD + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    body: [&p {en: x, ar: س}" + ", *p" * 60_000 + "]\n"
+    text = (
+        HEAD + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    body: [&p {en: x, ar: س}" + ", *p" * 60_000 + "]\n"
+    )
     path = write(tmp_path, text)
     with pytest.raises(ScriptError, match="too deeply aliased"):
         load_script(path)
@@ -501,7 +548,12 @@ def test_a_raised_text_limit_accepts_a_longer_text(tmp_path, monkeypatch):
 
 def test_a_raised_total_text_limit_accepts_more_repeated_text(tmp_path, monkeypatch):
     long = "word " * 3900
-    text = HEAD + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    body:\n" + f'      - &p {{en: "{long}", ar: "{long}"}}\n' + "      - *p\n" * 300
+    text = (
+        HEAD
+        + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    body:\n"
+        + f'      - &p {{en: "{long}", ar: "{long}"}}\n'
+        + "      - *p\n" * 300
+    )
     path = write(tmp_path, text)
     with pytest.raises(ScriptError, match="texts add up to more than 5,000,000"):
         load_script(path)
@@ -525,7 +577,7 @@ def test_raised_lexicon_limits(tmp_path, monkeypatch):
     with pytest.raises(ScriptError, match="lexicon files are limited to 1,000,000"):
         load_script(path)
     monkeypatch.setenv("GUIDE_MAX_LEXICON_BYTES", "2000000")
-    with pytest.raises(ScriptError, match="lexicon.en has 5,001 entries; at most 5,000"):
+    with pytest.raises(ScriptError, match=r"lexicon.en has 5,001 entries; at most 5,000"):
         load_script(path)
     monkeypatch.setenv("GUIDE_MAX_LEXICON_ENTRIES", "6000")
     assert len(load_script(path).lexicon["en"]) == 5001
@@ -537,7 +589,9 @@ def test_raised_lexicon_limits(tmp_path, monkeypatch):
 def test_a_valid_script_near_the_size_bound_loads(tmp_path):
     # 900 sections of 5 kB: what the bounds must leave room for (about 1 s with libyaml).
     paragraph = '{en: "' + "Rest well after the treatment. " * 72 + '", ar: "' + "استرح جيدا بعد العلاج. " * 72 + '"}'
-    sections = "".join(f"  - id: s{i}\n    title: {{en: S, ar: ق}}\n    body:\n      - {paragraph}\n" for i in range(900))
+    sections = "".join(
+        f"  - id: s{i}\n    title: {{en: S, ar: ق}}\n    body:\n      - {paragraph}\n" for i in range(900)
+    )
     path = write(tmp_path, HEAD + "sections:\n" + sections)
     assert 4_000_000 < path.stat().st_size < 5_000_000
     assert len(load_script(path).sections) == 900

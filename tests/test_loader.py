@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from click.testing import CliRunner
 
@@ -12,7 +11,6 @@ from guide.errors import ScriptError
 from guide.script.model import BulletList, Paragraph, VoiceSettings
 
 from .conftest import SAMPLE_SCRIPT, SMALL_SCRIPT
-
 
 GOOD_HEAD = """\
 id: t
@@ -35,31 +33,111 @@ BROKEN = [
         [(9, "'a' is used twice (first at line 5)")],
     ),
     ("unsafe id", GOOD_HEAD.replace("id: t", "id: ../../x") + "outro: {en: a, ar: ب}\n", [(1, "not a safe id")]),
-    ("reserved id", GOOD_HEAD + "faq:\n  - id: intro\n    question: {en: q, ar: س}\n    answer: {en: a, ar: ج}\n", [(5, "reserved")]),
-    ("unknown engine", GOOD_HEAD + "voices:\n  ar: {engine: festival}\noutro: {en: a, ar: ب}\n", [(5, "unknown engine 'festival' (available: piper, espeak, gtts, azure")]),
-    ("unknown espeak voice", GOOD_HEAD + "voices:\n  ar: {engine: espeak, voice: xx-nope}\noutro: {en: a, ar: ب}\n", [(5, "espeak-ng has no voice 'xx-nope'")]),
-    ("unknown piper voice", GOOD_HEAD + "voices:\n  en: {engine: piper, voice: en_GB-nobody}\noutro: {en: a, ar: ب}\n", [(5, "available: en_US-joe-medium")]),
-    ("missing piper file", GOOD_HEAD + "voices:\n  en: {engine: piper, voice: voices/none.onnx}\noutro: {en: a, ar: ب}\n", [(5, "voice file not found")]),
-    ("piper without arabic voice", GOOD_HEAD + "voices:\n  ar: {engine: piper}\noutro: {en: a, ar: ب}\n", [(5, "no default voice for 'ar'")]),
-    ("unknown gtts language", GOOD_HEAD + "voices:\n  ar: {engine: gtts, lang: zz}\noutro: {en: a, ar: ب}\n", [(5, "gtts has no language 'zz'")]),
-    ("speed out of range", GOOD_HEAD + "voices:\n  en: {engine: piper, speed: 9}\noutro: {en: a, ar: ب}\n", [(5, "speed must be between 0.5 and 2")]),
-    ("bullets not a list", GOOD_HEAD + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    body:\n      - bullets: nope\n", [(8, "must be a list")]),
+    (
+        "reserved id",
+        GOOD_HEAD + "faq:\n  - id: intro\n    question: {en: q, ar: س}\n    answer: {en: a, ar: ج}\n",
+        [(5, "reserved")],
+    ),
+    (
+        "unknown engine",
+        GOOD_HEAD + "voices:\n  ar: {engine: festival}\noutro: {en: a, ar: ب}\n",
+        [(5, "unknown engine 'festival' (available: piper, espeak, gtts, azure")],
+    ),
+    (
+        "unknown espeak voice",
+        GOOD_HEAD + "voices:\n  ar: {engine: espeak, voice: xx-nope}\noutro: {en: a, ar: ب}\n",
+        [(5, "espeak-ng has no voice 'xx-nope'")],
+    ),
+    (
+        "unknown piper voice",
+        GOOD_HEAD + "voices:\n  en: {engine: piper, voice: en_GB-nobody}\noutro: {en: a, ar: ب}\n",
+        [(5, "available: en_US-joe-medium")],
+    ),
+    (
+        "missing piper file",
+        GOOD_HEAD + "voices:\n  en: {engine: piper, voice: voices/none.onnx}\noutro: {en: a, ar: ب}\n",
+        [(5, "voice file not found")],
+    ),
+    (
+        "piper without arabic voice",
+        GOOD_HEAD + "voices:\n  ar: {engine: piper}\noutro: {en: a, ar: ب}\n",
+        [(5, "no default voice for 'ar'")],
+    ),
+    (
+        "unknown gtts language",
+        GOOD_HEAD + "voices:\n  ar: {engine: gtts, lang: zz}\noutro: {en: a, ar: ب}\n",
+        [(5, "gtts has no language 'zz'")],
+    ),
+    (
+        "speed out of range",
+        GOOD_HEAD + "voices:\n  en: {engine: piper, speed: 9}\noutro: {en: a, ar: ب}\n",
+        [(5, "speed must be between 0.5 and 2")],
+    ),
+    (
+        "bullets not a list",
+        GOOD_HEAD + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    body:\n      - bullets: nope\n",
+        [(8, "must be a list")],
+    ),
     ("no content", GOOD_HEAD, [(1, "nothing to say")]),
     ("missing keys", "intro: {en: a}\n", [(1, "missing required key 'id'"), (1, "missing required key 'languages'")]),
-    ("duplicate key", GOOD_HEAD + "outro: {en: a, ar: ب}\noutro: {en: b, ar: ت}\n", [(5, "duplicate key 'outro' (first at line 4)")]),
-    ("python tag", GOOD_HEAD + "outro: !!python/object:os.system {en: a}\n", [(4, "YAML tag 'tag:yaml.org,2002:python/object:os.system' is not allowed")]),
+    (
+        "duplicate key",
+        GOOD_HEAD + "outro: {en: a, ar: ب}\noutro: {en: b, ar: ت}\n",
+        [(5, "duplicate key 'outro' (first at line 4)")],
+    ),
+    (
+        "python tag",
+        GOOD_HEAD + "outro: !!python/object:os.system {en: a}\n",
+        [(4, "YAML tag 'tag:yaml.org,2002:python/object:os.system' is not allowed")],
+    ),
     ("not a mapping", "- just\n- a list\n", [(1, "script must be a mapping")]),
     # the text front-end's settings and inline markup
-    ("unknown markup", GOOD_HEAD + "outro: {en: 'Rest [sigh] now', ar: ب}\n", [(4, "outro.en: unknown markup '[sigh]'")]),
-    ("bad pause", GOOD_HEAD + "intro:\n  en: ok\n  ar: 'استرح [pause 20s] ثم'\n", [(6, "intro.ar: '[pause 20s]': a pause must be")]),
+    (
+        "unknown markup",
+        GOOD_HEAD + "outro: {en: 'Rest [sigh] now', ar: ب}\n",
+        [(4, "outro.en: unknown markup '[sigh]'")],
+    ),
+    (
+        "bad pause",
+        GOOD_HEAD + "intro:\n  en: ok\n  ar: 'استرح [pause 20s] ثم'\n",
+        [(6, "intro.ar: '[pause 20s]': a pause must be")],
+    ),
     ("lone brace", GOOD_HEAD + "outro: {en: 'a } b', ar: ب}\n", [(4, "unmatched '}'")]),
-    ("code_switch word", GOOD_HEAD + "code_switch: maybe\noutro: {en: a, ar: ب}\n", [(4, "code_switch must be one of auto, off")]),
-    ("diacritize word", GOOD_HEAD + "voices:\n  ar: {engine: espeak, diacritize: yes}\noutro: {en: a, ar: ب}\n", [(5, "diacritize must be one of auto, off")]),
-    ("pitch on piper", GOOD_HEAD + "voices:\n  en: {engine: piper, pitch: 60}\noutro: {en: a, ar: ب}\n", [(5, "piper cannot change pitch (espeak, azure and google-cloud can)")]),
-    ("model on espeak", GOOD_HEAD + "voices:\n  ar: {engine: espeak, model: x}\noutro: {en: a, ar: ب}\n", [(5, "espeak has no models to choose from")]),
-    ("lexicon ipa with markup", GOOD_HEAD + "lexicon:\n  en:\n    Botox: {ipa: '<x/>'}\noutro: {en: a, ar: ب}\n", [(6, "write the pronunciation in IPA letters")]),
-    ("pitch out of range", GOOD_HEAD + "voices:\n  ar: {engine: espeak, pitch: 120}\noutro: {en: a, ar: ب}\n", [(5, "pitch must be between 0 and 100")]),
-    ("lexicon not text", GOOD_HEAD + "lexicon:\n  en:\n    Botox: [a, b]\noutro: {en: a, ar: ب}\n", [(6, "lexicon.en.Botox must be a single value")]),
+    (
+        "code_switch word",
+        GOOD_HEAD + "code_switch: maybe\noutro: {en: a, ar: ب}\n",
+        [(4, "code_switch must be one of auto, off")],
+    ),
+    (
+        "diacritize word",
+        GOOD_HEAD + "voices:\n  ar: {engine: espeak, diacritize: yes}\noutro: {en: a, ar: ب}\n",
+        [(5, "diacritize must be one of auto, off")],
+    ),
+    (
+        "pitch on piper",
+        GOOD_HEAD + "voices:\n  en: {engine: piper, pitch: 60}\noutro: {en: a, ar: ب}\n",
+        [(5, "piper cannot change pitch (espeak, azure and google-cloud can)")],
+    ),
+    (
+        "model on espeak",
+        GOOD_HEAD + "voices:\n  ar: {engine: espeak, model: x}\noutro: {en: a, ar: ب}\n",
+        [(5, "espeak has no models to choose from")],
+    ),
+    (
+        "lexicon ipa with markup",
+        GOOD_HEAD + "lexicon:\n  en:\n    Botox: {ipa: '<x/>'}\noutro: {en: a, ar: ب}\n",
+        [(6, "write the pronunciation in IPA letters")],
+    ),
+    (
+        "pitch out of range",
+        GOOD_HEAD + "voices:\n  ar: {engine: espeak, pitch: 120}\noutro: {en: a, ar: ب}\n",
+        [(5, "pitch must be between 0 and 100")],
+    ),
+    (
+        "lexicon not text",
+        GOOD_HEAD + "lexicon:\n  en:\n    Botox: [a, b]\noutro: {en: a, ar: ب}\n",
+        [(6, "lexicon.en.Botox must be a single value")],
+    ),
     # the number guard and its marker
     (
         "a lexicon entry changes a number",
@@ -71,15 +149,51 @@ BROKEN = [
         GOOD_HEAD + "outro: {en: 'Take {5 mg|five grams}.', ar: ب}\n",
         [(4, "the voice would say grams where milligrams is written")],
     ),
-    ("numbers_differ not a boolean", GOOD_HEAD + "lexicon:\n  en:\n    '30': {say: '13', numbers_differ: maybe}\noutro: {en: a, ar: ب}\n", [(6, "numbers_differ must be true or false")]),
-    ("owner without email", GOOD_HEAD + "owner: {name: Clinic}\noutro: {en: a, ar: ب}\n", [(4, "owner: missing 'email'")]),
-    ("owner email not an address", GOOD_HEAD + "owner: {name: Clinic, email: clinic}\noutro: {en: a, ar: ب}\n", [(4, "owner.email 'clinic' is not an e-mail address")]),
-    ("lexicon entry without say", GOOD_HEAD + "lexicon:\n  en:\n    '30': {numbers_differ: true}\noutro: {en: a, ar: ب}\n", [(6, "missing 'say'")]),
-    ("lexicon entry unknown key", GOOD_HEAD + "lexicon:\n  en:\n    '30': {say: '13', because: x}\noutro: {en: a, ar: ب}\n", [(6, "unknown key 'because'")]),
-    ("bad inline marker", GOOD_HEAD + "outro: {en: 'Open {24/7|around the clock|ok}', ar: ب}\n", [(4, "the third part can only be 'numbers differ'")]),
-    ("lexicon bad language", GOOD_HEAD + "lexicon:\n  English: {a: b}\noutro: {en: a, ar: ب}\n", [(5, "'English' is not a language code")]),
-    ("lexicon file missing", GOOD_HEAD + "lexicon_file: nowhere.yaml\noutro: {en: a, ar: ب}\n", [(4, "lexicon_file: no such file")]),
-    ("voice for a forced language that does not exist", GOOD_HEAD + "outro: {en: 'say [lang zz]x[/lang]', ar: ب}\n", [(4, "text in 'zz' (no voice for it)")]),
+    (
+        "numbers_differ not a boolean",
+        GOOD_HEAD + "lexicon:\n  en:\n    '30': {say: '13', numbers_differ: maybe}\noutro: {en: a, ar: ب}\n",
+        [(6, "numbers_differ must be true or false")],
+    ),
+    (
+        "owner without email",
+        GOOD_HEAD + "owner: {name: Clinic}\noutro: {en: a, ar: ب}\n",
+        [(4, "owner: missing 'email'")],
+    ),
+    (
+        "owner email not an address",
+        GOOD_HEAD + "owner: {name: Clinic, email: clinic}\noutro: {en: a, ar: ب}\n",
+        [(4, "owner.email 'clinic' is not an e-mail address")],
+    ),
+    (
+        "lexicon entry without say",
+        GOOD_HEAD + "lexicon:\n  en:\n    '30': {numbers_differ: true}\noutro: {en: a, ar: ب}\n",
+        [(6, "missing 'say'")],
+    ),
+    (
+        "lexicon entry unknown key",
+        GOOD_HEAD + "lexicon:\n  en:\n    '30': {say: '13', because: x}\noutro: {en: a, ar: ب}\n",
+        [(6, "unknown key 'because'")],
+    ),
+    (
+        "bad inline marker",
+        GOOD_HEAD + "outro: {en: 'Open {24/7|around the clock|ok}', ar: ب}\n",
+        [(4, "the third part can only be 'numbers differ'")],
+    ),
+    (
+        "lexicon bad language",
+        GOOD_HEAD + "lexicon:\n  English: {a: b}\noutro: {en: a, ar: ب}\n",
+        [(5, "'English' is not a language code")],
+    ),
+    (
+        "lexicon file missing",
+        GOOD_HEAD + "lexicon_file: nowhere.yaml\noutro: {en: a, ar: ب}\n",
+        [(4, "lexicon_file: no such file")],
+    ),
+    (
+        "voice for a forced language that does not exist",
+        GOOD_HEAD + "outro: {en: 'say [lang zz]x[/lang]', ar: ب}\n",
+        [(4, "text in 'zz' (no voice for it)")],
+    ),
 ]
 
 
@@ -90,7 +204,9 @@ def test_broken_scripts_report_every_problem_with_its_line(name, text, expected,
         load(path, registry)
     problems = [(p.line, p.message) for p in caught.value.problems]
     for line, fragment in expected:
-        assert any(l == line and fragment in m for l, m in problems), f"expected line {line}: {fragment!r} in {problems}"
+        assert any(at == line and fragment in m for at, m in problems), (
+            f"expected line {line}: {fragment!r} in {problems}"
+        )
 
 
 def test_all_problems_collected_in_one_pass(write_script, registry):
@@ -161,7 +277,9 @@ def test_model_of_small_script(small_script, registry):
     assert script.faq[0].answer["en"] == "About four months."
     # The defaults: Piper for English; for Arabic, gTTS when reachable, else espeak-ng.
     assert script.voices["en"].engine == "piper"
-    assert script.voices["ar"].engine == "gtts" and script.voices["ar"].fallback == VoiceSettings(engine="espeak", voice="ar")
+    assert script.voices["ar"].engine == "gtts" and script.voices["ar"].fallback == VoiceSettings(
+        engine="espeak", voice="ar"
+    )
 
 
 def test_single_language_script_may_use_plain_strings(write_script, registry):
@@ -174,7 +292,13 @@ def test_sample_script_is_valid(registry):
     script = load(SAMPLE_SCRIPT, registry)
     assert script.id == "botox-long-term-effects"
     assert script.languages == ("en", "ar")
-    assert [f.id for f in script.faq] == ["how-long", "permanent-damage", "stop-working", "alternatives", "natural-expressions"]
+    assert [f.id for f in script.faq] == [
+        "how-long",
+        "permanent-damage",
+        "stop-working",
+        "alternatives",
+        "natural-expressions",
+    ]
 
 
 def test_sample_script_holds_every_paragraph_of_the_article(registry):
@@ -193,7 +317,9 @@ def test_sample_script_holds_every_paragraph_of_the_article(registry):
                 english += [block.title["en"]] + [item["en"] for item in block.items]
     for entry in script.faq:
         english += [entry.question["en"], entry.answer["en"]]
-    paragraphs = [" ".join(p.replace("•", "").split()) for p in SOURCE_ARTICLE.read_text(encoding="utf-8").split("\n\n")]
+    paragraphs = [
+        " ".join(p.replace("•", "").split()) for p in SOURCE_ARTICLE.read_text(encoding="utf-8").split("\n\n")
+    ]
     headings_without_text = {"Frequently Asked Questions:", "Conclusion:"}
     for paragraph in filter(None, paragraphs):
         if paragraph in headings_without_text:
@@ -204,7 +330,9 @@ def test_sample_script_holds_every_paragraph_of_the_article(registry):
 
 
 def test_texts_keep_their_markup_and_show_without_it(write_script, registry):
-    path = write_script(GOOD_HEAD + "outro: {en: 'Wear {SPF|S P F}. [pause 1s] Done.', ar: 'ضع واقي {SPF|إس بي إف}.'}\n")
+    path = write_script(
+        GOOD_HEAD + "outro: {en: 'Wear {SPF|S P F}. [pause 1s] Done.', ar: 'ضع واقي {SPF|إس بي إف}.'}\n"
+    )
     script = load(path, registry)
     assert script.outro.source("en") == "Wear {SPF|S P F}. [pause 1s] Done."
     assert script.outro["en"] == "Wear SPF. Done."
@@ -217,20 +345,26 @@ def test_languages_spoken_inside_texts_get_voices(write_script, registry):
     assert list(script.voices) == ["en", "ar"] and script.voices["ar"] == VoiceSettings(
         engine="gtts", fallback=VoiceSettings(engine="espeak", voice="ar")
     )
-    off = write_script("id: t\ntitle: T\nlanguages: [en]\ncode_switch: off\noutro: 'Botox Injections(حقن البوتوكس) work.'\n", "off.yaml")
+    off = write_script(
+        "id: t\ntitle: T\nlanguages: [en]\ncode_switch: off\noutro: 'Botox Injections(حقن البوتوكس) work.'\n",
+        "off.yaml",
+    )
     assert list(load(off, registry).voices) == ["en"]
 
 
 def test_a_voice_may_be_given_for_a_language_only_spoken_inside_texts(write_script, registry):
     path = write_script(
-        "id: t\ntitle: T\nlanguages: [en]\nvoices:\n  ar: {engine: espeak, voice: ar, speed: 0.9}\noutro: 'Say [lang ar]مرحبا[/lang].'\n"
+        "id: t\ntitle: T\nlanguages: [en]\nvoices:\n  ar: {engine: espeak, voice: ar, speed: 0.9}\n"
+        "outro: 'Say [lang ar]مرحبا[/lang].'\n"
     )
     assert load(path, registry).voices["ar"].speed == 0.9
 
 
 def test_lexicon_file_merges_under_the_scripts_lexicon(write_script, registry):
     write_script("en:\n  Botox: FILE\n  SPF: S P F\nar:\n  البوتوكس: البُوتُوكْس\n", "words.yaml")
-    path = write_script(GOOD_HEAD + "lexicon_file: words.yaml\nlexicon:\n  en: {Botox: BOH-tocks}\noutro: {en: a, ar: ب}\n")
+    path = write_script(
+        GOOD_HEAD + "lexicon_file: words.yaml\nlexicon:\n  en: {Botox: BOH-tocks}\noutro: {en: a, ar: ب}\n"
+    )
     lexicon = load(path, registry).lexicon
     assert lexicon == {"en": {"Botox": "BOH-tocks", "SPF": "S P F"}, "ar": {"البوتوكس": "البُوتُوكْس"}}
 
@@ -250,17 +384,25 @@ def test_missing_translations_are_errors_unless_allowed(write_script, registry):
         load(path, registry)
     assert [(p.line, "not translated yet?" in p.message) for p in caught.value.problems] == [(4, True), (5, True)]
     script = load(path, registry, allow_missing=True)
-    assert [(p.line, p.message) for p in script.missing] == [(4, "intro.ar: not translated yet"), (5, "outro.ar: not translated yet")]
+    assert [(p.line, p.message) for p in script.missing] == [
+        (4, "intro.ar: not translated yet"),
+        (5, "outro.ar: not translated yet"),
+    ]
     result = CliRunner().invoke(main, ["check", "--allow-missing", str(path)])
     assert result.exit_code == 0, result.output
-    assert "2 text(s) not translated yet" in result.output and f"{path}:4: intro.ar: not translated yet" in result.output
+    assert (
+        "2 text(s) not translated yet" in result.output and f"{path}:4: intro.ar: not translated yet" in result.output
+    )
     assert CliRunner().invoke(main, ["check", str(path)]).exit_code == 2
 
 
 @pytest.mark.parametrize(
     ("text", "hint"),
     [
-        (GOOD_HEAD + "voices:\n  en: {engine: piper, sped: 1.2}\noutro: {en: a, ar: ب}\n", "unknown key 'sped' (did you mean 'speed'?"),
+        (
+            GOOD_HEAD + "voices:\n  en: {engine: piper, sped: 1.2}\noutro: {en: a, ar: ب}\n",
+            "unknown key 'sped' (did you mean 'speed'?",
+        ),
         (GOOD_HEAD + "outro: {en: a, ar: ب}\nlexicom: {}\n", "unknown key 'lexicom' (did you mean 'lexicon'?"),
         (GOOD_HEAD + "outro: {en: a, ar: ب}\ncolour: red\n", "unknown key 'colour' (allowed:"),
     ],
@@ -278,4 +420,7 @@ def test_a_lexicon_replacement_in_another_script_gets_that_languages_voice(write
     script = load(path, registry)
     assert list(script.voices) == ["en", "ar"]
     takes = plan(script, registry).takes()
-    assert [(t.voice.engine, t.voice.lang, t.text) for t in takes[:2]] == [("espeak", "ar", "بوتوكس"), ("piper", "en", "works.")]
+    assert [(t.voice.engine, t.voice.lang, t.text) for t in takes[:2]] == [
+        ("espeak", "ar", "بوتوكس"),
+        ("piper", "en", "works."),
+    ]

@@ -29,10 +29,14 @@ def test_section_reads_title_paragraphs_and_bullets_with_pauses(small_script, re
     pauses = script.pauses
     kinds = [(s.role, s.text) if isinstance(s, Utterance) else s.seconds for s in section.steps]
     assert kinds == [
-        ("title", "Care"), pauses.paragraph,
-        ("paragraph", "Rest well."), pauses.paragraph,
-        ("title", "Tips"), pauses.bullet,
-        ("bullet", "Drink water"), pauses.bullet,
+        ("title", "Care"),
+        pauses.paragraph,
+        ("paragraph", "Rest well."),
+        pauses.paragraph,
+        ("title", "Tips"),
+        pauses.bullet,
+        ("bullet", "Drink water"),
+        pauses.bullet,
         ("bullet", "Sleep early"),
     ]
 
@@ -41,7 +45,9 @@ def test_faq_track_is_question_pause_answer(small_script, registry):
     script = load(small_script, registry)
     faq = plan(script, registry).languages[1].tracks[2]
     assert [(s.role, s.text) if isinstance(s, Utterance) else s.seconds for s in faq.steps] == [
-        ("question", "كم يدوم؟"), script.pauses.question, ("answer", "نحو أربعة أشهر."),
+        ("question", "كم يدوم؟"),
+        script.pauses.question,
+        ("answer", "نحو أربعة أشهر."),
     ]
 
 
@@ -57,12 +63,34 @@ def test_full_guide_announces_chapters_in_its_language(small_script, registry):
     }
     # "#n": chapter n starts (with its announcement); "<n>": track n plays.
     assert spoken["en"] == [
-        "#0", "Small guide", "<0>", "#1", "Chapter one.", "<1>",
-        "#2", "Frequently asked questions.", "Question one.", "<2>", "#3", "Conclusion.", "<3>",
+        "#0",
+        "Small guide",
+        "<0>",
+        "#1",
+        "Chapter one.",
+        "<1>",
+        "#2",
+        "Frequently asked questions.",
+        "Question one.",
+        "<2>",
+        "#3",
+        "Conclusion.",
+        "<3>",
     ]
     assert spoken["ar"] == [
-        "#0", "دليل صغير", "<0>", "#1", "الفصل الأول.", "<1>",
-        "#2", "الأسئلة الشائعة.", "السؤال الأول.", "<2>", "#3", "الخاتمة.", "<3>",
+        "#0",
+        "دليل صغير",
+        "<0>",
+        "#1",
+        "الفصل الأول.",
+        "<1>",
+        "#2",
+        "الأسئلة الشائعة.",
+        "السؤال الأول.",
+        "<2>",
+        "#3",
+        "الخاتمة.",
+        "<3>",
     ]
 
 
@@ -85,9 +113,7 @@ def test_sentences_are_split_per_language(small_script, registry):
 
 
 def test_identical_texts_are_recorded_once(write_script, registry):
-    path = write_script(
-        'id: twice\ntitle: {en: "Same"}\nlanguages: [en]\nintro: {en: "Same"}\noutro: {en: "Same"}\n'
-    )
+    path = write_script('id: twice\ntitle: {en: "Same"}\nlanguages: [en]\nintro: {en: "Same"}\noutro: {en: "Same"}\n')
     the_plan = plan(load(path, registry), registry)
     assert [t.text for t in the_plan.takes()] == ["Same", "Conclusion."]
 

@@ -69,13 +69,17 @@ def install(site: Path, name: str, target: str, module: str | None = PLUGIN) -> 
         (site / f"{package}.py").write_text(module, encoding="utf-8")
     info = site / f"guide_{name}_engine-1.0.dist-info"
     info.mkdir(parents=True)
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: guide-{name}-engine\nVersion: 1.0\n", encoding="utf-8")
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: guide-{name}-engine\nVersion: 1.0\n", encoding="utf-8"
+    )
     (info / "entry_points.txt").write_text(f"[guide.engines]\n{name} = {target}\n", encoding="utf-8")
 
 
 def guide(site: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(site), "GUIDE_OFFLINE": "1"}
-    return subprocess.run([sys.executable, "-m", "guide", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "guide", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture
@@ -106,7 +110,10 @@ def test_a_plugin_engine_builds_a_guide(site, tmp_path):
     assert "voice en: hum:low" in result.stdout
     manifest = json.loads((tmp_path / "out" / "hum-guide" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["languages"]["ar"]["voice"] == "hum:low"
-    assert all((tmp_path / "out" / "hum-guide" / t["file"]).stat().st_size > 1000 for t in manifest["languages"]["en"]["tracks"])
+    assert all(
+        (tmp_path / "out" / "hum-guide" / t["file"]).stat().st_size > 1000
+        for t in manifest["languages"]["en"]["tracks"]
+    )
     wrong = script.read_text(encoding="utf-8").replace("voice: low", "voice: high")
     script.write_text(wrong, encoding="utf-8")
     check = guide(site, "check", str(script), cwd=tmp_path)
@@ -118,11 +125,18 @@ def test_a_broken_plugin_is_named_and_the_others_still_work(site, tmp_path):
     voices = guide(site, "voices", cwd=tmp_path)
     assert voices.returncode == 0, voices.stderr
     assert "hum (offline): 1 voice(s)" in voices.stdout
-    assert "the engine plug-in 'broken' (guide_broken_engine:create, from the package guide-broken-engine) does not load: ImportError: needs libfoo 2" in voices.stderr
+    assert (
+        "the engine plug-in 'broken' (guide_broken_engine:create, from the package guide-broken-engine) does not "
+        "load: ImportError: needs libfoo 2" in voices.stderr
+    )
     script = tmp_path / "broken.yaml"
     script.write_text(SCRIPT.replace("en: {engine: hum}", "en: {engine: broken}"), encoding="utf-8")
     check = guide(site, "check", str(script), cwd=tmp_path)
-    assert check.returncode == 2 and f"{script}:5: voices.en: the engine plug-in 'broken'" in check.stderr and "Traceback" not in check.stderr
+    assert (
+        check.returncode == 2
+        and f"{script}:5: voices.en: the engine plug-in 'broken'" in check.stderr
+        and "Traceback" not in check.stderr
+    )
 
 
 def test_a_plugin_cannot_take_a_built_in_name(site, tmp_path):

@@ -64,9 +64,20 @@ def test_a_take_is_real_audio_from_a_signed_request(polly):
     assert np.array_equal(chunk.samples, polly.speech(16000))  # every sample, in order and byte order
     request = polly.synthesis_requests()[0]
     assert (request.method, request.path, request.headers["content-type"]) == ("POST", "/v1/speech", "application/json")
-    assert re.match(rf"AWS4-HMAC-SHA256 Credential={polly.access_key}/\d{{8}}/{polly.region}/polly/aws4_request, ", request.headers["authorization"])
-    assert request.extra == {"text": "مرحبا بكم", "voice": "Hala", "engine": "neural", "lang": "ar-AE", "rate": "16000",
-                             "prosody": [], "phonemes": [], "tags": ["speak"]}
+    assert re.match(
+        rf"AWS4-HMAC-SHA256 Credential={polly.access_key}/\d{{8}}/{polly.region}/polly/aws4_request, ",
+        request.headers["authorization"],
+    )
+    assert request.extra == {
+        "text": "مرحبا بكم",
+        "voice": "Hala",
+        "engine": "neural",
+        "lang": "ar-AE",
+        "rate": "16000",
+        "prosody": [],
+        "phonemes": [],
+        "tags": ["speak"],
+    }
     fields = json.loads(request.body)
     assert (fields["OutputFormat"], fields["TextType"], fields["SampleRate"]) == ("pcm", "ssml", "16000")
 
@@ -75,12 +86,18 @@ def test_zeina_speaks_modern_standard_arabic_with_the_standard_engine(polly):
     zeina = voice("Zeina")
     assert (zeina.model, zeina.identity) == ("standard", "polly:standard:pcm-16000")
     engine().synthesize("مرحبا", zeina)
-    assert {k: polly.synthesis_requests()[0].extra[k] for k in ("voice", "engine", "lang")} == {"voice": "Zeina", "engine": "standard", "lang": "arb"}
+    assert {k: polly.synthesis_requests()[0].extra[k] for k in ("voice", "engine", "lang")} == {
+        "voice": "Zeina",
+        "engine": "standard",
+        "lang": "arb",
+    }
 
 
 @pytest.mark.parametrize("speed, rate", [(1.2, "120%"), (0.5, "50%"), (2.0, "200%")])
 def test_speed_is_a_prosody_rate_polly_takes(polly, speed, rate):
-    chunk = engine().synthesize("hello", voice("Joanna", "en", speed=speed))  # the stand-in refuses rates Polly does not take
+    chunk = engine().synthesize(
+        "hello", voice("Joanna", "en", speed=speed)
+    )  # the stand-in refuses rates Polly does not take
     assert chunk.duration > 0.5
     assert polly.synthesis_requests()[0].extra["prosody"] == [{"rate": rate}]
 
@@ -97,7 +114,11 @@ def test_a_model_is_pollys_engine_and_part_of_the_take(polly):
 
 def test_lexicon_phonemes_reach_polly_as_ipa(polly):
     joanna = voice("Joanna", "en")
-    assert engine().phonemes(joanna) and engine().phonemes(voice()) and not engine().phonemes(voice("Joanna", "en", model="generative"))
+    assert (
+        engine().phonemes(joanna)
+        and engine().phonemes(voice())
+        and not engine().phonemes(voice("Joanna", "en", model="generative"))
+    )
     joanna = replace(joanna, phonemes=(("Botox", "ˈboʊtɑks"),))
     engine().synthesize("Botox & more.", joanna)
     request = polly.synthesis_requests()[0]
@@ -111,7 +132,9 @@ def test_temporary_credentials_send_their_session_token_signed(polly, monkeypatc
     assert engine().synthesize("hello", voice("Joanna", "en")).duration > 0.5  # the stand-in checked the signature
     request = polly.synthesis_requests()[0]
     assert request.headers["x-amz-security-token"] == "guide-test-session-token"
-    assert "x-amz-security-token" in re.search(r"SignedHeaders=([^,]+)", request.headers["authorization"]).group(1).split(";")
+    assert "x-amz-security-token" in re.search(r"SignedHeaders=([^,]+)", request.headers["authorization"]).group(
+        1
+    ).split(";")
 
 
 @pytest.mark.parametrize("case", ["too long", "engine", "ssml", "language"])
@@ -120,7 +143,10 @@ def test_refused_requests_say_what_to_change(polly, case):
     if case == "too long":
         text, said = "word " * 700, "split it in the script"
     elif case == "engine":
-        joanna, said = replace(voice("Gregory", "en"), model="standard"), r"no 'standard' engine in me-south-1: change voices\.en\.model"
+        joanna, said = (
+            replace(voice("Gregory", "en"), model="standard"),
+            r"no 'standard' engine in me-south-1: change voices\.en\.model",
+        )
     elif case == "ssml":
         polly.script, said = [AwsError(400, "InvalidSsmlException")], "SSML Polly does not take"
     else:
@@ -142,7 +168,7 @@ def test_a_new_model_records_only_its_language_again(polly, tmp_path, write_scri
     script.write_text(BOTH_SCRIPT % ", model: standard", encoding="utf-8")
     result = build(script, tmp_path / "out")
     assert result.exit_code == 0, result.output
-    resent = polly.synthesis_requests()[len(first):]
+    resent = polly.synthesis_requests()[len(first) :]
     assert sorted(r.extra["text"] for r in resent) == sorted(r.extra["text"] for r in english)  # English only, again
     assert {(r.extra["voice"], r.extra["engine"]) for r in resent} == {("Joanna", "standard")}
 
@@ -153,28 +179,42 @@ def test_without_botocore_the_extra_to_install_is_named(polly, tmp_path, write_s
     assert "pip install -e '.[polly]'" in PollyEngine().missing_credentials()
     script = write_script(POLLY.script())
     result = CliRunner().invoke(main, ["check", str(script)])
-    assert result.exit_code == 2 and f"{script}:6: voices.ar: polly signs its requests with botocore" in result.output, result.output
+    assert (
+        result.exit_code == 2 and f"{script}:6: voices.ar: polly signs its requests with botocore" in result.output
+    ), result.output
     assert polly.seen == []
 
 
 def test_a_profile_in_the_shared_files_gives_credentials_region_and_endpoint(polly, aws, monkeypatch):
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_ENDPOINT_URL_POLLY"):
         monkeypatch.delenv(name)
-    (aws / "credentials").write_text(f"[clinic]\naws_access_key_id = {polly.access_key}\naws_secret_access_key = {polly.secret_key}\n")
-    (aws / "config").write_text(f"[profile clinic]\nregion = {polly.region}\nservices = local\n\n"
-                                f"[services local]\npolly =\n  endpoint_url = {polly.url}\n")
+    (aws / "credentials").write_text(
+        f"[clinic]\naws_access_key_id = {polly.access_key}\naws_secret_access_key = {polly.secret_key}\n"
+    )
+    (aws / "config").write_text(
+        f"[profile clinic]\nregion = {polly.region}\nservices = local\n\n"
+        f"[services local]\npolly =\n  endpoint_url = {polly.url}\n"
+    )
     monkeypatch.setenv("AWS_PROFILE", "clinic")
     polly_engine = engine()
     assert polly_engine.missing_credentials() is None
     assert (polly_engine.region(), polly_engine.base_url()) == (polly.region, polly.url)
-    assert polly_engine.synthesize("hello", voice("Joanna", "en")).duration > 0.5  # signed with the file's key, for its region
-    assert polly.synthesis_requests()[0].headers["authorization"].startswith(f"AWS4-HMAC-SHA256 Credential={polly.access_key}/")
+    assert (
+        polly_engine.synthesize("hello", voice("Joanna", "en")).duration > 0.5
+    )  # signed with the file's key, for its region
+    assert (
+        polly.synthesis_requests()[0]
+        .headers["authorization"]
+        .startswith(f"AWS4-HMAC-SHA256 Credential={polly.access_key}/")
+    )
 
 
 def test_a_build_with_a_profile_in_the_shared_files(polly, aws, monkeypatch, tmp_path, write_script):
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.delenv(name)
-    (aws / "credentials").write_text(f"[clinic]\naws_access_key_id = {polly.access_key}\naws_secret_access_key = {polly.secret_key}\n")
+    (aws / "credentials").write_text(
+        f"[clinic]\naws_access_key_id = {polly.access_key}\naws_secret_access_key = {polly.secret_key}\n"
+    )
     monkeypatch.setenv("AWS_PROFILE", "clinic")
     result = build(write_script(POLLY.script()), tmp_path / "out")
     assert result.exit_code == 0, result.output
@@ -199,14 +239,27 @@ def test_the_endpoint_is_awss_own_configuration(aws, monkeypatch):
 
 def test_a_standard_voice_is_estimated_at_the_standard_engines_price(polly, tmp_path, write_script):
     """The same text costs less with Zeina (standard) than with Hala (neural): `plan` prices each voice by its engine
-    (what a build sends and bills, and Hala's price, are the contract's test_check_estimates_what_a_build_sends_and_costs)."""
+    (what a build sends and bills, and Hala's price, are the contract's
+    test_check_estimates_what_a_build_sends_and_costs)."""
     plans = {}
     for name in ("Hala", "Zeina"):
-        plan = CliRunner().invoke(main, ["plan", str(write_script(POLLY.script(voice=name), f"{name}.yaml")), "--out",
-                                         str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"), "--json"])
+        plan = CliRunner().invoke(
+            main,
+            [
+                "plan",
+                str(write_script(POLLY.script(voice=name), f"{name}.yaml")),
+                "--out",
+                str(tmp_path / "out"),
+                "--cache-dir",
+                str(tmp_path / "cache"),
+                "--json",
+            ],
+        )
         assert plan.exit_code == 0, plan.output
         (plans[name],) = json.loads(plan.output)["online"]
     assert plans["Hala"]["engine"] == plans["Zeina"]["engine"] == "polly"
     assert plans["Hala"]["characters"] == plans["Zeina"]["characters"] > 0  # the same text...
     assert plans["Hala"]["usd_per_million"] == PRICES["neural"].usd_per_million
-    assert plans["Zeina"]["usd_per_million"] < PRICES["neural"].usd_per_million  # ...at the standard engine's lower price
+    assert (
+        plans["Zeina"]["usd_per_million"] < PRICES["neural"].usd_per_million
+    )  # ...at the standard engine's lower price

@@ -51,7 +51,7 @@ def test_add_list_build_remove(voice_file, private_user_voices, tmp_path):
     assert (private_user_voices / f"{NAME}.onnx").read_bytes() == voice_file.read_bytes()
 
     listed = run("voices", "--engine", "piper")
-    line = next(l for l in listed.output.splitlines() if NAME in l)
+    line = next(row for row in listed.output.splitlines() if NAME in row)
     assert "en-GB,en" in line and "medium, yours (guide voices add)" in line
 
     script = tmp_path / "own.yaml"

@@ -9,8 +9,8 @@ character, the cost too, with the price's source and the date it was read.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from ..engines import EngineRegistry, Price
 from ..planner import TakeSpec
@@ -59,7 +59,8 @@ class EngineCost:
         if self.price is None:
             return line + "; no price per character published (see the README's voices table)"
         return line + (
-            f"; about {_usd(self.cold_usd)} cold, {_usd(self.next_usd)} next, at US${self.price.usd_per_million:g} per million "
+            f"; about {_usd(self.cold_usd)} cold, {_usd(self.next_usd)} next, at US${self.price.usd_per_million:g} "
+            "per million "
             f"characters ({self.price.tier}; {self.price.source}), before any free tier"
         )
 
@@ -88,7 +89,19 @@ def estimate(takes: Iterable[TakeSpec], cached: Callable[[str], bool], registry:
             continue
         chars = registry.billed_characters(take.text, voice)
         price = registry.price(voice)
-        row = rows.setdefault(voice.engine, {"voices": {}, "takes": 0, "chars": 0, "next_takes": 0, "next_chars": 0, "prices": {}, "cold": 0.0, "next": 0.0})
+        row = rows.setdefault(
+            voice.engine,
+            {
+                "voices": {},
+                "takes": 0,
+                "chars": 0,
+                "next_takes": 0,
+                "next_chars": 0,
+                "prices": {},
+                "cold": 0.0,
+                "next": 0.0,
+            },
+        )
         row["voices"][voice.label] = None
         row["prices"][price] = None
         row["takes"] += 1
@@ -105,9 +118,16 @@ def estimate(takes: Iterable[TakeSpec], cached: Callable[[str], bool], registry:
         priced = all(p is not None for p in prices)
         out.append(
             EngineCost(
-                engine, tuple(row["voices"]), row["takes"], row["chars"], row["next_takes"], row["next_chars"],
-                prices[0] if priced else None, len(prices) > 1,
-                row["cold"] if priced else None, row["next"] if priced else None,
+                engine,
+                tuple(row["voices"]),
+                row["takes"],
+                row["chars"],
+                row["next_takes"],
+                row["next_chars"],
+                prices[0] if priced else None,
+                len(prices) > 1,
+                row["cold"] if priced else None,
+                row["next"] if priced else None,
             )
         )
     return out

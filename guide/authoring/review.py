@@ -6,8 +6,8 @@ Pure: works on the validated script and its plan, never records or downloads.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from ..errors import Problem
 from ..planner import Pause, Plan, TakeSpec, heard
@@ -19,8 +19,8 @@ MAX_WORDS = 35
 """Default longest sentence, in words, that a listener follows comfortably."""
 
 WORDS_PER_SECOND = {"en": 2.6, "ar": 1.6}
-"""Words per second at speed 1.0, from the sample script's build (Piper en 4:37; espeak-ng ar, diacritized, at its 0.85 pace:
-its sentences last 425 s where they lasted 388 s at full pace, when 1.75 words a second matched)."""
+"""Words per second at speed 1.0, from the sample script's build (Piper en 4:37; espeak-ng ar, diacritized, at its
+0.85 pace: its sentences last 425 s where they lasted 388 s at full pace, when 1.75 words a second matched)."""
 
 _ALLOWED_SYMBOLS = set("%&+=/-–—'’\"“”«»()[]")
 
@@ -84,7 +84,7 @@ def unsayable(run: Run) -> str:
     return "".join(bad)
 
 
-def review(script: Script, plan: Plan, max_words: int = MAX_WORDS, gtts_requests=None) -> Review:  # noqa: ANN001
+def review(script: Script, plan: Plan, max_words: int = MAX_WORDS, gtts_requests=None) -> Review:
     """Warnings for `script` and estimates for `plan`.
 
     `gtts_requests(text, voice)` counts the web requests one take sends, for the voices whose engine
@@ -103,14 +103,22 @@ def review(script: Script, plan: Plan, max_words: int = MAX_WORDS, gtts_requests
                 if words > max_words:
                     start = " ".join(sentence.shown.split()[:8])
                     result.warnings.append(
-                        Problem(script.path, text.line, f"{what}.{lang}: a sentence of {words} words is hard to follow by ear "
-                                f"(over {max_words}): \"{start} …\"; split it")
+                        Problem(
+                            script.path,
+                            text.line,
+                            f"{what}.{lang}: a sentence of {words} words is hard to follow by ear "
+                            f'(over {max_words}): "{start} …"; split it',
+                        )
                     )
                 for part in sentence.parts:
                     if isinstance(part, Run) and (bad := unsayable(part)):
                         result.warnings.append(
-                            Problem(script.path, text.line, f"{what}.{lang}: no {part.lang} voice can say {' '.join(repr(c) for c in bad)}; "
-                                    "spell it out, or use {shown|spoken}")
+                            Problem(
+                                script.path,
+                                text.line,
+                                f"{what}.{lang}: no {part.lang} voice can say {' '.join(repr(c) for c in bad)}; "
+                                "spell it out, or use {shown|spoken}",
+                            )
                         )
     for lang_plan in plan.languages:
         estimate = LanguageEstimate(lang_plan.lang)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
+from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 from ..errors import EngineError, GuideError, NetworkError
 from ..script.model import VoiceSettings
@@ -25,8 +26,21 @@ from .base import (
 )
 
 __all__ = [
-    "ENTRY_POINT_GROUP", "OFFLINE_ENV", "offline_from_env", "AudioChunk", "Capabilities", "Engine",
-    "EngineBase", "EngineRegistry", "Health", "Plugin", "Price", "VoiceInfo", "VoiceNotFound", "VoiceRef", "plugins",
+    "ENTRY_POINT_GROUP",
+    "OFFLINE_ENV",
+    "AudioChunk",
+    "Capabilities",
+    "Engine",
+    "EngineBase",
+    "EngineRegistry",
+    "Health",
+    "Plugin",
+    "Price",
+    "VoiceInfo",
+    "VoiceNotFound",
+    "VoiceRef",
+    "offline_from_env",
+    "plugins",
 ]
 
 ENTRY_POINT_GROUP = "guide.engines"
@@ -37,7 +51,9 @@ ENTRY_POINT_GROUP = "guide.engines"
 class Plugin:
     """One engine registered in the entry-point group: its name, where it comes from, and its factory."""
 
-    def __init__(self, name: str, value: str, package: str, load: Callable[[], Callable[["EngineRegistry"], Engine]]) -> None:
+    def __init__(
+        self, name: str, value: str, package: str, load: Callable[[], Callable[[EngineRegistry], Engine]]
+    ) -> None:
         self.name = name
         """The engine's name, as scripts write it (``engine: azure``)."""
         self.value = value
@@ -46,11 +62,11 @@ class Plugin:
         """The distribution that registers it (``guide`` for the built-in engines)."""
         self._load = load
 
-    def factory(self) -> Callable[["EngineRegistry"], Engine]:
+    def factory(self) -> Callable[[EngineRegistry], Engine]:
         """Import the plug-in's module and return its factory; raises EngineError saying which plug-in failed."""
         try:
             return self._load()
-        except Exception as exc:  # noqa: BLE001 - a broken third-party package must not crash guide
+        except Exception as exc:  # a broken third-party package must not crash guide
             raise EngineError(
                 f"the engine plug-in '{self.name}' ({self.value}, from the package {self.package}) does not load: "
                 f"{exc.__class__.__name__}: {exc}. Reinstall or remove that package."
@@ -63,12 +79,13 @@ def plugins() -> dict[str, Plugin]:
 
     A name registered twice keeps guide's own engine, else the first package's, so a plug-in
     cannot silently replace a built-in voice."""
-    from importlib.metadata import entry_points
-
     found: dict[str, Plugin] = {}
     order = ("piper", "espeak", "gtts", "azure", "google-cloud", "polly", "elevenlabs")  # offline first, then online
-    ours = lambda p: p.dist is not None and p.dist.name == "guide"  # noqa: E731
-    for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: (not ours(p), order.index(p.name) if p.name in order else len(order), p.name)):
+    ours = lambda p: p.dist is not None and p.dist.name == "guide"  # noqa: E731 - a one-line predicate, named for the sort key below
+    for point in sorted(
+        entry_points(group=ENTRY_POINT_GROUP),
+        key=lambda p: (not ours(p), order.index(p.name) if p.name in order else len(order), p.name),
+    ):
         package = point.dist.name if point.dist is not None else "unknown"
         found.setdefault(point.name, Plugin(point.name, point.value, package, point.load))
     return found
@@ -148,8 +165,9 @@ class EngineRegistry:
                 engine.resolve(lang, settings, base_dir)  # its own checks need no network: a wrong voice is still named
                 if settings.fallback is None:
                     raise VoiceNotFound(
-                        f"{settings.engine} needs the network and this build is offline ({OFFLINE_ENV}=1 or --offline): "
-                        f"give it an offline fallback, e.g. {{engine: {settings.engine}, fallback: {{engine: espeak, voice: {lang}}}}}"
+                        f"{settings.engine} needs the network and this build is offline "
+                        f"({OFFLINE_ENV}=1 or --offline): give it an offline fallback, e.g. "
+                        f"{{engine: {settings.engine}, fallback: {{engine: espeak, voice: {lang}}}}}"
                     )
                 self._resolved[memo] = self.resolve(lang, settings.fallback, base_dir)
                 return self._resolved[memo]
@@ -158,7 +176,7 @@ class EngineRegistry:
             if why:  # before anything is recorded: the build would fail at its first take of this voice
                 raise VoiceNotFound(why)
             if settings.diacritize == "auto" and _needs_tashkeel(voice):
-                from ..text.diacritize import model_id
+                from ..text.diacritize import model_id  # noqa: PLC0415 - ~2 ms, for diacritized voices only: guide.engines loads at CLI start-up
 
                 voice = replace(voice, diacritize=model_id())
             if settings.fallback is not None:
@@ -223,7 +241,7 @@ class EngineRegistry:
         if self.offline and not engine.offline:
             raise NetworkError(f"{voice.engine}: not asked, this build is offline ({OFFLINE_ENV}=1 or --offline)")
         if voice.diacritize:
-            from ..text.diacritize import diacritize
+            from ..text.diacritize import diacritize  # noqa: PLC0415 - ~2 ms, for diacritized voices only: guide.engines loads at CLI start-up
 
             text = diacritize(text)
         return engine.synthesize(text, voice)

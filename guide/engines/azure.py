@@ -15,6 +15,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import requests
+
+from ..errors import CredentialsError, NetworkError
 from ..script.model import VoiceSettings
 from . import ssml
 from .base import AudioChunk, Capabilities, Price, VoiceInfo, VoiceNotFound, VoiceRef
@@ -60,7 +63,9 @@ _ENGLISH = [
 ]
 
 CATALOGUE = tuple(
-    CatalogueVoice(f"{locale}-{name}", locale, f"{'Arabic' if locale.startswith('ar') else 'English'} ({place})", gender)
+    CatalogueVoice(
+        f"{locale}-{name}", locale, f"{'Arabic' if locale.startswith('ar') else 'English'} ({place})", gender
+    )
     for locale, place, female, male in [*_ARABIC, *_ENGLISH]
     for name, gender in ((female, "female"), (male, "male"))
 )
@@ -85,9 +90,14 @@ class AzureEngine(CloudEngine):
 
     def missing_credentials(self) -> str | None:
         if not self._key():
-            return f"azure needs a Speech resource key: set {KEY_ENV[0]} (or {KEY_ENV[1]}) in the environment, never in a script"
+            return (
+                f"azure needs a Speech resource key: set {KEY_ENV[0]} (or {KEY_ENV[1]}) in the environment, never "
+                "in a script"
+            )
         if not first_env(self.environ, REGION_ENV) and not self.environ.get(endpoint_env(self.name), "").strip():
-            return f"azure needs the Speech resource's region: set {REGION_ENV[0]} (or {REGION_ENV[1]}), e.g. westeurope"
+            return (
+                f"azure needs the Speech resource's region: set {REGION_ENV[0]} (or {REGION_ENV[1]}), e.g. westeurope"
+            )
         return None
 
     def list_voices(self) -> list[VoiceInfo]:
@@ -98,9 +108,13 @@ class AzureEngine(CloudEngine):
         name = settings.voice or self.default_voice(lang)
         match = _VOICE_RE.match(name)
         if not match:
-            raise VoiceNotFound(f"azure voice '{name}' is not a voice name like ar-SA-ZariyahNeural (run 'guide voices --engine azure')")
+            raise VoiceNotFound(
+                f"azure voice '{name}' is not a voice name like ar-SA-ZariyahNeural (run 'guide voices --engine azure')"
+            )
         check_language(self.name, name, match.group(1), lang, multilingual="Multilingual" in name)
-        return VoiceRef(self.name, lang, name, speed=settings.speed, pitch=settings.pitch, identity=f"azure:{OUTPUT_FORMAT}")
+        return VoiceRef(
+            self.name, lang, name, speed=settings.speed, pitch=settings.pitch, identity=f"azure:{OUTPUT_FORMAT}"
+        )
 
     def phonemes(self, voice: VoiceRef) -> bool:
         return voice.voice[:5] in PHONEME_LOCALES
@@ -128,7 +142,6 @@ class AzureEngine(CloudEngine):
         return len(document[document.index(">", document.index("<voice")) + 1 : document.rindex("</voice>")])
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
-        import requests
         request = requests.Request(
             "POST",
             f"{self.base_url()}/cognitiveservices/v1",
@@ -143,8 +156,6 @@ class AzureEngine(CloudEngine):
         return self.sender.send(request, voice, lambda r: wav_chunk(text, r.content, self.name), self._refused)
 
     def _refused(self, status: int, host: str, text: str) -> Exception:
-        from ..errors import CredentialsError, NetworkError
-
         if status in (401, 403):
             return CredentialsError(
                 f"azure: {host} refused the key (HTTP {status}): check {KEY_ENV[0]} and that {REGION_ENV[0]} "
@@ -155,6 +166,6 @@ class AzureEngine(CloudEngine):
         return self.sender.refused(status, host, text)
 
 
-def create(registry) -> AzureEngine:  # noqa: ANN001 - EngineRegistry (entry point ``guide.engines``)
+def create(registry) -> AzureEngine:  # registry: an EngineRegistry (entry point ``guide.engines``)
     """The engine, as the registry makes it from the ``guide.engines`` entry point."""
     return AzureEngine()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ..errors import InputError
 from ..script.model import VoiceSettings
@@ -123,7 +125,8 @@ class VoiceRef:
     """Speaking speed, 1.0 = normal."""
 
     pitch: int | None = None
-    """Pitch 0-100 with 50 the voice's own (espeak-ng's scale; cloud engines map it to semitones), None = the voice's own."""
+    """Pitch 0-100 with 50 the voice's own (espeak-ng's scale; cloud engines map it to semitones), None = the
+    voice's own."""
 
     tld: str = "com"
     """gTTS host top-level domain (accent)."""
@@ -146,7 +149,7 @@ class VoiceRef:
     """Lexicon pronunciations for this voice's engine to send as SSML phonemes: (word as the voice is given it,
     IPA). Set only for engines that take phonemes in this language (``phonemes(voice)``); empty otherwise."""
 
-    fallback: "VoiceRef | None" = None
+    fallback: VoiceRef | None = None
     """Opt-in voice that records a take this voice fails to (``voices.<lang>.fallback``)."""
 
     capabilities: Capabilities | None = field(default=None, compare=False, repr=False)
@@ -411,8 +414,10 @@ class Adopted(EngineBase):
         self.name = engine.name
         own = getattr(engine, "capabilities", None)
         # The first interface said offline and paid as attributes of their own.
-        self.capabilities = own if isinstance(own, Capabilities) else Capabilities(
-            offline=bool(engine.offline), paid=bool(getattr(engine, "paid", False))
+        self.capabilities = (
+            own
+            if isinstance(own, Capabilities)
+            else Capabilities(offline=bool(engine.offline), paid=bool(getattr(engine, "paid", False)))
         )
 
     def __getattr__(self, name: str) -> Any:
@@ -509,8 +514,6 @@ def _listed(names: Sequence[str]) -> str:
 
 def package_version(name: str) -> str:
     """Installed version of a distribution, or 'unknown'."""
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version(name)
     except PackageNotFoundError:

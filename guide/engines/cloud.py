@@ -12,11 +12,14 @@ from __future__ import annotations
 import io
 import os
 import wave
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from ..audio.assemble import SAMPLE_RATE
+from ..audio.ffmpeg import decode_mp3
+from ..errors import AudioError
 from ..script.model import VoiceSettings
 from .base import (
     AudioChunk,
@@ -74,18 +77,28 @@ def endpoint(engine: str, default: str, environ: Mapping[str, str] | None = None
 def check_language(engine: str, voice: str, locale: str, lang: str, multilingual: bool = False) -> None:
     """Raise VoiceNotFound when a voice of `locale` is asked to speak the script language `lang`."""
     if not multilingual and locale.split("-")[0].lower() != lang.split("-")[0].lower():
-        raise VoiceNotFound(f"{engine} voice '{voice}' speaks {locale}, not '{lang}' (run 'guide voices --engine {engine} --lang {lang}')")
+        raise VoiceNotFound(
+            f"{engine} voice '{voice}' speaks {locale}, not '{lang}' (run 'guide voices --engine {engine} --lang "
+            f"{lang}')"
+        )
 
 
 def wav_chunk(text: str, data: bytes, engine: str) -> AudioChunk:
     """A RIFF/WAV answer (16-bit PCM) as an AudioChunk; raises BadAnswer for anything else."""
     try:
         with wave.open(io.BytesIO(data)) as wav:
-            width, channels, rate, frames = wav.getsampwidth(), wav.getnchannels(), wav.getframerate(), wav.readframes(wav.getnframes())
+            width, channels, rate, frames = (
+                wav.getsampwidth(),
+                wav.getnchannels(),
+                wav.getframerate(),
+                wav.readframes(wav.getnframes()),
+            )
     except (wave.Error, EOFError) as exc:
         raise BadAnswer(f"{engine}: the service answered without usable audio ({exc})") from None
     if width != 2 or not frames:
-        raise BadAnswer(f"{engine}: the service answered with {'no' if not frames else f'{width * 8}-bit'} audio, not 16-bit speech")
+        raise BadAnswer(
+            f"{engine}: the service answered with {'no' if not frames else f'{width * 8}-bit'} audio, not 16-bit speech"
+        )
     samples = np.frombuffer(frames[: len(frames) - len(frames) % (2 * channels)], dtype="<i2").astype(np.int16)
     if channels > 1:
         samples = samples.reshape(-1, channels).mean(axis=1).astype(np.int16)
@@ -94,21 +107,19 @@ def wav_chunk(text: str, data: bytes, engine: str) -> AudioChunk:
 
 def pcm_chunk(text: str, data: bytes, rate: int, engine: str) -> AudioChunk:
     """Raw little-endian 16-bit mono PCM as an AudioChunk; raises BadAnswer when it cannot be that."""
-    if len(data) < 2 or len(data) % 2 or data[:4] in (b"RIFF", b"ID3\x03", b"ID3\x04", b"{\"er", b"<?xm"):
+    if len(data) < 2 or len(data) % 2 or data[:4] in (b"RIFF", b"ID3\x03", b"ID3\x04", b'{"er', b"<?xm"):
         raise BadAnswer(f"{engine}: the service answered without usable audio ({len(data)} bytes, not 16-bit PCM)")
     return AudioChunk(text, np.frombuffer(data, dtype="<i2").astype(np.int16), rate)
 
 
 def mp3_chunk(text: str, data: bytes, engine: str) -> AudioChunk:
     """An MP3 answer decoded with guide's ffmpeg; raises BadAnswer when it holds no audio."""
-    from ..audio.assemble import SAMPLE_RATE
-    from ..audio.ffmpeg import decode_mp3
-    from ..errors import AudioError
-
     try:
         samples = decode_mp3(data, SAMPLE_RATE, step=f"while decoding the audio {engine} sent")
     except AudioError as exc:
-        raise BadAnswer(f"{engine}: the service answered without usable audio ({exc.message.splitlines()[0]})") from None
+        raise BadAnswer(
+            f"{engine}: the service answered without usable audio ({exc.message.splitlines()[0]})"
+        ) from None
     if samples.size == 0:
         raise BadAnswer(f"{engine}: the service answered with empty audio")
     return AudioChunk(text, np.asarray(samples, dtype=np.int16), SAMPLE_RATE)
@@ -147,7 +158,9 @@ class CloudEngine(EngineBase):
         for voice in self.catalogue:
             if voice.locale.split("-")[0] == lang.split("-")[0]:
                 return voice.name
-        raise VoiceNotFound(f"{self.name} has no voice for '{lang}' known to guide: name one (run 'guide voices --engine {self.name}')")
+        raise VoiceNotFound(
+            f"{self.name} has no voice for '{lang}' known to guide: name one (run 'guide voices --engine {self.name}')"
+        )
 
     def reject(self, settings: VoiceSettings, lang: str) -> None:
         """Refuse settings this engine cannot honour (:attr:`Capabilities.settings`), rather than ignore them."""
@@ -155,4 +168,3 @@ class CloudEngine(EngineBase):
             raise VoiceNotFound(f"{self.name} cannot change pitch: remove 'pitch' from voices.{lang}")
         if settings.model is not None and not self.capabilities.takes("model"):
             raise VoiceNotFound(f"{self.name} has no models to choose from: remove 'model' from voices.{lang}")
-

@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from ..errors import CredentialsError
+import requests
+
+from ..errors import CredentialsError, NetworkError
 from ..script.model import VoiceSettings
 from .base import AudioChunk, Capabilities, Price, VoiceInfo, VoiceNotFound, VoiceRef
 from .cloud import USER_AGENT, CatalogueVoice, CloudEngine, endpoint, first_env, pcm_chunk
@@ -92,7 +94,10 @@ _PREMADE = [
     ("IKne3meq5aSn9XLyUdCD", "Charlie", "en-AU", "Australian", "male"),
 ]
 
-CATALOGUE = tuple(CatalogueVoice(voice_id, locale, f"{name}: English ({accent}) accent", gender) for voice_id, name, locale, accent, gender in _PREMADE)
+CATALOGUE = tuple(
+    CatalogueVoice(voice_id, locale, f"{name}: English ({accent}) accent", gender)
+    for voice_id, name, locale, accent, gender in _PREMADE
+)
 """A few of ElevenLabs' premade voices, by voice id. Their accent is English, but through the multilingual
 models they speak Arabic too; the first (George, the voice of ElevenLabs' own examples) is the default."""
 
@@ -129,7 +134,12 @@ class ElevenLabsEngine(CloudEngine):
     def list_voices(self) -> list[VoiceInfo]:
         # One voice id speaks every language of its model: listed under both of guide's languages.
         return [
-            VoiceInfo(self.name, v.name, ("ar", "en"), f"{v.dialect}, {v.gender}; Arabic through the multilingual models; online, paid; set {KEY_ENV}")
+            VoiceInfo(
+                self.name,
+                v.name,
+                ("ar", "en"),
+                f"{v.dialect}, {v.gender}; Arabic through the multilingual models; online, paid; set {KEY_ENV}",
+            )
             for v in self.catalogue
         ]
 
@@ -148,7 +158,9 @@ class ElevenLabsEngine(CloudEngine):
             )
         code = lang.split("-")[0].lower()
         if model.languages is not None and code not in model.languages:
-            raise VoiceNotFound(f"elevenlabs model '{model_id}' does not speak '{lang}' (eleven_v3 speaks the most languages)")
+            raise VoiceNotFound(
+                f"elevenlabs model '{model_id}' does not speak '{lang}' (eleven_v3 speaks the most languages)"
+            )
         low, high = self.capabilities.speed
         if not low <= settings.speed <= high:
             raise VoiceNotFound(
@@ -171,7 +183,8 @@ class ElevenLabsEngine(CloudEngine):
         found = NAMES.get(voice.strip().lower())
         if found is None:
             raise VoiceNotFound(
-                f"elevenlabs voice '{voice}' is neither a voice id (20 letters and digits, like {self.catalogue[0].name}) "
+                f"elevenlabs voice '{voice}' is neither a voice id (20 letters and digits, like "
+                f"{self.catalogue[0].name}) "
                 f"nor a premade voice guide knows ({', '.join(name for _, name, *_ in _PREMADE)}): copy the id from "
                 "ElevenLabs' voice library, or run 'guide voices --engine elevenlabs'"
             )
@@ -198,13 +211,16 @@ class ElevenLabsEngine(CloudEngine):
         return body
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
-        import requests
         request = requests.Request(
             "POST",
             f"{self.base_url()}/v1/text-to-speech/{quote(voice.voice, safe='')}",
             params={"output_format": OUTPUT_FORMAT},
             data=json.dumps(self.body(text, voice), ensure_ascii=False).encode("utf-8"),
-            headers={"xi-api-key": self._key() or "", "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT},
+            headers={
+                "xi-api-key": self._key() or "",
+                "Content-Type": "application/json; charset=utf-8",
+                "User-Agent": USER_AGENT,
+            },
         ).prepare()
         return self.sender.send(
             request,
@@ -215,8 +231,6 @@ class ElevenLabsEngine(CloudEngine):
 
     def _refused(self, status: int, host: str, text: str, voice: VoiceRef) -> Exception:
         """The error for a 4xx answer no retry mends, from ElevenLabs' ``{"detail": ...}`` body."""
-        from ..errors import NetworkError
-
         code, message = _detail(text)
         said = f"{code}: {message}" if code and message else code or message
         why = f", {said}" if said else ""
@@ -251,13 +265,15 @@ def _speech(text: str, data: bytes) -> AudioChunk:
     chunk = pcm_chunk(text, data, SAMPLE_RATE, "elevenlabs")
     if text.strip() and chunk.duration < MIN_SECONDS:
         raise BadAnswer(
-            f"elevenlabs: the service answered without usable audio ({chunk.duration * 1000:.0f} ms of PCM for a sentence)"
+            f"elevenlabs: the service answered without usable audio ({chunk.duration * 1000:.0f} ms of PCM for a "
+            "sentence)"
         )
     return chunk
 
 
 def _detail(text: str) -> tuple[str, str]:
-    """(code, message) from an ElevenLabs error body; validation errors name the fields (``body.text: Field required``)."""
+    """(code, message) from an ElevenLabs error body; validation errors name the fields
+    (``body.text: Field required``)."""
     try:
         detail = json.loads(text).get("detail") if text else None
     except (ValueError, AttributeError):
@@ -279,6 +295,6 @@ def _detail(text: str) -> tuple[str, str]:
     return "", str(detail or "")
 
 
-def create(registry) -> ElevenLabsEngine:  # noqa: ANN001 - EngineRegistry (entry point ``guide.engines``)
+def create(registry) -> ElevenLabsEngine:  # registry: an EngineRegistry (entry point ``guide.engines``)
     """The engine, as the registry makes it from the ``guide.engines`` entry point."""
     return ElevenLabsEngine()

@@ -67,7 +67,7 @@ _SynthCallback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), 
 def _locate() -> tuple[str, str | None]:
     """The library to load and its data folder: the bundled one, else a system espeak-ng."""
     try:
-        import espeakng_loader
+        import espeakng_loader  # noqa: PLC0415 - guarded: without it, a system espeak-ng
     except ImportError:
         espeakng_loader = None
     if espeakng_loader is not None:
@@ -93,8 +93,14 @@ class _Library:
         lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
         lib.espeak_SetParameter.restype = ctypes.c_int
         lib.espeak_Synth.argtypes = [
-            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
-            ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_size_t,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_uint,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
         ]
         lib.espeak_Synth.restype = ctypes.c_int
         lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
@@ -111,7 +117,7 @@ class _Library:
         self._callback = _SynthCallback(self._on_audio)  # must stay referenced while the library lives
         lib.espeak_SetSynthCallback(self._callback)
 
-    def _on_audio(self, wav, count, events) -> int:  # noqa: ANN001 - ctypes callback
+    def _on_audio(self, wav, count, events) -> int:  # a ctypes callback
         if count > 0:
             self.buffer.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
         return 0  # 0 = continue synthesis
@@ -164,7 +170,9 @@ class EspeakEngine(EngineBase):
         except (ImportError, OSError, GuideError) as exc:
             return Health("fail", f"libespeak-ng does not load: {exc}", fix, name="espeak-ng")
         if fails:
-            return Health("fail", f"libespeak-ng {version}: voices {', '.join(fails)} do not load", fix, name="espeak-ng")
+            return Health(
+                "fail", f"libespeak-ng {version}: voices {', '.join(fails)} do not load", fix, name="espeak-ng"
+            )
         loader = package_version("espeakng-loader")
         return Health("ok", f"libespeak-ng {version} (espeakng-loader {loader}); voices ar, en load", name="espeak-ng")
 
@@ -192,7 +200,11 @@ class EspeakEngine(EngineBase):
         with handle.lock:
             ok = handle.lib.espeak_SetVoiceByName(name.encode()) == _EE_OK
         if not ok:
-            near = [v.name for v in self.list_voices() if any(l.split("-")[0] == lang.split("-")[0] for l in v.languages)]
+            near = [
+                v.name
+                for v in self.list_voices()
+                if any(code.split("-")[0] == lang.split("-")[0] for code in v.languages)
+            ]
             hint = f"voices for '{lang}': {', '.join(near)}" if near else "run 'guide voices' to list them"
             raise VoiceNotFound(f"espeak-ng has no voice '{name}' ({hint})")
         identity = f"espeak-ng {self.version()} espeakng-loader=={package_version('espeakng-loader')}"
@@ -226,7 +238,7 @@ def _pace(lang: str) -> float:
 
 def rate(lang: str, speed: float) -> int:
     """espeak-ng's rate (words per minute) for a script language at `speed`."""
-    return int(round(_NORMAL_RATE * _pace(lang) * speed))
+    return round(_NORMAL_RATE * _pace(lang) * speed)
 
 
 def _languages(pointer: int | None) -> tuple[str, ...]:
@@ -245,6 +257,6 @@ def _languages(pointer: int | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def create(registry) -> EspeakEngine:  # noqa: ANN001 - EngineRegistry (entry point ``guide.engines``)
+def create(registry) -> EspeakEngine:  # registry: an EngineRegistry (entry point ``guide.engines``)
     """The engine, as the registry makes it from the ``guide.engines`` entry point."""
     return EspeakEngine()

@@ -31,9 +31,13 @@ import json
 import os
 import re
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 
+import requests
+
+from ..errors import CredentialsError, NetworkError
 from ..script.model import VoiceSettings
 from . import ssml
 from .base import AudioChunk, Capabilities, Price, VoiceInfo, VoiceNotFound, VoiceRef
@@ -57,7 +61,9 @@ INSTALL_HINT = "pip install -e '.[google-cloud]'"
 _READ = "read 2026-12-03"
 PRICES: dict[str, Price | None] = {
     "Standard": Price(
-        4.0, "Standard", f"https://bicov.pro/blog/new-gcp-text-to-speech-pricing (Standard voices, ~$4 per 1M characters), {_READ}"
+        4.0,
+        "Standard",
+        f"https://bicov.pro/blog/new-gcp-text-to-speech-pricing (Standard voices, ~$4 per 1M characters), {_READ}",
     ),
     # The only WaveNet figure in the pages read ($16 per 1M, "as of June 2024", third-party) is contradicted by a
     # later summary giving WaveNet the Standard voices' 4M free characters; Google's own pricing page could not be
@@ -85,12 +91,36 @@ _FAMILY = {"Standard": "Standard", "Wavenet": "WaveNet", "Chirp3-HD": "Chirp 3: 
 
 _ARABIC = "Modern Standard Arabic (ar-XA)"
 _CHIRP3_STARS = [  # Google's Chirp 3: HD voices, every one in every Chirp 3: HD locale, with the gender Google gives
-    ("Achernar", "female"), ("Achird", "male"), ("Algenib", "male"), ("Algieba", "male"), ("Alnilam", "male"),
-    ("Aoede", "female"), ("Autonoe", "female"), ("Callirrhoe", "female"), ("Charon", "male"), ("Despina", "female"),
-    ("Enceladus", "male"), ("Erinome", "female"), ("Fenrir", "male"), ("Gacrux", "female"), ("Iapetus", "male"),
-    ("Kore", "female"), ("Laomedeia", "female"), ("Leda", "female"), ("Orus", "male"), ("Puck", "male"),
-    ("Pulcherrima", "female"), ("Rasalgethi", "male"), ("Sadachbia", "male"), ("Sadaltager", "male"), ("Schedar", "male"),
-    ("Sulafat", "female"), ("Umbriel", "male"), ("Vindemiatrix", "female"), ("Zephyr", "female"), ("Zubenelgenubi", "male"),
+    ("Achernar", "female"),
+    ("Achird", "male"),
+    ("Algenib", "male"),
+    ("Algieba", "male"),
+    ("Alnilam", "male"),
+    ("Aoede", "female"),
+    ("Autonoe", "female"),
+    ("Callirrhoe", "female"),
+    ("Charon", "male"),
+    ("Despina", "female"),
+    ("Enceladus", "male"),
+    ("Erinome", "female"),
+    ("Fenrir", "male"),
+    ("Gacrux", "female"),
+    ("Iapetus", "male"),
+    ("Kore", "female"),
+    ("Laomedeia", "female"),
+    ("Leda", "female"),
+    ("Orus", "male"),
+    ("Puck", "male"),
+    ("Pulcherrima", "female"),
+    ("Rasalgethi", "male"),
+    ("Sadachbia", "male"),
+    ("Sadaltager", "male"),
+    ("Schedar", "male"),
+    ("Sulafat", "female"),
+    ("Umbriel", "male"),
+    ("Vindemiatrix", "female"),
+    ("Zephyr", "female"),
+    ("Zubenelgenubi", "male"),
 ]
 _LETTERS = [("A", "female"), ("B", "male"), ("C", "male"), ("D", "female")]  # ar-XA's Standard and WaveNet voices
 
@@ -130,7 +160,8 @@ def locale(voice: str) -> str:
 
 
 def _google_error(text: str) -> dict[str, Any]:
-    """The ``error`` object of Google's JSON error answer (``{"error": {"code", "message", "status", "details"}}``), or {}."""
+    """The ``error`` object of Google's JSON error answer (``{"error": {"code", "message", "status", "details"}}``),
+    or {}."""
     try:
         error = json.loads(text).get("error")
     except (ValueError, AttributeError):  # not JSON, or JSON but not an object
@@ -153,7 +184,9 @@ def _bad_key(text: str) -> bool:
     error = _google_error(text)
     details = error.get("details") if isinstance(error.get("details"), list) else []
     reasons = [str(d.get("reason", "")) for d in details if isinstance(d, dict)]
-    return any(r.startswith("API_KEY_") for r in reasons) or str(error.get("message", "")).startswith("API key not valid")
+    return any(r.startswith("API_KEY_") for r in reasons) or str(error.get("message", "")).startswith(
+        "API key not valid"
+    )
 
 
 def _read(text: str, data: bytes) -> AudioChunk:
@@ -168,7 +201,8 @@ def _read(text: str, data: bytes) -> AudioChunk:
 
 
 class GoogleCloudEngine(CloudEngine):
-    """Google's Text-to-Speech voices (online, paid): ar-XA (Modern Standard Arabic) Standard, WaveNet and Chirp 3: HD."""
+    """Google's Text-to-Speech voices (online, paid): ar-XA (Modern Standard Arabic) Standard, WaveNet and
+    Chirp 3: HD."""
 
     name = "google-cloud"
     capabilities = Capabilities(offline=False, paid=True, settings=frozenset({"pitch"}), ssml=True, phonemes=True)
@@ -209,23 +243,35 @@ class GoogleCloudEngine(CloudEngine):
     def missing_credentials(self) -> str | None:
         if self._key():
             return None
-        where = f"set {KEY_ENV} (an API key) or {CREDENTIALS_ENV} (a credentials JSON file) in the environment, never in a script"
+        where = (
+            f"set {KEY_ENV} (an API key) or {CREDENTIALS_ENV} (a credentials JSON file) in the environment, never "
+            "in a script"
+        )
         try:
-            import google.auth  # noqa: F401 - only whether it is installed
+            import google.auth  # noqa: F401, PLC0415 - the optional google-cloud extra: only whether it is installed
         except ImportError:
-            return f"google-cloud needs credentials: set {KEY_ENV} (an API key), or {INSTALL_HINT} to use {CREDENTIALS_ENV}"
+            return (
+                f"google-cloud needs credentials: set {KEY_ENV} (an API key), or {INSTALL_HINT} to use "
+                f"{CREDENTIALS_ENV}"
+            )
         path = self.adc_file()
         if path is None:
             return f"google-cloud needs credentials: {where}"
         try:
             self._credentials()
         except _bad_file_errors() as exc:
-            return f"google-cloud cannot use the credentials file {path} ({CREDENTIALS_ENV}): {_reason(exc)}; or set {KEY_ENV}"
+            return (
+                f"google-cloud cannot use the credentials file {path} ({CREDENTIALS_ENV}): {_reason(exc)}; or set "
+                f"{KEY_ENV}"
+            )
         return None
 
     def list_voices(self) -> list[VoiceInfo]:
         return [
-            v.info(self.name, f"{_FAMILY.get(family(v.name), family(v.name))}, online, paid; set {KEY_ENV} or {CREDENTIALS_ENV}")
+            v.info(
+                self.name,
+                f"{_FAMILY.get(family(v.name), family(v.name))}, online, paid; set {KEY_ENV} or {CREDENTIALS_ENV}",
+            )
             for v in self.catalogue
         ]
 
@@ -234,17 +280,23 @@ class GoogleCloudEngine(CloudEngine):
         match = _VOICE_RE.match(name)
         if not match:
             raise VoiceNotFound(
-                f"google-cloud voice '{name}' is not a voice name like ar-XA-Wavenet-A (run 'guide voices --engine google-cloud')"
+                f"google-cloud voice '{name}' is not a voice name like ar-XA-Wavenet-A (run 'guide voices --engine "
+                "google-cloud')"
             )
         self.reject(settings, lang)
         if settings.pitch is not None and not takes_ssml(name):
             raise VoiceNotFound(
-                f"google-cloud voice '{name}' is a {_FAMILY.get(match.group(2), match.group(2))} voice, which cannot change "
+                f"google-cloud voice '{name}' is a {_FAMILY.get(match.group(2), match.group(2))} voice, which "
+                "cannot change "
                 f"pitch: remove 'pitch' from voices.{lang}, or choose a Standard or WaveNet voice"
             )
         check_language(self.name, name, match.group(1), lang)
         return VoiceRef(
-            self.name, lang, name, speed=settings.speed, pitch=settings.pitch,
+            self.name,
+            lang,
+            name,
+            speed=settings.speed,
+            pitch=settings.pitch,
             identity=f"google-cloud:{API_VERSION}:{ENCODING}-{SAMPLE_RATE}",
         )
 
@@ -262,7 +314,11 @@ class GoogleCloudEngine(CloudEngine):
 
     def body(self, text: str, voice: VoiceRef) -> dict[str, Any]:
         """The JSON sent for one take."""
-        config: dict[str, Any] = {"audioEncoding": ENCODING, "sampleRateHertz": SAMPLE_RATE, "speakingRate": round(voice.speed, 3)}
+        config: dict[str, Any] = {
+            "audioEncoding": ENCODING,
+            "sampleRateHertz": SAMPLE_RATE,
+            "speakingRate": round(voice.speed, 3),
+        }
         semitones = ssml.pitch_semitones(voice.pitch)
         if semitones is not None:
             config["pitch"] = semitones
@@ -277,15 +333,21 @@ class GoogleCloudEngine(CloudEngine):
         return len(next(iter(self.input(text, voice).values())))
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
-        import requests
         request = requests.Request(
             "POST",
             f"{self.base_url()}/{API_VERSION}/text:synthesize",
             data=json.dumps(self.body(text, voice), ensure_ascii=False).encode("utf-8"),
-            headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT, **self._auth_headers()},
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "User-Agent": USER_AGENT,
+                **self._auth_headers(),
+            },
         ).prepare()
         return self.sender.send(
-            request, voice, lambda r: _read(text, r.content), lambda status, host, answer: self._refused(status, host, answer, voice)
+            request,
+            voice,
+            lambda r: _read(text, r.content),
+            lambda status, host, answer: self._refused(status, host, answer, voice),
         )
 
     def _auth_headers(self) -> dict[str, str]:
@@ -304,15 +366,11 @@ class GoogleCloudEngine(CloudEngine):
         """The ADC file's credentials, loaded once (no network); raises what google-auth raises for a bad file."""
         path = self.adc_file()
         if path is None:
-            from ..errors import CredentialsError
-
             raise CredentialsError(f"google-cloud needs credentials: set {KEY_ENV} or {CREDENTIALS_ENV}")
         with self._lock:
             if self._adc is None or self._adc[0] != path:  # another file named since (a long-lived studio)
-                import warnings
-
-                from google.auth import load_credentials_from_file
-                from google.auth.credentials import with_scopes_if_required
+                from google.auth import load_credentials_from_file  # noqa: PLC0415 - the optional google-cloud extra
+                from google.auth.credentials import with_scopes_if_required  # noqa: PLC0415 - the optional google-cloud extra
 
                 # What google.auth.default() does with the same two files, minus its last resorts (App Engine, the
                 # GCE metadata server, a `gcloud` subprocess for the project): the same loader, its warning about
@@ -329,16 +387,14 @@ class GoogleCloudEngine(CloudEngine):
     def _fresh_credentials(self) -> Any:
         """The credentials with a valid token, refreshed at the token endpoint when needed (bounded by the sender's
         timeout); a refusal is CredentialsError, an unreachable endpoint NetworkError."""
-        from ..errors import CredentialsError, NetworkError
-
         try:
             credentials = self._credentials()
         except _bad_file_errors() as exc:
             raise CredentialsError(
                 f"google-cloud cannot use the credentials file {self.adc_file()} ({CREDENTIALS_ENV}): {_reason(exc)}"
             ) from None
-        import google.auth.exceptions
-        from google.auth.transport.requests import Request
+        import google.auth.exceptions  # noqa: PLC0415 - the optional google-cloud extra
+        from google.auth.transport.requests import Request  # noqa: PLC0415 - the optional google-cloud extra
 
         with self._lock:
             if self._adc_refused:
@@ -356,22 +412,29 @@ class GoogleCloudEngine(CloudEngine):
                 credentials.refresh(bounded)
             except google.auth.exceptions.RefreshError as exc:
                 if getattr(exc, "retryable", False):
-                    raise NetworkError(f"google-cloud: the token endpoint issued no token ({_reason(exc)}); try again later") from None
+                    raise NetworkError(
+                        f"google-cloud: the token endpoint issued no token ({_reason(exc)}); try again later"
+                    ) from None
                 self._adc_refused = (
-                    f"google-cloud: the token endpoint refused the credentials in {self.adc_file()} ({CREDENTIALS_ENV}): "
+                    f"google-cloud: the token endpoint refused the credentials in {self.adc_file()} "
+                    f"({CREDENTIALS_ENV}): "
                     f"{_reason(exc)}. Renew them (gcloud auth application-default login) or set {KEY_ENV}"
                 )
                 raise CredentialsError(self._adc_refused) from None
             except google.auth.exceptions.TransportError as exc:
-                raise NetworkError(f"google-cloud: cannot reach the token endpoint ({_reason(exc)}). Check the connection") from None
+                raise NetworkError(
+                    f"google-cloud: cannot reach the token endpoint ({_reason(exc)}). Check the connection"
+                ) from None
             return credentials
 
     def _refused(self, status: int, host: str, text: str, voice: VoiceRef) -> Exception:
-        from ..errors import CredentialsError, NetworkError
-
         said = _error_said(text)
         if status in (401, 403) or (status == 400 and _bad_key(text)):
-            what = f"the API key in {KEY_ENV}" if self._key() else f"the credentials in {CREDENTIALS_ENV} ({self.adc_file()})"
+            what = (
+                f"the API key in {KEY_ENV}"
+                if self._key()
+                else f"the credentials in {CREDENTIALS_ENV} ({self.adc_file()})"
+            )
             return CredentialsError(
                 f"google-cloud: {host} refused {what} (HTTP {status}){said}. Check {KEY_ENV} or {CREDENTIALS_ENV}, "
                 "and that the Cloud Text-to-Speech API is enabled for the project"
@@ -388,7 +451,7 @@ def _bad_file_errors() -> tuple[type[Exception], ...]:
     """What google-auth raises for a credentials file it cannot use (missing, unreadable, not JSON, unknown type).
     A function, so google-auth is imported only when a file is being read."""
     try:
-        from google.auth.exceptions import DefaultCredentialsError
+        from google.auth.exceptions import DefaultCredentialsError  # noqa: PLC0415 - the optional google-cloud extra
     except ImportError:
         return (OSError, ValueError)
     return (DefaultCredentialsError, OSError, ValueError)
@@ -400,6 +463,6 @@ def _reason(exc: BaseException) -> str:
     return text[0] if text else exc.__class__.__name__
 
 
-def create(registry) -> GoogleCloudEngine:  # noqa: ANN001 - EngineRegistry (entry point ``guide.engines``)
+def create(registry) -> GoogleCloudEngine:  # registry: an EngineRegistry (entry point ``guide.engines``)
     """The engine, as the registry makes it from the ``guide.engines`` entry point."""
     return GoogleCloudEngine()

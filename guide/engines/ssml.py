@@ -10,7 +10,7 @@ engine, so changing a pause records nothing again (and buys nothing again).
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 # Characters XML 1.0 forbids (C0 controls but tab, newline, return; lone surrogates; U+FFFE/FFFF).
@@ -40,7 +40,9 @@ def with_phonemes(sentence: str, phonemes: Iterable[tuple[str, str]], alphabet: 
     last = 0
     for match in pattern.finditer(sentence):
         out.append(text(sentence[last : match.start()]))
-        out.append(f"<phoneme alphabet={attr(alphabet)} ph={attr(pairs[match.group(0)])}>{text(match.group(0))}</phoneme>")
+        out.append(
+            f"<phoneme alphabet={attr(alphabet)} ph={attr(pairs[match.group(0)])}>{text(match.group(0))}</phoneme>"
+        )
         last = match.end()
     out.append(text(sentence[last:]))
     return "".join(out)

@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..errors import InputError
+from ..safe_files import atomic_path
 
 USER_VOICES_ENV = "GUIDE_USER_VOICES_DIR"
 """Overrides where a user's voices are kept (default: under XDG_DATA_HOME)."""
@@ -61,7 +62,9 @@ def read_voice(model: Path) -> PiperVoiceFile:
         raise InputError(f"{model}: no such file")
     config_path = Path(f"{model}.json")
     if not config_path.is_file():
-        raise InputError(f"{model}: its config {config_path.name} is not beside it (Piper voices come as NAME.onnx + NAME.onnx.json)")
+        raise InputError(
+            f"{model}: its config {config_path.name} is not beside it (Piper voices come as NAME.onnx + NAME.onnx.json)"
+        )
     try:
         config = json.loads(config_path.read_text(encoding="utf-8"))
         audio = config.get("audio") or {}
@@ -97,11 +100,11 @@ def add_voice(model: Path, *, force: bool = False, check: Callable[[Path], None]
     folder = user_voices_dir()
     target = folder / f"{voice.name}.onnx"
     if target.exists() and not force:
-        raise InputError(f"a voice named {voice.name} is already in {folder} (guide voices remove {voice.name}, or add with --force)")
+        raise InputError(
+            f"a voice named {voice.name} is already in {folder} (guide voices remove {voice.name}, or add with --force)"
+        )
     if check is not None:
         check(voice.model)
-    from ..safe_files import atomic_path
-
     folder.mkdir(parents=True, exist_ok=True)
     # The config goes in last: a voice without its config is not listed, so a copy stopped
     # half-way never shows as a voice.

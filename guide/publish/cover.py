@@ -21,13 +21,18 @@ The same inputs give the same bytes (same Pillow), so a rebuild leaves the file 
 from __future__ import annotations
 
 import io
+import itertools
 import re
+import threading
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
+from ..safe_files import file_sha256
 from ..script.files import check_cover  # noqa: F401 - its name here before it moved to the script's checks
+from .transcripts import is_rtl
 
 if TYPE_CHECKING:
     from ..script.model import Script
@@ -150,8 +155,8 @@ class _Line:
 @lru_cache(maxsize=4)
 def _font(weight: int) -> Any:
     """The HarfBuzz font of IBM Plex Sans Arabic at `weight`, in font units."""
-    import fontpkg
-    import uharfbuzz as hb
+    import fontpkg  # noqa: PLC0415 - loaded only to draw a cover (guide.publish.cover loads at CLI start-up)
+    import uharfbuzz as hb  # noqa: PLC0415 - ~10 ms, loaded only to draw a cover
 
     with open(fontpkg.path(FONT_FAMILY, weight), "rb") as file:
         face = hb.Face(hb.Blob(file.read()))
@@ -169,8 +174,8 @@ def _visual_runs(text: str, rtl: bool) -> list[tuple[str, bool]]:
     of one direction, in the order they are drawn from the left, each with whether it is written
     right to left. The Unicode bidi algorithm is fpdf2's (guide print's), so Latin names and
     numbers in an Arabic title sit where a browser would put them."""
-    from fpdf.bidi import BidiParagraph
-    from fpdf.enums import TextDirection
+    from fpdf.bidi import BidiParagraph  # noqa: PLC0415 - ~270 ms (fpdf2), loaded only to draw a cover
+    from fpdf.enums import TextDirection  # noqa: PLC0415 - ~270 ms (fpdf2), loaded only to draw a cover
 
     direction = TextDirection.RTL if rtl else TextDirection.LTR
     # Joiners (ZWJ, ZWNJ) are kept, and stay in the run they sit in: they steer the shaping.
@@ -205,7 +210,7 @@ def _visual_runs(text: str, rtl: bool) -> list[tuple[str, bool]]:
 def _shape(text: str, rtl: bool, weight: int) -> _Line:
     """One line of `text`, shaped and laid out left to right (in a right-to-left paragraph when
     `rtl`), in font units."""
-    import uharfbuzz as hb
+    import uharfbuzz as hb  # noqa: PLC0415 - ~10 ms, loaded only to draw a cover
 
     font = _font(weight)
     glyphs: list[_Glyph] = []
@@ -218,7 +223,7 @@ def _shape(text: str, rtl: bool, weight: int) -> _Line:
         buf.guess_segment_properties()
         buf.direction = "rtl" if run_rtl else "ltr"
         hb.shape(font, buf, {})
-        for info, pos in zip(buf.glyph_infos, buf.glyph_positions):
+        for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
             gx, gy = x + pos.x_offset, float(pos.y_offset)
             glyphs.append(_Glyph(info.codepoint, gx, gy))
             ext = font.get_glyph_extents(info.codepoint)
@@ -261,7 +266,7 @@ def _block(texts: Sequence[str], rtl: bool, weight: int, max_scale: float, box: 
     lines = tuple(_shape(t, rtl, weight) for t in texts)
     em = _upem(weight)
     pitch = LEADING[rtl] * em
-    for upper, lower in zip(lines, lines[1:]):
+    for upper, lower in itertools.pairwise(lines):
         pitch = max(pitch, lower.ink[3] - upper.ink[1] + LINE_CLEARANCE * em)
     probe = _Block(lines, 1.0, pitch)
     scale = min(max_scale, box[0] / max(probe.width, 1e-9), box[1] / max(probe.height, 1e-9))
@@ -378,37 +383,38 @@ class _OutlinePen:
     def _at(self, x: float, y: float) -> tuple[float, float]:
         return self.x + x * self.scale, self.y - y * self.scale
 
-    def moveTo(self, p: tuple[float, float]) -> None:  # noqa: N802 - the pen protocol's names
+    def moveTo(self, p: tuple[float, float]) -> None:  # the pen protocol's names
         self.outline.move(*self._at(*p))
         self.current = p
 
-    def lineTo(self, p: tuple[float, float]) -> None:  # noqa: N802
+    def lineTo(self, p: tuple[float, float]) -> None:
         self.outline.line(*self._at(*p))
         self.current = p
 
-    def curveTo(self, c1: tuple[float, float], c2: tuple[float, float], p: tuple[float, float]) -> None:  # noqa: N802
+    def curveTo(self, c1: tuple[float, float], c2: tuple[float, float], p: tuple[float, float]) -> None:
         self.outline.curve(*self._at(*c1), *self._at(*c2), *self._at(*p))
         self.current = p
 
-    def qCurveTo(self, c: tuple[float, float], p: tuple[float, float]) -> None:  # noqa: N802
+    def qCurveTo(self, c: tuple[float, float], p: tuple[float, float]) -> None:
         (x0, y0), (cx, cy), (x, y) = self.current, c, p
         c1 = (x0 + 2 / 3 * (cx - x0), y0 + 2 / 3 * (cy - y0))
         c2 = (x + 2 / 3 * (cx - x), y + 2 / 3 * (cy - y))
         self.curveTo(c1, c2, p)
 
-    def closePath(self) -> None:  # noqa: N802
+    def closePath(self) -> None:
         self.outline.close()
 
-    def endPath(self) -> None:  # noqa: N802
+    def endPath(self) -> None:
         pass
 
 
-def _draw_line(image: Any, line: _Line, weight: int, scale: float, left: float, baseline: float,
-               ink: tuple[int, int, int]) -> None:
+def _draw_line(
+    image: Any, line: _Line, weight: int, scale: float, left: float, baseline: float, ink: tuple[int, int, int]
+) -> None:
     """Draw `line` on `image` with its ink's left edge at `left` and its baseline at `baseline` (px)."""
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw  # noqa: PLC0415 - heavy (Pillow, ~15 ms), loaded only to draw a cover
 
-    ink_left, ink_bottom, ink_right, ink_top = line.ink
+    ink_left, ink_bottom, _ink_right, ink_top = line.ink
     x0 = int(left)  # the mask's corner, whole pixels; the glyphs keep their fraction
     y0 = int(baseline - ink_top * scale) - 1
     w = int(left + line.width * scale) - x0 + 2
@@ -438,9 +444,7 @@ def make_cover(title: str, author: str | None, lang: str, colour: str | None = N
     under a short rule. The background is `colour` (``#rrggbb``, else :data:`DEFAULT_COLOUR`),
     the text white or ink, whichever contrasts more. Same inputs, same bytes.
     """
-    from PIL import Image, ImageDraw
-
-    from .transcripts import is_rtl  # (not at import: it brings in the audio code, and numpy)
+    from PIL import Image, ImageDraw  # noqa: PLC0415 - heavy (Pillow, ~15 ms), loaded only to draw a cover
 
     if size < 64:
         raise ValueError(f"a cover of {size} px is too small to draw")
@@ -465,13 +469,17 @@ def make_cover(title: str, author: str | None, lang: str, colour: str | None = N
         rule_w, rule_h = round(RULE[0] * size), max(1, round(RULE[1] * size))
         rule_bottom = round(baseline - 0.7 * em * scale - gap)
         rule_left = margin + width - rule_w if rtl else margin
-        ImageDraw.Draw(image).rectangle((rule_left, rule_bottom - rule_h, rule_left + rule_w - 1, rule_bottom - 1), fill=ink)
+        ImageDraw.Draw(image).rectangle(
+            (rule_left, rule_bottom - rule_h, rule_left + rule_w - 1, rule_bottom - 1), fill=ink
+        )
         bottom = rule_bottom - rule_h - gap
     if title:
         block = _fit_title(title, rtl, size, (width, bottom - margin))
         baseline = margin + block.lines[0].ink[3] * block.scale
         for line in block.lines:
-            _draw_line(image, line, TITLE_WEIGHT, block.scale, _start(line, block.scale, rtl, margin, width), baseline, ink)
+            _draw_line(
+                image, line, TITLE_WEIGHT, block.scale, _start(line, block.scale, rtl, margin, width), baseline, ink
+            )
             baseline += block.pitch * block.scale
     out = io.BytesIO()
     image.save(out, "JPEG", quality=QUALITY, optimize=True, dpi=(72, 72))  # Apple's artwork rules ask for 72 dpi
@@ -490,15 +498,18 @@ COVER_VERSION = 1
 """Bump when :func:`make_cover` draws differently, so every generated cover is made (and embedded) again."""
 
 
-def cover_recipe(script: "Script", lang: str) -> dict:
+def cover_recipe(script: Script, lang: str) -> dict:
     """What decides the bytes of `script`'s cover in `lang`: the author's file, or what a
     generated one is drawn from. Part of every file's recipe, so a new cover re-tags them."""
-    from ..safe_files import file_sha256
-
     if script.cover is not None:
         return {"file": file_sha256(script.cover), "embedded": EMBED_SIDE}
-    return {"generated": COVER_VERSION, "title": script.title[lang], "author": script.author, "colour": script.theme.colour,
-            "embedded": EMBED_SIDE}
+    return {
+        "generated": COVER_VERSION,
+        "title": script.title[lang],
+        "author": script.author,
+        "colour": script.theme.colour,
+        "embedded": EMBED_SIDE,
+    }
 
 
 EMBED_SIDE = 600
@@ -506,8 +517,9 @@ EMBED_SIDE = 600
 
 
 def shrink(data: bytes, side: int = EMBED_SIDE) -> bytes:
-    """`data` (a square JPEG or PNG cover) as an RGB JPEG at most `side` px on a side; the same bytes for the same input."""
-    from PIL import Image
+    """`data` (a square JPEG or PNG cover) as an RGB JPEG at most `side` px on a side; the same bytes for the same
+    input."""
+    from PIL import Image  # noqa: PLC0415 - heavy (Pillow, ~10 ms), loaded only to shrink a cover
 
     with Image.open(io.BytesIO(data)) as image:
         image = image.convert("RGB")
@@ -523,9 +535,7 @@ class Covers:
     one made per language by :func:`make_cover` when first asked for (encoders ask from several
     threads; each cover is drawn once)."""
 
-    def __init__(self, script: "Script") -> None:
-        import threading
-
+    def __init__(self, script: Script) -> None:
         self.script = script
         self._made: dict[str, bytes] = {}
         self._small: dict[str, bytes] = {}

@@ -74,7 +74,7 @@ def check_cover(path: Path) -> str | None:
     """None when `path` is a cover podcast directories take (a JPEG or PNG, RGB, square, 1400 to
     3000 px on a side); else one line saying what is wrong with it and what is needed."""
     # Pillow is heavy and needed only here: imported when a script has a cover to check.
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - heavy: a script loads without Pillow
 
     name = Path(path).name
     need = f"a podcast cover must be a square JPEG or PNG, {MIN_SIDE} to {MAX_SIDE} px on a side (Apple Podcasts)"
@@ -95,11 +95,15 @@ def check_cover(path: Path) -> str | None:
     if kind not in FORMATS:
         return f"{name} is a {kind} image: {need}"
     if width != height or not MIN_SIDE <= width <= MAX_SIDE:
-        return (f"{name} is {width} × {height} px: a podcast cover must be square, "
-                f"{MIN_SIDE} to {MAX_SIDE} px on a side (Apple Podcasts)")
+        return (
+            f"{name} is {width} × {height} px: a podcast cover must be square, "
+            f"{MIN_SIDE} to {MAX_SIDE} px on a side (Apple Podcasts)"
+        )
     if mode == "CMYK":
         return f"{name} is in CMYK colours: a podcast cover must be in RGB (Apple Podcasts)"
     if mode in ("RGBA", "LA", "PA", "La", "RGBa"):
-        return (f"{name} has transparent parts (an alpha channel): a podcast cover must have none (Apple Podcasts); "
-                "save it without transparency")
+        return (
+            f"{name} has transparent parts (an alpha channel): a podcast cover must have none (Apple Podcasts); "
+            "save it without transparency"
+        )
     return None

@@ -71,7 +71,9 @@ class Limits:
             except ValueError:
                 value = 0
             if value < 1:
-                raise InputError(f"{variable}={raw!r}: must be a whole number of at least 1 (the default is {getattr(cls, name):,})")
+                raise InputError(
+                    f"{variable}={raw!r}: must be a whole number of at least 1 (the default is {getattr(cls, name):,})"
+                )
             values[name] = value
         return cls(**values)
 

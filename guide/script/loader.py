@@ -32,19 +32,19 @@ from .files import IMAGE_TYPES, MAX_FILE_BYTES, check_cover, read_text_file
 from .limits import ENVIRONMENT, Limits
 from .model import (
     BodyBlock,
-    LexiconSource,
     BulletList,
     FaqEntry,
+    LexiconSource,
     Loudness,
     Music,
     Owner,
-    Theme,
     Paragraph,
     Pauses,
     Publish,
     Script,
     Section,
     Text,
+    Theme,
 )
 from .nodes import LANG_RE, ON_OFF, SLUG_MAX, SLUG_RE, NodeReader
 from .number_check import check_numbers
@@ -52,9 +52,25 @@ from .safe_yaml import compose_yaml
 from .voices import DEFAULT_VOICES, VOICE_KEYS, VoiceChecker, VoiceEngines, VoiceReader, default_voice
 
 __all__ = [
-    "DEFAULT_VOICES", "LANG_RE", "MAX_FILE_BYTES", "MAX_LEXICON_ENTRIES", "MAX_NODES", "MAX_TEXT_CHARS", "PAUSE_KEYS",
-    "RESERVED_IDS", "SLUG_MAX", "SLUG_RE", "TOP_KEYS", "VOICE_KEYS", "VoiceChecker", "VoiceEngines", "compose_yaml",
-    "default_voice", "load_script", "load_source", "read_text_file",
+    "DEFAULT_VOICES",
+    "LANG_RE",
+    "MAX_FILE_BYTES",
+    "MAX_LEXICON_ENTRIES",
+    "MAX_NODES",
+    "MAX_TEXT_CHARS",
+    "PAUSE_KEYS",
+    "RESERVED_IDS",
+    "SLUG_MAX",
+    "SLUG_RE",
+    "TOP_KEYS",
+    "VOICE_KEYS",
+    "VoiceChecker",
+    "VoiceEngines",
+    "compose_yaml",
+    "default_voice",
+    "load_script",
+    "load_source",
+    "read_text_file",
 ]
 
 _DEFAULT_LIMITS = Limits()
@@ -66,9 +82,28 @@ MAX_NODES = _DEFAULT_LIMITS.yaml_nodes
 RESERVED_IDS = frozenset({"intro", "outro"})
 
 TOP_KEYS = (
-    "id", "title", "languages", "voices", "intro", "sections", "faq", "outro", "author", "pauses",
-    "description", "cover", "theme", "category", "owner", "base_url", "loudness", "music", "publish",
-    "code_switch", "lexicon", "lexicon_file",
+    "id",
+    "title",
+    "languages",
+    "voices",
+    "intro",
+    "sections",
+    "faq",
+    "outro",
+    "author",
+    "pauses",
+    "description",
+    "cover",
+    "theme",
+    "category",
+    "owner",
+    "base_url",
+    "loudness",
+    "music",
+    "publish",
+    "code_switch",
+    "lexicon",
+    "lexicon_file",
 )
 LOUDNESS_KEYS = ("target", "true_peak")
 LEXICON_ENTRY_KEYS = ("say", "ipa", "numbers_differ")
@@ -130,10 +165,18 @@ def load_source(
     limits = limits or Limits.from_env()
     path = Path(path)
     if len(source.encode("utf-8")) > limits.script_bytes:
-        raise ScriptError([Problem(path, None, f"script larger than {limits.script_bytes:,} bytes ({ENVIRONMENT['script_bytes']} raises the limit)")])
+        raise ScriptError(
+            [
+                Problem(
+                    path,
+                    None,
+                    f"script larger than {limits.script_bytes:,} bytes ({ENVIRONMENT['script_bytes']} raises the "
+                    "limit)",
+                )
+            ]
+        )
     root = compose_yaml(source, path, limits)
     return _Reader(path, check_voice, allow_missing, limits, engines).script(root)
-
 
 
 class _Reader(NodeReader):
@@ -188,12 +231,16 @@ class _Reader(NodeReader):
         lines: dict[str, int] = {}
         for lang in languages:
             if lang not in fields:
-                self.problem(node, f"{what}: missing the '{lang}' text (the script declares languages: {', '.join(languages)})")
+                self.problem(
+                    node, f"{what}: missing the '{lang}' text (the script declares languages: {', '.join(languages)})"
+                )
                 continue
             value_node = fields[lang][1]
             lines[lang] = value_node.start_mark.line + 1
             if self.allow_missing and isinstance(value_node, yaml.ScalarNode) and not value_node.value.strip():
-                self.missing.append(Problem(self.path, value_node.start_mark.line + 1, f"{what}.{lang}: not translated yet"))
+                self.missing.append(
+                    Problem(self.path, value_node.start_mark.line + 1, f"{what}.{lang}: not translated yet")
+                )
                 values[lang] = ""
                 continue
             raw = self.scalar(value_node, f"{what}.{lang}")
@@ -227,7 +274,8 @@ class _Reader(NodeReader):
                         Problem(
                             self.path,
                             node.start_mark.line + 1,
-                            f"the script's texts add up to more than {limit:,} characters, each alias counted every time "
+                            f"the script's texts add up to more than {limit:,} characters, each alias counted "
+                            "every time "
                             f"it is used ({ENVIRONMENT['total_text_chars']} raises the limit)",
                         ),
                     ]
@@ -238,7 +286,9 @@ class _Reader(NodeReader):
         """The text checked once: (cleaned text or None when reported, the languages it is spoken in)."""
         cleaned = " ".join(raw.split())
         if not cleaned:
-            hint = " (not translated yet? `guide check --allow-missing` lists these)" if what.endswith(f".{lang}") else ""
+            hint = (
+                " (not translated yet? `guide check --allow-missing` lists these)" if what.endswith(f".{lang}") else ""
+            )
             self.problem(node, f"{what} is empty{hint}")
             return None, frozenset()
         limit = self.limits.text_chars
@@ -253,7 +303,7 @@ class _Reader(NodeReader):
             tokens = markup.parse(cleaned)
         except markup.MarkupError as exc:
             near = cleaned[max(0, exc.offset - 15) : exc.offset + 25]
-            self.problem(node, f"{what}: {exc.message} (near \"{near}\")")
+            self.problem(node, f'{what}: {exc.message} (near "{near}")')
             return None, frozenset()
         line = node.start_mark.line + 1
         langs = {lang}
@@ -344,7 +394,8 @@ class _Reader(NodeReader):
             self.problem(
                 where,
                 f"the script has {len(section_nodes) + len(faq_nodes):,} items ({len(section_nodes):,} sections, "
-                f"{len(faq_nodes):,} faq entries); at most {self.limits.items:,} ({ENVIRONMENT['items']} raises the limit)",
+                f"{len(faq_nodes):,} faq entries); at most {self.limits.items:,} ({ENVIRONMENT['items']} raises "
+                "the limit)",
             )
             section_nodes, faq_nodes = [], []
         sections = tuple(s for s in (self.section(n, i, languages, seen_ids) for i, n in enumerate(section_nodes)) if s)
@@ -420,7 +471,10 @@ class _Reader(NodeReader):
         value_node = fields["colour"][1]
         colour = self.scalar(value_node, "theme.colour")
         if colour is not None and not re.fullmatch(r"#[0-9a-fA-F]{6}", colour.strip()):
-            self.problem(value_node, f"theme.colour '{colour}' is not a colour like \"#0a5299\" (# and six hexadecimal digits, in quotes)")
+            self.problem(
+                value_node,
+                f"theme.colour '{colour}' is not a colour like \"#0a5299\" (# and six hexadecimal digits, in quotes)",
+            )
             return Theme()
         return Theme(colour.strip().lower()) if colour else Theme()
 
@@ -432,7 +486,11 @@ class _Reader(NodeReader):
         return raw
 
     def loudness(self, node: yaml.Node) -> Loudness | None:
-        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool" and node.value.lower() in ("off", "false", "no"):
+        if (
+            isinstance(node, yaml.ScalarNode)
+            and node.tag == "tag:yaml.org,2002:bool"
+            and node.value.lower() in ("off", "false", "no")
+        ):
             return None  # loudness: off
         fields = self.mapping(node, "loudness", LOUDNESS_KEYS)
         if fields is None:
@@ -454,7 +512,13 @@ class _Reader(NodeReader):
             return None
         path = self.existing_file(fields["file"][1], "music.file")
         values = {}
-        for key, low, high in (("fade_in", 0, 30), ("fade_out", 0, 30), ("duck_db", -60, 0), ("volume_db", -60, 0), ("lead", 0, 30)):
+        for key, low, high in (
+            ("fade_in", 0, 30),
+            ("fade_out", 0, 30),
+            ("duck_db", -60, 0),
+            ("volume_db", -60, 0),
+            ("lead", 0, 30),
+        ):
             if key in fields:
                 value = self.number(fields[key][1], f"music.{key}", low, high)
                 if value is not None:
@@ -472,7 +536,9 @@ class _Reader(NodeReader):
         name = self.scalar(fields["name"][1], "owner.name") if "name" in fields else None
         email = self.scalar(fields["email"][1], "owner.email") if "email" in fields else None
         if email is not None and not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", email):
-            self.problem(fields["email"][1], f"owner.email '{email}' is not an e-mail address like podcast@clinic.example")
+            self.problem(
+                fields["email"][1], f"owner.email '{email}' is not an e-mail address like podcast@clinic.example"
+            )
             return None
         if not name or not email:
             return None
@@ -521,7 +587,9 @@ class _Reader(NodeReader):
             if path is not None:
                 sub = _Reader(path, None, limits=self.limits)
                 try:
-                    source = read_text_file(path, "lexicon file", self.limits.lexicon_bytes, ENVIRONMENT["lexicon_bytes"])
+                    source = read_text_file(
+                        path, "lexicon file", self.limits.lexicon_bytes, ENVIRONMENT["lexicon_bytes"]
+                    )
                     root = compose_yaml(source, path, self.limits)
                 except ScriptError as exc:  # the lexicon file's own problems, with its name and lines
                     self.problems += exc.problems
@@ -538,7 +606,9 @@ class _Reader(NodeReader):
                 merged.setdefault(lang, {}).update(words)
         return merged
 
-    def lexicon_languages(self, lexicon: Mapping[str, Mapping[str, str]], entry: tuple[yaml.Node, yaml.Node] | None) -> None:
+    def lexicon_languages(
+        self, lexicon: Mapping[str, Mapping[str, str]], entry: tuple[yaml.Node, yaml.Node] | None
+    ) -> None:
         """Note the languages a lexicon's replacements are written in ("Botox: بوتوكس" is spoken by the ar voice)."""
         if not self.code_switch or entry is None:
             return
@@ -573,7 +643,9 @@ class _Reader(NodeReader):
                 else:
                     key = " ".join(word.split())
                     out.setdefault(lang, {})[key] = " ".join(spoken.split())
-                    self.lexicon_sources[(lang, key)] = LexiconSource(self.path, word_node.start_mark.line + 1, marked, ipa)
+                    self.lexicon_sources[(lang, key)] = LexiconSource(
+                        self.path, word_node.start_mark.line + 1, marked, ipa
+                    )
         return out
 
     def lexicon_value(self, node: yaml.Node, what: str, word: str) -> tuple[str | None, bool, str]:
@@ -591,8 +663,10 @@ class _Reader(NodeReader):
         ipa = ""
         if "ipa" in fields:
             ipa = " ".join((self.scalar(fields["ipa"][1], f"{what}.ipa") or "").split())
-            if not ipa or len(ipa) > 200 or any(c in ipa for c in "<>&\"\n"):
-                self.problem(fields["ipa"][1], f"{what}.ipa: write the pronunciation in IPA letters, e.g. ˈboʊtɑks (at most 200)")
+            if not ipa or len(ipa) > 200 or any(c in ipa for c in '<>&"\n'):
+                self.problem(
+                    fields["ipa"][1], f"{what}.ipa: write the pronunciation in IPA letters, e.g. ˈboʊtɑks (at most 200)"
+                )
                 return None, False, ""
         if "say" not in fields and not ipa:
             self.problem(node, f"{what}: missing 'say' (what the voice says instead) or 'ipa' (how it is pronounced)")

@@ -6,9 +6,9 @@ passed, so the rest of the program can trust them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Mapping, Union
 
 from ..errors import Problem
 from ..text.markup import shown_text
@@ -60,7 +60,7 @@ class BulletList:
     """An optional lead-in spoken before the list ("Possible long-term risks")."""
 
 
-BodyBlock = Union[Paragraph, BulletList]
+BodyBlock = Paragraph | BulletList
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,8 @@ class VoiceSettings:
     """Speaking speed; 1.0 is the voice's normal speed, 1.2 is 20 % faster."""
 
     pitch: int | None = None
-    """Pitch, 0-100 (50 is the voice's own): espeak-ng, and the cloud engines that can change it (azure, google-cloud)."""
+    """Pitch, 0-100 (50 is the voice's own): espeak-ng, and the cloud engines that can change it (azure,
+    google-cloud)."""
 
     model: str | None = None
     """Cloud engines with several models: ElevenLabs' ``model_id``, Polly's engine (``neural``, ``standard``)."""
@@ -123,7 +124,7 @@ class VoiceSettings:
     diacritize: str = "auto"
     """Arabic: ``auto`` adds diacritics (tashkeel) before engines that need them (espeak-ng); ``off`` never."""
 
-    fallback: "VoiceSettings | None" = None
+    fallback: VoiceSettings | None = None
     """Opt-in voice for takes this voice fails to record (gTTS offline or rate-limited); reported, never silent."""
 
     line: int | None = None
@@ -348,7 +349,7 @@ class Script:
     theme: Theme = Theme()
     """Colours of what guide draws (the generated covers)."""
 
-    owner: "Owner | None" = None
+    owner: Owner | None = None
     """Who runs the podcast feed (``<itunes:owner>``: Apple writes to this address to verify the show)."""
 
     base_url: str | None = None

@@ -79,19 +79,31 @@ def check_numbers(script: Script) -> NumberCheck:
             line = text.line_of(lang)
             for token in markup.parse(source) if "|" in source else ():
                 if isinstance(token, markup.Span) and token.numbers_differ:
-                    uses.setdefault((script.path, line, lang, "{" + f"{token.shown}|{token.spoken}|numbers differ" + "}"), [])
+                    uses.setdefault(
+                        (script.path, line, lang, "{" + f"{token.shown}|{token.spoken}|numbers differ" + "}"), []
+                    )
             for found in differences(source, lang, frontend, marked):
                 if not found.allowed:
                     problems.append(_problem(script, line, found))
                     continue
                 lost, added = difference(list(found.written), list(found.spoken))
-                record = ChangedSentence(lang, found.shown, found.said, found.change(), tuple(map(str, lost)), tuple(map(str, added)))
+                record = ChangedSentence(
+                    lang, found.shown, found.said, found.change(), tuple(map(str, lost)), tuple(map(str, added))
+                )
                 for cause in found.causes:
                     path, at = _where(script, cause, line)
-                    name = _lexicon_marker(cause.lang, cause.written, cause.said) if cause.kind == "lexicon" else str(cause)
-                    uses.setdefault((path, at, cause.lang if cause.kind == "lexicon" else lang, name), []).append(record)
+                    name = (
+                        _lexicon_marker(cause.lang, cause.written, cause.said)
+                        if cause.kind == "lexicon"
+                        else str(cause)
+                    )
+                    uses.setdefault((path, at, cause.lang if cause.kind == "lexicon" else lang, name), []).append(
+                        record
+                    )
     exceptions = tuple(
         NumberException(path, line, name, lang, tuple(dict.fromkeys(sentences)))
-        for (path, line, lang, name), sentences in sorted(uses.items(), key=lambda kv: (str(kv[0][0]), kv[0][1], kv[0][3]))
+        for (path, line, lang, name), sentences in sorted(
+            uses.items(), key=lambda kv: (str(kv[0][0]), kv[0][1], kv[0][3])
+        )
     )
     return NumberCheck(tuple(problems), exceptions)

@@ -128,4 +128,3 @@ def codepoint(char: str) -> str:
 def shown(text: str) -> str:
     """`text` with characters a terminal should not receive (controls, lone surrogates) written as escapes."""
     return UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
-

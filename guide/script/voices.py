@@ -39,7 +39,6 @@ VoiceChecker = Callable[[str, VoiceSettings, Path], "str | None"]
 """Checks one voice on this machine: None when it can be used, else why not (``EngineRegistry.check_voice``)."""
 
 
-
 class VoiceEngines(Protocol):
     """What reading a script asks of the speech engines; :class:`guide.engines.EngineRegistry` is one."""
 
@@ -64,7 +63,7 @@ def installed_engines() -> VoiceEngines:
     """The engines installed here, for a caller that passes none (a check of the script alone, ``guide init``)."""
     # Imported here, not at the top: the engines are built on the script's model (guide.engines imports
     # guide.script.model), so the script layer does not depend on them to be imported.
-    from ..engines import EngineRegistry
+    from ..engines import EngineRegistry  # noqa: PLC0415 - the engines import the script layer, not it them
 
     return EngineRegistry()
 
