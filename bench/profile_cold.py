@@ -106,7 +106,11 @@ def main() -> None:
         start = time.perf_counter()
         from guide.settings import RunSettings
 
-        result = builder.build(script, RunSettings.make(out=folder / "out", cache=folder / "cache", jobs=args.jobs), registry=EngineRegistry(offline=True))
+        result = builder.build(
+            script,
+            RunSettings.make(out=folder / "out", cache=folder / "cache", jobs=args.jobs),
+            registry=EngineRegistry(offline=True),
+        )
         wall = time.perf_counter() - start
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         own = resource.getrusage(resource.RUSAGE_SELF)

@@ -40,7 +40,9 @@ def main() -> int:
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         pdf = Path(tmp) / "print.pdf"
-        builder.print_guide(SCRIPT, ROOT / "audio_out", base_url="https://example.org/guides/botox-long-term-effects", output=pdf)
+        builder.print_guide(
+            SCRIPT, ROOT / "audio_out", base_url="https://example.org/guides/botox-long-term-effects", output=pdf
+        )
         doc = pypdfium2.PdfDocument(str(pdf))
         small_png(doc[1].render(scale=150 / 72).to_pil(), DOCS / "print-poster.png", 480)
         small_png(doc[3].render(scale=150 / 72).to_pil(), DOCS / "print-cards.png", 560)

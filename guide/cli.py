@@ -31,7 +31,9 @@ def _scripts(given: tuple[Path, ...]) -> list[Path]:
         return list(given)
     found = sorted([*SCRIPTS_DIR.glob("*.yaml"), *SCRIPTS_DIR.glob("*.yml")])
     if not found:
-        raise InputError(f"no script given and none found in {SCRIPTS_DIR}/ (write one, e.g. {SCRIPTS_DIR}/my-guide.yaml)")
+        raise InputError(
+            f"no script given and none found in {SCRIPTS_DIR}/ (write one, e.g. {SCRIPTS_DIR}/my-guide.yaml)"
+        )
     return found
 
 
@@ -54,14 +56,22 @@ def main(ffmpeg_path: Path | None) -> None:
         use_ffmpeg(str(ffmpeg_path))
 
 
-only_option = click.option("--only", multiple=True, metavar="ITEM_ID", help="Only this item's tracks (repeatable); full guides are left as they are.")
+only_option = click.option(
+    "--only",
+    multiple=True,
+    metavar="ITEM_ID",
+    help="Only this item's tracks (repeatable); full guides are left as they are.",
+)
 force_option = click.option("--force", is_flag=True, help="Record and encode again even what is up to date.")
 
 
 @main.command()
 @click.argument("scripts", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
-    "--lang", "languages", multiple=True, help="Build only this language (repeatable). Default: all the script declares."
+    "--lang",
+    "languages",
+    multiple=True,
+    help="Build only this language (repeatable). Default: all the script declares.",
 )
 @only_option
 @force_option
@@ -93,9 +103,7 @@ def build(
     def one(path: Path) -> None:
         shared = None
         if settings.cache_url:
-            shared = open_shared(
-                settings.cache_url, settings.take_cache(), settings.cache_mode, settings.cache_strict
-            )
+            shared = open_shared(settings.cache_url, settings.take_cache(), settings.cache_mode, settings.cache_strict)
         with _ProgressBar(f"Recording {path.name}") as progress:
             result = builder.build(path, settings, languages, registry, progress, only=only, force=force, shared=shared)
         _summary(result)
@@ -104,7 +112,12 @@ def build(
         if then_proof:
             click.echo("")
             ctx.invoke(
-                proof_command, script=path, out=settings.out, languages=languages, only=only, cache=settings.cache,
+                proof_command,
+                script=path,
+                out=settings.out,
+                languages=languages,
+                only=only,
+                cache=settings.cache,
                 voices_dirs=settings.voices_dirs,
             )
 
@@ -125,7 +138,7 @@ class _ProgressBar:
         self.label = label
         self.bar = None
 
-    def __enter__(self) -> "_ProgressBar":
+    def __enter__(self) -> _ProgressBar:
         return self
 
     def __call__(self, done: int, total: int) -> None:
@@ -165,9 +178,13 @@ def _summary(result: builder.BuildResult) -> None:
             written = lang.full.file if lang.m4b and file == lang.m4b else file  # an M4B is written with its full guide
             mark = "*" if written.as_posix() in encoded else " "
             click.echo(f"  {mark} {file.name:<40} {_minutes(duration):>6}  {title}")
-    click.echo(f"\n  * written by this build (full guides joined from their tracks' frames); manifest: {result.manifest}")
+    click.echo(
+        f"\n  * written by this build (full guides joined from their tracks' frames); manifest: {result.manifest}"
+    )
     if result.published:
-        click.echo(f"  {len(result.published)} transcripts, playlists, feeds and pages updated; web player: {result.folder / 'index.html'}")
+        click.echo(
+            f"  {len(result.published)} transcripts, playlists, feeds and pages updated; web player: {result.folder / 'index.html'}"
+        )
     if result.feed_skipped:
         click.echo("  podcast feeds: skipped, give --base-url (or base_url: in the script) to publish them")
     for choice in result.voices:
@@ -188,7 +205,12 @@ def _warnings(result: builder.BuildResult) -> None:
 @force_option
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON, for programs.")
 @run_settings(
-    "offline", "out", "bitrate", "cache", "cache_url", "voices_dirs",
+    "offline",
+    "out",
+    "bitrate",
+    "cache",
+    "cache_url",
+    "voices_dirs",
     cache_url="Also say which of the takes to record the shared take cache holds; also GUIDE_CACHE_URL.",
 )
 def plan_command(
@@ -211,9 +233,18 @@ def plan_command(
             for take in data["record"]:
                 take["in_shared_cache"] = take["key"] in held
         data["online"] = [
-            {"engine": c.engine, "voices": list(c.voices), "takes": c.takes, "characters": c.characters,
-             "next_takes": c.next_takes, "next_characters": c.next_characters, "usd_per_million": c.price.usd_per_million if c.price else None,
-             "price_source": c.price.source if c.price else None, "cold_usd": c.cold_usd, "next_usd": c.next_usd}
+            {
+                "engine": c.engine,
+                "voices": list(c.voices),
+                "takes": c.takes,
+                "characters": c.characters,
+                "next_takes": c.next_takes,
+                "next_characters": c.next_characters,
+                "usd_per_million": c.price.usd_per_million if c.price else None,
+                "price_source": c.price.source if c.price else None,
+                "cold_usd": c.cold_usd,
+                "next_usd": c.next_usd,
+            }
             for c in costs
         ]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -221,9 +252,13 @@ def plan_command(
     if work.nothing_to_do:
         click.echo(f"{script}: nothing to do, everything is up to date")
         return
-    click.echo(f"{script}: {len(work.record)} take{'s' if len(work.record) != 1 else ''} to record, {work.reused} reused from the cache")
+    click.echo(
+        f"{script}: {len(work.record)} take{'s' if len(work.record) != 1 else ''} to record, {work.reused} reused from the cache"
+    )
     if held is not None:
-        click.echo(f"  {len(held):>4} of them are in the shared cache {settings.cache_url}: the build fetches them instead")
+        click.echo(
+            f"  {len(held):>4} of them are in the shared cache {settings.cache_url}: the build fetches them instead"
+        )
     reasons = Counter(job.reason for job in work.record)
     for reason, count in reasons.most_common():
         click.echo(f"  {count:>4} {reason}")
@@ -247,11 +282,25 @@ def plan_command(
 
 @main.command("print")
 @click.argument("script", type=click.Path(path_type=Path))
-@click.option("--lang", "languages", multiple=True, help="Only this language (repeatable). Default: every language built.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="PDF to write (default: OUT/<id>/<id>.print.pdf).")
-@click.option("--paper", type=click.Choice(["a4", "a5", "letter"], case_sensitive=False), default="a4", show_default=True, help="Paper size.")
+@click.option(
+    "--lang", "languages", multiple=True, help="Only this language (repeatable). Default: every language built."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="PDF to write (default: OUT/<id>/<id>.print.pdf).",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "a5", "letter"], case_sensitive=False),
+    default="a4",
+    show_default=True,
+    help="Paper size.",
+)
 @run_settings(
-    "out", "base_url",
+    "out",
+    "base_url",
     out="Output folder of the build to print from.",
     base_url="Where the guide folder is published (the QR codes' addresses); overrides the script's base_url.",
 )
@@ -272,7 +321,13 @@ def print_command(
 @main.command()
 @click.argument("scripts", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--allow-missing", is_flag=True, help="Accept texts not translated yet (left empty) and list them.")
-@click.option("--max-words", type=click.IntRange(5, 500), default=builder.MAX_WORDS, show_default=True, help="Warn about sentences longer than this (hard to follow by ear).")
+@click.option(
+    "--max-words",
+    type=click.IntRange(5, 500),
+    default=builder.MAX_WORDS,
+    show_default=True,
+    help="Warn about sentences longer than this (hard to follow by ear).",
+)
 @run_settings("offline", "cache", "voices_dirs")
 def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, settings: RunSettings) -> None:
     """Validate SCRIPTS without recording anything; warn about what may not sound right; estimate each language,
@@ -294,8 +349,12 @@ def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, settin
         for estimate in advice.estimates:
             by_voice = ", ".join(f"{n} by {label}" for label, n in estimate.voices.items())
             web = f"; {estimate.web_requests} gTTS web requests" if estimate.web_requests else ""
-            partial = f" ({estimate.untranslated} texts not translated yet, not counted)" if estimate.untranslated else ""
-            click.echo(f"  {estimate.lang}: about {_minutes(estimate.seconds)} for the full guide{partial}; {estimate.takes} takes ({by_voice}){web}")
+            partial = (
+                f" ({estimate.untranslated} texts not translated yet, not counted)" if estimate.untranslated else ""
+            )
+            click.echo(
+                f"  {estimate.lang}: about {_minutes(estimate.seconds)} for the full guide{partial}; {estimate.takes} takes ({by_voice}){web}"
+            )
         for engine_cost in advice.costs:
             click.echo(f"  {engine_cost.describe()}")
         for warning in [*dict.fromkeys(c.warning for c in choices if c.warning), *advice.warnings]:
@@ -322,7 +381,9 @@ def _echo_number_exceptions(script: Script) -> None:
     for exception in script.number_exceptions:
         click.echo(f"  {exception}", err=True)
         for sentence in exception.sentences:
-            click.echo(f'      "{sentence.written}" is said "{sentence.said}": the voice will {sentence.change}', err=True)
+            click.echo(
+                f'      "{sentence.written}" is said "{sentence.said}": the voice will {sentence.change}', err=True
+            )
         if not exception.sentences:
             click.echo("      changes no number in the script: the marker can go", err=True)
 
@@ -334,16 +395,35 @@ def _voice_option(value: str | None) -> VoiceSettings | None:
     engine, _, name = value.partition(":")
     names = EngineRegistry().names()
     if engine not in names:
-        raise InputError(f"--voice {value}: the engine must be one of {', '.join(names)} (as in piper:en_US-joe-medium)")
+        raise InputError(
+            f"--voice {value}: the engine must be one of {', '.join(names)} (as in piper:en_US-joe-medium)"
+        )
     return VoiceSettings(engine=engine, voice=name or None)
 
 
 @main.command()
 @click.argument("text")
 @click.option("--lang", required=True, help="Language of TEXT (en, ar, …).")
-@click.option("--voice", "voice_name", metavar="ENGINE[:VOICE]", help="Voice for --lang, e.g. espeak:ar, piper:en_US-joe-medium, gtts:ar.")
-@click.option("--script", "script_path", type=click.Path(path_type=Path), help="Use this script's voices, lexicon and code switching.")
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("say.mp3"), show_default=True, help="Output file (.mp3, or .wav).")
+@click.option(
+    "--voice",
+    "voice_name",
+    metavar="ENGINE[:VOICE]",
+    help="Voice for --lang, e.g. espeak:ar, piper:en_US-joe-medium, gtts:ar.",
+)
+@click.option(
+    "--script",
+    "script_path",
+    type=click.Path(path_type=Path),
+    help="Use this script's voices, lexicon and code switching.",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("say.mp3"),
+    show_default=True,
+    help="Output file (.mp3, or .wav).",
+)
 @run_settings("offline", "cache", "voices_dirs")
 def say(
     text: str, lang: str, voice_name: str | None, script_path: Path | None, out: Path, settings: RunSettings
@@ -367,8 +447,12 @@ def say(
 
 @main.command()
 @click.argument("article", type=click.Path(path_type=Path))
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Script to write (default: scripts/<id>.yaml).")
-@click.option("--languages", default="en,ar", show_default=True, help="Languages, comma-separated; the first is the article's.")
+@click.option(
+    "-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Script to write (default: scripts/<id>.yaml)."
+)
+@click.option(
+    "--languages", default="en,ar", show_default=True, help="Languages, comma-separated; the first is the article's."
+)
 @click.option("--id", "script_id", help="The guide's id (default: from the article's file name).")
 @click.option("--force", is_flag=True, help="Overwrite an existing script.")
 def init(article: Path, out: Path | None, languages: str, script_id: str | None, force: bool) -> None:
@@ -379,7 +463,9 @@ def init(article: Path, out: Path | None, languages: str, script_id: str | None,
     written = init_script(article, out, langs, script_id, force)
     click.echo(f"wrote {written}")
     if len(langs) > 1:
-        click.echo(f"next: translate the empty {', '.join(langs[1:])} texts; `guide check --allow-missing {written}` lists them")
+        click.echo(
+            f"next: translate the empty {', '.join(langs[1:])} texts; `guide check --allow-missing {written}` lists them"
+        )
 
 
 SCHEMAS = {"script": ("guide.script", "schema.json"), "manifest": ("guide", "manifest.schema.json")}
@@ -437,7 +523,9 @@ def voices_add(model: Path, force: bool) -> None:
     from .engines.user_voices import add_voice
 
     voice = add_voice(model, force=force, check=builder.check_piper_model)
-    click.echo(f"added {voice.name} ({voice.language}, {voice.quality or 'quality not given'}, {voice.sample_rate} Hz) to {voice.model.parent}")
+    click.echo(
+        f"added {voice.name} ({voice.language}, {voice.quality or 'quality not given'}, {voice.sample_rate} Hz) to {voice.model.parent}"
+    )
     click.echo(f"use it in a script: voices: {{{voice.lang}: {{engine: piper, voice: {voice.name}}}}}")
 
 
@@ -500,11 +588,28 @@ main.add_command(proof_command)
 
 @main.command()
 @click.argument("scripts", required=False, metavar="[SCRIPT|FOLDER]", type=click.Path(path_type=Path))
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port to listen on; 0 picks a free one.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. Anything but this machine's own lets others on the network reach the studio.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but this machine's own lets others on the network reach the studio.",
+)
 @click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
 @run_settings(
-    "offline", "out", "base_url", "cache", "cache_url", "cache_mode", "voices_dirs",
+    "offline",
+    "out",
+    "base_url",
+    "cache",
+    "cache_url",
+    "cache_mode",
+    "voices_dirs",
     out="Output folder of builds.",
     cache_url="A shared take cache behind the local one for the studio's builds (as guide build's); "
     "also GUIDE_CACHE_URL.",
@@ -519,13 +624,16 @@ def studio(scripts: Path | None, port: int, host: str, no_browser: bool, setting
 
     folder = scripts or SCRIPTS_DIR
     if not folder.exists():
-        raise InputError(f"{folder}: no such script or folder (guide init ARTICLE writes a first script into {SCRIPTS_DIR}/)")
+        raise InputError(
+            f"{folder}: no such script or folder (guide init ARTICLE writes a first script into {SCRIPTS_DIR}/)"
+        )
     workspace = Workspace(folder, settings)
     running = Studio(workspace, host, port)
     if running.exposed:
         click.echo(
             f"warning: listening on {host}: other machines on the network can reach the studio "
-            "(each still needs the token below)", err=True,
+            "(each still needs the token below)",
+            err=True,
         )
     url = running.login_url()
     click.echo(f"guide studio: editing {folder}; open this address (its token works once), Ctrl-C to stop:")
@@ -567,15 +675,23 @@ def publish_command(
     loaded = builder.load(script)
     folder = settings.out / loaded.id
     result = publish(
-        folder, dest, dry_run=dry_run, delete=delete, max_deletes=DEFAULT_MAX_DELETES if max_deletes is None else max_deletes,
-        base_url=loaded.base_url, public_url=public_url, report=click.echo,
+        folder,
+        dest,
+        dry_run=dry_run,
+        delete=delete,
+        max_deletes=DEFAULT_MAX_DELETES if max_deletes is None else max_deletes,
+        base_url=loaded.base_url,
+        public_url=public_url,
+        report=click.echo,
     )
     plan = result.plan
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if dry_run:
-        click.echo(f"dry run: would upload {len(plan.upload)} files ({plan.upload_bytes:,} bytes), delete {len(plan.delete)}; "
-                   f"{plan.unchanged} unchanged. Nothing was changed.")
+        click.echo(
+            f"dry run: would upload {len(plan.upload)} files ({plan.upload_bytes:,} bytes), delete {len(plan.delete)}; "
+            f"{plan.unchanged} unchanged. Nothing was changed."
+        )
         for entry in plan.upload:
             click.echo(f"  upload {entry.path} ({entry.size:,} bytes)")
         for path in plan.delete:

@@ -54,6 +54,8 @@ def print_pdf(guide_id: str) -> str:
 def later_files(guide_id: str) -> tuple[str, ...]:
     """Files other guide commands write into a built guide's folder, which ``guide publish`` publishes too."""
     return (print_pdf(guide_id), PROOF_PAGE)
+
+
 """The manifest's JSON Schema, beside this module in the package."""
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import concurrent.futures as cf
 import os
 from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -77,7 +77,9 @@ def record_one(spec: TakeSpec, registry: EngineRegistry, cache: TakeCache) -> tu
             except EngineError as second:
                 raise _failed(second, spec, fallback) from None
             cache.store(used, to_pipeline_format(chunk.samples, chunk.sample_rate))
-        return spec.key, Substitution(spec.key, used, spec.text, spec.voice.label, fallback.label, exc.message, not cached)
+        return spec.key, Substitution(
+            spec.key, used, spec.text, spec.voice.label, fallback.label, exc.message, not cached
+        )
     cache.store(spec.key, to_pipeline_format(chunk.samples, chunk.sample_rate))
     return spec.key, None
 
@@ -95,7 +97,7 @@ def record_takes(
     cache: TakeCache,
     jobs: int = 1,
     progress: Progress | None = None,
-    on_done: Callable[[str, "Substitution | None"], None] | None = None,
+    on_done: Callable[[str, Substitution | None], None] | None = None,
     fetch: Callable[[str], bool] | None = None,
 ) -> list[Substitution]:
     """Record `specs` into `cache`: Piper in `jobs` threads sharing one loaded voice, gTTS in
@@ -181,7 +183,7 @@ class Timeline:
 
 
 def stream(
-    steps,  # noqa: ANN001 - a track's or a full guide's steps
+    steps,
     tracks: Sequence[TrackPlan],
     cache: TakeCache,
     timeline: Timeline,
@@ -226,9 +228,13 @@ def _silence(seconds: float, timeline: Timeline) -> np.ndarray:
     return samples
 
 
-def track_pcm(track: TrackPlan, cache: TakeCache, timeline: Timeline, substitutes: Mapping[str, str] | None = None) -> np.ndarray:
+def track_pcm(
+    track: TrackPlan, cache: TakeCache, timeline: Timeline, substitutes: Mapping[str, str] | None = None
+) -> np.ndarray:
     """One track's samples: its takes and pauses stitched with pydub, its music mixed under them."""
-    audio = join([segment(samples) for samples in stream(track.steps, (), cache, timeline, substitutes)] or [silence(0)])
+    audio = join(
+        [segment(samples) for samples in stream(track.steps, (), cache, timeline, substitutes)] or [silence(0)]
+    )
     speech = np.frombuffer(audio.raw_data, dtype=np.int16)
     if track.music is None:
         return speech

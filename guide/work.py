@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 from .cache import TakeCache
 from .errors import InputError
 from .manifest import Manifest
-from .safe_files import file_sha256, sha256_of
 from .planner import ChapterMark, LanguagePlan, Pause, Plan, TakeSpec, TrackPlan, heard
 from .publish.cover import cover_recipe
 from .publish.mp3 import Tags
+from .safe_files import file_sha256, sha256_of
 from .script.model import Script
 
 
@@ -104,7 +104,13 @@ class Work:
             "script": str(self.plan.script.path),
             "id": self.plan.script.id,
             "record": [
-                {"key": j.take.key, "lang": j.take.voice.lang, "voice": j.take.voice.label, "text": j.take.text, "reason": j.reason}
+                {
+                    "key": j.take.key,
+                    "lang": j.take.voice.lang,
+                    "voice": j.take.voice.label,
+                    "text": j.take.text,
+                    "reason": j.reason,
+                }
                 for j in self.record
             ],
             "reused": self.reused,
@@ -119,7 +125,7 @@ def _digest(value: object) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _layout(steps, tracks: Sequence[TrackPlan]) -> list:  # noqa: ANN001
+def _layout(steps, tracks: Sequence[TrackPlan]) -> list:
     """The sequence heard: take keys and pause lengths, track references expanded."""
     out: list = []
     for piece in heard(steps, tracks):
@@ -213,7 +219,12 @@ FRAMES_VERSION = 2
 
 
 def file_jobs(
-    lang_plan: LanguagePlan, plan: Plan, bitrate: str, index: dict[str, TakeSpec], inputs: tuple[dict, dict], encoder: str
+    lang_plan: LanguagePlan,
+    plan: Plan,
+    bitrate: str,
+    index: dict[str, TakeSpec],
+    inputs: tuple[dict, dict],
+    encoder: str,
 ) -> list[FileJob]:
     """Every file of one language with its tags and recipe (nothing compared yet)."""
     script = plan.script
@@ -227,7 +238,9 @@ def file_jobs(
         layout = _layout(track.steps, lang_plan.tracks)
         track_audio = {**audio, "music": audio["music"] if track.music else None}
         job_recipe = recipe(layout, tags, bitrate, track_audio, frames, encoder)
-        jobs.append(FileJob(lang, track.id, track.kind, track.file, track.title, tags, job_recipe, _takes(layout, index)))
+        jobs.append(
+            FileJob(lang, track.id, track.kind, track.file, track.title, tags, job_recipe, _takes(layout, index))
+        )
     full = lang_plan.full
     tags = Tags(full.title, script.title[lang], lang, None, script.author)
     layout = _layout(full.steps, lang_plan.tracks)
@@ -282,7 +295,9 @@ def plan_work(
             else:
                 old_recipe = old.recipe
                 reasons += [
-                    name for part, name in _CHANGE_NAMES.items() if part in job.recipe and old_recipe.get(part) != job.recipe[part]
+                    name
+                    for part, name in _CHANGE_NAMES.items()
+                    if part in job.recipe and old_recipe.get(part) != job.recipe[part]
                 ]
                 if "m4b" in old_recipe and "m4b" not in job.recipe:
                     reasons.append("M4B no longer asked for")

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from filelock import FileLock
 
-from guide.settings import RunSettings
 from guide.audio.ffmpeg import decode_file
 from guide.engines import EngineRegistry
+from guide.settings import RunSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_SCRIPT = ROOT / "scripts" / "botox_long_term_effects.yaml"

@@ -13,9 +13,9 @@ from mutagen.id3 import ID3
 
 from guide import __version__
 from guide.builder import load, plan
+from guide.cache import TakeCache
 from guide.cli import main
 from guide.engines.piper import BUNDLED_VOICE, bundled_voices
-from guide.cache import TakeCache
 from guide.planner import ChapterMark, Pause, TakeSpec, TrackRef, pieces
 
 from .conftest import SAMPLE_BASE_URL, SMALL_SCRIPT, decoded_seconds
@@ -31,7 +31,8 @@ def run(*args: str):
 def digest(folder: Path) -> dict[str, tuple[str, float]]:
     return {
         str(p.relative_to(folder)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime)
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -54,13 +55,24 @@ def test_manifest_lists_every_file_and_they_decode(built):
     assert manifest["title"] == {"en": "Small guide", "ar": "دليل صغير"}
     assert list(manifest["languages"]) == ["en", "ar"]
     for lang, entry in manifest["languages"].items():
-        assert [t["file"] for t in entry["tracks"]] == [f"{lang}/00-intro.mp3", f"{lang}/01-care.mp3", f"{lang}/02-how-long.mp3", f"{lang}/03-outro.mp3"]
+        assert [t["file"] for t in entry["tracks"]] == [
+            f"{lang}/00-intro.mp3",
+            f"{lang}/01-care.mp3",
+            f"{lang}/02-how-long.mp3",
+            f"{lang}/03-outro.mp3",
+        ]
         assert [t["kind"] for t in entry["tracks"]] == ["intro", "section", "faq", "outro"]
         assert entry["full"] == f"{lang}/small-guide.{lang}.mp3"
         for item in [*entry["tracks"], {"file": entry["full"], "duration": entry["duration"]}]:
             measured = decoded_seconds(folder / item["file"])
             assert abs(measured - item["duration"]) < 0.06, item
-    assert {p.name for p in folder.iterdir()} == {"manifest.json", "index.html", "kiosk.html", "en", "ar"}  # no staging left behind
+    assert {p.name for p in folder.iterdir()} == {
+        "manifest.json",
+        "index.html",
+        "kiosk.html",
+        "en",
+        "ar",
+    }  # no staging left behind
 
 
 def test_tags(built):
@@ -100,7 +112,14 @@ def test_full_guide_is_tracks_plus_announcements_and_pauses(built, registry):
                 expected += decoded_seconds(folder / lp.tracks[piece.index].file)
         # Each join of the full guide's MP3 pieces lengthens the pause it falls in by the earlier
         # piece's padding and the next one's encoder delay (576 samples): 13 to 52 ms.
-        joins = len(json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["languages"][lp.lang]["full_guide"]["pieces"]) - 1
+        joins = (
+            len(
+                json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["languages"][lp.lang]["full_guide"][
+                    "pieces"
+                ]
+            )
+            - 1
+        )
         extra = decoded_seconds(folder / lp.full.file) - expected
         assert 0.013 * joins - 0.01 <= extra <= 0.053 * joins + 0.01, (extra, joins)
 
@@ -139,8 +158,9 @@ def test_engine_failure_leaves_previous_output_untouched(tmp_path, small_script)
     (tmp_path / "broken.onnx").write_bytes(b"corrupt")
     shutil.copy(f"{model}.json", tmp_path / "broken.onnx.json")
     small_script.write_text(
-        SMALL_SCRIPT.replace("languages: [en, ar]", "languages: [en, ar]\nvoices:\n  en: {engine: piper, voice: broken.onnx}")
-        .replace("Thank you.", "Thank you all."),
+        SMALL_SCRIPT.replace(
+            "languages: [en, ar]", "languages: [en, ar]\nvoices:\n  en: {engine: piper, voice: broken.onnx}"
+        ).replace("Thank you.", "Thank you all."),
         encoding="utf-8",
     )
     result = run("build", str(small_script), "--out", str(out))
@@ -165,7 +185,9 @@ def test_bad_options_are_input_errors(tmp_path, small_script, args, fragment):
 
 def test_build_without_arguments_uses_scripts_folder(tmp_path, monkeypatch):
     (tmp_path / "scripts").mkdir()
-    (tmp_path / "scripts" / "one.yaml").write_text('id: one\ntitle: "One"\nlanguages: [en]\nintro: "Hi."\n', encoding="utf-8")
+    (tmp_path / "scripts" / "one.yaml").write_text(
+        'id: one\ntitle: "One"\nlanguages: [en]\nintro: "Hi."\n', encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     result = run("build")
     assert result.exit_code == 0, result.output

@@ -20,11 +20,11 @@ import numpy as np
 import pytest
 from mutagen.id3 import ID3, CTOCFlags
 
-from guide.settings import RunSettings
 from guide import builder
 from guide.audio.ffmpeg import decode_file, ffmpeg, run_ffmpeg
 from guide.publish.frames import Settings, id3_size, read_piece
 from guide.publish.mp3 import CTOC_MAX, ID3_VERSION, Frames, Tags, id3_bytes, id3_tag, write_mp3
+from guide.settings import RunSettings
 
 RATE = 44100
 TOLERANCE = 0.03  # seconds
@@ -69,7 +69,11 @@ class Chapter:
 def _ffmetadata(path: Path, *options: str) -> list[dict[str, str]]:
     """ffmpeg's ffmetadata reading of `path`: the file's tags, then one dict per [CHAPTER],
     unescaped (ffmetadata puts a backslash before = ; # \\ and newlines)."""
-    run = subprocess.run([ffmpeg().path, "-v", "error", *options, "-i", str(path), "-f", "ffmetadata", "-"], capture_output=True, check=True)
+    run = subprocess.run(
+        [ffmpeg().path, "-v", "error", *options, "-i", str(path), "-f", "ffmetadata", "-"],
+        capture_output=True,
+        check=True,
+    )
     sections: list[dict[str, str]] = [{}]
     parts, escaped = [""], False  # the key, then the value once an unescaped "=" is met
     for char in run.stdout.decode("utf-8") + "\n":
@@ -106,7 +110,7 @@ def ffmpeg_tags(path: Path) -> dict[str, str]:
     return {k.lower(): v for k, v in _ffmetadata(path)[0].items()}
 
 
-def _chapter(frame) -> Chapter:  # noqa: ANN001 - mutagen.id3.CHAP
+def _chapter(frame) -> Chapter:
     return Chapter(frame.start_time / 1000, str(frame.sub_frames["TIT2"]))
 
 
@@ -145,7 +149,7 @@ def check_chapters(path: Path, written: list[tuple[str, float, float]]) -> None:
             assert abs(chapter.start - start) <= TOLERANCE, (reader, chapter, start)
 
 
-def silence(seconds: float):  # noqa: ANN201 - the pcm factory write_mp3 takes
+def silence(seconds: float):
     return lambda: [np.zeros(round(seconds * RATE), dtype=np.int16)]
 
 
@@ -169,7 +173,12 @@ def test_every_title_of_1_to_300_bytes_is_read_by_every_reader_in_order(tmp_path
     chapters = _band(lang, band)
     assert len(chapters) >= 10 and len({len(t.encode()) for t, _, _ in chapters}) == len(chapters)
     path = tmp_path / "track.mp3"
-    write_mp3(silence(chapters[-1][2] + 0.5), path, Tags("Track", "Guide", TAG_LANG[lang]), frames=lambda: Frames(chapters=tuple(chapters)))
+    write_mp3(
+        silence(chapters[-1][2] + 0.5),
+        path,
+        Tags("Track", "Guide", TAG_LANG[lang]),
+        frames=lambda: Frames(chapters=tuple(chapters)),
+    )
     check_chapters(path, chapters)
 
 
@@ -177,9 +186,13 @@ def test_more_chapters_than_one_table_of_contents_holds_keep_their_order(tmp_pat
     count = 2 * CTOC_MAX + 90
     starts = [k * 0.05 + (k % 3) * 0.011 for k in range(count + 1)]
     # Sizes cycle through 1-300 bytes (in a stride, so neighbours differ), languages alternate.
-    chapters = [(title(("ar", "en", "mixed")[k % 3], 1 + (k * 37) % 300, k), starts[k], starts[k + 1]) for k in range(count)]
+    chapters = [
+        (title(("ar", "en", "mixed")[k % 3], 1 + (k * 37) % 300, k), starts[k], starts[k + 1]) for k in range(count)
+    ]
     path = tmp_path / "long.mp3"
-    write_mp3(silence(starts[-1] + 0.5), path, Tags("Long", "Long", "ar"), frames=lambda: Frames(chapters=tuple(chapters)))
+    write_mp3(
+        silence(starts[-1] + 0.5), path, Tags("Long", "Long", "ar"), frames=lambda: Frames(chapters=tuple(chapters))
+    )
     top = [t for t in ID3(path).getall("CTOC") if t.flags & CTOCFlags.TOP_LEVEL]
     assert len(top[0].child_element_ids) == -(-count // CTOC_MAX)  # sub-tables
     check_chapters(path, chapters)
@@ -215,12 +228,22 @@ def test_every_frame_guide_writes_survives_in_the_tag(tmp_path):
     tags = Tags("العناية / Care: part 1/2", "دليل صغير / Small guide", "ar", (3, 12), "Example Clinic / عيادة")
     path = tmp_path / "track.mp3"
     seconds = chapters[-1][2] + 0.5
-    write_mp3(silence(seconds), path, tags, frames=lambda: Frames(chapters=tuple(chapters), transcript=transcript, cover=cover))
+    write_mp3(
+        silence(seconds),
+        path,
+        tags,
+        frames=lambda: Frames(chapters=tuple(chapters), transcript=transcript, cover=cover),
+    )
 
     id3 = ID3(path)
     # One value each: the "/" inside is not ID3v2.3's separator of several values.
     assert [id3["TIT2"].text, id3["TALB"].text, id3["TRCK"].text, id3["TPE1"].text, id3["TLAN"].text] == [
-        [tags.title], [tags.album], ["3/12"], [tags.artist], ["ara"]]
+        [tags.title],
+        [tags.album],
+        ["3/12"],
+        [tags.artist],
+        ["ara"],
+    ]
     apic = id3.getall("APIC")
     assert len(apic) == 1 and apic[0].data == cover.read_bytes() and apic[0].mime == "image/png" and apic[0].type == 3
     uslt = id3.getall("USLT")
@@ -230,9 +253,17 @@ def test_every_frame_guide_writes_survives_in_the_tag(tmp_path):
     assert str(top[0].sub_frames["TIT2"]) == tags.title
 
     said = ffmpeg_tags(path)
-    assert (said["title"], said["album"], said["track"], said["artist"], said["language"]) == (tags.title, tags.album, "3/12", tags.artist, "ara")
+    assert (said["title"], said["album"], said["track"], said["artist"], said["language"]) == (
+        tags.title,
+        tags.album,
+        "3/12",
+        tags.artist,
+        "ara",
+    )
     # The tag is whole: the audio after it is found and decoded, as long as it was.
-    log = subprocess.run([ffmpeg().path, "-v", "warning", "-i", str(path), "-f", "null", "-"], capture_output=True, text=True)
+    log = subprocess.run(
+        [ffmpeg().path, "-v", "warning", "-i", str(path), "-f", "null", "-"], capture_output=True, text=True
+    )
     assert log.returncode == 0 and log.stderr.strip() == "", log.stderr
     # A published track is joined into the full guide: its frames are found behind the tag.
     samples = read_piece(path, Settings(RATE, 1, 96)).samples
@@ -285,12 +316,16 @@ def test_a_built_full_guide_has_every_chapter_where_the_manifest_says(long_title
         chapters = [(c["title"], c["start"], c["end"]) for c in full["chapters"]]
         assert len(chapters) >= 10
         assert [t for t, _, _ in chapters] == [t["title"] for t in entry["tracks"]]
-        assert {len(title(lang, n, k).encode()) for k, n in enumerate(LENGTHS)} <= {len(t.encode()) for t, _, _ in chapters}
+        assert {len(title(lang, n, k).encode()) for k, n in enumerate(LENGTHS)} <= {
+            len(t.encode()) for t, _, _ in chapters
+        }
         path = folder / full["file"]
         assert ID3(path).version == (2, ID3_VERSION, 0)
         check_chapters(path, chapters)
         # Joined behind the tag, the audio is whole.
-        log = subprocess.run([ffmpeg().path, "-v", "warning", "-i", str(path), "-f", "null", "-"], capture_output=True, text=True)
+        log = subprocess.run(
+            [ffmpeg().path, "-v", "warning", "-i", str(path), "-f", "null", "-"], capture_output=True, text=True
+        )
         assert log.returncode == 0 and log.stderr.strip() == "", log.stderr
         # Each track (write_mp3) carries its whole title.
         for track in entry["tracks"]:

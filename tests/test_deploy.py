@@ -9,15 +9,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from guide.settings import RunSettings
 from guide.cli import main
 from guide.deploy.headers import headers_for
 from guide.deploy.run import PublishError, publish
 from guide.errors import InputError
+from guide.settings import RunSettings
 from guide.storage import MissingExtra, open_remote
 
 from .conftest import SMALL_SCRIPT
-
 from .s3_standin import S3, moto_server, s3, s3fs  # noqa: F401 - the fixture
 
 GUIDE = "small-guide"
@@ -58,13 +57,21 @@ def test_publish_twice_the_second_uploads_nothing(s3: S3, built: Path) -> None:
 def test_headers_come_from_our_table_and_read_back(s3: S3, built: Path, name: str) -> None:
     assert run(built, "s3://clinic/guides").exit_code == 0
     folder = built / "out" / GUIDE
-    actual = name if (folder / name).exists() or name == "manifest.json" else next(
-        p.relative_to(folder).as_posix() for p in folder.rglob("*" + Path(name).suffix))
+    actual = (
+        name
+        if (folder / name).exists() or name == "manifest.json"
+        else next(p.relative_to(folder).as_posix() for p in folder.rglob("*" + Path(name).suffix))
+    )
     head = s3.head(actual)
     content_type, cache_control = headers_for(actual)
     assert (head["ContentType"], head["CacheControl"]) == (content_type, cache_control)
-    expected = {".mp3": "audio/mpeg", ".vtt": "text/vtt; charset=utf-8", ".srt": "application/x-subrip",
-                ".html": "text/html; charset=utf-8", ".json": "application/json"}[Path(actual).suffix]
+    expected = {
+        ".mp3": "audio/mpeg",
+        ".vtt": "text/vtt; charset=utf-8",
+        ".srt": "application/x-subrip",
+        ".html": "text/html; charset=utf-8",
+        ".json": "application/json",
+    }[Path(actual).suffix]
     assert head["ContentType"] == expected
     assert ("max-age=300" in head["CacheControl"]) == (Path(actual).suffix in (".html", ".json"))
 
@@ -128,7 +135,9 @@ def test_the_server_stopped_mid_publish_then_a_rerun_finishes(s3: S3, built: Pat
         publish(folder, "s3://clinic/guides", report=after_each)
     message = stopped.value.format_message()
     assert "3 of" in message and "not uploaded" in message and "run guide publish again" in message.lower()
-    s3.server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=int(s3.endpoint.rsplit(":", 1)[1]), verbose=False)
+    s3.server = moto_server.ThreadedMotoServer(
+        ip_address="127.0.0.1", port=int(s3.endpoint.rsplit(":", 1)[1]), verbose=False
+    )
     s3.server.start()
     assert "manifest.json" not in s3.objects()  # readers still see no half publish
     again = run(built, "s3://clinic/guides")
@@ -170,7 +179,9 @@ def test_a_missing_extra_names_its_install_command(monkeypatch: pytest.MonkeyPat
     import sys
 
     registry = sys.modules["fsspec.registry"]  # the module (fsspec.registry is also the name of a mapping)
-    monkeypatch.setitem(registry.known_implementations, "gs", {"class": "nonexistent_gcsfs.GCSFileSystem", "err": "Install gcsfs"})
+    monkeypatch.setitem(
+        registry.known_implementations, "gs", {"class": "nonexistent_gcsfs.GCSFileSystem", "err": "Install gcsfs"}
+    )
     monkeypatch.delitem(registry._registry, "gs", raising=False)
     with pytest.raises(MissingExtra) as missing:
         open_remote("gs://bucket/guides")

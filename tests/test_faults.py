@@ -12,13 +12,13 @@ import gtts.tts
 import pytest
 from click.testing import CliRunner
 
-from guide.settings import RunSettings
 from guide import builder
 from guide.cli import main
 from guide.engines import EngineRegistry
 from guide.engines.gtts import GttsEngine
 from guide.engines.piper import BUNDLED_VOICE, bundled_voices
 from guide.errors import EngineError, NetworkError
+from guide.settings import RunSettings
 
 from .gtts_standin import StandIn
 
@@ -47,7 +47,11 @@ def _registry() -> EngineRegistry:
 
 
 def _tree(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -83,7 +87,9 @@ def test_through_the_cli_it_is_one_line_without_traceback(tmp_path, write_script
     error = result.output.strip().splitlines()[-1]
     assert error.startswith(f"Error: {script}: item 'intro' (ar)")
     # Retry waits are random (full jitter): either the 2 s budget runs out first, or the four retries do.
-    assert ("gave up on" in error and "after 2 s of failed requests" in error) or "rate limited: wait a while" in error, error
+    assert (
+        "gave up on" in error and "after 2 s of failed requests" in error
+    ) or "rate limited: wait a while" in error, error
     assert not (tmp_path / "out" / "online" / "ar").exists()
 
 
@@ -118,7 +124,9 @@ def test_offline_build_with_fallback_ends_quickly_in_espeak(tmp_path, write_scri
         port = s.getsockname()[1]
     monkeypatch.setattr(gtts.tts, "_translate_url", lambda tld="com", path="": f"http://127.0.0.1:{port}/{path}")
     script = write_script(ONLINE % FALLBACK)
-    result = builder.build(script, RunSettings.make(out=tmp_path / "out", cache=tmp_path / "cache", jobs=1), registry=_registry())
+    result = builder.build(
+        script, RunSettings.make(out=tmp_path / "out", cache=tmp_path / "cache", jobs=1), registry=_registry()
+    )
     ar_takes = [t for t in result.work.plan.takes() if t.voice.engine == "gtts"]
     assert len(result.fallbacks) == len(ar_takes) and all("connection refused" in f.reason for f in result.fallbacks)
 
@@ -129,7 +137,9 @@ def test_a_corrupt_piper_voice_is_an_engine_error_naming_the_item(tmp_path, writ
     model = bundled_voices()[BUNDLED_VOICE]
     (voices / "broken.onnx").write_bytes(b"this is not an onnx model")
     shutil.copy(f"{model}.json", voices / "broken.onnx.json")
-    script = write_script('id: broken\ntitle: "B"\nlanguages: [en]\nvoices:\n  en: {engine: piper, voice: voices/broken.onnx}\nintro: "Hello."\n')
+    script = write_script(
+        'id: broken\ntitle: "B"\nlanguages: [en]\nvoices:\n  en: {engine: piper, voice: voices/broken.onnx}\nintro: "Hello."\n'
+    )
     result = CliRunner().invoke(main, ["build", str(script), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "item 'intro' (en)" in result.output and "piper could not load voice" in result.output
@@ -137,10 +147,14 @@ def test_a_corrupt_piper_voice_is_an_engine_error_naming_the_item(tmp_path, writ
 
 
 def test_a_fallback_that_fails_too_names_both(tmp_path, write_script, standin):
-    script = write_script((ONLINE % FALLBACK).replace("fallback: {engine: espeak, voice: ar}", "fallback: {engine: gtts, tld: co.uk}"))
+    script = write_script(
+        (ONLINE % FALLBACK).replace("fallback: {engine: espeak, voice: ar}", "fallback: {engine: gtts, tld: co.uk}")
+    )
     standin.fail_texts["كم يدوم؟"] = 503
     with pytest.raises(EngineError) as caught:
-        builder.build(script, RunSettings.make(out=tmp_path / "out", cache=tmp_path / "cache", jobs=1), registry=_registry())
+        builder.build(
+            script, RunSettings.make(out=tmp_path / "out", cache=tmp_path / "cache", jobs=1), registry=_registry()
+        )
     assert "item 'how-long' (ar)" in caught.value.message and "HTTP 503" in caught.value.message
 
 

@@ -21,7 +21,7 @@ Image size and squareness are a property of the file, checked where the cover is
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import feedparser
 import podcastparser
@@ -35,27 +35,55 @@ BASE = "https://clinic.example/guides/botox"
 
 
 CHAPTERS = {
-    "en": (Chapter("Introduction", 0.0, 31.227), Chapter("How long can I safely use Botox?", 31.227, 3725.5), Chapter("Conclusion", 3725.5, 3760.0)),
-    "ar": (Chapter("المقدمة", 0.0, 47.528), Chapter("إلى متى يمكنني استخدام البوتوكس بأمان؟", 47.528, 3725.5), Chapter("الخاتمة", 3725.5, 3760.0)),
+    "en": (
+        Chapter("Introduction", 0.0, 31.227),
+        Chapter("How long can I safely use Botox?", 31.227, 3725.5),
+        Chapter("Conclusion", 3725.5, 3760.0),
+    ),
+    "ar": (
+        Chapter("المقدمة", 0.0, 47.528),
+        Chapter("إلى متى يمكنني استخدام البوتوكس بأمان؟", 47.528, 3725.5),
+        Chapter("الخاتمة", 3725.5, 3760.0),
+    ),
 }
 
 
 def episode(lang: str = "en", **changes) -> Episode:
     fields = dict(
-        lang=lang, title={"en": "Botox", "ar": "البوتوكس"}[lang], description="A guide for patients.", author="Example Clinic",
-        file=f"{lang}/botox.{lang}.mp3", bytes=123456, duration=754.3, sha256="ab" * 32,
-        published=datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc), chapters_file=f"{lang}/botox.{lang}.chapters.json",
-        vtt_file=f"{lang}/botox.{lang}.vtt", srt_file=f"{lang}/botox.{lang}.srt", cover_file=f"{lang}/cover.jpg",
-        category="Health & Fitness", owner=("Example Clinic", "podcast@clinic.example"), feed_file=f"{lang}/feed.xml",
+        lang=lang,
+        title={"en": "Botox", "ar": "البوتوكس"}[lang],
+        description="A guide for patients.",
+        author="Example Clinic",
+        file=f"{lang}/botox.{lang}.mp3",
+        bytes=123456,
+        duration=754.3,
+        sha256="ab" * 32,
+        published=datetime(2026, 12, 1, 9, 30, tzinfo=UTC),
+        chapters_file=f"{lang}/botox.{lang}.chapters.json",
+        vtt_file=f"{lang}/botox.{lang}.vtt",
+        srt_file=f"{lang}/botox.{lang}.srt",
+        cover_file=f"{lang}/cover.jpg",
+        category="Health & Fitness",
+        owner=("Example Clinic", "podcast@clinic.example"),
+        feed_file=f"{lang}/feed.xml",
         chapters=CHAPTERS[lang],
     )
     return Episode(**{**fields, **changes})
 
 
-@pytest.mark.parametrize("url, guid", [
-    ("https://mp3s.nashownotes.com/pc20rss.xml", "917393e3-1b1e-5cef-ace4-edaa54e1f810"),  # the namespace's own example
-    ("http://mp3s.nashownotes.com/pc20rss.xml/", "917393e3-1b1e-5cef-ace4-edaa54e1f810"),  # scheme and trailing slash go
-])
+@pytest.mark.parametrize(
+    "url, guid",
+    [
+        (
+            "https://mp3s.nashownotes.com/pc20rss.xml",
+            "917393e3-1b1e-5cef-ace4-edaa54e1f810",
+        ),  # the namespace's own example
+        (
+            "http://mp3s.nashownotes.com/pc20rss.xml/",
+            "917393e3-1b1e-5cef-ace4-edaa54e1f810",
+        ),  # scheme and trailing slash go
+    ],
+)
 def test_podcast_guid_is_the_namespaces_uuid5_of_the_feed_url(url, guid):
     assert podcast_guid(url) == guid
 
@@ -80,7 +108,11 @@ def test_every_rule_the_directories_check(lang):
     (item,) = channel.findall("item")
     assert item.findtext("title") and item.findtext("guid") and item.findtext("pubDate")
     enclosure = item.find("enclosure")
-    assert (enclosure.get("url"), enclosure.get("length"), enclosure.get("type")) == (f"{BASE}/{lang}/botox.{lang}.mp3", "123456", "audio/mpeg")
+    assert (enclosure.get("url"), enclosure.get("length"), enclosure.get("type")) == (
+        f"{BASE}/{lang}/botox.{lang}.mp3",
+        "123456",
+        "audio/mpeg",
+    )
     assert item.findtext("itunes:duration", namespaces=NS) == "00:12:34"
 
 
@@ -102,9 +134,12 @@ def test_podcastparser_reads_everything(lang):
     parsed = podcastparser.parse(f"{BASE}/{lang}/feed.xml", io.BytesIO(feed_xml(episode(lang), BASE).encode("utf-8")))
     assert parsed["title"] == episode(lang).title and parsed["cover_url"] == f"{BASE}/{lang}/cover.jpg"
     (item,) = parsed["episodes"]
-    assert item["enclosures"][0]["url"] == f"{BASE}/{lang}/botox.{lang}.mp3" and item["enclosures"][0]["file_size"] == 123456
+    assert (
+        item["enclosures"][0]["url"] == f"{BASE}/{lang}/botox.{lang}.mp3"
+        and item["enclosures"][0]["file_size"] == 123456
+    )
     assert item["total_time"] == 754  # seconds, from itunes:duration
-    assert item["guid"] and item["published"] == int(datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc).timestamp())
+    assert item["guid"] and item["published"] == int(datetime(2026, 12, 1, 9, 30, tzinfo=UTC).timestamp())
 
 
 def test_the_same_audio_gives_the_same_guid_and_date_and_new_audio_new_ones():
@@ -114,7 +149,7 @@ def test_the_same_audio_gives_the_same_guid_and_date_and_new_audio_new_ones():
 
     same = guid_and_date(episode())
     assert guid_and_date(episode()) == same
-    changed = guid_and_date(episode(sha256="cd" * 32, published=datetime(2026, 12, 2, 8, 0, tzinfo=timezone.utc)))
+    changed = guid_and_date(episode(sha256="cd" * 32, published=datetime(2026, 12, 2, 8, 0, tzinfo=UTC)))
     assert changed[0] != same[0] and changed[1] != same[1]
 
 
@@ -126,9 +161,16 @@ def test_without_an_owner_there_is_no_empty_owner():
 def tracks(lang: str = "en", count: int = 3) -> list[TrackEpisode]:
     return [
         TrackEpisode(
-            number=n, title=f"Question {n}", text=f"Answer {n}. " * (700 if n == 2 else 3), file=f"{lang}/0{n}-q{n}.mp3",
-            bytes=1000 * n, duration=60.0 * n, sha256=f"{n:02d}" * 32, published=datetime(2026, 12, n, 9, 0, tzinfo=timezone.utc),
-            vtt_file=f"{lang}/0{n}-q{n}.vtt", srt_file=f"{lang}/0{n}-q{n}.srt",
+            number=n,
+            title=f"Question {n}",
+            text=f"Answer {n}. " * (700 if n == 2 else 3),
+            file=f"{lang}/0{n}-q{n}.mp3",
+            bytes=1000 * n,
+            duration=60.0 * n,
+            sha256=f"{n:02d}" * 32,
+            published=datetime(2026, 12, n, 9, 0, tzinfo=UTC),
+            vtt_file=f"{lang}/0{n}-q{n}.vtt",
+            srt_file=f"{lang}/0{n}-q{n}.srt",
         )
         for n in range(1, count + 1)
     ]
@@ -146,7 +188,9 @@ def test_a_per_track_feed_is_a_serial_show_of_one_episode_per_track(lang):
     assert [i.find("enclosure").get("url") for i in items] == [f"{BASE}/{lang}/0{n}-q{n}.mp3" for n in (1, 2, 3)]
     assert all(len(i.findtext("description")) <= DESCRIPTION_MAX for i in items)
     assert items[1].findtext("description").endswith("…")
-    assert [i.find("podcast:transcript", NS).get("url") for i in items] == [f"{BASE}/{lang}/0{n}-q{n}.vtt" for n in (1, 2, 3)]
+    assert [i.find("podcast:transcript", NS).get("url") for i in items] == [
+        f"{BASE}/{lang}/0{n}-q{n}.vtt" for n in (1, 2, 3)
+    ]
     assert all(i.find("podcast:chapters", NS) is None for i in items)  # a track has no chapters
     assert channel.findtext("lastBuildDate") == "Thu, 03 Dec 2026 09:00:00 +0000"  # the newest of them
 
@@ -161,10 +205,17 @@ def test_a_per_track_feed_is_a_serial_show_of_one_episode_per_track(lang):
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_the_chapters_are_in_the_feed_for_apps_that_read_no_json(lang):
     text = feed_xml(episode(lang), BASE)
-    marks = etree.fromstring(text.encode("utf-8")).findall("channel/item/{http://podlove.org/simple-chapters}chapters/*")
+    marks = etree.fromstring(text.encode("utf-8")).findall(
+        "channel/item/{http://podlove.org/simple-chapters}chapters/*"
+    )
     assert [(m.get("start"), m.get("title")) for m in marks] == [
-        ("00:00:00.000", CHAPTERS[lang][0].title), (f"00:00:{CHAPTERS[lang][1].start:06.3f}", CHAPTERS[lang][1].title),
+        ("00:00:00.000", CHAPTERS[lang][0].title),
+        (f"00:00:{CHAPTERS[lang][1].start:06.3f}", CHAPTERS[lang][1].title),
         ("01:02:05.500", CHAPTERS[lang][2].title),
     ]
     (item,) = podcastparser.parse(f"{BASE}/{lang}/feed.xml", io.BytesIO(text.encode("utf-8")))["episodes"]
-    assert [(c["start"], c["title"]) for c in item["chapters"]] == [(0, CHAPTERS[lang][0].title), (int(CHAPTERS[lang][1].start), CHAPTERS[lang][1].title), (3725, CHAPTERS[lang][2].title)]
+    assert [(c["start"], c["title"]) for c in item["chapters"]] == [
+        (0, CHAPTERS[lang][0].title),
+        (int(CHAPTERS[lang][1].start), CHAPTERS[lang][1].title),
+        (3725, CHAPTERS[lang][2].title),
+    ]

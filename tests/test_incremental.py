@@ -17,7 +17,6 @@ import gtts.tts
 import pytest
 from click.testing import CliRunner
 
-from guide.settings import RunSettings
 from guide import builder, planner
 from guide.cache import TakeCache
 from guide.cli import main
@@ -25,10 +24,11 @@ from guide.engines import EngineRegistry
 from guide.engines.base import VoiceRef
 from guide.engines.gtts import GttsEngine
 from guide.engines.piper import PiperEngine
-from guide.script.model import VoiceSettings
 from guide.errors import NetworkError
 from guide.lock import BuildLock
 from guide.planner import take_key
+from guide.script.model import VoiceSettings
+from guide.settings import RunSettings
 from guide.watch import watch
 
 from .conftest import SMALL_SCRIPT, decoded_seconds
@@ -91,7 +91,8 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
     """Every file under `folder` with its hash and modification time."""
     return {
         str(p.relative_to(folder)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -135,10 +136,18 @@ def test_editing_one_answer_records_only_its_takes(setup, registry):
     changed = {name for name in after if after[name] != before.get(name)}
     g = "small-guide/en"
     assert changed == {
-        f"{g}/02-how-long.mp3", f"{g}/02-how-long.srt", f"{g}/02-how-long.vtt",  # the edited track
-        f"{g}/small-guide.en.mp3", f"{g}/small-guide.en.srt", f"{g}/small-guide.en.vtt",  # the full guide
-        f"{g}/small-guide.en.txt", f"{g}/small-guide.en.chapters.json", f"{g}/playlist.m3u8",  # new text, times
-        "small-guide/manifest.json", "small-guide/index.html", "small-guide/kiosk.html",
+        f"{g}/02-how-long.mp3",
+        f"{g}/02-how-long.srt",
+        f"{g}/02-how-long.vtt",  # the edited track
+        f"{g}/small-guide.en.mp3",
+        f"{g}/small-guide.en.srt",
+        f"{g}/small-guide.en.vtt",  # the full guide
+        f"{g}/small-guide.en.txt",
+        f"{g}/small-guide.en.chapters.json",
+        f"{g}/playlist.m3u8",  # new text, times
+        "small-guide/manifest.json",
+        "small-guide/index.html",
+        "small-guide/kiosk.html",
     }
     manifest = json.loads((out / "small-guide" / "manifest.json").read_text(encoding="utf-8"))
     track = manifest["languages"]["en"]["tracks"][2]
@@ -149,7 +158,12 @@ def test_editing_one_answer_records_only_its_takes(setup, registry):
 @pytest.mark.slow
 def test_voice_change_rerecords_that_language_only(setup, registry):
     script, out, cache, args = setup
-    script.write_text(SMALL_SCRIPT.replace("languages: [en, ar]", "languages: [en, ar]\nvoices:\n  ar: {engine: espeak, voice: ar, speed: 1.2}"), encoding="utf-8")
+    script.write_text(
+        SMALL_SCRIPT.replace(
+            "languages: [en, ar]", "languages: [en, ar]\nvoices:\n  ar: {engine: espeak, voice: ar, speed: 1.2}"
+        ),
+        encoding="utf-8",
+    )
     work = builder.plan_build(script, RunSettings.make(out=out, cache=cache), registry=registry)
     assert {job.take.voice.lang for job in work.record} == {"ar"}
     assert {job.reason for job in work.record} == {"new voice or settings"}
@@ -162,7 +176,12 @@ def test_pause_change_reencodes_without_recording(setup, registry):
     script.write_text(SMALL_SCRIPT + "pauses: {question: 2.0}\n", encoding="utf-8")
     result = builder.build(script, RunSettings.make(out=out, cache=cache), registry=registry)
     assert result.recorded == 0
-    assert sorted(result.encoded) == ["ar/02-how-long.mp3", "ar/small-guide.ar.mp3", "en/02-how-long.mp3", "en/small-guide.en.mp3"]
+    assert sorted(result.encoded) == [
+        "ar/02-how-long.mp3",
+        "ar/small-guide.ar.mp3",
+        "en/02-how-long.mp3",
+        "en/small-guide.en.mp3",
+    ]
     assert {r for f in result.work.encode for r in f.reasons} == {"pauses or order changed"}
 
 
@@ -173,14 +192,20 @@ def test_deleted_or_altered_output_is_rebuilt(setup, registry):
     with open(out / "small-guide" / "en" / "03-outro.mp3", "ab") as handle:
         handle.write(b"junk")
     work = builder.plan_build(script, RunSettings.make(out=out, cache=cache), registry=registry)
-    assert {f.file: f.reasons for f in work.encode} == {"ar/00-intro.mp3": ("missing file",), "en/03-outro.mp3": ("file changed on disk",)}
+    assert {f.file: f.reasons for f in work.encode} == {
+        "ar/00-intro.mp3": ("missing file",),
+        "en/03-outro.mp3": ("file changed on disk",),
+    }
     assert work.record == []
 
 
 @pytest.mark.slow
 def test_plan_json_agrees_with_the_build(setup):
     script, out, cache, args = setup
-    script.write_text(SMALL_SCRIPT.replace("Rest well.", "Rest well at night.").replace("اشرب الماء", "اشرب الماء كثيرا"), encoding="utf-8")
+    script.write_text(
+        SMALL_SCRIPT.replace("Rest well.", "Rest well at night.").replace("اشرب الماء", "اشرب الماء كثيرا"),
+        encoding="utf-8",
+    )
     planned = json.loads(cli("plan", str(script), *args, "--json").output)
     result = builder.build(script, RunSettings.make(out=out, cache=cache))
     assert [r["key"] for r in planned["record"]] == [job.take.key for job in result.work.record]
@@ -211,8 +236,13 @@ def test_lock_refuses_a_concurrent_build_and_a_dead_holders_lock_is_taken_over(s
         assert f"another build is writing to {folder}" in result.output
     # A build process that holds the lock and is killed leaves nothing that blocks the next one.
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"from guide.lock import BuildLock; import time; BuildLock({str(folder)!r}).__enter__(); print('locked', flush=True); time.sleep(60)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"from guide.lock import BuildLock; import time; BuildLock({str(folder)!r}).__enter__(); print('locked', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout.readline().strip() == "locked"
     assert cli("build", str(script), *args, "--force").exit_code == 1
@@ -226,9 +256,23 @@ def test_killed_build_leaves_whole_files_and_its_takes_are_reused(tmp_path):
     # Enough Piper sentences that the build is still recording when it is killed.
     sentences = " ".join(f"This is sentence number {n} of a long paragraph." for n in range(1, 41))
     script = tmp_path / "long.yaml"
-    script.write_text(f'id: long\ntitle: "Long"\nlanguages: [en]\nintro: "{sentences}"\noutro: "Goodbye."\n', encoding="utf-8")
+    script.write_text(
+        f'id: long\ntitle: "Long"\nlanguages: [en]\nintro: "{sentences}"\noutro: "Goodbye."\n', encoding="utf-8"
+    )
     out, cache = tmp_path / "out", tmp_path / "cache"
-    command = [sys.executable, "-m", "guide", "build", str(script), "--out", str(out), "--cache-dir", str(cache), "--jobs", "1"]
+    command = [
+        sys.executable,
+        "-m",
+        "guide",
+        "build",
+        str(script),
+        "--out",
+        str(out),
+        "--cache-dir",
+        str(cache),
+        "--jobs",
+        "1",
+    ]
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while len(list(cache.glob("takes/*/*.wav"))) < 5 and time.monotonic() < deadline and child.poll() is None:
@@ -283,8 +327,7 @@ def test_cache_info_and_prune(setup):
 
 def test_finished_takes_survive_a_failure(tmp_path, write_script, mp3_bytes, monkeypatch, allow_online):
     script = write_script(
-        'id: online\ntitle: "Online"\nlanguages: [en]\nvoices:\n  en: {engine: gtts}\n'
-        'intro: "One. Two. Three. Four."\n'
+        'id: online\ntitle: "Online"\nlanguages: [en]\nvoices:\n  en: {engine: gtts}\nintro: "One. Two. Three. Four."\n'
     )
     registry = EngineRegistry()
     registry.use(GttsEngine(timeout=(1.0, 1.0), retries=1, backoff=0.01))
@@ -292,12 +335,16 @@ def test_finished_takes_survive_a_failure(tmp_path, write_script, mp3_bytes, mon
         monkeypatch.setattr(gtts.tts, "_translate_url", server.url)
         server.fail_texts["Three."] = 503
         with pytest.raises(NetworkError, match="HTTP 503"):
-            builder.build(script, RunSettings.make(out=tmp_path / "out", cache=tmp_path / "cache", jobs=1), registry=registry)
+            builder.build(
+                script, RunSettings.make(out=tmp_path / "out", cache=tmp_path / "cache", jobs=1), registry=registry
+            )
         kept = len(list((tmp_path / "cache").glob("takes/*/*.wav")))
         assert kept >= 2  # "One." and "Two." were finished before "Three." failed
         assert not list((tmp_path / "out").rglob("*.mp3"))
         server.fail_texts.clear()
-        result = builder.build(script, RunSettings.make(out=tmp_path / "out", cache=tmp_path / "cache", jobs=1), registry=registry)
+        result = builder.build(
+            script, RunSettings.make(out=tmp_path / "out", cache=tmp_path / "cache", jobs=1), registry=registry
+        )
     assert result.reused == kept and result.recorded + result.reused == 5  # 4 sentences and the title
 
 
@@ -322,7 +369,9 @@ def test_watch_rebuilds_when_the_script_is_saved(tmp_path, write_script):
     def rebuild(path: Path) -> None:
         results.append(builder.build(path, RunSettings.make(out=tmp_path / "out", cache=tmp_path / "cache")))
 
-    thread = threading.Thread(target=watch, args=([script], rebuild, messages.append), kwargs={"interval": 0.05, "should_stop": stop.is_set})
+    thread = threading.Thread(
+        target=watch, args=([script], rebuild, messages.append), kwargs={"interval": 0.05, "should_stop": stop.is_set}
+    )
     thread.start()
     try:
         deadline = time.monotonic() + 120  # a bound for a loaded machine, not a timing assertion

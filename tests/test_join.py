@@ -14,12 +14,12 @@ import pytest
 import srt
 from mutagen.mp3 import MP3, BitrateMode
 
-from guide.settings import RunSettings
 from guide import builder
 from guide.audio.ffmpeg import decode_file, ffmpeg_exe, run_ffmpeg
 from guide.audio.loudness import ebur128, measure
 from guide.cache import TakeCache
 from guide.publish.frames import NotJoinable, Settings, _header, crc16, crc16_combine, read_piece
+from guide.settings import RunSettings
 
 from .conftest import SMALL_SCRIPT
 from .test_publish import _take_offset
@@ -72,7 +72,9 @@ def test_one_header_for_the_whole_file_and_the_reported_length_is_the_decoded_le
         data = path.read_bytes()
         assert data.count(b"Info") == 1 and data.count(b"Xing") == 0
         # ffmpeg decodes it without a word (no CRC or header complaint).
-        log = subprocess.run([ffmpeg_exe(), "-v", "warning", "-i", str(path), "-f", "null", "-"], capture_output=True, text=True)
+        log = subprocess.run(
+            [ffmpeg_exe(), "-v", "warning", "-i", str(path), "-f", "null", "-"], capture_output=True, text=True
+        )
         assert log.returncode == 0 and log.stderr.strip() == "", log.stderr
 
 
@@ -155,7 +157,9 @@ def test_a_cached_piece_with_other_settings_is_refused_and_only_it_is_encoded_ag
     tracks = {p: p.stat().st_mtime_ns for p in folder.glob("*/0*.mp3")}
     (folder / "en" / "small-guide.en.mp3").unlink()
     (folder / "ar" / "small-guide.ar.mp3").unlink()
-    result = builder.build(root / "small.yaml", RunSettings.make(out=root / "out", cache=root / "cache", jobs=1), registry=registry)
+    result = builder.build(
+        root / "small.yaml", RunSettings.make(out=root / "out", cache=root / "cache", jobs=1), registry=registry
+    )
     assert result.recorded == 0 and result.pieces_encoded == 1
     assert sorted(result.encoded) == sorted(result.joined) == ["ar/small-guide.ar.mp3", "en/small-guide.en.mp3"]
     assert read_piece(planted, SETTINGS).frames > 0

@@ -125,7 +125,9 @@ def test_the_audio_is_aac_in_an_m4b_with_its_index_first(published):
         top = [atom.name for atom in Atoms(file).atoms]
     assert top.index(b"moov") < top.index(b"mdat")  # +faststart
     assert MP4(target).info.codec == "mp4a.40.2"  # AAC-LC
-    assert sorted(p.name for p in folder.iterdir()) == sorted(["source.mp3", "guide.ar.m4b", "same.mp3"])  # no temporary left
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["source.mp3", "guide.ar.m4b", "same.mp3"]
+    )  # no temporary left
 
 
 def test_the_duration_is_the_pcm_s_the_edit_list_trims_the_priming(published):
@@ -195,7 +197,9 @@ def test_tags_cover_and_language(published, cover):
 
 def test_a_jpeg_cover_and_more_chapters_than_chpl_holds(tmp_path, speech):
     pcm, _ = speech
-    jpeg = run_ffmpeg(["-f", "lavfi", "-i", "color=c=red:s=64x64", "-frames:v", "1", "-c:v", "mjpeg", "-f", "image2pipe", "pipe:1"])
+    jpeg = run_ffmpeg(
+        ["-f", "lavfi", "-i", "color=c=red:s=64x64", "-frames:v", "1", "-c:v", "mjpeg", "-f", "image2pipe", "pipe:1"]
+    )
     step = len(pcm) / SAMPLE_RATE / 300
     chapters = [(f"فصل {i}", i * step, (i + 1) * step) for i in range(300)]
     target = tmp_path / "many.en.m4b"

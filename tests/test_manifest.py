@@ -11,9 +11,9 @@ from pathlib import Path
 import jsonschema
 from click.testing import CliRunner
 
-from guide.settings import RunSettings
 from guide.cli import main
 from guide.manifest import FILE_KINDS, MANIFEST, Manifest, read_manifest
+from guide.settings import RunSettings
 
 GUIDE = "small-guide"
 
@@ -75,8 +75,12 @@ def test_a_rebuild_with_a_changed_companion_lists_its_new_bytes(small_build: Pat
     project = tmp_path / "project"
     folder = project / "out" / GUIDE
     (folder / "index.html").write_text("edited by hand", encoding="utf-8")
-    result = builder.build(project / "small.yaml", RunSettings.make(out=project / "out", cache=project / "cache"), registry=registry)
+    result = builder.build(
+        project / "small.yaml", RunSettings.make(out=project / "out", cache=project / "cache"), registry=registry
+    )
     assert result.published == ["index.html"] and not result.encoded
     check_inventory(folder)
-    again = builder.build(project / "small.yaml", RunSettings.make(out=project / "out", cache=project / "cache"), registry=registry)
+    again = builder.build(
+        project / "small.yaml", RunSettings.make(out=project / "out", cache=project / "cache"), registry=registry
+    )
     assert again.nothing_to_do

@@ -21,7 +21,6 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from guide.settings import RunSettings
 from guide import builder
 from guide.cache import TakeCache
 from guide.cli import main
@@ -33,6 +32,7 @@ from guide.safe_files import (
     sha256_of,
     write_text,
 )
+from guide.settings import RunSettings
 
 from .conftest import SMALL_SCRIPT
 from .test_disk import AS_ROOT, nobody_reason, run_guide

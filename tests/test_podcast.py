@@ -21,7 +21,6 @@ from mutagen.id3 import ID3
 from mutagen.mp4 import MP4, MP4Cover
 from PIL import Image
 
-from guide.settings import RunSettings
 from guide import builder
 from guide.audio.ffmpeg import run_ffmpeg
 from guide.audio.loudness import ebur128
@@ -29,6 +28,7 @@ from guide.cli import main
 from guide.publish.cover import EMBED_SIDE, check_cover
 from guide.publish.m4b import read_chapters
 from guide.safe_files import sha256_of
+from guide.settings import RunSettings
 
 from .conftest import SMALL_SCRIPT
 from .test_chapters import TOLERANCE, check_chapters
@@ -45,7 +45,7 @@ PODCAST_SCRIPT = SMALL_SCRIPT.replace(
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 
 
-def _build(root: Path, registry, text: str = PODCAST_SCRIPT) -> tuple[Path, dict]:  # noqa: ANN001
+def _build(root: Path, registry, text: str = PODCAST_SCRIPT) -> tuple[Path, dict]:
     script = root / "small.yaml"
     script.write_text(text, encoding="utf-8")
     builder.build(script, RunSettings.make(out=root / "out", cache=root / "cache", jobs=1), registry=registry)
@@ -104,7 +104,9 @@ def test_the_cover_is_in_every_mp3_the_m4b_the_feed_and_the_player(podcast):
         for item in [*entry["tracks"], entry["full_guide"]]:
             pictures = ID3(folder / item["file"]).getall("APIC")
             assert len(pictures) == 1 and pictures[0].mime == "image/jpeg", item["file"]
-            assert same_picture(pictures[0].data, cover) and len(pictures[0].data) < 60_000, item["file"]  # small: the tag comes before the audio
+            assert same_picture(pictures[0].data, cover) and len(pictures[0].data) < 60_000, item[
+                "file"
+            ]  # small: the tag comes before the audio
         art = MP4(folder / entry["full_guide"]["m4b"]["file"]).tags["covr"]
         assert art[0].imageformat == MP4Cover.FORMAT_JPEG and bytes(art[0]) == cover
         channel = etree.parse(str(folder / lang / "feed.xml")).find("channel")
@@ -138,7 +140,9 @@ def test_a_rebuild_with_nothing_new_leaves_the_m4bs_and_covers_alone(copy, regis
     folder = copy / "out" / "small-guide"
     files = [folder / lang / name for lang in ("en", "ar") for name in (f"small-guide.{lang}.m4b", "cover.jpg")]
     before = [_stamp(f) for f in files]
-    result = builder.build(copy / "small.yaml", RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)
+    result = builder.build(
+        copy / "small.yaml", RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry
+    )
     assert result.nothing_to_do and not result.published
     assert [_stamp(f) for f in files] == before
 
@@ -148,7 +152,9 @@ def test_the_m4b_is_made_again_with_its_full_guide_only(copy, registry):
     en, ar = folder / "en" / "small-guide.en.m4b", folder / "ar" / "small-guide.ar.m4b"
     ar_before = _stamp(ar)
     script = copy / "small.yaml"
-    script.write_text(script.read_text(encoding="utf-8").replace("About four months.", "About three months."), encoding="utf-8")
+    script.write_text(
+        script.read_text(encoding="utf-8").replace("About four months.", "About three months."), encoding="utf-8"
+    )
     en_before = en.read_bytes()
     builder.build(script, RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -157,13 +163,17 @@ def test_the_m4b_is_made_again_with_its_full_guide_only(copy, registry):
 
     # A deleted M4B is made again, and the plan says why.
     ar.unlink()
-    result = CliRunner().invoke(main, ["plan", str(script), "--out", str(copy / "out"), "--cache-dir", str(copy / "cache")])
+    result = CliRunner().invoke(
+        main, ["plan", str(script), "--out", str(copy / "out"), "--cache-dir", str(copy / "cache")]
+    )
     assert result.exit_code == 0 and "M4B missing" in result.output, result.output
     builder.build(script, RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)
     assert [t for t, _, _ in read_chapters(ar)] == [t["title"] for t in manifest["languages"]["ar"]["tracks"]]
 
     # Turned off, the M4Bs go, and the manifest no longer names them.
-    script.write_text(script.read_text(encoding="utf-8").replace("publish: {m4b: true}", "publish: {m4b: false}"), encoding="utf-8")
+    script.write_text(
+        script.read_text(encoding="utf-8").replace("publish: {m4b: true}", "publish: {m4b: false}"), encoding="utf-8"
+    )
     builder.build(script, RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert not en.exists() and not ar.exists()
@@ -201,16 +211,20 @@ def test_the_author_s_own_cover_goes_everywhere_in_place_of_the_generated_ones(c
 
 @pytest.mark.parametrize(
     "size, said",
-    [("200x200", "art.png is 200 × 200 px: a podcast cover must be square, 1400 to 3000 px on a side"),
-     ("1600x1400", "art.png is 1600 × 1400 px"),
-     ("3200x3200", "art.png is 3200 × 3200 px")],
+    [
+        ("200x200", "art.png is 200 × 200 px: a podcast cover must be square, 1400 to 3000 px on a side"),
+        ("1600x1400", "art.png is 1600 × 1400 px"),
+        ("3200x3200", "art.png is 3200 × 3200 px"),
+    ],
 )
 def test_an_author_s_cover_outside_what_directories_take_is_refused_before_recording(tmp_path, size, said):
     run_ffmpeg(["-f", "lavfi", "-i", f"color=c=0x0b5cad:s={size}", "-frames:v", "1", "-y", str(tmp_path / "art.png")])
     script = tmp_path / "small.yaml"
     script.write_text(SMALL_SCRIPT + "cover: art.png\n", encoding="utf-8")
     line = SMALL_SCRIPT.count("\n") + 1
-    result = CliRunner().invoke(main, ["build", str(script), "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache")])
+    result = CliRunner().invoke(
+        main, ["build", str(script), "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache")]
+    )
     assert result.exit_code == 2, result.output
     assert f"{script}:{line}: cover: {said}" in result.output
     assert "guide makes one per language" in result.output and "Traceback" not in result.output
@@ -220,9 +234,14 @@ def test_an_author_s_cover_outside_what_directories_take_is_refused_before_recor
 def test_companion_files_a_build_no_longer_makes_are_removed(copy, registry):
     folder = copy / "out" / "small-guide"
     script = copy / "small.yaml"
-    builder.build(script, RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)  # stamps for this folder
+    builder.build(
+        script, RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry
+    )  # stamps for this folder
     assert (folder / "en" / "feed.xml").exists()
-    script.write_text(script.read_text(encoding="utf-8").replace("publish: {m4b: true}", "publish: {m4b: true, feed: false}"), encoding="utf-8")
+    script.write_text(
+        script.read_text(encoding="utf-8").replace("publish: {m4b: true}", "publish: {m4b: true, feed: false}"),
+        encoding="utf-8",
+    )
     builder.build(script, RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)
     assert not (folder / "en" / "feed.xml").exists() and not (folder / "ar" / "feed.xml").exists()
     assert (folder / "en" / "cover.jpg").exists() and (folder / "index.html").exists()  # the player still shows it
@@ -256,7 +275,9 @@ def test_the_player_shows_each_language_s_cover(podcast, chromium):
     folder, _ = podcast
     page = chromium.new_page()
     page.goto((folder / "index.html").as_uri() + "#ar")
-    page.wait_for_function("document.getElementById('cover').complete && document.getElementById('cover').naturalWidth > 0")
+    page.wait_for_function(
+        "document.getElementById('cover').complete && document.getElementById('cover').naturalWidth > 0"
+    )
     cover = page.locator("#cover")
     assert cover.get_attribute("src") == "ar/cover.jpg" and cover.get_attribute("alt") == ""  # the title is beside it
     assert page.evaluate("document.getElementById('cover').naturalWidth") == 3000
@@ -277,11 +298,17 @@ def _items(feed: Path) -> dict[str, tuple[str, str]]:
 def test_a_per_track_feed_changes_only_the_episode_whose_answer_changed(copy, registry):
     folder = copy / "out" / "small-guide"
     script = copy / "small.yaml"
-    script.write_text(script.read_text(encoding="utf-8").replace("publish: {m4b: true}", "publish: {feed: per-track}"), encoding="utf-8")
+    script.write_text(
+        script.read_text(encoding="utf-8").replace("publish: {m4b: true}", "publish: {feed: per-track}"),
+        encoding="utf-8",
+    )
     builder.build(script, RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)
     channel = etree.parse(str(folder / "en" / "feed.xml")).find("channel")
     assert channel.findtext(f"{{{ITUNES}}}type") == "serial"
-    assert [i.findtext("title") for i in channel.findall("item")] == ["Care", "How long does it last?"]  # a chapter, an answer
+    assert [i.findtext("title") for i in channel.findall("item")] == [
+        "Care",
+        "How long does it last?",
+    ]  # a chapter, an answer
     before = {lang: _items(folder / lang / "feed.xml") for lang in ("en", "ar")}
 
     (folder / "en" / "01-care.mp3").unlink()  # encoded again from the cache: the same bytes, the same episode
@@ -289,7 +316,9 @@ def test_a_per_track_feed_changes_only_the_episode_whose_answer_changed(copy, re
     assert "en/01-care.mp3" in result.encoded and result.recorded == 0
     assert {lang: _items(folder / lang / "feed.xml") for lang in ("en", "ar")} == before
 
-    script.write_text(script.read_text(encoding="utf-8").replace("About four months.", "About three months."), encoding="utf-8")
+    script.write_text(
+        script.read_text(encoding="utf-8").replace("About four months.", "About three months."), encoding="utf-8"
+    )
     builder.build(script, RunSettings.make(out=copy / "out", cache=copy / "cache", jobs=1), registry=registry)
     after = {lang: _items(folder / lang / "feed.xml") for lang in ("en", "ar")}
     assert after["ar"] == before["ar"]

@@ -44,16 +44,23 @@ TRACKS = {
         ("risks", "section", "المخاطر المحتملة المرتبطة بالاستخدام طويل المدى"),
         ("how-long", "faq", "إلى متى يمكنني استخدام البوتوكس بأمان؟"),
         ("permanent-damage", "faq", "هل يمكن أن يسبب استخدام البوتوكس على المدى الطويل ضررا دائما في العضلات؟"),
-        ("natural-expressions", "faq", "كيف يمكنني الحفاظ على تعابير وجهي الطبيعية مع استخدام البوتوكس على المدى الطويل؟"),
+        (
+            "natural-expressions",
+            "faq",
+            "كيف يمكنني الحفاظ على تعابير وجهي الطبيعية مع استخدام البوتوكس على المدى الطويل؟",
+        ),
         ("outro", "outro", "الخاتمة"),
     ],
 }
-SCRIPT = """\
+SCRIPT = (
+    """\
 id: botox
 title: {en: "The Long-Term Effects of Botox", ar: "%s"}
 languages: [en, ar]
 intro: {en: "Hello.", ar: "مرحبا."}
-""" % AR_TITLE
+"""
+    % AR_TITLE
+)
 
 
 def fake_manifest(tracks: dict = TRACKS, titles: dict | None = None) -> dict:
@@ -65,8 +72,14 @@ def fake_manifest(tracks: dict = TRACKS, titles: dict | None = None) -> dict:
             {"id": tid, "kind": kind, "title": title, "file": f"{lang}/{i:02d}-{tid}.mp3", "duration": 10.0 + 7 * i}
             for i, (tid, kind, title) in enumerate(rows)
         ]
-        full = {"id": "full", "kind": "full", "title": titles[lang], "file": f"{lang}/botox.{lang}.mp3",
-                "duration": 444.3, "published": "2026-01-02T03:04:05+00:00"}
+        full = {
+            "id": "full",
+            "kind": "full",
+            "title": titles[lang],
+            "file": f"{lang}/botox.{lang}.mp3",
+            "duration": 444.3,
+            "published": "2026-01-02T03:04:05+00:00",
+        }
         languages[lang] = {"full": full["file"], "duration": full["duration"], "tracks": entries, "full_guide": full}
     return {"id": "botox", "title": titles, "languages": languages}
 
@@ -166,7 +179,9 @@ def read_poppler(pdf: Path) -> str:
     """The PDF's text as Poppler's pdftotext extracts it (its default, reading-order mode)."""
     if not shutil.which("pdftotext"):
         pytest.skip("no pdftotext on this machine (Debian: apt-get install poppler-utils)")
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def read_pypdf(pdf: Path) -> str:
@@ -216,7 +231,10 @@ def printed_lines(manifest: dict) -> list[str]:
         lines.append(f"{said['full']} · {clock(entry['full_guide']['duration'])}")
         for track in entry["tracks"]:
             if track["kind"] in CARD_KINDS:
-                lines += [f"{said['listen']} · {clock(track['duration'])}", f"{said[track['kind']]} · {language_name(lang)}"]
+                lines += [
+                    f"{said['listen']} · {clock(track['duration'])}",
+                    f"{said[track['kind']]} · {language_name(lang)}",
+                ]
     return lines
 
 
@@ -373,7 +391,9 @@ def text_objects_and_languages(pdf: Path) -> list[tuple[str, str | None]]:
             for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT]):
                 lang = None
                 for i in range(raw.FPDFPageObj_CountMarks(obj)):
-                    lang = wide(raw.FPDFPageObjMark_GetParamStringValue, raw.FPDFPageObj_GetMark(obj, i), b"Lang") or lang
+                    lang = (
+                        wide(raw.FPDFPageObjMark_GetParamStringValue, raw.FPDFPageObj_GetMark(obj, i), b"Lang") or lang
+                    )
                 length = raw.FPDFTextObj_GetText(obj, textpage, None, 0)
                 buffer = (ctypes.c_ushort * length)()
                 raw.FPDFTextObj_GetText(obj, textpage, buffer, length * 2)
@@ -405,8 +425,6 @@ def test_the_codes_change_but_not_the_look(built, tmp_path, monkeypatch):
         assert ImageChops.difference(image.convert("RGB"), same.convert("RGB")).getbbox() is None, f"page {number}"
 
 
-
-
 def test_arabic_is_shaped_with_joined_letters_in_a_font_shipped_with_guide(built, tmp_path):
     """The embedded font holds the initial, medial and final forms of the title's letters, that
     is, the letters were shaped (isolated forms only would mean unjoined letters); it is the
@@ -422,7 +440,7 @@ def test_arabic_is_shaped_with_joined_letters_in_a_font_shipped_with_guide(built
     for match in re.finditer(rb"/FontFile2 (\d+) 0 R", data):
         obj = re.search(rb"\n" + match.group(1) + rb" 0 obj\s*<<.*?>>\s*stream\r?\n", data, re.S)
         assert obj is not None
-        font = TTFont(io.BytesIO(zlib.decompressobj().decompress(data[obj.end():])))
+        font = TTFont(io.BytesIO(zlib.decompressobj().decompress(data[obj.end() :])))
         glyphs |= set(font.getGlyphOrder())
     # الآثار طويلة المدى للبوتوكس: lam-alef-madda ligature, initial lam, medial teh marbuta's neighbours, final kaf/seen...
     for form in ["uniFEF5", "uniFEDF", "uniFEE0", "uniFE94", "uniFEB2", "uniFEE4"]:
@@ -491,7 +509,9 @@ def test_no_build_yet(tmp_path):
 def test_letters_the_font_lacks_are_named(built, tmp_path):
     script, out, manifest = built
     tracks = {**TRACKS, "en": [*TRACKS["en"], ("greek", "faq", "Τι είναι;")]}
-    (out / "botox" / "manifest.json").write_text(json.dumps(fake_manifest(tracks), ensure_ascii=False), encoding="utf-8")
+    (out / "botox" / "manifest.json").write_text(
+        json.dumps(fake_manifest(tracks), ensure_ascii=False), encoding="utf-8"
+    )
     result = run_print(str(script), "--out", str(out), "--base-url", BASE_URL, "-o", str(tmp_path / "x.pdf"))
     assert result.exit_code == 2
     assert "has no letters for Τ (U+03A4)" in result.output
@@ -522,7 +542,9 @@ def test_printed_addresses_open_the_right_track_in_the_real_player(small_build, 
             tab.goto("about:blank")
             tab.goto(url.replace(BASE_URL, local))
             entry = manifest["languages"][lang]
-            file = next(t["file"] for t in entry["tracks"] if t["id"] == track) if track else entry["full_guide"]["file"]
+            file = (
+                next(t["file"] for t in entry["tracks"] if t["id"] == track) if track else entry["full_guide"]["file"]
+            )
             tab.wait_for_function(f"document.getElementById('audio').src.endsWith({json.dumps(file)})")
             assert tab.evaluate("document.documentElement.lang") == lang
         browser.close()

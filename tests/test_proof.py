@@ -12,12 +12,21 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from guide.settings import RunSettings
 from guide import builder
 from guide.cli import main
 from guide.errors import GuideError, InputError, ScriptError
 from guide.proof import ProofOptions, proof
-from guide.proof.model import INSTALL_HINT, SHIPPED_SHA256, ModelError, _assemble, _data_folder, PARTS, bundled_model, given_model
+from guide.proof.model import (
+    INSTALL_HINT,
+    PARTS,
+    SHIPPED_SHA256,
+    ModelError,
+    _assemble,
+    _data_folder,
+    bundled_model,
+    given_model,
+)
+from guide.settings import RunSettings
 
 HAS_RECOGNISER = all(importlib.util.find_spec(m) is not None for m in ("faster_whisper", "rapidfuzz", *PARTS))
 needs_recogniser = pytest.mark.skipif(
@@ -40,7 +49,7 @@ def run(*args: str):
     return CliRunner().invoke(main, list(args))
 
 
-def build_into(root: Path, text: str, registry) -> Path:  # noqa: ANN001 - the session's EngineRegistry
+def build_into(root: Path, text: str, registry) -> Path:
     script = root / "guide.yaml"
     script.write_text(text, encoding="utf-8")
     builder.build(script, RunSettings.make(out=root / "out", cache=root / "cache", jobs=1), registry=registry)
@@ -136,7 +145,9 @@ def test_a_damaged_join_is_refused_and_leaves_nothing(tmp_path):
 def test_english_is_heard_and_results_are_reused(built, tmp_path, registry):
     root = copy_of(built, tmp_path)
     started = time.monotonic()
-    report = proof(root / "guide.yaml", RunSettings.make(out=root / "out", cache=root / "cache"), ProofOptions(), registry)
+    report = proof(
+        root / "guide.yaml", RunSettings.make(out=root / "out", cache=root / "cache"), ProofOptions(), registry
+    )
     assert time.monotonic() - started < 30
     en = report.languages["en"]
     assert report.transcribed == 0 and report.reused == len(en.sentences) + len(report.languages["ar"].sentences)
@@ -161,11 +172,18 @@ def test_a_lexicon_entry_that_changes_a_number_is_refused_and_flagged_when_marke
     spoken = json.loads((tmp_path / "out" / "proof-guide" / "manifest.json").read_text(encoding="utf-8"))
     takes = [t["text"] for s in spoken["languages"]["en"]["tracks"][0]["sentences"] for t in s["takes"]]
     assert "Take fifty units of the medicine before the visit." in takes  # what the voice was given
-    report = proof(script, RunSettings.make(out=tmp_path / "out", cache=tmp_path / "cache"), ProofOptions(languages=("en",), only=("intro",)), registry)
+    report = proof(
+        script,
+        RunSettings.make(out=tmp_path / "out", cache=tmp_path / "cache"),
+        ProofOptions(languages=("en",), only=("intro",)),
+        registry,
+    )
     sentence = next(s for s in report.languages["en"].sentences if "15" in s.text)
     assert sentence.numbers_differ["marker"] == 'lexicon en "15": "fifty" (numbers_differ: true)'
     assert sentence.flags[0].startswith("said with other numbers than written, on purpose")
-    assert sentence.numbers_differ["heard_as"].startswith("heard as the voice was given (50), not as written (15)"), sentence
+    assert sentence.numbers_differ["heard_as"].startswith("heard as the voice was given (50), not as written (15)"), (
+        sentence
+    )
     # The marker's flag says it all: no second flag for the same number or lexicon word.
     assert not any(f.startswith(("number not heard", "lexicon word")) for f in sentence.flags), sentence.flags
     assert report.languages["en"].flagged[0] is sentence and report.number_flagged() == [sentence]
@@ -183,7 +201,12 @@ def test_a_planted_wrong_number_in_the_manifest_is_flagged(built, tmp_path, regi
     assert sentence["text"] == "Take 50 units of the medicine before the visit."
     sentence["text"] = "Take 15 units of the medicine before the visit."
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    report = proof(root / "guide.yaml", RunSettings.make(out=root / "out", cache=root / "cache"), ProofOptions(languages=("en",)), registry)
+    report = proof(
+        root / "guide.yaml",
+        RunSettings.make(out=root / "out", cache=root / "cache"),
+        ProofOptions(languages=("en",)),
+        registry,
+    )
     flagged = report.languages["en"].flagged
     assert flagged and flagged[0].text.startswith("Take 15 units")
     assert flagged[0].flags == ["number not heard as written: '15' (fifteen) heard as 'fifty'"]
@@ -195,7 +218,10 @@ def test_a_planted_wrong_number_in_the_manifest_is_flagged(built, tmp_path, regi
 def test_after_editing_one_answer_only_its_new_sentence_is_transcribed(built, tmp_path, registry):
     root = copy_of(built, tmp_path)
     script = root / "guide.yaml"
-    script.write_text(SCRIPT.replace("Rest for two days after the treatment.", "Rest for three days after the treatment."), encoding="utf-8")
+    script.write_text(
+        SCRIPT.replace("Rest for two days after the treatment.", "Rest for three days after the treatment."),
+        encoding="utf-8",
+    )
     builder.build(script, RunSettings.make(out=root / "out", cache=root / "cache", jobs=1), registry=registry)
     report = proof(script, RunSettings.make(out=root / "out", cache=root / "cache"), ProofOptions(), registry)
     assert report.transcribed == 1
@@ -260,7 +286,9 @@ def test_proof_page_plays_a_sentence_in_chromium(built, tmp_path):
         assert start > 1.0
         button.click()
         tab.wait_for_function("document.getElementById('player').src.endsWith('en/00-intro.mp3')")
-        tab.wait_for_function(f"!document.getElementById('player').paused && document.getElementById('player').currentTime >= {start - 0.05}")
+        tab.wait_for_function(
+            f"!document.getElementById('player').paused && document.getElementById('player').currentTime >= {start - 0.05}"
+        )
         assert tab.evaluate("document.getElementById('player').currentTime") < end
         assert "playing" in button.get_attribute("class")
         # It stops by itself at the sentence's end (timeupdate fires every ~250 ms).

@@ -41,7 +41,9 @@ def published(tmp_path_factory):
     script = root / "small.yaml"
     script.write_text(PUBLISH_SCRIPT, encoding="utf-8")
     out, cache = root / "out", root / "cache"
-    result = CliRunner().invoke(main, ["build", str(script), "--out", str(out), "--cache-dir", str(cache), "--base-url", BASE_URL])
+    result = CliRunner().invoke(
+        main, ["build", str(script), "--out", str(out), "--cache-dir", str(cache), "--base-url", BASE_URL]
+    )
     assert result.exit_code == 0, result.output
     folder = out / "small-guide"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -199,7 +201,8 @@ def test_rebuild_is_still_a_noop_with_everything_published(published):
     script = folder.parent.parent / "small.yaml"
     before = {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
     result = CliRunner().invoke(
-        main, ["build", str(script), "--out", str(folder.parent), "--cache-dir", str(cache.folder), "--base-url", BASE_URL]
+        main,
+        ["build", str(script), "--out", str(folder.parent), "--cache-dir", str(cache.folder), "--base-url", BASE_URL],
     )
     assert result.exit_code == 0 and "nothing to do" in result.output
     assert {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()} == before
@@ -214,7 +217,9 @@ def test_intro_music_fades_and_ducks_under_the_voice(tmp_path):
         "music: {file: jingle.mp3, lead: 2, fade_in: 0.5, fade_out: 2, duck_db: -20, volume_db: -6}\n",
         encoding="utf-8",
     )
-    result = CliRunner().invoke(main, ["build", str(script), "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c")])
+    result = CliRunner().invoke(
+        main, ["build", str(script), "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c")]
+    )
     assert result.exit_code == 0, result.output
     folder = tmp_path / "out" / "m"
     intro = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["languages"]["ar"]["tracks"][0]
@@ -246,11 +251,26 @@ def test_each_publisher_can_be_switched_off(tmp_path):
         encoding="utf-8",
     )
     result = CliRunner().invoke(
-        main, ["build", str(script), "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c"), "--base-url", BASE_URL]
+        main,
+        [
+            "build",
+            str(script),
+            "--out",
+            str(tmp_path / "out"),
+            "--cache-dir",
+            str(tmp_path / "c"),
+            "--base-url",
+            BASE_URL,
+        ],
     )
     assert result.exit_code == 0, result.output
     folder = tmp_path / "out" / "s"
-    assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == ["00-intro.mp3", "01-q.mp3", "manifest.json", "s.ar.mp3"]
+    assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == [
+        "00-intro.mp3",
+        "01-q.mp3",
+        "manifest.json",
+        "s.ar.mp3",
+    ]
     full = ID3(folder / "ar" / "s.ar.mp3")
     assert not full.getall("CTOC") and not full.getall("CHAP") and not full.getall("USLT")
     integrated, _ = ebur128(str(folder / "ar" / "00-intro.mp3"))
@@ -286,7 +306,12 @@ def test_more_chapters_than_one_table_of_contents_holds(tmp_path):
 
     chapters = tuple((f"Chapter {n}", n * 0.01, (n + 1) * 0.01) for n in range(600))
     target = tmp_path / "long.mp3"
-    write_mp3(lambda: [np.zeros(44100 * 6, dtype=np.int16)], target, Tags("Long", "Long", "en"), frames=lambda: Frames(chapters=chapters))
+    write_mp3(
+        lambda: [np.zeros(44100 * 6, dtype=np.int16)],
+        target,
+        Tags("Long", "Long", "en"),
+        frames=lambda: Frames(chapters=chapters),
+    )
     tags = ID3(target)
     top = [t for t in tags.getall("CTOC") if t.flags & CTOCFlags.TOP_LEVEL]
     assert len(top) == 1 and list(top[0].child_element_ids) == ["toc0", "toc1", "toc2"]

@@ -66,7 +66,9 @@ def test_another_lexicon_or_code_switching_is_a_cold_memo(tmp_path: Path, change
     other = SentenceMemo.for_front_end(path, settings["code_switch"], settings["lexicon"])
     front = FrontEnd(code_switch=settings["code_switch"], lexicon=settings["lexicon"], memo=other)
     for lang, text in TEXTS:
-        assert sentences(text, lang, front) == sentences(text, lang, FrontEnd(settings["code_switch"], settings["lexicon"]))
+        assert sentences(text, lang, front) == sentences(
+            text, lang, FrontEnd(settings["code_switch"], settings["lexicon"])
+        )
     assert other.hits == 0 and other.misses == len(TEXTS)
 
 
@@ -78,7 +80,9 @@ def test_a_change_to_the_front_ends_code_is_a_cold_memo(tmp_path: Path, monkeypa
     # A copy of guide/text with one rule file edited: another code version.
     copy = tmp_path / "text"
     shutil.copytree(Path(memo_module.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    (copy / "numbers.py").write_text((copy / "numbers.py").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    (copy / "numbers.py").write_text(
+        (copy / "numbers.py").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8"
+    )
     before = memo_module.code_version()
     monkeypatch.setattr(memo_module, "__file__", str(copy / "memo.py"))
     memo_module.code_version.cache_clear()
@@ -92,12 +96,14 @@ def test_a_change_to_the_front_ends_code_is_a_cold_memo(tmp_path: Path, monkeypa
     assert memo_module.code_version() == before
 
 
-@pytest.mark.parametrize("damage", ["{not json", '{"format": 1, "context": "x", "texts": {}}', '[1, 2]', ""])
+@pytest.mark.parametrize("damage", ["{not json", '{"format": 1, "context": "x", "texts": {}}', "[1, 2]", ""])
 def test_a_damaged_memo_is_cold_never_an_error(tmp_path: Path, damage: str) -> None:
     path = tmp_path / "memo.json"
     path.write_text(damage, encoding="utf-8")
     memo = SentenceMemo.for_front_end(path, True, LEXICON)
-    assert sentences(TEXTS[3][1], "ar", FrontEnd(lexicon=LEXICON, memo=memo)) == sentences(TEXTS[3][1], "ar", FrontEnd(lexicon=LEXICON))
+    assert sentences(TEXTS[3][1], "ar", FrontEnd(lexicon=LEXICON, memo=memo)) == sentences(
+        TEXTS[3][1], "ar", FrontEnd(lexicon=LEXICON)
+    )
 
 
 def test_a_damaged_entry_is_a_miss(tmp_path: Path) -> None:
@@ -112,7 +118,7 @@ def test_a_damaged_entry_is_a_miss(tmp_path: Path) -> None:
     assert again.get(TEXTS[0][1], "en") is None
 
 
-def test_a_memo_for_another_front_end_is_refused_by_the_planner(tmp_path: Path, registry) -> None:  # noqa: ANN001
+def test_a_memo_for_another_front_end_is_refused_by_the_planner(tmp_path: Path, registry) -> None:
     path = tmp_path / "small.yaml"
     path.write_text(SMALL_SCRIPT, encoding="utf-8")
     script = builder.load(path, registry)
@@ -121,7 +127,7 @@ def test_a_memo_for_another_front_end_is_refused_by_the_planner(tmp_path: Path, 
         builder.plan(script, registry, memo=wrong)
 
 
-def test_planning_twice_expands_nothing_the_second_time_and_plans_the_same(tmp_path: Path, registry) -> None:  # noqa: ANN001
+def test_planning_twice_expands_nothing_the_second_time_and_plans_the_same(tmp_path: Path, registry) -> None:
     path = tmp_path / "small.yaml"
     path.write_text(SMALL_SCRIPT, encoding="utf-8")
     script = builder.load(path, registry)

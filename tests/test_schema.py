@@ -35,7 +35,9 @@ Yaml12Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 READINGS = {"yaml1.1": yaml.SafeLoader, "yaml1.2": Yaml12Loader}
 
@@ -111,12 +113,28 @@ VALID = [
     ("head and outro", GOOD_HEAD + OUTRO),
     ("single language, plain strings", 'id: one\ntitle: "One"\nlanguages: [en]\nintro: "Hello there."\n'),
     ("loudness off", GOOD_HEAD + "loudness: off\n" + OUTRO),
-    ("voices with every engine", GOOD_HEAD + "voices:\n  en: {engine: gtts, lang: en, tld: co.uk, slow: true}\n  ar: {engine: espeak, voice: ar, pitch: 0}\n" + OUTRO),
-    ("empty lists and an faq", GOOD_HEAD + "sections: []\nfaq:\n  - {id: q, question: {en: q, ar: س}, answer: {en: a, ar: ج}}\n"),
+    (
+        "voices with every engine",
+        GOOD_HEAD
+        + "voices:\n  en: {engine: gtts, lang: en, tld: co.uk, slow: true}\n  ar: {engine: espeak, voice: ar, pitch: 0}\n"
+        + OUTRO,
+    ),
+    (
+        "empty lists and an faq",
+        GOOD_HEAD + "sections: []\nfaq:\n  - {id: q, question: {en: q, ar: س}, answer: {en: a, ar: ج}}\n",
+    ),
     ("every key, new ones included", FULL_SCRIPT),
     ("owner", GOOD_HEAD + "owner: {name: Example Clinic, email: podcast@clinic.example}\n" + OUTRO),
-    ("cloud voices", GOOD_HEAD + "voices:\n  ar: {engine: azure, voice: ar-SA-ZariyahNeural, pitch: 55}\n  en: {engine: elevenlabs, model: eleven_multilingual_v2}\n" + OUTRO),
-    ("code_switch auto, quoted off", GOOD_HEAD + 'code_switch: auto\nvoices: {ar: {engine: espeak, diacritize: "off"}}\n' + OUTRO),
+    (
+        "cloud voices",
+        GOOD_HEAD
+        + "voices:\n  ar: {engine: azure, voice: ar-SA-ZariyahNeural, pitch: 55}\n  en: {engine: elevenlabs, model: eleven_multilingual_v2}\n"
+        + OUTRO,
+    ),
+    (
+        "code_switch auto, quoted off",
+        GOOD_HEAD + 'code_switch: auto\nvoices: {ar: {engine: espeak, diacritize: "off"}}\n' + OUTRO,
+    ),
 ]
 
 
@@ -182,7 +200,11 @@ INVALID = [
     ("unknown voice key", GOOD_HEAD + "voices:\n  en: {engine: piper, colour: red}\n" + OUTRO, "voices.en"),
     ("voice without engine", GOOD_HEAD + "voices:\n  en: {voice: en_US-joe-medium}\n" + OUTRO, "voices.en"),
     ("owner without email", GOOD_HEAD + "owner: {name: Clinic}\n" + OUTRO, "owner"),
-    ("engine name no plug-in could have", GOOD_HEAD + "voices:\n  ar: {engine: Festival TTS}\n" + OUTRO, "voices.ar.engine"),
+    (
+        "engine name no plug-in could have",
+        GOOD_HEAD + "voices:\n  ar: {engine: Festival TTS}\n" + OUTRO,
+        "voices.ar.engine",
+    ),
     ("model for piper", GOOD_HEAD + "voices:\n  en: {engine: piper, model: x}\n" + OUTRO, "voices.en.engine"),
     ("voices key not a language", GOOD_HEAD + "voices:\n  English: {engine: piper}\n" + OUTRO, "voices"),
     ("speed too high", GOOD_HEAD + "voices:\n  en: {engine: piper, speed: 9}\n" + OUTRO, "voices.en.speed"),
@@ -194,8 +216,16 @@ INVALID = [
     ("slow not a boolean", GOOD_HEAD + 'voices:\n  en: {engine: gtts, slow: "yes"}\n' + OUTRO, "voices.en.slow"),
     ("code_switch: maybe", GOOD_HEAD + "code_switch: maybe\n" + OUTRO, "code_switch"),
     ("code_switch: true", GOOD_HEAD + "code_switch: true\n" + OUTRO, "code_switch"),
-    ("diacritize: yes", GOOD_HEAD + "voices:\n  ar: {engine: espeak, diacritize: yes}\n" + OUTRO, "voices.ar.diacritize"),
-    ("diacritize: always", GOOD_HEAD + "voices:\n  ar: {engine: espeak, diacritize: always}\n" + OUTRO, "voices.ar.diacritize"),
+    (
+        "diacritize: yes",
+        GOOD_HEAD + "voices:\n  ar: {engine: espeak, diacritize: yes}\n" + OUTRO,
+        "voices.ar.diacritize",
+    ),
+    (
+        "diacritize: always",
+        GOOD_HEAD + "voices:\n  ar: {engine: espeak, diacritize: always}\n" + OUTRO,
+        "voices.ar.diacritize",
+    ),
     ("lexicon value not a string", GOOD_HEAD + "lexicon:\n  en: {Botox: [BOH, tocks]}\n" + OUTRO, "lexicon.en.Botox"),
     ("lexicon value null", GOOD_HEAD + "lexicon:\n  en: {Botox: }\n" + OUTRO, "lexicon.en.Botox"),
     ("lexicon language not a code", GOOD_HEAD + "lexicon:\n  English: {Botox: BOH-tocks}\n" + OUTRO, "lexicon"),
@@ -217,14 +247,43 @@ INVALID = [
     ("base_url not http", GOOD_HEAD + "base_url: ftp://example.org/\n" + OUTRO, "base_url"),
     ("sections not a list", GOOD_HEAD + "sections: {id: a}\n" + OUTRO, "sections"),
     ("section without body", GOOD_HEAD + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n", "sections.0"),
-    ("section with empty body", GOOD_HEAD + "sections:\n  - {id: a, title: {en: A, ar: أ}, body: []}\n", "sections.0.body"),
-    ("unknown section key", GOOD_HEAD + "sections:\n  - {id: a, title: {en: A, ar: أ}, body: [{en: x, ar: س}], notes: x}\n", "sections.0"),
-    ("reserved section id", GOOD_HEAD + "sections:\n  - {id: intro, title: {en: A, ar: أ}, body: [{en: x, ar: س}]}\n", "sections.0.id"),
-    ("bullets not a list", GOOD_HEAD + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    body:\n      - bullets: nope\n", "sections.0.body.0.bullets"),
-    ("empty bullets", GOOD_HEAD + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    body:\n      - bullets: []\n", "sections.0.body.0.bullets"),
-    ("unknown bullets key", GOOD_HEAD + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    body:\n      - {bullets: [{en: x, ar: س}], style: dots}\n", "sections.0.body.0"),
+    (
+        "section with empty body",
+        GOOD_HEAD + "sections:\n  - {id: a, title: {en: A, ar: أ}, body: []}\n",
+        "sections.0.body",
+    ),
+    (
+        "unknown section key",
+        GOOD_HEAD + "sections:\n  - {id: a, title: {en: A, ar: أ}, body: [{en: x, ar: س}], notes: x}\n",
+        "sections.0",
+    ),
+    (
+        "reserved section id",
+        GOOD_HEAD + "sections:\n  - {id: intro, title: {en: A, ar: أ}, body: [{en: x, ar: س}]}\n",
+        "sections.0.id",
+    ),
+    (
+        "bullets not a list",
+        GOOD_HEAD + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    body:\n      - bullets: nope\n",
+        "sections.0.body.0.bullets",
+    ),
+    (
+        "empty bullets",
+        GOOD_HEAD + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    body:\n      - bullets: []\n",
+        "sections.0.body.0.bullets",
+    ),
+    (
+        "unknown bullets key",
+        GOOD_HEAD
+        + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    body:\n      - {bullets: [{en: x, ar: س}], style: dots}\n",
+        "sections.0.body.0",
+    ),
     ("faq without answer", GOOD_HEAD + "faq:\n  - {id: q, question: {en: q, ar: س}}\n", "faq.0"),
-    ("reserved faq id", GOOD_HEAD + "faq:\n  - {id: outro, question: {en: q, ar: س}, answer: {en: a, ar: ج}}\n", "faq.0.id"),
+    (
+        "reserved faq id",
+        GOOD_HEAD + "faq:\n  - {id: outro, question: {en: q, ar: س}, answer: {en: a, ar: ج}}\n",
+        "faq.0.id",
+    ),
 ]
 
 
@@ -254,7 +313,10 @@ AGREE = [
         for key, low, high in (("target", -40, -5), ("true_peak", -9, 0))
         for v, ok in ((low, True), (high, True), (low - 0.1, False), (high + 0.1, False))
     ],
-    *[(f"loudness: {v}", GOOD_HEAD + f"loudness: {v}\n" + OUTRO, ok) for v, ok in (("off", True), ("no", True), ("false", True), ("on", False))],
+    *[
+        (f"loudness: {v}", GOOD_HEAD + f"loudness: {v}\n" + OUTRO, ok)
+        for v, ok in (("off", True), ("no", True), ("false", True), ("on", False))
+    ],
     *[
         (f"pauses.{key} {v}", GOOD_HEAD + f"pauses: {{{key}: {v}}}\n" + OUTRO, ok)
         for key in Pauses.__dataclass_fields__
@@ -262,34 +324,69 @@ AGREE = [
     ],
     *[
         (f"music.{key} {v}", GOOD_HEAD + f"music: {{file: jingle.ogg, {key}: {v}}}\n" + OUTRO, ok)
-        for key, low, high in (("fade_in", 0, 30), ("fade_out", 0, 30), ("duck_db", -60, 0), ("volume_db", -60, 0), ("lead", 0, 30))
+        for key, low, high in (
+            ("fade_in", 0, 30),
+            ("fade_out", 0, 30),
+            ("duck_db", -60, 0),
+            ("volume_db", -60, 0),
+            ("lead", 0, 30),
+        )
         for v, ok in ((low, True), (high, True), (low - 0.5, False), (high + 0.5, False))
     ],
     *[
         (f"id {v!r}", GOOD_HEAD.replace("id: t", f"id: '{v}'") + OUTRO, ok)
-        for v, ok in (("a-b-1", True), ("a" * 64, True), ("a" * 65, False), ("a--b", False), ("-a", False), ("A", False), ("a_b", False))
+        for v, ok in (
+            ("a-b-1", True),
+            ("a" * 64, True),
+            ("a" * 65, False),
+            ("a--b", False),
+            ("-a", False),
+            ("A", False),
+            ("a_b", False),
+        )
     ],
     *[
         (f"language {v!r}", f"id: t\ntitle: T\nlanguages: ['{v}']\noutro: x\n", ok)
-        for v, ok in (("en", True), ("fil", True), ("pt-BR", True), ("zh-Hant-TW", True), ("EN", False), ("e", False), ("engl", False), ("en_US", False))
+        for v, ok in (
+            ("en", True),
+            ("fil", True),
+            ("pt-BR", True),
+            ("zh-Hant-TW", True),
+            ("EN", False),
+            ("e", False),
+            ("engl", False),
+            ("en_US", False),
+        )
     ],
     *[
         (f"base_url {v}", GOOD_HEAD + f"base_url: '{v}'\n" + OUTRO, ok)
         for v, ok in (("http://x", True), ("https://example.org/a/", True), ("ftp://x", False), ("https:///x", False))
     ],
-    *[(f"publish.{key}", GOOD_HEAD + f"publish: {{{key}: false}}\n" + OUTRO, True) for key in Publish.__dataclass_fields__],
+    *[
+        (f"publish.{key}", GOOD_HEAD + f"publish: {{{key}: false}}\n" + OUTRO, True)
+        for key in Publish.__dataclass_fields__
+    ],
     ("pitch with piper", GOOD_HEAD + "voices: {en: {engine: piper, pitch: 50}}\n" + OUTRO, False),
     ("slow with piper", GOOD_HEAD + "voices: {en: {engine: piper, slow: true}}\n" + OUTRO, False),
     ("not slow with piper", GOOD_HEAD + "voices: {en: {engine: piper, slow: false}}\n" + OUTRO, True),
     ("voice for an undeclared language", GOOD_HEAD + "voices: {fr: {engine: espeak, voice: fr}}\n" + OUTRO, True),
     ("voices key not a language", GOOD_HEAD + "voices: {French: {engine: espeak}}\n" + OUTRO, False),
-    *[(f"code_switch: {v}", GOOD_HEAD + f"code_switch: {v}\n" + OUTRO, ok) for v, ok in (("auto", True), ("off", True), ("'off'", True), ("maybe", False), ("on", False))],
-    *[(f"diacritize: {v}", GOOD_HEAD + f"voices: {{ar: {{engine: espeak, diacritize: {v}}}}}\n" + OUTRO, ok) for v, ok in (("auto", True), ("off", True), ("yes", False), ("always", False))],
+    *[
+        (f"code_switch: {v}", GOOD_HEAD + f"code_switch: {v}\n" + OUTRO, ok)
+        for v, ok in (("auto", True), ("off", True), ("'off'", True), ("maybe", False), ("on", False))
+    ],
+    *[
+        (f"diacritize: {v}", GOOD_HEAD + f"voices: {{ar: {{engine: espeak, diacritize: {v}}}}}\n" + OUTRO, ok)
+        for v, ok in (("auto", True), ("off", True), ("yes", False), ("always", False))
+    ],
     *[
         (f"lexicon {v}", GOOD_HEAD + f"lexicon: {v}\n" + OUTRO, ok)
         for v, ok in (
             ("{}", True),
-            ("{en: {Botox: BOH-tocks, spf: S P F, Botox Cosmetic: BOH-tocks cosmetic}, ar: {البوتوكس: البُوتُوكْس}}", True),
+            (
+                "{en: {Botox: BOH-tocks, spf: S P F, Botox Cosmetic: BOH-tocks cosmetic}, ar: {البوتوكس: البُوتُوكْس}}",
+                True,
+            ),
             ("{en-GB: {tomato: to-MAH-to}}", True),
             ("{English: {Botox: BOH-tocks}}", False),
             ("{en: [Botox]}", False),
@@ -308,7 +405,12 @@ AGREE = [
     ("only an faq", GOOD_HEAD + "faq: [{id: q, question: {en: q, ar: س}, answer: {en: a, ar: ج}}]\n", True),
     ("empty body", GOOD_HEAD + "sections: [{id: a, title: {en: A, ar: أ}, body: []}]\n", False),
     ("empty bullets", GOOD_HEAD + "sections: [{id: a, title: {en: A, ar: أ}, body: [{bullets: []}]}]\n", False),
-    ("bullets with a title", GOOD_HEAD + "sections: [{id: a, title: {en: A, ar: أ}, body: [{title: {en: T, ar: ت}, bullets: [{en: x, ar: س}]}]}]\n", True),
+    (
+        "bullets with a title",
+        GOOD_HEAD
+        + "sections: [{id: a, title: {en: A, ar: أ}, body: [{title: {en: T, ar: ت}, bullets: [{en: x, ar: س}]}]}]\n",
+        True,
+    ),
     ("plain string, one language", "id: t\ntitle: T\nlanguages: [ar]\nintro: مرحبا\n", True),
     ("text null", GOOD_HEAD + "intro:\n" + OUTRO, False),
     ("unknown top-level key", GOOD_HEAD + OUTRO + "colour: red\n", False),

@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from guide.settings import RunSettings
 from guide import builder
 from guide.cache import TakeCache
 from guide.cli import main
 from guide.engines import EngineRegistry
+from guide.settings import RunSettings
 from guide.storage.shared_cache import open_shared
 
 from .conftest import SMALL_SCRIPT
@@ -48,11 +48,11 @@ def script(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def takes(s3: S3) -> dict[str, bytes]:  # noqa: F811 - the s3 fixture
+def takes(s3: S3) -> dict[str, bytes]:
     return {k: v for k, v in s3.objects("cache").items() if k.startswith("takes/") and k.endswith(".wav")}
 
 
-def test_two_machines_share_one_cache_the_second_records_nothing(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
+def test_two_machines_share_one_cache_the_second_records_nothing(s3: S3, tmp_path: Path) -> None:
     project = script(tmp_path)
     first = build(project, "a", "--cache-url", URL)
     assert first.exit_code == 0, first.output
@@ -88,7 +88,7 @@ def test_two_machines_share_one_cache_the_second_records_nothing(s3: S3, tmp_pat
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
 
 
-def test_a_damaged_take_or_record_is_a_miss(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
+def test_a_damaged_take_or_record_is_a_miss(s3: S3, tmp_path: Path) -> None:
     project = script(tmp_path)
     assert build(project, "a", "--cache-url", URL).exit_code == 0
     blobs = sorted(takes(s3))
@@ -103,7 +103,7 @@ def test_a_damaged_take_or_record_is_a_miss(s3: S3, tmp_path: Path) -> None:  # 
     assert "0 takes recorded" in third.output and "did not check out" not in third.output
 
 
-def stop_when_recording(s3: S3, cache: Path) -> threading.Thread:  # noqa: F811 - the s3 fixture
+def stop_when_recording(s3: S3, cache: Path) -> threading.Thread:
     """Stop the S3 server as soon as the first take lands in `cache`: after the build asked the
     shared cache for its takes, before it puts what it recorded there."""
 
@@ -119,7 +119,7 @@ def stop_when_recording(s3: S3, cache: Path) -> threading.Thread:  # noqa: F811 
 
 
 @pytest.mark.parametrize("strict", [False, True], ids=["warns", "strict"])
-def test_the_server_stopped_mid_build(s3: S3, tmp_path: Path, strict: bool) -> None:  # noqa: F811 - the s3 fixture
+def test_the_server_stopped_mid_build(s3: S3, tmp_path: Path, strict: bool) -> None:
     project = script(tmp_path)
     watcher = stop_when_recording(s3, project / "cache-a")
     result = build(project, "a", "--cache-url", URL, *(["--cache-strict"] if strict else []))
@@ -138,7 +138,7 @@ def test_the_server_stopped_mid_build(s3: S3, tmp_path: Path, strict: bool) -> N
         )
 
 
-def test_a_dead_server_from_the_start_is_a_warning(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
+def test_a_dead_server_from_the_start_is_a_warning(s3: S3, tmp_path: Path) -> None:
     project = script(tmp_path)
     s3.server.stop()
     result = build(project, "a", "--cache-url", URL)
@@ -146,14 +146,24 @@ def test_a_dead_server_from_the_start_is_a_warning(s3: S3, tmp_path: Path) -> No
     assert "error(s) reaching it" in result.output and "switched off" in result.output
 
 
-def test_full_guide_pieces_are_shared_too(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
+def test_full_guide_pieces_are_shared_too(s3: S3, tmp_path: Path) -> None:
     project = script(tmp_path)
     registry = EngineRegistry(offline=True)
-    first = builder.build(project / "small.yaml", RunSettings.make(out=project / "out-a", cache=project / "cache-a", jobs=1), registry=registry, shared=open_shared(URL, TakeCache(project / "cache-a")))
+    first = builder.build(
+        project / "small.yaml",
+        RunSettings.make(out=project / "out-a", cache=project / "cache-a", jobs=1),
+        registry=registry,
+        shared=open_shared(URL, TakeCache(project / "cache-a")),
+    )
     pieces = {k: v for k, v in s3.objects("cache").items() if k.startswith("pieces/") and k.endswith(".mp3")}
     assert first.pieces_encoded > 0 and len(pieces) == first.pieces_encoded
     assert first.shared is not None and first.shared.pieces_uploaded == first.pieces_encoded
-    second = builder.build(project / "small.yaml", RunSettings.make(out=project / "out-b", cache=project / "cache-b", jobs=1), registry=registry, shared=open_shared(URL, TakeCache(project / "cache-b")))
+    second = builder.build(
+        project / "small.yaml",
+        RunSettings.make(out=project / "out-b", cache=project / "cache-b", jobs=1),
+        registry=registry,
+        shared=open_shared(URL, TakeCache(project / "cache-b")),
+    )
     assert second.recorded == 0 and second.pieces_encoded == 0
     assert second.shared is not None and second.shared.pieces_fetched == first.pieces_encoded
     for lang in ("en", "ar"):
@@ -161,7 +171,7 @@ def test_full_guide_pieces_are_shared_too(s3: S3, tmp_path: Path) -> None:  # no
         assert (project / "out-a" / full).read_bytes() == (project / "out-b" / full).read_bytes()
 
 
-def test_takes_of_a_failed_build_are_shared(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
+def test_takes_of_a_failed_build_are_shared(s3: S3, tmp_path: Path) -> None:
     project = script(tmp_path)
     stored: list[str] = []
 
@@ -172,7 +182,13 @@ def test_takes_of_a_failed_build_are_shared(s3: S3, tmp_path: Path) -> None:  # 
 
     shared = open_shared(URL, TakeCache(project / "cache-a"))
     with pytest.raises(RuntimeError, match="stopped by the test"):
-        builder.build(project / "small.yaml", RunSettings.make(out=project / "out-a", cache=project / "cache-a", jobs=1), registry=EngineRegistry(offline=True), on_take=stop_after_three, shared=shared)
+        builder.build(
+            project / "small.yaml",
+            RunSettings.make(out=project / "out-a", cache=project / "cache-a", jobs=1),
+            registry=EngineRegistry(offline=True),
+            on_take=stop_after_three,
+            shared=shared,
+        )
     assert shared.count.uploaded == 3
     assert shared._pusher is None  # the pushing thread ended with the failed build
     assert len(takes(s3)) == 3
@@ -181,17 +197,21 @@ def test_takes_of_a_failed_build_are_shared(s3: S3, tmp_path: Path) -> None:  # 
     assert ", 3 from the shared cache, 0 reused" in again.output
 
 
-def test_read_only_writes_nothing(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
+def test_read_only_writes_nothing(s3: S3, tmp_path: Path) -> None:
     project = script(tmp_path)
     result = build(project, "a", "--cache-url", URL, "--cache-mode", "ro")
     assert result.exit_code == 0, result.output
     assert s3.objects("cache") == {}
 
 
-def test_a_take_another_machine_puts_while_this_one_builds_is_fetched_not_recorded(s3: S3, tmp_path: Path) -> None:  # noqa: F811 - the s3 fixture
+def test_a_take_another_machine_puts_while_this_one_builds_is_fetched_not_recorded(s3: S3, tmp_path: Path) -> None:
     project = script(tmp_path)
     registry = EngineRegistry(offline=True)
-    first = builder.build(project / "small.yaml", RunSettings.make(out=project / "out-a", cache=project / "cache-a", jobs=1), registry=registry)
+    first = builder.build(
+        project / "small.yaml",
+        RunSettings.make(out=project / "out-a", cache=project / "cache-a", jobs=1),
+        registry=registry,
+    )
     keys = [p.stem for p in (project / "cache-a").glob("takes/*/*.wav")]
     assert len(keys) == first.recorded > 10
 
@@ -201,7 +221,13 @@ def test_a_take_another_machine_puts_while_this_one_builds_is_fetched_not_record
         assert open_shared(URL, TakeCache(project / "cache-a")).push(keys) == len(keys)
 
     shared = open_shared(URL, TakeCache(project / "cache-b"))
-    second = builder.build(project / "small.yaml", RunSettings.make(out=project / "out-b", cache=project / "cache-b", jobs=1), registry=registry, on_work=meanwhile, shared=shared)
+    second = builder.build(
+        project / "small.yaml",
+        RunSettings.make(out=project / "out-b", cache=project / "cache-b", jobs=1),
+        registry=registry,
+        on_work=meanwhile,
+        shared=shared,
+    )
     assert second.recorded == 0
     assert shared.count.fetched == shared.count.fetched_late == len(keys) and shared.count.uploaded == 0
     for lang in ("en", "ar"):

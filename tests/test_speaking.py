@@ -51,7 +51,11 @@ def test_a_mixed_sentence_is_spoken_by_both_voices(tmp_path, write_script, priva
     mixed, plain = manifest["languages"]["en"]["tracks"]
     (sentence,) = [s for s in mixed["sentences"] if "Injections" in s["text"]]
     assert sentence["text"] == MIXED  # the transcript shows the script's own text
-    assert [t["text"] for t in sentence["takes"]] == ["While Botox Injections(", "حقن البوتوكس", ") provides effective short-term results, its impact depends on use."]
+    assert [t["text"] for t in sentence["takes"]] == [
+        "While Botox Injections(",
+        "حقن البوتوكس",
+        ") provides effective short-term results, its impact depends on use.",
+    ]
     # The Arabic run is really in the track, where the manifest says, and makes it longer than the English alone.
     audio = decode_file(str(folder / mixed["file"]))
     arabic = TakeCache(private_cache).load(sentence["takes"][1]["key"])
@@ -64,7 +68,16 @@ def test_a_mixed_sentence_is_spoken_by_both_voices(tmp_path, write_script, priva
 
 def test_say_writes_a_wav_of_both_languages(tmp_path):
     out = tmp_path / "try.wav"
-    result = run("say", "Botox (بوتوكس) works. [pause 500ms] Wear {SPF|S P F}.", "--lang", "en", "--voice", "espeak:en-us", "-o", str(out))
+    result = run(
+        "say",
+        "Botox (بوتوكس) works. [pause 500ms] Wear {SPF|S P F}.",
+        "--lang",
+        "en",
+        "--voice",
+        "espeak:en-us",
+        "-o",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     assert "espeak:ar" in result.output and "espeak:en-us" in result.output and "Wear S P F." in result.output
     with wave.open(str(out)) as wav:

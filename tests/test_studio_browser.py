@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from guide.settings import RunSettings
 from guide import builder
+from guide.settings import RunSettings
 from guide.studio.server import Studio
 from guide.studio.workspace import Workspace
 
@@ -43,7 +43,9 @@ class Project:
         self.root = root
         self.out = root / "audio_out"
         self.cache = root / "cache"
-        self.studio = Studio(Workspace(scripts, RunSettings.make(out=self.out, cache=self.cache), registry), "127.0.0.1", 0)
+        self.studio = Studio(
+            Workspace(scripts, RunSettings.make(out=self.out, cache=self.cache), registry), "127.0.0.1", 0
+        )
         self.thread = threading.Thread(target=self.studio.serve, daemon=True)
 
     def __enter__(self) -> Project:
@@ -70,7 +72,9 @@ def small(tmp_path: Path, registry: Any) -> Iterator[Project]:
     (tmp_path / "scripts").mkdir()
     script = tmp_path / "scripts" / "small.yaml"
     script.write_text(SCRIPT, encoding="utf-8")
-    builder.build(script, RunSettings.make(out=tmp_path / "audio_out", cache=tmp_path / "cache", jobs=1), registry=registry)
+    builder.build(
+        script, RunSettings.make(out=tmp_path / "audio_out", cache=tmp_path / "cache", jobs=1), registry=registry
+    )
     with Project(tmp_path, tmp_path / "scripts", registry) as project:
         yield project
 
@@ -83,7 +87,7 @@ def sample(tmp_path: Path, registry: Any) -> Iterator[Project]:
         yield project
 
 
-def open_studio(browser: Browser, project: Project, csp: bool = True) -> Page:  # noqa: F811 - the browser fixture
+def open_studio(browser: Browser, project: Project, csp: bool = True) -> Page:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=not csp)
     tab = context.new_page()
     tab.goto(project.studio.login_url())
@@ -100,7 +104,7 @@ def wait_job_end(tab: Page, timeout: float = 300_000) -> str:
     return tab.locator("#job-text").text_content() or ""
 
 
-def test_edit_save_hear_build_and_proof(browser: Browser, small: Project) -> None:  # noqa: F811 - the browser fixture
+def test_edit_save_hear_build_and_proof(browser: Browser, small: Project) -> None:
     script = small.root / "scripts" / "small.yaml"
     before_text = script.read_text(encoding="utf-8")
     before_mp3s = small.mp3s()
@@ -158,7 +162,7 @@ def test_edit_save_hear_build_and_proof(browser: Browser, small: Project) -> Non
     assert all("water" in t.lower() or "butter" in t.lower() or "heard" in t for t in texts)
 
 
-def test_two_tabs_edit_one_text_the_second_save_is_refused_and_kept(browser: Browser, small: Project) -> None:  # noqa: F811 - the browser fixture
+def test_two_tabs_edit_one_text_the_second_save_is_refused_and_kept(browser: Browser, small: Project) -> None:
     script = small.root / "scripts" / "small.yaml"
     first, second = open_studio(browser, small), open_studio(browser, small)
     first.locator("textarea[data-path='outro/en']").fill("Thank you, from tab one.")
@@ -174,7 +178,7 @@ def test_two_tabs_edit_one_text_the_second_save_is_refused_and_kept(browser: Bro
     assert script.read_bytes() == on_disk
 
 
-def test_a_bad_edit_is_shown_at_its_field(browser: Browser, small: Project) -> None:  # noqa: F811 - the browser fixture
+def test_a_bad_edit_is_shown_at_its_field(browser: Browser, small: Project) -> None:
     tab = open_studio(browser, small)
     area = tab.locator("textarea[data-path='intro/en']")
     area.fill("Welcome {to the guide.")
@@ -187,9 +191,9 @@ def test_a_bad_edit_is_shown_at_its_field(browser: Browser, small: Project) -> N
 
 
 def test_the_studio_passes_axe_with_english_and_arabic_on_screen(
-    browser: Browser,  # noqa: F811 - the browser fixture
+    browser: Browser,
     sample: Project,
-    axe_source: str,  # noqa: F811 - the axe_source fixture
+    axe_source: str,
 ) -> None:
     tab = open_studio(browser, sample, csp=False)  # axe is injected as a script, which the studio's own CSP forbids
     assert tab.locator("textarea[lang='ar']").count() > 10 and tab.locator("textarea[lang='en']").count() > 10
@@ -212,7 +216,7 @@ def test_the_studio_passes_axe_with_english_and_arabic_on_screen(
     assert not violations, explain(violations)
 
 
-def test_the_studio_works_from_the_keyboard(browser: Browser, sample: Project) -> None:  # noqa: F811 - the browser fixture
+def test_the_studio_works_from_the_keyboard(browser: Browser, sample: Project) -> None:
     tab = open_studio(browser, sample)
     tab.locator("body").focus()
     tab_to(tab, "button[data-action='save']")
@@ -228,7 +232,7 @@ def test_the_studio_works_from_the_keyboard(browser: Browser, sample: Project) -
     tab.wait_for_function("() => document.querySelector('#message').textContent.startsWith('Saved')")
 
 
-def test_a_pronunciation_heard_before_and_after_then_saved(browser: Browser, small: Project) -> None:  # noqa: F811 - the browser fixture
+def test_a_pronunciation_heard_before_and_after_then_saved(browser: Browser, small: Project) -> None:
     script = small.root / "scripts" / "small.yaml"
     before = script.read_text(encoding="utf-8")
     tab = open_studio(browser, small)
@@ -258,7 +262,7 @@ def test_a_pronunciation_heard_before_and_after_then_saved(browser: Browser, sma
     assert tab.locator("#lexicon tr").count() == 2
 
 
-def test_a_change_made_elsewhere_is_shown_and_unsaved_edits_are_kept(browser: Browser, small: Project) -> None:  # noqa: F811 - the browser fixture
+def test_a_change_made_elsewhere_is_shown_and_unsaved_edits_are_kept(browser: Browser, small: Project) -> None:
     script = small.root / "scripts" / "small.yaml"
     tab = open_studio(browser, small)
     script.write_text(SCRIPT.replace("Thank you.", "Thank you, from the editor."), encoding="utf-8")

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from guide.settings import RunSettings
 from guide.errors import InputError
+from guide.settings import RunSettings
 from guide.studio import jobs
 from guide.studio.jobs import Cancelled, Job
 
@@ -63,7 +63,11 @@ def test_time_left_by_sentences_without_a_list(clock: Clock) -> None:
     "raised, state, error",
     [
         (None, jobs.DONE, ""),
-        (Cancelled("x"), jobs.CANCELLED, "Cancelled. Every sentence recorded so far is kept: the next build goes on from there."),
+        (
+            Cancelled("x"),
+            jobs.CANCELLED,
+            "Cancelled. Every sentence recorded so far is kept: the next build goes on from there.",
+        ),
         (InputError("a script problem"), jobs.FAILED, "a script problem"),
         (ZeroDivisionError("bug"), jobs.FAILED, "the build failed unexpectedly: ZeroDivisionError: bug"),
     ],
@@ -108,7 +112,7 @@ def test_cancel_is_seen_at_the_next_take() -> None:
 
 
 @pytest.mark.slow
-def test_studio_builds_share_takes_through_the_shared_cache(tmp_path, registry) -> None:  # noqa: ANN001
+def test_studio_builds_share_takes_through_the_shared_cache(tmp_path, registry) -> None:
     """Two studios on two machines (their own caches and outputs) with one shared cache: the second records nothing."""
     from guide.studio.workspace import Workspace
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from guide.settings import RunSettings
 from guide.lock import BuildLock
+from guide.settings import RunSettings
 from guide.studio.server import Studio
 from guide.studio.workspace import Workspace
 
@@ -620,7 +620,11 @@ def test_a_new_guide_from_an_article(running: Running) -> None:
 
 
 def test_two_studios_on_one_machine_keep_their_sessions_apart(running: Running, tmp_path: Path, registry) -> None:
-    other = Studio(Workspace(running.project / "scripts", RunSettings.make(out=running.out, cache=running.cache), registry), "127.0.0.1", 0)
+    other = Studio(
+        Workspace(running.project / "scripts", RunSettings.make(out=running.out, cache=running.cache), registry),
+        "127.0.0.1",
+        0,
+    )
     thread = threading.Thread(target=other.serve, daemon=True)
     thread.start()
     try:

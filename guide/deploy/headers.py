@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 from ..manifest import MANIFEST
 
-__all__ = ["TYPES", "SHORT", "LONG", "headers_for", "kind_of", "MEDIA", "TEXT", "PAGE", "MANIFEST_KIND"]
+__all__ = ["LONG", "MANIFEST_KIND", "MEDIA", "PAGE", "SHORT", "TEXT", "TYPES", "headers_for", "kind_of"]
 
 MEDIA, TEXT, PAGE, MANIFEST_KIND = "media", "text", "page", "manifest"
 """Kinds, in upload order: what pages and feeds name goes up before them; the manifest last."""

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Mapping
 
 from ..errors import InputError
 from .headers import MANIFEST_KIND, MEDIA, PAGE, TEXT, kind_of
 from .inventory import Entry
 
-__all__ = ["PublishPlan", "plan_publish", "published_files", "DEFAULT_MAX_DELETES", "ORDER"]
+__all__ = ["DEFAULT_MAX_DELETES", "ORDER", "PublishPlan", "plan_publish", "published_files"]
 
 DEFAULT_MAX_DELETES = 10
 """Deletions allowed without --max-deletes: a rebuilt guide drops a few files, a wrong DEST would drop hundreds."""
@@ -45,7 +45,7 @@ class PublishPlan:
     def nothing_to_do(self) -> bool:
         return not self.upload and not self.delete
 
-    def with_manifest(self, manifest: Entry, published_sha256: str | None) -> "PublishPlan":
+    def with_manifest(self, manifest: Entry, published_sha256: str | None) -> PublishPlan:
         """The plan with the manifest to publish last, when anything changed or it differs from DEST's."""
         if not self.upload and not self.delete and manifest.sha256 == published_sha256:
             return self

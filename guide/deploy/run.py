@@ -6,9 +6,10 @@ import hashlib
 import json
 import re
 import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ..errors import GuideError, InputError
 from ..manifest import Manifest, read_manifest
@@ -68,7 +69,7 @@ def _remote_digest(remote: Remote, entry: Entry) -> bool:
         info = remote.fs.info(remote.path(entry.path))
     except (FileNotFoundError, OSError):
         return False
-    except Exception:  # noqa: BLE001 - unknown: upload it again
+    except Exception:
         return False
     if int(info.get("size") or -1) != entry.size:
         return False
@@ -130,7 +131,9 @@ def publish(
     plan = plan_publish(local, published, delete=delete, max_deletes=max_deletes, named_by_feeds=_feed_files(folder))
     manifest_bytes = publishable_manifest(built, {**local, **{e.path: e for e in plan.carried}})
     manifest = Entry(
-        MANIFEST, hashlib.sha256(manifest_bytes).hexdigest(), len(manifest_bytes),
+        MANIFEST,
+        hashlib.sha256(manifest_bytes).hexdigest(),
+        len(manifest_bytes),
         hashlib.md5(manifest_bytes, usedforsecurity=False).hexdigest(),
     )
     plan = plan.with_manifest(manifest, hashlib.sha256(current).hexdigest() if current else None)
@@ -157,7 +160,9 @@ def publish(
         try:
             remote.delete(path)
         except StorageError as exc:
-            raise PublishError(f"{exc.format_message()}; everything was uploaded, {len(result.deleted)} of {len(plan.delete)} deletions made; run again") from None
+            raise PublishError(
+                f"{exc.format_message()}; everything was uploaded, {len(result.deleted)} of {len(plan.delete)} deletions made; run again"
+            ) from None
         result.deleted.append(path)
         report(f"deleted {path}")
     return result

@@ -11,6 +11,7 @@ from ..errors import InputError
 from ..options import run_settings
 from ..settings import RunSettings
 
+
 @click.command("proof")
 @click.argument("script", type=click.Path(path_type=Path))
 @click.option(
@@ -36,7 +37,9 @@ from ..settings import RunSettings
     help="A faster-whisper model folder instead of the bundled Whisper base.",
 )
 @run_settings(
-    "out", "cache", "voices_dirs",
+    "out",
+    "cache",
+    "voices_dirs",
     out="Output folder the guide was built into.",
     cache="Cache folder (default: GUIDE_CACHE_DIR, else .guide-cache/ here).",
     voices_dirs="Folder of extra Piper voices the script uses (as for guide build).",

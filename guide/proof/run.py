@@ -15,30 +15,32 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..stages.inputs import load
 from ..engines import EngineRegistry
 from ..errors import GuideError, InputError
 from ..manifest import MANIFEST, PROOF_PAGE, Manifest
-from ..settings import RunSettings
 from ..safe_files import read_own_text, safe_child, write_text
-from ..text.lexicon import entries_for
+from ..settings import RunSettings
+from ..stages.inputs import load
 from ..text.guard import sentence_key
+from ..text.lexicon import entries_for
 from ..text.quantities import quantities
 from .compare import (
     expand,
     heard_numbers,
     max_miss_for,
-    reference,
     mishearings_in,
+    reference,
     repeated_mishearings,
     score,
+)
+from .compare import (
     flags as sentence_flags,
 )
 from .listen import Listening, Progress, ResultStore, Settings, Span, listen
 from .model import Model, bundled_model, check_installed, given_model
 from .report import ARABIC_NOTE, LanguageReport, ProofReport, SentenceResult, TrackFigure, html_page
 
-__all__ = ["ProofOptions", "proof", "write_html", "HTML_NAME"]
+__all__ = ["HTML_NAME", "ProofOptions", "proof", "write_html"]
 
 HTML_NAME = PROOF_PAGE
 """The HTML report, beside the web player's ``index.html``."""
@@ -108,7 +110,9 @@ def _languages(manifest: Manifest, script_languages: Sequence[str], wanted: Sequ
         raise InputError(f"--lang {', '.join(unknown)}: not in {path} (it declares: {', '.join(script_languages)})")
     missing = [lang for lang in wanted if lang not in built]
     if missing:
-        raise InputError(f"--lang {', '.join(missing)}: not built yet; run  guide build {path} --lang {missing[0]}  first")
+        raise InputError(
+            f"--lang {', '.join(missing)}: not built yet; run  guide build {path} --lang {missing[0]}  first"
+        )
     return list(wanted) or built
 
 
@@ -116,7 +120,9 @@ def _check_only(manifest: Manifest, only: Sequence[str], languages: Sequence[str
     known = {t.id for lang in languages if lang in manifest.languages for t in manifest.languages[lang].tracks}
     unknown = [item for item in only if item not in known]
     if unknown:
-        raise InputError(f"--only {', '.join(unknown)}: no such item (items: {', '.join(sorted(str(k) for k in known))})")
+        raise InputError(
+            f"--only {', '.join(unknown)}: no such item (items: {', '.join(sorted(str(k) for k in known))})"
+        )
 
 
 def _fixes(found: list[str], span: Span, script_path: Path, voice: str) -> list[str]:
@@ -134,11 +140,17 @@ def _fixes(found: list[str], span: Span, script_path: Path, voice: str) -> list[
             "{written|spoken} markup, then guide build"
         )
     if "lexicon word" in text:
-        fixes.append(f'the lexicon respelling is not heard as written: try others with  guide say "..." --lang {span.lang} --script {script_path}')
+        fixes.append(
+            f'the lexicon respelling is not heard as written: try others with  guide say "..." --lang {span.lang} --script {script_path}'
+        )
     if "times in this guide" in text:
         fixes.append("add the suggested lexicon entry (try it with guide say first), then guide build")
     if "heard wrong" in text:
-        again = f"; a {voice} take can be recorded again with  guide build --only {span.track} --force" if voice.startswith("piper") else ""
+        again = (
+            f"; a {voice} take can be recorded again with  guide build --only {span.track} --force"
+            if voice.startswith("piper")
+            else ""
+        )
         fixes.append("listen to it; respell an unclear word in the lexicon or with {written|spoken}" + again)
     return fixes
 
@@ -171,7 +183,7 @@ def proof(
     return _report(script, folder, manifest, languages, listening, model, options.settings, Path(path))
 
 
-def _changed_sentences(script) -> dict[tuple[str, str], list[dict[str, object]]]:  # noqa: ANN001 - Script
+def _changed_sentences(script) -> dict[tuple[str, str], list[dict[str, object]]]:
     """(language, sentence as written) -> the ``numbers differ`` markers that let its voice say other numbers."""
     changed: dict[tuple[str, str], list[dict[str, object]]] = {}
     for exception in script.number_exceptions:
@@ -189,7 +201,9 @@ def _changed_sentences(script) -> dict[tuple[str, str], list[dict[str, object]]]
     return changed
 
 
-def _numbers_flag(marks: list[dict[str, object]], ref_text: str, heard: str, lang: str) -> tuple[str, dict[str, object]]:
+def _numbers_flag(
+    marks: list[dict[str, object]], ref_text: str, heard: str, lang: str
+) -> tuple[str, dict[str, object]]:
     """The flag of a sentence said with other numbers on purpose, and its JSON, with which text was heard."""
     first = marks[0]
     heard_quantities = [str(q) for q in quantities(expand(heard, lang), lang)]
@@ -203,12 +217,21 @@ def _numbers_flag(marks: list[dict[str, object]], ref_text: str, heard: str, lan
     markers = "; ".join(f"{m['marker']} at {m['where']}" for m in marks)
     flag = (
         f"said with other numbers than written, on purpose ('numbers differ': {markers}): "
-        f"the voice was given \"{first['said']}\", so it will {first['change']}; {heard_as}"
+        f'the voice was given "{first["said"]}", so it will {first["change"]}; {heard_as}'
     )
     return flag, {**first, "markers": [f"{m['marker']} at {m['where']}" for m in marks], "heard_as": heard_as}
 
 
-def _report(script, folder: Path, manifest: Manifest, languages: list[str], listening: Listening, model: Model, settings: Settings, path: Path) -> ProofReport:  # noqa: ANN001 - Script
+def _report(
+    script,
+    folder: Path,
+    manifest: Manifest,
+    languages: list[str],
+    listening: Listening,
+    model: Model,
+    settings: Settings,
+    path: Path,
+) -> ProofReport:
     reports: dict[str, LanguageReport] = {}
     changed = _changed_sentences(script)
     for lang in languages:
@@ -248,17 +271,30 @@ def _report(script, folder: Path, manifest: Manifest, languages: list[str], list
             for written, heard_words in mishearings_in(result):
                 m = by_word.get(written)
                 if m is not None:
-                    found.append(f"'{written}' heard as '{heard_words}' (misheard {m.count} times in this guide): try {m.entry(lang)}")
+                    found.append(
+                        f"'{written}' heard as '{heard_words}' (misheard {m.count} times in this guide): try {m.entry(lang)}"
+                    )
             span = item.span
             numbers: dict[str, object] = {}
             if marks:
                 flag, numbers = _numbers_flag(marks, ref.text, item.text, lang)
                 found.insert(0, flag)
             sentence = SentenceResult(
-                lang=lang, track=span.track, file=span.file, start=span.start, end=span.end, text=span.text,
-                expected=ref.text, heard=item.text, miss=result.miss,
-                missed=result.substitutions + result.deletions, length=result.length,
-                flags=found, fixes=_fixes(found, span, path, voice), spoken=list(span.spoken), reused=item.reused,
+                lang=lang,
+                track=span.track,
+                file=span.file,
+                start=span.start,
+                end=span.end,
+                text=span.text,
+                expected=ref.text,
+                heard=item.text,
+                miss=result.miss,
+                missed=result.substitutions + result.deletions,
+                length=result.length,
+                flags=found,
+                fixes=_fixes(found, span, path, voice),
+                spoken=list(span.spoken),
+                reused=item.reused,
                 numbers_differ=numbers,
             )
             lr.sentences.append(sentence)

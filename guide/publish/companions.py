@@ -16,10 +16,10 @@ from pathlib import Path
 
 from ..audio.assemble import Cue
 from ..manifest import LanguageEntry, Manifest, TrackEntry
+from ..safe_files import atomic_path, read_own, safe_child
 from ..script.model import Script
 from . import feed as feeds
 from .cover import Covers
-from ..safe_files import atomic_path, read_own, safe_child
 from .player import kiosk_html, player_html
 from .transcripts import plain, srt, vtt
 
@@ -64,7 +64,11 @@ def companion_kind(relative: str) -> str:
 
 
 def write_companions(
-    folder: Path, script: Script, manifest: Manifest, base_url: str | None, made: list[str] | None = None,
+    folder: Path,
+    script: Script,
+    manifest: Manifest,
+    base_url: str | None,
+    made: list[str] | None = None,
     covers: Covers | None = None,
 ) -> list[str]:
     """Write every companion file the script asks for; returns those written (relative paths).
@@ -143,18 +147,20 @@ def _track_episodes(entry: LanguageEntry, fallback: datetime) -> list[feeds.Trac
     episodes = []
     for n, t in enumerate(chosen, start=1):
         srt_file, vtt_file = transcript_files(t.file)
-        episodes.append(feeds.TrackEpisode(
-            number=n,
-            title=t.title,
-            text=" ".join(s.text for s in t.sentences),
-            file=t.file,
-            bytes=t.bytes,
-            duration=t.duration,
-            sha256=t.sha256 or "",
-            published=datetime.fromisoformat(t.published) if t.published else fallback,
-            vtt_file=vtt_file,
-            srt_file=srt_file,
-        ))
+        episodes.append(
+            feeds.TrackEpisode(
+                number=n,
+                title=t.title,
+                text=" ".join(s.text for s in t.sentences),
+                file=t.file,
+                bytes=t.bytes,
+                duration=t.duration,
+                sha256=t.sha256 or "",
+                published=datetime.fromisoformat(t.published) if t.published else fallback,
+                vtt_file=vtt_file,
+                srt_file=srt_file,
+            )
+        )
     return episodes
 
 
@@ -177,6 +183,9 @@ def _player_language(lang: str, entry: LanguageEntry, full_guide: TrackEntry, sc
     for cue in full["cues"]:
         cue[3] = bisect.bisect_right(starts, cue[0] + 1e-6) - 1
     return {
-        "lang": lang, "title": script.title[lang], "cover": cover,
-        "tracks": [item(t, i) for i, t in enumerate(entry.tracks)], "full": full,
+        "lang": lang,
+        "title": script.title[lang],
+        "cover": cover,
+        "tracks": [item(t, i) for i, t in enumerate(entry.tracks)],
+        "full": full,
     }

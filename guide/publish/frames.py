@@ -26,9 +26,10 @@ to the sample.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Sequence
+from typing import BinaryIO
 
 from ..errors import AudioError
 
@@ -270,7 +271,7 @@ def join(pieces: Sequence[Piece], out: BinaryIO, tag: bytes = b"") -> int:
     return len(tag) + len(info) + audio
 
 
-def info_frame(pieces: Sequence[Piece], header: "_Header") -> bytes:
+def info_frame(pieces: Sequence[Piece], header: _Header) -> bytes:
     """The first piece's Info frame, rewritten to describe all the pieces joined."""
     frame = bytearray(pieces[0].info)
     tag = _info_offset(header)

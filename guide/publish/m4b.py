@@ -30,8 +30,8 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -97,10 +97,29 @@ def write_m4b(
         metadata.write_text(ffmetadata(chapters), encoding="utf-8")
         # No "-map_metadata -1" (the PCM has no tags to drop): it would drop the chapters' titles too.
         args = [
-            "-f", "ffmetadata", "-i", str(metadata),
-            "-map", "0:a", "-map_chapters", "1" if chapters else "-1",
-            "-codec:a", CODEC, "-b:a", bitrate, "-ar", str(SAMPLE_RATE), "-ac", "1", *language,
-            "-movflags", "+faststart", "-brand", BRAND, "-f", FORMAT,
+            "-f",
+            "ffmetadata",
+            "-i",
+            str(metadata),
+            "-map",
+            "0:a",
+            "-map_chapters",
+            "1" if chapters else "-1",
+            "-codec:a",
+            CODEC,
+            "-b:a",
+            bitrate,
+            "-ar",
+            str(SAMPLE_RATE),
+            "-ac",
+            "1",
+            *language,
+            "-movflags",
+            "+faststart",
+            "-brand",
+            BRAND,
+            "-f",
+            FORMAT,
         ]
         with atomic_path(target, root) as tmp:
             pipe_pcm([*args, str(tmp)], pcm(), SAMPLE_RATE, step=f"while encoding {target.name}")
@@ -145,7 +164,13 @@ def ffmetadata(chapters: Sequence[tuple[str, float, float]]) -> str:
     """The ffmetadata text of `chapters`: one ``[CHAPTER]`` block each, in milliseconds."""
     lines = [";FFMETADATA1"]
     for title, start, end in chapters:
-        lines += ["[CHAPTER]", f"TIMEBASE=1/{TIMEBASE}", f"START={_ms(start)}", f"END={_ms(end)}", f"title={_escape(title)}"]
+        lines += [
+            "[CHAPTER]",
+            f"TIMEBASE=1/{TIMEBASE}",
+            f"START={_ms(start)}",
+            f"END={_ms(end)}",
+            f"title={_escape(title)}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -239,7 +264,9 @@ def _tag(path: Path, tags: Tags, code: str | None, picture: tuple[bytes, int] | 
 def read_chapters(path: Path) -> list[tuple[str, float, float]]:
     """(title, start s, end s) of each chapter of an MP4/M4B, as the ffmpeg guide runs reads them
     (from the QuickTime chapter track when there is one: whole titles)."""
-    text = run_ffmpeg(["-i", str(path), "-f", "ffmetadata", "-"], step=f"while reading the chapters of {path}").decode("utf-8", "replace")
+    text = run_ffmpeg(["-i", str(path), "-f", "ffmetadata", "-"], step=f"while reading the chapters of {path}").decode(
+        "utf-8", "replace"
+    )
     chapters: list[tuple[str, float, float]] = []
     for section in _sections(text):
         if section.get("") != "CHAPTER":
@@ -308,8 +335,24 @@ def file_pcm(path: Path, chunk: int = 1 << 16) -> Callable[[], Iterator[np.ndarr
     def pieces() -> Iterator[np.ndarray]:
         fmt = ["-f", "mp3"] if path.suffix.lower() == ".mp3" else []
         cmd = [
-            ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", "error", "-nostdin",
-            *fmt, "-i", str(path), "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(SAMPLE_RATE), "pipe:1",
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-nostats",
+            "-loglevel",
+            "error",
+            "-nostdin",
+            *fmt,
+            "-i",
+            str(path),
+            "-f",
+            "s16le",
+            "-acodec",
+            "pcm_s16le",
+            "-ac",
+            "1",
+            "-ar",
+            str(SAMPLE_RATE),
+            "pipe:1",
         ]
         with tempfile.TemporaryFile() as errors:
             try:
@@ -333,6 +376,8 @@ def file_pcm(path: Path, chunk: int = 1 << 16) -> Callable[[], Iterator[np.ndarr
             if status != 0:
                 errors.seek(0)
                 said = errors.read().decode(errors="replace").strip().splitlines()
-                raise AudioError(f"ffmpeg failed while decoding {path.name}: {said[-1] if said else f'exit status {status}'}")
+                raise AudioError(
+                    f"ffmpeg failed while decoding {path.name}: {said[-1] if said else f'exit status {status}'}"
+                )
 
     return pieces

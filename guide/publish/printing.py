@@ -16,11 +16,12 @@ reading order; the text is marked with its language, and the document with its t
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import segno
 from fpdf import FPDF
@@ -227,7 +228,9 @@ def render(doc: Printout) -> tuple[bytes, int]:
         pdf.set_creation_date(doc.created)
     first = doc.posters[0].lang if doc.posters else "en"
     pdf.set_title(doc.guide_title.get(first, ""))
-    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)  # a viewer's title bar shows the title, not the file name
+    pdf.viewer_preferences = ViewerPreferences(
+        display_doc_title=True
+    )  # a viewer's title bar shows the title, not the file name
     pdf.set_lang(first)  # the main language: the first printed; text in others is marked (see _Pdf.language)
     pdf.set_creator("guide")
     for poster in doc.posters:
@@ -318,11 +321,15 @@ class _OneLetterFont(TTFFont):
 
     __slots__ = ()  # the same layout as TTFFont, so that a font fpdf2 made can become one
 
-    def shape_text(self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None) -> list[dict[str, Any]]:
+    def shape_text(
+        self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None
+    ) -> list[dict[str, Any]]:
         """fpdf2's shaped glyphs of `text`, each ligature followed by blank codes for its other letters."""
         shaped = super().shape_text(text, font_size_pt, text_shaping_params)
         subset = self.subset
-        glyphs = {code: glyph for glyph, code in subset.items() if glyph is not None}  # after shaping: its new glyphs too
+        glyphs = {
+            code: glyph for glyph, code in subset.items() if glyph is not None
+        }  # after shaping: its new glyphs too
         blank_id = self.ttfont.getGlyphID(BLANK_GLYPH)
         # The run's direction, as HarfBuzz laid its glyphs out: fpdf2's for this run of its bidi
         # split, or else HarfBuzz's own guess (right to left if any letter is).
@@ -340,8 +347,9 @@ class _OneLetterFont(TTFFont):
             # there the glyph is coded as the ligature's last letter and the blanks as the others,
             # last first (لآ: آ, then ل); left to right, the glyph is the first letter (fi: f, then i).
             letters = codes[::-1] if rtl else codes
-            drawn = subset.get_glyph(glyph=glyph.glyph_id, unicode=(letters[0],), glyph_name=glyph.glyph_name,
-                                     glyph_width=glyph.glyph_width)
+            drawn = subset.get_glyph(
+                glyph=glyph.glyph_id, unicode=(letters[0],), glyph_name=glyph.glyph_name, glyph_width=glyph.glyph_width
+            )
             # fpdf2 ends a text-showing operator after a glyph that must be placed; the blank codes
             # go with the glyph in its operator (PDFium skips an operator that draws nothing), and
             # the move that follows the glyph comes after them.
@@ -350,8 +358,16 @@ class _OneLetterFont(TTFFont):
             subset._char_id_per_glyph.pop(glyph, None)
             for n, letter in enumerate(letters[1:], 2):
                 blank = subset.get_glyph(glyph=blank_id, unicode=(letter,), glyph_name=BLANK_GLYPH, glyph_width=0)
-                out.append({"mapped_char": subset.pick_glyph(blank), "x_advance": 0, "y_advance": 0, "x_offset": 0,
-                            "y_offset": 0, "force_positioning": info["force_positioning"] and n == len(letters)})
+                out.append(
+                    {
+                        "mapped_char": subset.pick_glyph(blank),
+                        "x_advance": 0,
+                        "y_advance": 0,
+                        "x_offset": 0,
+                        "y_offset": 0,
+                        "force_positioning": info["force_positioning"] and n == len(letters),
+                    }
+                )
         return out
 
 
@@ -392,10 +408,18 @@ def _qr(pdf: _Pdf, url: str, x: float, y: float, size: float) -> None:
             while c < len(row) and row[c] & 1:
                 c += 1
             overlap = module * 0.02 if r + 1 < len(matrix) else 0.0
-            pdf.rect(x + (border + start) * module, y + (border + r) * module, (c - start) * module, module + overlap, style="F")
+            pdf.rect(
+                x + (border + start) * module,
+                y + (border + r) * module,
+                (c - start) * module,
+                module + overlap,
+                style="F",
+            )
 
 
-def _fit(pdf: _Pdf, text: str, width: float, height: float, largest: float, smallest: float, style: str = "B") -> tuple[float, list[str]]:
+def _fit(
+    pdf: _Pdf, text: str, width: float, height: float, largest: float, smallest: float, style: str = "B"
+) -> tuple[float, list[str]]:
     """The largest font size (pt) between the bounds at which `text` fits the box, and its lines;
     at the smallest size, the lines that fit, the last ending in an ellipsis."""
     size = largest
@@ -420,8 +444,9 @@ def _leading(size_pt: float) -> float:
     return size_pt * 0.3528 * 1.45
 
 
-def _lines(pdf: _Pdf, lines: list[str], x: float, y: float, width: float, size: float, align: str,
-           lang: str | None) -> float:
+def _lines(
+    pdf: _Pdf, lines: list[str], x: float, y: float, width: float, size: float, align: str, lang: str | None
+) -> float:
     """Draw `lines` (already broken) from `y`, marked as text in `lang`; returns the y below them."""
     with pdf.language(lang):
         for line in lines:
@@ -462,8 +487,13 @@ def _poster(pdf: _Pdf, poster: Poster, cover: Path | None) -> None:
     pdf.set_font("plex", "", 9 * scale)
     url_lines = pdf.multi_cell(inner, _leading(9 * scale), poster.url, dry_run=True, output="LINES", wrapmode="CHAR")
     pdf.direction(poster.lang)
-    foot_h = (len(scan_lines) * _leading(scan_size) + 2 * scale + _leading(13 * scale) + 2 * scale
-              + len(url_lines) * _leading(9 * scale))
+    foot_h = (
+        len(scan_lines) * _leading(scan_size)
+        + 2 * scale
+        + _leading(13 * scale)
+        + 2 * scale
+        + len(url_lines) * _leading(9 * scale)
+    )
     foot = page_h - margin - foot_h
 
     if cover is not None:

@@ -83,9 +83,9 @@ def say(
     registry = registry or settings.registry()
     require_capable()
     script = load(script_path, registry) if script_path is not None else None
-    settings: dict[str, VoiceSettings] = dict(script.voices) if script else {}
+    chosen: dict[str, VoiceSettings] = dict(script.voices) if script else {}
     if voice is not None:
-        settings[lang] = voice
+        chosen[lang] = voice
     base = script.path.parent if script else Path.cwd()
     code_switch, lexicon = (script.code_switch, dict(script.lexicon)) if script else (True, {})
     frontend = FrontEnd(code_switch=code_switch, lexicon=lexicon)
@@ -96,7 +96,7 @@ def say(
     voices: dict[str, VoiceRef] = {}
     for code in {lang, *languages_spoken(text, lang, frontend)}:
         try:
-            voices[code] = registry.resolve(code, settings.get(code) or default_voice(code, registry), base)
+            voices[code] = registry.resolve(code, chosen.get(code) or default_voice(code, registry), base)
             if script is not None:
                 voices[code] = registry.with_phonemes(voices[code], script.phonemes(code))
         except VoiceNotFound as exc:

@@ -11,22 +11,22 @@ from __future__ import annotations
 import re
 import tempfile
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
-
+from typing import Any
 
 from .. import builder
 from ..engines import EngineRegistry
 from ..errors import GuideError, InputError, ScriptError
 from ..lock import held_elsewhere
-from ..safe_files import wav_bytes
 from ..planner import TakeSpec, pieces, plan_sentences
-from ..stages.speak import sentences_of, speak
 from ..renderer import default_jobs
+from ..safe_files import wav_bytes
 from ..script.loader import load_source
 from ..script.model import Script
 from ..settings import RunSettings
+from ..stages.speak import sentences_of, speak
 from ..storage.shared_cache import open_shared
 from ..text import markup
 from ..text.frontend import FrontEnd
@@ -37,7 +37,7 @@ from .edits import EditError, TextKey, edit_texts, text_places
 from .jobs import Job
 from .view import addresses, guide_view
 
-__all__ = ["Workspace", "UnknownScript", "UnknownText", "Refused", "SCRIPT_SUFFIXES"]
+__all__ = ["SCRIPT_SUFFIXES", "Refused", "UnknownScript", "UnknownText", "Workspace"]
 
 SCRIPT_SUFFIXES = (".yaml", ".yml")
 """What counts as a script in the folder."""
@@ -98,7 +98,9 @@ class Workspace:
         if self.scripts_path.is_file():
             files = [self.scripts_path]
         elif self.scripts_path.is_dir():
-            files = sorted(p for p in self.scripts_path.iterdir() if p.suffix.lower() in SCRIPT_SUFFIXES and p.is_file())
+            files = sorted(
+                p for p in self.scripts_path.iterdir() if p.suffix.lower() in SCRIPT_SUFFIXES and p.is_file()
+            )
         else:
             files = []
         found: dict[str, Path] = {}
@@ -127,7 +129,12 @@ class Workspace:
         the build or proof running, whether a CLI build holds the lock; or, when it cannot be read, its problems."""
         path = self.path_of(script_id)
         loaded = saving.read(path)
-        doc: dict[str, Any] = {"id": script_id, "file": path.name, "version": loaded.sha256, "job": self.job_state(script_id)}
+        doc: dict[str, Any] = {
+            "id": script_id,
+            "file": path.name,
+            "version": loaded.sha256,
+            "job": self.job_state(script_id),
+        }
         try:
             script = load_source(loaded.text, path, self.registry.check_voice, allow_missing=True)
             voices = builder.resolve_voices(script, self.registry)
@@ -180,7 +187,9 @@ class Workspace:
                 edited = edit_texts(saving.read(loaded.path).text, edits, languages)
                 by_key = {key: address for address, key in addresses(script).items()}
                 problems = _field_problems(exc, edited, languages, by_key)
-                raise Refused("the edit was not saved: " + "; ".join(p["message"] for p in problems), problems) from None
+                raise Refused(
+                    "the edit was not saved: " + "; ".join(p["message"] for p in problems), problems
+                ) from None
             except EditError as exc:
                 raise Refused(_words(exc)) from None
             by_key = {key: address for address, key in addresses(saved.script).items()}
@@ -221,8 +230,10 @@ class Workspace:
             except saving.ChangedOnDisk as exc:
                 raise Refused(_words(exc), status=409) from None
             except ScriptError as exc:
-                raise Refused("not saved: " + "; ".join(p.message for p in exc.problems),
-                              [{"path": None, "message": p.message} for p in exc.problems]) from None
+                raise Refused(
+                    "not saved: " + "; ".join(p.message for p in exc.problems),
+                    [{"path": None, "message": p.message} for p in exc.problems],
+                ) from None
             except EditError as exc:
                 raise Refused(_words(exc)) from None
             return {"version": saved.loaded.sha256, "changed": bool(saved.kept)}
@@ -237,10 +248,15 @@ class Workspace:
             for word, said in entries.items():
                 source = script.lexicon_sources.get((lang, word))
                 own = source is None or source.path == script.path
-                out.append({
-                    "lang": lang, "word": word, "say": said, "editable": own,
-                    "numbers_differ": bool(source and source.numbers_differ),
-                })
+                out.append(
+                    {
+                        "lang": lang,
+                        "word": word,
+                        "say": said,
+                        "editable": own,
+                        "numbers_differ": bool(source and source.numbers_differ),
+                    }
+                )
         return out
 
     def pronunciation_effect(self, script_id: str, lang: str, word: str, say: str | None) -> list[dict[str, Any]]:
@@ -263,10 +279,15 @@ class Workspace:
                     said_before = " ".join(t.text for t in a.takes)
                     said_after = " ".join(t.text for t in b.takes)
                     if said_before != said_after:
-                        found.append({
-                            "path": names.get((name, text_lang), name), "sentence": index, "text": a.text,
-                            "before": said_before, "after": said_after,
-                        })
+                        found.append(
+                            {
+                                "path": names.get((name, text_lang), name),
+                                "sentence": index,
+                                "text": a.text,
+                                "before": said_before,
+                                "after": said_after,
+                            }
+                        )
         return found
 
     def set_pronunciation(
@@ -304,21 +325,27 @@ class Workspace:
                 if any(code.split("-")[0] == base for code in v.languages)
             ]
             choice = choices[lang]
-            out.append({
-                "lang": lang,
-                "engine": settings.engine,
-                "voice": settings.voice or "",
-                "speed": settings.speed,
-                "fallback": None if settings.fallback is None else f"{settings.fallback.engine}:{settings.fallback.voice or lang}",
-                "speaks": choice.voice,
-                "why": choice.why,
-                "warning": choice.warning,
-                "online": None if engine.offline else online,
-                "options": options,
-            })
+            out.append(
+                {
+                    "lang": lang,
+                    "engine": settings.engine,
+                    "voice": settings.voice or "",
+                    "speed": settings.speed,
+                    "fallback": None
+                    if settings.fallback is None
+                    else f"{settings.fallback.engine}:{settings.fallback.voice or lang}",
+                    "speaks": choice.voice,
+                    "why": choice.why,
+                    "warning": choice.warning,
+                    "online": None if engine.offline else online,
+                    "options": options,
+                }
+            )
         return out
 
-    def set_voice(self, script_id: str, version: str, lang: str, engine: str, voice: str | None, speed: float) -> dict[str, Any]:
+    def set_voice(
+        self, script_id: str, version: str, lang: str, engine: str, voice: str | None, speed: float
+    ) -> dict[str, Any]:
         """Choose a language's engine, voice and speed (checked like ``guide check`` before it is written)."""
         _, script = self.load(script_id)
         if lang not in script.languages:
@@ -327,16 +354,24 @@ class Workspace:
             raise InputError(f"unknown engine '{engine[:40]}' (available: {', '.join(self.registry.names())})")
         if not 0.5 <= speed <= 2.0:
             raise InputError("the speed must be between 0.5 and 2")
-        changes: dict[str, object] = {"engine": engine, "voice": voice or None, "speed": None if speed == 1.0 else speed}
+        changes: dict[str, object] = {
+            "engine": engine,
+            "voice": voice or None,
+            "speed": None if speed == 1.0 else speed,
+        }
         return self._rewrite(script_id, version, lambda text: set_voice(text, lang, changes))
 
     # -- new guides ------------------------------------------------------------
-    def new_guide(self, article: str, name: str, languages: tuple[str, ...] = ("en", "ar"), markdown: bool = False) -> str:
+    def new_guide(
+        self, article: str, name: str, languages: tuple[str, ...] = ("en", "ar"), markdown: bool = False
+    ) -> str:
         """Write a new script from an article's text (``guide init`` underneath) into the scripts folder; its id."""
         from ..authoring.skeleton import init_script, slugify
 
         if not self.scripts_path.is_dir():
-            raise InputError("the studio was started on one script; start it on a folder (guide studio scripts/) to add guides")
+            raise InputError(
+                "the studio was started on one script; start it on a folder (guide studio scripts/) to add guides"
+            )
         if not article.strip():
             raise InputError("the article is empty: paste its text or choose a .txt or .md file")
         script_id = slugify(name or "")
@@ -353,7 +388,12 @@ class Workspace:
 
     # -- hearing ---------------------------------------------------------------
     def preview(
-        self, script_id: str, address: str, index: int, text: str | None = None, entry: tuple[str, str, str | None] | None = None
+        self,
+        script_id: str,
+        address: str,
+        index: int,
+        text: str | None = None,
+        entry: tuple[str, str, str | None] | None = None,
     ) -> tuple[bytes, dict[str, Any]]:
         """One sentence of a text as WAV bytes, recorded first when the cache lacks it (an ordinary take,
         which the next build reuses). `text` is the text as the page has it now, saved or not; `entry`
@@ -403,7 +443,9 @@ class Workspace:
                 for candidate in (voice, voice.fallback):
                     if candidate is not None and self.registry.get(candidate.engine).offline:
                         try:
-                            self.registry.synthesize("Ready." if candidate.lang.startswith("en") else "جاهز.", candidate)
+                            self.registry.synthesize(
+                                "Ready." if candidate.lang.startswith("en") else "جاهز.", candidate
+                            )
                         except GuideError:
                             pass
                         break
@@ -476,7 +518,12 @@ class Workspace:
             shared = open_shared(self.settings.cache_url, self.cache, self.settings.cache_mode)
         try:
             result = builder.build(
-                path, self.settings, registry=self.registry, progress=progress, on_take=on_take, on_work=on_work,
+                path,
+                self.settings,
+                registry=self.registry,
+                progress=progress,
+                on_take=on_take,
+                on_work=on_work,
                 shared=shared,
             )
         finally:
@@ -507,7 +554,11 @@ class Workspace:
                     proofed.flags.setdefault(key, []).extend(sentence.flags)
                     proofed.heard[key] = sentence.heard
         self._proofed[script_id] = proofed
-        return {"summary": f"{report.transcribed + report.reused} sentences heard, {flagged} flagged", "files": [], "warnings": []}
+        return {
+            "summary": f"{report.transcribed + report.reused} sentences heard, {flagged} flagged",
+            "files": [],
+            "warnings": [],
+        }
 
     def player_file(self, script_id: str, relative: str) -> Path:
         """A file of the script's built guide (the player and what it plays), checked to be inside it."""
@@ -515,7 +566,12 @@ class Workspace:
 
         _, script = self.load(script_id)
         folder = self.out / script.id
-        if not relative or relative.startswith("/") or "\\" in relative or any(part in ("", ".", "..") for part in relative.split("/")):
+        if (
+            not relative
+            or relative.startswith("/")
+            or "\\" in relative
+            or any(part in ("", ".", "..") for part in relative.split("/"))
+        ):
             raise UnknownText("no such file in the guide")
         try:
             path = safe_child(folder, relative)
@@ -583,7 +639,8 @@ def _field_problems(
     except (EditError, ValueError):
         places = {}
     spans = [
-        (source.count("\n", 0, place.start) + 1, source.count("\n", 0, place.end) + 1, key) for key, place in places.items()
+        (source.count("\n", 0, place.start) + 1, source.count("\n", 0, place.end) + 1, key)
+        for key, place in places.items()
     ]
     out: list[dict[str, str | None]] = []
     for problem in exc.problems:
@@ -607,7 +664,9 @@ def _check_entry(script: Script, lang: str, word: str) -> None:
         raise InputError("write the word as it is written in the texts")
 
 
-def _with_entry(lexicon: Mapping[str, Mapping[str, str]], lang: str, word: str, say: str | None) -> dict[str, dict[str, str]]:
+def _with_entry(
+    lexicon: Mapping[str, Mapping[str, str]], lang: str, word: str, say: str | None
+) -> dict[str, dict[str, str]]:
     out = {code: dict(entries) for code, entries in lexicon.items()}
     if say is None:
         out.get(lang, {}).pop(word, None)
