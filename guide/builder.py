@@ -23,8 +23,8 @@ from .audio.ffmpeg import Ffmpeg, require_capable
 from .authoring import cost
 from .authoring.review import MAX_WORDS, Review, review
 from .cache import TakeCache
-from .engines import EngineRegistry, VoiceInfo, VoiceRef
-from .errors import EngineError, InputError
+from .engines import EngineRegistry, VoiceInfo
+from .errors import InputError
 from .file_stamps import FileStamps
 from .lock import BuildLock
 from .manifest import MANIFEST, read_manifest
@@ -60,7 +60,6 @@ __all__ = [
     "all_take_keys",
     "build",
     "check",
-    "check_piper_model",
     "list_voices",
     "load",
     "named_files",
@@ -257,20 +256,6 @@ def all_take_keys(paths: Sequence[Path], registry: EngineRegistry) -> set[str]:
     for path in paths:
         keys |= {take.key for take in plan(load(path, registry), registry).takes()}
     return keys
-
-
-def check_piper_model(model: Path) -> None:
-    """Load the Piper voice at `model` and speak a word, so a broken file is refused before it is added."""
-    from .engines.piper import PiperEngine  # noqa: PLC0415 - loads onnxruntime: only guide voices add pays for it
-
-    engine = PiperEngine(threads=1)
-    ref = VoiceRef("piper", "xx", str(Path(model).resolve()))
-    try:
-        chunk = engine.synthesize("a.", ref)
-    except EngineError as exc:
-        raise InputError(f"{model}: Piper cannot use this voice: {exc.message}") from None
-    if chunk.duration <= 0:
-        raise InputError(f"{model}: Piper loaded this voice but it spoke nothing")
 
 
 def list_voices(registry: EngineRegistry | None = None) -> dict[str, list[VoiceInfo]]:

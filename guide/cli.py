@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from importlib.resources import as_file, files
 from pathlib import Path
 
 import click
@@ -12,7 +13,10 @@ import click
 from . import __version__, builder
 from .audio.ffmpeg import use_ffmpeg
 from .authoring import cost
+from .deploy.plan import DEFAULT_MAX_DELETES
+from .deploy.run import publish
 from .engines import EngineRegistry
+from .engines.user_voices import add_voice, check_model, remove_voice
 from .errors import GuideError, InputError
 from .options import run_settings
 from .planner import Pause
@@ -38,7 +42,7 @@ def _scripts(given: tuple[Path, ...]) -> list[Path]:
 
 
 def _minutes(seconds: float) -> str:
-    minutes, secs = divmod(int(round(seconds)), 60)
+    minutes, secs = divmod(round(seconds), 60)
     return f"{minutes}:{secs:02d}"
 
 
@@ -183,7 +187,8 @@ def _summary(result: builder.BuildResult) -> None:
     )
     if result.published:
         click.echo(
-            f"  {len(result.published)} transcripts, playlists, feeds and pages updated; web player: {result.folder / 'index.html'}"
+            f"  {len(result.published)} transcripts, playlists, feeds and pages updated; "
+            f"web player: {result.folder / 'index.html'}"
         )
     if result.feed_skipped:
         click.echo("  podcast feeds: skipped, give --base-url (or base_url: in the script) to publish them")
@@ -253,7 +258,8 @@ def plan_command(
         click.echo(f"{script}: nothing to do, everything is up to date")
         return
     click.echo(
-        f"{script}: {len(work.record)} take{'s' if len(work.record) != 1 else ''} to record, {work.reused} reused from the cache"
+        f"{script}: {len(work.record)} take{'s' if len(work.record) != 1 else ''} to record, "
+        f"{work.reused} reused from the cache"
     )
     if held is not None:
         click.echo(
@@ -313,7 +319,8 @@ def print_command(
     doc = result.printout
     click.echo(
         f"Wrote {result.pdf}: {len(doc.posters)} poster{'s' if len(doc.posters) != 1 else ''} and "
-        f"{len(doc.cards)} answer card{'s' if len(doc.cards) != 1 else ''} on {result.pages} {paper.upper()} page{'s' if result.pages != 1 else ''}"
+        f"{len(doc.cards)} answer card{'s' if len(doc.cards) != 1 else ''} on {result.pages} {paper.upper()} "
+        f"page{'s' if result.pages != 1 else ''}"
     )
     click.echo(f"  QR codes lead to {doc.posters[0].url.rsplit('#', 1)[0]}" if doc.posters else "")
 
@@ -353,7 +360,8 @@ def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, settin
                 f" ({estimate.untranslated} texts not translated yet, not counted)" if estimate.untranslated else ""
             )
             click.echo(
-                f"  {estimate.lang}: about {_minutes(estimate.seconds)} for the full guide{partial}; {estimate.takes} takes ({by_voice}){web}"
+                f"  {estimate.lang}: about {_minutes(estimate.seconds)} for the full guide{partial}; "
+                f"{estimate.takes} takes ({by_voice}){web}"
             )
         for engine_cost in advice.costs:
             click.echo(f"  {engine_cost.describe()}")
@@ -429,7 +437,7 @@ def say(
     text: str, lang: str, voice_name: str | None, script_path: Path | None, out: Path, settings: RunSettings
 ) -> None:
     """Speak TEXT through the same front-end and voices as a build, to try a pronunciation."""
-    from .text.diacritize import diacritize
+    from .text.diacritize import diacritize  # noqa: PLC0415 - loads the diacritizer's ONNX runtime: only say pays
 
     spoken, seconds = builder.say(
         text, lang, out, settings, voice=_voice_option(voice_name), script_path=script_path, loudness=Loudness()
@@ -457,14 +465,15 @@ def say(
 @click.option("--force", is_flag=True, help="Overwrite an existing script.")
 def init(article: Path, out: Path | None, languages: str, script_id: str | None, force: bool) -> None:
     """Write a script skeleton from ARTICLE (plain text or Markdown); other languages are left to translate."""
-    from .authoring import init_script
+    from .authoring import init_script  # noqa: PLC0415 - the article reader loads only for guide init
 
     langs = tuple(code.strip() for code in languages.split(",") if code.strip())
     written = init_script(article, out, langs, script_id, force)
     click.echo(f"wrote {written}")
     if len(langs) > 1:
         click.echo(
-            f"next: translate the empty {', '.join(langs[1:])} texts; `guide check --allow-missing {written}` lists them"
+            f"next: translate the empty {', '.join(langs[1:])} texts; "
+            f"`guide check --allow-missing {written}` lists them"
         )
 
 
@@ -478,8 +487,6 @@ SCHEMAS = {"script": ("guide.script", "schema.json"), "manifest": ("guide", "man
 def schema(which: str, show_path: bool) -> None:
     """Print the JSON Schema of the script format (for editors: see docs/script-format.md), or with
     `manifest` that of the manifest.json a build writes."""
-    from importlib.resources import as_file, files
-
     package, name = SCHEMAS[which]
     resource = files(package) / name
     if show_path:
@@ -508,7 +515,7 @@ def voices(ctx: click.Context, engine: str | None, lang: str | None, settings: R
             click.echo(f"{name}: {exc.message}", err=True)
             continue
         if lang:
-            found = [v for v in found if any(l.split("-")[0] == lang.split("-")[0] for l in v.languages)]
+            found = [v for v in found if any(code.split("-")[0] == lang.split("-")[0] for code in v.languages)]
         where = "offline" if registry.get(name).offline else "online, needs internet"
         click.echo(f"{name} ({where}): {len(found)} voice(s)")
         for voice in found:
@@ -520,11 +527,10 @@ def voices(ctx: click.Context, engine: str | None, lang: str | None, settings: R
 @click.option("--force", is_flag=True, help="Replace a voice of the same name.")
 def voices_add(model: Path, force: bool) -> None:
     """Copy a Piper voice (MODEL.onnx and MODEL.onnx.json) into your voices folder, which every build searches."""
-    from .engines.user_voices import add_voice
-
-    voice = add_voice(model, force=force, check=builder.check_piper_model)
+    voice = add_voice(model, force=force, check=check_model)
     click.echo(
-        f"added {voice.name} ({voice.language}, {voice.quality or 'quality not given'}, {voice.sample_rate} Hz) to {voice.model.parent}"
+        f"added {voice.name} ({voice.language}, {voice.quality or 'quality not given'}, {voice.sample_rate} Hz) "
+        f"to {voice.model.parent}"
     )
     click.echo(f"use it in a script: voices: {{{voice.lang}: {{engine: piper, voice: {voice.name}}}}}")
 
@@ -533,8 +539,6 @@ def voices_add(model: Path, force: bool) -> None:
 @click.argument("name")
 def voices_remove(name: str) -> None:
     """Remove one of your Piper voices by NAME (as `guide voices` lists it)."""
-    from .engines.user_voices import remove_voice
-
     folder = remove_voice(name)
     click.echo(f"removed {name} from {folder}")
 
@@ -570,7 +574,7 @@ def doctor(as_json: bool, settings: RunSettings) -> None:
 
     Exit status 0 when a build can run, 1 otherwise; each ✗ comes with a fix.
     """
-    from . import doctor as doc
+    from . import doctor as doc  # noqa: PLC0415 - its probes load what only guide doctor needs (0.2 s)
 
     report = doc.diagnose(
         out=settings.out, cache_folder=settings.cache, scripts_dir=SCRIPTS_DIR, voices_dirs=settings.voices_dirs
@@ -619,8 +623,9 @@ def studio(scripts: Path | None, port: int, host: str, no_browser: bool, setting
 
     Prints the studio's address, with a one-time login token, on a line of its own; Ctrl-C stops it.
     """
-    from .studio.server import Studio, open_browser
-    from .studio.workspace import Workspace
+    # Starlette and uvicorn load only for guide studio (0.4 s).
+    from .studio.server import Studio, open_browser  # noqa: PLC0415
+    from .studio.workspace import Workspace  # noqa: PLC0415
 
     folder = scripts or SCRIPTS_DIR
     if not folder.exists():
@@ -669,9 +674,6 @@ def publish_command(
 ) -> None:
     """Upload the built guide of SCRIPT to DEST (s3://bucket/prefix, gs://…, az://…, file:///srv/www/…): changed
     files only, media first and the manifest last. Credentials come from the environment or the vendor's files."""
-    from .deploy.plan import DEFAULT_MAX_DELETES
-    from .deploy.run import publish
-
     loaded = builder.load(script)
     folder = settings.out / loaded.id
     result = publish(
@@ -700,7 +702,8 @@ def publish_command(
         click.echo(f"{dest}: up to date, nothing uploaded ({plan.unchanged} files unchanged)")
     else:
         click.echo(
-            f"{dest}: {len(result.uploaded)} files uploaded ({sum(e.size for e in plan.upload if e.path in result.uploaded):,} bytes), "
+            f"{dest}: {len(result.uploaded)} files uploaded "
+            f"({sum(e.size for e in plan.upload if e.path in result.uploaded):,} bytes), "
             f"{len(result.already_there)} already there, {len(result.deleted)} deleted, {plan.unchanged} unchanged"
         )
     for path, why in plan.kept:

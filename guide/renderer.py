@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .audio.assemble import SAMPLE_RATE, Cue, join, segment, silence, to_pipeline_format
+from .audio.music import mix_under
 from .cache import TakeCache
 from .engines import EngineRegistry, VoiceRef
 from .errors import EngineError
@@ -60,6 +61,9 @@ class Substitution:
     recorded: bool = True
     """Whether the fallback recorded the take now (False: it was in the cache from an earlier build)."""
 
+    hard_to_follow: bool = False
+    """Listeners understand the fallback voice poorly in this language (:attr:`Capabilities.hard_to_follow`)."""
+
 
 def record_one(spec: TakeSpec, registry: EngineRegistry, cache: TakeCache) -> tuple[str, Substitution | None]:
     """Speak one take and store it in the cache; returns its key, and the substitution if the fallback spoke."""
@@ -78,7 +82,14 @@ def record_one(spec: TakeSpec, registry: EngineRegistry, cache: TakeCache) -> tu
                 raise _failed(second, spec, fallback) from None
             cache.store(used, to_pipeline_format(chunk.samples, chunk.sample_rate))
         return spec.key, Substitution(
-            spec.key, used, spec.text, spec.voice.label, fallback.label, exc.message, not cached
+            spec.key,
+            used,
+            spec.text,
+            spec.voice.label,
+            fallback.label,
+            exc.message,
+            not cached,
+            fallback.can.hard_to_follow_in(fallback.lang),
         )
     cache.store(spec.key, to_pipeline_format(chunk.samples, chunk.sample_rate))
     return spec.key, None
@@ -223,7 +234,7 @@ def stream(
 
 
 def _silence(seconds: float, timeline: Timeline) -> np.ndarray:
-    samples = np.zeros(int(round(seconds * SAMPLE_RATE)), dtype=np.int16)
+    samples = np.zeros(round(seconds * SAMPLE_RATE), dtype=np.int16)
     timeline.frames += len(samples)
     return samples
 
@@ -238,8 +249,6 @@ def track_pcm(
     speech = np.frombuffer(audio.raw_data, dtype=np.int16)
     if track.music is None:
         return speech
-    from .audio.music import mix_under
-
     mixed, lead = mix_under(speech, timeline.cues, track.music)
     timeline.cues[:] = [c.shifted(lead) for c in timeline.cues]
     timeline.frames = len(mixed)

@@ -45,7 +45,7 @@ UNKNOWN = ("application/octet-stream", MEDIA, LONG)
 
 def headers_for(relative: str) -> tuple[str, str]:
     """(Content-Type, Cache-Control) of a published file."""
-    content_type, kind, cache = TYPES.get(PurePosixPath(relative).suffix.lower(), UNKNOWN)
+    content_type, _kind, cache = TYPES.get(PurePosixPath(relative).suffix.lower(), UNKNOWN)
     if relative == MANIFEST:
         return "application/json", SHORT
     return content_type, cache

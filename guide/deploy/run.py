@@ -161,7 +161,8 @@ def publish(
             remote.delete(path)
         except StorageError as exc:
             raise PublishError(
-                f"{exc.format_message()}; everything was uploaded, {len(result.deleted)} of {len(plan.delete)} deletions made; run again"
+                f"{exc.format_message()}; everything was uploaded, "
+                f"{len(result.deleted)} of {len(plan.delete)} deletions made; run again"
             ) from None
         result.deleted.append(path)
         report(f"deleted {path}")

@@ -77,6 +77,29 @@ class Capabilities:
     """The engine says which web requests a take sends without sending them (:meth:`EngineBase.plan_requests`),
     and ``guide check`` counts them: a free endpoint limits them, where a paid one bills characters."""
 
+    shown: str = ""
+    """The engine's name as people know it, in what guide says (``gTTS``); empty: its name in scripts."""
+
+    service: str = ""
+    """Who an online engine asks (``Google``), named when it cannot be reached; empty: :attr:`shown`."""
+
+    hard_to_follow: frozenset[str] = frozenset()
+    """Languages (base codes, ``ar``) in which listeners understand the engine's voices poorly: a build that
+    uses one for them says so (espeak-ng's Arabic: a recogniser misses about half of it)."""
+
+    takes_vary: bool = False
+    """A take recorded again comes out differently (the engine samples noise): ``guide proof`` suggests
+    recording again a sentence heard wrong."""
+
+    def named(self, engine: str) -> tuple[str, str]:
+        """(the engine's name as people know it, who it asks), for `engine` as scripts name it."""
+        shown = self.shown or engine
+        return shown, self.service or shown
+
+    def hard_to_follow_in(self, lang: str) -> bool:
+        """Whether listeners understand the engine's voices poorly in `lang`."""
+        return lang.split("-")[0] in self.hard_to_follow
+
     @property
     def pitch(self) -> bool:
         """The engine can change a voice's pitch (``pitch`` in :attr:`settings`)."""

@@ -145,7 +145,7 @@ class EspeakEngine(EngineBase):
 
     name = "espeak"
     # One voice and one callback per process: takes record one at a time (no threads).
-    capabilities = Capabilities(offline=True, settings=frozenset({"pitch"}))
+    capabilities = Capabilities(offline=True, settings=frozenset({"pitch"}), hard_to_follow=frozenset({"ar"}))
 
     def __init__(self) -> None:
         self._voices: list[VoiceInfo] | None = None

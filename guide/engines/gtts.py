@@ -48,6 +48,8 @@ class GttsEngine(EngineBase):
     name = "gtts"
     capabilities = Capabilities(
         offline=False,
+        shown="gTTS",
+        service="Google",
         settings=frozenset({"tld", "slow"}),
         # Google's free endpoint limits requests, and gTTS says which it sends: guide check counts them.
         plans_requests=True,

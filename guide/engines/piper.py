@@ -45,6 +45,8 @@ class PiperEngine(EngineBase):
     name = "piper"
     capabilities = Capabilities(
         offline=True,
+        # onnxruntime samples noise: a take recorded again is another rendition.
+        takes_vary=True,
         # A voice is a local file: its hash (in identity) says which it is, wherever it lies.
         voice_in_key=False,
         # onnxruntime computes each sentence in the calling thread: takes record in parallel (prepare).

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import EngineError, InputError
 from ..safe_files import atomic_path
+from .base import VoiceRef
 
 USER_VOICES_ENV = "GUIDE_USER_VOICES_DIR"
 """Overrides where a user's voices are kept (default: under XDG_DATA_HOME)."""
@@ -124,3 +125,17 @@ def remove_voice(name: str) -> Path:
     Path(f"{model}.json").unlink(missing_ok=True)  # config first: a half-removed voice is not listed
     model.unlink()
     return folder
+
+
+def check_model(model: Path) -> None:
+    """Load the Piper voice at `model` and speak a word, so a broken file is refused before it is added."""
+    from .piper import PiperEngine  # noqa: PLC0415 - loads onnxruntime: only guide voices add pays for it
+
+    engine = PiperEngine(threads=1)
+    ref = VoiceRef("piper", "xx", str(Path(model).resolve()))
+    try:
+        chunk = engine.synthesize("a.", ref)
+    except EngineError as exc:
+        raise InputError(f"{model}: Piper cannot use this voice: {exc.message}") from None
+    if chunk.duration <= 0:
+        raise InputError(f"{model}: Piper loaded this voice but it spoke nothing")

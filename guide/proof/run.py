@@ -12,7 +12,7 @@ Nothing is imported from faster-whisper until a proof runs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engines import EngineRegistry
@@ -59,7 +59,7 @@ class ProofOptions:
     model: Path | None = None
     """A faster-whisper model folder instead of the bundled Whisper base."""
 
-    settings: Settings = Settings()
+    settings: Settings = field(default_factory=Settings)
     """How the recogniser listens."""
 
 
@@ -125,7 +125,8 @@ def _check_only(manifest: Manifest, only: Sequence[str], languages: Sequence[str
         )
 
 
-def _fixes(found: list[str], span: Span, script_path: Path, voice: str) -> list[str]:
+def _fixes(found: list[str], span: Span, script_path: Path, voice: str, varies: bool) -> list[str]:
+    """What to do about a sentence's flags; `varies`: the voice's takes come out differently when recorded again."""
     fixes = []
     text = " ".join(found)
     if "on purpose ('numbers differ'" in text:
@@ -141,15 +142,14 @@ def _fixes(found: list[str], span: Span, script_path: Path, voice: str) -> list[
         )
     if "lexicon word" in text:
         fixes.append(
-            f'the lexicon respelling is not heard as written: try others with  guide say "..." --lang {span.lang} --script {script_path}'
+            "the lexicon respelling is not heard as written: try others with  "
+            f'guide say "..." --lang {span.lang} --script {script_path}'
         )
     if "times in this guide" in text:
         fixes.append("add the suggested lexicon entry (try it with guide say first), then guide build")
     if "heard wrong" in text:
         again = (
-            f"; a {voice} take can be recorded again with  guide build --only {span.track} --force"
-            if voice.startswith("piper")
-            else ""
+            f"; a {voice} take can be recorded again with  guide build --only {span.track} --force" if varies else ""
         )
         fixes.append("listen to it; respell an unclear word in the lexicon or with {written|spoken}" + again)
     return fixes
@@ -171,7 +171,8 @@ def proof(
     check_installed()
     settings = settings or RunSettings.make()
     options = options or ProofOptions()
-    script = load(path, registry or settings.registry())
+    registry = registry or settings.registry()
+    script = load(path, registry)
     folder = settings.out / script.id
     manifest = _read_manifest(folder, Path(path), settings.out)
     languages = _languages(manifest, script.languages, options.languages, Path(path))
@@ -180,7 +181,7 @@ def proof(
     cache = settings.cache
     model: Model = given_model(Path(options.model), cache) if options.model else bundled_model(cache)
     listening = listen(spans, folder, model, ResultStore(cache), options.settings, progress)
-    return _report(script, folder, manifest, languages, listening, model, options.settings, Path(path))
+    return _report(script, folder, manifest, languages, listening, model, options.settings, Path(path), registry)
 
 
 def _changed_sentences(script) -> dict[tuple[str, str], list[dict[str, object]]]:
@@ -231,12 +232,15 @@ def _report(
     model: Model,
     settings: Settings,
     path: Path,
+    registry: EngineRegistry,
 ) -> ProofReport:
     reports: dict[str, LanguageReport] = {}
     changed = _changed_sentences(script)
     for lang in languages:
         block = manifest.languages.get(lang)
         voice = block.voice if block is not None else ""
+        found_caps = registry.capabilities(voice.split(":")[0]) if voice else None
+        varies = found_caps is not None and found_caps.takes_vary
         lr = LanguageReport(lang, voice, max_miss_for(lang))
         if lang.split("-")[0] == "ar" and model.bundled:
             lr.note = ARABIC_NOTE
@@ -272,7 +276,8 @@ def _report(
                 m = by_word.get(written)
                 if m is not None:
                     found.append(
-                        f"'{written}' heard as '{heard_words}' (misheard {m.count} times in this guide): try {m.entry(lang)}"
+                        f"'{written}' heard as '{heard_words}' (misheard {m.count} times in this guide): "
+                        f"try {m.entry(lang)}"
                     )
             span = item.span
             numbers: dict[str, object] = {}
@@ -292,7 +297,7 @@ def _report(
                 missed=result.substitutions + result.deletions,
                 length=result.length,
                 flags=found,
-                fixes=_fixes(found, span, path, voice),
+                fixes=_fixes(found, span, path, voice, varies),
                 spoken=list(span.spoken),
                 reused=item.reused,
                 numbers_differ=numbers,

@@ -129,7 +129,7 @@ def write_m4b(
 
 def _cover(cover: bytes | Path | None) -> tuple[bytes, int] | None:
     """(image bytes, MP4Cover format) of `cover`; InputError when it is neither PNG nor JPEG."""
-    from mutagen.mp4 import MP4Cover
+    from mutagen.mp4 import MP4Cover  # noqa: PLC0415 - mutagen loads when an M4B is written, not at every start
 
     if cover is None:
         return None
@@ -152,7 +152,7 @@ def _check_chapters(chapters: Sequence[tuple[str, float, float]]) -> None:
 
 
 def _ms(seconds: float) -> int:
-    return int(round(seconds * TIMEBASE))
+    return round(seconds * TIMEBASE)
 
 
 def _escape(value: str) -> str:
@@ -195,7 +195,7 @@ def _mend_chpl(path: Path, titles: Sequence[str]) -> None:
 
     Nothing moves: only the bytes of titles change, so the offsets of the audio stay right.
     """
-    from mutagen.mp4 import Atoms
+    from mutagen.mp4 import Atoms  # noqa: PLC0415 - as above
 
     with open(path, "r+b") as file:
         try:
@@ -238,7 +238,7 @@ def _valid(field: bytes) -> bytes:
 
 def _tag(path: Path, tags: Tags, code: str | None, picture: tuple[bytes, int] | None) -> None:
     """Write the iTunes tags of an audiobook into the encoded file."""
-    from mutagen.mp4 import MP4, MP4Cover, MP4FreeForm
+    from mutagen.mp4 import MP4, MP4Cover, MP4FreeForm  # noqa: PLC0415 - as above
 
     mp4 = MP4(str(path))
     if mp4.tags is None:

@@ -23,11 +23,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import fontpkg
 import segno
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import TextDirection
 from fpdf.fonts import TTFFont
 from fpdf.prefs import ViewerPreferences
+from PIL import Image
 
 from ..manifest import Manifest
 from .player import UI as PLAYER_UI
@@ -264,7 +267,7 @@ def language_name(lang: str) -> str:
 
 def clock(seconds: float) -> str:
     """``m:ss``."""
-    minutes, secs = divmod(int(round(seconds)), 60)
+    minutes, secs = divmod(round(seconds), 60)
     return f"{minutes}:{secs:02d}"
 
 
@@ -274,8 +277,6 @@ class _Pdf(FPDF):
 
     def __init__(self, paper: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format=PAPERS[paper])
-        import fontpkg
-
         self.set_auto_page_break(False)
         self.set_margins(0, 0, 0)
         self.add_font("plex", "", fontpkg.path(FONT_FAMILY, 400))
@@ -382,9 +383,6 @@ def _rtl_char(code: int) -> bool:
 
 
 def _font_cmap() -> set[int]:
-    import fontpkg
-    from fontTools.ttLib import TTFont
-
     return set(TTFont(fontpkg.path(FONT_FAMILY, 400), lazy=True).getBestCmap())
 
 
@@ -522,8 +520,6 @@ def _poster(pdf: _Pdf, poster: Poster, cover: Path | None) -> None:
 
 
 def _image_size(path: Path) -> tuple[int, int]:
-    from PIL import Image
-
     with Image.open(path) as image:
         return image.size
 

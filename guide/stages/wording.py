@@ -49,7 +49,7 @@ def voice_choices(
         origin = "the default" if settings.line is None else "the script's"
         voice = registry.resolve(lang, settings, script.path.parent)
         online = not registry.get(settings.engine).offline
-        shown, service = ("gTTS", "Google") if settings.engine == "gtts" else (settings.engine, settings.engine)
+        shown, service = registry.get(settings.engine).capabilities.named(settings.engine)
         if online and registry.offline:
             why = f"offline build, {shown} not asked; {origin} is {shown}"
         elif online:
@@ -62,8 +62,7 @@ def voice_choices(
             why = f"online{paid}, {origin}; {fallback}"
         else:
             why = f"offline, {origin}"
-        arabic = lang.split("-")[0] == "ar"
-        warning = ARABIC_BY_ESPEAK if arabic and voice.engine == "espeak" else None
+        warning = ARABIC_BY_ESPEAK if voice.can.hard_to_follow_in(lang) else None
         choices.append(VoiceChoice(lang, voice.label, why, warning))
     return choices
 
@@ -83,7 +82,7 @@ def warnings(result: BuildResult) -> list[str]:
             f"{first.voice} failed: {first.reason.split('. ')[0]}. The takes: {shown}{more}. "
             f"The next build tries {first.voice} again."
         )
-        if first.fallback.startswith("espeak:ar") and ARABIC_BY_ESPEAK not in out:
+        if first.hard_to_follow and ARABIC_BY_ESPEAK not in out:
             out.append(ARABIC_BY_ESPEAK)
     changing = [e for e in result.script.number_exceptions if e.sentences]
     if changing:

@@ -8,6 +8,7 @@ and other programs may call them directly. Scripts are named by their id among t
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import tempfile
 import threading
@@ -16,13 +17,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import gtts.tts
+import requests
+
 from .. import builder
 from ..engines import EngineRegistry
 from ..errors import GuideError, InputError, ScriptError
 from ..lock import held_elsewhere
 from ..planner import TakeSpec, pieces, plan_sentences
+from ..proof.run import ProofOptions, proof
 from ..renderer import default_jobs
-from ..safe_files import wav_bytes
+from ..safe_files import safe_child, wav_bytes
 from ..script.loader import load_source
 from ..script.model import Script
 from ..settings import RunSettings
@@ -224,7 +229,7 @@ class Workspace:
     def _rewrite(self, script_id: str, version: str, change: Callable[[str], str]) -> dict[str, Any]:
         """A change to the script beyond its texts (a lexicon entry, a voice), under the save's rules."""
         with self._lock:
-            loaded, script = self._current(script_id, version)
+            loaded, _script = self._current(script_id, version)
             try:
                 saved = saving.rewrite(loaded, change, self.cache.folder, self.registry.check_voice)
             except saving.ChangedOnDisk as exc:
@@ -275,7 +280,7 @@ class Workspace:
                     continue
                 old = plan_sentences(source, text_lang, voices, before)
                 new = plan_sentences(source, text_lang, voices, after)
-                for index, (a, b) in enumerate(zip(old, new)):
+                for index, (a, b) in enumerate(zip(old, new, strict=False)):
                     said_before = " ".join(t.text for t in a.takes)
                     said_after = " ".join(t.text for t in b.takes)
                     if said_before != said_after:
@@ -366,7 +371,7 @@ class Workspace:
         self, article: str, name: str, languages: tuple[str, ...] = ("en", "ar"), markdown: bool = False
     ) -> str:
         """Write a new script from an article's text (``guide init`` underneath) into the scripts folder; its id."""
-        from ..authoring.skeleton import init_script, slugify
+        from ..authoring.skeleton import init_script, slugify  # noqa: PLC0415 - the article reader: guide init's
 
         if not self.scripts_path.is_dir():
             raise InputError(
@@ -537,8 +542,6 @@ class Workspace:
         }
 
     def _proof(self, job: Job, script_id: str, path: Path) -> dict[str, Any]:
-        from ..proof.run import ProofOptions, proof
-
         def progress(done: int, total: int) -> None:
             job.check()
             job.progress(done, total)
@@ -562,8 +565,6 @@ class Workspace:
 
     def player_file(self, script_id: str, relative: str) -> Path:
         """A file of the script's built guide (the player and what it plays), checked to be inside it."""
-        from ..safe_files import safe_child
-
         _, script = self.load(script_id)
         folder = self.out / script.id
         if (
@@ -679,9 +680,6 @@ def _online_now(registry: EngineRegistry, timeout: float = 2.0) -> dict[str, Any
     """Whether Google's voice can be reached now (a HEAD request, as ``guide doctor`` sends)."""
     if registry.offline:
         return {"reachable": False, "message": "not asked: the studio runs offline (GUIDE_OFFLINE or --offline)"}
-    import gtts.tts
-    import requests
-
     url = gtts.tts._translate_url(tld="com")  # the host gTTS sends its requests to
     try:
         requests.head(url, timeout=timeout, allow_redirects=False)
@@ -691,6 +689,4 @@ def _online_now(registry: EngineRegistry, timeout: float = 2.0) -> dict[str, Any
 
 
 def _proof_available() -> bool:
-    import importlib.util
-
     return importlib.util.find_spec("faster_whisper") is not None
