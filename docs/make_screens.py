@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pypdfium2
 from PIL import Image
+from playwright.sync_api import sync_playwright
 
 from guide import builder
 
@@ -47,8 +48,6 @@ def main() -> int:
         small_png(doc[1].render(scale=150 / 72).to_pil(), DOCS / "print-poster.png", 480)
         small_png(doc[3].render(scale=150 / 72).to_pil(), DOCS / "print-cards.png", 560)
         doc.close()
-
-    from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     with sync_playwright() as pw, tempfile.TemporaryDirectory() as tmp:

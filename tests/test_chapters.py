@@ -11,6 +11,7 @@ frames joined behind :func:`id3_bytes`).
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 from dataclasses import dataclass
@@ -97,7 +98,8 @@ def _ffmetadata(path: Path, *options: str) -> list[dict[str, str]]:
 
 def ffmpeg_chapters(path: Path) -> list[Chapter]:
     """The chapters as libavformat lists them. ``-copyts`` keeps the times as stored (what
-    ffprobe shows): without it the ffmpeg tool moves them 25 ms earlier, by the stream's start (encoder and decoder delay)."""
+    ffprobe shows): without it the ffmpeg tool moves them 25 ms earlier, by the stream's start
+    (encoder and decoder delay)."""
     found = []
     for section in _ffmetadata(path, "-copyts")[1:]:
         num, den = (int(x) for x in section["TIMEBASE"].split("/"))
@@ -144,8 +146,8 @@ def check_chapters(path: Path, written: list[tuple[str, float, float]]) -> None:
         found = read(path)
         assert [c.title for c in found] == [t for t, _, _ in written], reader
         starts = [c.start for c in found]
-        assert all(a < b for a, b in zip(starts, starts[1:])), (reader, starts)
-        for chapter, (_, start, _) in zip(found, written):
+        assert all(a < b for a, b in itertools.pairwise(starts)), (reader, starts)
+        for chapter, (_, start, _) in zip(found, written, strict=True):
             assert abs(chapter.start - start) <= TOLERANCE, (reader, chapter, start)
 
 
@@ -202,7 +204,7 @@ def test_more_chapters_than_one_table_of_contents_holds_keep_their_order(tmp_pat
 
 
 def test_the_tag_is_written_in_the_version_in_which_ffmpeg_reads_every_title(tmp_path):
-    chapters = _band("ar", 0) + [(title("en", 300, 1), 11.0, 11.5)]
+    chapters = [*_band("ar", 0), (title("en", 300, 1), 11.0, 11.5)]
     path = tmp_path / "track.mp3"
     write_mp3(silence(12), path, Tags("Track", "Guide", "ar"), frames=lambda: Frames(chapters=tuple(chapters)))
     assert ID3(path).version == (2, ID3_VERSION, 0)

@@ -138,7 +138,8 @@ def test_a_corrupt_piper_voice_is_an_engine_error_naming_the_item(tmp_path, writ
     (voices / "broken.onnx").write_bytes(b"this is not an onnx model")
     shutil.copy(f"{model}.json", voices / "broken.onnx.json")
     script = write_script(
-        'id: broken\ntitle: "B"\nlanguages: [en]\nvoices:\n  en: {engine: piper, voice: voices/broken.onnx}\nintro: "Hello."\n'
+        'id: broken\ntitle: "B"\nlanguages: [en]\n'
+        'voices:\n  en: {engine: piper, voice: voices/broken.onnx}\nintro: "Hello."\n'
     )
     result = CliRunner().invoke(main, ["build", str(script), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1 and "Traceback" not in result.output

@@ -49,25 +49,25 @@ CHAPTERS = {
 
 
 def episode(lang: str = "en", **changes) -> Episode:
-    fields = dict(
-        lang=lang,
-        title={"en": "Botox", "ar": "البوتوكس"}[lang],
-        description="A guide for patients.",
-        author="Example Clinic",
-        file=f"{lang}/botox.{lang}.mp3",
-        bytes=123456,
-        duration=754.3,
-        sha256="ab" * 32,
-        published=datetime(2026, 12, 1, 9, 30, tzinfo=UTC),
-        chapters_file=f"{lang}/botox.{lang}.chapters.json",
-        vtt_file=f"{lang}/botox.{lang}.vtt",
-        srt_file=f"{lang}/botox.{lang}.srt",
-        cover_file=f"{lang}/cover.jpg",
-        category="Health & Fitness",
-        owner=("Example Clinic", "podcast@clinic.example"),
-        feed_file=f"{lang}/feed.xml",
-        chapters=CHAPTERS[lang],
-    )
+    fields = {
+        "lang": lang,
+        "title": {"en": "Botox", "ar": "البوتوكس"}[lang],
+        "description": "A guide for patients.",
+        "author": "Example Clinic",
+        "file": f"{lang}/botox.{lang}.mp3",
+        "bytes": 123456,
+        "duration": 754.3,
+        "sha256": "ab" * 32,
+        "published": datetime(2026, 12, 1, 9, 30, tzinfo=UTC),
+        "chapters_file": f"{lang}/botox.{lang}.chapters.json",
+        "vtt_file": f"{lang}/botox.{lang}.vtt",
+        "srt_file": f"{lang}/botox.{lang}.srt",
+        "cover_file": f"{lang}/cover.jpg",
+        "category": "Health & Fitness",
+        "owner": ("Example Clinic", "podcast@clinic.example"),
+        "feed_file": f"{lang}/feed.xml",
+        "chapters": CHAPTERS[lang],
+    }
     return Episode(**{**fields, **changes})
 
 

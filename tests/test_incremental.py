@@ -122,7 +122,7 @@ def test_noop_rebuild_rewrites_nothing(setup):
 
 @pytest.mark.slow
 def test_editing_one_answer_records_only_its_takes(setup, registry):
-    script, out, cache, args = setup
+    script, out, cache, _args = setup
     before, before_pieces = snapshot(out), snapshot(cache / "pieces")
     script.write_text(SMALL_SCRIPT.replace("About four months.", "About four months. Sometimes six."), encoding="utf-8")
     result = builder.build(script, RunSettings.make(out=out, cache=cache), registry=registry)
@@ -157,7 +157,7 @@ def test_editing_one_answer_records_only_its_takes(setup, registry):
 
 @pytest.mark.slow
 def test_voice_change_rerecords_that_language_only(setup, registry):
-    script, out, cache, args = setup
+    script, out, cache, _args = setup
     script.write_text(
         SMALL_SCRIPT.replace(
             "languages: [en, ar]", "languages: [en, ar]\nvoices:\n  ar: {engine: espeak, voice: ar, speed: 1.2}"
@@ -172,7 +172,7 @@ def test_voice_change_rerecords_that_language_only(setup, registry):
 
 @pytest.mark.slow
 def test_pause_change_reencodes_without_recording(setup, registry):
-    script, out, cache, args = setup
+    script, out, cache, _args = setup
     script.write_text(SMALL_SCRIPT + "pauses: {question: 2.0}\n", encoding="utf-8")
     result = builder.build(script, RunSettings.make(out=out, cache=cache), registry=registry)
     assert result.recorded == 0
@@ -187,7 +187,7 @@ def test_pause_change_reencodes_without_recording(setup, registry):
 
 @pytest.mark.slow
 def test_deleted_or_altered_output_is_rebuilt(setup, registry):
-    script, out, cache, args = setup
+    script, out, cache, _args = setup
     (out / "small-guide" / "ar" / "00-intro.mp3").unlink()
     with open(out / "small-guide" / "en" / "03-outro.mp3", "ab") as handle:
         handle.write(b"junk")
@@ -217,7 +217,7 @@ def test_plan_json_agrees_with_the_build(setup):
 
 @pytest.mark.slow
 def test_only_and_force(setup):
-    script, out, cache, args = setup
+    script, _out, _cache, args = setup
     result = cli("build", str(script), *args, "--only", "how-long", "--force")
     assert result.exit_code == 0, result.output
     assert "4 takes recorded" in result.output  # question and answer, in both languages
@@ -228,7 +228,7 @@ def test_only_and_force(setup):
 
 @pytest.mark.slow
 def test_lock_refuses_a_concurrent_build_and_a_dead_holders_lock_is_taken_over(setup):
-    script, out, cache, args = setup
+    script, out, _cache, args = setup
     folder = out / "small-guide"
     with BuildLock(folder):
         result = cli("build", str(script), *args, "--force")
@@ -239,7 +239,8 @@ def test_lock_refuses_a_concurrent_build_and_a_dead_holders_lock_is_taken_over(s
         [
             sys.executable,
             "-c",
-            f"from guide.lock import BuildLock; import time; BuildLock({str(folder)!r}).__enter__(); print('locked', flush=True); time.sleep(60)",
+            f"from guide.lock import BuildLock; import time; BuildLock({str(folder)!r}).__enter__(); "
+            "print('locked', flush=True); time.sleep(60)",
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -315,7 +316,7 @@ def test_cache_inside_the_output_folder_is_refused(tmp_path, small_script):
 
 @pytest.mark.slow
 def test_cache_info_and_prune(setup):
-    script, out, cache, args = setup
+    script, _out, cache, args = setup
     info = cli("cache", "info", "--cache-dir", str(cache))
     assert info.exit_code == 0 and f"{cache}: 30 takes" in info.output
     script.write_text(SMALL_SCRIPT.replace("Thank you.", "Thank you all."), encoding="utf-8")

@@ -56,7 +56,7 @@ def tone(tmp_path: Path, name: str, *args: str, seconds: float = 2.0) -> Path:
 @pytest.mark.slow
 def test_one_header_for_the_whole_file_and_the_reported_length_is_the_decoded_length(joined):
     folder, manifest, cache = joined
-    for lang, entry in fulls(manifest):
+    for _lang, entry in fulls(manifest):
         path = folder / entry["file"]
         decoded = decode_file(str(path))
         info = MP3(path).info
@@ -81,7 +81,7 @@ def test_one_header_for_the_whole_file_and_the_reported_length_is_the_decoded_le
 @pytest.mark.slow
 def test_joins_decode_sample_exact_and_fall_in_silence(joined):
     folder, manifest, cache = joined
-    for lang, entry in fulls(manifest):
+    for _lang, entry in fulls(manifest):
         full = decode_file(str(folder / entry["file"])).astype(np.int32)
         end = 0
         for piece in entry["pieces"]:
@@ -103,7 +103,7 @@ def test_joins_decode_sample_exact_and_fall_in_silence(joined):
 @pytest.mark.slow
 def test_sentence_cue_and_chapter_times_are_within_30_ms_of_the_decoded_audio(joined):
     folder, manifest, cache = joined
-    for lang, entry in fulls(manifest):
+    for _lang, entry in fulls(manifest):
         mp3 = folder / entry["file"]
         audio = decode_file(str(mp3))
         measured: dict[float, float] = {}
@@ -124,7 +124,7 @@ def test_sentence_cue_and_chapter_times_are_within_30_ms_of_the_decoded_audio(jo
 
 @pytest.mark.slow
 def test_full_guide_loudness_and_announcements_at_the_level_of_the_speech_around_them(joined):
-    folder, manifest, cache = joined
+    folder, manifest, _cache = joined
     for lang, entry in fulls(manifest):
         path = folder / entry["file"]
         integrated, true_peak = ebur128(str(path))

@@ -27,7 +27,10 @@ PAUSE = 0.6
 LONG_AR = "العناية بالبشرة بعد الحقن: ما يجب فعله وما يجب تجنبه خلال الأيام الأولى"
 """A chapter title of 128-255 UTF-8 bytes: whole in both chapter forms."""
 
-LONGER_AR = "عشرة أسئلة (10) شائعة عن مدة بقاء التأثير، وعن الآثار الجانبية المحتملة، وعن متى يجب مراجعة الطبيب، وعن الجلسات التالية وما بينها من أسابيع، وعن العناية بالبشرة بعد كل جلسة"
+LONGER_AR = (
+    "عشرة أسئلة (10) شائعة عن مدة بقاء التأثير، وعن الآثار الجانبية المحتملة، وعن متى يجب مراجعة الطبيب، "
+    "وعن الجلسات التالية وما بينها من أسابيع، وعن العناية بالبشرة بعد كل جلسة"
+)
 """A chapter title over 255 UTF-8 bytes, its 255th in the middle of a letter: Nero chpl holds
 255 of them (ffmpeg cuts the letter in two), the chapter track all."""
 
@@ -76,7 +79,7 @@ def speech(registry) -> tuple[np.ndarray, list[tuple[str, float, float]]]:
         at += len(said) + int(PAUSE * SAMPLE_RATE)
     pcm = np.concatenate(pieces)
     ends = [*starts[1:], len(pcm) / SAMPLE_RATE]
-    return pcm, [(title, start, end) for (title, _, _), start, end in zip(CHAPTERS, starts, ends)]
+    return pcm, [(title, start, end) for (title, _, _), start, end in zip(CHAPTERS, starts, ends, strict=True)]
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +120,7 @@ def _edit_list(path: Path) -> tuple[int, int]:
 
 
 def test_the_audio_is_aac_in_an_m4b_with_its_index_first(published):
-    folder, pcm, _, target, _, source = published
+    folder, _pcm, _, target, _, _source = published
     log = _log(target)
     assert re.search(r"Audio: aac \(LC\).*44100 Hz, mono", log), log
     assert re.search(r"major_brand\s*:\s*M4B", log)
@@ -152,7 +155,7 @@ def test_ffmpeg_reads_every_chapter_whole_in_order(published):
     _, pcm, chapters, target, _, _ = published
     found = read_chapters(target)
     assert [t for t, _, _ in found] == [t for t, _, _ in chapters]
-    for (_, start, end), (_, got_start, got_end) in zip(chapters, found):
+    for (_, start, end), (_, got_start, got_end) in zip(chapters, found, strict=True):
         assert abs(got_start - start) <= 0.03
         assert abs(got_end - end) <= 0.03
     assert found[0][1] == 0 and found[-1][2] <= len(pcm) / SAMPLE_RATE + 0.03
@@ -164,9 +167,9 @@ def test_mutagen_reads_every_chapter_from_nero_chpl(published):
     _, _, chapters, target, _, _ = published
     found = list(MP4(target).chapters)
     assert [c.title for c in found] == [chpl_title(t) for t, _, _ in chapters]
-    for (_, start, _), chapter in zip(chapters, found):
+    for (_, start, _), chapter in zip(chapters, found, strict=True):
         assert abs(chapter.start - start) <= 0.03
-    by_title = dict(zip([t for t, _, _ in chapters], [c.title for c in found]))
+    by_title = dict(zip([t for t, _, _ in chapters], [c.title for c in found], strict=True))
     assert by_title[LONG_AR] == LONG_AR  # 128-255 bytes: whole
     cut = by_title[LONGER_AR]
     assert len(cut.encode()) == 255 and cut.rstrip().endswith("…") and LONGER_AR.startswith(cut.rstrip()[:-1])
@@ -206,7 +209,7 @@ def test_a_jpeg_cover_and_more_chapters_than_chpl_holds(tmp_path, speech):
     write_m4b(lambda: [pcm], target, Tags("Many", "Many", "en"), chapters, jpeg)
     found = read_chapters(target)
     assert [t for t, _, _ in found] == [t for t, _, _ in chapters]
-    assert max(abs(a[1] - b[1]) for a, b in zip(found, chapters)) <= 0.03
+    assert max(abs(a[1] - b[1]) for a, b in zip(found, chapters, strict=True)) <= 0.03
     mp4 = MP4(target)
     assert [c.title for c in mp4.chapters] == [t for t, _, _ in chapters[:255]]  # chpl's count is one byte
     assert mp4.tags["covr"][0].imageformat == MP4Cover.FORMAT_JPEG and bytes(mp4.tags["covr"][0]) == jpeg
@@ -229,7 +232,7 @@ def test_a_failed_encode_leaves_the_old_file_and_no_temporary(tmp_path, speech, 
     target = tmp_path / "guide.en.m4b"
     target.write_bytes(b"the last build's file")
     monkeypatch.setattr(m4b, "CODEC", "no_such_encoder")
-    with pytest.raises(AudioError, match="while encoding guide.en.m4b"):
+    with pytest.raises(AudioError, match=r"while encoding guide\.en\.m4b"):
         write_m4b(lambda: [pcm], target, TAGS, chapters, None)
     assert target.read_bytes() == b"the last build's file"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
@@ -267,5 +270,5 @@ def test_file_pcm_streams_what_decoding_gives(published, tmp_path):
     assert np.array_equal(np.concatenate(pieces), decode_file(str(source)))
     broken = tmp_path / "broken.mp3"
     broken.write_bytes(b"not audio at all" * 100)
-    with pytest.raises(AudioError, match="broken.mp3"):
+    with pytest.raises(AudioError, match=r"broken\.mp3"):
         list(file_pcm(broken)())

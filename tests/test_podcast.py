@@ -1,6 +1,7 @@
 """A built guide as podcast and audiobook apps take it: a cover in every file and page (generated
-per language when the script has none, the author's own checked; 600 px in the MP3s, full size elsewhere), and the M4B beside each full
-guide, with the MP3's chapters and loudness, made again only when its full guide changes.
+per language when the script has none, the author's own checked; 600 px in the MP3s, full size
+elsewhere), and the M4B beside each full guide, with the MP3's chapters and loudness, made again
+only when its full guide changes.
 
 The modules are tested on their own in test_cover.py, test_m4b.py, test_feed.py and
 test_chapters.py; here the build puts them together, read back by mutagen, the bundled ffmpeg,
@@ -9,6 +10,7 @@ lxml and Chromium."""
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -126,8 +128,8 @@ def test_the_m4b_has_the_mp3_s_chapters_tags_and_loudness(podcast):
         found = read_chapters(m4b)  # the M4B's, read by the bundled ffmpeg
         assert [t for t, _, _ in found] == [t for t, _, _ in written]
         starts = [s for _, s, _ in found]
-        assert all(a < b for a, b in zip(starts, starts[1:]))
-        assert max(abs(a - b) for a, (_, b, _) in zip(starts, written)) <= TOLERANCE
+        assert all(a < b for a, b in itertools.pairwise(starts))
+        assert max(abs(a - b) for a, (_, b, _) in zip(starts, written, strict=True)) <= TOLERANCE
         mp4 = MP4(m4b)
         assert [c.title for c in mp4.chapters] == [t for t, _, _ in written]  # Nero chpl, as mutagen reads it
         assert mp4.tags["\xa9alb"] == [manifest["title"][lang]] and mp4.tags["\xa9ART"] == ["Example Clinic"]
@@ -250,7 +252,7 @@ def test_companion_files_a_build_no_longer_makes_are_removed(copy, registry):
 @pytest.mark.slow
 def test_the_m4b_plays_to_its_full_length_in_chromium(podcast, chromium):
     folder, manifest = podcast
-    for lang, entry in manifest["languages"].items():
+    for _lang, entry in manifest["languages"].items():
         full = entry["full_guide"]
         page = chromium.new_page()
         page.goto((folder / "index.html").as_uri())

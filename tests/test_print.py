@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import json
 import re
 import shutil
@@ -52,15 +53,12 @@ TRACKS = {
         ("outro", "outro", "الخاتمة"),
     ],
 }
-SCRIPT = (
-    """\
+SCRIPT = f"""\
 id: botox
-title: {en: "The Long-Term Effects of Botox", ar: "%s"}
+title: {{en: "The Long-Term Effects of Botox", ar: "{AR_TITLE}"}}
 languages: [en, ar]
-intro: {en: "Hello.", ar: "مرحبا."}
+intro: {{en: "Hello.", ar: "مرحبا."}}
 """
-    % AR_TITLE
-)
 
 
 def fake_manifest(tracks: dict = TRACKS, titles: dict | None = None) -> dict:
@@ -255,8 +253,8 @@ def ligature_words(texts: list[str]) -> dict[str, str]:
             buf.guess_segment_properties()
             buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
             hb.shape(font, buf)
-            starts = sorted({info.cluster for info in buf.glyph_infos}) + [len(word)]
-            for a, b in zip(starts, starts[1:]):
+            starts = [*sorted({info.cluster for info in buf.glyph_infos}), len(word)]
+            for a, b in itertools.pairwise(starts):
                 if b - a > 1 and not word[a + 1 : b].isspace():
                     found.setdefault(word, word[a:b])
     return found
@@ -419,7 +417,7 @@ def test_the_codes_change_but_not_the_look(built, tmp_path, monkeypatch):
     assert ours.read_bytes() != theirs.read_bytes()
     from PIL import ImageChops
 
-    pages = list(zip(pages_of(ours, dpi=100), pages_of(theirs, dpi=100)))
+    pages = list(zip(pages_of(ours, dpi=100), pages_of(theirs, dpi=100), strict=True))
     assert len(pages) == 4
     for number, ((image, _), (same, _)) in enumerate(pages, 1):
         assert ImageChops.difference(image.convert("RGB"), same.convert("RGB")).getbbox() is None, f"page {number}"
@@ -442,7 +440,8 @@ def test_arabic_is_shaped_with_joined_letters_in_a_font_shipped_with_guide(built
         assert obj is not None
         font = TTFont(io.BytesIO(zlib.decompressobj().decompress(data[obj.end() :])))
         glyphs |= set(font.getGlyphOrder())
-    # الآثار طويلة المدى للبوتوكس: lam-alef-madda ligature, initial lam, medial teh marbuta's neighbours, final kaf/seen...
+    # الآثار طويلة المدى للبوتوكس: lam-alef-madda ligature, initial lam, medial teh marbuta's neighbours,
+    # final kaf/seen...
     for form in ["uniFEF5", "uniFEDF", "uniFEE0", "uniFE94", "uniFEB2", "uniFEE4"]:
         assert form in glyphs, form
 
@@ -467,7 +466,7 @@ def test_default_file_and_one_language(built):
 
 
 def test_base_url_comes_from_the_script(built, tmp_path):
-    script, out, manifest = built
+    script, out, _manifest = built
     script.write_text(SCRIPT + "base_url: https://other.example/g\n", encoding="utf-8")
     pdf = tmp_path / "print.pdf"
     assert run_print(str(script), "--out", str(out), "-o", str(pdf)).exit_code == 0
@@ -507,7 +506,7 @@ def test_no_build_yet(tmp_path):
 
 
 def test_letters_the_font_lacks_are_named(built, tmp_path):
-    script, out, manifest = built
+    script, out, _manifest = built
     tracks = {**TRACKS, "en": [*TRACKS["en"], ("greek", "faq", "Τι είναι;")]}
     (out / "botox" / "manifest.json").write_text(
         json.dumps(fake_manifest(tracks), ensure_ascii=False), encoding="utf-8"

@@ -103,7 +103,7 @@ def test_a_model_folder_needs_the_tokenizer(tmp_path):
     folder.mkdir()
     (folder / "model.bin").write_bytes(b"x")
     (folder / "config.json").write_text("{}")
-    with pytest.raises(InputError, match="tokenizer.json missing"):
+    with pytest.raises(InputError, match=r"tokenizer\.json missing"):
         given_model(folder, tmp_path / "cache")
     with pytest.raises(InputError, match="not a folder"):
         given_model(tmp_path / "nowhere", tmp_path / "cache")
@@ -287,7 +287,8 @@ def test_proof_page_plays_a_sentence_in_chromium(built, tmp_path):
         button.click()
         tab.wait_for_function("document.getElementById('player').src.endsWith('en/00-intro.mp3')")
         tab.wait_for_function(
-            f"!document.getElementById('player').paused && document.getElementById('player').currentTime >= {start - 0.05}"
+            "!document.getElementById('player').paused"
+            f" && document.getElementById('player').currentTime >= {start - 0.05}"
         )
         assert tab.evaluate("document.getElementById('player').currentTime") < end
         assert "playing" in button.get_attribute("class")

@@ -3,6 +3,7 @@ playlists, podcast feeds and JSON chapters — all read back with independent to
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def all_files(manifest: dict):
 
 def test_full_guide_has_a_table_of_contents_and_a_chapter_per_track(published):
     folder, manifest, _ = published
-    for lang, entry in manifest["languages"].items():
+    for _lang, entry in manifest["languages"].items():
         tags = ID3(folder / entry["full"])
         tocs = tags.getall("CTOC")
         assert len(tocs) == 1
@@ -69,7 +70,7 @@ def test_full_guide_has_a_table_of_contents_and_a_chapter_per_track(published):
         ordered = [chapters[k] for k in toc.child_element_ids]
         assert [str(c.sub_frames["TIT2"]) for c in ordered] == [t["title"] for t in entry["tracks"]]
         assert ordered[0].start_time == 0
-        for before, after in zip(ordered, ordered[1:]):
+        for before, after in itertools.pairwise(ordered):
             assert before.end_time == after.start_time > before.start_time
         assert abs(ordered[-1].end_time - entry["duration"] * 1000) <= 1
         # Each chapter starts with its announcement: the first sentence heard in it starts at once.
@@ -115,7 +116,7 @@ def test_transcripts_parse_and_are_in_sync_with_the_audio(published):
         assert len(subs) == len(captions) == len(item["sentences"]) > 0
         duration = item["duration"]
         previous_end = 0.0
-        for sub, caption, sentence in zip(subs, captions, item["sentences"]):
+        for sub, caption, sentence in zip(subs, captions, item["sentences"], strict=True):
             start, end = sub.start.total_seconds(), sub.end.total_seconds()
             assert previous_end <= start < end <= duration + 0.001
             assert abs(_vtt_seconds(caption.start) - start) < 0.002
@@ -137,14 +138,14 @@ def _vtt_seconds(stamp: str) -> float:
 
 
 def test_plain_text_transcripts(published):
-    folder, manifest, _ = published
+    folder, _manifest, _ = published
     text = (folder / "ar" / "small-guide.ar.txt").read_text(encoding="utf-8")
     assert text.startswith("دليل صغير") and "نحو أربعة أشهر." in text and "كم يدوم؟" in text
 
 
 def test_loudness_is_on_target_with_headroom(published):
     folder, manifest, _ = published
-    for lang, item in all_files(manifest):
+    for _lang, item in all_files(manifest):
         integrated, true_peak = ebur128(str(folder / item["file"]))
         assert abs(integrated - (-16.0)) <= 1.0, (item["file"], integrated)
         assert true_peak <= -1.0, (item["file"], true_peak)
@@ -155,9 +156,9 @@ def test_playlists(published):
     for lang, entry in manifest["languages"].items():
         lines = (folder / lang / "playlist.m3u8").read_text(encoding="utf-8").splitlines()
         assert lines[0] == "#EXTM3U"
-        pairs = list(zip(lines[1::2], lines[2::2]))
+        pairs = list(zip(lines[1::2], lines[2::2], strict=True))
         assert [name for _, name in pairs] == [Path(t["file"]).name for t in entry["tracks"]]
-        for (info, name), track in zip(pairs, entry["tracks"]):
+        for (info, name), track in zip(pairs, entry["tracks"], strict=True):
             assert info == f"#EXTINF:{round(track['duration'])},{track['title']}"
             assert (folder / lang / name).is_file()
 
@@ -197,7 +198,7 @@ def test_feeds_and_json_chapters(published):
 
 
 def test_rebuild_is_still_a_noop_with_everything_published(published):
-    folder, manifest, cache = published
+    folder, _manifest, cache = published
     script = folder.parent.parent / "small.yaml"
     before = {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
     result = CliRunner().invoke(
@@ -246,7 +247,8 @@ def test_intro_music_fades_and_ducks_under_the_voice(tmp_path):
 def test_each_publisher_can_be_switched_off(tmp_path):
     script = tmp_path / "s.yaml"
     script.write_text(
-        'id: s\ntitle: "S"\nlanguages: [ar]\nintro: "مرحبا بكم."\nfaq:\n  - id: q\n    question: "ما هذا؟"\n    answer: "دليل."\n'
+        'id: s\ntitle: "S"\nlanguages: [ar]\nintro: "مرحبا بكم."\n'
+        'faq:\n  - id: q\n    question: "ما هذا؟"\n    answer: "دليل."\n'
         "loudness: off\npublish: {transcripts: false, chapters: false, playlists: false, feed: false, player: false}\n",
         encoding="utf-8",
     )

@@ -116,7 +116,10 @@ VALID = [
     (
         "voices with every engine",
         GOOD_HEAD
-        + "voices:\n  en: {engine: gtts, lang: en, tld: co.uk, slow: true}\n  ar: {engine: espeak, voice: ar, pitch: 0}\n"
+        + (
+            "voices:\n  en: {engine: gtts, lang: en, tld: co.uk, slow: true}\n"
+            "  ar: {engine: espeak, voice: ar, pitch: 0}\n"
+        )
         + OUTRO,
     ),
     (
@@ -128,7 +131,10 @@ VALID = [
     (
         "cloud voices",
         GOOD_HEAD
-        + "voices:\n  ar: {engine: azure, voice: ar-SA-ZariyahNeural, pitch: 55}\n  en: {engine: elevenlabs, model: eleven_multilingual_v2}\n"
+        + (
+            "voices:\n  ar: {engine: azure, voice: ar-SA-ZariyahNeural, pitch: 55}\n"
+            "  en: {engine: elevenlabs, model: eleven_multilingual_v2}\n"
+        )
         + OUTRO,
     ),
     (
@@ -275,7 +281,10 @@ INVALID = [
     (
         "unknown bullets key",
         GOOD_HEAD
-        + "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    body:\n      - {bullets: [{en: x, ar: س}], style: dots}\n",
+        + (
+            "sections:\n  - id: a\n    title: {en: A, ar: أ}\n    body:\n"
+            "      - {bullets: [{en: x, ar: س}], style: dots}\n"
+        ),
         "sections.0.body.0",
     ),
     ("faq without answer", GOOD_HEAD + "faq:\n  - {id: q, question: {en: q, ar: س}}\n", "faq.0"),

@@ -153,7 +153,8 @@ def test_estimates_are_close_to_a_real_build(sample_build, registry):
 
 
 def test_sample_script_english_track_has_the_arabic_run(registry):
-    """The sample's English texts give "حقن البوتوكس" (and the conclusion's run) to the Arabic voice instead of spelling it."""
+    """The sample's English texts give "حقن البوتوكس" (and the conclusion's run) to the Arabic voice
+    instead of spelling it."""
     from guide.builder import load, plan
 
     the_plan = plan(load(SAMPLE_SCRIPT, registry), registry, ["en"])
