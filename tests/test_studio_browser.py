@@ -267,7 +267,7 @@ def test_a_change_made_elsewhere_is_shown_and_unsaved_edits_are_kept(browser: Br
     tab = open_studio(browser, small)
     script.write_text(SCRIPT.replace("Thank you.", "Thank you, from the editor."), encoding="utf-8")
     tab.wait_for_function(
-        "() => document.querySelector('#message').textContent.includes('changed elsewhere')", timeout=20_000
+        "() => document.querySelector('#message').textContent.includes('changed elsewhere')", timeout=60_000
     )
     assert tab.locator("textarea[data-path='outro/en']").input_value() == "Thank you, from the editor."
     # With an unsaved edit, the page keeps it and says why a save will be refused.
@@ -275,6 +275,6 @@ def test_a_change_made_elsewhere_is_shown_and_unsaved_edits_are_kept(browser: Br
     script.write_text(SCRIPT.replace("Thank you.", "Thank you, again."), encoding="utf-8")
     tab.wait_for_function(
         "() => document.querySelector('#message').textContent.includes('Your unsaved edits are still here')",
-        timeout=20_000,
+        timeout=60_000,
     )
     assert tab.locator("textarea[data-path='intro/en']").input_value() == "My unsaved welcome."
