@@ -63,7 +63,8 @@ def bundled_path() -> str:
     would honour IMAGEIO_FFMPEG_EXE and fall back to PATH, which is what we must not do.
     """
     try:
-        import imageio_ffmpeg  # noqa: PLC0415 - here, not at the top: a broken install gets this message, not a traceback
+        # Here, not at the top: a broken install gets this message, not a traceback.
+        import imageio_ffmpeg  # noqa: PLC0415
     except ImportError:  # pragma: no cover - it is a declared dependency
         raise AudioError("ffmpeg not found: reinstall guide (pip install -e .) to get imageio-ffmpeg") from None
     folder = Path(imageio_ffmpeg.__file__).parent / "binaries"

@@ -115,7 +115,8 @@ _FAQ_RE = re.compile(
     r"\bFAQs?\b|frequently\s+asked\s+questions|الأسئلة\s+الشائعة|أسئلة\s+شائعة|الأسئلة\s+المتكررة", re.IGNORECASE
 )
 _CONCLUSION_RE = re.compile(
-    r"^(?:(?:in\s+)?conclusions?|summary|in\s+(?:summary|short|brief|closing)|(?:final|closing|concluding)\s+(?:thoughts|words|remarks)"
+    r"^(?:(?:in\s+)?conclusions?|summary|in\s+(?:summary|short|brief|closing)"
+    r"|(?:final|closing|concluding)\s+(?:thoughts|words|remarks)"
     r"|(?:the\s+)?bottom\s+line|wrapping\s+up|to\s+(?:sum\s+up|conclude)|(?:key\s+)?takeaways?"
     r"|الخاتمة|خاتمة|الخلاصة|في\s+الختام)(?:\s*[:\-–—].*)?$",
     re.IGNORECASE,

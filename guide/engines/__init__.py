@@ -81,7 +81,8 @@ def plugins() -> dict[str, Plugin]:
     cannot silently replace a built-in voice."""
     found: dict[str, Plugin] = {}
     order = ("piper", "espeak", "gtts", "azure", "google-cloud", "polly", "elevenlabs")  # offline first, then online
-    ours = lambda p: p.dist is not None and p.dist.name == "guide"  # noqa: E731 - a one-line predicate, named for the sort key below
+    # A one-line predicate, named for the sort key below.
+    ours = lambda p: p.dist is not None and p.dist.name == "guide"  # noqa: E731
     for point in sorted(
         entry_points(group=ENTRY_POINT_GROUP),
         key=lambda p: (not ours(p), order.index(p.name) if p.name in order else len(order), p.name),
@@ -176,7 +177,8 @@ class EngineRegistry:
             if why:  # before anything is recorded: the build would fail at its first take of this voice
                 raise VoiceNotFound(why)
             if settings.diacritize == "auto" and _needs_tashkeel(voice):
-                from ..text.diacritize import model_id  # noqa: PLC0415 - ~2 ms, for diacritized voices only: guide.engines loads at CLI start-up
+                # ~2 ms, for diacritized voices only: guide.engines loads at CLI start-up.
+                from ..text.diacritize import model_id  # noqa: PLC0415
 
                 voice = replace(voice, diacritize=model_id())
             if settings.fallback is not None:
@@ -241,7 +243,8 @@ class EngineRegistry:
         if self.offline and not engine.offline:
             raise NetworkError(f"{voice.engine}: not asked, this build is offline ({OFFLINE_ENV}=1 or --offline)")
         if voice.diacritize:
-            from ..text.diacritize import diacritize  # noqa: PLC0415 - ~2 ms, for diacritized voices only: guide.engines loads at CLI start-up
+            # ~2 ms, for diacritized voices only: guide.engines loads at CLI start-up.
+            from ..text.diacritize import diacritize  # noqa: PLC0415
 
             text = diacritize(text)
         return engine.synthesize(text, voice)

@@ -370,7 +370,9 @@ class GoogleCloudEngine(CloudEngine):
         with self._lock:
             if self._adc is None or self._adc[0] != path:  # another file named since (a long-lived studio)
                 from google.auth import load_credentials_from_file  # noqa: PLC0415 - the optional google-cloud extra
-                from google.auth.credentials import with_scopes_if_required  # noqa: PLC0415 - the optional google-cloud extra
+
+                # The optional google-cloud extra.
+                from google.auth.credentials import with_scopes_if_required  # noqa: PLC0415
 
                 # What google.auth.default() does with the same two files, minus its last resorts (App Engine, the
                 # GCE metadata server, a `gcloud` subprocess for the project): the same loader, its warning about

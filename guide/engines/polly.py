@@ -145,7 +145,8 @@ class PollyEngine(CloudEngine):
 
     def _botocore_session(self):  # -> botocore.session.Session
         """botocore's session (AWS's environment variables and files); raises ImportError without botocore."""
-        import botocore.session  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
+        # The optional polly extra (missing_credentials() says when it is missing).
+        import botocore.session  # noqa: PLC0415
 
         with self._lock:
             if self._session is None:
@@ -165,7 +166,8 @@ class PollyEngine(CloudEngine):
     def _config(self, name: str) -> Any:
         """botocore's value of a configuration variable (environment, then profile), None when it cannot be read."""
         try:
-            from botocore.exceptions import BotoCoreError  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
+            # The optional polly extra (missing_credentials() says when it is missing).
+            from botocore.exceptions import BotoCoreError  # noqa: PLC0415
 
             return self._botocore_session().get_config_variable(name)
         except ImportError:
@@ -196,7 +198,8 @@ class PollyEngine(CloudEngine):
         """The profile's endpoint for polly (its ``services`` section's, else its ``endpoint_url``), as botocore
         reads it."""
         try:
-            from botocore.exceptions import BotoCoreError  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
+            # The optional polly extra (missing_credentials() says when it is missing).
+            from botocore.exceptions import BotoCoreError  # noqa: PLC0415
 
             session = self._botocore_session()
             scoped = session.get_scoped_config()
@@ -209,7 +212,8 @@ class PollyEngine(CloudEngine):
 
     def missing_credentials(self) -> str | None:
         try:
-            from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
+            # The optional polly extra (missing_credentials() says when it is missing).
+            from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
         except ImportError:
             return (
                 f"polly signs its requests with botocore, which is not installed: {INSTALL_HINT} (or pip install "
@@ -327,9 +331,14 @@ class PollyEngine(CloudEngine):
     def _signed_headers(self, url: str, body: bytes) -> dict[str, str]:
         """The headers of a SigV4-signed POST of `body` to `url` (Authorization, X-Amz-Date, the session token)."""
         try:
-            from botocore.auth import SigV4Auth  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
-            from botocore.awsrequest import AWSRequest  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
-            from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - the optional polly extra (missing_credentials() says when it is missing)
+            # The optional polly extra (missing_credentials() says when it is missing).
+            from botocore.auth import SigV4Auth  # noqa: PLC0415
+
+            # The optional polly extra (missing_credentials() says when it is missing).
+            from botocore.awsrequest import AWSRequest  # noqa: PLC0415
+
+            # The optional polly extra (missing_credentials() says when it is missing).
+            from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
         except ImportError:
             raise CredentialsError(
                 f"polly: botocore is not installed, and it signs the requests: {INSTALL_HINT}"

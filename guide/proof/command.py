@@ -65,10 +65,15 @@ def proof(
     'numbers differ' marker, or not heard as written) or a language is over
     --max-miss; 0 otherwise.
     """
-    from .report import as_json as to_json  # noqa: PLC0415 - guide.proof loads on first use: other commands do not pay for it
+    # Guide.proof loads on first use: other commands do not pay for it.
+    from .report import as_json as to_json  # noqa: PLC0415
     from .report import summary  # noqa: PLC0415 - guide.proof loads on first use: other commands do not pay for it
-    from .run import ProofOptions, write_html  # noqa: PLC0415 - guide.proof loads on first use: other commands do not pay for it
-    from .run import proof as run_proof  # noqa: PLC0415 - guide.proof loads on first use: other commands do not pay for it
+
+    # Guide.proof loads on first use: other commands do not pay for it.
+    from .run import ProofOptions, write_html  # noqa: PLC0415
+
+    # Guide.proof loads on first use: other commands do not pay for it.
+    from .run import proof as run_proof  # noqa: PLC0415
 
     if max_miss is not None and not 0 <= max_miss <= 1:
         raise InputError(f"--max-miss {max_miss:g}: give a share between 0 and 1 (0.1 is 10%)")

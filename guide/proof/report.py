@@ -303,9 +303,10 @@ h1{font-size:1.4em}h2{font-size:1.2em;margin-top:2em}h3{font-size:1.05em;margin:
 .legend li{padding:.15em .6em;border-radius:6px}
 ol.sentences{list-style:none;margin:0;padding:0}
 .sentence{border-radius:6px;margin:.4em 0;padding:.2em .2em .5em;border-inline-start:.4em solid transparent}
-.good{background:#dff3df;border-color:#2e6b30}.fair{background:#fff3c4;border-color:#8a6d00}.bad{background:#f9d0cc;border-color:#a3241a}
-.s{display:block;width:100%;min-height:2.75rem;text-align:inherit;font:inherit;color:inherit;background:none;border:0;border-radius:6px;
-padding:.4em .5em;margin:0;cursor:pointer}
+.good{background:#dff3df;border-color:#2e6b30}.fair{background:#fff3c4;border-color:#8a6d00}
+.bad{background:#f9d0cc;border-color:#a3241a}
+.s{display:block;width:100%;min-height:2.75rem;text-align:inherit;font:inherit;color:inherit;background:none;border:0;
+border-radius:6px;padding:.4em .5em;margin:0;cursor:pointer}
 .s:hover .text{text-decoration:underline}
 .s:focus-visible{outline:3px solid #1b2430;outline-offset:2px;box-shadow:0 0 0 2px #fff}
 .s.playing{box-shadow:inset 0 0 0 3px #1d4f9c}

@@ -129,7 +129,8 @@ def _duration(seconds: float) -> str:
 def feed_xml(episode: Episode, base_url: str, tracks: Sequence[TrackEpisode] = ()) -> str:
     """The RSS feed of one language: channel metadata and the full guide as its episode, or
     with `tracks`, one episode per track instead (a serial show, in the guide's order)."""
-    from feedgen.ext.base import BaseEntryExtension, BaseExtension  # noqa: PLC0415 - ~15 ms, loaded only to write a feed
+    # ~15 ms, loaded only to write a feed.
+    from feedgen.ext.base import BaseEntryExtension, BaseExtension  # noqa: PLC0415
     from feedgen.feed import FeedGenerator  # noqa: PLC0415 - ~15 ms, loaded only to write a feed
     from lxml import etree  # noqa: PLC0415 - ~15 ms, loaded only to write a feed
 

@@ -234,7 +234,8 @@ def chapters_in_start_order(tag: bytes) -> bytes:
 def id3_tag(tags: Tags, frames: Frames):  # -> mutagen.id3.ID3
     """The ID3 tag of a track or full guide: title, album, track number, language, artist,
     cover, transcript, and chapters under a table of contents."""
-    from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TIT2, TLAN, TPE1, TRCK, USLT, CTOCFlags  # noqa: PLC0415 - ~8 ms, loaded only to write a tag
+    # ~8 ms, loaded only to write a tag.
+    from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TIT2, TLAN, TPE1, TRCK, USLT, CTOCFlags  # noqa: PLC0415
 
     id3 = ID3()
     id3.add(TIT2(encoding=3, text=tags.title))

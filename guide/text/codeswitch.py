@@ -26,10 +26,12 @@ _ARABIC_SCRIPT_LANGS = frozenset({"ar", "fa", "ur", "ps", "ku", "sd", "ug"})
 _JOIN = r"[\s\u200c\u200d\u200e\u200f\-–—'’.,،]*"
 _RUNS = {
     "arabic": re.compile(
-        rf"[{_ARABIC_LETTER}][{_ARABIC_LETTER}{_ARABIC_MARKS}]*(?:{_JOIN}[{_ARABIC_LETTER}][{_ARABIC_LETTER}{_ARABIC_MARKS}]*)*"
+        rf"[{_ARABIC_LETTER}][{_ARABIC_LETTER}{_ARABIC_MARKS}]*"
+        rf"(?:{_JOIN}[{_ARABIC_LETTER}][{_ARABIC_LETTER}{_ARABIC_MARKS}]*)*"
     ),
     "latin": re.compile(
-        rf"[{_LATIN_LETTER}](?:[{_LATIN_LETTER}'’.\-]*[{_LATIN_LETTER}])?(?:{_JOIN}[{_LATIN_LETTER}](?:[{_LATIN_LETTER}'’.\-]*[{_LATIN_LETTER}])?)*"
+        rf"[{_LATIN_LETTER}](?:[{_LATIN_LETTER}'’.\-]*[{_LATIN_LETTER}])?"
+        rf"(?:{_JOIN}[{_LATIN_LETTER}](?:[{_LATIN_LETTER}'’.\-]*[{_LATIN_LETTER}])?)*"
     ),
 }
 
