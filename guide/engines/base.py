@@ -100,11 +100,6 @@ class Capabilities:
         """Whether listeners understand the engine's voices poorly in `lang`."""
         return lang.split("-")[0] in self.hard_to_follow
 
-    @property
-    def pitch(self) -> bool:
-        """The engine can change a voice's pitch (``pitch`` in :attr:`settings`)."""
-        return "pitch" in self.settings
-
     def takes(self, setting: str) -> bool:
         """Whether the engine takes `setting`, one of :data:`SETTINGS`."""
         return setting in self.settings
