@@ -48,6 +48,7 @@ from .model import (
 )
 from .nodes import LANG_RE, ON_OFF, SLUG_MAX, SLUG_RE, NodeReader
 from .number_check import check_numbers
+from .parity_check import check_parity
 from .safe_yaml import compose_yaml
 from .voices import DEFAULT_VOICES, VOICE_KEYS, VoiceChecker, VoiceEngines, VoiceReader, default_voice
 
@@ -102,6 +103,7 @@ TOP_KEYS = (
     "music",
     "publish",
     "code_switch",
+    "source_language",
     "lexicon",
     "lexicon_file",
 )
@@ -126,6 +128,8 @@ def load_script(
     allow_missing: bool = False,
     limits: Limits | None = None,
     engines: VoiceEngines | None = None,
+    *,
+    parity: bool = True,
 ) -> Script:
     """Read and validate the script at `path`.
 
@@ -136,7 +140,9 @@ def load_script(
     languages gTTS speaks for the default voices. With `allow_missing`, texts
     left empty (not translated yet) are accepted and listed in ``Script.missing``.
     `limits` bound the file (default: :meth:`Limits.from_env`, the defaults with
-    environment overrides).
+    environment overrides). With `parity` False, a translation that says other numbers than its source text
+    is kept in ``Script.parity_problems`` instead of failing the load (the studio saves it, and refuses to
+    build it).
 
     Raises:
         InputError: the file cannot be read, is too large, or a limit's environment variable is wrong.
@@ -145,7 +151,7 @@ def load_script(
     limits = limits or Limits.from_env()
     path = Path(path)
     source = read_text_file(path, "script", limits.script_bytes, ENVIRONMENT["script_bytes"])
-    return load_source(source, path, check_voice, allow_missing, limits, engines)
+    return load_source(source, path, check_voice, allow_missing, limits, engines, parity=parity)
 
 
 def load_source(
@@ -155,6 +161,8 @@ def load_source(
     allow_missing: bool = False,
     limits: Limits | None = None,
     engines: VoiceEngines | None = None,
+    *,
+    parity: bool = True,
 ) -> Script:
     """Validate script text not yet written to `path` (an edit about to be saved), as :func:`load_script`
     would validate it there: files it names are looked for beside `path`.
@@ -176,7 +184,7 @@ def load_source(
             ]
         )
     root = compose_yaml(source, path, limits)
-    return _Reader(path, check_voice, allow_missing, limits, engines).script(root)
+    return _Reader(path, check_voice, allow_missing, limits, engines, parity).script(root)
 
 
 class _Reader(NodeReader):
@@ -189,8 +197,11 @@ class _Reader(NodeReader):
         allow_missing: bool = False,
         limits: Limits | None = None,
         engines: VoiceEngines | None = None,
+        parity: bool = True,
     ) -> None:
         super().__init__(path, limits or _DEFAULT_LIMITS)
+        self.parity = parity
+        """Differences between languages fail the load (else they are kept in ``Script.parity_problems``)."""
         self.check_voice = check_voice
         self.engines = engines
         """Asked what each engine takes (None: the installed engines, when first needed)."""
@@ -370,6 +381,11 @@ class _Reader(NodeReader):
         languages = self.languages(top["languages"][1]) if "languages" in top else ()
         if "code_switch" in top:
             self.code_switch = self.choice(top["code_switch"][1], "code_switch", ON_OFF) != "off"
+        source_language = (
+            self.choice(top["source_language"][1], "source_language", languages)
+            if ("source_language" in top and languages)
+            else ""
+        )
         title = self.text(top["title"][1], "title", languages) if "title" in top else None
         intro = self.text(top["intro"][1], "intro", languages) if "intro" in top else None
         outro = self.text(top["outro"][1], "outro", languages) if "outro" in top else None
@@ -437,12 +453,21 @@ class _Reader(NodeReader):
             lexicon=lexicon,
             missing=tuple(self.missing),
             lexicon_sources=dict(self.lexicon_sources),
+            source_language=source_language or "",
         )
-        # Last, on a script otherwise valid: what the voice says must carry the numbers written.
+        # Last, on a script otherwise valid: what the voice says must carry the numbers written, and every
+        # language must say the numbers of the source language.
         numbers = check_numbers(script)
-        if numbers.problems:
-            raise ScriptError(list(numbers.problems))
-        return dataclasses.replace(script, number_exceptions=numbers.exceptions)
+        parity = check_parity(script)
+        if numbers.problems or (parity.problems and self.parity):
+            raise ScriptError([*numbers.problems, *(parity.problems if self.parity else ())])
+        return dataclasses.replace(
+            script,
+            number_exceptions=numbers.exceptions,
+            translation_markers=parity.markers,
+            unread_languages=parity.unread,
+            parity_problems=parity.problems,
+        )
 
     def cover(self, node: yaml.Node) -> Path | None:
         path = self.existing_file(node, "cover")

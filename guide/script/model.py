@@ -6,12 +6,20 @@ passed, so the rest of the program can trust them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem
 from ..text.markup import shown_text
+
+_NAME = re.compile(
+    r"faq\[(?P<faq>\d+)\]\.(?P<part>question|answer)"
+    r"|sections\[(?P<section>\d+)\]\.(?:title|body\[(?P<block>\d+)\](?:(?P<list_title>\.title)"
+    r"|\.bullets\[(?P<bullet>\d+)\])?)"
+    r"|title|intro|outro"
+)
 
 
 @dataclass(frozen=True)
@@ -300,6 +308,33 @@ class NumberException:
 
 
 @dataclass(frozen=True)
+class TranslationMarker:
+    """A span marked ``{…|translation differs}``: quantities one language says and the others need not."""
+
+    path: Path
+    """The script."""
+
+    line: int
+    """Line of the text holding the marker."""
+
+    label: str
+    """The text, as messages name it ("faq contact, answer")."""
+
+    lang: str
+    """The language of the text holding the marker."""
+
+    shown: str
+    """The marked words."""
+
+    amounts: tuple[str, ...] = ()
+    """What they say, in words ("the phone number 0223456789"), left out of the comparison."""
+
+    def __str__(self) -> str:
+        said = f" ({', '.join(self.amounts)})" if self.amounts else " (no number in it: the marker can go)"
+        return f'{self.path}:{self.line}: {self.label}, {self.lang}: "{self.shown}" is not compared{said}'
+
+
+@dataclass(frozen=True)
 class Script:
     """A whole, validated script."""
 
@@ -389,6 +424,43 @@ class Script:
 
     number_exceptions: tuple[NumberException, ...] = ()
     """Every ``numbers differ`` marker, with the sentences whose numbers it lets the voice change."""
+
+    source_language: str = ""
+    """The language the others are translated from (``source_language:``, else the first listed)."""
+
+    translation_markers: tuple[TranslationMarker, ...] = ()
+    """Every ``translation differs`` marker, with what it leaves out of the cross-language check."""
+
+    parity_problems: tuple[Problem, ...] = ()
+    """Translations saying other numbers than their source text, kept when loaded with ``parity=False`` (the
+    studio); a load with the check on fails on them instead."""
+
+    unread_languages: tuple[str, ...] = ()
+    """Languages whose numbers in words guide cannot read, so their texts are not compared with the source's."""
+
+    @property
+    def source(self) -> str:
+        """The source language: ``source_language``, else the first language."""
+        return self.source_language or self.languages[0]
+
+    def label(self, name: str) -> str:
+        """A text's name (from :meth:`texts`) as an editor reads it: ``faq[0].answer`` -> "faq how-long, answer"."""
+        match = _NAME.fullmatch(name)
+        if match is None:
+            return name
+        if match["faq"] is not None:
+            return f"faq {self.faq[int(match['faq'])].id}, {match['part']}"
+        if match["section"] is None:
+            return {"title": "the guide's title"}.get(name, name)
+        where = f"section {self.sections[int(match['section'])].id}"
+        if match["block"] is None:
+            return f"{where}, title"
+        block = int(match["block"])
+        if match["bullet"] is not None:
+            return f"{where}, list {block + 1}, bullet {int(match['bullet']) + 1}"
+        if match["list_title"]:
+            return f"{where}, list {block + 1}, title"
+        return f"{where}, paragraph {block + 1}"
 
     def texts(self) -> Iterator[tuple[str, Text]]:
         """Every spoken text of the script with a name for messages (``sections[2].body[0]``), in reading order."""

@@ -7,6 +7,10 @@ Syntax (documented in docs/script-format.md):
 - ``{24/7|around the clock|numbers differ}``: the same, and the voice may say other
   numbers than the text shows (the number guard, :mod:`guide.text.guard`, refuses a
   substitution that changes a number unless it is marked so; ``guide check`` lists each).
+- ``{٠٢ ٢٣٤٥ ٦٧٨٩|translation differs}`` (or ``{shown|spoken|translation differs}``): the quantities
+  in it are meant to differ from the other languages' text (a local phone number in one
+  language only); the cross-language check (:mod:`guide.text.parity`) leaves them out, and
+  ``guide check`` lists each.
 - ``[lang ar]حقن البوتوكس[/lang]``: spoken by the voice of that language,
   whatever automatic code switching would decide.
 - ``[[``, ``]]``, ``{{``, ``}}``: a literal bracket or brace.
@@ -37,6 +41,10 @@ NUMBERS_DIFFER = "numbers differ"
 """The marker, as a third part of ``{shown|spoken|numbers differ}`` (and a lexicon entry's ``numbers_differ: true``),
 that lets a substitution say other numbers than are written."""
 
+TRANSLATION_DIFFERS = "translation differs"
+"""The marker, as the last part of ``{text|translation differs}`` or ``{shown|spoken|translation differs}``, that
+lets the quantities in it differ from what the script's other languages say (:mod:`guide.text.parity`)."""
+
 
 class MarkupError(ValueError):
     """Raised when a text's inline markup is unknown or malformed."""
@@ -66,6 +74,9 @@ class Span:
 
     numbers_differ: bool = False
     """Marked ``{shown|spoken|numbers differ}``: the spoken form may say other numbers than the shown one."""
+
+    translation_differs: bool = False
+    """Marked ``{text|translation differs}``: its quantities need not be in the other languages' text."""
 
 
 @dataclass(frozen=True)
@@ -122,15 +133,27 @@ def parse(text: str) -> list[Token]:
             shown, spoken, *marks = body.split("|")
             if len(marks) > 1:
                 raise MarkupError(f"'{{{body}}}' has more than two '|'", i)
-            marked = bool(marks)
-            if marked and " ".join(marks[0].split()).lower() != NUMBERS_DIFFER:
+            if not marks and _words(spoken) == TRANSLATION_DIFFERS:
+                spoken, marks = shown, [spoken]  # {text|translation differs}: said as written
+            mark = _words(marks[0]) if marks else ""
+            if marks and mark not in (NUMBERS_DIFFER, TRANSLATION_DIFFERS):
                 raise MarkupError(
                     f"'{{{body}}}': the third part can only be '{NUMBERS_DIFFER}' "
-                    f"(to let the voice say other numbers than are written), not '{marks[0].strip()}'",
+                    f"(to let the voice say other numbers than are written) or '{TRANSLATION_DIFFERS}' "
+                    f"(to let this language say other numbers than the others), not '{marks[0].strip()}'",
                     i,
                 )
             flush()
-            tokens.append(Span(shown.strip(), spoken.strip(), forced[0] if forced else None, False, marked))
+            tokens.append(
+                Span(
+                    shown.strip(),
+                    spoken.strip(),
+                    forced[0] if forced else None,
+                    False,
+                    mark == NUMBERS_DIFFER,
+                    mark == TRANSLATION_DIFFERS,
+                )
+            )
             i = end + 1
         elif char in "]}":
             raise MarkupError(f"unmatched '{char}'; write '{char}{char}' for a literal one", i)
@@ -175,6 +198,11 @@ def _command(command: str, offset: int, forced: tuple[str, int] | None, tokens: 
         f"'[[' for a literal bracket)",
         offset,
     )
+
+
+def _words(part: str) -> str:
+    """A marker as compared: spaces collapsed, lower case."""
+    return " ".join(part.split()).lower()
 
 
 def shown_text(text: str) -> str:

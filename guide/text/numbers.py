@@ -78,6 +78,9 @@ from .units import DIGIT_FOLD
 
 __all__ = ["speakable"]
 
+_DECIMAL_COMMA = re.compile(r"(?<![\d.,])(\d+),(\d{1,2})(?!\d|,\d)")
+"""A comma followed by one or two digits is a decimal comma ("2,5 مغ", as much of the Arab world and Europe write
+it); thousands take three ("2,500"), and a list of numbers ("1,2,3") is left alone."""
 _AR_DECIMAL_SEP = re.compile(r"(?<=\d)\u066b(?=\d)")
 _AR_THOUSANDS_SEP = re.compile(r"(?<=\d)\u066c(?=\d{3})")
 _MINUS_SIGN = re.compile(r"\u2212(?=\d)")
@@ -153,6 +156,7 @@ def _fold(text: str) -> str:
     text = text.translate(DIGIT_FOLD)
     text = _AR_DECIMAL_SEP.sub(".", text)
     text = _AR_THOUSANDS_SEP.sub(",", text)
+    text = _DECIMAL_COMMA.sub(r"\1.\2", text)
     text = _MINUS_SIGN.sub("-", text)
     return text.replace("℃", "°C").replace("℉", "°F")
 

@@ -37,7 +37,7 @@ from arabic_tts_frontend.normalize import MONTHS as _AR_MONTH_NAMES
 
 from .units import AR_CURRENCIES, AR_UNITS, DIGIT_FOLD, EN_CURRENCIES, EN_UNITS, UNIT_SPELLINGS
 
-__all__ = ["Quantity", "describe", "quantities", "same_quantities"]
+__all__ = ["Quantity", "describe", "quantities", "same_quantities", "unit_name"]
 
 
 @dataclass(frozen=True, order=True)
@@ -52,14 +52,14 @@ class Quantity:
 
     def __str__(self) -> str:
         if self.kind == "unit":
-            return _unit_name(self.value)
+            return unit_name(self.value)
         if self.kind == "ampm":
             return {"am": "a.m.", "pm": "p.m."}.get(self.value, self.value)
         return self.value if self.kind == "number" else f"{self.kind} {self.value}"
 
 
 @cache
-def _unit_name(key: str) -> str:
+def unit_name(key: str) -> str:
     """A unit's key as a reader of a message knows it: "mg" -> "milligrams", "%" -> "percent"."""
     if key in EN_UNITS:
         return EN_UNITS[key][1]
@@ -131,6 +131,7 @@ _EN_MONTHS = {
     )
 }
 _EN_WEEKDAYS = {d: str(i + 1) for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
+_EN_TIMES = {"once": 1, "twice": 2, "thrice": 3}
 _EN_AMPM = {"a.m.": "am", "am": "am", "p.m.": "pm", "pm": "pm"}
 _EN_TOKEN = re.compile(r"[ap]\.\s?m\.?|[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?|[,;:.!?()]")
 
@@ -240,6 +241,10 @@ def _en_quantities(text: str) -> list[Quantity]:
             i += 2
         elif token in _EN_FRACTIONS:
             reader.fraction(_EN_FRACTIONS[token], counted=token.endswith("s"))
+        elif token in _EN_TIMES:  # "twice": two times
+            reader.finish()
+            reader.emit(Fraction(_EN_TIMES[token]))
+            reader.other(Quantity("unit", "times"))
         elif token == "minus" and _en_is_number(following):
             reader.finish()
             reader.negative = True
@@ -777,6 +782,8 @@ def _ar_quantities(text: str) -> list[Quantity]:
             if pair in units:
                 i += 1
                 token = pair
+            if token not in units and token.endswith("ا") and token[:-1] in units:
+                token = token[:-1]  # the accusative after 11 to 99: "ثلاثين يوما", "عشرون دولارا"
             if token in units or (word in units and not joined):
                 key, count = units[token] if token in units else units[word]
                 if count:

@@ -1,0 +1,259 @@
+"""Parity across languages: a translation says the same quantities as its source text.
+
+:func:`read` reads what one script text (markup allowed) says as :class:`Amount` s: a number with the
+unit it counts ("30 minutes", "2.5 mg", "20 %"), a phone number digit by digit, a month, a weekday, a.m.
+or p.m. It reads the text as written, through the same number front-end and quantity readers as the
+number guard (:mod:`guide.text.guard`), so every way of writing a quantity reads the same:
+``30`` = ``٣٠`` = ``ثلاثين`` = ``thirty``; "3 to 6 months" = "من ثلاثة إلى ستة أشهر";
+"two weeks" = "أسبوعين"; "twice a day" = "مرتين يوميا"; "2.5 mg" = "٢٫٥ ملغ" = "2,5 مغ".
+
+:func:`compare` compares two readings as multisets: the order of sentences may differ between
+languages, the quantities may not.
+
+Decisions, each because translations word things differently without meaning anything else:
+
+* A number counts the unit after it; numbers in a row before one unit all count it ("3 to 6 months").
+  Arabic's "يوم واحد" (the number after its noun) counts too.
+* One, and a unit with no number, are not compared: "a week" = "one week" = "أسبوع" = "أسبوع واحد",
+  "every day" = "يوميا", and "one" is also a pronoun and an article ("one of", "أحد", "at first", "أولا").
+* A phone number (``+`` or 0-led, 7 digits or more) and any 0-led number is one amount, its digits in
+  order: two transposed digits are a different number.
+* A span marked ``{…|translation differs}`` is left out, and listed.
+
+Pure functions: no files, no state but a cache of readings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import markup
+from .frontend import FrontEnd, sentence_tokens, spoken_parts
+from .guard import said_quantities
+from .numbers_common import LEADING_ZERO, LONE_PHONE, PHONE
+from .quantities import Quantity, quantities, unit_name
+from .units import DIGIT_FOLD
+
+__all__ = ["READABLE", "Amount", "Difference", "Reading", "can_read", "compare", "language_name", "read"]
+
+READABLE = ("en", "ar")
+"""Languages whose quantities are read in words as well as digits."""
+
+_NAMES = {
+    "ar": "Arabic",
+    "de": "German",
+    "en": "English",
+    "es": "Spanish",
+    "fa": "Persian",
+    "fr": "French",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "it": "Italian",
+    "ku": "Kurdish",
+    "nl": "Dutch",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "so": "Somali",
+    "tr": "Turkish",
+    "ur": "Urdu",
+    "zh": "Chinese",
+}
+_MONTHS = "January February March April May June July August September October November December".split()
+_WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+
+
+def language_name(lang: str) -> str:
+    """A language's English name for messages ("Arabic"), or its code."""
+    return _NAMES.get(lang.split("-")[0].lower(), lang)
+
+
+def can_read(lang: str) -> bool:
+    """Whether quantities written in words in `lang` are read (else a text's parity is not checked)."""
+    return lang.split("-")[0].lower() in READABLE
+
+
+@dataclass(frozen=True, order=True)
+class Amount:
+    """One quantity a text says, as compared between languages."""
+
+    kind: str
+    """``number``, ``phone``, ``month``, ``weekday`` or ``ampm``."""
+
+    value: str
+    """The number as an exact decimal or fraction ("2.5", "1/3"); a phone number's digits; the month's number."""
+
+    unit: str = ""
+    """The key of the unit a number counts ("min", "mg", "%", "month"); "" for a bare number."""
+
+    def __str__(self) -> str:
+        if self.kind == "phone":
+            return f"the phone number {self.value}"
+        if self.kind == "month":
+            return _MONTHS[int(self.value) - 1]
+        if self.kind == "weekday":
+            return _WEEKDAYS[int(self.value) - 1]
+        if self.kind == "ampm":
+            return {"am": "a.m.", "pm": "p.m."}.get(self.value, self.value)
+        if not self.unit:
+            return self.value
+        name = unit_name(self.unit)
+        return f"{self.value}{name}" if name in ("$", "€", "£") else f"{self.value} {name}"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a text as written, and the amounts it says."""
+
+    shown: str
+    """The sentence as the transcript shows it."""
+
+    amounts: tuple[Amount, ...]
+    """What it says, in order."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one text in one language says."""
+
+    lang: str
+    """The text's language."""
+
+    sentences: tuple[Sentence, ...]
+    """Sentence by sentence."""
+
+    marked: tuple[Sentence, ...] = ()
+    """Each ``{…|translation differs}`` span: its text and the amounts left out of the comparison."""
+
+    @property
+    def amounts(self) -> Counter[Amount]:
+        """Every amount compared, with how many times it is said."""
+        return Counter(a for s in self.sentences for a in s.amounts)
+
+    def where(self, amount: Amount) -> str:
+        """The words of the first sentence that say `amount` ("٤٠ دقيقة"), or the sentence."""
+        for sentence in self.sentences:
+            if amount in sentence.amounts:
+                return _fragment(sentence.shown, amount, self.lang)
+        return ""
+
+
+@dataclass(frozen=True)
+class Difference:
+    """An amount said a different number of times in the source text and a translation."""
+
+    amount: Amount
+    """What is said."""
+
+    in_source: int
+    """How many times the source text says it."""
+
+    in_translation: int
+    """How many times the translation says it."""
+
+
+def compare(source: Reading, translation: Reading) -> list[Difference]:
+    """Every amount the two readings do not say equally often, in a stable order."""
+    a, b = source.amounts, translation.amounts
+    return [Difference(amount, a[amount], b[amount]) for amount in sorted(set(a) | set(b)) if a[amount] != b[amount]]
+
+
+# --------------------------------------------------------------------------- #
+# Reading
+# --------------------------------------------------------------------------- #
+
+_DIGITS = DIGIT_FOLD | {0x066B: ".", 0x066C: ","}
+_HAS_DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
+_LATIN = re.compile(r"[A-Za-z]")
+_ARABIC = re.compile(r"[\u0621-\u064a]")
+
+
+@lru_cache(maxsize=8192)
+def read(text: str, lang: str, code_switch: bool = True) -> Reading:
+    """What `text` (a script text in `lang`, markup allowed) says, sentence by sentence."""
+    tokens = markup.parse(text)
+    marked = tuple(
+        Sentence(t.shown, tuple(_sentence_amounts(t.shown, lang, code_switch)))
+        for t in tokens
+        if isinstance(t, markup.Span) and t.translation_differs
+    )
+    # The rest, as written: a marked span is left out, every other span reads as its shown text.
+    rest = markup.escape(
+        "".join((" " if t.translation_differs else t.shown) if isinstance(t, markup.Span) else " " for t in tokens)
+    )
+    sentences = []
+    for sentence in sentence_tokens(rest, lang):
+        shown = " ".join("".join(t.shown for t in sentence if isinstance(t, markup.Span)).split())
+        if shown:
+            sentences.append(Sentence(shown, tuple(_sentence_amounts(shown, lang, code_switch))))
+    return Reading(lang, tuple(sentences), marked)
+
+
+def _sentence_amounts(shown: str, lang: str, code_switch: bool) -> list[Amount]:
+    """The amounts one sentence as written says."""
+    folded = shown.translate(_DIGITS)
+    phones: list[Amount] = []
+
+    def take(match: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", match.group())
+        if (match.re is PHONE and not (match.group("plus") or digits.startswith("0"))) or len(digits) < 2:
+            return match.group()
+        if match.re is PHONE and len(digits) < 7:
+            return match.group()
+        phones.append(Amount("phone", ("+" if match.group().startswith("+") else "") + digits))
+        return " "
+
+    for pattern in (PHONE, LONE_PHONE, LEADING_ZERO):
+        folded = pattern.sub(take, folded)
+    other = _ARABIC if lang.split("-")[0] != "ar" else _LATIN
+    if not _HAS_DIGIT.search(folded) and not (code_switch and other.search(folded)):
+        found = quantities(folded, lang)  # words only, in one language: nothing for the front-end to change
+    else:
+        parts = [
+            p for s in sentence_tokens(markup.escape(folded), lang) for p in spoken_parts(s, lang, _plain(code_switch))
+        ]
+        found = said_quantities(parts)
+    return phones + _amounts(found)
+
+
+@lru_cache(maxsize=2)
+def _plain(code_switch: bool) -> FrontEnd:
+    """The front-end with no lexicon: the text as written, not as respelt for a voice."""
+    return FrontEnd(code_switch=code_switch)
+
+
+def _amounts(found: list[Quantity]) -> list[Amount]:
+    """Quantities read in order -> amounts: each number with the unit it counts; one and bare units dropped."""
+    out: list[Amount] = []
+    pending: list[str] = []
+    bare_unit = ""  # a unit with no number before it: Arabic puts "one" after its noun ("يوم واحد")
+    for quantity in found:
+        if quantity.kind == "number":
+            if bare_unit and not pending and quantity.value == "1":
+                bare_unit = ""
+                continue
+            pending.append(quantity.value)
+            bare_unit = ""
+        elif quantity.kind == "unit":
+            out.extend(Amount("number", value, quantity.value) for value in pending)
+            bare_unit = "" if pending else quantity.value
+            pending = []
+        else:
+            out.extend(Amount("number", value) for value in pending)
+            pending, bare_unit = [], ""
+            out.append(Amount(quantity.kind, quantity.value))
+    out.extend(Amount("number", value) for value in pending)
+    return [a for a in out if not (a.kind == "number" and a.value == "1")]
+
+
+def _fragment(shown: str, amount: Amount, lang: str) -> str:
+    """The fewest words of `shown` that say `amount` ("٤٠ دقيقة" of a longer sentence), else `shown`."""
+    words = shown.split()
+    for size in range(1, min(len(words), 6) + 1):
+        for start in range(len(words) - size + 1):
+            piece = " ".join(words[start : start + size])
+            if amount in read(markup.escape(piece), lang).amounts:
+                return piece.strip(".,;:!?؟،؛")
+    return shown
