@@ -43,6 +43,7 @@ from .stages.results import BuildResult, LanguageResult, TrackResult, results
 from .stages.speak import say
 from .stages.wording import ARABIC_BY_ESPEAK, VoiceChoice, voice_choices, warnings
 from .text.memo import SentenceMemo
+from .translations.reviews import Stale, mark, read_record, stale, start_record, write_record
 from .work import Work, plan_work
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ __all__ = [
     "check",
     "list_voices",
     "load",
+    "mark_reviewed",
     "named_files",
     "open_memo",
     "plan",
@@ -69,6 +71,7 @@ __all__ = [
     "print_guide",
     "resolve_voices",
     "say",
+    "stale_translations",
     "voice_choices",
     "warnings",
 ]
@@ -138,6 +141,7 @@ def build(
     jobs = settings.jobs or default_jobs()
     registry = registry or settings.registry()
     script, the_plan, cache, folder, tool, memo = _gather(path, settings, languages, registry)
+    record = read_record(script)
     bitrate = settings.bitrate_text
     url = settings.base_url or script.base_url
 
@@ -195,6 +199,7 @@ def build(
             stamps.forget_missing()
         stamps.save()
         save_memo(memo, script, languages)
+    review_started, review_warning = _start_review(script, record.exists)
     fetched_late = 0  # takes another machine put into the shared cache while this one was about to speak them
     if shared is not None:
         fetched_late = shared.count.fetched_late
@@ -218,7 +223,40 @@ def build(
         seconds=time.monotonic() - started,
         shared=None if shared is None else shared.count,
         shared_warning=None if shared is None else shared.warning(),
+        stale=stale(script, record),
+        review_started=review_started,
+        review_warning=review_warning,
     )
+
+
+def _start_review(script: Script, exists: bool) -> tuple[Path | None, str | None]:
+    """The first build of a script records every translation as reviewed (the record, or why it could not)."""
+    if exists:
+        return None, None
+    try:
+        return (read_record(script).path if start_record(script) else None), None
+    except InputError as exc:
+        return None, f"{exc.format_message()}: translations whose source changes later cannot be listed"
+
+
+def stale_translations(script: Script) -> list[Stale]:
+    """The translations of `script` whose source text changed since they were reviewed."""
+    return stale(script, read_record(script))
+
+
+def mark_reviewed(
+    path: str | Path,
+    texts: Sequence[str] = (),
+    langs: Sequence[str] = (),
+    registry: EngineRegistry | None = None,
+) -> list[tuple[str, str]]:
+    """Record translations of the script at `path` as reviewed against their source text now: `texts` as
+    messages name them ("faq how-long, answer"), items ("faq how-long"), or all when empty; `langs` the
+    translations (all when empty). Returns (text, language) of each one that was not already."""
+    script = load(path, registry)
+    record, done = mark(script, read_record(script), texts, langs)
+    write_record(script, record)
+    return done
 
 
 def plan_build(

@@ -22,9 +22,12 @@ from .options import run_settings
 from .planner import Pause
 from .proof.command import proof as proof_command
 from .script.model import Loudness, Script, VoiceSettings
+from .script.parity_check import language_problems
 from .settings import RunSettings
 from .storage import StorageError
 from .storage.shared_cache import open_shared
+from .text.parity import language_name
+from .translations.reviews import Stale
 from .watch import watch as watch_loop
 
 SCRIPTS_DIR = Path("scripts")
@@ -69,6 +72,13 @@ only_option = click.option(
 force_option = click.option("--force", is_flag=True, help="Record and encode again even what is up to date.")
 
 
+_strict_option = click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1) when a translation's source text changed since it was reviewed (for CI).",
+)
+
+
 @main.command()
 @click.argument("scripts", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -83,6 +93,7 @@ force_option = click.option("--force", is_flag=True, help="Record and encode aga
 @click.option(
     "--proof", "then_proof", is_flag=True, help="Then listen to what was built (guide proof; needs the proof extra)."
 )
+@_strict_option
 @run_settings(
     "offline", "out", "bitrate", "jobs", "cache", "base_url", "cache_url", "cache_mode", "cache_strict", "voices_dirs"
 )
@@ -95,6 +106,7 @@ def build(
     force: bool,
     watch: bool,
     then_proof: bool,
+    strict: bool,
     settings: RunSettings,
 ) -> None:
     """Record SCRIPTS (default: every script in scripts/) into MP3 tracks and full guides.
@@ -105,6 +117,11 @@ def build(
     paths = _scripts(scripts)
 
     def one(path: Path) -> None:
+        if strict:
+            script = builder.load(path, registry)
+            stale = builder.stale_translations(script)
+            if _echo_stale(script, stale):
+                raise GuideError(f"--strict: {_translations(len(stale))} to review; nothing was recorded")
         shared = None
         if settings.cache_url:
             shared = open_shared(settings.cache_url, settings.take_cache(), settings.cache_mode, settings.cache_strict)
@@ -198,9 +215,18 @@ def _summary(result: builder.BuildResult) -> None:
 
 
 def _warnings(result: builder.BuildResult) -> None:
-    """What a listener would notice: a hard-to-understand voice, takes spoken by a fallback."""
+    """What a listener would notice: a hard-to-understand voice, takes spoken by a fallback; translations to
+    review."""
     for warning in builder.warnings(result):
         click.echo(f"warning: {warning}", err=True)
+    if result.review_started is not None:
+        click.echo(
+            f"  review record started: {result.review_started} (every translation reviewed as it is now; "
+            "commit it with the script)"
+        )
+    if result.review_warning:
+        click.echo(f"warning: {result.review_warning}", err=True)
+    _echo_stale(result.script, result.stale)
 
 
 @main.command("plan")
@@ -335,15 +361,18 @@ def print_command(
     show_default=True,
     help="Warn about sentences longer than this (hard to follow by ear).",
 )
+@_strict_option
 @run_settings("offline", "cache", "voices_dirs")
-def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, settings: RunSettings) -> None:
+def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, strict: bool, settings: RunSettings) -> None:
     """Validate SCRIPTS without recording anything; warn about what may not sound right; estimate each language,
     and what the online voices will be sent and cost."""
     registry = settings.registry()
     failures: list[GuideError] = []
+    needing_review = 0
     for path in scripts:
         try:
             script, advice = builder.check(path, settings, registry, allow_missing=allow_missing, max_words=max_words)
+            stale = builder.stale_translations(script)
         except GuideError as exc:
             failures.append(exc)
             click.echo(exc.format_message(), err=True)
@@ -368,12 +397,96 @@ def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, settin
         for warning in [*dict.fromkeys(c.warning for c in choices if c.warning), *advice.warnings]:
             click.echo(f"warning: {warning}", err=True)
         _echo_number_exceptions(script)
+        _echo_translations(script)
+        needing_review += _echo_stale(script, stale)
         if script.missing:
             click.echo(f"{len(script.missing)} text(s) not translated yet:", err=True)
             for problem in script.missing:
                 click.echo(f"  {problem}", err=True)
     if failures:
         raise InputError(f"{len(failures)} of {len(scripts)} script(s) have problems")
+    if strict and needing_review:
+        raise GuideError(f"--strict: {_translations(needing_review)} to review")
+
+
+@main.command()
+@click.argument("script", type=click.Path(path_type=Path))
+@click.option(
+    "--mark",
+    "texts",
+    multiple=True,
+    metavar="TEXT",
+    help="Record this text's translations as reviewed against its source text now (repeatable): a text as guide "
+    'check names it ("faq how-long, answer"), a whole item ("faq how-long"), or all.',
+)
+@click.option("--lang", "langs", multiple=True, help="Only this translation (repeatable; default: every one).")
+@_strict_option
+@run_settings("voices_dirs")
+def review(script: Path, texts: tuple[str, ...], langs: tuple[str, ...], strict: bool, settings: RunSettings) -> None:
+    """List the translations of SCRIPT whose source text changed since they were reviewed, with the change;
+    with --mark, record them as reviewed once a translator has checked them.
+
+    The record is SCRIPT's name with .reviewed.yaml, beside it: commit it with the script."""
+    registry = settings.registry()
+    if texts:
+        marked = builder.mark_reviewed(script, texts, langs, registry)
+        for label, lang in marked[:10]:
+            click.echo(f"reviewed: {label}, {language_name(lang)}")
+        if len(marked) > 10:
+            click.echo(f"... and {len(marked) - 10} more: {_translations(len(marked))} recorded as reviewed")
+        if not marked:
+            click.echo("nothing to mark: those translations were already reviewed against their source text")
+    loaded = builder.load(script, registry)
+    stale = builder.stale_translations(loaded)
+    if not _echo_stale(loaded, stale):
+        click.echo(f"{script}: every translation is reviewed against its {language_name(loaded.source)} text")
+    elif strict:
+        raise GuideError(f"--strict: {_translations(len(stale))} to review")
+
+
+def _translations(count: int) -> str:
+    return f"{count} translation{'s' if count != 1 else ''}"
+
+
+def _echo_translations(script: Script) -> None:
+    """List every ``translation differs`` marker, and each language whose numbers guide cannot compare."""
+    markers = script.translation_markers
+    if markers:
+        click.echo(
+            f"{len(markers)} deliberate difference{'s' if len(markers) != 1 else ''} between languages "
+            "(marked 'translation differs'): check each with the translator:",
+            err=True,
+        )
+        for marker in markers:
+            click.echo(f"  {marker}", err=True)
+    for warning in language_problems(script):
+        click.echo(f"warning: {warning}", err=True)
+
+
+def _echo_stale(script: Script, stale: list[Stale]) -> int:
+    """List translations whose source changed since they were reviewed, with the change; how many."""
+    if not stale:
+        return 0
+    source = language_name(script.source)
+    click.echo(
+        f"warning: {_translations(len(stale))} to review: the {source} changed since "
+        f"{'they were' if len(stale) != 1 else 'it was'} reviewed",
+        err=True,
+    )
+    for item in stale:
+        lang = language_name(item.lang)
+        where = f"  {script.path}:{item.line}: {item.label}:"
+        if item.before is None:
+            click.echo(f"{where} added since the {lang} was last reviewed", err=True)
+        else:
+            click.echo(f'{where} the {source} changed since the {lang} was reviewed: "{item.diff()}"', err=True)
+    first = stale[0]
+    click.echo(
+        f'  once checked: guide review {script.path} --mark "{first.label}" --lang {first.lang}'
+        + (" (or --mark all)" if len(stale) > 1 else ""),
+        err=True,
+    )
+    return len(stale)
 
 
 def _echo_number_exceptions(script: Script) -> None:

@@ -10,6 +10,7 @@ from ..manifest import MANIFEST, Manifest
 from ..planner import Plan
 from ..renderer import Substitution
 from ..script.model import Script
+from ..translations.reviews import Stale
 from ..work import Work
 from .wording import VoiceChoice
 
@@ -96,6 +97,15 @@ class BuildResult:
 
     feed_skipped: bool = False
     """Feeds were asked for but no base URL was given."""
+
+    stale: list[Stale] = field(default_factory=list)
+    """Translations whose source text changed since they were reviewed (guide.translations.reviews)."""
+
+    review_started: Path | None = None
+    """The review record this build wrote, the script having none (every translation starts reviewed)."""
+
+    review_warning: str | None = None
+    """Why the review record could not be written, when it could not."""
 
     seconds: float = 0.0
     """Wall time of the build."""

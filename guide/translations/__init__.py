@@ -1,0 +1,1 @@
+"""Translations kept in step with their source text: which source each was last reviewed against."""
