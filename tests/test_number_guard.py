@@ -35,8 +35,10 @@ faq:
 TEXT_LINE = 11
 ENTRY_LINE = 6
 
-MARKED = SCRIPT.replace('"30": "13"', '"30": {say: "13", numbers_differ: true}').replace(
-    "You can call us at any time of the day.", "You can call us {24/7|at any time|numbers differ}."
+MARKED = (
+    SCRIPT.replace('"30": "13"', '"30": {say: "13", numbers_differ: true}')
+    .replace("You can call us at any time of the day.", "You can call us {24/7|at any time|numbers differ}.")
+    .replace("يمكنك الاتصال بنا في أي وقت.", "يمكنك الاتصال بنا {24/7|في أي وقت|numbers differ}.")
 )
 
 
@@ -80,7 +82,7 @@ def test_check_lists_every_marker_each_time_it_runs(write_script, twice):
     for _ in range(twice):
         result = run("check", str(path))
         assert result.exit_code == 0, result.output
-        assert "2 deliberate number differences (marked 'numbers differ')" in result.output
+        assert "3 deliberate number differences (marked 'numbers differ')" in result.output
         assert f'{path}:{ENTRY_LINE}: lexicon en "30": "13" (numbers_differ: true)' in result.output
         assert (
             '"Apply sunscreen 30 minutes before going out." is said '

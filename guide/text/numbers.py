@@ -118,9 +118,9 @@ def speakable(text: str, lang: str) -> str:
     spoken = _drop_decorations(_expand_ligatures(text) if base == "ar" else text)
     spoken = _long_numbers(spoken, base)
     if base == "en":
-        spoken = english(_fold(spoken), day_first=region not in ("", "us"))
+        spoken = english(_DECIMAL_COMMA.sub(r"\1.\2", _fold(spoken)), day_first=region not in ("", "us"))
     elif base == "ar":
-        spoken = arabic(_fold(spoken))
+        spoken = arabic(_DECIMAL_COMMA.sub(r"\1.\2", _fold(spoken)))
     elif base in CONVERTER_CLASSES:
         spoken = _other(_fold(spoken), base)
     if spoken == text:
@@ -156,7 +156,6 @@ def _fold(text: str) -> str:
     text = text.translate(DIGIT_FOLD)
     text = _AR_DECIMAL_SEP.sub(".", text)
     text = _AR_THOUSANDS_SEP.sub(",", text)
-    text = _DECIMAL_COMMA.sub(r"\1.\2", text)
     text = _MINUS_SIGN.sub("-", text)
     return text.replace("℃", "°C").replace("℉", "°F")
 

@@ -12,8 +12,10 @@ languages, the quantities may not.
 
 Decisions, each because translations word things differently without meaning anything else:
 
-* A number counts the unit after it; numbers in a row before one unit all count it ("3 to 6 months").
-  Arabic's "يوم واحد" (the number after its noun) counts too.
+* A number counts the unit after it in the same phrase; numbers in a row before one unit all count it
+  ("3 to 6 months"), and a word that is neither a quantity nor a connector ends the phrase ("1,500
+  patients a year" is 1,500, and a year). Arabic's number after a definite noun counts it
+  ("الساعات الأربع والعشرين" = 24 hours).
 * One, and a unit with no number, are not compared: "a week" = "one week" = "أسبوع" = "أسبوع واحد",
   "every day" = "يوميا", and "one" is also a pronoun and an article ("one of", "أحد", "at first", "أولا").
 * A phone number (``+`` or 0-led, 7 digits or more) and any 0-led number is one amount, its digits in
@@ -31,8 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import markup
-from .frontend import FrontEnd, sentence_tokens, spoken_parts
-from .guard import said_quantities
+from .frontend import FrontEnd, Run, sentence_tokens, spoken_parts
 from .numbers_common import LEADING_ZERO, LONE_PHONE, PHONE
 from .quantities import Quantity, quantities, unit_name
 from .units import DIGIT_FOLD
@@ -80,7 +81,7 @@ class Amount:
     """One quantity a text says, as compared between languages."""
 
     kind: str
-    """``number``, ``phone``, ``month``, ``weekday`` or ``ampm``."""
+    """``number``, ``phone``, ``month``, ``weekday``, ``ampm``, or ``always`` ("24/7")."""
 
     value: str
     """The number as an exact decimal or fraction ("2.5", "1/3"); a phone number's digits; the month's number."""
@@ -91,6 +92,8 @@ class Amount:
     def __str__(self) -> str:
         if self.kind == "phone":
             return f"the phone number {self.value}"
+        if self.kind == "always":
+            return "24/7"
         if self.kind == "month":
             return _MONTHS[int(self.value) - 1]
         if self.kind == "weekday":
@@ -165,6 +168,7 @@ def compare(source: Reading, translation: Reading) -> list[Difference]:
 # --------------------------------------------------------------------------- #
 
 _DIGITS = DIGIT_FOLD | {0x066B: ".", 0x066C: ","}
+_ALWAYS = re.compile(r"(?<![\d/])24\s?/\s?7(?![\d/])")
 _HAS_DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
 _LATIN = re.compile(r"[A-Za-z]")
 _ARABIC = re.compile(r"[\u0621-\u064a]")
@@ -207,15 +211,59 @@ def _sentence_amounts(shown: str, lang: str, code_switch: bool) -> list[Amount]:
 
     for pattern in (PHONE, LONE_PHONE, LEADING_ZERO):
         folded = pattern.sub(take, folded)
+    # "24/7" is said "twenty-four seven" in English and "على مدار الساعة" in Arabic: the same, written the same.
+    phones.extend(Amount("always", "24/7") for _ in _ALWAYS.findall(folded))
+    folded = _ALWAYS.sub(" ", folded)
     other = _ARABIC if lang.split("-")[0] != "ar" else _LATIN
     if not _HAS_DIGIT.search(folded) and not (code_switch and other.search(folded)):
-        found = quantities(folded, lang)  # words only, in one language: nothing for the front-end to change
+        runs = [(lang, folded)]  # words only, in one language: nothing for the front-end to change
     else:
-        parts = [
-            p for s in sentence_tokens(markup.escape(folded), lang) for p in spoken_parts(s, lang, _plain(code_switch))
+        tokens = sentence_tokens(markup.escape(folded), lang)
+        runs = [
+            (p.lang, p.text) for s in tokens for p in spoken_parts(s, lang, _plain(code_switch)) if isinstance(p, Run)
         ]
-        found = said_quantities(parts)
-    return phones + _amounts(found)
+    return phones + [
+        a
+        for run_lang, words in runs
+        for phrase in _phrases(words, run_lang)
+        for a in _amounts(quantities(phrase, run_lang))
+    ]
+
+
+def _phrases(words: str, lang: str) -> list[str]:
+    """`words` cut at each word that is neither a quantity nor a connector ("to", "إلى"): a unit counts only
+    the numbers of its own phrase ("1,500 patients a year" is 1,500 and a year, not 1,500 years)."""
+    phrases: list[list[str]] = [[]]
+    for word in words.split():
+        if _part_of_quantity(word.strip(_PUNCTUATION).lower(), lang.split("-")[0].lower()):
+            phrases[-1].append(word)
+        elif phrases[-1]:
+            phrases.append([])
+    return [" ".join(p) for p in phrases if p]
+
+
+_PUNCTUATION = ".,;:!?()؟،؛\"'«»"
+_CONNECTORS = {
+    "en": frozenset({"to", "and", "or", "a", "an", "of", "per", "-", "–", "—", "than", "point", "minus", "oh"}),
+    "ar": frozenset({"إلى", "الى", "و", "أو", "او", "-", "–", "—", "فاصلة", "سالب"}),
+}
+_KEPT = frozenset({"may", "am", "pm", "a.m.", "p.m.", "a.m", "p.m"})
+"""Words read as quantities only next to a number ("May 5", "9 am")."""
+
+
+_AR_ARTICLE = re.compile(r"^و?ال")
+
+
+@lru_cache(maxsize=65536)
+def _part_of_quantity(word: str, lang: str) -> bool:
+    """Whether `word` may be part of a quantity: a number or unit word, a connector, or (Arabic) a number with
+    the article, which counts the definite noun before it ("الساعات الأربع والعشرين")."""
+    if not word:
+        return False
+    if word in _CONNECTORS.get(lang, ()) or word in _KEPT or word[0].isdigit() or quantities(word, lang):
+        return True
+    bare = _AR_ARTICLE.sub("", word) if lang == "ar" else word
+    return bare != word and bool(quantities(bare, lang))
 
 
 @lru_cache(maxsize=2)
@@ -225,24 +273,19 @@ def _plain(code_switch: bool) -> FrontEnd:
 
 
 def _amounts(found: list[Quantity]) -> list[Amount]:
-    """Quantities read in order -> amounts: each number with the unit it counts; one and bare units dropped."""
+    """Quantities of one phrase, in order -> amounts: each number with the unit it counts ("3 to 6 months":
+    numbers in a row before one unit all count it); one, and a unit with no number, dropped."""
     out: list[Amount] = []
     pending: list[str] = []
-    bare_unit = ""  # a unit with no number before it: Arabic puts "one" after its noun ("يوم واحد")
     for quantity in found:
         if quantity.kind == "number":
-            if bare_unit and not pending and quantity.value == "1":
-                bare_unit = ""
-                continue
             pending.append(quantity.value)
-            bare_unit = ""
         elif quantity.kind == "unit":
             out.extend(Amount("number", value, quantity.value) for value in pending)
-            bare_unit = "" if pending else quantity.value
             pending = []
         else:
             out.extend(Amount("number", value) for value in pending)
-            pending, bare_unit = [], ""
+            pending = []
             out.append(Amount(quantity.kind, quantity.value))
     out.extend(Amount("number", value) for value in pending)
     return [a for a in out if not (a.kind == "number" and a.value == "1")]

@@ -518,9 +518,9 @@ _AR_HUNDREDS = _ar_table(
 _AR_SCALES = {
     **{_ar_fold(w): (10**3, 1) for w in ("ألف", "آلاف", "ألفا", "الاف")},
     **{_ar_fold(w): (10**3, 2) for w in ("ألفان", "ألفين")},
-    **{_ar_fold(w): (10**6, 1) for w in ("مليون", "ملايين")},
+    **{_ar_fold(w): (10**6, 1) for w in ("مليون", "ملايين", "مليونا")},
     **{_ar_fold(w): (10**6, 2) for w in ("مليونان", "مليونين")},
-    **{_ar_fold(w): (10**9, 1) for w in ("مليار", "مليارات")},
+    **{_ar_fold(w): (10**9, 1) for w in ("مليار", "مليارات", "مليارا")},
     **{_ar_fold(w): (10**9, 2) for w in ("ملياران", "مليارين")},
     **{_ar_fold(w): (10**12, 1) for w in ("تريليون", "تريليونات")},
 }
@@ -557,7 +557,36 @@ _AR_FRACTIONS = {
     **{_ar_fold(w): Fraction(2, 3) for w in ("ثلثان", "ثلثا", "ثلثي", "ثلثين")},
     **{_ar_fold(w): Fraction(1, 4) for w in ("ربع", "الربع")},
 }
+# Nouns a clinic counts, in the dual: the dual says two ("قرصين" = two tablets, "جلستين" = two sessions).
+_AR_COUNTED_DUALS = frozenset(
+    _ar_fold(stem + ending)
+    for stem in (
+        "قرص",
+        "حبت",
+        "كبسولت",
+        "جرعت",
+        "حقنت",
+        "جلست",
+        "نقطت",
+        "ملعقت",
+        "زيارت",
+        "مرحلت",
+        "خطوت",
+        "عبوت",
+        "ليلت",
+        "شخص",
+        "منطقت",
+        "موعد",
+        "علاج",
+        "طبيب",
+        "مريض",
+        "دواء",
+        "إبرت",
+    )
+    for ending in ("ان", "ين")
+)
 _AR_QUARTERS = _ar_table({"أرباع": 4, "أثلاث": 3})
+_AR_DEFINITE_CARDINALS = {**_AR_ONES, **_AR_TEN, **_AR_TENS}
 _AR_POINT = _ar_fold("فاصلة")
 _AR_MINUS = _ar_fold("سالب")
 _AR_AMPM = {
@@ -657,17 +686,23 @@ def _ar_units() -> tuple[dict[str, tuple[str, int]], dict[str, str]]:
 def _ar_quantities(text: str) -> list[Quantity]:
     units, months = _ar_units()
     tokens = [t for t in map(_ar_fold, _AR_TOKEN.findall(text.translate(_DIGITS))) if t]  # a lone mark folds to nothing
+    tokens = [_ar_unclitic(t, units) for t in tokens]
     out: list[Quantity] = []
     total = current = 0
     active = False
     last = ""
     negative = False
 
+    counted: Quantity | None = None  # the definite noun a number after it counts: put after that number
+
     def finish() -> None:
-        nonlocal total, current, active, last, negative
+        nonlocal total, current, active, last, negative, counted
         if active:
             value = Fraction(total + current)
             out.append(_number(-value if negative else value))
+            if counted is not None:
+                out.append(counted)
+                counted = None
         total = current = 0
         active = negative = False
         last = ""
@@ -677,11 +712,17 @@ def _ar_quantities(text: str) -> list[Quantity]:
         out.append(_number(value))
 
     i = 0
+    spaced_and = False  # "مائة و خمسة": a و written apart still joins two number words
     while i < len(tokens):
         token = tokens[i]
-        joined = token.startswith("و") and len(token) > 2 and _ar_is_number(token[1:])
-        word = token[1:] if joined else token
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if token == "و" and active and _ar_is_number(following):
+            spaced_and = True
+            i += 1
+            continue
+        joined = spaced_and or (token.startswith("و") and len(token) > 2 and _ar_is_number(token[1:]))
+        word = token[1:] if joined and not spaced_and else token
+        spaced_and = False
         if token[0].isdigit():
             emit(Fraction(token))
         elif word in _AR_ONES and not (last == "ones" and not joined and active):
@@ -739,11 +780,15 @@ def _ar_quantities(text: str) -> list[Quantity]:
                     i += 1
                 i -= 1
             else:
-                sub = _ar_quantities(" ".join(tokens[i : i + 3]))
-                first = sub[0].value if sub and sub[0].kind == "number" else "0"
-                span = 1 + sum(1 for t in tokens[i + 1 : i + 3] if t.startswith("و") and _ar_is_number(t[1:]))
-                digits = first
-                i += span - 1
+                # The fraction's own number words: "خمسة", "أحد عشر", "خمسة وعشرون".
+                end = i + 1
+                while end < min(len(tokens), i + 4) and (
+                    tokens[end] in _AR_TEN or (tokens[end].startswith("و") and _ar_is_number(tokens[end][1:]))
+                ):
+                    end += 1
+                sub = _ar_quantities(" ".join(tokens[i:end]))
+                digits = sub[0].value if sub and sub[0].kind == "number" else "0"
+                i = end - 1
             value = whole + Fraction(int(digits or "0"), 10 ** len(digits or "0"))
             out.append(_number(-value if negative else value))
             negative = False
@@ -765,9 +810,19 @@ def _ar_quantities(text: str) -> list[Quantity]:
         elif token == _AR_MINUS:
             finish()
             negative = True
-        elif last == "ordinal" and token.startswith("وال") and token[3:] in _AR_TENS:
-            current += _AR_TENS[token[3:]]  # "السابع والعشرون"
+        elif last in ("ordinal", "definite") and token.startswith("وال") and token[3:] in _AR_TENS:
+            current += _AR_TENS[token[3:]]  # "السابع والعشرون", "الساعات الأربع والعشرين"
             last = "tens"
+        elif (
+            token.startswith("ال")
+            and token[2:] in _AR_DEFINITE_CARDINALS
+            and i > 0
+            and tokens[i - 1].startswith("ال")
+            and (tokens[i - 1] in units or tokens[i - 1][2:] in units)
+        ):
+            finish()  # a number agreeing with a definite noun before it: "الأيام الثلاثة", "الساعات الأربع"
+            counted = out.pop() if out and out[-1].kind == "unit" else None  # said after the number it counts
+            current, active, last = _AR_DEFINITE_CARDINALS[token[2:]], True, "definite"
         elif word in _AR_ORDINALS or (token.startswith("و") and token[1:] in _AR_ORDINALS):
             finish()
             value = _AR_ORDINALS[word if word in _AR_ORDINALS else token[1:]]
@@ -784,11 +839,15 @@ def _ar_quantities(text: str) -> list[Quantity]:
                 token = pair
             if token not in units and token.endswith("ا") and token[:-1] in units:
                 token = token[:-1]  # the accusative after 11 to 99: "ثلاثين يوما", "عشرون دولارا"
+            elif token not in units and token.startswith("ال") and units.get(token[2:], ("", 1))[1] == 0:
+                token = token[2:]  # a definite unit: "الأيام", "الأسابيع"
             if token in units or (word in units and not joined):
                 key, count = units[token] if token in units else units[word]
                 if count:
                     out.append(_number(Fraction(count)))
                 out.append(Quantity("unit", key))
+            elif token in _AR_COUNTED_DUALS:
+                out.append(_number(Fraction(2)))
             elif token in _AR_AMPM:
                 out.append(Quantity("ampm", _AR_AMPM[token]))
             elif token in months:
@@ -798,6 +857,16 @@ def _ar_quantities(text: str) -> list[Quantity]:
         i += 1
     finish()
     return out
+
+
+def _ar_unclitic(token: str, units: dict[str, tuple[str, int]]) -> str:
+    """A number or unit word with a preposition joined to it, without it: "بثلاثين" -> "ثلاثين", "لأسبوعين" ->
+    "أسبوعين". Words of two letters once stripped are left alone ("لست" is "I am not", not six)."""
+    if len(token) > 3 and token[0] in "بلكف" and not _ar_is_number(token) and token not in units:
+        rest = token[1:]
+        if _ar_is_number(rest) or rest in _AR_ONES or rest in units:
+            return rest
+    return token
 
 
 def _ar_is_number(word: str) -> bool:
