@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import Problem
 from ..text.markup import shown_text
+from ..text.parity import language_name
 
 _NAME = re.compile(
     r"faq\[(?P<faq>\d+)\]\.(?P<part>question|answer)"
@@ -331,7 +332,7 @@ class TranslationMarker:
 
     def __str__(self) -> str:
         said = f" ({', '.join(self.amounts)})" if self.amounts else " (no number in it: the marker can go)"
-        return f'{self.path}:{self.line}: {self.label}, {self.lang}: "{self.shown}" is not compared{said}'
+        return f'{self.path}:{self.line}: {self.label}, {language_name(self.lang)}: "{self.shown}" is not compared{said}'
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,8 @@ def _en_units() -> dict[str, str]:
             "months": "month",
             "year": "year",
             "years": "year",
+            "time": "times",
+            "times": "times",
         }
     )
     words.update(
