@@ -332,7 +332,8 @@ class TranslationMarker:
 
     def __str__(self) -> str:
         said = f" ({', '.join(self.amounts)})" if self.amounts else " (no number in it: the marker can go)"
-        return f'{self.path}:{self.line}: {self.label}, {language_name(self.lang)}: "{self.shown}" is not compared{said}'
+        where = f"{self.path}:{self.line}: {self.label}, {language_name(self.lang)}"
+        return f'{where}: "{self.shown}" is not compared{said}'
 
 
 @dataclass(frozen=True)
