@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import Path
+
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from num2words import num2words
 
-from guide.text.parity import Amount, compare, read
+from guide.text.parity import Amount, compare, quick, read, read_through_front_end
 
 # (English, Arabic, same quantities?)
 PAIRS = [
@@ -199,3 +202,71 @@ def test_any_decimal_in_arabic_digits(whole: int, fraction: int, digit: int) -> 
     changed = value[:-1] + str(digit)
     assume(changed != value)
     assert compare(read(f"The dose is {changed} mg.", "en"), read(arabic, "ar"))
+
+
+# --------------------------------------------------------------------------- #
+# The quick reading agrees with the front-end's
+# --------------------------------------------------------------------------- #
+
+
+def _texts(path: Path) -> list[tuple[str, str]]:
+    from guide.script.loader import load_script
+
+    script = load_script(path)
+    return [(text.by_lang[lang], lang) for _, text in script.texts() for lang in script.languages]
+
+
+def _bench_texts() -> list[tuple[str, str]]:
+    import sys
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    from run import generated_script
+
+    with tempfile.TemporaryDirectory() as folder:
+        return _texts(generated_script(40, Path(folder)))
+
+
+def test_the_quick_reading_agrees_with_the_front_end():
+    """Wherever the quick reading takes a text, it reads what the front-end path reads (every real text we have)."""
+    root = Path(__file__).parent.parent
+    texts = _texts(root / "scripts" / "botox_long_term_effects.yaml") + _texts(
+        root / "tests/data/parity/aftercare.yaml"
+    )
+    texts += [(en, "en") for en, _, _ in PAIRS] + [(ar, "ar") for _, ar, _ in PAIRS] + _bench_texts()
+    taken = 0
+    for text, lang in texts:
+        found = quick(text, lang) if "{" not in text else None
+        if found is not None:
+            taken += 1
+            assert Counter(found) == read_through_front_end(text, lang).amounts, (text, lang)
+    assert taken >= 60  # most texts are taken quickly
+
+
+@settings(max_examples=2000, deadline=None, database=None, derandomize=True)
+@given(
+    lang=st.sampled_from(["en", "ar"]),
+    parts=st.lists(
+        st.one_of(
+            st.integers(min_value=0, max_value=99999).map(str),
+            st.decimals(min_value=0, max_value=999, places=2, allow_nan=False).map(str),
+            st.sampled_from(["1,500", "2,5", "12,000"]),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    units=st.lists(st.integers(min_value=0, max_value=7), min_size=3, max_size=3),
+    joiner=st.sampled_from([0, 1, 2]),
+)
+def test_the_quick_reading_agrees_on_any_digits_and_units(lang, parts, units, joiner):
+    words = {
+        "en": ["minutes", "mg", "days", "%", "patients", "to", "weeks", "times"],
+        "ar": ["دقيقة", "ملغ", "أيام", "٪", "مريضا", "إلى", "أسابيع", "مرات"],
+    }[lang]
+    glue = {"en": [" and ", " to ", ", then "], "ar": [" و ", " إلى ", "، ثم "]}[lang][joiner]
+    text = glue.join(f"{p} {words[u]}" for p, u in zip(parts, units, strict=False)) + "."
+    if lang == "ar":
+        text = text.translate(str.maketrans("0123456789.", "٠١٢٣٤٥٦٧٨٩٫"))
+    found = quick(text, lang)
+    if found is not None:
+        assert Counter(found) == read_through_front_end(text, lang).amounts, text

@@ -35,7 +35,7 @@ from functools import lru_cache
 from . import markup
 from .frontend import FrontEnd, Run, sentence_tokens, spoken_parts
 from .numbers_common import LEADING_ZERO, LONE_PHONE, PHONE
-from .quantities import Quantity, quantities, unit_name
+from .quantities import Quantity, fold, number_words, quantities, unit_after, unit_name
 from .units import DIGIT_FOLD
 
 __all__ = ["READABLE", "Amount", "Difference", "Reading", "can_read", "compare", "language_name", "read"]
@@ -176,7 +176,17 @@ _ARABIC = re.compile(r"[\u0621-\u064a]")
 
 @lru_cache(maxsize=8192)
 def read(text: str, lang: str, code_switch: bool = True) -> Reading:
-    """What `text` (a script text in `lang`, markup allowed) says, sentence by sentence."""
+    """What `text` (a script text in `lang`, markup allowed) says, sentence by sentence (the whole text as one
+    sentence when it was read by :func:`quick`)."""
+    if "{" not in text and "[" not in text:
+        found = quick(text, lang)
+        if found is not None:
+            return Reading(lang, (Sentence(" ".join(text.split()), tuple(found)),))
+    return read_through_front_end(text, lang, code_switch)
+
+
+def read_through_front_end(text: str, lang: str, code_switch: bool = True) -> Reading:
+    """:func:`read` without the quick reading: every sentence through the number front-end and read back."""
     tokens = markup.parse(text)
     marked = tuple(
         Sentence(t.shown, tuple(_sentence_amounts(t.shown, lang, code_switch)))
@@ -191,13 +201,34 @@ def read(text: str, lang: str, code_switch: bool = True) -> Reading:
     for sentence in sentence_tokens(rest, lang):
         shown = " ".join("".join(t.shown for t in sentence if isinstance(t, markup.Span)).split())
         if shown:
-            sentences.append(Sentence(shown, tuple(_sentence_amounts(shown, lang, code_switch))))
+            found = quick(shown, lang) if code_switch else None
+            sentences.append(
+                Sentence(shown, tuple(found if found is not None else _sentence_amounts(shown, lang, code_switch)))
+            )
     return Reading(lang, tuple(sentences), marked)
 
 
 def _sentence_amounts(shown: str, lang: str, code_switch: bool) -> list[Amount]:
     """The amounts one sentence as written says."""
-    folded = shown.translate(_DIGITS)
+    phones, folded = _take_phones(shown.translate(_DIGITS))
+    other = _ARABIC if lang.split("-")[0] != "ar" else _LATIN
+    if not _HAS_DIGIT.search(folded) and not (code_switch and other.search(folded)):
+        runs = [(lang, folded)]  # words only, in one language: nothing for the front-end to change
+    else:
+        tokens = sentence_tokens(markup.escape(folded), lang)
+        runs = [
+            (p.lang, p.text) for s in tokens for p in spoken_parts(s, lang, _plain(code_switch)) if isinstance(p, Run)
+        ]
+    return phones + [
+        a
+        for run_lang, words in runs
+        for phrase in _phrases(words, run_lang)
+        for a in _amounts(quantities(phrase, run_lang))
+    ]
+
+
+def _take_phones(folded: str) -> tuple[list[Amount], str]:
+    """Phone numbers (and "24/7") out of a text whose digits are folded: their amounts, and the text without them."""
     phones: list[Amount] = []
 
     def take(match: re.Match[str]) -> str:
@@ -213,21 +244,96 @@ def _sentence_amounts(shown: str, lang: str, code_switch: bool) -> list[Amount]:
         folded = pattern.sub(take, folded)
     # "24/7" is said "twenty-four seven" in English and "على مدار الساعة" in Arabic: the same, written the same.
     phones.extend(Amount("always", "24/7") for _ in _ALWAYS.findall(folded))
-    folded = _ALWAYS.sub(" ", folded)
-    other = _ARABIC if lang.split("-")[0] != "ar" else _LATIN
-    if not _HAS_DIGIT.search(folded) and not (code_switch and other.search(folded)):
-        runs = [(lang, folded)]  # words only, in one language: nothing for the front-end to change
-    else:
-        tokens = sentence_tokens(markup.escape(folded), lang)
-        runs = [
-            (p.lang, p.text) for s in tokens for p in spoken_parts(s, lang, _plain(code_switch)) if isinstance(p, Run)
-        ]
-    return phones + [
-        a
-        for run_lang, words in runs
-        for phrase in _phrases(words, run_lang)
-        for a in _amounts(quantities(phrase, run_lang))
-    ]
+    return phones, _ALWAYS.sub(" ", folded)
+
+
+# --------------------------------------------------------------------------- #
+# The quick reading: digits and the units after them, with no front-end
+# --------------------------------------------------------------------------- #
+
+_ASCII_DIGIT = re.compile(r"[0-9]")
+_PHONE_HINT = re.compile(r"(?<![\d.,])0\d|\+\s?\d|24\s?/\s?7")
+"""What a phone number, a 0-led number or "24/7" starts with: only then are they looked for."""
+_GAPS = str.maketrans(dict.fromkeys(".,;:!?()[]\"'«»؟،؛/-–—%٪", " "))
+_NUMBER_RUN = re.compile(r"\d+(?:[.,]\d+)*")
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
+_RANGE_DASH = re.compile(r"(?<=\d)\s?[-–—]\s?(?=\d)")
+_NOT_QUICK_BEFORE = re.compile(r"(?:[:/$€£°×*+±=~<>≤≥#№–—-]\s?|[^\W\d_]|\bmay\s)$")
+"""Before a number: a sign, a symbol or a letter against it ("$5", "COVID-19", "ب٣٠"), "May 5"."""
+_NOT_QUICK_AFTER = re.compile(r"\s?[:/$€£°×*+±=~<>≤≥^#–—-]|[^\W\d_]|\s?[ap]\.?\s?m\b|\s?may\b|\d{16}|[.,]\d")
+"""After a number: a sign, a letter against it ("5mg", "2nd"), "am", "May"; 16 digits and more (read digit by digit);
+a separator and a digit the run did not take (a version, "1,2,3")."""
+_QUICK_CONNECTORS = {
+    "en": frozenset({"to", "and", "or", "a", "an", "of", "per", "than"}),
+    "ar": frozenset({"الي", "و", "او", "من"}),
+}
+
+
+def quick(shown: str, lang: str) -> list[Amount] | None:
+    """The amounts of `shown` (a whole text, no markup) when it says them only in digits with units after them,
+    read straight from the digits as :func:`read`'s front-end path would read them; None when it says anything
+    more (number words, times, money, code-switched runs, ...), which that path must read."""
+    base = lang.split("-")[0].lower()
+    if base not in READABLE:
+        return None
+    text = fold(shown, base)
+    if not number_words(base).isdisjoint(text.translate(_GAPS).split()):
+        return None
+    digits = _ASCII_DIGIT.search(text) is not None
+    if (_LATIN if base == "ar" else _ARABIC).search(text):
+        # Runs in the other language are read in it: only a text with no number in either language is quick.
+        other = "en" if base == "ar" else "ar"
+        if digits or not number_words(other).isdisjoint(fold(shown, other).translate(_GAPS).split()):
+            return None
+        return []
+    if not digits:
+        return []
+    phones: list[Amount] = []
+    if _PHONE_HINT.search(text):
+        phones, text = _take_phones(text)
+    if "-" in text or "–" in text or "—" in text:
+        text = _RANGE_DASH.sub(" to " if base == "en" else " الي ", text)
+    found: list[Amount] = []
+    pending: list[str] = []  # numbers of a range, waiting for the unit they count
+    for match in _NUMBER_RUN.finditer(text):
+        start, end = match.span()
+        value = _quick_value(match.group())
+        if (
+            value is None
+            or _NOT_QUICK_BEFORE.search(text, max(0, start - 5), start)
+            or _NOT_QUICK_AFTER.match(text, end)
+        ):
+            return None  # a time, a date, money, a sign, an ordinal, "5mg", "9 am", "May 5": the front-end reads it
+        pending.append(value)
+        rest = text[end : end + 60]
+        unit = "%" if rest.lstrip()[:1] in ("%", "٪") else ""
+        if not unit:
+            # The words after it: connectors, then a number (a range: keep reading) or a unit (it counts them).
+            words = [w.strip(_PUNCTUATION) for w in rest.split()[:6]]
+            while words and words[0] in _QUICK_CONNECTORS[base]:
+                words.pop(0)
+            if words and _NUMBER_RUN.fullmatch(words[0] or "-"):
+                continue
+            unit = unit_after(words, base)[0]
+        found.extend(Amount("number", v, unit) for v in pending)
+        pending = []
+    found.extend(Amount("number", v) for v in pending)
+    return phones + [a for a in found if a.value != "1"]
+
+
+def _quick_value(run: str) -> str | None:
+    """A run of digits as the number it is ("1,500" -> "1500", "2,5" -> "2.5"); None for anything else."""
+    if _THOUSANDS.fullmatch(run):
+        run = run.replace(",", "")
+    elif _DECIMAL_COMMA.fullmatch(run):
+        run = run.replace(",", ".")
+    if not _PLAIN_NUMBER.fullmatch(run):
+        return None
+    whole, _, part = run.partition(".")
+    value = (whole.lstrip("0") or "0") + ("." + part.rstrip("0") if part.rstrip("0") else "")
+    return value
 
 
 def _phrases(words: str, lang: str) -> list[str]:

@@ -35,7 +35,7 @@ from functools import cache, lru_cache
 
 from arabic_tts_frontend.normalize import MONTHS as _AR_MONTH_NAMES
 
-from .units import AR_CURRENCIES, AR_UNITS, DIGIT_FOLD, EN_CURRENCIES, EN_UNITS, UNIT_SPELLINGS
+from .units import AR_CURRENCIES, AR_UNIT_SPELLINGS, AR_UNITS, DIGIT_FOLD, EN_CURRENCIES, EN_UNITS, UNIT_SPELLINGS
 
 __all__ = ["Quantity", "describe", "quantities", "same_quantities", "unit_name"]
 
@@ -187,11 +187,17 @@ def _en_units() -> dict[str, str]:
     return words
 
 
+@lru_cache(maxsize=1)
+def _longest_en_unit() -> int:
+    """Words in the longest English unit ("degrees fahrenheit")."""
+    return max(len(u.split()) for u in _en_units())
+
+
 def _en_quantities(text: str) -> list[Quantity]:
     tokens = _EN_TOKEN.findall(unicodedata.normalize("NFKC", text).lower().replace("-", " ").replace("’", "'"))
     tokens = [re.sub(r"\s", "", t) if t[0] in "ap" and "." in t else t for t in tokens]
     units = _en_units()
-    longest_unit = max(len(u.split()) for u in units)
+    longest_unit = _longest_en_unit()
     reader = _Reader()
     i = 0
     while i < len(tokens):
@@ -914,3 +920,119 @@ def difference(written: list[Quantity], said: list[Quantity]) -> tuple[list[Quan
     """(written but not said, said but not written), as multisets."""
     a, b = Counter(written), Counter(said)
     return sorted((a - b).elements()), sorted((b - a).elements())
+
+
+# --------------------------------------------------------------------------- #
+# Words, for a quick look before reading (guide.text.parity)
+# --------------------------------------------------------------------------- #
+
+_AR_PREFIXES = ("", "و", "ب", "ل", "ك", "ف", "ال", "وال", "بال", "لل", "فال", "كال", "وب", "ول", "فب", "فل", "وبال")
+
+
+@cache
+def number_words(lang: str) -> frozenset[str]:
+    """Every word the reader of `lang` may read as a quantity other than a unit after digits: number words,
+    ordinals, fractions, months, weekdays, a.m./p.m., "twice", duals; Arabic ones folded and with every
+    prefix the reader takes off ("وخمسة", "بثلاثين", "الأربع"). Empty for a language read in digits only."""
+    if lang == "en":
+        words = {
+            *_EN_ONES,
+            *_EN_TEENS,
+            *_EN_TENS,
+            *_EN_ORDINALS,
+            *_EN_SCALES,
+            *_EN_SCALE_ORDINALS,
+            *_EN_FRACTIONS,
+            *_EN_TIMES,
+            *_EN_WEEKDAYS,
+            *(m for m in _EN_MONTHS if m != "may"),  # "may" is a month only beside a number: see digits_need_words
+            "hundred",
+            "point",
+            "minus",
+            "pm",
+        }
+        return frozenset(w for w in words if not _says_only_one(w, lang))
+    if lang == "ar":
+        units, months = _ar_units()
+        stems = {
+            *_AR_ONES,
+            *_AR_TEN,
+            *_AR_TENS,
+            *_AR_HUNDREDS,
+            *_AR_SCALES,
+            *_AR_ORDINALS,
+            *_AR_FRACTIONS,
+            *_AR_QUARTERS,
+            *_AR_WEEKDAYS,
+            *_AR_AMPM,
+            *_AR_COUNTED_DUALS,
+            *months,
+            *(form for form, (_key, count) in units.items() if count),
+            _AR_POINT,
+            _AR_MINUS,
+        }
+        return frozenset(prefix + stem for stem in stems for prefix in _AR_PREFIXES if not _says_only_one(stem, lang))
+    return frozenset()
+
+
+def _says_only_one(word: str, lang: str) -> bool:
+    """Whether `word` alone says one and nothing more ("one", "once", "first", "واحد", "الأولى"): the cross-language
+    check does not compare one, and a word that joins it to more ("twenty", "hundred", "عشر") is looked for itself."""
+    return [(q.kind, q.value) for q in quantities(word, lang) if q.kind != "unit"] == [("number", "1")]
+
+
+def fold(text: str, lang: str) -> str:
+    """`text` as the readers compare words, in one pass: digits folded to ASCII; Arabic without marks, its letter
+    forms folded (composed or not: a decomposed hamza is a mark, so both fold alike); English in lower case."""
+    if lang == "ar":
+        return text.translate(_AR_ONE_PASS)
+    return text.translate(_DIGITS).lower()
+
+
+_AR_ONE_PASS = {
+    **_DIGITS,
+    **_AR_FOLD,
+    **{
+        code: None
+        for low, high in ((0x0610, 0x061A), (0x064B, 0x065F), (0x0670, 0x0670), (0x06D6, 0x06DC), (0x06DF, 0x06E8))
+        for code in range(low, high + 1)
+    },
+    **dict.fromkeys((*range(1770, 1774), 1600)),
+}
+
+
+def unit_after(words: list[str], lang: str) -> tuple[str, int]:
+    """The unit the first of `words` (folded, punctuation off) names, and how many words it takes: ("min", 1)
+    for ["minutes", "before"], ("%", 2) for ["per", "cent"]; ("", 0) for none."""
+    spellings = _spellings_after_numbers(lang)
+    if words and words[0] in spellings:
+        return spellings[words[0]], 1  # an abbreviation the front-end spells out after a number: "g", "غ"
+    if lang == "en":
+        units = _en_units()
+        for size in range(min(_longest_en_unit(), len(words)), 0, -1):
+            phrase = " ".join(words[:size])
+            if phrase in units:
+                return units[phrase], size
+        return "", 0
+    if lang == "ar" and words:
+        units, _months = _ar_units()
+        if len(words) > 1 and f"{words[0]} {words[1]}" in units:
+            return units[f"{words[0]} {words[1]}"][0], 2
+        word = _ar_unclitic(words[0], units)
+        for form in (word, word[:-1] if word.endswith("ا") else "", word[2:] if word.startswith("ال") else ""):
+            if form and form in units:
+                return units[form][0], 1
+    return "", 0
+
+
+@cache
+def _spellings_after_numbers(lang: str) -> dict[str, str]:
+    """Unit abbreviations the number front-end spells out after a number, as :func:`fold` leaves them."""
+    if lang == "en":
+        lowered: dict[str, set[str]] = {}
+        for spelling, key in UNIT_SPELLINGS.items():
+            lowered.setdefault(spelling.lower(), set()).add(key)
+        return {spelling: keys.pop() for spelling, keys in lowered.items() if len(keys) == 1}
+    if lang == "ar":
+        return {_ar_fold(spelling): key for spelling, key in AR_UNIT_SPELLINGS.items()}
+    return {}
