@@ -37,7 +37,9 @@ SCRIPT = """\
 id: proof-guide
 title: {en: "Proof guide", ar: "دليل التدقيق"}
 languages: [en, ar]
-intro: {en: "Welcome to the clinic. Take 50 units of the medicine before the visit.", ar: "مرحبا بكم في العيادة."}
+intro:
+  en: "Welcome to the clinic. Take {50 units|translation differs} of the medicine before the visit."
+  ar: "مرحبا بكم في العيادة."
 faq:
   - id: rest
     question: {en: "How long should I rest?", ar: "كم يجب أن أرتاح؟"}
@@ -164,7 +166,7 @@ def test_english_is_heard_and_results_are_reused(built, tmp_path, registry):
 def test_a_lexicon_entry_that_changes_a_number_is_refused_and_flagged_when_marked(tmp_path, registry):
     """The script writes 15 and the lexicon turns it into "fifty": refused before recording; marked
     deliberate, the voice really says "fifty" and proof flags the sentence first, saying it heard the voice."""
-    text = SCRIPT.replace("Take 50 units", "Take 15 units").replace("faq:", 'lexicon: {en: {"15": "fifty"}}\nfaq:')
+    text = SCRIPT.replace("{50 units", "{15 units").replace("faq:", 'lexicon: {en: {"15": "fifty"}}\nfaq:')
     with pytest.raises(ScriptError, match="the voice would say 50 where 15 is written"):
         build_into(tmp_path, text, registry)
     marked = text.replace('{"15": "fifty"}', '{"15": {say: "fifty", numbers_differ: true}}')
@@ -219,7 +221,7 @@ def test_after_editing_one_answer_only_its_new_sentence_is_transcribed(built, tm
     root = copy_of(built, tmp_path)
     script = root / "guide.yaml"
     script.write_text(
-        SCRIPT.replace("Rest for two days after the treatment.", "Rest for three days after the treatment."),
+        SCRIPT.replace("Rest for two days after the treatment.", "Rest for two days after the injection."),
         encoding="utf-8",
     )
     builder.build(script, RunSettings.make(out=root / "out", cache=root / "cache", jobs=1), registry=registry)
@@ -227,7 +229,7 @@ def test_after_editing_one_answer_only_its_new_sentence_is_transcribed(built, tm
     assert report.transcribed == 1
     assert report.reused == sum(len(lr.sentences) for lr in report.languages.values()) - 1
     answer = next(s for s in report.languages["en"].sentences if s.text.startswith("Rest for"))
-    assert not answer.reused and "three" in answer.heard.lower() and not answer.flags
+    assert not answer.reused and "injection" in answer.heard.lower() and not answer.flags
 
 
 @needs_recogniser
