@@ -236,6 +236,13 @@ def test_after_editing_one_answer_only_its_new_sentence_is_transcribed(built, tm
 @pytest.mark.slow
 def test_cli_json_html_and_max_miss(built, tmp_path):
     root = copy_of(built, tmp_path)
+    # The Arabic answer was reviewed against an older English (the build started the record).
+    record = root / "guide.reviewed.yaml"
+    reviewed = record.read_text(encoding="utf-8")
+    assert "Rest for two days after the treatment." in reviewed
+    record.write_text(
+        reviewed.replace("Rest for two days after the treatment.", "Rest for two days."), encoding="utf-8"
+    )
     args = ["proof", str(root / "guide.yaml"), "--out", str(root / "out"), "--cache-dir", str(root / "cache")]
     result = run(*args, "--json", "--html")
     assert result.exit_code == 0, result.output
@@ -247,14 +254,40 @@ def test_cli_json_html_and_max_miss(built, tmp_path):
     for sentence in en["sentences"]:
         assert set(sentence) >= {"track", "start", "end", "text", "heard", "miss", "flags"}
         assert sentence["end"] > sentence["start"]
+    # Each text's parity state, next to its sentences.
+    assert data["source_language"] == "en"
+    assert [(t["name"], t["sentences"]) for t in en["texts"]] == [
+        ("intro", [0, 1]),
+        ("faq[0].question", [2]),
+        ("faq[0].answer", [3]),
+    ]
+    assert en["texts"][0]["parity"]["state"] == "source" and en["texts"][0]["parity"]["marked"] == ["50 units"]
+    ar = {t["name"]: t["parity"] for t in data["languages"]["ar"]["texts"]}
+    assert set(ar) == {"intro", "faq[0].question", "faq[0].answer"}
+    assert ar["intro"] == {
+        "state": "same",
+        "words": "numbers: same as the English",
+        "message": "",
+        "marked": [],
+        "stale": None,
+    }
+    assert ar["faq[0].answer"]["stale"] == "Rest for two [-days.-] {+days after the treatment.+}"
     page = (root / "out" / "proof-guide" / "proof.html").read_text(encoding="utf-8")
     assert '<section lang="ar" dir="rtl">' in page and 'data-file="en/00-intro.mp3"' in page
     assert "50 units" in page and "مرحبا بكم في العيادة." in page
+    assert (
+        '<span class="label">faq rest, answer</span>: numbers: same as the English; needs review: the English '
+        'changed since the Arabic was reviewed: “<bdi lang="en" dir="ltr">Rest for two [-days.-] '
+        "{+days after the treatment.+}</bdi>”</p>" in page[page.index('<section lang="ar"') :]
+    )
 
     worst = max(lr["miss"] for lr in data["languages"].values())
     failing = run(*args, "--max-miss", f"{worst / 2:.4f}")
     assert failing.exit_code == 1 and "--max-miss" in failing.output
-    assert run(*args, "--max-miss", "1").exit_code == 0
+    passing = run(*args, "--max-miss", "1")
+    assert passing.exit_code == 0
+    assert "  3 texts: 3 same numbers as the English; 1 needs review" in passing.output.splitlines()
+    assert "numbers: same as the English; needs review: the English changed since" in passing.output
     summary = run(*args, "--lang", "en").output
     assert "en (piper:" in summary and "of the words missed" in summary and "ar (" not in summary
     assert run(*args, "--only", "nope").exit_code == 2
