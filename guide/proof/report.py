@@ -505,6 +505,7 @@ _STATUS = {"good": "heard right", "fair": "partly missed", "bad": "flagged"}
 
 
 def _rtl(lang: str) -> bool:
+    """Whether `lang` is written right to left."""
     return lang.split("-")[0] in ("ar", "fa", "ur", "he")
 
 
