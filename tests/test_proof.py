@@ -37,7 +37,9 @@ SCRIPT = """\
 id: proof-guide
 title: {en: "Proof guide", ar: "دليل التدقيق"}
 languages: [en, ar]
-intro: {en: "Welcome to the clinic. Take 50 units of the medicine before the visit.", ar: "مرحبا بكم في العيادة."}
+intro:
+  en: "Welcome to the clinic. Take {50 units|translation differs} of the medicine before the visit."
+  ar: "مرحبا بكم في العيادة."
 faq:
   - id: rest
     question: {en: "How long should I rest?", ar: "كم يجب أن أرتاح؟"}
@@ -164,7 +166,7 @@ def test_english_is_heard_and_results_are_reused(built, tmp_path, registry):
 def test_a_lexicon_entry_that_changes_a_number_is_refused_and_flagged_when_marked(tmp_path, registry):
     """The script writes 15 and the lexicon turns it into "fifty": refused before recording; marked
     deliberate, the voice really says "fifty" and proof flags the sentence first, saying it heard the voice."""
-    text = SCRIPT.replace("Take 50 units", "Take 15 units").replace("faq:", 'lexicon: {en: {"15": "fifty"}}\nfaq:')
+    text = SCRIPT.replace("{50 units", "{15 units").replace("faq:", 'lexicon: {en: {"15": "fifty"}}\nfaq:')
     with pytest.raises(ScriptError, match="the voice would say 50 where 15 is written"):
         build_into(tmp_path, text, registry)
     marked = text.replace('{"15": "fifty"}', '{"15": {say: "fifty", numbers_differ: true}}')
@@ -219,7 +221,7 @@ def test_after_editing_one_answer_only_its_new_sentence_is_transcribed(built, tm
     root = copy_of(built, tmp_path)
     script = root / "guide.yaml"
     script.write_text(
-        SCRIPT.replace("Rest for two days after the treatment.", "Rest for three days after the treatment."),
+        SCRIPT.replace("Rest for two days after the treatment.", "Rest for two days after the injection."),
         encoding="utf-8",
     )
     builder.build(script, RunSettings.make(out=root / "out", cache=root / "cache", jobs=1), registry=registry)
@@ -227,13 +229,20 @@ def test_after_editing_one_answer_only_its_new_sentence_is_transcribed(built, tm
     assert report.transcribed == 1
     assert report.reused == sum(len(lr.sentences) for lr in report.languages.values()) - 1
     answer = next(s for s in report.languages["en"].sentences if s.text.startswith("Rest for"))
-    assert not answer.reused and "three" in answer.heard.lower() and not answer.flags
+    assert not answer.reused and "injection" in answer.heard.lower() and not answer.flags
 
 
 @needs_recogniser
 @pytest.mark.slow
 def test_cli_json_html_and_max_miss(built, tmp_path):
     root = copy_of(built, tmp_path)
+    # The Arabic answer was reviewed against an older English (the build started the record).
+    record = root / "guide.reviewed.yaml"
+    reviewed = record.read_text(encoding="utf-8")
+    assert "Rest for two days after the treatment." in reviewed
+    record.write_text(
+        reviewed.replace("Rest for two days after the treatment.", "Rest for two days."), encoding="utf-8"
+    )
     args = ["proof", str(root / "guide.yaml"), "--out", str(root / "out"), "--cache-dir", str(root / "cache")]
     result = run(*args, "--json", "--html")
     assert result.exit_code == 0, result.output
@@ -245,14 +254,40 @@ def test_cli_json_html_and_max_miss(built, tmp_path):
     for sentence in en["sentences"]:
         assert set(sentence) >= {"track", "start", "end", "text", "heard", "miss", "flags"}
         assert sentence["end"] > sentence["start"]
+    # Each text's parity state, next to its sentences.
+    assert data["source_language"] == "en"
+    assert [(t["name"], t["sentences"]) for t in en["texts"]] == [
+        ("intro", [0, 1]),
+        ("faq[0].question", [2]),
+        ("faq[0].answer", [3]),
+    ]
+    assert en["texts"][0]["parity"]["state"] == "source" and en["texts"][0]["parity"]["marked"] == ["50 units"]
+    ar = {t["name"]: t["parity"] for t in data["languages"]["ar"]["texts"]}
+    assert set(ar) == {"intro", "faq[0].question", "faq[0].answer"}
+    assert ar["intro"] == {
+        "state": "same",
+        "words": "numbers: same as the English",
+        "message": "",
+        "marked": [],
+        "stale": None,
+    }
+    assert ar["faq[0].answer"]["stale"] == "Rest for two [-days.-] {+days after the treatment.+}"
     page = (root / "out" / "proof-guide" / "proof.html").read_text(encoding="utf-8")
     assert '<section lang="ar" dir="rtl">' in page and 'data-file="en/00-intro.mp3"' in page
     assert "50 units" in page and "مرحبا بكم في العيادة." in page
+    assert (
+        '<span class="label">faq rest, answer</span>: numbers: same as the English; needs review: the English '
+        'changed since the Arabic was reviewed: “<bdi lang="en" dir="ltr">Rest for two [-days.-] '
+        "{+days after the treatment.+}</bdi>”</p>" in page[page.index('<section lang="ar"') :]
+    )
 
     worst = max(lr["miss"] for lr in data["languages"].values())
     failing = run(*args, "--max-miss", f"{worst / 2:.4f}")
     assert failing.exit_code == 1 and "--max-miss" in failing.output
-    assert run(*args, "--max-miss", "1").exit_code == 0
+    passing = run(*args, "--max-miss", "1")
+    assert passing.exit_code == 0
+    assert "  3 texts: 3 same numbers as the English; 1 needs review" in passing.output.splitlines()
+    assert "numbers: same as the English; needs review: the English changed since" in passing.output
     summary = run(*args, "--lang", "en").output
     assert "en (piper:" in summary and "of the words missed" in summary and "ar (" not in summary
     assert run(*args, "--only", "nope").exit_code == 2

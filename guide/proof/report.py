@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import html
 import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..text.parity import can_read, language_name
+from ..translations.state import DIFFERS, NOT_COMPARED, SAME, SOURCE, TextState
 from .compare import NUMBER_NOT_HEARD, Mishearing, unit_of
 
 ARABIC_NOTE = (
@@ -91,6 +95,126 @@ class SentenceResult:
         }
 
 
+Piece = tuple[str, str | None]
+"""Part of a sentence the report says: (its own words, None), or (text from the script, the text's language)."""
+
+
+def parity_pieces(state: TextState, source: str) -> list[Piece]:
+    """A text's numbers against the source text's, and its review, in a few words:
+    "numbers: same as the English; needs review: the English changed since the Arabic was reviewed: <diff>"."""
+    src, lang = language_name(source), language_name(state.lang)
+    if state.parity == NOT_COMPARED:
+        unread = [language_name(code) for code in dict.fromkeys((source, state.lang)) if not can_read(code)]
+        said = f"not compared ({', '.join(unread) or 'not translated'})"
+    else:
+        said = {SOURCE: f"the {src} source", SAME: f"same as the {src}", DIFFERS: f"differ from the {src}"}[
+            state.parity
+        ]
+    out: list[Piece] = [(f"numbers: {said}" + (f": {state.message}" if state.message else ""), None)]
+    if state.marked:
+        out.append(("; marked 'translation differs': ", None))
+        for n, words in enumerate(state.marked):
+            if n:
+                out.append((", ", None))
+            out.append((words, state.lang))
+    if state.stale is not None and state.stale.before is None:
+        out.append((f"; needs review: added since the {lang} was last reviewed", None))
+    elif state.stale is not None:
+        out += [
+            (f"; needs review: the {src} changed since the {lang} was reviewed: ", None),
+            (state.stale.diff(), source),
+        ]
+    return out
+
+
+def parity_words(state: TextState, source: str) -> str:
+    """:func:`parity_pieces` as one line, the script's words in quotes."""
+    return "".join(text if lang is None else f'"{text}"' for text, lang in parity_pieces(state, source))
+
+
+@dataclass
+class TextResult:
+    """One text of the script in one language as the proof heard it: its sentences, and its numbers and review
+    against the source text (:func:`guide.translations.state.text_states`, computed once per proof)."""
+
+    track: str
+    """Item id of the track it is heard in."""
+
+    state: TextState
+    """Its parity with the source text, the words marked 'translation differs', and whether it needs review."""
+
+    sentences: list[SentenceResult] = field(default_factory=list)
+    """Its sentences the proof heard, in order."""
+
+    @property
+    def name(self) -> str:
+        """As :meth:`Script.texts` names it (``faq[0].answer``)."""
+        return self.state.name
+
+    @property
+    def label(self) -> str:
+        """As messages name it ("faq rest, answer")."""
+        return self.state.label
+
+    @property
+    def miss(self) -> float:
+        """Miss rate over its sentences, weighted by reference length."""
+        length = sum(s.length for s in self.sentences)
+        return sum(s.missed for s in self.sentences) / length if length else 0.0
+
+    @property
+    def flagged(self) -> int:
+        """Its sentences flagged."""
+        return sum(bool(s.flags) for s in self.sentences)
+
+    @property
+    def plain_source(self) -> bool:
+        """A source text with nothing marked: nothing to say about its numbers."""
+        return self.state.parity == SOURCE and not self.state.marked
+
+    def parity_json(self, source: str) -> dict[str, Any]:
+        state = self.state
+        return {
+            "state": state.parity,
+            "words": parity_words(state, source),
+            "message": state.message,
+            "marked": list(state.marked),
+            "stale": state.stale.diff() if state.stale is not None else None,
+        }
+
+    def as_json(self, source: str, index: Mapping[int, int]) -> dict[str, Any]:
+        """`index`: each sentence's place (by ``id``) in its language's ``sentences``."""
+        return {
+            "name": self.name,
+            "label": self.label,
+            "track": self.track,
+            "miss": round(self.miss, 4),
+            "flagged": self.flagged,
+            "sentences": [index[id(s)] for s in self.sentences],
+            "parity": self.parity_json(source),
+        }
+
+
+def parity_counts(texts: Sequence[TextResult], source: str) -> str:
+    """The texts by state: "3 texts: 2 same numbers as the English, 1 numbers not compared; 1 needs review"."""
+    src = language_name(source)
+    names = {
+        SOURCE: f"in the source language ({src})",
+        SAME: f"same numbers as the {src}",
+        DIFFERS: f"numbers differ from the {src}",
+        NOT_COMPARED: "numbers not compared",
+    }
+    counts = Counter(t.state.parity for t in texts)
+    parts = [", ".join(f"{counts[state]} {words}" for state, words in names.items() if counts[state])]
+    stale = sum(t.state.stale is not None for t in texts)
+    if stale:
+        parts.append(f"{stale} need{'s' if stale == 1 else ''} review")
+    marked = sum(bool(t.state.marked) for t in texts)
+    if marked:
+        parts.append(f"{marked} with words marked 'translation differs'")
+    return f"{len(texts)} text{'s' if len(texts) != 1 else ''}: " + "; ".join(parts)
+
+
 @dataclass
 class TrackFigure:
     """One track's figure."""
@@ -145,6 +269,9 @@ class LanguageReport:
     note: str = ""
     """What to keep in mind reading the figure (the Arabic caveat)."""
 
+    texts: list[TextResult] = field(default_factory=list)
+    """The texts its sentences are of, in reading order (a sentence no longer in the script is in none)."""
+
     @property
     def unit(self) -> str:
         return unit_of(self.lang)
@@ -154,7 +281,8 @@ class LanguageReport:
         """Flagged sentences, worst first."""
         return sorted((s for s in self.sentences if s.flags), key=lambda s: (-_severity(s), -s.miss))
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, source: str) -> dict[str, Any]:
+        index = {id(s): n for n, s in enumerate(self.sentences)}
         return {
             "miss": round(self.miss, 4),
             "unit": self.unit,
@@ -168,6 +296,7 @@ class LanguageReport:
             ],
             "warnings": list(self.warnings),
             "sentences": [s.as_json() for s in self.sentences],
+            "texts": [t.as_json(source, index) for t in self.texts],
         }
 
 
@@ -208,10 +337,14 @@ class ProofReport:
     seconds: float = 0.0
     """Time spent transcribing by this run."""
 
+    source: str = "en"
+    """The script's source language: what each translation's numbers are compared with."""
+
     def as_json(self) -> dict[str, Any]:
         return {
             "script": self.script,
-            "languages": {lang: report.as_json() for lang, report in self.languages.items()},
+            "source_language": self.source,
+            "languages": {lang: report.as_json(self.source) for lang, report in self.languages.items()},
             "transcribed": self.transcribed,
             "reused": self.reused,
             "model": self.model,
@@ -260,8 +393,11 @@ def summary(report: ProofReport, worst: int = 10) -> list[str]:
             )
         if lr.note:
             lines.append(f"  note: {lr.note}")
+        if lr.texts:
+            lines.append(f"  {parity_counts(lr.texts, report.source)}")
         for track in lr.tracks.values():
-            lines.append(f"  {track.file:<34} {track.miss:6.1%}  {track.flagged:>2} flagged  {track.title}")
+            line = f"  {track.file:<34} {track.miss:6.1%}  {track.flagged:>2} flagged  {track.title}"
+            lines += _with_parity(line, [t for t in lr.texts if t.track == track.id], report.source)
         for warning in lr.warnings:
             lines.append(f"  warning: {warning}")
         for m in lr.mishearings:
@@ -279,6 +415,19 @@ def summary(report: ProofReport, worst: int = 10) -> list[str]:
         if len(flagged) > worst:
             lines.append(f"  … and {len(flagged) - worst} more flagged sentences (--json or --html lists them all)")
     return lines
+
+
+def _with_parity(line: str, texts: list[TextResult], source: str) -> list[str]:
+    """A track's line with its texts' state: after it when they all say the same, else one line per text under
+    it (a source text with nothing marked says nothing)."""
+    said = [(text, parity_words(text.state, source)) for text in texts if not text.plain_source]
+    if not said:
+        return [line]
+    if len(said) == len(texts) and len({words for _, words in said}) == 1:
+        return [f"{line}  · {said[0][1]}"]
+    return [line] + [
+        f"    {text.label:<32} {text.miss:6.1%}  {text.flagged:>2} flagged  {words}" for text, words in said
+    ]
 
 
 def as_json(report: ProofReport) -> str:
@@ -321,6 +470,8 @@ ul.flags li{margin:.25em 0;padding:.3em .6em;background:#fff;border:2px solid #a
 color:#7a1a10;font-weight:700}
 ul.flags li::before{content:"\\2691\\FE0E\\A0" / ""}
 .fix{margin:.25em 0;padding:0 .6em}
+.parity{margin:.9em 0 .1em;font-size:.95em}.parity .label{font-weight:700}
+section[dir=rtl] .parity{text-align:right}
 code{font-size:.95em}
 ol.worst{padding-inline-start:1.5em}ol.worst li{margin:.3em 0}
 ol.worst a{color:#0a4a8a;display:block;padding:.1em 0}
@@ -353,6 +504,21 @@ _STATUS = {"good": "heard right", "fair": "partly missed", "bad": "flagged"}
 """What each colour says, in words too (colour is never the only sign)."""
 
 
+def _rtl(lang: str) -> bool:
+    """Whether `lang` is written right to left."""
+    return lang.split("-")[0] in ("ar", "fa", "ur", "he")
+
+
+def _parity_html(text: TextResult, source: str) -> str:
+    """A text's label and state in words (English), the script's words in it isolated in their own language."""
+    e = html.escape
+    said = "".join(
+        e(words) if lang is None else f'“<bdi lang="{e(lang)}" dir="{"rtl" if _rtl(lang) else "ltr"}">{e(words)}</bdi>”'
+        for words, lang in parity_pieces(text.state, source)
+    )
+    return f'<p class="parity" lang="en" dir="ltr"><span class="label">{e(text.label)}</span>: {said}</p>'
+
+
 def html_page(report: ProofReport, title: str) -> str:
     """``proof.html``: each sentence coloured by how well it was heard, and saying so in words; its flags, each
     with the fix to try, listed under it; a click (or Enter) plays its span of the track.
@@ -378,7 +544,7 @@ def html_page(report: ProofReport, title: str) -> str:
     every = [sentence for lr in report.languages.values() for sentence in lr.sentences]
     idents = {id(sentence): f"s{n}" for n, sentence in enumerate(every, 1)}
     for lang, lr in report.languages.items():
-        rtl = lang.split("-")[0] in ("ar", "fa", "ur", "he")
+        rtl = _rtl(lang)
 
         def en(text: str, cls: str = "", rtl: bool = rtl) -> str:
             """English words of the page inside this section: marked as English, and isolated in a right-to-left one."""
@@ -398,6 +564,8 @@ def html_page(report: ProofReport, title: str) -> str:
         parts.append(f"<h2>{en(headline)}</h2>")
         if lr.note:
             parts.append(f'<p dir="ltr" lang="en">{e(lr.note)}</p>')
+        if lr.texts:
+            parts.append(f'<p dir="ltr" lang="en">{e(parity_counts(lr.texts, report.source))}</p>')
         if lr.mishearings or lr.warnings:
             parts.append('<ul dir="ltr" lang="en">')
             for m in lr.mishearings:
@@ -418,16 +586,23 @@ def html_page(report: ProofReport, title: str) -> str:
                 )
                 parts.append(f'<li><a href="#{idents[id(sentence)]}">{where}{en(e(sentence.flags[0]), "why")}</a></li>')
             parts.append("</ol>")
+        text_of = {id(s): t for t in lr.texts for s in t.sentences}
         track = None
+        text: TextResult | None = None
         for sentence in lr.sentences:
-            if sentence.track != track:
+            if sentence.track != track or text_of.get(id(sentence)) is not text:
+                # Each track under its title, and each of its texts' sentences under the text's state in words.
                 if track is not None:
                     parts.append("</ol>")
-                track = sentence.track
-                figure = lr.tracks.get(track)
-                name = figure.title if figure else track
-                miss = f" {en(f'({figure.miss:.0%} missed)')}" if figure else ""
-                parts.append(f"<h3>{e(name)}{miss}</h3>")
+                if sentence.track != track:
+                    track = sentence.track
+                    figure = lr.tracks.get(track)
+                    name = figure.title if figure else track
+                    miss = f" {en(f'({figure.miss:.0%} missed)')}" if figure else ""
+                    parts.append(f"<h3>{e(name)}{miss}</h3>")
+                text = text_of.get(id(sentence))
+                if text is not None:
+                    parts.append(_parity_html(text, report.source))
                 parts.append('<ol class="sentences">')
             colour = _colour(sentence, lr.max_miss)
             ident = idents[id(sentence)]

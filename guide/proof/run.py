@@ -11,7 +11,8 @@ Nothing is imported from faster-whisper until a proof runs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,11 +20,16 @@ from ..engines import EngineRegistry
 from ..errors import GuideError, InputError
 from ..manifest import MANIFEST, PROOF_PAGE, Manifest
 from ..safe_files import read_own_text, safe_child, write_text
+from ..script.model import Script
 from ..settings import RunSettings
 from ..stages.inputs import load
+from ..text.frontend import FrontEnd
+from ..text.frontend import sentences as spoken_sentences
 from ..text.guard import sentence_key
 from ..text.lexicon import entries_for
 from ..text.quantities import quantities
+from ..translations.reviews import read_record
+from ..translations.state import TextState, text_states
 from .compare import (
     expand,
     heard_numbers,
@@ -38,7 +44,7 @@ from .compare import (
 )
 from .listen import Listening, Progress, ResultStore, Settings, Span, listen
 from .model import Model, bundled_model, check_installed, given_model
-from .report import ARABIC_NOTE, LanguageReport, ProofReport, SentenceResult, TrackFigure, html_page
+from .report import ARABIC_NOTE, LanguageReport, ProofReport, SentenceResult, TextResult, TrackFigure, html_page
 
 __all__ = ["HTML_NAME", "ProofOptions", "proof", "write_html"]
 
@@ -223,8 +229,55 @@ def _numbers_flag(
     return flag, {**first, "markers": [f"{m['marker']} at {m['where']}" for m in marks], "heard_as": heard_as}
 
 
+_ITEM = re.compile(r"(sections|faq)\[(\d+)\]")
+
+
+def _track_of(script: Script, name: str) -> str | None:
+    """The item id of the track a text (as :meth:`Script.texts` names it) is heard in; None for the guide's title,
+    heard only in the full guides, which proof does not listen to."""
+    head = name.split(".", 1)[0]
+    found = _ITEM.fullmatch(head)
+    if found is not None:
+        return (script.sections if found[1] == "sections" else script.faq)[int(found[2])].id
+    return head if head in ("intro", "outro") else None
+
+
+def texts_heard(
+    script: Script,
+    lang: str,
+    sentences: Sequence[SentenceResult],
+    states: Mapping[tuple[str, str], TextState],
+    frontend: FrontEnd,
+) -> list[TextResult]:
+    """The texts of `sentences` (language `lang`, in track order), in reading order, each with its state.
+
+    A track's sentences are matched in order with its texts' sentences as the front-end splits them; a
+    sentence the script no longer has (built before an edit) is in no text. `states`: by (text name, language).
+    """
+    expected: dict[str, list[tuple[tuple[str, str], str]]] = {}
+    for name, text in script.texts():
+        track = _track_of(script, name)
+        written = text.by_lang.get(lang, "")
+        if track is not None and written:
+            expected.setdefault(track, []).extend(
+                (sentence_key(lang, s.shown), name) for s in spoken_sentences(written, lang, frontend)
+            )
+    found: dict[str, TextResult] = {}
+    place: dict[str, int] = {}
+    for sentence in sentences:
+        queue = expected.get(sentence.track, [])
+        key = sentence_key(lang, sentence.text)
+        at = next((n for n in range(place.get(sentence.track, 0), len(queue)) if queue[n][0] == key), None)
+        if at is None:
+            continue
+        place[sentence.track] = at + 1
+        name = queue[at][1]
+        found.setdefault(name, TextResult(sentence.track, states[name, lang])).sentences.append(sentence)
+    return list(found.values())
+
+
 def _report(
-    script,
+    script: Script,
     folder: Path,
     manifest: Manifest,
     languages: list[str],
@@ -236,6 +289,8 @@ def _report(
 ) -> ProofReport:
     reports: dict[str, LanguageReport] = {}
     changed = _changed_sentences(script)
+    states = {(state.name, state.lang): state for state in text_states(script, read_record(script))}
+    frontend = FrontEnd(code_switch=script.code_switch, lexicon=script.lexicon)
     for lang in languages:
         block = manifest.languages.get(lang)
         voice = block.voice if block is not None else ""
@@ -313,6 +368,7 @@ def _report(
         for tid, (m, n) in per_track.items():
             lr.tracks[tid].miss = m / n if n else 0.0
         lr.miss = missed / total if total else 0.0
+        lr.texts = texts_heard(script, lang, lr.sentences, states, frontend)
         reports[lang] = lr
     return ProofReport(
         script=script.id,
@@ -323,6 +379,7 @@ def _report(
         model={**model.as_json(), "settings": settings.key_fields()},
         audio_seconds=listening.audio_seconds,
         seconds=listening.seconds,
+        source=script.source,
     )
 
 
