@@ -81,7 +81,7 @@ class Amount:
     """One quantity a text says, as compared between languages."""
 
     kind: str
-    """``number``, ``phone``, ``month``, ``weekday``, ``ampm``, or ``always`` ("24/7")."""
+    """``number``, ``phone``, ``time`` (of day, "9:30"), ``month``, ``weekday``, ``ampm``, or ``always`` ("24/7")."""
 
     value: str
     """The number as an exact decimal or fraction ("2.5", "1/3"); a phone number's digits; the month's number."""
@@ -94,6 +94,8 @@ class Amount:
             return f"the phone number {self.value}"
         if self.kind == "always":
             return "24/7"
+        if self.kind == "time":
+            return f"the time {self.value}"
         if self.kind == "month":
             return _MONTHS[int(self.value) - 1]
         if self.kind == "weekday":
@@ -168,6 +170,8 @@ def compare(source: Reading, translation: Reading) -> list[Difference]:
 # --------------------------------------------------------------------------- #
 
 _DIGITS = DIGIT_FOLD | {0x066B: ".", 0x066C: ","}
+_HOLDER = " 1 "
+_CLOCK = re.compile(r"(?<![\d:.])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])")
 _ALWAYS = re.compile(r"(?<![\d/])24\s?/\s?7(?![\d/])")
 _HAS_DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -210,7 +214,7 @@ def read_through_front_end(text: str, lang: str, code_switch: bool = True) -> Re
 
 def _sentence_amounts(shown: str, lang: str, code_switch: bool) -> list[Amount]:
     """The amounts one sentence as written says."""
-    phones, folded = _take_phones(shown.translate(_DIGITS))
+    phones, folded = _take_fixed(shown.translate(_DIGITS))
     other = _ARABIC if lang.split("-")[0] != "ar" else _LATIN
     if not _HAS_DIGIT.search(folded) and not (code_switch and other.search(folded)):
         runs = [(lang, folded)]  # words only, in one language: nothing for the front-end to change
@@ -227,8 +231,13 @@ def _sentence_amounts(shown: str, lang: str, code_switch: bool) -> list[Amount]:
     ]
 
 
-def _take_phones(folded: str) -> tuple[list[Amount], str]:
-    """Phone numbers (and "24/7") out of a text whose digits are folded: their amounts, and the text without them."""
+def _take_fixed(folded: str) -> tuple[list[Amount], str]:
+    """What every language writes alike and says its own way, out of a text whose digits are folded: phone numbers,
+    clock times ("9:30" is "nine thirty" and "التاسعة والنصف") and "24/7"; their amounts, and the text without
+    them.
+
+    Each is left as the number one, which is never compared: what is said about it stays ("9:30 a.m." keeps its
+    a.m., as "٩:٣٠ صباحا" keeps its صباحا)."""
     phones: list[Amount] = []
 
     def take(match: re.Match[str]) -> str:
@@ -238,13 +247,15 @@ def _take_phones(folded: str) -> tuple[list[Amount], str]:
         if match.re is PHONE and len(digits) < 7:
             return match.group()
         phones.append(Amount("phone", ("+" if match.group().startswith("+") else "") + digits))
-        return " "
+        return _HOLDER
 
     for pattern in (PHONE, LONE_PHONE, LEADING_ZERO):
         folded = pattern.sub(take, folded)
     # "24/7" is said "twenty-four seven" in English and "على مدار الساعة" in Arabic: the same, written the same.
     phones.extend(Amount("always", "24/7") for _ in _ALWAYS.findall(folded))
-    return phones, _ALWAYS.sub(" ", folded)
+    folded = _ALWAYS.sub(_HOLDER, folded)
+    phones.extend(Amount("time", f"{int(m['h'])}:{m['m']}") for m in _CLOCK.finditer(folded))
+    return phones, _CLOCK.sub(_HOLDER, folded)
 
 
 # --------------------------------------------------------------------------- #
@@ -252,7 +263,7 @@ def _take_phones(folded: str) -> tuple[list[Amount], str]:
 # --------------------------------------------------------------------------- #
 
 _ASCII_DIGIT = re.compile(r"[0-9]")
-_PHONE_HINT = re.compile(r"(?<![\d.,])0\d|\+\s?\d|24\s?/\s?7")
+_FIXED_HINT = re.compile(r"(?<![\d.,])0\d|\+\s?\d|24\s?/\s?7|\d:\d")
 """What a phone number, a 0-led number or "24/7" starts with: only then are they looked for."""
 _GAPS = str.maketrans(dict.fromkeys(".,;:!?()[]\"'«»؟،؛/-–—%٪", " "))
 _NUMBER_RUN = re.compile(r"\d+(?:[.,]\d+)*")
@@ -262,7 +273,7 @@ _DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 _RANGE_DASH = re.compile(r"(?<=\d)\s?[-–—]\s?(?=\d)")
 _NOT_QUICK_BEFORE = re.compile(r"(?:[:/$€£°×*+±=~<>≤≥#№–—-]\s?|[^\W\d_]|\bmay\s)$")
 """Before a number: a sign, a symbol or a letter against it ("$5", "COVID-19", "ب٣٠"), "May 5"."""
-_NOT_QUICK_AFTER = re.compile(r"\s?[:/$€£°×*+±=~<>≤≥^#–—-]|[^\W\d_]|\s?[ap]\.?\s?m\b|\s?may\b|\d{16}|[.,]\d")
+_NOT_QUICK_AFTER = re.compile(r"\s*[:/$€£°×*+±=~<>≤≥^#–—-]|[^\W\d_]|\s*[ap]\.?\s?m\b|\s*may\b|\d{16}|[.,]\d")
 """After a number: a sign, a letter against it ("5mg", "2nd"), "am", "May"; 16 digits and more (read digit by digit);
 a separator and a digit the run did not take (a version, "1,2,3")."""
 _QUICK_CONNECTORS = {
@@ -291,8 +302,8 @@ def quick(shown: str, lang: str) -> list[Amount] | None:
     if not digits:
         return []
     phones: list[Amount] = []
-    if _PHONE_HINT.search(text):
-        phones, text = _take_phones(text)
+    if _FIXED_HINT.search(text):
+        phones, text = _take_fixed(text)
     if "-" in text or "–" in text or "—" in text:
         text = _RANGE_DASH.sub(" to " if base == "en" else " الي ", text)
     found: list[Amount] = []

@@ -839,6 +839,10 @@ def _ar_quantities(text: str) -> list[Quantity]:
                 i += 1
             # Kept open: "السابع والعشرون" is the 27th.
             current, active, last = value, True, "ordinal"
+            if i > 0 and tokens[i - 1].startswith("ال") and out and out[-1].kind == "unit" and out[-1].value != "h":
+                counted = (
+                    out.pop()
+                )  # "اليوم الرابع عشر": the day it counts is said before it ("الساعة التاسعة" is a time)
         else:
             finish()
             pair = f"{token} {following}"
