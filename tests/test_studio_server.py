@@ -441,7 +441,9 @@ def test_build_cancel_resume_and_events(running: Running) -> None:
                             return
 
     # More English sentences (Piper's, the slow ones) than the small guide has, so the cancel lands mid-build.
-    longer = " ".join(f"Sentence number {n} of the longer outro is here." for n in range(1, 13))
+    # No numbers in them: the Arabic says none, and a build refuses a translation saying other numbers.
+    names = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima".split()
+    longer = " ".join(f"Sentence {name} of the longer outro is here." for name in names)
     running.script.write_text(SCRIPT.replace('outro: {en: "Thank you."', f'outro: {{en: "{longer}"'), encoding="utf-8")
     listener = threading.Thread(target=listen, daemon=True)
     listener.start()

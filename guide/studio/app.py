@@ -161,6 +161,17 @@ def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0
             raise InputError("'texts' must map text addresses to their new texts")
         return JSONResponse(await call(workspace.save, request.path_params["id"], str(body.get("version", "")), texts))
 
+    async def reviewed(request: Request) -> Response:
+        body = await _json_body(request)
+        return JSONResponse(
+            await call(
+                workspace.mark_reviewed,
+                request.path_params["id"],
+                _text(body, "version", limit=100),
+                _text(body, "path", limit=300),
+            )
+        )
+
     async def undo(request: Request) -> Response:
         body = await _json_body(request)
         return JSONResponse(await call(workspace.undo, request.path_params["id"], str(body.get("version", ""))))
@@ -324,6 +335,7 @@ def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0
         Route("/api/scripts/{id}", document),
         Route("/api/scripts/{id}/save", save, methods=["POST"]),
         Route("/api/scripts/{id}/undo", undo, methods=["POST"]),
+        Route("/api/scripts/{id}/reviewed", reviewed, methods=["POST"]),
         Route("/api/scripts/{id}/preview", preview, methods=["POST"]),
         Route("/api/scripts/{id}/build", build, methods=["POST"]),
         Route("/api/scripts/{id}/proof", proof, methods=["POST"]),

@@ -6,7 +6,8 @@ A save takes the edits and the SHA-256 of the file as it was when the page loade
    refused with :class:`ChangedOnDisk`; the page keeps the user's edit.
 2. The texts are changed in place (:func:`guide.studio.edits.edit_texts`) and the new
    script is checked with the same rules as ``guide check`` (:func:`load_source`), so a
-   problem is reported before anything is written.
+   problem is reported before anything is written; all but one: a translation that says other
+   numbers than its source text is saved (kept in ``Script.parity_problems``), and a build refuses it.
 3. The version on disk is kept in the history (``<cache>/studio-history/``, outside
    ``scripts/``; the last :data:`KEEP` versions), then the new one replaces it atomically.
 
@@ -115,7 +116,8 @@ def save(
     Raises:
         ChangedOnDisk: the file is not what `loaded` read.
         EditError: a text the script does not have, or one that cannot be written.
-        ScriptError: the edited script breaks a rule of ``guide check`` (nothing is written).
+        ScriptError: the edited script breaks a rule of ``guide check`` (nothing is written); a translation
+            saying other numbers than its source does not: it is saved, and listed in ``saved.script.parity_problems``.
     """
     current = _unchanged(loaded)
     languages = tuple(str(lang) for lang in _languages(current.text))
@@ -151,7 +153,7 @@ def _unchanged(loaded: Loaded) -> Loaded:
 
 
 def _write(current: Loaded, text: str, cache: Path, check_voice: VoiceChecker | None, allow_missing: bool) -> Saved:
-    script = load_source(text, current.path, check_voice, allow_missing=allow_missing)
+    script = load_source(text, current.path, check_voice, allow_missing=allow_missing, parity=False)
     if text == current.text:
         return Saved(current, script, (), None)
     kept = _keep(cache, current.path, current.text)
@@ -173,7 +175,7 @@ def undo(loaded: Loaded, cache: Path, check_voice: VoiceChecker | None = None) -
     if not kept:
         raise InputError(f"{loaded.path}: no earlier version to go back to")
     previous = kept[-1].read_text(encoding="utf-8")
-    script = load_source(previous, loaded.path, check_voice, allow_missing=True)
+    script = load_source(previous, loaded.path, check_voice, allow_missing=True, parity=False)
     kept[-1].unlink()
     saved = _keep(cache, loaded.path, current.text) if previous != current.text else None
     write_text(loaded.path, previous)

@@ -7,6 +7,7 @@ const $ = (selector) => document.querySelector(selector);
 const state = { id: null, doc: null, dirty: new Map(), events: null, job: null, lastJob: null };
 
 const LANG_NAMES = { en: "English", ar: "العربية" };
+const IN_ENGLISH = { en: "English", ar: "Arabic" };
 
 function label(name) {
   // "faq[2].answer" -> "Answer"; the item's heading says which one.
@@ -71,6 +72,70 @@ function stateBadge(text) {
   return el("span", { class: `state ${text.state.replace(" ", "-")}`, text: names[text.state] || text.state });
 }
 
+function diffNodes(diff) {
+  // The review record's word diff, "Results last 3 to [-4-] {+6+} months.", as text with <del> and <ins>
+  // (each said in words too, for a screen reader): text nodes only, never markup from the script.
+  const nodes = [];
+  let at = 0;
+  for (const match of diff.matchAll(/\[-(.*?)-\]|\{\+(.*?)\+\}/g)) {
+    if (match.index > at) nodes.push(diff.slice(at, match.index));
+    nodes.push(match[1] !== undefined
+      ? el("del", {}, el("span", { class: "sr-only", text: "removed: " }), match[1])
+      : el("ins", {}, el("span", { class: "sr-only", text: "added: " }), match[2]));
+    at = match.index + match[0].length;
+  }
+  if (at < diff.length) nodes.push(diff.slice(at));
+  return nodes;
+}
+
+function standing(text, doc) {
+  // What the text says against its source, in words: numbers that differ, and a source changed since review.
+  const source = IN_ENGLISH[doc.source_language] || doc.source_language;
+  const sourceText = doc.texts.find((t) => t.name === text.name && t.lang === doc.source_language);
+  const nodes = [];
+  if (text.parity.state === "differs") {
+    nodes.push(el("p", { class: "differs" }, el("strong", { text: `Numbers differ from the ${source}: ` }),
+      text.parity.message.replace(/\.?$/, "."), " A build is refused until they match."));
+  }
+  if (text.parity.marked.length) {
+    nodes.push(el("p", { class: "muted" }, `Differs from the ${source} on purpose (marked “translation differs”): `,
+      ...text.parity.marked.flatMap((words, i) => [i ? ", " : "", el("bdi", { lang: text.lang, text: words })])));
+  }
+  if (text.review.stale) {
+    const box = el("div", { class: "stale" });
+    if (text.review.before === null) {
+      box.append(el("p", {}, el("strong", { text: "Needs review: " }),
+        `this text was added since the translations were last reviewed; check it says what the ${source} says.`));
+    } else {
+      box.append(el("p", {}, el("strong", { text: "Needs review: " }),
+        `the ${source} changed since this translation was reviewed:`),
+        el("p", { class: "diff", lang: doc.source_language, dir: sourceText && sourceText.rtl ? "rtl" : "ltr" },
+          ...diffNodes(text.review.diff)));
+    }
+    box.append(el("button", { type: "button", "data-action": "reviewed", "data-path": text.path,
+      "aria-label": `Mark reviewed: ${label(text.name)}, ${IN_ENGLISH[text.lang] || text.lang}` }, "Mark reviewed"));
+    nodes.push(box);
+  }
+  return nodes;
+}
+
+function refused(doc) {
+  // Whether a build of the script as loaded would be refused (a translation saying other numbers).
+  return doc.texts.some((t) => t.parity.state === "differs");
+}
+
+function standingSummary(doc) {
+  // The page's message about every text at once: translations a build refuses, and those to review.
+  const source = IN_ENGLISH[doc.source_language] || doc.source_language;
+  const differs = doc.texts.filter((t) => t.parity.state === "differs").length;
+  const stale = doc.texts.filter((t) => t.review.stale).length;
+  const parts = [];
+  if (differs) parts.push(`${differs} translation(s) say other numbers than the ${source}, as shown at each; a build is refused until they match.`);
+  if (stale) parts.push(`${stale} translation(s) need review: the ${source} changed since they were reviewed.`);
+  if (doc.review_problem) parts.push(doc.review_problem);
+  return parts.join(" ");
+}
+
 function renderSentences(text, list, buildFailed) {
   list.replaceChildren();
   text.sentences.forEach((sentence, index) => {
@@ -120,7 +185,8 @@ function render(doc) {
         const id = `t-${text.path.replace(/\W/g, "-")}`;
         const errorId = `${id}-error`;
         const area = el("textarea", {
-          id, "data-path": text.path, lang: text.lang, dir: text.rtl ? "rtl" : "ltr", "aria-describedby": errorId,
+          id, "data-path": text.path, lang: text.lang, dir: text.rtl ? "rtl" : "ltr",
+          "aria-describedby": `${errorId} ${id}-standing`, "aria-invalid": text.parity.state === "differs" ? "true" : null,
           placeholder: text.state === "to translate" ? (text.rtl ? "اكتب الترجمة هنا" : "Write the translation here") : null,
         });
         area.value = state.dirty.has(text.path) ? state.dirty.get(text.path) : text.source;
@@ -134,8 +200,10 @@ function render(doc) {
           el("span", { lang: text.lang, class: "ui", text: LANG_NAMES[text.lang] || text.lang }), stateBadge(text));
         const list = el("ol", { class: "sentences", "aria-label": `Sentences of ${label(text.name)}, ${LANG_NAMES[text.lang] || text.lang}` });
         renderSentences(text, list, Boolean(doc.job && doc.job.kind === "build" && doc.job.state === "failed"));
+        const notes = el("div", { class: "standing", id: `${id}-standing`, "data-path": text.path, lang: "en", dir: "ltr" });
+        notes.replaceChildren(...standing(text, doc));
         row.append(el("div", { class: "text", lang: text.lang, dir: text.rtl ? "rtl" : "ltr" }, heading, area,
-          el("p", { class: "error", id: errorId, "aria-live": "polite" }), list));
+          el("p", { class: "error", id: errorId, "aria-live": "polite" }), notes, list));
       }
       section.append(row);
     }
@@ -147,7 +215,7 @@ async function load(keepMessage) {
   const response = await api(`/api/scripts/${encodeURIComponent(state.id)}`);
   state.doc = await response.json();
   render(state.doc);
-  if (!keepMessage && !state.doc.problems) say("");
+  if (!keepMessage && !state.doc.problems) say(standingSummary(state.doc), refused(state.doc) || state.doc.review_problem ? "bad" : "");
   showJob(state.doc.job);
   if (state.doc.built_elsewhere) say("This guide is being built from the command line now; build here when it has finished.", "bad");
 }
@@ -179,20 +247,48 @@ async function save() {
     const saved = await response.json();
     state.dirty.clear();
     await load(true);
-    say(saved.changed.length ? `Saved ${saved.changed.length} text(s).` : "Saved: nothing had changed.", "ok");
+    const summary = standingSummary(state.doc);
+    say((saved.changed.length ? `Saved ${saved.changed.length} text(s).` : "Saved: nothing had changed.") +
+        (summary ? ` ${summary}` : ""), refused(state.doc) ? "bad" : "ok");
   } catch (error) {
-    let placed = false;
-    for (const field of error.fields) {
-      const area = field.path && document.querySelector(`textarea[data-path="${CSS.escape(field.path)}"]`);
-      if (area) {
-        area.setAttribute("aria-invalid", "true");
-        document.getElementById(area.getAttribute("aria-describedby")).textContent = field.message;
-        if (!placed) area.focus();
-        placed = true;
-      }
-    }
+    showFields(error.fields);
     say(`Not saved. ${error.message}`, "bad");
   }
+}
+
+function showFields(fields) {
+  // Each problem under the text it belongs to; the first such text gets the focus.
+  let placed = false;
+  for (const field of fields) {
+    const area = field.path && document.querySelector(`textarea[data-path="${CSS.escape(field.path)}"]`);
+    if (area) {
+      area.setAttribute("aria-invalid", "true");
+      document.getElementById(`${area.id}-error`).textContent = field.message;
+      if (!placed) area.focus();
+      placed = true;
+    }
+  }
+}
+
+async function markReviewed(button) {
+  const path = button.dataset.path;
+  if (state.dirty.size) { say("Save your changes first (Ctrl+S): a review is recorded against the saved texts.", "bad"); return; }
+  try {
+    const response = await api(`/api/scripts/${encodeURIComponent(state.id)}/reviewed`, { version: state.doc.version, path });
+    const { states } = await response.json();
+    for (const found of states) {
+      const text = state.doc.texts.find((t) => t.path === found.path);
+      if (!text) continue;
+      text.parity = found.parity;
+      text.review = found.review;
+      const notes = document.querySelector(`.standing[data-path="${CSS.escape(found.path)}"]`);
+      if (notes) notes.replaceChildren(...standing(text, state.doc));
+    }
+    const area = document.querySelector(`textarea[data-path="${CSS.escape(path)}"]`);
+    if (area) area.focus();
+    say(`Marked reviewed: the ${IN_ENGLISH[path.split("/").pop()] || "translation"} is recorded as checked against the ` +
+        `${IN_ENGLISH[state.doc.source_language] || state.doc.source_language} as it is now.`, "ok");
+  } catch (error) { say(`Not marked reviewed. ${error.message}`, "bad"); }
 }
 
 async function undo() {
@@ -245,7 +341,16 @@ async function start(kind) {
   if (state.dirty.size) { say("Save your changes first (Ctrl+S): a build records what is saved.", "bad"); return; }
   try {
     await api(`/api/scripts/${encodeURIComponent(state.id)}/${kind}`, {});
-  } catch (error) { say(`Could not start: ${error.message}`, "bad"); }
+  } catch (error) {
+    if (error.fields.length) {
+      // A translation saying other numbers: each text shows it as it is on disk now; the first gets the focus.
+      await load(true).catch(() => {});
+      const first = error.fields.find((f) => f.path);
+      const area = first && document.querySelector(`textarea[data-path="${CSS.escape(first.path)}"]`);
+      if (area) area.focus();
+    }
+    say(`The ${kind} was refused. ${error.message}`, "bad");
+  }
 }
 
 async function cancel() {
@@ -461,6 +566,7 @@ async function main() {
     else if (action === "proof") start("proof");
     else if (action === "cancel") cancel();
     else if (action === "play") play(button);
+    else if (action === "reviewed") markReviewed(button);
     else if (action === "pron-check") pronCheck().catch((error) => say(error.message, "bad"));
     else if (action === "pron-save") pronSave(false);
     else if (action === "pron-remove") pronSave(true);

@@ -36,16 +36,18 @@ from ..storage.shared_cache import open_shared
 from ..text import markup
 from ..text.frontend import FrontEnd
 from ..text.guard import sentence_key
+from ..translations.reviews import SUFFIX, Record, mark, read_record, record_path, write_record
+from ..translations.state import DIFFERS, TextState, text_states
 from . import saving
 from .blocks import set_lexicon_entry, set_voice
 from .edits import EditError, TextKey, edit_texts, text_places
 from .jobs import Job
-from .view import addresses, guide_view
+from .view import address_of, addresses, guide_view
 
 __all__ = ["SCRIPT_SUFFIXES", "Refused", "UnknownScript", "UnknownText", "Workspace"]
 
 SCRIPT_SUFFIXES = (".yaml", ".yml")
-"""What counts as a script in the folder."""
+"""What counts as a script in the folder (but for a script's review record, ``<stem>.reviewed.yaml``)."""
 
 _ID = re.compile(r"[^A-Za-z0-9_.-]+")
 _TEXT_NAME = re.compile(r"^(?:title|intro|outro|sections|faq)(?:\[\d+\])?(?:\.\w+(?:\[\d+\])?)*: ")
@@ -99,12 +101,15 @@ class Workspace:
 
     # -- scripts ---------------------------------------------------------------
     def scripts(self) -> dict[str, Path]:
-        """Script id -> file, in name order (looked up anew each time: a script added is seen)."""
+        """Script id -> file, in name order (looked up anew each time: a script added is seen); a script's review
+        record beside it is not one."""
         if self.scripts_path.is_file():
             files = [self.scripts_path]
         elif self.scripts_path.is_dir():
             files = sorted(
-                p for p in self.scripts_path.iterdir() if p.suffix.lower() in SCRIPT_SUFFIXES and p.is_file()
+                p
+                for p in self.scripts_path.iterdir()
+                if p.suffix.lower() in SCRIPT_SUFFIXES and not p.name.endswith(SUFFIX) and p.is_file()
             )
         else:
             files = []
@@ -125,13 +130,16 @@ class Workspace:
         return found[script_id]
 
     def load(self, script_id: str) -> tuple[saving.Loaded, Script]:
-        """The script as it is on disk, checked like ``guide check`` (untranslated texts allowed)."""
+        """The script as it is on disk, checked like ``guide check`` (untranslated texts allowed; a translation
+        saying other numbers than its source is kept in ``parity_problems``: shown at its text, refused by a build)."""
         loaded = saving.read(self.path_of(script_id))
-        return loaded, load_source(loaded.text, loaded.path, self.registry.check_voice, allow_missing=True)
+        script = load_source(loaded.text, loaded.path, self.registry.check_voice, allow_missing=True, parity=False)
+        return loaded, script
 
     def document(self, script_id: str) -> dict[str, Any]:
-        """Everything the page shows of a script, as JSON: its texts with their sentences' states, its version,
-        the build or proof running, whether a CLI build holds the lock; or, when it cannot be read, its problems."""
+        """Everything the page shows of a script, as JSON: its texts with their sentences' states, their numbers
+        against the source's and their review, its version, the build or proof running, whether a CLI build holds
+        the lock; or, when it cannot be read, its problems."""
         path = self.path_of(script_id)
         loaded = saving.read(path)
         doc: dict[str, Any] = {
@@ -141,20 +149,23 @@ class Workspace:
             "job": self.job_state(script_id),
         }
         try:
-            script = load_source(loaded.text, path, self.registry.check_voice, allow_missing=True)
+            script = load_source(loaded.text, path, self.registry.check_voice, allow_missing=True, parity=False)
             voices = builder.resolve_voices(script, self.registry)
         except ScriptError as exc:
             doc["problems"] = _field_problems(exc, loaded.text, _languages_of(loaded.text))
             return doc
         proofed = self._proofed.get(script_id, _Proofed())
         texts = guide_view(script, voices, self.cache, proofed.flags, proofed.heard)
+        states, review_problem = _standing(script)
         folder = self.out / script.id
         doc.update(
             title={lang: script.title.by_lang.get(lang, "") for lang in script.languages},
             languages=list(script.languages),
+            source_language=script.source,
+            review_problem=review_problem,
             voices=[asdict(choice) for choice in builder.voice_choices(script, self.registry)],
             missing=len(script.missing),
-            texts=[_text_json(t) for t in texts],
+            texts=[_text_json(t, states[t.name, t.lang]) for t in texts],
             built_elsewhere=self.job_state(script_id) is None and held_elsewhere(folder),
             player=(folder / "index.html").is_file(),
             proof_available=_proof_available(),
@@ -175,6 +186,9 @@ class Workspace:
 
     def save(self, script_id: str, version: str, texts: Mapping[str, str]) -> dict[str, Any]:
         """Write the edited `texts` (address -> new text) into the script loaded at `version`.
+
+        Returns the new version, the texts that changed, and every text's numbers and review (``states``): a
+        translation saying other numbers than its source is saved, and shown there.
 
         Raises:
             Refused: the file changed on disk since (status 409), or the edit breaks a rule of
@@ -198,7 +212,37 @@ class Workspace:
             except EditError as exc:
                 raise Refused(_words(exc)) from None
             by_key = {key: address for address, key in addresses(saved.script).items()}
-            return {"version": saved.loaded.sha256, "changed": [by_key.get(key, key[0]) for key in saved.changed]}
+            return {
+                "version": saved.loaded.sha256,
+                "changed": [by_key.get(key, key[0]) for key in saved.changed],
+                "states": _states_json(saved.script),
+            }
+
+    def mark_reviewed(self, script_id: str, version: str, address: str) -> dict[str, Any]:
+        """Record the translation at `address` (``faq/how-long/answer/ar``) as reviewed against its source text as
+        it is in the script loaded at `version`, in the review record beside the script.
+
+        Returns the version, whether it was not already (``marked``), and every text's numbers and review.
+
+        Raises:
+            UnknownText: the script has no such text (404).
+            InputError: it is the source text (422).
+            Refused: the script changed on disk since (409), or the record cannot be read or written (422).
+        """
+        with self._lock:
+            loaded, script = self._current(script_id, version)
+            known = addresses(script)
+            if address not in known:
+                raise UnknownText(f"this script has no text '{address[:120]}'")
+            name, lang = known[address]
+            if lang == script.source:
+                raise InputError(f"'{address[:120]}' is the source text: its translations are reviewed against it")
+            try:
+                record, done = mark(script, read_record(script), [script.label(name)], [lang])
+                write_record(script, record)
+            except InputError as exc:
+                raise Refused(_words(exc)) from None
+            return {"version": loaded.sha256, "marked": bool(done), "states": _states_json(script)}
 
     def undo(self, script_id: str, version: str) -> dict[str, Any]:
         """Put back the previous version of the script; Refused when it changed on disk or has no earlier version."""
@@ -222,7 +266,7 @@ class Workspace:
                 status=409,
             )
         try:
-            return loaded, load_source(loaded.text, path, self.registry.check_voice, allow_missing=True)
+            return loaded, load_source(loaded.text, path, self.registry.check_voice, allow_missing=True, parity=False)
         except ScriptError as exc:
             raise Refused("the script on disk has problems: " + "; ".join(p.message for p in exc.problems)) from None
 
@@ -465,9 +509,13 @@ class Workspace:
         return job.snapshot() if job else None
 
     def start_build(self, script_id: str) -> Job:
-        """Start building the script in the background (the same build as ``guide build``, the same lock)."""
+        """Start building the script in the background (the same build as ``guide build``, the same lock).
+
+        Raises:
+            Refused: a translation says other numbers than its source (422, ``guide build``'s own message).
+        """
         with self._lock:
-            path = self.path_of(script_id)
+            path = self._buildable(script_id)
             self._idle(script_id)
             job = Job("build", self.on_event)
             self._jobs[script_id] = job
@@ -479,7 +527,7 @@ class Workspace:
         if not _proof_available():
             raise InputError("proof needs the recogniser: pip install -e '.[proof]'")
         with self._lock:
-            path = self.path_of(script_id)
+            path = self._buildable(script_id)
             self._idle(script_id)
             job = Job("proof", self.on_event)
             self._jobs[script_id] = job
@@ -497,6 +545,22 @@ class Workspace:
             job.cancel()
         for job in list(self._jobs.values()):
             job.join(timeout)
+
+    def _buildable(self, script_id: str) -> Path:
+        """The script's file, refused (422) as ``guide build`` refuses it while a translation says other numbers
+        than its source: the command line's message, and each difference at its text (``fields``)."""
+        _, script = self.load(script_id)
+        if script.parity_problems:
+            states, _ = _standing(script)
+            raise Refused(
+                ScriptError(list(script.parity_problems)).format_message(),
+                [
+                    {"path": address_of(script, s.name, s.lang), "message": _parity_json(s)["message"]}
+                    for s in states.values()
+                    if s.parity == DIFFERS
+                ],
+            )
+        return script.path
 
     def _idle(self, script_id: str) -> None:
         job = self._jobs.get(script_id)
@@ -608,7 +672,40 @@ def _summary(result: builder.BuildResult) -> str:
     )
 
 
-def _text_json(text: Any) -> dict[str, Any]:
+def _standing(script: Script) -> tuple[dict[tuple[str, str], TextState], str]:
+    """Each text's numbers and review by (name, language), and why the review record cannot be read ("" when
+    it can; every translation then counts as reviewed)."""
+    try:
+        record, problem = read_record(script), ""
+    except InputError as exc:
+        record, problem = Record(record_path(script.path), script.source, exists=False), _words(exc)
+    return {(s.name, s.lang): s for s in text_states(script, record)}, problem
+
+
+def _parity_json(state: TextState) -> dict[str, Any]:
+    """Its numbers against the source's: ``state``, the difference in words (at its text: without its name)."""
+    message = state.message.removeprefix(f"{state.label}: ")
+    return {"state": state.parity, "message": message, "marked": list(state.marked)}
+
+
+def _review_json(state: TextState) -> dict[str, Any]:
+    """Its review: ``stale`` when the source text changed since, with the change as a word diff."""
+    stale = state.stale
+    if stale is None:
+        return {"stale": False, "diff": "", "before": None, "now": None}
+    return {"stale": True, "diff": stale.diff(), "before": stale.before, "now": stale.now}
+
+
+def _states_json(script: Script) -> list[dict[str, Any]]:
+    """Every text's numbers and review, by address (what a save or a "Mark reviewed" answers)."""
+    states, _ = _standing(script)
+    return [
+        {"path": address_of(script, s.name, s.lang), "parity": _parity_json(s), "review": _review_json(s)}
+        for s in states.values()
+    ]
+
+
+def _text_json(text: Any, state: TextState) -> dict[str, Any]:
     return {
         "path": text.address,
         "name": text.name,
@@ -619,6 +716,8 @@ def _text_json(text: Any) -> dict[str, Any]:
         "sentences": [
             {"text": s.text, "state": s.state, "flags": list(s.flags), "heard": s.heard} for s in text.sentences
         ],
+        "parity": _parity_json(state),
+        "review": _review_json(state),
     }
 
 
