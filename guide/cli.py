@@ -21,6 +21,7 @@ from .errors import GuideError, InputError
 from .options import run_settings
 from .planner import Pause
 from .proof.command import proof as proof_command
+from .script.files import script_files
 from .script.model import Loudness, Script, VoiceSettings
 from .script.parity_check import language_problems
 from .settings import RunSettings
@@ -36,7 +37,7 @@ SCRIPTS_DIR = Path("scripts")
 def _scripts(given: tuple[Path, ...]) -> list[Path]:
     if given:
         return list(given)
-    found = sorted([*SCRIPTS_DIR.glob("*.yaml"), *SCRIPTS_DIR.glob("*.yml")])
+    found = script_files(SCRIPTS_DIR)
     if not found:
         raise InputError(
             f"no script given and none found in {SCRIPTS_DIR}/ (write one, e.g. {SCRIPTS_DIR}/my-guide.yaml)"

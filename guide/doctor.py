@@ -25,6 +25,7 @@ from .engines import OFFLINE_ENV, EngineRegistry, offline_from_env, plugins
 from .engines.base import package_version
 from .errors import GuideError
 from .proof.model import INSTALL_HINT, PARTS
+from .script.files import script_files
 from .script.loader import DEFAULT_VOICES, load_script
 
 OK, FAIL, INFO = "ok", "fail", "info"
@@ -262,7 +263,7 @@ def _endpoint(scripts_dir: Path, registry: EngineRegistry, timeout: float) -> li
 def _scripts_needing_gtts(scripts_dir: Path, registry: EngineRegistry) -> list[str]:
     """Scripts in `scripts_dir` with a language spoken by gTTS and no fallback voice."""
     needing = []
-    for path in sorted([*scripts_dir.glob("*.yaml"), *scripts_dir.glob("*.yml")]) if scripts_dir.is_dir() else []:
+    for path in script_files(scripts_dir):
         try:
             script = load_script(path, engines=registry)
         except GuideError:

@@ -285,3 +285,18 @@ def test_the_first_build_starts_the_record_and_a_later_one_never_marks(small_bui
     strict = run("build", script, "--offline", "--strict", "--out", root / "out", "--cache-dir", root / "cache")
     assert strict.exit_code == 1, strict.output
     assert "nothing was recorded" in strict.output
+
+
+def test_a_review_record_is_never_taken_for_a_script(tmp_path, monkeypatch):
+    """`guide build` with no script builds every script in scripts/: the records beside them are not scripts."""
+    from guide.script.files import script_files
+
+    folder = tmp_path / "scripts"
+    folder.mkdir()
+    shutil.copy(AFTERCARE, folder / "aftercare.yaml")
+    monkeypatch.chdir(tmp_path)
+    assert run("review", "scripts/aftercare.yaml", "--mark", "all").exit_code == 0
+    assert (folder / "aftercare.reviewed.yaml").is_file()
+    assert script_files(folder) == [folder / "aftercare.yaml"]
+    result = run("plan", "scripts/aftercare.yaml", "--offline")
+    assert result.exit_code == 0, result.output

@@ -26,6 +26,24 @@ FORMATS = ("JPEG", "PNG")
 """The image formats podcast directories take."""
 
 
+SCRIPT_SUFFIXES = (".yaml", ".yml")
+"""What a script file's name ends with."""
+
+REVIEW_SUFFIX = ".reviewed.yaml"
+"""What the review record beside a script is named with (``botox.yaml`` -> ``botox.reviewed.yaml``): not a script."""
+
+
+def script_files(folder: Path) -> list[Path]:
+    """The scripts in `folder`, sorted: YAML files, not the review records beside them."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in SCRIPT_SUFFIXES and not p.name.endswith(REVIEW_SUFFIX) and p.is_file()
+    )
+
+
 def read_text_file(path: Path, what: str = "script", limit: int = MAX_FILE_BYTES, setting: str | None = None) -> str:
     """Read a UTF-8 text file (a BOM is allowed), with clear errors for the user's mistakes.
 

@@ -28,6 +28,7 @@ from ..planner import TakeSpec, pieces, plan_sentences
 from ..proof.run import ProofOptions, proof
 from ..renderer import default_jobs
 from ..safe_files import safe_child, wav_bytes
+from ..script.files import script_files
 from ..script.loader import load_source
 from ..script.model import Script
 from ..settings import RunSettings
@@ -36,7 +37,7 @@ from ..storage.shared_cache import open_shared
 from ..text import markup
 from ..text.frontend import FrontEnd
 from ..text.guard import sentence_key
-from ..translations.reviews import SUFFIX, Record, mark, read_record, record_path, write_record
+from ..translations.reviews import Record, mark, read_record, record_path, write_record
 from ..translations.state import DIFFERS, TextState, text_states
 from . import saving
 from .blocks import set_lexicon_entry, set_voice
@@ -44,9 +45,8 @@ from .edits import EditError, TextKey, edit_texts, text_places
 from .jobs import Job
 from .view import address_of, addresses, guide_view
 
-__all__ = ["SCRIPT_SUFFIXES", "Refused", "UnknownScript", "UnknownText", "Workspace"]
+__all__ = ["Refused", "UnknownScript", "UnknownText", "Workspace"]
 
-SCRIPT_SUFFIXES = (".yaml", ".yml")
 """What counts as a script in the folder (but for a script's review record, ``<stem>.reviewed.yaml``)."""
 
 _ID = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -105,14 +105,8 @@ class Workspace:
         record beside it is not one."""
         if self.scripts_path.is_file():
             files = [self.scripts_path]
-        elif self.scripts_path.is_dir():
-            files = sorted(
-                p
-                for p in self.scripts_path.iterdir()
-                if p.suffix.lower() in SCRIPT_SUFFIXES and not p.name.endswith(SUFFIX) and p.is_file()
-            )
         else:
-            files = []
+            files = script_files(self.scripts_path)
         found: dict[str, Path] = {}
         for path in files:
             base = _ID.sub("-", path.stem) or "script"

@@ -23,10 +23,11 @@ import yaml
 
 from ..errors import InputError
 from ..safe_files import write_text
+from ..script.files import REVIEW_SUFFIX
 from ..script.model import Script
 from ..text.parity import language_name
 
-SUFFIX = ".reviewed.yaml"
+SUFFIX = REVIEW_SUFFIX
 _HEADER = """\
 # Which {source} text each translation of {script} was last reviewed against, written by guide.
 # guide check lists a translation whose {source} has changed since; `guide review --mark` (or the
