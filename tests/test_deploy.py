@@ -88,7 +88,7 @@ def test_one_answer_edited_uploads_only_what_changed(s3: S3, built: Path, regist
 
     assert run(built, "s3://clinic/guides").exit_code == 0
     script = built / "small.yaml"
-    script.write_text(SMALL_SCRIPT.replace("About four months.", "About three months."), encoding="utf-8")
+    script.write_text(SMALL_SCRIPT.replace("About four months.", "Usually about four months."), encoding="utf-8")
     builder.build(script, RunSettings.make(out=built / "out", cache=built / "cache", jobs=1), registry=registry)
     result = run(built, "s3://clinic/guides")
     assert result.exit_code == 0, result.output

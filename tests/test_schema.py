@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 
 from guide.errors import ScriptError
 from guide.script import loader
+from guide.script.files import script_files
 from guide.script.loader import load_script
 from guide.script.model import Loudness, Music, Pauses, Publish, Script, VoiceSettings
 
@@ -145,7 +146,7 @@ VALID = [
 
 
 @pytest.mark.parametrize("reading", READINGS)
-@pytest.mark.parametrize("path", sorted((ROOT / "scripts").glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", script_files(ROOT / "scripts"), ids=lambda p: p.name)
 def test_project_scripts_are_valid(path: Path, reading: str) -> None:
     assert problems(path.read_text(encoding="utf-8"), reading) == []
 
@@ -157,7 +158,7 @@ def test_valid_scripts(name: str, text: str, reading: str) -> None:
 
 
 def test_there_are_project_scripts() -> None:
-    assert list((ROOT / "scripts").glob("*.yaml"))
+    assert script_files(ROOT / "scripts")
 
 
 def test_schema_is_a_valid_draft_2020_12_schema() -> None:
