@@ -591,7 +591,11 @@ def init(article: Path, out: Path | None, languages: str, script_id: str | None,
         )
 
 
-SCHEMAS = {"script": ("guide.script", "schema.json"), "manifest": ("guide", "manifest.schema.json")}
+SCHEMAS = {
+    "script": ("guide.script", "schema.json"),
+    "manifest": ("guide", "manifest.schema.json"),
+    "reviewed": ("guide.translations", "reviewed.schema.json"),
+}
 """``guide schema WHICH``: the package and file of each JSON Schema shipped."""
 
 
@@ -599,8 +603,8 @@ SCHEMAS = {"script": ("guide.script", "schema.json"), "manifest": ("guide", "man
 @click.argument("which", type=click.Choice(sorted(SCHEMAS)), default="script")
 @click.option("--path", "show_path", is_flag=True, help="Print where the schema file is instead of its content.")
 def schema(which: str, show_path: bool) -> None:
-    """Print the JSON Schema of the script format (for editors: see docs/script-format.md), or with
-    `manifest` that of the manifest.json a build writes."""
+    """Print the JSON Schema of the script format (for editors: see docs/script-format.md); with `manifest`,
+    that of the manifest.json a build writes; with `reviewed`, that of the review record beside a script."""
     package, name = SCHEMAS[which]
     resource = files(package) / name
     if show_path:

@@ -300,3 +300,15 @@ def test_a_review_record_is_never_taken_for_a_script(tmp_path, monkeypatch):
     assert script_files(folder) == [folder / "aftercare.yaml"]
     result = run("plan", "scripts/aftercare.yaml", "--offline")
     assert result.exit_code == 0, result.output
+
+
+def test_the_record_matches_the_schema_guide_ships(reviewed: Path):
+    import json
+
+    from jsonschema import Draft202012Validator
+
+    result = run("schema", "reviewed")
+    assert result.exit_code == 0, result.output
+    validator = Draft202012Validator(json.loads(result.output))
+    assert not list(validator.iter_errors(yaml.safe_load(record_path(reviewed).read_text(encoding="utf-8"))))
+    assert list(validator.iter_errors({"source_language": "en", "texts": {"intro": {"ar": 3}}}))
