@@ -7,7 +7,9 @@ ending in its item's number in both languages, so every sentence goes through th
 check's slow path), it times the whole load (``load_script``: structure, number guard and the parity check)
 and the parity check alone (``check_parity``), with the check's reading cache emptied before each run so
 no run reuses another's readings: first in a fresh Python process (as `guide check` meets a script), then
-warm in this process, the best of ``--runs``. Prints a Markdown table for docs/benchmarks.md.
+warm in this process, the best of ``--runs``. Last, as `guide check` and `guide build` run on a script checked
+before: in a fresh process, the load and the check with the agreeing pairs kept in the take cache by an earlier run
+(:class:`~guide.text.memo.ParityMemo`, its file read included). Prints a Markdown table for docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -57,6 +59,33 @@ print(json.dumps([load, check]))
 """
 
 
+KEPT = """
+import json, sys, time
+from pathlib import Path
+from guide.script.loader import load_script
+from guide.script.parity_check import check_parity
+from guide.text.memo import ParityMemo
+start = time.perf_counter(); script = load_script(sys.argv[1], parity_memo=ParityMemo.load(Path(sys.argv[2])))
+load = time.perf_counter() - start
+start = time.perf_counter(); memo = ParityMemo.load(Path(sys.argv[2])); found = check_parity(script, memo)
+check = time.perf_counter() - start
+assert memo.misses == 0, memo.misses
+print(json.dumps([load, check]))
+"""
+
+
+def kept(path: Path, memo: Path) -> tuple[float, float]:
+    """(load, check) in a fresh process, both served by the pairs an earlier run kept in `memo`."""
+    from guide.text.memo import ParityMemo
+
+    pairs = ParityMemo(memo)
+    load_script(path, parity_memo=pairs)
+    pairs.save()
+    command = [sys.executable, "-c", KEPT, str(path), str(memo)]
+    load, check = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    return load, check
+
+
 def cold(path: Path) -> tuple[float, float]:
     """(load, check) in a fresh process: the load includes one check, which is then timed again, uncached."""
     out = subprocess.run([sys.executable, "-c", COLD, str(path)], check=True, capture_output=True, text=True).stdout
@@ -75,17 +104,21 @@ def main() -> None:
         scripts += [(f"{size} items", generated_script(size, folder)) for size in map(int, args.sizes.split(","))]
         print(
             "| script | first load, fresh process (check included) | check alone, same process | warm load "
-            "| warm check | check's share of the load, warm |"
+            "| warm check | check's share, warm | load, pairs kept | check, pairs kept | check's share, kept |"
         )
-        print("|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|")
         for name, path in scripts:
             first_load, first_check = cold(path)
             script = load_script(path)
             load = best(args.runs, lambda path=path: load_script(path))
             check = best(args.runs, lambda script=script: check_parity(script))
+            kept_load, kept_check = min(
+                (kept(path, folder / f"memo-{name}-{n}.json") for n in range(args.runs)), key=lambda pair: pair[1]
+            )
             print(
                 f"| {name} | {first_load * 1000:.0f} ms | {first_check * 1000:.0f} ms | {load * 1000:.0f} ms | "
-                f"{check * 1000:.1f} ms | {check / load:.0%} |",
+                f"{check * 1000:.1f} ms | {check / load:.0%} | {kept_load * 1000:.0f} ms | {kept_check * 1000:.1f} ms "
+                f"| {kept_check / kept_load:.0%} |",
                 flush=True,
             )
 

@@ -89,7 +89,7 @@ def check(
     and what the online voices will be sent and cost (a cold build, and the next one against the take cache)."""
     settings = settings or RunSettings.make()
     registry = registry or settings.registry()
-    script = load(path, registry, allow_missing=allow_missing)
+    script = load(path, registry, allow_missing=allow_missing, cache=settings.take_cache())
     the_plan = plan(script, registry)
     advice = review(script, the_plan, max_words, registry.web_requests)
     advice.costs = cost.estimate(the_plan.takes(), settings.take_cache().has, registry)
@@ -101,8 +101,8 @@ def _gather(
 ) -> tuple[Script, Plan, TakeCache, Path, Ffmpeg, SentenceMemo]:
     """Check every input of a build, and the ffmpeg it will use, before anything is recorded or written."""
     tool = require_capable()
-    script = load(path, registry)
     cache = settings.take_cache()
+    script = load(path, registry, cache=cache)
     memo = open_memo(script, cache)
     the_plan = plan(script, registry, languages, memo)
     folder = settings.out / script.id

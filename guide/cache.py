@@ -81,6 +81,17 @@ class TakeCache:
         """
         return safe_child(self.folder, _relative(key))
 
+    def parity_path(self, script: Path) -> Path:
+        """Where the pairs of texts the cross-language check found agreeing in the script at `script` are kept
+        (:class:`~guide.text.memo.ParityMemo`):
+        one file per script, named by its absolute path, as the check reads it before knowing its id.
+
+        Raises:
+            OutputError: ``parity/`` is a symbolic link.
+        """
+        digest = hashlib.sha256(str(script.resolve()).encode("utf-8")).hexdigest()[:16]
+        return safe_child(self.folder, f"parity/{script.stem}-{digest}.json")
+
     def memo_path(self, script_id: str) -> Path:
         """Where the front-end's output for the script `script_id` is kept (:mod:`guide.text.memo`).
 

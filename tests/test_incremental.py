@@ -124,9 +124,9 @@ def test_noop_rebuild_rewrites_nothing(setup):
 def test_editing_one_answer_records_only_its_takes(setup, registry):
     script, out, cache, _args = setup
     before, before_pieces = snapshot(out), snapshot(cache / "pieces")
-    script.write_text(SMALL_SCRIPT.replace("About four months.", "About four months. Sometimes longer."), encoding="utf-8")
+    script.write_text(SMALL_SCRIPT.replace("About four months.", "About four months. Often longer."), encoding="utf-8")
     result = builder.build(script, RunSettings.make(out=out, cache=cache), registry=registry)
-    assert result.recorded == 1 and result.work.record[0].take.text == "Sometimes longer."
+    assert result.recorded == 1 and result.work.record[0].take.text == "Often longer."
     assert result.work.record[0].reason == "new text"
     assert sorted(result.encoded) == ["en/02-how-long.mp3", "en/small-guide.en.mp3"]
     # The full guide is joined again from frames: no announcement or pause is encoded again.
@@ -151,7 +151,11 @@ def test_editing_one_answer_records_only_its_takes(setup, registry):
     }
     manifest = json.loads((out / "small-guide" / "manifest.json").read_text(encoding="utf-8"))
     track = manifest["languages"]["en"]["tracks"][2]
-    assert [s["text"] for s in track["sentences"]] == ["How long does it last?", "About four months.", "Sometimes longer."]
+    assert [s["text"] for s in track["sentences"]] == [
+        "How long does it last?",
+        "About four months.",
+        "Often longer.",
+    ]
     assert track["sha256"] == hashlib.sha256((out / "small-guide" / "en" / "02-how-long.mp3").read_bytes()).hexdigest()
 
 

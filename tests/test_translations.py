@@ -12,6 +12,7 @@ import yaml
 from click.testing import CliRunner
 
 from guide.cli import main
+from guide.errors import ScriptError
 from guide.script.loader import load_source
 from guide.translations.reviews import record_path
 
@@ -312,3 +313,47 @@ def test_the_record_matches_the_schema_guide_ships(reviewed: Path):
     validator = Draft202012Validator(json.loads(result.output))
     assert not list(validator.iter_errors(yaml.safe_load(record_path(reviewed).read_text(encoding="utf-8"))))
     assert list(validator.iter_errors({"source_language": "en", "texts": {"intro": {"ar": 3}}}))
+
+
+def test_agreeing_pairs_are_kept_between_runs_and_never_hide_a_difference(tmp_path):
+    """The take cache keeps the pairs found agreeing: the next check reads none of them again, and an edited
+    translation is read again, and refused when its numbers differ."""
+    from guide.cache import TakeCache
+    from guide.script.loader import load_script
+    from guide.text.memo import ParityMemo
+
+    path = tmp_path / "aftercare.yaml"
+    shutil.copy(AFTERCARE, path)
+    memo_path = TakeCache(tmp_path / "cache").parity_path(path)
+    first = ParityMemo.load(memo_path)
+    load_script(path, parity_memo=first)
+    first.save()
+    assert first.misses >= 15 and memo_path.is_file()
+
+    again = ParityMemo.load(memo_path)
+    load_script(path, parity_memo=again)
+    assert again.misses == 0
+
+    path.write_text(path.read_text(encoding="utf-8").replace("٣ إلى ٥ أيام", "٣ إلى ٦ أيام"), encoding="utf-8")
+    edited = ParityMemo.load(memo_path)
+    with pytest.raises(ScriptError, match="the English says 5 days"):
+        load_script(path, parity_memo=edited)
+
+
+@pytest.mark.parametrize("damage", ["not json", '{"format": 1, "context": "another", "pairs": ["x"]}', "[1, 2]"])
+def test_a_damaged_or_foreign_memo_is_a_cold_one(tmp_path, damage: str):
+    from guide.text.memo import ParityMemo
+
+    memo = tmp_path / "memo.json"
+    memo.write_text(damage, encoding="utf-8")
+    loaded = ParityMemo.load(memo)
+    assert not loaded.agreed("x")
+
+
+def test_check_and_build_keep_the_pairs_in_the_take_cache(tmp_path):
+    path = tmp_path / "aftercare.yaml"
+    shutil.copy(AFTERCARE, path)
+    cache = tmp_path / "cache"
+    result = run("check", path, "--offline", "--cache-dir", cache)
+    assert result.exit_code == 0, result.output
+    assert list((cache / "parity").glob("aftercare-*.json"))

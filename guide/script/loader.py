@@ -28,6 +28,7 @@ from ..errors import InputError, Problem, ScriptError
 from ..text import markup
 from ..text.codeswitch import has_foreign
 from ..text.lexicon import apply_lexicon, entries_for
+from ..text.memo import ParityMemo
 from .files import IMAGE_TYPES, MAX_FILE_BYTES, check_cover, read_text_file
 from .limits import ENVIRONMENT, Limits
 from .model import (
@@ -130,6 +131,7 @@ def load_script(
     engines: VoiceEngines | None = None,
     *,
     parity: bool = True,
+    parity_memo: ParityMemo | None = None,
 ) -> Script:
     """Read and validate the script at `path`.
 
@@ -142,7 +144,7 @@ def load_script(
     `limits` bound the file (default: :meth:`Limits.from_env`, the defaults with
     environment overrides). With `parity` False, a translation that says other numbers than its source text
     is kept in ``Script.parity_problems`` instead of failing the load (the studio saves it, and refuses to
-    build it).
+    build it). `parity_memo` holds the pairs of texts the check found agreeing in earlier runs (kept in the take cache).
 
     Raises:
         InputError: the file cannot be read, is too large, or a limit's environment variable is wrong.
@@ -151,7 +153,9 @@ def load_script(
     limits = limits or Limits.from_env()
     path = Path(path)
     source = read_text_file(path, "script", limits.script_bytes, ENVIRONMENT["script_bytes"])
-    return load_source(source, path, check_voice, allow_missing, limits, engines, parity=parity)
+    return load_source(
+        source, path, check_voice, allow_missing, limits, engines, parity=parity, parity_memo=parity_memo
+    )
 
 
 def load_source(
@@ -163,6 +167,7 @@ def load_source(
     engines: VoiceEngines | None = None,
     *,
     parity: bool = True,
+    parity_memo: ParityMemo | None = None,
 ) -> Script:
     """Validate script text not yet written to `path` (an edit about to be saved), as :func:`load_script`
     would validate it there: files it names are looked for beside `path`.
@@ -184,7 +189,7 @@ def load_source(
             ]
         )
     root = compose_yaml(source, path, limits)
-    return _Reader(path, check_voice, allow_missing, limits, engines, parity).script(root)
+    return _Reader(path, check_voice, allow_missing, limits, engines, parity, parity_memo).script(root)
 
 
 class _Reader(NodeReader):
@@ -198,9 +203,12 @@ class _Reader(NodeReader):
         limits: Limits | None = None,
         engines: VoiceEngines | None = None,
         parity: bool = True,
+        parity_memo: ParityMemo | None = None,
     ) -> None:
         super().__init__(path, limits or _DEFAULT_LIMITS)
         self.parity = parity
+        self.parity_memo = parity_memo
+        """Pairs of texts the parity check found agreeing in earlier runs."""
         """Differences between languages fail the load (else they are kept in ``Script.parity_problems``)."""
         self.check_voice = check_voice
         self.engines = engines
@@ -458,7 +466,7 @@ class _Reader(NodeReader):
         # Last, on a script otherwise valid: what the voice says must carry the numbers written, and every
         # language must say the numbers of the source language.
         numbers = check_numbers(script)
-        parity = check_parity(script)
+        parity = check_parity(script, self.parity_memo)
         if numbers.problems or (parity.problems and self.parity):
             raise ScriptError([*numbers.problems, *(parity.problems if self.parity else ())])
         return dataclasses.replace(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import Problem
+from ..text.memo import ParityMemo
 from ..text.parity import Difference, Reading, can_read, compare, language_name, read
 from .model import Script, TranslationMarker
 
@@ -32,8 +33,9 @@ class ParityCheck:
     """Languages not compared because guide cannot read their numbers in words."""
 
 
-def check_parity(script: Script) -> ParityCheck:
-    """Compare every translated text of `script` with its source-language text."""
+def check_parity(script: Script, memo: ParityMemo | None = None) -> ParityCheck:
+    """Compare every translated text of `script` with its source-language text; `memo` holds the pairs earlier
+    runs found agreeing (:class:`~guide.text.memo.ParityMemo`), which are not read again."""
     source = script.source
     others = [lang for lang in script.languages if lang != source]
     unread = tuple(lang for lang in script.languages if not can_read(lang))
@@ -59,9 +61,14 @@ def check_parity(script: Script) -> ParityCheck:
             translated = text.by_lang.get(lang, "")
             if not translated:
                 continue  # not translated yet (allow_missing): listed as such elsewhere
+            key = memo.key((source, original), (lang, translated), script.code_switch) if memo is not None else ""
+            if memo is not None and memo.agreed(key):
+                continue
             theirs = read(original, source, script.code_switch)
             ours = read(translated, lang, script.code_switch)
             found = compare(theirs, ours)
+            if not found and memo is not None:
+                memo.agree(key)
             if found:
                 message = mismatch(label, source, lang, theirs, ours, found, text.line_of(source))
                 problems.append(Problem(script.path, text.line_of(lang), message))

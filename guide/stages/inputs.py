@@ -13,16 +13,30 @@ from ..errors import InputError, OutputError, Problem, ScriptError
 from ..planner import Plan, plan_script
 from ..script.loader import load_script
 from ..script.model import Script
-from ..text.memo import SentenceMemo
+from ..text.memo import ParityMemo, SentenceMemo
 
 
-def load(path: str | Path, registry: EngineRegistry | None = None, *, allow_missing: bool = False) -> Script:
+def load(
+    path: str | Path,
+    registry: EngineRegistry | None = None,
+    *,
+    allow_missing: bool = False,
+    cache: TakeCache | None = None,
+) -> Script:
     """Read and fully validate a script, voices included (``guide check``).
 
-    With `allow_missing`, texts not translated yet are accepted and listed in ``Script.missing``.
+    With `allow_missing`, texts not translated yet are accepted and listed in ``Script.missing``. With `cache`,
+    the cross-language check reads only the pairs of texts it has not found agreeing in an earlier run
+    (:class:`ParityMemo`).
     """
     registry = registry or EngineRegistry()
-    return load_script(path, check_voice=registry.check_voice, allow_missing=allow_missing, engines=registry)
+    parity_memo = ParityMemo.load(cache.parity_path(Path(path))) if cache is not None else None
+    script = load_script(
+        path, check_voice=registry.check_voice, allow_missing=allow_missing, engines=registry, parity_memo=parity_memo
+    )
+    if parity_memo is not None:
+        parity_memo.save()
+    return script
 
 
 def resolve_voices(script: Script, registry: EngineRegistry) -> dict[str, VoiceRef]:

@@ -146,3 +146,66 @@ def _decode(stored: list) -> list[SpokenSentence]:
         decoded = tuple(Silence(float(p)) if isinstance(p, (int, float)) else Run(str(p[0]), str(p[1])) for p in parts)
         out.append(SpokenSentence(str(shown), decoded))
     return out
+
+
+class ParityMemo:
+    """Pairs of texts the cross-language check found saying the same quantities (a source text and its
+    translation), kept between runs in the take cache (``<cache>/parity/<script>.json``), so an unchanged
+    translation costs a lookup instead of a reading.
+
+    A pair is keyed by a hash of both languages, code switching and both texts, under a context (the front-end's
+    code and libraries, :func:`code_version`): another context is a cold memo. Only agreeing pairs are kept: a
+    difference is found, and reported, on every run.
+    """
+
+    def __init__(self, path: Path | None = None, entries: list | None = None) -> None:
+        self.path = path
+        """Where it is kept; None for a memo of this process only."""
+        self._stored: set[str] = set(entries or ())
+        self._used: set[str] = set()
+        self.misses = 0
+        """Pairs read in this run (not served from the memo)."""
+
+    @classmethod
+    def load(cls, path: Path) -> ParityMemo:
+        """The memo at `path` if it was made by this code, else an empty one that will replace it."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if (
+                data.get("format") == FORMAT
+                and data.get("context") == code_version()
+                and isinstance(data.get("pairs"), list)
+            ):
+                return cls(path, [key for key in data["pairs"] if isinstance(key, str)])
+        except (OSError, ValueError, AttributeError):
+            pass  # missing, unreadable or damaged: start cold
+        return cls(path)
+
+    @staticmethod
+    def key(source: tuple[str, str], translation: tuple[str, str], code_switch: bool) -> str:
+        """The key of a pair: (language, text) of the source and of the translation."""
+        joined = "\0".join((*source, *translation, str(int(code_switch))))
+        return hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
+
+    def agreed(self, key: str) -> bool:
+        """Whether an earlier run found this pair saying the same quantities (it is then kept again)."""
+        if key in self._stored:
+            self._used.add(key)
+            return True
+        return False
+
+    def agree(self, key: str) -> None:
+        """Keep a pair this run found saying the same quantities."""
+        self.misses += 1
+        self._used.add(key)
+
+    def save(self) -> None:
+        """Write the pairs this run found agreeing, if that changes anything; an unwritable cache is skipped."""
+        if self.path is None or (not self.misses and self._used == self._stored):
+            return
+        data = {"format": FORMAT, "context": code_version(), "pairs": sorted(self._used)}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_text(self.path, json.dumps(data, separators=(",", ":")))
+        except OSError:
+            pass  # the memo only saves time: a check never fails for it
