@@ -47,8 +47,6 @@ from .view import address_of, addresses, guide_view
 
 __all__ = ["Refused", "UnknownScript", "UnknownText", "Workspace"]
 
-"""What counts as a script in the folder (but for a script's review record, ``<stem>.reviewed.yaml``)."""
-
 _ID = re.compile(r"[^A-Za-z0-9_.-]+")
 _TEXT_NAME = re.compile(r"^(?:title|intro|outro|sections|faq)(?:\[\d+\])?(?:\.\w+(?:\[\d+\])?)*: ")
 """A problem's opening name of its text (``faq[1].answer.en: ``)."""
