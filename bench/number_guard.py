@@ -13,8 +13,6 @@ Prints a Markdown table for docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from run import SAMPLE, generated_script
+from run import SAMPLE, generated_script, in_fresh_process
 
 from guide.script.loader import load_script
 from guide.script.number_check import check_numbers
@@ -51,8 +49,7 @@ print(json.dumps([load, guard]))
 
 def cold(path: Path) -> tuple[float, float]:
     """(load, guard) in a fresh process: the load includes one guard run, the guard is timed again after it."""
-    out = subprocess.run([sys.executable, "-c", COLD, str(path)], check=True, capture_output=True, text=True).stdout
-    load, guard = json.loads(out)
+    load, guard = in_fresh_process(COLD, path)
     return load, guard
 
 

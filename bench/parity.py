@@ -15,8 +15,6 @@ before: in a fresh process, the load and the check with the agreeing pairs kept 
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from run import SAMPLE, generated_script
+from run import SAMPLE, generated_script, in_fresh_process
 
 from guide.script.loader import load_script
 from guide.script.parity_check import check_parity
@@ -81,15 +79,13 @@ def kept(path: Path, memo: Path) -> tuple[float, float]:
     pairs = ParityMemo(memo)
     load_script(path, parity_memo=pairs)
     pairs.save()
-    command = [sys.executable, "-c", KEPT, str(path), str(memo)]
-    load, check = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    load, check = in_fresh_process(KEPT, path, memo)
     return load, check
 
 
 def cold(path: Path) -> tuple[float, float]:
     """(load, check) in a fresh process: the load includes one check, which is then timed again, uncached."""
-    out = subprocess.run([sys.executable, "-c", COLD, str(path)], check=True, capture_output=True, text=True).stdout
-    load, check = json.loads(out)
+    load, check = in_fresh_process(COLD, path)
     return load, check
 
 

@@ -8,6 +8,7 @@ printed as Markdown (and written to a file with --write).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -72,6 +73,12 @@ def generated_script(items: int, folder: Path) -> Path:
     path = folder / f"gen-{items}.yaml"
     path.write_text(yaml.safe_dump(script, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def in_fresh_process(code: str, *args: str | Path) -> list:
+    """Run Python `code` in a new process with `args` (as sys.argv[1:]); what it printed, read as JSON."""
+    command = [sys.executable, "-c", code, *map(str, args)]
+    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
 
 
 def edit_one_answer(path: Path) -> None:
