@@ -357,3 +357,15 @@ def test_check_and_build_keep_the_pairs_in_the_take_cache(tmp_path):
     result = run("check", path, "--offline", "--cache-dir", cache)
     assert result.exit_code == 0, result.output
     assert list((cache / "parity").glob("aftercare-*.json"))
+
+
+def test_a_paragraph_moved_keeps_its_review(reviewed: Path):
+    """A paragraph inserted before others shifts their names; what they were reviewed against still holds."""
+    text = reviewed.read_text(encoding="utf-8")
+    anchor = '      - en: "Thinking about the long-term effects'
+    new = '      - en: "A new paragraph."\n        ar: "فقرة جديدة."\n'
+    reviewed.write_text(text.replace(anchor, new + anchor, 1), encoding="utf-8")
+    result = run("check", reviewed, "--offline")
+    assert result.exit_code == 0, result.output
+    assert "warning: 1 translation to review" in result.output
+    assert "section importance, paragraph 2: added since the Arabic was last reviewed" in result.output

@@ -148,12 +148,15 @@ def stale(script: Script, record: Record) -> list[Stale]:
     for langs in record.texts.values():
         for lang, text in langs.items():
             known.setdefault(lang, set()).add(text)
+    everything = list(translations(script))
+    sources = {now for _label, _lang, now, _line in everything}
     out = []
-    for label, lang, now, line in translations(script):
+    for label, lang, now, line in everything:
         before = record.against(label, lang)
         if before == now or now in known.get(lang, ()):
             continue
-        out.append(Stale(label, lang, line, before, now))
+        # What this name was reviewed against is now another text's (one was inserted before it): this one is new.
+        out.append(Stale(label, lang, line, None if before in sources else before, now))
     return out
 
 
