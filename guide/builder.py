@@ -36,13 +36,13 @@ from .script.model import Script
 from .settings import RunSettings
 from .stages.companions import make_companions
 from .stages.encode import record_and_encode
-from .stages.inputs import disk_errors, load, open_memo, plan, resolve_voices, save_memo
+from .stages.inputs import disk_errors, load, open_memo, open_parity_memo, plan, resolve_voices, save_memo
 from .stages.place import inventory, manifest_of, place_files, remove_dropped, remove_files, write_manifest
 from .stages.print_guide import PrintResult, print_guide
 from .stages.results import BuildResult, LanguageResult, TrackResult, results
 from .stages.speak import say
 from .stages.wording import ARABIC_BY_ESPEAK, VoiceChoice, voice_choices, warnings
-from .text.memo import SentenceMemo
+from .text.memo import ParityMemo, SentenceMemo
 from .translations.reviews import Stale, mark, read_record, stale, start_record, write_record
 from .work import Work, plan_work
 
@@ -89,7 +89,9 @@ def check(
     and what the online voices will be sent and cost (a cold build, and the next one against the take cache)."""
     settings = settings or RunSettings.make()
     registry = registry or settings.registry()
-    script = load(path, registry, allow_missing=allow_missing, cache=settings.take_cache())
+    parity_memo = open_parity_memo(path, settings.take_cache())
+    script = load(path, registry, allow_missing=allow_missing, parity_memo=parity_memo)
+    parity_memo.save()
     the_plan = plan(script, registry)
     advice = review(script, the_plan, max_words, registry.web_requests)
     advice.costs = cost.estimate(the_plan.takes(), settings.take_cache().has, registry)
@@ -98,17 +100,20 @@ def check(
 
 def _gather(
     path: str | Path, settings: RunSettings, languages: Sequence[str] | None, registry: EngineRegistry
-) -> tuple[Script, Plan, TakeCache, Path, Ffmpeg, SentenceMemo]:
-    """Check every input of a build, and the ffmpeg it will use, before anything is recorded or written."""
+) -> tuple[Script, Plan, TakeCache, Path, Ffmpeg, SentenceMemo, ParityMemo]:
+    """Check every input of a build, and the ffmpeg it will use, before anything is recorded or written.
+
+    The front-end's and the cross-language check's notes are saved by the caller once its work succeeded."""
     tool = require_capable()
     cache = settings.take_cache()
-    script = load(path, registry, cache=cache)
+    parity_memo = open_parity_memo(path, cache)
+    script = load(path, registry, parity_memo=parity_memo)
     memo = open_memo(script, cache)
     the_plan = plan(script, registry, languages, memo)
     folder = settings.out / script.id
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{folder}: exists and is not a folder")
-    return script, the_plan, cache, folder, tool, memo
+    return script, the_plan, cache, folder, tool, memo, parity_memo
 
 
 def build(
@@ -140,7 +145,7 @@ def build(
     settings = settings or RunSettings.make()
     jobs = settings.jobs or default_jobs()
     registry = registry or settings.registry()
-    script, the_plan, cache, folder, tool, memo = _gather(path, settings, languages, registry)
+    script, the_plan, cache, folder, tool, memo, parity_memo = _gather(path, settings, languages, registry)
     record = read_record(script)
     bitrate = settings.bitrate_text
     url = settings.base_url or script.base_url
@@ -199,6 +204,7 @@ def build(
             stamps.forget_missing()
         stamps.save()
         save_memo(memo, script, languages)
+        parity_memo.save()
     review_started, review_warning = _start_review(script, record.exists)
     fetched_late = 0  # takes another machine put into the shared cache while this one was about to speak them
     if shared is not None:
@@ -271,13 +277,14 @@ def plan_build(
     """What `build` with the same arguments would record and encode, and why (``guide plan``)."""
     settings = settings or RunSettings.make()
     registry = registry or settings.registry()
-    script, the_plan, cache, folder, tool, memo = _gather(path, settings, languages, registry)
+    script, the_plan, cache, folder, tool, memo, parity_memo = _gather(path, settings, languages, registry)
     stamps = FileStamps.load(folder, cache.stamps_path(folder))
     previous = read_manifest(folder, follow_links=True)
     work = plan_work(
         the_plan, cache, folder, previous, settings.bitrate_text, only, force, stamps.sha256, encoder=tool.version
     )
     save_memo(memo, script, languages)
+    parity_memo.save()
     return work
 
 

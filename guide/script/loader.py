@@ -20,7 +20,7 @@ import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import yaml
 
@@ -28,7 +28,6 @@ from ..errors import InputError, Problem, ScriptError
 from ..text import markup
 from ..text.codeswitch import has_foreign
 from ..text.lexicon import apply_lexicon, entries_for
-from ..text.memo import ParityMemo
 from .files import IMAGE_TYPES, MAX_FILE_BYTES, check_cover, read_text_file
 from .limits import ENVIRONMENT, Limits
 from .model import (
@@ -52,6 +51,9 @@ from .number_check import check_numbers
 from .parity_check import check_parity
 from .safe_yaml import compose_yaml
 from .voices import DEFAULT_VOICES, VOICE_KEYS, VoiceChecker, VoiceEngines, VoiceReader, default_voice
+
+if TYPE_CHECKING:
+    from ..text.memo import ParityMemo  # the memo writes files: numpy, not needed to load
 
 __all__ = [
     "DEFAULT_VOICES",

@@ -10,11 +10,14 @@ words cannot be read is named once, so nothing passes unchecked in silence.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..errors import Problem
-from ..text.memo import ParityMemo
 from ..text.parity import Difference, Reading, can_read, compare, language_name, read
 from .model import Script, TranslationMarker
+
+if TYPE_CHECKING:
+    from ..text.memo import ParityMemo  # the memo writes files: numpy, not needed to load
 
 _TIMES = {1: "once", 2: "twice"}
 

@@ -21,22 +21,23 @@ def load(
     registry: EngineRegistry | None = None,
     *,
     allow_missing: bool = False,
-    cache: TakeCache | None = None,
+    parity_memo: ParityMemo | None = None,
 ) -> Script:
     """Read and fully validate a script, voices included (``guide check``).
 
-    With `allow_missing`, texts not translated yet are accepted and listed in ``Script.missing``. With `cache`,
-    the cross-language check reads only the pairs of texts it has not found agreeing in an earlier run
-    (:class:`ParityMemo`).
+    With `allow_missing`, texts not translated yet are accepted and listed in ``Script.missing``. With
+    `parity_memo` (:func:`open_parity_memo`), the cross-language check reads only the pairs of texts it has not
+    found agreeing in an earlier run; the caller saves it once its work succeeded.
     """
     registry = registry or EngineRegistry()
-    parity_memo = ParityMemo.load(cache.parity_path(Path(path))) if cache is not None else None
-    script = load_script(
+    return load_script(
         path, check_voice=registry.check_voice, allow_missing=allow_missing, engines=registry, parity_memo=parity_memo
     )
-    if parity_memo is not None:
-        parity_memo.save()
-    return script
+
+
+def open_parity_memo(path: str | Path, cache: TakeCache) -> ParityMemo:
+    """The pairs of texts of the script at `path` an earlier check found agreeing, kept in `cache`."""
+    return ParityMemo.load(cache.parity_path(Path(path)))
 
 
 def resolve_voices(script: Script, registry: EngineRegistry) -> dict[str, VoiceRef]:
