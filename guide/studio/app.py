@@ -290,7 +290,9 @@ def create_app(workspace: Workspace, sessions: Sessions, bind_host: str = "127.0
 
         async def stream():  # an async generator of SSE lines
             last = None
-            on_disk = stamp()
+            # "unknown": the first pass always says "script", so the page compares versions once connected (a change
+            # made between its load and this stream's start is not missed).
+            on_disk: tuple[int, int] | str | None = "unknown"
             quiet = 0.0
             while not wakeup.closing:
                 state = workspace.job_state(script_id)
