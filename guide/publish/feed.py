@@ -13,7 +13,9 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+
+from ..dates import build_time
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 PODCAST_GUID_NAMESPACE = "ead4c236-bf58-58c6-a2c6-a6b28d128cb6"
@@ -222,5 +224,5 @@ def feed_xml(episode: Episode, base_url: str, tracks: Sequence[TrackEpisode] = (
 
 
 def now() -> datetime:
-    """The time stamp of a newly encoded full guide."""
-    return datetime.now(UTC).replace(microsecond=0)
+    """The time stamp of a newly encoded track or full guide (:func:`guide.dates.build_time`)."""
+    return build_time()
