@@ -142,6 +142,24 @@ def test_podcastparser_reads_everything(lang):
     assert item["guid"] and item["published"] == int(datetime(2026, 12, 1, 9, 30, tzinfo=UTC).timestamp())
 
 
+@pytest.mark.parametrize("tracked", [False, True], ids=["one-episode", "per-track"])
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_each_feed_names_itself_with_an_atom_self_link(lang, tracked):
+    """<atom:link rel="self"> holds the feed's own address (what validators ask of a feed that declares the Atom
+    namespace), while the RSS <link> stays the guide's page; feedparser reads both."""
+    text = feed_xml(episode(lang), BASE, tracks(lang) if tracked else ())
+    channel = etree.fromstring(text.encode("utf-8")).find("channel")
+    (self_link,) = [a for a in channel.findall("{http://www.w3.org/2005/Atom}link") if a.get("rel") == "self"]
+    assert (self_link.get("href"), self_link.get("type")) == (f"{BASE}/{lang}/feed.xml", "application/rss+xml")
+    assert channel.findtext("link") == f"{BASE}/"
+    parsed = feedparser.parse(text)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert [(link.rel, link.href) for link in parsed.feed.links if link.rel == "self"] == [
+        ("self", f"{BASE}/{lang}/feed.xml")
+    ]
+    assert parsed.feed.link == f"{BASE}/"
+
+
 def test_the_same_audio_gives_the_same_guid_and_date_and_new_audio_new_ones():
     def guid_and_date(ep: Episode) -> tuple[str, str]:
         item = etree.fromstring(feed_xml(ep, BASE).encode("utf-8")).find("channel/item")

@@ -184,7 +184,9 @@ def feed_xml(episode: Episode, base_url: str, tracks: Sequence[TrackEpisode] = (
     feed.register_extension("podcast2", Podcast2, Podcast2Entry, atom=False, rss=True)
     feed.title(episode.title)
     feed.description(episode.description)
-    feed.link(href=url(""), rel="alternate")
+    if episode.feed_file:  # the feed's own address (<atom:link rel="self">), as the RSS Advisory Board recommends
+        feed.link(href=url(episode.feed_file), rel="self", type="application/rss+xml")
+    feed.link(href=url(""), rel="alternate")  # after the self link: feedgen makes the last link the RSS <link>
     feed.language(episode.lang)
     feed.generator("guide")
     feed.podcast.itunes_category(episode.category)
