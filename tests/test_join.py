@@ -18,7 +18,8 @@ from guide import builder
 from guide.audio.ffmpeg import decode_file, ffmpeg_exe, run_ffmpeg
 from guide.audio.loudness import ebur128, measure
 from guide.cache import TakeCache
-from guide.publish.frames import NotJoinable, Settings, _header, crc16, crc16_combine, read_piece
+from guide.publish.frames import NotJoinable, Settings, _header, crc16, crc16_combine, read_piece, sign_lame_tag
+from guide.publish.mp3 import Tags, write_mp3
 from guide.settings import RunSettings
 
 from .conftest import SMALL_SCRIPT
@@ -76,6 +77,62 @@ def test_one_header_for_the_whole_file_and_the_reported_length_is_the_decoded_le
             [ffmpeg_exe(), "-v", "warning", "-i", str(path), "-f", "null", "-"], capture_output=True, text=True
         )
         assert log.returncode == 0 and log.stderr.strip() == "", log.stderr
+
+
+@pytest.mark.slow
+def test_every_track_says_its_encoder_delay_and_padding_and_mutagen_reads_the_manifest_s_length(joined):
+    """Each track's Info frame is signed as LAME's, so mutagen trims the encoder delay and padding ffmpeg wrote:
+    its length is the manifest's within 1 ms and the decoded file's to the sample; the tag's CRC is right."""
+    folder, manifest, _ = joined
+    for entry in manifest["languages"].values():
+        for track in entry["tracks"]:
+            path = folder / track["file"]
+            info = MP3(path).info
+            assert info.encoder_info.startswith("LAME 3.100"), (track["file"], info.encoder_info)
+            assert abs(info.length - track["duration"]) <= 0.001, (track["file"], info.length, track["duration"])
+            assert round(info.length * RATE) == len(decode_file(str(path))), track["file"]
+            piece = read_piece(path, SETTINGS)
+            assert piece.delay == LAME_DELAY and 0 < piece.padding < 1152 + 529, (piece.delay, piece.padding)
+            assert_tag_crc(piece.info)
+
+
+LAME_DELAY = 576
+"""libmp3lame's encoder delay, in samples (the decoder's own 529 come on top)."""
+
+
+def assert_tag_crc(info: bytes) -> None:
+    """The LAME tag CRC of an Info frame is the CRC-16 of its first 190 bytes with the field zeroed, as LAME's."""
+    header = _header(info, 0)
+    lame = 4 + 17 + 120 if header is not None and header.channels == 1 else 4 + 32 + 120
+    zeroed = info[: lame + 34] + b"\0\0" + info[lame + 36 :]
+    assert int.from_bytes(info[lame + 34 : lame + 36], "big") == crc16(zeroed[:190])
+
+
+@pytest.mark.parametrize("samples", [44100, 12345, 1152 * 7, 100])
+def test_an_mp3_s_delay_and_padding_are_the_real_ones(tmp_path, samples):
+    """write_mp3 of a known number of samples: the Info frame's frames x 1152 - delay - padding is exactly that
+    number, ffmpeg decodes exactly that many, and mutagen reads that length."""
+    rng = np.random.default_rng(samples)
+    audio = (rng.standard_normal(samples) * 3000).astype(np.int16)
+    path = tmp_path / "t.mp3"
+    write_mp3(lambda: iter([audio]), path, Tags("t", "a", "en"), "96k")
+    piece = read_piece(path, SETTINGS)
+    assert piece.frames * 1152 - piece.delay - piece.padding == samples
+    assert len(decode_file(str(path))) == samples
+    info = MP3(path).info
+    assert round(info.length * RATE) == samples and info.encoder_info.startswith("LAME 3.100")
+    assert_tag_crc(piece.info)
+
+
+def test_a_file_without_ffmpeg_s_info_frame_is_left_as_it_is(tmp_path):
+    """sign_lame_tag changes only ffmpeg's own Info frame: not a file with none, not one signed already."""
+    bare = tone(tmp_path, "bare.mp3", "-codec:a", "libmp3lame", "-write_xing", "0")
+    before = bare.read_bytes()
+    assert not sign_lame_tag(bare) and bare.read_bytes() == before
+    signed = tone(tmp_path, "signed.mp3", "-codec:a", "libmp3lame")
+    assert sign_lame_tag(signed)
+    once = signed.read_bytes()
+    assert sign_lame_tag(signed) and signed.read_bytes() == once
 
 
 @pytest.mark.slow

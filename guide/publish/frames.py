@@ -281,17 +281,57 @@ def info_frame(pieces: Sequence[Piece], header: _Header) -> bytes:
     frame[tag + 8 : tag + 12] = frames.to_bytes(4, "big")
     frame[tag + 12 : tag + 16] = size.to_bytes(4, "big")
     frame[tag + 16 : tag + 116] = _toc(pieces, len(frame), size)
-    frame[lame : lame + 9] = LAME_VERSION
     frame[lame + 21 : lame + 24] = (pieces[0].delay << 12 | pieces[-1].padding).to_bytes(3, "big")
     frame[lame + 28 : lame + 32] = size.to_bytes(4, "big")
     music = 0
     for piece in pieces:
         music = crc16_combine(music, piece.crc, piece.bytes)
     frame[lame + 32 : lame + 34] = music.to_bytes(2, "big")
-    # The tag CRC covers the frame's first 190 bytes, itself zeroed (as LAME and ffmpeg compute it).
+    _sign(frame, lame)
+    return bytes(frame)
+
+
+def _sign(frame: bytearray, lame: int) -> None:
+    """Write :data:`LAME_VERSION` into the LAME tag at `lame` of the Info `frame`, then its tag CRC.
+
+    The tag CRC covers the frame's first 190 bytes, itself zeroed (as LAME and ffmpeg compute it)."""
+    frame[lame : lame + len(LAME_VERSION)] = LAME_VERSION
     frame[lame + 34 : lame + 36] = b"\0\0"
     frame[lame + 34 : lame + 36] = crc16(bytes(frame[:TAG_CRC_SPAN])).to_bytes(2, "big")
-    return bytes(frame)
+
+
+FFMPEG_VERSION_MARK = b"Lavc"
+"""How ffmpeg's MP3 muxer starts the encoder string of the Info frame it writes (``Lavc63.1.``)."""
+
+
+def sign_lame_tag(path: Path) -> bool:
+    """Mark the Info frame ffmpeg wrote at the start of the MP3 `path` as LAME's, in place; whether it did.
+
+    ffmpeg's muxer writes a LAME tag whose gapless fields hold the real encoder delay and padding
+    (libmp3lame's 576 samples, and what the last frame was padded with: a file's frames × 1152 minus
+    both is exactly the PCM encoded), but it names the encoder ``Lavc…``, and readers such as mutagen
+    honour the gapless fields only behind ``LAME``: they would read every track 25-50 ms too long. The
+    frames were made by LAME 3.100 (ffmpeg's libmp3lame), so the encoder string says so, as the joined
+    full guide's does. Only the 9 bytes of the string and the tag CRC change; a file with no such
+    frame (another muxer, ``-write_xing 0``) is left as it is."""
+    with open(path, "r+b") as handle:
+        at = id3_size(handle.read(10))
+        handle.seek(at)
+        data = handle.read(2 * 1441)  # the largest MPEG-1 Layer III frame, twice: the Info frame is in it
+        header = _header(data, 0)
+        if header is None or header.length > len(data):
+            return False
+        frame = bytearray(data[: header.length])
+        tag = _info_offset(header)
+        lame = tag + LAME_TAG
+        if frame[tag : tag + 4] != b"Info" or len(frame) < lame + 36:
+            return False
+        if frame[lame : lame + 4] != FFMPEG_VERSION_MARK:
+            return frame[lame : lame + 4] == LAME_VERSION[:4]  # LAME's already (a joined file)
+        _sign(frame, lame)
+        handle.seek(at)
+        handle.write(frame[: lame + 36])
+    return True
 
 
 def _toc(pieces: Sequence[Piece], info: int, size: int) -> bytes:

@@ -1,4 +1,7 @@
-"""MP3 export (pydub + ffmpeg's LAME) and ID3 tags (mutagen)."""
+"""MP3 export (ffmpeg's LAME) and ID3 tags (mutagen).
+
+Every MP3 starts with ffmpeg's Xing/Info frame, signed as LAME's (:func:`~guide.publish.frames.sign_lame_tag`), so
+that players and mutagen trim its encoder delay and padding and read its length to the sample."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from ..audio.loudness import normalising_chain
 from ..errors import InputError
 from ..safe_files import atomic_path
 from ..script.model import Loudness
+from .frames import sign_lame_tag
 
 CTOC_MAX = 255  # entries in one ID3 table of contents (its count is one byte)
 
@@ -162,6 +166,7 @@ def write_mp3(
         pipe_pcm(
             [*filters, *encoder_args(bitrate), *no_tag, str(tmp)], pcm(), SAMPLE_RATE, step=f"while encoding {name}"
         )
+        sign_lame_tag(tmp)  # so that every reader trims the encoder delay and padding (mutagen's lengths)
         if tags is not None:
             _v23(id3_tag(tags, frames())).save(str(tmp), v2_version=ID3_VERSION)  # in place of the tag ffmpeg wrote
             with open(tmp, "r+b") as handle:  # then its chapters put in order, in place: the same bytes
