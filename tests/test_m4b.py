@@ -198,6 +198,39 @@ def test_tags_cover_and_language(published, cover):
     assert re.search(r"Stream #0:0\[0x1\]\(ara\): Audio: aac", _log(target))  # the track's own language (mdhd)
 
 
+def _stream_languages(path: Path) -> dict[str, str]:
+    """The language ffmpeg reads for each stream kind of an MP4: ``{"Audio": "ara", "Data": "ara"}`` (the chapter
+    track is ffmpeg's ``Data: bin_data (text …)`` stream)."""
+    found = re.findall(r"Stream #0:\d+\[0x[0-9a-f]+\](?:\((\w+)\))?: (\w+):", _log(path))
+    return {kind: language or "und" for language, kind in found if kind != "Video"}
+
+
+@pytest.mark.parametrize(("lang", "code"), [("ar", "ara"), ("en", "eng"), ("fr", "fre"), ("yo", "und")])
+def test_the_chapter_track_speaks_the_guide_s_language(tmp_path, speech, lang, code):
+    """The QuickTime chapter track (text) is tagged with the guide's language, as its audio track is: ffmpeg lists
+    both streams with it (ffmpeg alone would leave the chapter track English: a Macintosh code 0)."""
+    pcm, chapters = speech
+    target = tmp_path / f"guide.{lang}.m4b"
+    write_m4b(lambda: [pcm], target, Tags("t", "a", lang), chapters, None)
+    assert _stream_languages(target) == {"Audio": code, "Data": code}
+    assert [title for title, _, _ in read_chapters(target)] == [title for title, _, _ in chapters]  # still whole
+    assert len(MP4(target).chapters) == len(chapters)
+
+
+def test_the_same_audio_gives_the_same_m4b_bytes(tmp_path, speech, cover):
+    """An M4B holds no date of its own making (ffmpeg's creation and modification times are 0 unless given) and no
+    random bytes: the same audio, chapters, tags and cover give the same file."""
+    pcm, chapters = speech
+    made = []
+    for name in ("one", "two"):
+        target = tmp_path / name / "guide.ar.m4b"
+        target.parent.mkdir()
+        write_m4b(lambda: np.array_split(pcm, 3), target, TAGS, chapters, cover)
+        made.append(target.read_bytes())
+    assert made[0] == made[1]
+    assert "creation_time" not in _log(tmp_path / "one" / "guide.ar.m4b")
+
+
 def test_a_jpeg_cover_and_more_chapters_than_chpl_holds(tmp_path, speech):
     pcm, _ = speech
     jpeg = run_ffmpeg(

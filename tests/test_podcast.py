@@ -12,14 +12,17 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import re
 import shutil
 from pathlib import Path
 
+import feedparser
 import numpy as np
 import pytest
 from click.testing import CliRunner
 from lxml import etree
 from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4, MP4Cover
 from PIL import Image
 
@@ -136,6 +139,23 @@ def test_the_m4b_has_the_mp3_s_chapters_tags_and_loudness(podcast):
         assert mp4.tags["stik"] == [2]  # an audiobook
         assert abs(mp4.info.length - full["duration"]) <= 0.05
         assert abs(ebur128(str(m4b))[0] - ebur128(str(folder / full["file"]))[0]) <= 0.5
+
+
+def test_real_clients_read_each_language_s_files_as_the_manifest_says(podcast):
+    """The built guide, read by the clients a listener's apps are built on: the M4B's chapter track is in the
+    guide's language (ffmpeg), each feed names itself (feedparser), each track's length is the manifest's within
+    1 ms (mutagen)."""
+    folder, manifest = podcast
+    for lang, entry in manifest["languages"].items():
+        log = run_ffmpeg(["-i", str(folder / entry["full_guide"]["m4b"]["file"]), "-f", "null", "-"], want_stderr=True)
+        code = {"en": "eng", "ar": "ara"}[lang]
+        streams = re.findall(r"Stream #0:\d+\[0x[0-9a-f]+\]\((\w+)\): (Audio|Data)", log.split("Output #0")[0])
+        assert sorted(streams) == [(code, "Audio"), (code, "Data")], streams
+        parsed = feedparser.parse(str(folder / lang / "feed.xml"))
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        assert [link.href for link in parsed.feed.links if link.rel == "self"] == [f"{BASE_URL}/{lang}/feed.xml"]
+        for track in entry["tracks"]:
+            assert abs(MP3(folder / track["file"]).info.length - track["duration"]) <= 0.001, track["file"]
 
 
 def test_a_rebuild_with_nothing_new_leaves_the_m4bs_and_covers_alone(copy, registry):

@@ -20,7 +20,11 @@ What a file holds, and who reads what:
   the text, but mutagen types the cover as JPEG or PNG, sets ``stik`` to Audiobook and
   is what the tests read back with): ``©nam`` title, ``©alb`` album, ``©ART``/``aART``
   author, ``covr`` cover, ``stik`` 2 (Audiobook), a ``LANGUAGE`` freeform atom; the
-  language is also the audio track's own (``mdhd``), set by ffmpeg.
+  language is also the audio track's own (``mdhd``), set by ffmpeg, and the chapter track's, set by
+  :func:`_chapters_in_the_audio_s_language` (ffmpeg leaves it English).
+
+No date is written: ffmpeg's creation and modification times stay 0 (none given), so the same audio, chapters,
+tags and cover give the same bytes.
 
 The major brand is ``M4B`` whatever the file is called while it is written.
 """
@@ -124,6 +128,7 @@ def write_m4b(
         with atomic_path(target, root) as tmp:
             pipe_pcm([*args, str(tmp)], pcm(), SAMPLE_RATE, step=f"while encoding {target.name}")
             _mend_chpl(tmp, [title for title, _, _ in chapters])
+            _chapters_in_the_audio_s_language(tmp)
             _tag(tmp, tags, code, picture)
 
 
@@ -219,6 +224,45 @@ def _mend_chpl(path: Path, titles: Sequence[str]) -> None:
             pos += 1 + width
         file.seek(start)
         file.write(data)
+
+
+def _chapters_in_the_audio_s_language(path: Path) -> None:
+    """Give every text track (the QuickTime chapter track) the audio track's language, in place.
+
+    ffmpeg makes the chapter track with no language: a language code of 0, which in an MP4's ``mdhd`` is a
+    Macintosh language code, English. Readers that list the tracks (ffmpeg, ffprobe, MP4Box, players offering
+    the chapter text) would call an Arabic guide's chapter titles English. Only the two bytes of each text
+    track's ``mdhd`` language change: nothing moves.
+    """
+    from mutagen.mp4 import Atoms  # noqa: PLC0415 - as above
+
+    with open(path, "r+b") as file:
+        try:
+            tracks = Atoms(file).path(b"moov")[-1].findall(b"trak")
+        except KeyError:
+            return
+        audio: bytes | None = None
+        texts: list[int] = []
+        for track in tracks:
+            try:
+                handler, header = track[b"mdia", b"hdlr"], track[b"mdia", b"mdhd"]
+            except KeyError:
+                continue
+            file.seek(handler.offset + 8 + 8)  # atom header, version and flags, pre_defined
+            kind = file.read(4)
+            file.seek(header.offset + 8)
+            version = file.read(1)[0]
+            at = header.offset + 8 + (32 if version == 1 else 20)  # past the times, the timescale and the duration
+            if kind == b"soun" and audio is None:
+                file.seek(at)
+                audio = file.read(2)
+            elif kind == b"text":
+                texts.append(at)
+        if audio is None:
+            return
+        for at in texts:
+            file.seek(at)
+            file.write(audio)
 
 
 def _valid(field: bytes) -> bytes:
