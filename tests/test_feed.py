@@ -160,6 +160,17 @@ def test_each_feed_names_itself_with_an_atom_self_link(lang, tracked):
     assert parsed.feed.link == f"{BASE}/"
 
 
+@pytest.mark.parametrize(("seconds", "shown"), [(754.3, "00:12:34"), (754.7, "00:12:34"), (3600.999, "01:00:00")])
+def test_itunes_duration_cuts_to_the_whole_second_as_every_length_guide_shows(seconds, shown):
+    """itunes:duration follows guide's one rule (the browser control's): whole seconds cut, never rounded up."""
+    item = etree.fromstring(feed_xml(episode(duration=seconds), BASE).encode("utf-8")).find("channel/item")
+    assert item.findtext("itunes:duration", namespaces=NS) == shown
+    (entry,) = podcastparser.parse(
+        f"{BASE}/en/feed.xml", io.BytesIO(feed_xml(episode(duration=seconds), BASE).encode())
+    )["episodes"]
+    assert entry["total_time"] == int(seconds)
+
+
 def test_the_same_audio_gives_the_same_guid_and_date_and_new_audio_new_ones():
     def guid_and_date(ep: Episode) -> tuple[str, str]:
         item = etree.fromstring(feed_xml(ep, BASE).encode("utf-8")).find("channel/item")

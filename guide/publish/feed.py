@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..dates import build_time
+from .transcripts import whole_seconds
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 PODCAST_GUID_NAMESPACE = "ead4c236-bf58-58c6-a2c6-a6b28d128cb6"
@@ -124,7 +125,9 @@ def _timestamp(seconds: float) -> str:
 
 
 def _duration(seconds: float) -> str:
-    total = round(seconds)
+    """``itunes:duration`` as ``HH:MM:SS``: whole seconds cut, as every length guide shows
+    (:func:`~guide.publish.transcripts.clock`)."""
+    total = whole_seconds(seconds)
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
 
 

@@ -34,7 +34,7 @@ from PIL import Image
 
 from ..manifest import Manifest
 from .player import UI as PLAYER_UI
-from .transcripts import is_rtl
+from .transcripts import clock, is_rtl
 
 PAPERS: dict[str, tuple[float, float]] = {"a4": (210.0, 297.0), "a5": (148.0, 210.0), "letter": (215.9, 279.4)}
 """Paper sizes in millimetres (portrait width, height)."""
@@ -263,12 +263,6 @@ def words(lang: str) -> dict[str, str]:
 def language_name(lang: str) -> str:
     """The language's name in its own script (``العربية``), or its code."""
     return PLAYER_UI.get(lang.split("-")[0], {}).get("name", lang)
-
-
-def clock(seconds: float) -> str:
-    """``m:ss``."""
-    minutes, secs = divmod(round(seconds), 60)
-    return f"{minutes}:{secs:02d}"
 
 
 class _Pdf(FPDF):

@@ -23,6 +23,26 @@ def is_rtl(lang: str) -> bool:
     return lang.split("-")[0].lower() in RTL_LANGUAGES
 
 
+def whole_seconds(seconds: float) -> int:
+    """The whole seconds of a length as it is shown: cut, not rounded (see :func:`clock`); never below 0."""
+    return int(max(0.0, seconds))
+
+
+def clock(seconds: float) -> str:
+    """A length or a moment as a person is shown it: whole seconds, cut (never rounded up), ``m:ss``, or ``h:mm:ss``
+    from an hour on.
+
+    The one rule of every length guide shows (the player, the kiosk, the printed cards and posters, the feed's
+    ``itunes:duration``, the build's summary): the browser's own audio control cuts to the whole second
+    (Chromium's ``MediaControlsSharedHelpers::FormatTime`` casts to int; measured: a 483.986 s guide is 8:03 in
+    its control), so a page that rounded said 8:04 beside it. The JavaScript twin is ``clock()`` in kiosk.html and
+    player.html.
+    """
+    hours, rest = divmod(whole_seconds(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
 def _text(cue: Cue, lang: str) -> str:
     return (RLM + cue.text) if is_rtl(lang) else cue.text
 
