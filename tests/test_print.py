@@ -236,12 +236,15 @@ def printed_lines(manifest: dict) -> list[str]:
     return lines
 
 
-def ligature_words(texts: list[str]) -> dict[str, str]:
+def ligature_words(texts: list[str], features: bool = True) -> dict[str, str]:
     """The words of `texts` that the print font sets with a ligature (one glyph for two letters or
-    more), as HarfBuzz shapes them in the regular or the bold weight: {word: the ligature's letters}."""
+    more), as HarfBuzz shapes them in the regular or the bold weight: {word: the ligature's letters}.
+    With `features`, shaped as guide print shapes them (:func:`~guide.publish.cover.shaping_features`), else with
+    HarfBuzz's defaults."""
     import fontpkg
     import uharfbuzz as hb
 
+    from guide.publish.cover import shaping_features
     from guide.publish.printing import FONT_FAMILY
 
     fonts = [hb.Font(hb.Face(hb.Blob.from_file_path(fontpkg.path(FONT_FAMILY, weight)))) for weight in (400, 700)]
@@ -252,7 +255,7 @@ def ligature_words(texts: list[str]) -> dict[str, str]:
             buf.add_str(word)
             buf.guess_segment_properties()
             buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
-            hb.shape(font, buf)
+            hb.shape(font, buf, shaping_features(word) if features else None)
             starts = [*sorted({info.cluster for info in buf.glyph_infos}), len(word)]
             for a, b in itertools.pairwise(starts):
                 if b - a > 1 and not word[a + 1 : b].isspace():
@@ -286,13 +289,42 @@ def printed(request, tmp_path_factory, registry) -> tuple[Path, dict, str]:
     return pdf, json.loads(manifest_file.read_text(encoding="utf-8")), base
 
 
-def test_the_print_has_lam_alef_and_other_ligatures(printed):
-    """The texts checked below hold words set with lam-alef (الآثار, للاستماع) and other ligatures,
-    so that the reader tests test them."""
+def test_the_print_has_lam_alef_and_no_other_arabic_ligature(printed):
+    """The texts checked below hold words set with lam-alef (الآثار, للاستماع), so that the reader tests test
+    ligatures; the font's other Arabic ligatures, which HarfBuzz would set by default (يمكنني, متى), are not drawn."""
     _, manifest, _ = printed
-    arabic = ligature_words(printed_texts(manifest)["ar"])
+    texts = printed_texts(manifest)["ar"]
+    arabic = ligature_words(texts)
     assert "الآثار" in arabic and "للاستماع" in arabic, arabic
-    assert any(not LAM_ALEF.fullmatch(letters) for letters in arabic.values()), arabic  # not only lam-alef
+    assert all(LAM_ALEF.fullmatch(letters) for letters in arabic.values()), arabic
+    by_default = ligature_words(texts, features=False)
+    assert any(not LAM_ALEF.fullmatch(letters) for letters in by_default.values()), by_default  # what is avoided
+
+
+def test_every_arabic_letter_on_the_cards_is_drawn_by_its_own_glyph_but_lam_alef(printed):
+    """PDFium's box of each character: a letter drawn inside another's glyph (a ligature) has an empty box. On the
+    posters and cards only a lam before an alef has one; "متى" (when) is three letters drawn, never the ligature
+    of teh and alef maksura that reads as "مق"."""
+    pdf, manifest, _ = printed
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        letters = []
+        for page in doc:
+            text = page.get_textpage()
+            letters += [(text.get_text_range(i, 1), text.get_charbox(i)) for i in range(text.count_chars())]
+    finally:
+        doc.close()
+    page_text = "".join(letter for letter, _ in letters)
+    hidden = [
+        page_text[max(0, i - 3) : i + 4]
+        for i, (letter, box) in enumerate(letters)
+        if ARABIC.match(letter) and box[2] - box[0] <= 0
+    ]
+    assert hidden, "no lam-alef found: the test would not see a ligature"
+    assert all(LAM_ALEF.search(around) for around in hidden), hidden
+    when = page_text.find("متى")
+    if any("متى" in t["title"] for t in manifest["languages"]["ar"]["tracks"]):
+        assert when >= 0 and all(box[2] - box[0] > 0 for _, box in letters[when : when + 3]), letters[when : when + 3]
 
 
 @pytest.mark.parametrize("reader", READERS)
@@ -403,15 +435,20 @@ def text_objects_and_languages(pdf: Path) -> list[tuple[str, str | None]]:
 
 def test_the_codes_change_but_not_the_look(built, tmp_path, monkeypatch):
     """The same pages printed with fpdf2's own coding of ligatures and no language spans look the
-    same to the pixel (PDFium, 100 dpi): only what readers extract changed, not the shaping."""
+    same to the pixel (PDFium, 100 dpi): only what readers extract changed, not the shaping (the same
+    HarfBuzz features: lam-alef the one Arabic ligature)."""
     from fpdf.fonts import TTFFont
 
     from guide.publish import printing
+    from guide.publish.cover import shaping_features
+
+    def fpdf2_coding(self, text, font_size_pt, params):  # fpdf2's shaping and coding, with guide's features
+        return TTFFont.shape_text(self, text, font_size_pt, {**(params or {}), "features": shaping_features(text)})
 
     script, out, _ = built
     ours, theirs = tmp_path / "ours.pdf", tmp_path / "theirs.pdf"
     assert run_print(str(script), "--out", str(out), "--base-url", BASE_URL, "-o", str(ours)).exit_code == 0
-    monkeypatch.setattr(printing._OneLetterFont, "shape_text", TTFFont.shape_text)
+    monkeypatch.setattr(printing._OneLetterFont, "shape_text", fpdf2_coding)
     monkeypatch.setattr(printing._Pdf, "language", lambda self, lang: contextlib.nullcontext())
     assert run_print(str(script), "--out", str(out), "--base-url", BASE_URL, "-o", str(theirs)).exit_code == 0
     assert ours.read_bytes() != theirs.read_bytes()

@@ -206,6 +206,25 @@ def _visual_runs(text: str, rtl: bool) -> list[tuple[str, bool]]:
     return [(chunk, level % 2 == 1) for chunk, level in runs]
 
 
+LAM_ALEF = re.compile("\u0644[\u0622\u0623\u0625\u0627]")
+"""Lam followed by an alef (ا آ أ إ): the one Arabic ligature the script itself requires."""
+
+
+def shaping_features(text: str) -> dict[str, Any]:
+    """HarfBuzz features for `text` in IBM Plex Sans Arabic: only the ligatures Arabic requires (lam-alef), no other.
+
+    The font's ``rlig`` (required ligatures, on by default) holds 241 ligatures, lam-alef and 240 that are a matter
+    of style: a beh, teh, noon or yeh joined with the final reh, zain, noon, alef maksura or yeh after it. One
+    of them, teh with a final alef maksura (U+FC74), makes "متى" (when) read as "مق" on a card (measured: HarfBuzz
+    gives that glyph with rlig on, the three letters with it off). So ``rlig`` is off but for each lam-alef, and
+    ``dlig`` (discretionary ligatures: shorter forms of the same, and the word Allah as one glyph) stays off. Ranges
+    are character indices of `text` (fpdf2 and the cover shape with one cluster per character)."""
+    return {
+        "dlig": False,
+        "rlig": [(0, len(text), False), *((m.start(), m.end(), True) for m in LAM_ALEF.finditer(text))],
+    }
+
+
 @lru_cache(maxsize=4096)
 def _shape(text: str, rtl: bool, weight: int) -> _Line:
     """One line of `text`, shaped and laid out left to right (in a right-to-left paragraph when
@@ -222,7 +241,7 @@ def _shape(text: str, rtl: bool, weight: int) -> _Line:
         buf.add_str(run)
         buf.guess_segment_properties()
         buf.direction = "rtl" if run_rtl else "ltr"
-        hb.shape(font, buf, {})
+        hb.shape(font, buf, shaping_features(run))
         for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
             gx, gy = x + pos.x_offset, float(pos.y_offset)
             glyphs.append(_Glyph(info.codepoint, gx, gy))
@@ -494,7 +513,7 @@ def _start(line: _Line, scale: float, rtl: bool, margin: float, width: float) ->
 # ---------------------------------------------------------------------------------------------
 # The covers of a guide
 
-COVER_VERSION = 1
+COVER_VERSION = 2
 """Bump when :func:`make_cover` draws differently, so every generated cover is made (and embedded) again."""
 
 

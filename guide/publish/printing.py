@@ -33,6 +33,7 @@ from fpdf.prefs import ViewerPreferences
 from PIL import Image
 
 from ..manifest import Manifest
+from .cover import shaping_features
 from .player import UI as PLAYER_UI
 from .transcripts import clock, is_rtl
 
@@ -320,7 +321,10 @@ class _OneLetterFont(TTFFont):
         self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None
     ) -> list[dict[str, Any]]:
         """fpdf2's shaped glyphs of `text`, each ligature followed by blank codes for its other letters."""
-        shaped = super().shape_text(text, font_size_pt, text_shaping_params)
+        # Only the ligatures Arabic requires: "متى" on a card must not read "مق" (see shaping_features).
+        params = {**(text_shaping_params or {})}
+        params["features"] = {**(params.get("features") or {}), **shaping_features(text)}
+        shaped = super().shape_text(text, font_size_pt, params)
         subset = self.subset
         glyphs = {
             code: glyph for glyph, code in subset.items() if glyph is not None
