@@ -374,6 +374,36 @@ def test_pdfminer_gives_each_line_as_drawn_from_left_to_right(printed):
                 assert flat(expected) in text, expected
 
 
+@pytest.mark.parametrize("logical", [False, True], ids=["as-drawn", "reading-order"])
+def test_why_pdfminer_reads_arabic_backwards(tmp_path, logical):
+    """The measurement behind the README's note: pdfminer.six reads neither /ActualText nor a tagged PDF's structure
+    (its source has no code for either), and gives a line's letters in the order the file holds them. Arabic
+    letters drawn right to left, one text object each: held as drawn (left to right, the order of guide's runs),
+    pdfminer.six and pypdf give them reversed while PDFium and Poppler give reading order; held in reading order,
+    all four give reading order. guide's runs are one text operator each, as fpdf2 writes them (see the README)."""
+    import fontpkg
+    from fpdf import FPDF
+
+    from guide.publish.printing import FONT_FAMILY
+
+    word = "متى بأمان"
+    pdf = FPDF(unit="mm", format=(100, 30))
+    pdf.add_page()
+    pdf.add_font("plex", "", fontpkg.path(FONT_FAMILY, 400))
+    pdf.set_font("plex", "", 20)
+    lefts, right = [], 90.0
+    for letter in word:  # each letter's left edge, the first letter rightmost
+        right -= pdf.get_string_width(letter)
+        lefts.append(right)
+    for index in range(len(word)) if logical else reversed(range(len(word))):
+        pdf.text(lefts[index], 20, word[index])
+    path = tmp_path / "letters.pdf"
+    pdf.output(str(path))
+    got = {name: flat(read(path)) for name, read in {**READERS, "pdfminer.six": read_pdfminer}.items()}
+    backwards = set() if logical else {"pypdf", "pdfminer.six"}
+    assert got == {name: word[::-1] if name in backwards else word for name in got}, got
+
+
 def test_the_pdf_declares_its_languages_and_title(printed):
     """The catalog's /Lang is the first printed language and /Title (in Info) the guide's title in
     it, shown by viewers (DisplayDocTitle); every text object with Arabic letters is marked as
