@@ -21,6 +21,7 @@ from .errors import GuideError, InputError
 from .options import run_settings
 from .planner import Pause
 from .proof.command import proof as proof_command
+from .publish.transcripts import clock
 from .script.files import script_files
 from .script.model import Loudness, Script, VoiceSettings
 from .script.parity_check import language_problems
@@ -46,8 +47,8 @@ def _scripts(given: tuple[Path, ...]) -> list[Path]:
 
 
 def _minutes(seconds: float) -> str:
-    minutes, secs = divmod(round(seconds), 60)
-    return f"{minutes}:{secs:02d}"
+    """A length as every page shows it (whole seconds cut, as the browser's own audio control)."""
+    return clock(seconds)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

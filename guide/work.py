@@ -160,7 +160,12 @@ def recipe(layout: list, tags: Tags, bitrate: str, audio: dict, frames: dict, en
         "bitrate": bitrate,
         "audio": _digest(audio),
         "encoder": encoder,
+        "format": TRACK_FORMAT,
     }
+
+
+TRACK_FORMAT = "mp3 CBR, Info frame signed as LAME's (delay and padding read by every reader); v2"
+"""How an MP3 is written beyond its settings: part of every recipe, so changing it encodes every file once."""
 
 
 ASSEMBLY = "the frames of its pieces joined (tracks, bridges); v1"
@@ -187,11 +192,12 @@ _CHANGE_NAMES = {
     "bitrate": "bitrate changed",
     "audio": "loudness or music changed",
     "encoder": "ffmpeg changed",
+    "format": "written another way",
     "assembly": "assembled another way",
     "m4b": "M4B asked for, or made another way",
 }
 
-M4B_RECIPE = "aac 64k mono, QuickTime and Nero chapters, tags, cover; v1"
+M4B_RECIPE = "aac 64k mono, QuickTime and Nero chapters in the guide's language, tags, cover; v2"
 """How the M4B beside a full guide is made: part of that full guide's recipe when ``publish: {m4b: true}``."""
 
 

@@ -5,7 +5,6 @@ loaded from file:// in a real headless Chromium kept off the network, and checke
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ import pytest
 from guide.proof.compare import Mishearing
 from guide.proof.report import ARABIC_NOTE, LanguageReport, ProofReport, SentenceResult, TrackFigure, html_page
 from guide.publish.player import UI
+from guide.publish.transcripts import clock as shown_clock
 
 from .conftest import ROOT
 
@@ -195,9 +195,8 @@ def player_data(tab: Page) -> dict[str, Any]:
 
 
 def clock(seconds: float) -> str:
-    """As the pages write a time: m:ss, rounded half up."""
-    whole = math.floor(max(0.0, seconds) + 0.5)
-    return f"{whole // 60}:{whole % 60:02d}"
+    """As the pages write a time: guide's one rule (whole seconds cut, as the browser's own control)."""
+    return shown_clock(seconds)
 
 
 # --------------------------------------------------------------------------- #

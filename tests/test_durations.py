@@ -119,6 +119,21 @@ def test_the_kiosk_shows_what_the_browser_control_shows(chromium, folder, manife
         context.close()
 
 
+def test_the_player_shows_what_the_browser_control_shows(chromium, folder, manifest, shown_by_chromium):
+    """The full guide's and each track's length in index.html's list (from the manifest) is the control's."""
+    context = chromium.new_context()
+    try:
+        tab = context.new_page()
+        for lang, entry in manifest["languages"].items():
+            tab.goto((folder / "index.html").as_uri() + f"#{lang}")
+            tab.wait_for_function(f"document.documentElement.lang === {json.dumps(lang)}")
+            shown = tab.locator("#tracks .time").all_inner_texts()
+            items = [entry["full_guide"], *entry["tracks"]]  # the list opens with the full guide
+            assert shown == [shown_by_chromium[item["file"]] for item in items], (lang, shown)
+    finally:
+        context.close()
+
+
 def test_the_print_shows_what_the_browser_control_shows(small_build, tmp_path, manifest, shown_by_chromium):
     """Every card's and poster's length in the PDF, as PDFium reads it, is the control's."""
     pdf = tmp_path / "small.pdf"

@@ -54,8 +54,8 @@ def kiosk_html(languages: list[dict]) -> str:
     """The waiting-room kiosk page (``kiosk.html``) for the same `languages` as :func:`player_html`:
     a language picker as the home screen, the tracks as big tiles, the line being spoken shown
     large, the screen kept awake while playing, and back home after ``kiosk.html?idle=SECONDS``
-    (default 90) without a touch while nothing plays. Pinch zoom is locked for a tablet on the wall;
-    ``kiosk.html?zoom=1`` unlocks it."""
+    (default 90) without a touch while nothing plays. Pinch zoom works, as on any page; ``kiosk.html?lock=1``
+    locks it, for a tablet fixed to the wall."""
     return _page("kiosk.html", languages)
 
 
