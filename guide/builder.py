@@ -151,7 +151,8 @@ def build(
     bitrate = settings.bitrate_text
     url = settings.base_url or script.base_url
 
-    made_folder = not folder.exists()  # a first build that fails leaves no empty guide folder behind
+    # A first build that fails leaves no empty folder behind: the guide's, nor the output folder made for it.
+    made = [f for f in (folder, *folder.parents) if not f.exists()]
     with disk_errors(), BuildLock(folder):
         cache.remove_leftovers()
         if folder.is_dir():
@@ -199,8 +200,7 @@ def build(
                 shared.stop_pushing()
                 shared.push(taken)  # what was recorded is not recorded again elsewhere
             shutil.rmtree(staging, ignore_errors=True)
-            if made_folder:
-                _remove_if_empty(folder)
+            _remove_if_empty(made)
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -241,12 +241,13 @@ def build(
     )
 
 
-def _remove_if_empty(folder: Path) -> None:
-    """Remove `folder` when nothing is in it."""
-    try:
-        folder.rmdir()
-    except OSError:
-        pass  # not empty, or not ours to remove: left as it is
+def _remove_if_empty(folders: Sequence[Path]) -> None:
+    """Remove each of `folders` (innermost first) while it is empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty, or not ours to remove: it and those above it are left as they are
 
 
 def stand_ins(takes: Iterable[TakeSpec]) -> dict[str, str]:

@@ -60,10 +60,11 @@ class LanguageResult:
     """The full guide as an audiobook, when the script asks for one."""
 
     takes: int = 0
-    """Takes heard in its files, each counted once."""
+    """Takes `voice` was planned to speak in the folder's files, each counted once (in any language's files: a
+    word said in Arabic inside an English track is the Arabic voice's)."""
 
     fallback_takes: int = 0
-    """Of `takes`, those its fallback voice spoke because `voice` failed (the manifest's ``planned`` takes)."""
+    """Of `takes`, those its fallback voice spoke because `voice` failed (the manifest's ``planned`` keys)."""
 
     fallback: str | None = None
     """The fallback voice's label, when `fallback_takes` is not 0."""
@@ -177,6 +178,16 @@ def _failure(substitution: Substitution) -> str:
 def results(manifest: Manifest | None, the_plan: Plan, fallbacks: Sequence[Substitution] = ()) -> list[LanguageResult]:
     """Per language planned, what `manifest` says the folder holds, and which voice spoke its takes (`fallbacks`:
     the takes a fallback voice spoke in this build, for why)."""
+    # Counted by voice, not by file: a word said in Arabic inside an English track is the Arabic voice's take.
+    heard = [
+        t
+        for block in (manifest.languages.values() if manifest is not None else ())
+        for e in block.entries()
+        for st in e.sentences
+        for t in st.takes
+    ]
+    played = {t.planned or t.key for t in heard}
+    fallen = {t.planned for t in heard if t.planned is not None}
     out = []
     for lp in the_plan.languages:
         block = manifest.languages.get(lp.lang) if manifest is not None else None
@@ -186,9 +197,7 @@ def results(manifest: Manifest | None, the_plan: Plan, fallbacks: Sequence[Subst
         full = block.full_guide if block else None
         full_result = TrackResult("full", "full", full.title, Path(full.file), full.duration) if full else None
         m4b = Path(full.m4b.file) if full is not None and full.m4b is not None else None
-        heard = [t for e in (block.entries() if block else ()) for st in e.sentences for t in st.takes]
-        planned = {t.planned or t.key for t in heard}
-        fallen = {t.planned for t in heard if t.planned is not None}
+        spoken = {t.key for t in the_plan.takes() if t.voice.label == lp.voice.label and t.key in played}
         failed = next((f for f in fallbacks if f.voice == lp.voice.label), None)
         fallback = failed.fallback if failed else (lp.voice.fallback.label if lp.voice.fallback else None)
         out.append(
@@ -198,9 +207,9 @@ def results(manifest: Manifest | None, the_plan: Plan, fallbacks: Sequence[Subst
                 tracks,
                 full_result,
                 m4b,
-                takes=len(planned),
-                fallback_takes=len(fallen),
-                fallback=fallback if fallen else None,
+                takes=len(spoken),
+                fallback_takes=len(spoken & fallen),
+                fallback=(fallback or "its fallback voice") if spoken & fallen else None,
                 failure=_failure(failed) if failed else None,
             )
         )
