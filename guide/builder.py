@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +28,7 @@ from .errors import InputError
 from .file_stamps import FileStamps
 from .lock import BuildLock
 from .manifest import MANIFEST, read_manifest
-from .planner import Plan
+from .planner import Plan, TakeSpec, take_key
 from .publish.cover import Covers
 from .renderer import Progress, default_jobs
 from .safe_files import remove_leftovers, staging_folder
@@ -72,6 +72,7 @@ __all__ = [
     "resolve_voices",
     "say",
     "stale_translations",
+    "stand_ins",
     "voice_choices",
     "warnings",
 ]
@@ -150,6 +151,8 @@ def build(
     bitrate = settings.bitrate_text
     url = settings.base_url or script.base_url
 
+    # A first build that fails leaves no empty folder behind: the guide's, nor the output folder made for it.
+    made = [f for f in (folder, *folder.parents) if not f.exists()]
     with disk_errors(), BuildLock(folder):
         cache.remove_leftovers()
         if folder.is_dir():
@@ -157,6 +160,7 @@ def build(
         previous = read_manifest(folder, follow_links=True)
         if shared is not None and not force:
             shared.fetch(t.key for t in the_plan.takes())
+            shared.fetch_stand_ins(stand_ins(t for t in the_plan.takes() if not cache.has(t.key)).values())
         stamps = FileStamps.load(folder, cache.stamps_path(folder))
         work = plan_work(the_plan, cache, folder, previous, bitrate, only, force, stamps.sha256, encoder=tool.version)
         if on_work is not None:
@@ -195,6 +199,8 @@ def build(
             if shared is not None:
                 shared.stop_pushing()
                 shared.push(taken)  # what was recorded is not recorded again elsewhere
+            shutil.rmtree(staging, ignore_errors=True)
+            _remove_if_empty(made)
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -215,7 +221,7 @@ def build(
         script=script,
         folder=folder,
         work=work,
-        languages=results(manifest, the_plan),
+        languages=results(manifest, the_plan, fallbacks),
         recorded=len(work.record) - sum(1 for f in fallbacks if not f.recorded) - fetched_late,
         reused=work.reused,
         encoded=[job.file for job in work.encode if job.file in encoded],
@@ -233,6 +239,22 @@ def build(
         review_started=review_started,
         review_warning=review_warning,
     )
+
+
+def _remove_if_empty(folders: Sequence[Path]) -> None:
+    """Remove each of `folders` (innermost first) while it is empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty, or not ours to remove: it and those above it are left as they are
+
+
+def stand_ins(takes: Iterable[TakeSpec]) -> dict[str, str]:
+    """Planned take key -> the key of the take its fallback voice would speak instead, for each of `takes`
+    whose voice has a fallback (what ``guide plan`` and ``guide build`` look for in a shared cache that lacks
+    the planned take)."""
+    return {t.key: take_key(t.voice.fallback, t.text) for t in takes if t.voice.fallback is not None}
 
 
 def _start_review(script: Script, exists: bool) -> tuple[Path | None, str | None]:

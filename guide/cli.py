@@ -20,6 +20,7 @@ from .engines.user_voices import add_voice, check_model, remove_voice
 from .errors import GuideError, InputError
 from .options import run_settings
 from .planner import Pause
+from .plural import counted
 from .proof.command import proof as proof_command
 from .publish.transcripts import clock
 from .script.files import script_files
@@ -97,7 +98,17 @@ _strict_option = click.option(
 )
 @_strict_option
 @run_settings(
-    "offline", "out", "bitrate", "jobs", "cache", "base_url", "cache_url", "cache_mode", "cache_strict", "voices_dirs"
+    "offline",
+    "no_fallback",
+    "out",
+    "bitrate",
+    "jobs",
+    "cache",
+    "base_url",
+    "cache_url",
+    "cache_mode",
+    "cache_strict",
+    "voices_dirs",
 )
 @click.pass_context
 def build(
@@ -178,20 +189,23 @@ class _ProgressBar:
 def _summary(result: builder.BuildResult) -> None:
     if result.nothing_to_do:
         click.echo(f"{result.script.id}: nothing to do, everything is up to date ({result.seconds:.1f} s)")
+        for lang in result.languages:
+            if lang.fallback_takes:  # a guide spoken by a fallback voice is said even when nothing changed
+                click.echo(f"  {lang}")
         _warnings(result)
         return
-    shared = f"{result.shared.fetched} from the shared cache, " if result.shared is not None else ""
+    shared = f"{result.from_shared} from the shared cache, " if result.shared is not None else ""
     # Takes fetched before planning were counted as reused by the plan; those fetched just before
     # recording (another machine had just put them there) were planned as recordings.
     reused = result.reused - (result.shared.fetched - result.shared.fetched_late if result.shared is not None else 0)
     click.echo(
-        f"\n{result.script.id}: {result.recorded} takes recorded, {shared}{reused} reused; "
-        f"{len(result.encoded) - len(result.joined)} files encoded, {len(result.joined)} full guides joined "
-        f"in {result.seconds:.1f} s -> {result.folder}/"
+        f"\n{result.script.id}: {counted(result.recorded, 'take')} recorded, {shared}{reused} reused; "
+        f"{counted(len(result.encoded) - len(result.joined), 'file')} encoded, "
+        f"{counted(len(result.joined), 'full guide')} joined in {result.seconds:.1f} s -> {result.folder}/"
     )
     encoded = set(result.encoded)
     for lang in result.languages:
-        click.echo(f"\n  {lang.lang} ({lang.voice})")
+        click.echo(f"\n  {lang}")
         rows = [(t.file, t.duration, t.title) for t in lang.tracks]
         if lang.full:
             rows.append((lang.full.file, lang.full.duration, "full guide"))
@@ -206,7 +220,7 @@ def _summary(result: builder.BuildResult) -> None:
     )
     if result.published:
         click.echo(
-            f"  {len(result.published)} transcripts, playlists, feeds and pages updated; "
+            f"  transcripts, playlists, feeds and pages: {counted(len(result.published), 'file')} updated; "
             f"web player: {result.folder / 'index.html'}"
         )
     if result.feed_skipped:
@@ -239,6 +253,7 @@ def _warnings(result: builder.BuildResult) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON, for programs.")
 @run_settings(
     "offline",
+    "no_fallback",
     "out",
     "bitrate",
     "cache",
@@ -253,10 +268,15 @@ def plan_command(
     registry = settings.registry()
     work = builder.plan_build(script, settings, languages, registry, only=only, force=force)
     held: set[str] | None = None
+    standing: set[str] = set()  # planned takes the shared cache holds only as their fallback voice spoke them
     warning = None
     if settings.cache_url and work.record:
         shared = open_shared(settings.cache_url, settings.take_cache(), "ro")
         held = shared.holds(job.take.key for job in work.record)
+        # What the build fetches: the planned takes, else what their fallback voice said (builder.build).
+        others = builder.stand_ins(job.take for job in work.record if job.take.key not in held)
+        found = shared.holds(others.values())
+        standing = {planned for planned, stand_in in others.items() if stand_in in found}
         warning = shared.warning()
     to_record = {job.take.key for job in work.record}
     costs = cost.estimate(work.plan.takes(), lambda key: key not in to_record, registry)
@@ -265,6 +285,7 @@ def plan_command(
         if held is not None:
             for take in data["record"]:
                 take["in_shared_cache"] = take["key"] in held
+                take["fallback_in_shared_cache"] = take["key"] in standing
         data["online"] = [
             {
                 "engine": c.engine,
@@ -285,31 +306,43 @@ def plan_command(
     if work.nothing_to_do:
         click.echo(f"{script}: nothing to do, everything is up to date")
         return
-    click.echo(
-        f"{script}: {len(work.record)} take{'s' if len(work.record) != 1 else ''} to record, "
-        f"{work.reused} reused from the cache"
-    )
+    click.echo(f"{script}: {counted(len(work.record), 'take')} to record, {work.reused} reused from the cache")
     if held is not None:
+        fetched = len(held) + len(standing)
+        fallback = (
+            f" ({len(standing)} only as spoken by their fallback voice, used where their own voice fails)"
+            if standing
+            else ""
+        )
         click.echo(
-            f"  {len(held):>4} of them are in the shared cache {settings.cache_url}: the build fetches them instead"
+            f"  {fetched:>4} of them {'is' if fetched == 1 else 'are'} in the shared cache {settings.cache_url}"
+            f"{fallback}: the build fetches {'it' if fetched == 1 else 'them'} instead"
         )
     reasons = Counter(job.reason for job in work.record)
     for reason, count in reasons.most_common():
         click.echo(f"  {count:>4} {reason}")
     for job in work.record[:20]:
-        shared_mark = " [in the shared cache]" if held is not None and job.take.key in held else ""
+        shared_mark = (
+            " [in the shared cache]"
+            if held is not None and job.take.key in held
+            else " [in the shared cache, as its fallback voice spoke it]"
+            if job.take.key in standing
+            else ""
+        )
         click.echo(f"    {job.take.voice.lang}: {job.take.text[:70]}  ({job.reason}){shared_mark}")
     if len(work.record) > 20:
         click.echo(f"    … and {len(work.record) - 20} more")
     for engine_cost in costs:
         click.echo(f"  {engine_cost.describe()}")
-    click.echo(f"{len(work.encode)} files to write (tracks encoded, full guides joined from their pieces' frames):")
+    click.echo(
+        f"{counted(len(work.encode), 'file')} to write (tracks encoded, full guides joined from their pieces' frames):"
+    )
     for job in work.encode:
         how = " (joined)" if job.kind == "full" else ""
         click.echo(f"  {job.file:<48} {', '.join(job.reasons)}{how}")
     skipped = [f.file for f in work.files if f.skipped]
     if skipped:
-        click.echo(f"{len(skipped)} files left as they are (--only)")
+        click.echo(f"{counted(len(skipped), 'file')} left as {'it is' if len(skipped) == 1 else 'they are'} (--only)")
     if warning:
         click.echo(f"warning: {warning}", err=True)
 
@@ -364,7 +397,7 @@ def print_command(
     help="Warn about sentences longer than this (hard to follow by ear).",
 )
 @_strict_option
-@run_settings("offline", "cache", "voices_dirs")
+@run_settings("offline", "no_fallback", "cache", "voices_dirs")
 def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, strict: bool, settings: RunSettings) -> None:
     """Validate SCRIPTS without recording anything; warn about what may not sound right; estimate each language,
     and what the online voices will be sent and cost."""
@@ -380,7 +413,7 @@ def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, strict
             click.echo(exc.format_message(), err=True)
             continue
         items = len(script.sections) + len(script.faq) + bool(script.intro) + bool(script.outro)
-        click.echo(f"{path}: ok ({items} tracks per language)")
+        click.echo(f"{path}: ok ({counted(items, 'track')} per language)")
         choices = builder.voice_choices(script, registry)
         for choice in choices:
             click.echo(f"  voice {choice}")
@@ -388,11 +421,13 @@ def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, strict
             by_voice = ", ".join(f"{n} by {label}" for label, n in estimate.voices.items())
             web = f"; {estimate.web_requests} gTTS web requests" if estimate.web_requests else ""
             partial = (
-                f" ({estimate.untranslated} texts not translated yet, not counted)" if estimate.untranslated else ""
+                f" ({counted(estimate.untranslated, 'text')} not translated yet, not counted)"
+                if estimate.untranslated
+                else ""
             )
             click.echo(
                 f"  {estimate.lang}: about {_minutes(estimate.seconds)} for the full guide{partial}; "
-                f"{estimate.takes} takes ({by_voice}){web}"
+                f"{counted(estimate.takes, 'take')} ({by_voice}){web}"
             )
         for engine_cost in advice.costs:
             click.echo(f"  {engine_cost.describe()}")
@@ -402,11 +437,13 @@ def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, strict
         _echo_translations(script)
         needing_review += _echo_stale(script, stale)
         if script.missing:
-            click.echo(f"{len(script.missing)} text(s) not translated yet:", err=True)
+            click.echo(f"{counted(len(script.missing), 'text')} not translated yet:", err=True)
             for problem in script.missing:
                 click.echo(f"  {problem}", err=True)
     if failures:
-        raise InputError(f"{len(failures)} of {len(scripts)} script(s) have problems")
+        raise InputError(
+            f"{len(failures)} of {counted(len(scripts), 'script')} {'has' if len(failures) == 1 else 'have'} problems"
+        )
     if strict and needing_review:
         raise GuideError(f"--strict: {_translations(needing_review)} to review")
 
@@ -447,7 +484,7 @@ def review(script: Path, texts: tuple[str, ...], langs: tuple[str, ...], strict:
 
 
 def _translations(count: int) -> str:
-    return f"{count} translation{'s' if count != 1 else ''}"
+    return counted(count, "translation")
 
 
 def _echo_translations(script: Script) -> None:
@@ -455,7 +492,7 @@ def _echo_translations(script: Script) -> None:
     markers = script.translation_markers
     if markers:
         click.echo(
-            f"{len(markers)} deliberate difference{'s' if len(markers) != 1 else ''} between languages "
+            f"{counted(len(markers), 'deliberate difference')} between languages "
             "(marked 'translation differs'): check each with the translator:",
             err=True,
         )
@@ -547,7 +584,7 @@ def _voice_option(value: str | None) -> VoiceSettings | None:
     show_default=True,
     help="Output file (.mp3, or .wav).",
 )
-@run_settings("offline", "cache", "voices_dirs")
+@run_settings("offline", "no_fallback", "cache", "voices_dirs")
 def say(
     text: str, lang: str, voice_name: str | None, script_path: Path | None, out: Path, settings: RunSettings
 ) -> None:

@@ -27,6 +27,8 @@ HELP = {
     "bitrate": "MP3 bitrate.",
     "jobs": "Piper voices recording at once, in threads sharing one loaded voice (default: the number of cores).",
     "offline": "Never touch the network: gTTS voices speak through their offline fallback (also GUIDE_OFFLINE=1).",
+    "no_fallback": "A voice that fails is an error (exit 1), never covered by its fallback voice; also "
+    "GUIDE_NO_FALLBACK=1. Use it in CI that publishes.",
     "voices_dirs": "Folder of extra Piper voices (NAME.onnx + NAME.onnx.json); also GUIDE_VOICES_DIR.",
     "base_url": "Where the guide folder will be published (podcast feed URLs); overrides the script's base_url.",
 }
@@ -53,6 +55,8 @@ def _option(name: str, help_text: str) -> Decorator:
         return click.option("--jobs", "-j", "jobs", type=int, default=None, help=help_text)
     if name == "offline":
         return click.option("--offline", "offline", is_flag=True, help=help_text)
+    if name == "no_fallback":
+        return click.option("--no-fallback", "no_fallback", is_flag=True, help=help_text)
     if name == "voices_dirs":
         folder = click.Path(exists=True, file_okay=False, path_type=Path)
         return click.option("--voices-dir", "voices_dirs", type=folder, multiple=True, help=help_text)

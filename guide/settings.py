@@ -3,8 +3,8 @@
 The CLI makes them from its options (one set of click options shared by the commands that take them,
 :mod:`guide.options`), the studio the same way, and a program calls :meth:`RunSettings.make`. Each default is
 written here once. :meth:`RunSettings.make` reads the environment (``GUIDE_CACHE_DIR``, ``GUIDE_OFFLINE``,
-``GUIDE_CACHE_URL``, ``GUIDE_FFMPEG``) as input and never writes it. Lower layers keep their own fallbacks for a
-program that calls them without settings (an :class:`EngineRegistry` made without ``offline`` reads
+``GUIDE_CACHE_URL``, ``GUIDE_FFMPEG``, ``GUIDE_NO_FALLBACK``) as input and never writes it. Lower layers keep their
+own fallbacks for a program that calls them without settings (an :class:`EngineRegistry` made without ``offline`` reads
 ``GUIDE_OFFLINE``); ``GUIDE_VOICES_DIR`` is the Piper engine's own, read where it looks for voices.
 """
 
@@ -32,6 +32,8 @@ CACHE_MODES = ("rw", "ro")
 """How a shared take cache is used: ``rw`` takes from it and puts into it, ``ro`` only takes."""
 
 CACHE_URL_ENV = "GUIDE_CACHE_URL"
+NO_FALLBACK_ENV = "GUIDE_NO_FALLBACK"
+"""Set to 1 (true, yes, on): a take a fallback voice would speak is an error instead (``--no-fallback``)."""
 _TRUE = ("1", "true", "yes", "on")
 
 
@@ -63,6 +65,10 @@ class RunSettings:
     offline: bool = False
     """Never touch the network: online voices speak through their offline fallback."""
 
+    no_fallback: bool = False
+    """A voice that fails is an error (exit 1), never covered by its fallback voice (``--no-fallback``, else
+    ``GUIDE_NO_FALLBACK``): for CI that publishes, so a guide spoken by a fallback is never published unnoticed."""
+
     voices_dirs: tuple[Path, ...] = ()
     """Extra folders of Piper voices (``--voices-dir``; the engine adds ``GUIDE_VOICES_DIR``'s)."""
 
@@ -86,6 +92,7 @@ class RunSettings:
         bitrate: str | int | None = None,
         jobs: int | None = None,
         offline: bool = False,
+        no_fallback: bool = False,
         voices_dirs: Sequence[str | Path] = (),
         base_url: str | None = None,
         ffmpeg: str | Path | None = None,
@@ -94,7 +101,8 @@ class RunSettings:
         """Settings from what was given, completed from the environment (`environ`, default ``os.environ``).
 
         A value given wins over the environment; ``offline`` is on when given or when ``GUIDE_OFFLINE`` says
-        so. Raises InputError for a bitrate or cache mode that cannot be used.
+        so, and ``no_fallback`` when given or when ``GUIDE_NO_FALLBACK`` says so. Raises InputError for a bitrate
+        or cache mode that cannot be used.
         """
         env = os.environ if environ is None else environ
         if cache_mode not in CACHE_MODES:
@@ -113,6 +121,7 @@ class RunSettings:
             bitrate=parse_bitrate(bitrate) if bitrate is not None else DEFAULT_BITRATE,
             jobs=jobs,
             offline=offline or env.get(OFFLINE_ENV, "").strip().lower() in _TRUE,
+            no_fallback=no_fallback or env.get(NO_FALLBACK_ENV, "").strip().lower() in _TRUE,
             voices_dirs=tuple(Path(d) for d in voices_dirs),
             base_url=base_url,
             ffmpeg=Path(chosen_ffmpeg) if chosen_ffmpeg else None,
@@ -138,4 +147,4 @@ class RunSettings:
 
     def registry(self) -> EngineRegistry:
         """A new engine registry for these settings (its voices load on first use)."""
-        return EngineRegistry(voices_dirs=self.voices_dirs, offline=self.offline)
+        return EngineRegistry(voices_dirs=self.voices_dirs, offline=self.offline, fallbacks=not self.no_fallback)

@@ -99,7 +99,7 @@ def test_fallback_voice_speaks_what_gtts_cannot_and_is_reported(tmp_path, write_
     standin.fail_texts["كم يدوم؟"] = 503
     result = CliRunner().invoke(main, ["build", str(script), "--out", str(out), "--jobs", "1"])
     assert result.exit_code == 0, result.output
-    assert "warning: 1 take(s) were spoken by the fallback voice espeak:ar because gtts:ar failed" in result.output
+    assert "warning: 1 take was spoken by the fallback voice espeak:ar because gtts:ar failed" in result.output
     manifest = json.loads((out / "online" / "manifest.json").read_text(encoding="utf-8"))
     track = next(t for t in manifest["languages"]["ar"]["tracks"] if t["id"] == "how-long")
     assert track["fallback_takes"] == 1
@@ -165,3 +165,92 @@ def test_fallback_cannot_nest(write_script, registry):
     script = write_script((ONLINE % FALLBACK).replace("voice: ar}", "voice: ar, fallback: {engine: espeak}}"))
     with pytest.raises(ScriptError, match="a fallback voice cannot have a fallback of its own"):
         builder.load(script, registry)
+
+
+def _ar_takes(out: Path) -> tuple[int, int]:
+    """Distinct Arabic takes heard in the built guide, and how many of them a fallback voice spoke."""
+    manifest = json.loads((out / "online" / "manifest.json").read_text(encoding="utf-8"))
+    block = manifest["languages"]["ar"]
+    entries = [*block["tracks"], *([block["full_guide"]] if block.get("full_guide") else [])]
+    heard = [t for e in entries for s in e["sentences"] for t in s["takes"]]
+    return len({t.get("planned", t["key"]) for t in heard}), len({t["planned"] for t in heard if "planned" in t})
+
+
+def test_the_summary_names_the_voice_that_actually_spoke(tmp_path, write_script):
+    # allow_online: gTTS's host is a closed loopback port, so every Arabic take falls back to espeak-ng.
+    script = write_script(ONLINE % FALLBACK)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(script), "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    takes, fallen = _ar_takes(out)
+    assert takes == fallen and takes > 1
+    assert f"\n  ar: espeak:ar for {takes} of {takes} takes (gtts:ar failed: cannot reach 127.0.0.1" in result.output
+    assert "\n  en: espeak:en-us for " in result.output and "  ar (gtts:ar)" not in result.output
+    # Still unreachable: nothing to do, and the summary still says who spoke.
+    again = CliRunner().invoke(main, ["build", str(script), "--out", str(out), "--jobs", "1"])
+    assert "nothing to do" in again.output
+    assert f"ar: espeak:ar for {takes} of {takes} takes (gtts:ar failed" in again.output
+
+
+def test_a_partial_fallback_is_counted(tmp_path, write_script, standin):
+    script = write_script(ONLINE % FALLBACK)
+    out = tmp_path / "out"
+    standin.fail_texts["كم يدوم؟"] = 503
+    result = CliRunner().invoke(main, ["build", str(script), "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    takes, fallen = _ar_takes(out)
+    assert fallen == 1
+    assert f"ar: espeak:ar for 1 of {takes} takes, gtts:ar for the other {takes - 1} (gtts:ar failed: " in result.output
+    assert "warning: 1 take was spoken by the fallback voice espeak:ar" in result.output
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_no_fallback_fails_before_anything_is_written(tmp_path, write_script, monkeypatch, how):
+    script = write_script(ONLINE % FALLBACK)
+    out = tmp_path / "out"
+    args = ["build", str(script), "--out", str(out), "--jobs", "1"]
+    if how == "option":
+        args.append("--no-fallback")
+    else:
+        monkeypatch.setenv("GUIDE_NO_FALLBACK", "1")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "spoken by the fallback voice" not in result.output
+    error = result.output.strip().splitlines()[-1]
+    assert error.startswith(f"Error: {script}: item '") and "(ar)" in error
+    assert "gtts:ar (ar): gtts: cannot reach 127.0.0.1" in error
+    assert "--no-fallback (or GUIDE_NO_FALLBACK): no fallback voice may speak for gtts:ar" in error
+    assert not out.exists()  # not even an empty folder
+
+
+def test_no_fallback_leaves_an_earlier_build_as_it_was(tmp_path, write_script, standin):
+    script = write_script(ONLINE % FALLBACK)
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", str(script), "--out", str(out), "--jobs", "1"]).exit_code == 0
+    before = _tree(out)
+    script.write_text((ONLINE % FALLBACK).replace("عدة أشهر.", "عدة أشهر تقريبا."), encoding="utf-8")
+    standin.fail_texts["عدة أشهر تقريبا."] = 503
+    result = CliRunner().invoke(main, ["build", str(script), "--out", str(out), "--jobs", "1", "--no-fallback"])
+    assert result.exit_code == 1 and "--no-fallback" in result.output and "HTTP 503" in result.output
+    assert _tree(out) == before
+    # Without it, the same build falls back and says so.
+    fell = CliRunner().invoke(main, ["build", str(script), "--out", str(out), "--jobs", "1"])
+    assert fell.exit_code == 0 and "ar: espeak:ar for 1 of " in fell.output
+
+
+def test_no_fallback_offline_is_refused_before_recording(tmp_path, write_script, monkeypatch):
+    script = write_script(ONLINE % FALLBACK)
+    result = CliRunner().invoke(
+        main, ["build", str(script), "--out", str(tmp_path / "out"), "--offline", "--no-fallback"]
+    )
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "this build is offline" in result.output and "--no-fallback (GUIDE_NO_FALLBACK) forbids" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_check_and_plan_say_the_fallback_is_refused(tmp_path, write_script):
+    script = write_script(ONLINE % FALLBACK)
+    checked = CliRunner().invoke(main, ["check", str(script), "--no-fallback"])
+    assert checked.exit_code == 0, checked.output
+    assert "voice ar: gtts:ar (online, the script's; its fallback refused (--no-fallback)" in checked.output
+    assert "2 tracks per language" in checked.output

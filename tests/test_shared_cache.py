@@ -4,6 +4,7 @@ a server that stops mid-build, read-only mode."""
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from pathlib import Path
@@ -17,6 +18,7 @@ from guide.cache import TakeCache
 from guide.cli import main
 from guide.engines import EngineRegistry
 from guide.settings import RunSettings
+from guide.storage import StorageError
 from guide.storage.shared_cache import open_shared
 
 from .conftest import SMALL_SCRIPT
@@ -98,7 +100,7 @@ def test_a_damaged_take_or_record_is_a_miss(s3: S3, tmp_path: Path) -> None:
     second = build(project, "b", "--cache-url", URL)
     assert second.exit_code == 0, second.output
     assert "2 takes recorded" in second.output
-    assert "2 shared take(s) did not check out and were recorded again" in second.output
+    assert "2 shared takes did not check out and were recorded again" in second.output
     third = build(project, "c", "--cache-url", URL)  # the second machine put whole ones back
     assert "0 takes recorded" in third.output and "did not check out" not in third.output
 
@@ -133,9 +135,7 @@ def test_the_server_stopped_mid_build(s3: S3, tmp_path: Path, strict: bool) -> N
         assert "Error: --cache-strict: shared take cache s3://clinic/cache:" in result.output
     else:
         assert result.exit_code == 0, result.output
-        assert (
-            "warning: shared take cache s3://clinic/cache:" in result.output and "error(s) reaching it" in result.output
-        )
+        assert "warning: shared take cache s3://clinic/cache:" in result.output and " reaching it (" in result.output
 
 
 def test_a_dead_server_from_the_start_is_a_warning(s3: S3, tmp_path: Path) -> None:
@@ -143,7 +143,7 @@ def test_a_dead_server_from_the_start_is_a_warning(s3: S3, tmp_path: Path) -> No
     s3.server.stop()
     result = build(project, "a", "--cache-url", URL)
     assert result.exit_code == 0, result.output
-    assert "error(s) reaching it" in result.output and "switched off" in result.output
+    assert "3 errors reaching it" in result.output and "switched off" in result.output
 
 
 def test_full_guide_pieces_are_shared_too(s3: S3, tmp_path: Path) -> None:
@@ -271,3 +271,78 @@ def test_a_take_another_machine_is_recording_is_waited_for_then_fetched(
     assert b.fetch_late(keys[2]) is False
     assert time.monotonic() - started < 1.0
     assert not b.count.errors and not a.count.errors
+
+
+def _closed_port() -> str:
+    """An address on this machine nothing listens on: a connection is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+@pytest.mark.parametrize("dead", ["stopped", "unreachable"])
+def test_cache_strict_checks_the_shared_cache_before_recording(
+    s3: S3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dead: str
+) -> None:
+    project = script(tmp_path)
+    if dead == "stopped":
+        s3.server.stop()
+    else:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", _closed_port())
+    result = build(project, "a", "--cache-url", URL, "--cache-strict")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    error = result.output.strip().splitlines()[-1]
+    assert error.startswith(f"Error: --cache-strict: the shared take cache {URL} cannot be read from and written to")
+    assert "nothing was recorded" in error and "build without --cache-strict" in error
+    assert not (project / "out-a").exists()  # no output folder at all
+    assert not list((project / "cache-a").rglob("*.wav"))  # and no take recorded
+
+
+def test_cache_strict_with_a_live_cache_builds_and_leaves_no_probe(s3: S3, tmp_path: Path) -> None:
+    project = script(tmp_path)
+    result = build(project, "a", "--cache-url", URL, "--cache-strict")
+    assert result.exit_code == 0, result.output
+    assert takes(s3) and not [k for k in s3.objects("cache") if k.startswith("probes/")]
+
+
+def test_cache_strict_read_only_only_reads(s3: S3, tmp_path: Path) -> None:
+    project = script(tmp_path)
+    cache = TakeCache(project / "cache-a")
+    open_shared(URL, cache, "ro", strict=True)  # answers: no error, nothing written
+    assert not s3.objects("cache")
+    s3.server.stop()
+    with pytest.raises(StorageError, match="cannot be read from \\("):
+        open_shared(URL, cache, "ro", strict=True)
+
+
+@pytest.mark.usefixtures("allow_online")
+def test_plan_and_build_agree_on_what_the_shared_cache_holds_when_a_voice_falls_back(s3: S3, tmp_path: Path) -> None:
+    """gTTS cannot be reached on either machine: the first puts espeak-ng's Arabic takes into the shared cache,
+    and the second's plan counts them as the build then fetches them (the takes of the fallback voice)."""
+    project = script(tmp_path)
+    first = build(project, "a", "--cache-url", URL)
+    assert first.exit_code == 0, first.output
+    recorded = int(first.output.split(" takes recorded")[0].rsplit(" ", 1)[-1])
+    assert "ar: espeak:ar for " in first.output
+    plan_args = ["plan", str(project / "small.yaml"), "--out", str(project / "out-b")]
+    plan_args += ["--cache-dir", str(project / "cache-b"), "--cache-url", URL]
+    as_json = json.loads(CliRunner().invoke(main, [*plan_args, "--json"]).output)
+    arabic = [t for t in as_json["record"] if t["lang"] == "ar"]
+    assert len(arabic) > 1 and all(t["voice"] == "gtts:ar" for t in arabic)  # planned for gTTS, held as espeak's
+    assert [t["fallback_in_shared_cache"] for t in arabic] == [True] * len(arabic)
+    assert all(t["in_shared_cache"] for t in as_json["record"] if t["lang"] == "en")
+    planned = CliRunner().invoke(main, plan_args)
+    assert planned.exit_code == 0, planned.output
+    assert f"{recorded} takes to record" in planned.output
+    assert (
+        f"{recorded} of them are in the shared cache {URL} ({len(arabic)} only as spoken by their fallback voice, "
+        "used where their own voice fails): the build fetches them instead"
+    ) in planned.output
+    second = build(project, "b", "--cache-url", URL)
+    assert second.exit_code == 0, second.output
+    assert f"0 takes recorded, {recorded} from the shared cache, 0 reused" in second.output
+    assert "ar: espeak:ar for " in second.output
+    a = sorted((project / "out-a").rglob("*.mp3"))
+    b = sorted((project / "out-b").rglob("*.mp3"))
+    assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]

@@ -95,9 +95,12 @@ def plugins() -> dict[str, Plugin]:
 class EngineRegistry:
     """Creates each engine once, on first use, and resolves script voices through them."""
 
-    def __init__(self, voices_dirs: Sequence[Path] = (), offline: bool | None = None) -> None:
+    def __init__(self, voices_dirs: Sequence[Path] = (), offline: bool | None = None, fallbacks: bool = True) -> None:
         self.voices_dirs = tuple(Path(d) for d in voices_dirs)
         """Extra folders of Piper voices."""
+        self.fallbacks = fallbacks
+        """Whether a fallback voice may speak for a voice that fails (False: ``--no-fallback``; a voice is then
+        resolved without its fallback, so its failure stops the build)."""
         self._offline = offline
         self._engines: dict[str, EngineBase] = {}
         self._resolved: dict[tuple, VoiceRef] = {}
@@ -170,6 +173,12 @@ class EngineRegistry:
                         f"({OFFLINE_ENV}=1 or --offline): give it an offline fallback, e.g. "
                         f"{{engine: {settings.engine}, fallback: {{engine: espeak, voice: {lang}}}}}"
                     )
+                if not self.fallbacks:
+                    raise VoiceNotFound(
+                        f"{settings.engine} needs the network and this build is offline ({OFFLINE_ENV}=1 or "
+                        "--offline), and --no-fallback (GUIDE_NO_FALLBACK) forbids its fallback voice: build online, "
+                        "or without --no-fallback"
+                    )
                 self._resolved[memo] = self.resolve(lang, settings.fallback, base_dir)
                 return self._resolved[memo]
             voice = replace(engine.resolve(lang, settings, base_dir), capabilities=engine.capabilities)
@@ -182,7 +191,9 @@ class EngineRegistry:
 
                 voice = replace(voice, diacritize=model_id())
             if settings.fallback is not None:
-                voice = replace(voice, fallback=self.resolve(lang, settings.fallback, base_dir))
+                fallback = self.resolve(lang, settings.fallback, base_dir)  # checked even when it may not speak
+                if self.fallbacks:
+                    voice = replace(voice, fallback=fallback)
             self._resolved[memo] = voice
         return self._resolved[memo]
 

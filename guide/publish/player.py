@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from importlib.resources import files
 
+from ..plural import counted
 from .transcripts import is_rtl
 
 UI = {
@@ -22,6 +23,7 @@ UI = {
         "play": "Play",
         "pause": "Pause",
         "player": "Player",
+        "backup": "Part spoken by a backup voice",
     },
     "ar": {
         "name": "العربية",
@@ -36,14 +38,33 @@ UI = {
         "play": "تشغيل",
         "pause": "إيقاف مؤقت",
         "player": "المشغل",
+        "backup": "بعضه بصوت احتياطي",
     },
 }
+
+
+ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def fallback_note(lang: str, fallen: int, sentences: int) -> str:
+    """In the listener's language, that `fallen` of a track's `sentences` were spoken by a backup voice (the
+    script's fallback, because its own voice could not be used); Arabic with Arabic-Indic digits, worded so the
+    noun need not agree with the number."""
+    if lang.split("-")[0] == "ar":
+        counts = f"{fallen} من {sentences}".translate(ARABIC_DIGITS)
+        return f"جمل بصوت احتياطي لأن الصوت المختار لم يكن متاحا: {counts}"
+    return (
+        f"{fallen} of {counted(sentences, 'sentence')} spoken by a backup voice, because the chosen voice "
+        "could not be used"
+    )
 
 
 def player_html(languages: list[dict]) -> str:
     """The page for `languages`: each ``{"lang", "title", "tracks": [...], "full": {...}}`` where a track or
     the full guide is ``{"id", "title", "file", "duration", "cues": [[start, end, text, track], ...]}`` and the
     full guide (id ``full``) also has ``"chapters": [{"title", "start"}]``. Files are relative to the page.
+    A track or full guide may say ``"sentences"`` and ``"fallback_sentences"`` (how many a fallback voice
+    spoke): the page then says so, in words, on the track's button and while it is chosen.
 
     The page opens at the language and track its address names: ``index.html#ar``, ``index.html#ar/how-long``,
     where one large play/pause button, with the track's title and time, plays it."""
@@ -59,11 +80,21 @@ def kiosk_html(languages: list[dict]) -> str:
     return _page("kiosk.html", languages)
 
 
+def _noted(lang: str, item: dict) -> dict:
+    """`item` (a track or full guide) with its backup-voice note, when a fallback voice spoke any of it."""
+    fallen = int(item.get("fallback_sentences") or 0)
+    if not fallen:
+        return item
+    return {**item, "note": fallback_note(lang, fallen, int(item.get("sentences") or fallen))}
+
+
 def _page(template_name: str, languages: list[dict]) -> str:
     data = {
         "languages": [
             {
                 **lang,
+                "tracks": [_noted(lang["lang"], t) for t in lang["tracks"]],
+                "full": _noted(lang["lang"], lang["full"]),
                 "dir": "rtl" if is_rtl(lang["lang"]) else "ltr",
                 "name": _ui(lang["lang"])["name"],
                 "ui": _ui(lang["lang"]),

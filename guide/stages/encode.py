@@ -27,6 +27,7 @@ from ..publish.frames import NotJoinable, read_piece
 from ..publish.mp3 import Frames, write_mp3
 from ..renderer import Progress, Substitution, Timeline, default_jobs, record_takes, stream, track_pcm
 from ..safe_files import sha256_of
+from ..settings import NO_FALLBACK_ENV
 from ..work import FileJob, Work, piece_key
 from .join import join_full, settings, write_audiobook
 from .place import entry, sentences
@@ -207,7 +208,7 @@ def record_and_encode(
         except EngineError as exc:
             for future in futures:
                 future.cancel()
-            raise _where(exc, work, len(recorded)) from None
+            raise _where(exc, work, len(recorded), refused=not registry.fallbacks) from None
         except BaseException:
             for future in futures:
                 future.cancel()
@@ -259,8 +260,9 @@ def _same_fallback(job: FileJob, substitutes: Mapping[str, str], old: TrackEntry
     return played == before and sha256_of(folder / job.file) == old.sha256
 
 
-def _where(exc: EngineError, work: Work, recorded: int) -> EngineError:
-    """`exc` naming the script, the item and the language of the take that failed."""
+def _where(exc: EngineError, work: Work, recorded: int, refused: bool = False) -> EngineError:
+    """`exc` naming the script, the item and the language of the take that failed; `refused`: fallback voices
+    were forbidden (``--no-fallback``), said when one could have spoken instead."""
     key = getattr(exc, "take_key", None)
     job = next((j for j in work.files if j.kind != "full" and any(t.key == key for t in j.takes)), None)
     job = job or next((j for j in work.files if any(t.key == key for t in j.takes)), None)
@@ -268,4 +270,10 @@ def _where(exc: EngineError, work: Work, recorded: int) -> EngineError:
     where = f"{work.plan.script.path}: item '{job.id}' ({job.lang})" if job else str(work.plan.script.path)
     said = f' while recording "{take.text[:60]}"' if take else ""
     kept = f"; the {recorded} takes recorded before it are kept in the cache" if recorded > 0 else ""
-    return type(exc)(f"{where}{said}: {exc.message}{kept}; nothing published was changed")
+    voice = take.voice if take else None
+    forbidden = (
+        f"; --no-fallback (or {NO_FALLBACK_ENV}): no fallback voice may speak for {voice.label}"
+        if refused and exc.fallback_helps and voice is not None
+        else ""
+    )
+    return type(exc)(f"{where}{said}: {exc.message}{forbidden}{kept}; nothing published was changed")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..engines import EngineRegistry
+from ..plural import counted
 from ..script.model import Script
 
 if TYPE_CHECKING:
@@ -54,11 +55,12 @@ def voice_choices(
             why = f"offline build, {shown} not asked; {origin} is {shown}"
         elif online:
             paid = ", paid" if registry.get(settings.engine).paid else ""
-            fallback = (
-                f"offline fallback: {voice.fallback.label}"
-                if voice.fallback
-                else f"no offline fallback: the build stops when {service} cannot be reached"
-            )
+            if voice.fallback:
+                fallback = f"offline fallback: {voice.fallback.label}"
+            elif settings.fallback is not None:  # the registry refuses fallbacks (--no-fallback)
+                fallback = f"its fallback refused (--no-fallback): the build stops when {service} cannot be reached"
+            else:
+                fallback = f"no offline fallback: the build stops when {service} cannot be reached"
             why = f"online{paid}, {origin}; {fallback}"
         else:
             why = f"offline, {origin}"
@@ -77,18 +79,21 @@ def warnings(result: BuildResult) -> list[str]:
         first = result.fallbacks[0]
         shown = "; ".join(f'"{s.text[:50]}"' for s in result.fallbacks[:3])
         more = f" and {len(result.fallbacks) - 3} more" if len(result.fallbacks) > 3 else ""
+        count = len(result.fallbacks)
         out.append(
-            f"{len(result.fallbacks)} take(s) were spoken by the fallback voice {first.fallback} because "
-            f"{first.voice} failed: {first.reason.split('. ')[0]}. The takes: {shown}{more}. "
-            f"The next build tries {first.voice} again."
+            f"{counted(count, 'take')} {'was' if count == 1 else 'were'} spoken by the fallback voice "
+            f"{first.fallback} because {first.voice} failed: {first.reason.split('. ')[0]}. "
+            f"The {'take' if count == 1 else 'takes'}: {shown}{more}. The next build tries {first.voice} again; "
+            f"--no-fallback (or GUIDE_NO_FALLBACK=1) makes this an error."
         )
         if first.hard_to_follow and ARABIC_BY_ESPEAK not in out:
             out.append(ARABIC_BY_ESPEAK)
     changing = [e for e in result.script.number_exceptions if e.sentences]
     if changing:
         where = ", ".join(f"{e.path.name}:{e.line}" for e in changing[:3]) + (" …" if len(changing) > 3 else "")
+        said = sum(len(e.sentences) for e in changing)
         out.append(
-            f"{sum(len(e.sentences) for e in changing)} sentence(s) are said with other numbers than are written, "
+            f"{counted(said, 'sentence')} {'is' if said == 1 else 'are'} said with other numbers than are written, "
             f"allowed by 'numbers differ' at {where}; guide check lists them, guide proof flags them"
         )
     return out

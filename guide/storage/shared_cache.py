@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import TakeCache
+from ..plural import counted
 from ..safe_files import atomic_path
 from .remote import Remote, StorageError, open_remote
 
@@ -91,6 +92,10 @@ class SharedCount:
 
     switched_off: bool = False
     """Too many errors: the rest of the build did without it."""
+
+    stand_ins: set[str] = field(default_factory=set)
+    """Keys of fallback voices' takes brought for planned takes it lacks (not in `fetched`): used when the
+    planned voice fails, as it did on the machine that put them there."""
 
 
 def _claim(data: bytes | None) -> dict[str, Any] | None:
@@ -206,6 +211,34 @@ class SharedCache:
         with self._lock:
             self.count.fetched += len(brought)
         return brought
+
+    def fetch_stand_ins(self, keys: Iterable[str]) -> set[str]:
+        """Bring the fallback voices' takes `keys` (each standing in for a planned take the shared cache lacks),
+        so that a voice failing here as it failed elsewhere costs no recording; counted apart from
+        :meth:`fetch`'s, since they are used only when the voice fails. Returns the keys brought."""
+        brought = self._fetch(keys, TAKES)
+        with self._lock:
+            self.count.stand_ins |= brought
+        return brought
+
+    def check(self) -> None:
+        """Raise StorageError unless the shared cache answers now: a record read and, in read-write mode, a
+        small file written and removed (``--cache-strict``, before anything is recorded; each call is bounded
+        by :data:`TIMEOUT`)."""
+        probe = f"probes/{uuid.uuid4().hex}.json"
+        try:
+            self._cat([TAKES.paths("0" * 64)[0]])  # a record no take has: only whether the storage answers
+            if self.mode == "rw":
+                self.remote.fs.pipe({self.remote.path(probe): json.dumps({"owner": self.owner}).encode()})
+                self.remote.fs.rm_file(self.remote.path(probe))
+        except Exception as exc:  # each backend raises its own errors: one clear message
+            reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            can = "read from and written to" if self.mode == "rw" else "read from"
+            raise StorageError(
+                f"--cache-strict: the shared take cache {self.remote.url} cannot be {can} ({reason}); "
+                "nothing was recorded. Check its address, the network and the credentials, "
+                "or build without --cache-strict to go on without it"
+            ) from None
 
     def fetch_late(self, key: str) -> bool:
         """Just before recording `key`: take it from the shared cache if another machine has put it
@@ -406,25 +439,34 @@ class SharedCache:
         """One line for the end of a build, when something went wrong; None when all went well."""
         parts = []
         if self.count.damaged:
-            parts.append(f"{len(self.count.damaged)} shared take(s) did not check out and were recorded again")
-        if self.count.damaged_pieces:
+            damaged = len(self.count.damaged)
             parts.append(
-                f"{len(self.count.damaged_pieces)} shared piece(s) of the full guides "
-                f"did not check out and were encoded again"
+                f"{counted(damaged, 'shared take')} did not check out and {'was' if damaged == 1 else 'were'} "
+                "recorded again"
+            )
+        if self.count.damaged_pieces:
+            damaged = len(self.count.damaged_pieces)
+            parts.append(
+                f"{counted(damaged, 'shared piece')} of the full guides did not check out and "
+                f"{'was' if damaged == 1 else 'were'} encoded again"
             )
         if self.count.errors:
             off = "; switched off for the rest of the build" if self.count.switched_off else ""
-            parts.append(f"{len(self.count.errors)} error(s) reaching it ({self.count.errors[0]}){off}")
+            parts.append(f"{counted(len(self.count.errors), 'error')} reaching it ({self.count.errors[0]}){off}")
         if not parts:
             return None
         return f"shared take cache {self.remote.url}: " + "; ".join(parts)
 
 
 def open_shared(url: str, local: TakeCache, mode: str = "rw", strict: bool = False) -> SharedCache:
-    """The shared cache at `url` behind `local`, with short timeouts."""
+    """The shared cache at `url` behind `local`, with short timeouts; with `strict`, checked at once
+    (:meth:`SharedCache.check` raises StorageError when it cannot be reached)."""
     options: dict[str, Any] = {}
     if url.split("://", 1)[0] in ("s3", "s3a"):
         options = {
             "config_kwargs": {"connect_timeout": TIMEOUT, "read_timeout": TIMEOUT, "retries": {"max_attempts": 1}}
         }
-    return SharedCache(open_remote(url, options), local, mode, strict)
+    shared = SharedCache(open_remote(url, options), local, mode, strict)
+    if strict:
+        shared.check()
+    return shared
