@@ -34,7 +34,7 @@ def manifest(out: Path) -> dict:
 
 
 def fallen_in(output: str) -> int:
-    return int(output.split("warning: ")[1].split(" take(s)")[0])
+    return int(output.split("warning: ")[1].split(" takes were")[0])
 
 
 def snapshot(out: Path) -> dict[str, tuple[int, int]]:
@@ -61,7 +61,7 @@ def test_unreachable_then_still_offline_then_back_online(tmp_path, small_script,
     assert first.exit_code == 0, first.output
     fallen = fallen_in(first.output)
     assert (
-        "take(s) were spoken by the fallback voice espeak:ar because gtts:ar failed: gtts: cannot reach 127.0.0.1"
+        "takes were spoken by the fallback voice espeak:ar because gtts:ar failed: gtts: cannot reach 127.0.0.1"
         in first.output
     )
     named = first.output.split("The takes: ")[1].split(". The next build")[0]

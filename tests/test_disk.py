@@ -207,7 +207,7 @@ def test_file_size_limit_while_storing_a_take_leaves_no_half_take(world):
 
     again = run_guide(*build_args(world), cwd=world)
     assert again.returncode == 0, again.stderr
-    assert "1 takes recorded" in again.stdout
+    assert "1 take recorded" in again.stdout
     assert not leftovers(out, cache)
     assert_whole_takes(cache)
 

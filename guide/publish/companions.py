@@ -172,6 +172,9 @@ def _player_language(lang: str, entry: LanguageEntry, full_guide: TrackEntry, sc
             "file": data.file,
             "duration": data.duration,
             "cues": [[s.start, s.end, s.text, track] for s in data.sentences],
+            # The player says, in words, when a backup (fallback) voice spoke some of it.
+            "sentences": len(data.sentences),
+            "fallback_sentences": sum(1 for s in data.sentences if any(t.planned for t in s.takes)),
         }
 
     full = item(full_guide)
