@@ -134,7 +134,7 @@ def build(
             script = builder.load(path, registry)
             stale = builder.stale_translations(script)
             if _echo_stale(script, stale):
-                raise GuideError(f"--strict: {_translations(len(stale))} to review; nothing was recorded")
+                raise GuideError(f"--strict: {counted(len(stale), 'translation')} to review; nothing was recorded")
         shared = None
         if settings.cache_url:
             shared = open_shared(settings.cache_url, settings.take_cache(), settings.cache_mode, settings.cache_strict)
@@ -445,7 +445,7 @@ def check(scripts: tuple[Path, ...], allow_missing: bool, max_words: int, strict
             f"{len(failures)} of {counted(len(scripts), 'script')} {'has' if len(failures) == 1 else 'have'} problems"
         )
     if strict and needing_review:
-        raise GuideError(f"--strict: {_translations(needing_review)} to review")
+        raise GuideError(f"--strict: {counted(needing_review, 'translation')} to review")
 
 
 @main.command()
@@ -472,7 +472,7 @@ def review(script: Path, texts: tuple[str, ...], langs: tuple[str, ...], strict:
         for label, lang in marked[:10]:
             click.echo(f"reviewed: {label}, {language_name(lang)}")
         if len(marked) > 10:
-            click.echo(f"... and {len(marked) - 10} more: {_translations(len(marked))} recorded as reviewed")
+            click.echo(f"... and {len(marked) - 10} more: {counted(len(marked), 'translation')} recorded as reviewed")
         if not marked:
             click.echo("nothing to mark: those translations were already reviewed against their source text")
     loaded = builder.load(script, registry)
@@ -480,11 +480,7 @@ def review(script: Path, texts: tuple[str, ...], langs: tuple[str, ...], strict:
     if not _echo_stale(loaded, stale):
         click.echo(f"{script}: every translation is reviewed against its {language_name(loaded.source)} text")
     elif strict:
-        raise GuideError(f"--strict: {_translations(len(stale))} to review")
-
-
-def _translations(count: int) -> str:
-    return counted(count, "translation")
+        raise GuideError(f"--strict: {counted(len(stale), 'translation')} to review")
 
 
 def _echo_translations(script: Script) -> None:
@@ -508,7 +504,7 @@ def _echo_stale(script: Script, stale: list[Stale]) -> int:
         return 0
     source = language_name(script.source)
     click.echo(
-        f"warning: {_translations(len(stale))} to review: the {source} changed since "
+        f"warning: {counted(len(stale), 'translation')} to review: the {source} changed since "
         f"{'they were' if len(stale) != 1 else 'it was'} reviewed",
         err=True,
     )
