@@ -349,3 +349,20 @@ def test_proof_page_with_states_has_no_serious_axe_violation(chromium, axe_sourc
     found = axe_violations(tab, axe_source)
     tab.close()
     assert not found, explain(found)
+
+
+def test_sentences_a_fallback_voice_spoke_are_said_so_everywhere(report):
+    """A sentence its own voice failed to record, spoken by the fallback: the terminal, JSON and page say so."""
+    ar = report.languages["ar"]
+    spoken_by_backup = ar.sentences[0]
+    spoken_by_backup.fallback = "espeak:ar"
+    lines = summary(report)
+    assert f"  1 sentence of {len(ar.sentences)} spoken by the fallback voice espeak:ar, not {ar.voice}: " in (
+        "\n".join(lines)
+    )
+    data = json.loads(as_json(report))
+    assert data["languages"]["ar"]["sentences"][0]["fallback"] == "espeak:ar"
+    assert data["languages"]["ar"]["sentences"][1]["fallback"] is None
+    page = html_page(report, "Parity guide")
+    assert f"spoken by the fallback voice espeak:ar, not {ar.voice}" in page
+    assert page.count('class="backup"') == 1

@@ -85,6 +85,9 @@ class Span:
     spoken: tuple[str, ...] = ()
     """What each take's voice was given (lexicon applied), for the report."""
 
+    fallback: bool = False
+    """A fallback voice spoke at least one of its takes (its own voice failed when it was built)."""
+
 
 @dataclass(frozen=True)
 class Heard:

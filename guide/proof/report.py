@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..plural import counted
 from ..text.parity import can_read, language_name
 from ..translations.state import DIFFERS, NOT_COMPARED, SAME, SOURCE, TextState
 from .compare import NUMBER_NOT_HEARD, Mishearing, unit_of
@@ -73,6 +74,10 @@ class SentenceResult:
     """When a ``numbers differ`` marker lets its voice say other numbers than written: the marker and where,
     what the voice was given, what changes, and which text was heard. Empty otherwise."""
 
+    fallback: str = ""
+    """The fallback voice that spoke it ("espeak:ar") because its own voice failed when it was built; "" when its
+    own voice spoke it."""
+
     @property
     def about_numbers(self) -> bool:
         """Flagged for a number: said other than written on purpose, or not heard as written."""
@@ -92,6 +97,7 @@ class SentenceResult:
             "fixes": list(self.fixes),
             "reused": self.reused,
             "numbers_differ": dict(self.numbers_differ) or None,
+            "fallback": self.fallback or None,
         }
 
 
@@ -385,6 +391,12 @@ def summary(report: ProofReport, worst: int = 10) -> list[str]:
             f"{len(flagged)} flagged (a sentence is flagged above {lr.max_miss:.0%}, "
             f"and for any number not heard as written)"
         )
+        by_fallback = [s for s in lr.sentences if s.fallback]
+        if by_fallback:
+            lines.append(
+                f"  {counted(len(by_fallback), 'sentence')} of {len(lr.sentences)} spoken by the fallback voice "
+                f"{by_fallback[0].fallback}, not {lr.voice}: its own voice failed when it was built"
+            )
         on_purpose = [s for s in flagged if s.numbers_differ]
         if on_purpose:
             lines.append(
@@ -466,6 +478,7 @@ border-radius:6px;padding:.4em .5em;margin:0;cursor:pointer}
 .heard{padding:0 .55em}
 .flagged{margin:.3em .5em 0}
 ul.flags{margin:0;padding:0;list-style:none}
+.backup{display:block;margin:.2em 0;font-weight:600}
 ul.flags li{margin:.25em 0;padding:.3em .6em;background:#fff;border:2px solid #a3241a;border-radius:6px;\
 color:#7a1a10;font-weight:700}
 ul.flags li::before{content:"\\2691\\FE0E\\A0" / ""}
@@ -615,7 +628,17 @@ def html_page(report: ProofReport, title: str) -> str:
                     f'<div class="flagged" id="{ident}-flags" dir="ltr" lang="en">'
                     f'<ul class="flags">{items}</ul>{fixes}</div>'
                 )
-            described = f' aria-describedby="{ident}-heard{f" {ident}-flags" if flags else ""}"'
+            backup = ""
+            if sentence.fallback:
+                backup = (
+                    f'<span class="backup" id="{ident}-backup">'
+                    + en(f"spoken by the fallback voice {e(sentence.fallback)}, not {e(lr.voice)}")
+                    + "</span>"
+                )
+            described = (
+                f' aria-describedby="{ident}-heard{f" {ident}-flags" if flags else ""}'
+                f'{f" {ident}-backup" if backup else ""}"'
+            )
             parts.append(
                 f'<li class="sentence {colour}" id="{ident}">'
                 f'<button class="s" type="button" data-file="{e(sentence.file)}" '
@@ -624,7 +647,7 @@ def html_page(report: ProofReport, title: str) -> str:
                 + f'<span class="text">{e(sentence.text)}</span></button>'
                 f'<span class="heard" id="{ident}-heard">{en("heard:")} '
                 f"{e(sentence.heard) if sentence.heard else en('(nothing)')}</span>"
-                f"{flags}</li>"
+                f"{backup}{flags}</li>"
             )
         if track is not None:
             parts.append("</ol>")

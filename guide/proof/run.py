@@ -104,6 +104,7 @@ def spans_of(manifest: Manifest, folder: Path, languages: Sequence[str], only: S
                         text=sentence.text,
                         takes=tuple(t.key for t in sentence.takes),
                         spoken=tuple(t.text for t in sentence.takes),
+                        fallback=any(t.planned is not None for t in sentence.takes),
                     )
                 )
     return spans
@@ -227,6 +228,13 @@ def _numbers_flag(
         f'the voice was given "{first["said"]}", so it will {first["change"]}; {heard_as}'
     )
     return flag, {**first, "markers": [f"{m['marker']} at {m['where']}" for m in marks], "heard_as": heard_as}
+
+
+def _fallback_voice(script: Script, lang: str) -> str:
+    """The voice that speaks `lang`'s takes when its own fails ("espeak:ar"), as the report names it."""
+    settings = script.voices.get(lang)
+    fallback = settings.fallback if settings is not None else None
+    return fallback.describe() if fallback is not None else "a fallback voice"
 
 
 _ITEM = re.compile(r"(sections|faq)\[(\d+)\]")
@@ -356,6 +364,7 @@ def _report(
                 spoken=list(span.spoken),
                 reused=item.reused,
                 numbers_differ=numbers,
+                fallback=_fallback_voice(script, lang) if span.fallback else "",
             )
             lr.sentences.append(sentence)
             figure = lr.tracks.setdefault(span.track, TrackFigure(span.track, span.file, span.title))
