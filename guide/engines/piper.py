@@ -20,6 +20,7 @@ from ..errors import EngineError, GuideError, InputError
 from ..safe_files import file_sha256
 from ..script.model import VoiceSettings
 from .base import AudioChunk, Capabilities, EngineBase, Health, VoiceInfo, VoiceNotFound, VoiceRef, package_version
+from .piper_noise import NOISE_VERSION, seeded
 from .user_voices import read_voice, user_voices_dir
 
 BUNDLED_VOICE = "en_US-joe-medium"
@@ -45,8 +46,8 @@ class PiperEngine(EngineBase):
     name = "piper"
     capabilities = Capabilities(
         offline=True,
-        # onnxruntime samples noise: a take recorded again is another rendition.
-        takes_vary=True,
+        # Its noise is drawn from the sentence's phoneme ids (piper_noise): a take recorded again is the same.
+        takes_vary=False,
         # A voice is a local file: its hash (in identity) says which it is, wherever it lies.
         voice_in_key=False,
         # onnxruntime computes each sentence in the calling thread: takes record in parallel (prepare).
@@ -128,7 +129,10 @@ class PiperEngine(EngineBase):
         config = Path(f"{model}.json")
         if not config.is_file():
             raise VoiceNotFound(f"piper voice {model.name} has no config file {config.name} beside it")
-        identity = f"piper-tts=={package_version('piper-tts')} model={file_sha256(model)} config={file_sha256(config)}"
+        identity = (
+            f"piper-tts=={package_version('piper-tts')} model={file_sha256(model)} config={file_sha256(config)}"
+            f" noise={NOISE_VERSION}"
+        )
         return VoiceRef(self.name, lang, str(model.resolve()), speed=settings.speed, identity=identity)
 
     def health(self) -> Health:
@@ -227,11 +231,12 @@ class PiperEngine(EngineBase):
 
 
 def _load_voice(model: str, threads: int | None, optimise: bool = True):  # -> piper.PiperVoice
-    """Load a Piper voice with our onnxruntime session options.
+    """Load a Piper voice with our onnxruntime session options, its noise drawn from each sentence (piper_noise).
 
     Idle onnxruntime threads stop spinning, so the MP3 encoders running beside
     them get the cores; with `threads`, parallel workers share the cores.
     """
+    import onnx  # noqa: PLC0415 - heavy: imported on first use only
     import onnxruntime  # noqa: PLC0415 - heavy: imported on first use only
     from piper import PiperVoice  # noqa: PLC0415 - heavy (onnxruntime): imported on first use only
     from piper.config import PiperConfig  # noqa: PLC0415 - heavy (onnxruntime): imported on first use only
@@ -248,7 +253,11 @@ def _load_voice(model: str, threads: int | None, optimise: bool = True):  # -> p
         options.inter_op_num_threads = 1
     with open(f"{model}.json", encoding="utf-8") as handle:
         config = PiperConfig.from_dict(json.load(handle))
-    session = onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+    # A model with random nodes is rewritten in memory, so that a sentence's audio depends on the sentence alone;
+    # one with none (a user's voice exported otherwise) is run from its file, as it is.
+    rewritten = seeded(onnx.load(model))
+    graph = rewritten.model if rewritten is not None else model
+    session = onnxruntime.InferenceSession(graph, sess_options=options, providers=["CPUExecutionProvider"])
     return PiperVoice(config=config, session=session)
 
 
