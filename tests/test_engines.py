@@ -258,5 +258,6 @@ def test_engines_name_the_files_a_voice_is_made_of_and_settle(registry):
     assert registry.get("piper").files(piper) == [Path(piper.voice), Path(f"{piper.voice}.json")]
     espeak = registry.resolve("ar", VoiceSettings("espeak", "ar"), Path("."))
     assert registry.get("espeak").files(espeak) == []
-    registry.settle(2)  # the engines that record in threads (Piper) ready themselves for single sentences
-    assert registry.get("piper").threads == 2
+    heard = registry.synthesize("Hello.", piper)
+    registry.settle(2)  # Piper has nothing to ready: every voice is loaded one way (issue 31), kept as it is
+    assert np.array_equal(registry.synthesize("Hello.", piper).samples, heard.samples)
