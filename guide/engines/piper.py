@@ -20,11 +20,12 @@ from ..errors import EngineError, GuideError, InputError
 from ..safe_files import file_sha256
 from ..script.model import VoiceSettings
 from .base import AudioChunk, Capabilities, EngineBase, Health, VoiceInfo, VoiceNotFound, VoiceRef, package_version
+from .piper_noise import NOISE_VERSION, seeded
 from .user_voices import read_voice, user_voices_dir
 
 BUNDLED_VOICE = "en_US-joe-medium"
-QUICK_LOAD_TAKES = 8
-"""Up to this many sentences to record, a voice loads without graph optimisations (break-even is about 10)."""
+ONNX_THREADS = 1
+"""onnxruntime threads computing one sentence: fixed, because the samples depend on it (see :func:`_load_voice`)."""
 VOICES_DIR_ENV = "GUIDE_VOICES_DIR"
 # Piper's own default voice per language, when a script names none.
 _DEFAULT_FOR_LANG = {"en": BUNDLED_VOICE}
@@ -45,23 +46,22 @@ class PiperEngine(EngineBase):
     name = "piper"
     capabilities = Capabilities(
         offline=True,
-        # onnxruntime samples noise: a take recorded again is another rendition.
-        takes_vary=True,
+        # Its noise is drawn from the sentence's phoneme ids (piper_noise): a take recorded again is the same.
+        takes_vary=False,
         # A voice is a local file: its hash (in identity) says which it is, wherever it lies.
         voice_in_key=False,
-        # onnxruntime computes each sentence in the calling thread: takes record in parallel (prepare).
+        # onnxruntime computes each sentence in the calling thread, with one thread of its own: takes record in
+        # parallel, one per recording thread.
         threads=True,
     )
 
     def __init__(self, voices_dirs: Sequence[Path] = (), threads: int | None = None) -> None:
-        self.threads = threads
-        self._fixed_threads = threads is not None
-        self._quick_load = False
-        self._quick_loaded: set[str] = set()  # voices loaded unoptimised
+        # `threads` is accepted for callers written before issue 31 and not used: every voice computes a sentence
+        # in ONNX_THREADS threads, since its samples depend on how many (see _load_voice).
+        del threads
         env = os.environ.get(VOICES_DIR_ENV)
         self.voices_dirs = [Path(d) for d in voices_dirs] + ([Path(env)] if env else []) + [user_voices_dir()]
         self._loaded: dict[str, object] = {}
-        self._threads_of: dict[str, int | None] = {}  # onnxruntime threads each loaded voice has
         self._lock = threading.Lock()
 
     # -- voices ------------------------------------------------------------
@@ -128,7 +128,10 @@ class PiperEngine(EngineBase):
         config = Path(f"{model}.json")
         if not config.is_file():
             raise VoiceNotFound(f"piper voice {model.name} has no config file {config.name} beside it")
-        identity = f"piper-tts=={package_version('piper-tts')} model={file_sha256(model)} config={file_sha256(config)}"
+        identity = (
+            f"piper-tts=={package_version('piper-tts')} model={file_sha256(model)} config={file_sha256(config)}"
+            f" noise={NOISE_VERSION}"
+        )
         return VoiceRef(self.name, lang, str(model.resolve()), speed=settings.speed, identity=identity)
 
     def health(self) -> Health:
@@ -152,62 +155,18 @@ class PiperEngine(EngineBase):
         """The voice's model and its config."""
         return [Path(voice.voice), Path(f"{voice.voice}.json")]
 
-    def prepare(self, takes: int, workers: int, cores: int) -> None:
-        """A recording of `takes` Piper sentences in `workers` threads is about to start: how to load voices for it.
-
-        Each thread computes its own sentence, so a voice gets ``cores // workers`` onnxruntime
-        threads (unless the constructor was given them); a few sentences load the voice unoptimised.
-        """
-        if not self._fixed_threads:
-            self.threads = max(1, cores // max(1, workers))
-        self._quick_load = takes <= QUICK_LOAD_TAKES
-        if not self._quick_load:
-            # A long-lived process (--watch, the studio) that first recorded a few sentences, or one sentence at a
-            # time with every core: load the voice again, optimised, with this recording's threads.
-            with self._lock:
-                for model in [
-                    m for m in self._loaded if m in self._quick_loaded or self._threads_of.get(m) != self.threads
-                ]:
-                    self._loaded.pop(model, None)
-                self._quick_loaded.clear()
-
-    def settle(self, cores: int) -> None:
-        """Between recordings of a long-lived process (the studio): give each loaded voice all `cores` again,
-        loaded optimised, for the single sentences heard one at a time (a parallel recording left it one thread).
-
-        Each voice is loaded before it is swapped in, so a sentence being spoken meanwhile is not held up.
-        """
-        if self._fixed_threads:
-            return
-        with self._lock:
-            self.threads = cores
-            self._quick_load = False
-            stale = [
-                model for model in self._loaded if self._threads_of.get(model) != cores or model in self._quick_loaded
-            ]
-        for model in stale:
-            try:
-                voice = _load_voice(model, cores, optimise=True)
-            except Exception:  # the voice in use stays; the next recording reports a broken model
-                continue
-            with self._lock:
-                self._loaded[model] = voice
-                self._threads_of[model] = cores
-                self._quick_loaded.discard(model)
-
     # -- synthesis -----------------------------------------------------------
     def _voice(self, model: str):  # -> piper.PiperVoice, imported lazily
         with self._lock:
             voice = self._loaded.get(model)
             if voice is None:
                 try:
-                    voice = _load_voice(model, self.threads, optimise=not self._quick_load)
+                    voice = _load_voice(model)
+                except EngineError:
+                    raise
                 except Exception as exc:  # onnxruntime raises its own types for corrupt models
                     raise EngineError(f"piper could not load voice {model}: {exc}") from exc
                 self._loaded[model] = voice
-                self._threads_of[model] = self.threads
-                if self._quick_load:
-                    self._quick_loaded.add(model)
             return voice
 
     def synthesize(self, text: str, voice: VoiceRef) -> AudioChunk:
@@ -226,12 +185,19 @@ class PiperEngine(EngineBase):
         return AudioChunk(text, samples, piper_voice.config.sample_rate)
 
 
-def _load_voice(model: str, threads: int | None, optimise: bool = True):  # -> piper.PiperVoice
-    """Load a Piper voice with our onnxruntime session options.
+def _load_voice(model: str):  # -> piper.PiperVoice
+    """Load a Piper voice so that a sentence's samples depend on the sentence alone (its take key).
 
-    Idle onnxruntime threads stop spinning, so the MP3 encoders running beside
-    them get the cores; with `threads`, parallel workers share the cores.
+    Three things would make them depend on something else, and each is fixed here: the model's random nodes (a
+    new draw on every call) are rewritten to draw from the phoneme ids (piper_noise); the session computes with
+    ONNX_THREADS threads whatever the machine's cores (onnxruntime's vectorised kernels round the elements of a
+    split differently: 1 and 2 threads gave other samples for 4 of the sample's 39 English sentences); and the
+    graph is always optimised at the same level (unoptimised, fused operations are rounded otherwise: the same 4
+    sentences differed again). Sentences are recorded in parallel instead, one per recording thread.
+
+    Idle onnxruntime threads stop spinning, so the MP3 encoders running beside them get the cores.
     """
+    import onnx  # noqa: PLC0415 - heavy: imported on first use only
     import onnxruntime  # noqa: PLC0415 - heavy: imported on first use only
     from piper import PiperVoice  # noqa: PLC0415 - heavy (onnxruntime): imported on first use only
     from piper.config import PiperConfig  # noqa: PLC0415 - heavy (onnxruntime): imported on first use only
@@ -240,15 +206,16 @@ def _load_voice(model: str, threads: int | None, optimise: bool = True):  # -> p
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.enable_mem_pattern = False  # ~45 MB less at peak on long sentences, no slower (measured)
     # Extended, not all, graph optimisations: the voice loads in 0.72 s instead of 0.88 s and speaks as fast.
-    # None at all: it loads in 0.32 s and speaks 12 % slower, which pays for a few sentences (measured).
-    levels = onnxruntime.GraphOptimizationLevel
-    options.graph_optimization_level = levels.ORT_ENABLE_EXTENDED if optimise else levels.ORT_DISABLE_ALL
-    if threads is not None:
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    options.intra_op_num_threads = ONNX_THREADS
+    options.inter_op_num_threads = 1
     with open(f"{model}.json", encoding="utf-8") as handle:
         config = PiperConfig.from_dict(json.load(handle))
-    session = onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+    # A model with random nodes is rewritten in memory; one with none (a user's voice exported otherwise) is run
+    # from its file, as it is.
+    rewritten = seeded(onnx.load(model))
+    graph = rewritten.model if rewritten is not None else model
+    session = onnxruntime.InferenceSession(graph, sess_options=options, providers=["CPUExecutionProvider"])
     return PiperVoice(config=config, session=session)
 
 

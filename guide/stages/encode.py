@@ -99,6 +99,9 @@ def record_and_encode(
     substitutes: dict[str, str] = {}  # planned take -> the fallback's take played instead
     bridge_keys: dict[str, str] = {}  # bridge job name -> its piece key
     made: list[str] = []  # bridge pieces encoded
+    # One time stamp for the whole build (SOURCE_DATE_EPOCH's when set), not one per file: the files a build makes
+    # together say the same date, and a build with SOURCE_DATE_EPOCH is the same bytes however long it takes.
+    published = now().isoformat()
 
     def encode(job: FileJob) -> tuple[str, TrackEntry | None]:
         if _same_fallback(job, substitutes, previous.get(job.file), folder):
@@ -115,7 +118,7 @@ def record_and_encode(
         write_mp3(lambda: [samples], target, job.tags, job.recipe["bitrate"], script.loudness, frames, job.file)
         # A per-track feed's pubDate: it stays while the file does.
         said = sentences(timeline.cues, substitutes)
-        return job.file, entry(job, timeline.seconds, said, target, substitutes, now().isoformat())
+        return job.file, entry(job, timeline.seconds, said, target, substitutes, published)
 
     def make_bridge(job: _BridgeJob) -> tuple[str, None]:
         bitrate = job.full.recipe["bitrate"]
@@ -232,6 +235,7 @@ def record_and_encode(
             folder,
             substitutes,
             covers,
+            published,
         )
     audiobooks = [full for full in fulls if full.file in entries and "m4b" in full.recipe]
     if audiobooks:  # one AAC encoder per language at once: the languages' M4Bs take the time of one

@@ -11,7 +11,6 @@ from ..cache import TakeCache
 from ..manifest import Audiobook, ChapterSpan, PieceSpan, SpokenSentence, TrackEntry
 from ..planner import Bridge, LanguagePlan, full_pieces
 from ..publish.cover import Covers
-from ..publish.feed import now
 from ..publish.frames import NotJoinable, Piece, Settings, join, read_piece, starts, total_samples
 from ..publish.m4b import file_pcm, write_m4b
 from ..publish.mp3 import Frames, id3_bytes, parse_bitrate
@@ -42,12 +41,14 @@ def join_full(
     folder: Path,
     substitutes: Mapping[str, str],
     covers: Covers,
+    published: str,
 ) -> TrackEntry:
     """Write the full guide of `job` into `staging` from its pieces' frames; its manifest entry.
 
     A published track whose frames cannot be joined (other settings) is encoded again
     first, into `staging`, and its entry added to `entries`. (Its M4B, if asked for, is
-    encoded afterwards, from this file: :func:`write_audiobook`.)
+    encoded afterwards, from this file: :func:`write_audiobook`.) `published` is the build's time stamp
+    (:func:`guide.publish.feed.now`), the entry's date.
     """
     script = work.plan.script
     wanted = settings(job.recipe["bitrate"])
@@ -96,7 +97,7 @@ def join_full(
         for source, offset, (piece, _, _) in zip(sources, offsets, parts, strict=True)
     )
     spans = tuple(ChapterSpan(t, round(a, 3), round(b, 3)) for t, a, b in chapters)
-    return entry(job, duration, heard, target, substitutes, now().isoformat(), chapters=spans, pieces=pieces)
+    return entry(job, duration, heard, target, substitutes, published, chapters=spans, pieces=pieces)
 
 
 def write_audiobook(job: FileJob, full: TrackEntry, staging: Path, covers: Covers) -> Audiobook:
