@@ -23,6 +23,7 @@ from .audio.ffmpeg import Ffmpeg, require_capable
 from .authoring import cost
 from .authoring.review import MAX_WORDS, Review, review
 from .cache import TakeCache
+from .dates import build_time
 from .engines import EngineRegistry, VoiceInfo
 from .errors import InputError
 from .file_stamps import FileStamps
@@ -106,6 +107,7 @@ def _gather(
 
     The front-end's and the cross-language check's notes are saved by the caller once its work succeeded."""
     tool = require_capable()
+    build_time()  # a SOURCE_DATE_EPOCH that is not a whole number stops the build before anything is written
     cache = settings.take_cache()
     parity_memo = open_parity_memo(path, cache)
     script = load(path, registry, parity_memo=parity_memo)

@@ -131,7 +131,7 @@ def check_model(model: Path) -> None:
     """Load the Piper voice at `model` and speak a word, so a broken file is refused before it is added."""
     from .piper import PiperEngine  # noqa: PLC0415 - loads onnxruntime: only guide voices add pays for it
 
-    engine = PiperEngine(threads=1)
+    engine = PiperEngine()
     ref = VoiceRef("piper", "xx", str(Path(model).resolve()))
     try:
         chunk = engine.synthesize("a.", ref)
