@@ -232,6 +232,8 @@ def _remove(remote: Remote, plan: PublishPlan, result: PublishResult, report: Ca
         (p, result.deleted, "deleted") for p in plan.delete
     ]:
         try:
+            if not remote.exists(path):  # a stopped publish removed it already
+                continue
             remote.delete(path)
         except StorageError as exc:
             raise PublishError(

@@ -196,6 +196,13 @@ class Remote:
             kept = kept.get("content_type")
         return {"size": int(info.get("size") or 0), "content_type": kept}
 
+    def exists(self, relative: str) -> bool:
+        """Whether the file is there."""
+        try:
+            return bool(self.fs.exists(self.path(relative)))
+        except Exception as exc:
+            raise self._failed(f"cannot check {relative}", exc) from None
+
     def delete(self, relative: str) -> None:
         try:
             self.fs.rm_file(self.path(relative))
