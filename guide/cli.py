@@ -811,9 +811,15 @@ def studio(scripts: Path | None, port: int, host: str, no_browser: bool, setting
 @click.argument("script", type=click.Path(path_type=Path))
 @click.argument("dest")
 @run_settings("out", out="Output folder of the build to publish.")
-@click.option("--dry-run", is_flag=True, help="Print what would be uploaded and deleted; change nothing.")
-@click.option("--delete", is_flag=True, help="Delete files the last publish put at DEST that the guide no longer has.")
+@click.option("--dry-run", is_flag=True, help="Print what would be uploaded and removed; change nothing.")
+@click.option("--delete", is_flag=True, help="Delete pages, feeds and playlists the guide no longer has from DEST.")
 @click.option("--max-deletes", type=int, default=None, help="Refuse to delete more files than this (default 10).")
+@click.option(
+    "--grace-days",
+    type=float,
+    default=None,
+    help="Days an earlier version of a file stays at DEST after it was replaced (default 7).",
+)
 @click.option("--public-url", help="The address DEST is served at: warns when the QR codes and feeds point elsewhere.")
 def publish_command(
     script: Path,
@@ -821,11 +827,16 @@ def publish_command(
     dry_run: bool,
     delete: bool,
     max_deletes: int | None,
+    grace_days: float | None,
     public_url: str | None,
     settings: RunSettings,
 ) -> None:
     """Upload the built guide of SCRIPT to DEST (s3://bucket/prefix, gs://…, az://…, file:///srv/www/…): changed
-    files only, media first and the manifest last. Credentials come from the environment or the vendor's files."""
+    files only, new audio beside the old, the pages and feeds after it, the manifest last. Credentials come from
+    the environment or the vendor's files."""
+    from .deploy.plan import DEFAULT_GRACE_DAYS  # noqa: PLC0415 - with the command, like its wording
+    from .deploy.report import summary  # noqa: PLC0415
+
     loaded = builder.load(script)
     folder = settings.out / loaded.id
     result = publish(
@@ -834,29 +845,12 @@ def publish_command(
         dry_run=dry_run,
         delete=delete,
         max_deletes=DEFAULT_MAX_DELETES if max_deletes is None else max_deletes,
+        grace_days=DEFAULT_GRACE_DAYS if grace_days is None else grace_days,
         base_url=loaded.base_url,
         public_url=public_url,
         report=click.echo,
     )
-    plan = result.plan
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    if dry_run:
-        click.echo(
-            f"dry run: would upload {len(plan.upload)} files ({plan.upload_bytes:,} bytes), delete {len(plan.delete)}; "
-            f"{plan.unchanged} unchanged. Nothing was changed."
-        )
-        for entry in plan.upload:
-            click.echo(f"  upload {entry.path} ({entry.size:,} bytes)")
-        for path in plan.delete:
-            click.echo(f"  delete {path}")
-    elif plan.nothing_to_do:
-        click.echo(f"{dest}: up to date, nothing uploaded ({plan.unchanged} files unchanged)")
-    else:
-        click.echo(
-            f"{dest}: {len(result.uploaded)} files uploaded "
-            f"({sum(e.size for e in plan.upload if e.path in result.uploaded):,} bytes), "
-            f"{len(result.already_there)} already there, {len(result.deleted)} deleted, {plan.unchanged} unchanged"
-        )
-    for path, why in plan.kept:
-        click.echo(f"  kept {path}: {why}")
+    for line in summary(result, dest):
+        click.echo(line)

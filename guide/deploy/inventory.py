@@ -36,6 +36,18 @@ class Entry:
     md5: str = ""
     """MD5 too: what S3 reports of an object uploaded in one piece (its ETag), to know a file is already there."""
 
+    address: str = ""
+    """Where its content is published (its content address, :mod:`.addresses`); empty: at `path` itself (a
+    publish made before content addresses)."""
+
+    names: tuple[str, ...] = ()
+    """The addresses a page, feed or playlist names, as published: kept while it is."""
+
+    @property
+    def at(self) -> str:
+        """Where its content is published."""
+        return self.address or self.path
+
 
 def _hashes(path: Path) -> tuple[str, str, int]:
     sha, md5, size = hashlib.sha256(), hashlib.md5(usedforsecurity=False), 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -24,6 +26,9 @@ EXTRAS: dict[str, tuple[str, str]] = {
     "abfss": ("adlfs", "azure"),
 }
 """URL scheme -> (the fsspec package that serves it, the extra of ours that installs it)."""
+
+PROBE = ".guide-publish-check"
+"""The empty object written and removed at an object store's DEST to learn that it may be written."""
 
 TIMEOUT = 20.0
 """Seconds a remote call may take before it counts as failed (connection and read)."""
@@ -109,9 +114,71 @@ class Remote:
         except Exception as exc:  # each backend raises its own errors: one clear message
             raise self._failed(f"cannot read {relative}", exc) from None
 
-    def put(self, local: Path, relative: str, content_type: str, cache_control: str) -> None:
-        """Upload `local` as `relative`, with its Content-Type and Cache-Control where the storage keeps them."""
+    @property
+    def bucket(self) -> str:
+        """The bucket or container (object stores), or the folder (a web root)."""
+        return self.root if self.scheme in ("file", "local") else self.root.split("/", 1)[0]
+
+    def check_writable(self) -> None:
+        """Check, changing nothing that lasts, that the folder's bucket exists and may be written.
+
+        Raises:
+            StorageError: it does not exist, cannot be reached or cannot be written; the message names the bucket
+                (or folder) and what to do.
+        """
+        if self.scheme in ("file", "local"):
+            self._check_local_folder()
+            return
+        where = f"{self.scheme}://{self.bucket}"
         try:
+            there = self.fs.exists(self.bucket)
+        except Exception as exc:  # each backend raises its own errors: one clear message
+            raise self._failed(f"cannot reach the bucket '{self.bucket}'", exc) from None
+        if not there:
+            raise StorageError(
+                f"{self.url}: the bucket '{self.bucket}' does not exist, or these credentials cannot see it. "
+                f"Create it (for S3: aws s3 mb {where}) or correct DEST, then publish again; nothing was published"
+            )
+        probe = self.path(PROBE)
+        try:
+            self.fs.pipe_file(probe, b"")
+            self.fs.rm_file(probe)
+        except Exception as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise StorageError(
+                f"{self.url}: cannot write to the bucket '{self.bucket}' ({reason[:200]}). Give these credentials "
+                "permission to write and delete objects there, then publish again; nothing was published"
+            ) from None
+
+    def _check_local_folder(self) -> None:
+        """A web root: the folder, or the nearest folder above it that exists (the rest is made), may be written."""
+        folder = Path(self.root)
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not folder.is_dir():
+            raise StorageError(f"{self.url}: {folder} is a file, not a folder; correct DEST; nothing was published")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise StorageError(
+                f"{self.url}: the folder {folder} cannot be written by this user; give it write permission or "
+                "publish as a user who may write there; nothing was published"
+            )
+
+    def put(self, local: Path, relative: str, content_type: str, cache_control: str) -> None:
+        """Upload `local` as `relative`, with its Content-Type and Cache-Control where the storage keeps them.
+
+        Readers never see part of a file: an object store stores an upload whole or not at all; in a web root
+        the file is written under a temporary name and renamed over the old one."""
+        try:
+            if self.scheme in ("file", "local"):
+                target = self.path(relative)
+                part = posixpath.join(posixpath.dirname(target), f".{posixpath.basename(target)}.{uuid.uuid4().hex}")
+                try:
+                    self.fs.put_file(str(local), part)
+                    self.fs.mv(part, target)
+                finally:
+                    if self.fs.exists(part):
+                        self.fs.rm_file(part)
+                return
             self.fs.put_file(str(local), self.path(relative), **self._headers(content_type, cache_control))
         except Exception as exc:
             raise self._failed(f"cannot upload {relative}", exc) from None
@@ -128,6 +195,13 @@ class Remote:
         if isinstance(kept, Mapping):  # adlfs: content_settings
             kept = kept.get("content_type")
         return {"size": int(info.get("size") or 0), "content_type": kept}
+
+    def exists(self, relative: str) -> bool:
+        """Whether the file is there."""
+        try:
+            return bool(self.fs.exists(self.path(relative)))
+        except Exception as exc:
+            raise self._failed(f"cannot check {relative}", exc) from None
 
     def delete(self, relative: str) -> None:
         try:
