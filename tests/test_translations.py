@@ -75,6 +75,7 @@ def test_build_refuses_it_and_records_and_writes_nothing(write_script, tmp_path)
 
 
 def test_proof_refuses_it(write_script, tmp_path):
+    pytest.importorskip("faster_whisper", reason="guide proof needs the proof extra: pip install -e '.[proof]'")
     path = write_script(wrong())
     result = run("proof", path, "--out", tmp_path / "out")
     assert result.exit_code == 2, result.output

@@ -8,11 +8,10 @@ import json
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..dates import build_time
 from ..errors import GuideError, InputError
 from ..manifest import Manifest, read_manifest
 from ..plural import counted
@@ -180,7 +179,13 @@ def publish(
             f"Publish each guide to its own folder, e.g. {dest.rstrip('/')}/{built.id}"
         )
     plan = plan_publish(
-        local, state, now=build_time(), grace=timedelta(days=grace_days), delete=delete, max_deletes=max_deletes
+        # The grace period is readers' time, the wall clock's: not SOURCE_DATE_EPOCH, which dates what a build makes.
+        local,
+        state,
+        now=datetime.now(UTC).replace(microsecond=0),
+        grace=timedelta(days=grace_days),
+        delete=delete,
+        max_deletes=max_deletes,
     )
     manifest_bytes = publishable_manifest(built, local, plan)
     sha, md5 = _digests(manifest_bytes)
