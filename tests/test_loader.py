@@ -390,9 +390,7 @@ def test_missing_translations_are_errors_unless_allowed(write_script, registry):
     ]
     result = CliRunner().invoke(main, ["check", "--allow-missing", str(path)])
     assert result.exit_code == 0, result.output
-    assert (
-        "2 text(s) not translated yet" in result.output and f"{path}:4: intro.ar: not translated yet" in result.output
-    )
+    assert "2 texts not translated yet" in result.output and f"{path}:4: intro.ar: not translated yet" in result.output
     assert CliRunner().invoke(main, ["check", str(path)]).exit_code == 2
 
 

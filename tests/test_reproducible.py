@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from guide.engines.piper import BUNDLED_VOICE, PiperEngine, bundled_voices
 from guide.engines.piper_noise import random_nodes, seeded
@@ -77,17 +78,22 @@ def test_two_fresh_builds_of_the_second_script_are_the_same_bytes(tmp_path):
     assert dates == {"2025-12-07T00:00:00+00:00"}
 
 
-def test_a_fresh_build_of_the_sample_is_the_shared_builds_bytes(sample_build, tmp_path):
-    """The shared sample build (in the test process, a job per core, no SOURCE_DATE_EPOCH) and a fresh one
-    (another process, one job, another folder and cache, SOURCE_DATE_EPOCH set to the shared build's one date):
-    every file the same, Piper's tracks included."""
+@pytest.mark.slow
+def test_two_fresh_builds_of_the_sample_are_the_same_bytes(sample_build, tmp_path):
+    """Two fresh builds of the sample (each its own process, folder and cache; one job and two), with
+    SOURCE_DATE_EPOCH set to the shared build's one date: every file the same, Piper's tracks included.
+
+    Not against the shared build itself: espeak-ng keeps state from one sentence to the next in a process (its
+    waveform's phase), so that build's Arabic depends on what the tests before it spoke (README, "Reproducible
+    builds")."""
     built = sample_build / "out" / "botox-long-term-effects"
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     dates = {t["published"] for lang in manifest["languages"].values() for t in lang["tracks"]}
     assert len(dates) == 1, f"one build, one date: {dates}"
     epoch = str(int(datetime.fromisoformat(dates.pop()).timestamp()))
-    fresh = _fresh_build(SAMPLE_SCRIPT, tmp_path / "fresh", jobs=1, epoch=epoch)
-    assert _assert_same_files(built, fresh / "botox-long-term-effects") > 70
+    first = _fresh_build(SAMPLE_SCRIPT, tmp_path / "first", jobs=1, epoch=epoch)
+    second = _fresh_build(SAMPLE_SCRIPT, tmp_path / "second", jobs=2, epoch=epoch)
+    assert _assert_same_files(first / "botox-long-term-effects", second / "botox-long-term-effects") > 70
 
 
 def test_an_invalid_source_date_epoch_is_an_input_error(tmp_path, small_script):
